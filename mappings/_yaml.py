@@ -1,0 +1,163 @@
+"""YAML with line numbers: load a file into plain data plus a map of where each key sits.
+
+Ops people edit our YAML by hand; every error must point at a file and line.  PyYAML's
+composer keeps marks on nodes, so we build plain Python data from the node tree and
+remember the line of every key path on the way.  Validation errors (pydantic ``loc``
+tuples) are then located with :meth:`Located.line_of`.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from nextadvance.core.errors import Problem
+
+__all__ = ["Located", "did_you_mean", "format_path", "load_yaml_file", "load_yaml_text"]
+
+KeyPath = tuple[str | int, ...]
+
+
+@dataclass
+class Located:
+    """Plain YAML data plus the 1-based line of every key path in it."""
+
+    data: Any
+    file: str
+    lines: dict[KeyPath, int] = field(default_factory=dict)
+
+    def line_of(self, path: Sequence[str | int]) -> int | None:
+        """Line of the deepest prefix of ``path`` that we know (pydantic locs may go deeper)."""
+        key: KeyPath = tuple(path)
+        while key:
+            if key in self.lines:
+                return self.lines[key]
+            key = key[:-1]
+        return self.lines.get((), 1)
+
+    def problem(
+        self,
+        path: Sequence[str | int],
+        message: str,
+        *,
+        expected: str | None = None,
+        hint: str | None = None,
+    ) -> Problem:
+        """A :class:`Problem` located at ``path`` in this file."""
+        return Problem(
+            message=message,
+            file=self.file,
+            line=self.line_of(path),
+            key_path=format_path(path),
+            expected=expected,
+            hint=hint,
+        )
+
+
+def format_path(path: Iterable[str | int]) -> str:
+    """``("stages", 2, "key")`` -> ``stages[2].key``: the way people read a key path."""
+    out = ""
+    for part in path:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += f".{part}" if out else str(part)
+    return out
+
+
+def did_you_mean(word: str, choices: Iterable[str]) -> str | None:
+    """A ``did you mean 'x'?`` hint for a misspelt key or stage name, or None."""
+    close = difflib.get_close_matches(str(word), [str(c) for c in choices], n=1, cutoff=0.6)
+    return f"did you mean '{close[0]}'?" if close else None
+
+
+class _Builder:
+    def __init__(self) -> None:
+        self.lines: dict[KeyPath, int] = {}
+        self.duplicates: list[tuple[KeyPath, int, int]] = []
+
+    def build(self, node: yaml.Node, path: KeyPath) -> Any:
+        self.lines.setdefault(path, node.start_mark.line + 1)
+        if isinstance(node, yaml.MappingNode):
+            out: dict[Any, Any] = {}
+            first_line: dict[Any, int] = {}
+            for key_node, value_node in node.value:
+                key = self._scalar(key_node)
+                line = key_node.start_mark.line + 1
+                child: KeyPath = (*path, str(key) if not isinstance(key, int) else key)
+                if key in out:
+                    self.duplicates.append((child, first_line[key], line))
+                first_line.setdefault(key, line)
+                self.lines[child] = line
+                out[key] = self.build(value_node, child)
+            return out
+        if isinstance(node, yaml.SequenceNode):
+            items = []
+            for i, item in enumerate(node.value):
+                self.lines[(*path, i)] = item.start_mark.line + 1
+                items.append(self.build(item, (*path, i)))
+            return items
+        return self._scalar(node)
+
+    @staticmethod
+    def _scalar(node: yaml.Node) -> Any:
+        if not isinstance(node, yaml.ScalarNode):
+            raise yaml.constructor.ConstructorError(
+                None, None, "a mapping key must be a plain value", node.start_mark
+            )
+        return _LOADER.construct_object(node, deep=True)
+
+
+_LOADER = yaml.SafeLoader("")
+
+
+def load_yaml_text(text: str, file: str) -> tuple[Located, list[Problem]]:
+    """Parse YAML text; return the located data and the problems found (syntax, duplicates)."""
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark is not None else None
+        what = exc.problem or str(exc)
+        return Located(None, file), [Problem(message=f"YAML syntax error: {what}", file=file, line=line)]
+    if root is None:
+        return Located(None, file, {(): 1}), []
+    builder = _Builder()
+    try:
+        data = builder.build(root, ())
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark
+        return Located(None, file), [
+            Problem(
+                message=f"YAML error: {exc.problem}",
+                file=file,
+                line=mark.line + 1 if mark is not None else None,
+            )
+        ]
+    located = Located(data, file, builder.lines)
+    problems = [
+        Problem(
+            message=f"duplicate key (first defined on line {first})",
+            file=file,
+            line=line,
+            key_path=format_path(path),
+            hint="remove one of the two entries",
+        )
+        for path, first, line in builder.duplicates
+    ]
+    return located, problems
+
+
+def load_yaml_file(path: str | Path) -> tuple[Located, list[Problem]]:
+    """Read and parse a YAML file; unreadable files become a located problem, not a traceback."""
+    p = Path(path)
+    try:
+        text = p.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        return Located(None, str(p)), [Problem(message=f"cannot read file: {exc}", file=str(p))]
+    return load_yaml_text(text, str(p))
