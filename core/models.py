@@ -1,0 +1,122 @@
+"""The canonical model every CRM is translated into at the connector boundary.
+
+These are the public JSON contract of ``nextadvance decide`` too (one :class:`Deal` per
+line), so field names are stable.  Models are frozen: the engine never mutates its input.
+Timestamps must be timezone-aware; naive ones are rejected with a clear message because a
+silent local-time guess shifts every "days in stage" by hours.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from enum import StrEnum
+from typing import Annotated, Any
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+
+__all__ = [
+    "Account",
+    "Activity",
+    "ActivityKind",
+    "AwareDatetime",
+    "Contact",
+    "Deal",
+    "Outcome",
+]
+
+
+def _require_aware(value: datetime) -> datetime:
+    if value.tzinfo is None or value.utcoffset() is None:
+        raise ValueError("timestamp must include a timezone (e.g. 2026-11-23T09:00:00Z)")
+    return value
+
+
+#: A datetime that must carry a timezone offset.
+AwareDatetime = Annotated[datetime, AfterValidator(_require_aware)]
+
+
+class ActivityKind(StrEnum):
+    """What kind of touch an activity was."""
+
+    call = "call"
+    meeting = "meeting"
+    email = "email"
+    task = "task"
+    note = "note"
+
+
+class Outcome(StrEnum):
+    """What happened to an activity; ``unknown`` when the CRM has no outcome logged."""
+
+    completed = "completed"
+    no_show = "no_show"
+    canceled = "canceled"
+    rescheduled = "rescheduled"
+    scheduled = "scheduled"
+    unknown = "unknown"
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=False)
+
+
+class Account(_Model):
+    """The company a deal is with; industry and size select segment overrides."""
+
+    name: str = ""
+    industry: str | None = None
+    employees: int | None = Field(default=None, ge=0)
+    region: str | None = None
+
+
+class Contact(_Model):
+    """A person on the deal; ``role`` is a canonical role (decision_maker, champion, ...)."""
+
+    id: str
+    name: str = ""
+    title: str | None = None
+    role: str | None = None
+
+
+class Activity(_Model):
+    """A call, meeting, email, task or note linked to the deal."""
+
+    id: str
+    kind: ActivityKind
+    at: AwareDatetime
+    subject: str = ""
+    body: str = ""
+    outcome: Outcome = Outcome.unknown
+    direction: str | None = None
+    owner: str | None = None
+    contact_ids: tuple[str, ...] = ()
+
+
+class Deal(_Model):
+    """One opportunity/deal in canonical form: the input of :func:`nextadvance.core.decide`.
+
+    ``fields`` maps canonical evidence field names (as the playbook refers to them) to the
+    values the mapping produced; ``stage`` is a canonical stage key of the playbook.
+    """
+
+    id: str
+    name: str = ""
+    system: str = "json"
+    pipeline: str | None = None
+    stage: str
+    amount: float | None = None
+    currency: str | None = None
+    close_date: date | None = None
+    created_at: AwareDatetime
+    modified_at: AwareDatetime | None = None
+    stage_entered_at: AwareDatetime | None = None
+    owner: str | None = None
+    account: Account = Account()
+    next_step: str | None = None
+    fields: dict[str, Any] = Field(default_factory=dict)
+    contacts: tuple[Contact, ...] = ()
+    activities: tuple[Activity, ...] = ()
+    strategic_objective: str | None = None
+    parked_until: date | None = None
+    parked_reason: str | None = None
+    open_task_subject: str | None = None
