@@ -64,7 +64,11 @@ class Problem:
         where = self.file or "<input>"
         if self.line is not None:
             where = f"{where}:{self.line}"
-        head = f"{where} {self.key_path}: {self.message}" if self.key_path else f"{where}: {self.message}"
+        head = (
+            f"{where} {self.key_path}: {self.message}"
+            if self.key_path
+            else f"{where}: {self.message}"
+        )
         lines = [head]
         if self.expected:
             lines.append(f"  expected {self.expected}")
@@ -113,7 +117,9 @@ class StateError(NextAdvanceError):
 class ConnectorError(NextAdvanceError):
     """Anything that went wrong talking to a CRM, already classified by meaning."""
 
-    def __init__(self, message: str, *, endpoint: str | None = None, status: int | None = None) -> None:
+    def __init__(
+        self, message: str, *, endpoint: str | None = None, status: int | None = None
+    ) -> None:
         super().__init__(message)
         self.endpoint = endpoint
         self.status = status

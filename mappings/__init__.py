@@ -4,6 +4,12 @@ Ops teams own these files; this package loads and validates them with errors tha
 file, line and key path, and ships the defaults for a stock Salesforce org and HubSpot portal.
 """
 
-from nextadvance.mappings._yaml import Located, did_you_mean, format_path, load_yaml_file, load_yaml_text
+from nextadvance.mappings._yaml import (
+    Located,
+    did_you_mean,
+    format_path,
+    load_yaml_file,
+    load_yaml_text,
+)
 
 __all__ = ["Located", "did_you_mean", "format_path", "load_yaml_file", "load_yaml_text"]

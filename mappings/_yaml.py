@@ -124,7 +124,9 @@ def load_yaml_text(text: str, file: str) -> tuple[Located, list[Problem]]:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else None
         what = exc.problem or str(exc)
-        return Located(None, file), [Problem(message=f"YAML syntax error: {what}", file=file, line=line)]
+        return Located(None, file), [
+            Problem(message=f"YAML syntax error: {what}", file=file, line=line)
+        ]
     if root is None:
         return Located(None, file, {(): 1}), []
     builder = _Builder()

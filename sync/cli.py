@@ -39,7 +39,9 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def _root(
-    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help="Show the version."),
+    version: bool = typer.Option(
+        False, "--version", callback=_version, is_eager=True, help="Show the version."
+    ),
 ) -> None:
     """nextadvance: decide, explain and sync next advances for open deals."""
 
@@ -62,8 +64,14 @@ def main(argv: list[str] | None = None) -> None:
     try:
         rv = app(args=argv, standalone_mode=False)
     except NextAdvanceError as exc:
-        err_console.print(f"[bold red]error:[/] {exc}", highlight=False, markup=True, soft_wrap=True)
-        code = EXIT_CODES["usage"] if isinstance(exc, ConfigError | MappingError | RuleError) else EXIT_CODES["failed"]
+        err_console.print(
+            f"[bold red]error:[/] {exc}", highlight=False, markup=True, soft_wrap=True
+        )
+        code = (
+            EXIT_CODES["usage"]
+            if isinstance(exc, ConfigError | MappingError | RuleError)
+            else EXIT_CODES["failed"]
+        )
         sys.exit(code)
     except SystemExit:
         raise

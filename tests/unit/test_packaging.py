@@ -30,13 +30,19 @@ def test_every_directory_with_python_files_is_packaged() -> None:
     missing = []
     for py in ROOT.rglob("*.py"):
         rel = py.relative_to(ROOT)
-        if rel.parts[0] in NOT_PACKAGED or rel.parts[0].startswith(".") or "site-packages" in rel.parts:
+        if (
+            rel.parts[0] in NOT_PACKAGED
+            or rel.parts[0].startswith(".")
+            or "site-packages" in rel.parts
+        ):
             continue
         if any(part.startswith(".") or part == "__pycache__" for part in rel.parts):
             continue
         if py.parent.resolve() not in dir_to_pkg:
             missing.append(str(rel.parent))
-    assert not sorted(set(missing)), f"directories with Python files not packaged: {sorted(set(missing))}"
+    assert not sorted(set(missing)), (
+        f"directories with Python files not packaged: {sorted(set(missing))}"
+    )
 
 
 def test_every_packaged_directory_is_importable() -> None:
