@@ -92,3 +92,8 @@ class App(Protocol):
     def reset(self) -> None:
         """Drop all data and counters."""
         ...
+
+    def mutate(self, count: int, seed: int) -> list[str]:
+        """Change ``count`` open deals the way reps do (a meeting held, a stage moved, a
+        next step edited); return the changed deal ids.  Used by the demo and sync tests."""
+        ...
