@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import random
 import threading
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import dataclass, field, fields
 from typing import Any
 
 __all__ = ["FaultPlan"]
@@ -84,4 +84,4 @@ class FaultPlan:
 
     def to_dict(self) -> dict[str, Any]:
         """The plan as JSON-able data (private state left out)."""
-        return {k: v for k, v in asdict(self).items() if not k.startswith("_")}
+        return {f.name: getattr(self, f.name) for f in fields(self) if not f.name.startswith("_")}
