@@ -1,9 +1,34 @@
 """CRM connectors: the only code that talks to a CRM.
 
 Everything above this package sees canonical records (``nextadvance.core``), the error
-tree below, and one write result per record.
+tree below, and one :class:`WriteResult` per :class:`WriteOp`.  Build a connector with
+:func:`build_connector` from a :class:`ConnectorConfig`; drive it through the
+:class:`Connector` protocol (``stages``, ``describe``, ``pull``, ``apply``, ``find_tasks``,
+``budget``, ``calls``, ``close``).
 """
 
+from nextadvance.connectors._base import (
+    ActivityRecord,
+    Budget,
+    CallEvent,
+    CallStats,
+    Connector,
+    ConnectorConfig,
+    Credentials,
+    Cursor,
+    DealRecord,
+    FieldInfo,
+    Limits,
+    PullBatch,
+    StageInfo,
+    System,
+    TaskSpec,
+    TaskState,
+    WriteKind,
+    WriteOp,
+    WriteResult,
+)
+from nextadvance.connectors._factory import build_connector, check_config
 from nextadvance.core.errors import (
     AuthError,
     ConnectorError,
@@ -17,13 +42,34 @@ from nextadvance.core.errors import (
 )
 
 __all__ = [
+    "ActivityRecord",
     "AuthError",
+    "Budget",
+    "CallEvent",
+    "CallStats",
+    "Connector",
+    "ConnectorConfig",
     "ConnectorError",
+    "Credentials",
+    "Cursor",
+    "DealRecord",
     "FatalRemote",
+    "FieldInfo",
+    "Limits",
+    "PullBatch",
     "QuotaExhausted",
     "RateLimited",
     "RecordRejected",
     "Retryable",
+    "StageInfo",
+    "System",
+    "TaskSpec",
+    "TaskState",
     "Timeout",
     "Unavailable",
+    "WriteKind",
+    "WriteOp",
+    "WriteResult",
+    "build_connector",
+    "check_config",
 ]

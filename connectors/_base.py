@@ -1,0 +1,463 @@
+"""The connector protocol: everything above ``nextadvance.connectors`` sees only this.
+
+A connector reads a CRM incrementally as a stream of :class:`PullBatch` es (canonical deals and
+activities, deletions, and the cursor that is safe to commit *with* that batch), writes back
+through :meth:`Connector.apply` with one :class:`WriteResult` per :class:`WriteOp`, and reports
+what it cost (:class:`CallStats`, :class:`Budget`).  No CRM vocabulary leaks out except CRM
+ids, CRM field names of our own write-back fields, and CRM stage/pipeline ids in
+:class:`StageInfo`; the sync layer stays the same for Salesforce and HubSpot.
+
+These types are deliberately plain frozen dataclasses (no I/O, no library types), so the
+state store can persist them and tests can build them by hand.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from enum import StrEnum
+from typing import Any, Literal, Protocol, runtime_checkable
+
+from pydantic import SecretStr
+
+from nextadvance.core.models import Activity, Deal
+
+__all__ = [
+    "ActivityRecord",
+    "Budget",
+    "CallEvent",
+    "CallStats",
+    "Connector",
+    "ConnectorConfig",
+    "Credentials",
+    "Cursor",
+    "DealRecord",
+    "FieldInfo",
+    "Limits",
+    "PullBatch",
+    "StageInfo",
+    "System",
+    "TaskSpec",
+    "TaskState",
+    "WriteKind",
+    "WriteOp",
+    "WriteResult",
+]
+
+#: Which CRM a connector talks to.
+System = Literal["salesforce", "hubspot"]
+
+#: An opaque, JSON-serialisable pull position.  The sync layer stores it verbatim next to the
+#: mirror rows of the batch that carried it and hands it back to :meth:`Connector.pull`.
+Cursor = dict[str, Any]
+
+
+# --------------------------------------------------------------------------- metadata
+
+
+@dataclass(frozen=True)
+class StageInfo:
+    """One pipeline stage as the CRM defines it (Salesforce OpportunityStage, HubSpot stage).
+
+    ``id`` is what a deal record carries (Salesforce ``StageName`` API value, HubSpot
+    ``dealstage`` id); ``probability`` is 0.0-1.0 on both CRMs.
+    """
+
+    pipeline: str
+    id: str
+    label: str
+    order: int
+    probability: float | None = None
+    is_closed: bool = False
+    is_won: bool = False
+    active: bool = True
+
+
+@dataclass(frozen=True)
+class FieldInfo:
+    """One field/property of a CRM object, enough for ``mappings validate --live`` and setup.
+
+    ``type`` is the CRM's own type name (Salesforce ``string``/``picklist``/..., HubSpot
+    ``string``/``enumeration``/...); ``picklist`` holds the allowed API values, if any.
+    """
+
+    name: str
+    label: str
+    type: str
+    writable: bool
+    length: int | None = None
+    picklist: tuple[str, ...] = ()
+    unique: bool = False
+    external_id: bool = False
+    custom: bool = False
+
+
+# --------------------------------------------------------------------------- reads
+
+
+@dataclass(frozen=True)
+class TaskState:
+    """Our own suggested task as the CRM holds it now, found by its idempotency key.
+
+    ``subject``/``due``/``status`` are the CRM's current values, so the planner can see a
+    human edit (a changed subject, a moved due date, a task closed by the rep).
+    """
+
+    key: str
+    crm_id: str
+    deal_id: str | None
+    subject: str
+    due: date | None
+    status: str
+    completed: bool
+    modified_at: datetime | None = None
+    deleted: bool = False
+
+
+@dataclass(frozen=True)
+class DealRecord:
+    """One changed deal: canonical form plus what the planner needs to write safely.
+
+    ``deal`` has contacts/roles but no activities (those stream as :class:`ActivityRecord`).
+    ``writeback`` holds the CRM's *current* values of our write-back fields, keyed by CRM
+    field name (Python values: ``str``, ``float``, ``bool``, ``date``, ``datetime``, None), so
+    a human edit since our last write is visible.  ``deleted`` deals carry ``deal=None``.
+    """
+
+    crm_id: str
+    modified_at: datetime
+    deal: Deal | None
+    writeback: Mapping[str, Any] = field(default_factory=dict)
+    deleted: bool = False
+
+
+@dataclass(frozen=True)
+class ActivityRecord:
+    """One changed activity with the deals it is linked to (links travel with the activity).
+
+    ``task`` is set when the activity is one of our own suggested tasks (it carries our
+    idempotency key), so human edits to it and its completion are visible to the planner.
+    """
+
+    crm_id: str
+    modified_at: datetime
+    deal_ids: tuple[str, ...]
+    activity: Activity | None
+    deleted: bool = False
+    task: TaskState | None = None
+
+
+@dataclass(frozen=True)
+class PullBatch:
+    """A slice of the change stream and the cursor that is safe to commit *with* it.
+
+    Committing ``cursor`` in the same transaction as the batch's records gives at-least-once
+    reading: a crash before the commit re-reads the batch, never skips it.  Records may repeat
+    across batches and runs (overlap windows); consumers de-duplicate by
+    ``(crm_id, modified_at)`` and keep the newest.
+    """
+
+    cursor: Cursor
+    deals: tuple[DealRecord, ...] = ()
+    activities: tuple[ActivityRecord, ...] = ()
+    deleted_deal_ids: tuple[str, ...] = ()
+    deleted_activity_ids: tuple[str, ...] = ()
+    full: bool = False
+
+
+# --------------------------------------------------------------------------- writes
+
+
+class WriteKind(StrEnum):
+    """What a :class:`WriteOp` does."""
+
+    #: Set our write-back fields on a deal (``WriteOp.fields``).
+    update_deal = "update_deal"
+    #: Create or update our one suggested task on a deal, keyed by ``WriteOp.key``.
+    upsert_task = "upsert_task"
+    #: Mark our suggested task completed (no-op result ``ok`` if it no longer exists).
+    close_task = "close_task"
+
+
+@dataclass(frozen=True)
+class TaskSpec:
+    """The desired state of our suggested task, in CRM-neutral terms.
+
+    The connector renders it (Salesforce ``ActivityDate`` as a date, HubSpot ``hs_timestamp``
+    as midnight UTC epoch ms, status values per CRM) and links it to the deal.
+    """
+
+    subject: str
+    body: str = ""
+    due: date | None = None
+    completed: bool = False
+    owner_id: str | None = None
+    priority: Literal["low", "normal", "high"] = "normal"
+
+
+@dataclass(frozen=True)
+class WriteOp:
+    """One intended write, carrying the idempotency key the write-ahead ledger recorded.
+
+    For ``upsert_task``/``close_task`` ``key`` is stored in the CRM (Salesforce external id
+    ``NA_Key__c``, HubSpot unique property ``na_task_key``), so a replayed create updates
+    instead of duplicating.  ``fields`` (``update_deal``) is keyed by CRM field name with
+    Python values as rendered by the mapping; ``crm_id`` is the task id when already known.
+    """
+
+    kind: WriteKind
+    key: str
+    deal_id: str
+    fields: Mapping[str, Any] = field(default_factory=dict)
+    task: TaskSpec | None = None
+    crm_id: str | None = None
+
+
+@dataclass(frozen=True)
+class WriteResult:
+    """The CRM's answer for one :class:`WriteOp` (same order as the ops given to apply).
+
+    ``retryable`` says whether sending the same op again later may succeed (lock contention,
+    rate limit, outage); a non-retryable failure is a reject to report, with the CRM's
+    ``error_code``, ``message`` and offending ``field`` when it named one.
+    """
+
+    key: str
+    ok: bool
+    crm_id: str | None = None
+    created: bool = False
+    error_code: str | None = None
+    message: str | None = None
+    field: str | None = None
+    retryable: bool = False
+
+
+# --------------------------------------------------------------------------- cost
+
+
+@dataclass(frozen=True)
+class Budget:
+    """API quota as the CRM last reported it; ``None`` where the CRM has not said yet."""
+
+    used: int | None
+    limit: int | None
+    remaining: int | None
+    source: str
+    run_calls: int = 0
+    run_allowance: int | None = None
+
+
+@dataclass(frozen=True)
+class CallEvent:
+    """One HTTP request sent to the CRM, for the metrics hook (retries are separate events)."""
+
+    system: str
+    endpoint: str
+    write: bool
+    status: int | None
+    seconds: float
+    retry: bool = False
+
+
+class CallStats:
+    """Thread-safe request counters per endpoint, split into reads and writes.
+
+    ``endpoint`` names are stable, low-cardinality labels such as ``"query"``,
+    ``"composite.sobjects.upsert"`` or ``"deals.search"`` (never ids or tokens).
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self.by_endpoint: dict[str, int] = {}
+        self.reads = 0
+        self.writes = 0
+        self.retries = 0
+        self.errors = 0
+
+    def record(self, event: CallEvent) -> None:
+        """Count one request."""
+        with self._lock:
+            self.by_endpoint[event.endpoint] = self.by_endpoint.get(event.endpoint, 0) + 1
+            if event.write:
+                self.writes += 1
+            else:
+                self.reads += 1
+            if event.retry:
+                self.retries += 1
+            if event.status is None or event.status >= 400:
+                self.errors += 1
+
+    @property
+    def total(self) -> int:
+        """All requests sent (reads + writes, retries included)."""
+        return self.reads + self.writes
+
+    def snapshot(self) -> dict[str, Any]:
+        """A JSON-able copy for the run report."""
+        with self._lock:
+            return {
+                "total": self.reads + self.writes,
+                "reads": self.reads,
+                "writes": self.writes,
+                "retries": self.retries,
+                "errors": self.errors,
+                "by_endpoint": dict(sorted(self.by_endpoint.items())),
+            }
+
+    def __repr__(self) -> str:
+        return f"CallStats(reads={self.reads}, writes={self.writes}, retries={self.retries})"
+
+
+# --------------------------------------------------------------------------- configuration
+
+
+@dataclass(frozen=True, repr=False)
+class Credentials:
+    """Resolved secrets of one connection; ``repr`` never shows a value.
+
+    Either a ready ``access_token`` (Salesforce session id, HubSpot private-app or OAuth
+    access token) or an OAuth ``refresh_token`` + ``client_id`` + ``client_secret``, or both
+    (the access token is used until it expires, then refreshed).  ``token_url`` overrides the
+    OAuth token endpoint (default: Salesforce ``https://login.salesforce.com/services/oauth2/
+    token``; HubSpot ``{base_url}/oauth/v1/token``).
+    """
+
+    access_token: SecretStr | None = None
+    refresh_token: SecretStr | None = None
+    client_id: str | None = None
+    client_secret: SecretStr | None = None
+    token_url: str | None = None
+    expires_at: datetime | None = None
+
+    @classmethod
+    def from_mapping(cls, values: Mapping[str, str]) -> Credentials:
+        """Build from resolved secret values as a settings file names them.
+
+        Accepts ``access_token`` (aliases ``token``, ``session_id``, ``private_app_token``),
+        ``refresh_token``, ``client_id``, ``client_secret`` and ``token_url``.
+        """
+        token = next(
+            (
+                values[k]
+                for k in ("access_token", "token", "session_id", "private_app_token")
+                if values.get(k)
+            ),
+            None,
+        )
+
+        def secret(name: str) -> SecretStr | None:
+            raw = values.get(name)
+            return SecretStr(raw) if raw else None
+
+        return cls(
+            access_token=SecretStr(token) if token else None,
+            refresh_token=secret("refresh_token"),
+            client_id=values.get("client_id") or None,
+            client_secret=secret("client_secret"),
+            token_url=values.get("token_url") or None,
+        )
+
+    def __repr__(self) -> str:
+        present = [
+            name
+            for name in ("access_token", "refresh_token", "client_id", "client_secret")
+            if getattr(self, name) is not None
+        ]
+        return f"Credentials(<redacted: {', '.join(present) or 'none'}>)"
+
+    __str__ = __repr__
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Client-side pacing and retry policy of one connection.
+
+    ``max_quota_share`` caps what one run may spend of the daily quota that remained when it
+    started (Salesforce ``Sforce-Limit-Info``, HubSpot daily headers): beyond it the connector
+    raises :class:`~nextadvance.core.errors.QuotaExhausted` before sending, so the org keeps
+    the rest.  ``requests_per_10s`` / ``search_per_s`` pace HubSpot's rolling windows.
+    """
+
+    requests_per_10s: int = 100
+    search_per_s: float = 4.0
+    max_quota_share: float = 0.5
+    retry_deadline_s: float = 120.0
+    max_attempts: int = 6
+    timeout_s: float = 30.0
+    backoff_max_s: float = 30.0
+
+
+@dataclass(frozen=True)
+class ConnectorConfig:
+    """Everything :func:`~nextadvance.connectors.build_connector` needs for one connection.
+
+    ``mapping`` is a loaded :class:`nextadvance.mappings.Mapping` (it decides which fields are
+    read and how records translate); ``base_url`` is the Salesforce instance URL or the HubSpot
+    API host; ``ca_bundle`` a PEM file trusted for TLS (never a switch to disable checks).
+    ``lookback_s`` is the overlap window re-read on every incremental pull; ``page_size``
+    overrides the page size (tests use it to hit page edges; None = the CRM maximum).
+    """
+
+    system: System
+    base_url: str
+    credentials: Credentials
+    mapping: Any = None
+    ca_bundle: str | None = None
+    api_version: str = "59.0"
+    limits: Limits = field(default_factory=Limits)
+    lookback_s: float = 300.0
+    page_size: int | None = None
+    on_call: Callable[[CallEvent], None] | None = None
+
+
+# --------------------------------------------------------------------------- protocol
+
+
+@runtime_checkable
+class Connector(Protocol):
+    """One CRM connection, as the sync layer drives it.
+
+    Every method raises only the error tree of :mod:`nextadvance.core.errors`:
+    :class:`~nextadvance.core.errors.Retryable` after the built-in retries gave up,
+    :class:`~nextadvance.core.errors.QuotaExhausted` (stop, keep the cursor),
+    :class:`~nextadvance.core.errors.AuthError` (after one refresh), or
+    :class:`~nextadvance.core.errors.FatalRemote`.  Per-record refusals are never raised by
+    :meth:`apply`; they come back as failed :class:`WriteResult` s.
+    """
+
+    system: System
+    calls: CallStats
+
+    def stages(self) -> list[StageInfo]:
+        """All pipeline stages (all pipelines), ordered by pipeline then stage order."""
+        ...
+
+    def describe(self) -> dict[str, list[FieldInfo]]:
+        """Fields/properties of the objects the connector reads and writes, by object name."""
+        ...
+
+    def pull(self, cursor: Cursor | None = None) -> Iterator[PullBatch]:
+        """Stream changes since ``cursor`` (None: everything) as batches, oldest first.
+
+        The last batch's cursor is the new committed position; an interrupted iteration
+        resumes from the cursor of the last batch the caller committed.
+        """
+        ...
+
+    def apply(self, ops: Sequence[WriteOp]) -> list[WriteResult]:
+        """Send writes in as few batched calls as possible; one result per op, in order."""
+        ...
+
+    def find_tasks(self, keys: Iterable[str]) -> dict[str, TaskState]:
+        """Our suggested tasks by idempotency key (missing keys are absent from the dict)."""
+        ...
+
+    def budget(self) -> Budget:
+        """API quota as last reported by the CRM (no extra call when a response told us)."""
+        ...
+
+    def close(self) -> None:
+        """Release HTTP sessions; the connector must not be used afterwards."""
+        ...
