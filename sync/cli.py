@@ -56,13 +56,24 @@ def _register() -> None:
 
 
 _COMMAND_MODULES: list[str] = [
+    "nextadvance.sync._cli_serve",
     "nextadvance.sync._cli_db",
 ]
+
+
+def _configure_logging() -> None:
+    """Redacting structured logs for every command (``NEXTADVANCE_LOG_LEVEL``, default WARNING)."""
+    import os
+
+    from nextadvance.sync._logging import configure_logging
+
+    configure_logging(os.environ.get("NEXTADVANCE_LOG_LEVEL") or "WARNING", None)
 
 
 def main(argv: list[str] | None = None) -> None:
     """Console-script entry point: run the app and turn our errors into exit codes."""
     _register()
+    _configure_logging()
     try:
         rv = app(args=argv, standalone_mode=False)
     except NextAdvanceError as exc:
