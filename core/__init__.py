@@ -4,6 +4,33 @@ Nothing in this package does I/O, reads the clock, logs or looks at the environm
 callers pass ``now``.  That keeps every decision deterministic, fast and explainable.
 """
 
+from nextadvance.core._decision import (
+    AdvanceChoice,
+    CallObjective,
+    Decision,
+    Evidence,
+    Explanation,
+    Momentum,
+    NextStepCheck,
+    ObjectiveResult,
+    Verdict,
+)
+from nextadvance.core._lexicon_model import ClientAction, Lexicon, StrengthScores
+from nextadvance.core._playbook_model import (
+    CONTACT_ROLES,
+    ActivityEvidence,
+    Advance,
+    EvidenceRule,
+    Objective,
+    ObjectiveOverride,
+    Playbook,
+    PriorityWeights,
+    Segment,
+    SizeBand,
+    Stage,
+    Thresholds,
+)
+from nextadvance.core.engine import check_next_step, decide
 from nextadvance.core.errors import (
     AuthError,
     ConfigError,
@@ -24,12 +51,30 @@ from nextadvance.core.errors import (
 )
 
 __all__ = [
+    "CONTACT_ROLES",
+    "ActivityEvidence",
+    "Advance",
+    "AdvanceChoice",
     "AuthError",
+    "CallObjective",
+    "ClientAction",
     "ConfigError",
     "ConnectorError",
+    "Decision",
+    "Evidence",
+    "EvidenceRule",
+    "Explanation",
     "FatalRemote",
+    "Lexicon",
     "MappingError",
+    "Momentum",
     "NextAdvanceError",
+    "NextStepCheck",
+    "Objective",
+    "ObjectiveOverride",
+    "ObjectiveResult",
+    "Playbook",
+    "PriorityWeights",
     "Problem",
     "ProblemsError",
     "QuotaExhausted",
@@ -37,7 +82,15 @@ __all__ = [
     "RecordRejected",
     "Retryable",
     "RuleError",
+    "Segment",
+    "SizeBand",
+    "Stage",
     "StateError",
+    "StrengthScores",
+    "Thresholds",
     "Timeout",
     "Unavailable",
+    "Verdict",
+    "check_next_step",
+    "decide",
 ]

@@ -76,6 +76,7 @@ class Contact(_Model):
     name: str = ""
     title: str | None = None
     role: str | None = None
+    added_at: AwareDatetime | None = None
 
 
 class Activity(_Model):

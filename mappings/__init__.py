@@ -11,5 +11,19 @@ from nextadvance.mappings._yaml import (
     load_yaml_file,
     load_yaml_text,
 )
+from nextadvance.mappings.playbook import (
+    lexicon_json_schema,
+    load_playbook,
+    playbook_json_schema,
+)
 
-__all__ = ["Located", "did_you_mean", "format_path", "load_yaml_file", "load_yaml_text"]
+__all__ = [
+    "Located",
+    "did_you_mean",
+    "format_path",
+    "lexicon_json_schema",
+    "load_playbook",
+    "load_yaml_file",
+    "load_yaml_text",
+    "playbook_json_schema",
+]

@@ -1,0 +1,242 @@
+"""The playbook compiled once for speed: stage index, segment lookups, keyword sets, regexes.
+
+``decide`` runs for every open deal on every sync run, so nothing that depends only on the
+playbook is recomputed per deal: keywords become normalised word sets and phrases, segment
+resolution and effective objective lists are memoised per (industry, size band, stage).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from nextadvance.core._nextstep import CompiledLexicon
+from nextadvance.core.errors import MappingError, Problem
+from nextadvance.core.models import ActivityKind, Outcome
+
+if TYPE_CHECKING:
+    from nextadvance.core._playbook_model import (
+        EvidenceRule,
+        Objective,
+        Playbook,
+        Segment,
+        Stage,
+    )
+
+__all__ = ["CompiledObjective", "CompiledPlaybook", "CompiledRule", "KeywordSet", "normalise"]
+
+_NON_WORD = re.compile(r"[^\w]+")
+
+
+def normalise(text: str) -> str:
+    """Lower-case text with every run of non-word characters turned into one space, padded."""
+    return f" {_NON_WORD.sub(' ', text.lower()).strip()} "
+
+
+@dataclass(frozen=True, slots=True)
+class KeywordSet:
+    """Keywords split into single words (set lookups) and phrases (padded substring tests)."""
+
+    words: frozenset[str]
+    phrases: tuple[str, ...]
+
+    def find(self, norm_text: str, words: frozenset[str] | set[str]) -> str | None:
+        """The first keyword present in ``norm_text`` (normalised) / ``words``, or None."""
+        hit = self.words & words
+        if hit:
+            return min(hit)
+        for phrase in self.phrases:
+            if phrase in norm_text:
+                return phrase.strip()
+        return None
+
+
+@dataclass(frozen=True, slots=True)
+class CompiledRule:
+    """One evidence rule with its keywords pre-normalised and its test chosen."""
+
+    kind: str
+    rule: EvidenceRule
+    keywords: KeywordSet | None
+    kinds: frozenset[ActivityKind]
+    outcomes: frozenset[Outcome]
+    roles: frozenset[str]
+    values: frozenset[str]
+
+
+@dataclass(frozen=True, slots=True)
+class CompiledObjective:
+    """An objective as the engine sees it: which stage it belongs to and its compiled rules."""
+
+    id: str
+    title: str
+    stage: str
+    essential: bool
+    questions: tuple[str, ...]
+    rules: tuple[CompiledRule, ...]
+
+
+def _keyword_set(keywords: tuple[str, ...], synonyms: dict[str, tuple[str, ...]]) -> KeywordSet:
+    expanded: list[str] = []
+    for kw in keywords:
+        expanded.append(kw)
+        expanded.extend(synonyms.get(kw.lower(), ()))
+    words: set[str] = set()
+    phrases: list[str] = []
+    for kw in expanded:
+        norm = normalise(kw)
+        if norm.strip() == "":
+            continue
+        if norm.count(" ") == 2:
+            words.add(norm.strip())
+        else:
+            phrases.append(norm)
+    return KeywordSet(frozenset(words), tuple(dict.fromkeys(phrases)))
+
+
+class CompiledPlaybook:
+    """Lookups built from a :class:`Playbook`; obtained via ``playbook.compiled`` (cached)."""
+
+    def __init__(self, playbook: Playbook) -> None:
+        self.playbook = playbook
+        self.stages: dict[str, Stage] = {s.key: s for s in playbook.stages}
+        self.order: dict[str, int] = {s.key: i for i, s in enumerate(playbook.stages)}
+        self.open_stages: tuple[str, ...] = tuple(s.key for s in playbook.stages if not s.closed)
+        self.synonyms = {k.lower(): v for k, v in playbook.synonyms.items()}
+        self.lexicon = CompiledLexicon(playbook.lexicon, self.order)
+        self.commitment = _keyword_set(playbook.thresholds.commitment_keywords, self.synonyms)
+        self.conversation_kinds = frozenset(playbook.thresholds.conversation_kinds)
+        self._industries: list[tuple[Segment, tuple[str, ...]]] = [
+            (seg, tuple(normalise(i) for i in seg.industries)) for seg in playbook.segments
+        ]
+        self._segments_cache: dict[tuple[str, str | None], tuple[str, ...]] = {}
+        self._objectives_cache: dict[
+            tuple[str, tuple[str, ...]], tuple[CompiledObjective, ...]
+        ] = {}
+        self._compiled_objectives: dict[tuple[str, str], CompiledObjective] = {}
+
+    # -- stages -------------------------------------------------------------------------
+    def stage(self, key: str) -> Stage:
+        """The stage with this key, or a :class:`MappingError` naming the known keys."""
+        try:
+            return self.stages[key]
+        except KeyError:
+            import difflib
+
+            close = difflib.get_close_matches(key, list(self.stages), n=1, cutoff=0.6)
+            raise MappingError(
+                [
+                    Problem(
+                        message=f"unknown stage {key!r}",
+                        key_path="stage",
+                        expected="one of: " + ", ".join(self.stages),
+                        hint=f"did you mean '{close[0]}'?" if close else None,
+                    )
+                ]
+            ) from None
+
+    # -- segments -----------------------------------------------------------------------
+    def band_of(self, employees: int | None) -> str | None:
+        """The size band id for an employee count (first band that contains it), or None."""
+        if employees is None:
+            return None
+        for band in self.playbook.size_bands:
+            if employees >= band.min and (band.max is None or employees <= band.max):
+                return band.id
+        return None
+
+    def segments_for(self, industry: str | None, band: str | None) -> tuple[str, ...]:
+        """Ids of the segments matching this industry and size band, in playbook order."""
+        key = ((industry or "").lower(), band)
+        hit = self._segments_cache.get(key)
+        if hit is not None:
+            return hit
+        norm = normalise(industry or "")
+        out = []
+        for seg, inds in self._industries:
+            if inds and not any(i in norm for i in inds):
+                continue
+            if seg.size_bands and band not in seg.size_bands:
+                continue
+            out.append(seg.id)
+        result = tuple(out)
+        if len(self._segments_cache) < 4096:
+            self._segments_cache[key] = result
+        return result
+
+    # -- objectives ---------------------------------------------------------------------
+    def objectives_for(
+        self, stage_key: str, segments: tuple[str, ...]
+    ) -> tuple[CompiledObjective, ...]:
+        """Objectives of this stage and every earlier open stage after segment overrides."""
+        key = (stage_key, segments)
+        hit = self._objectives_cache.get(key)
+        if hit is not None:
+            return hit
+        segs = [s for s in self.playbook.segments if s.id in segments]
+        removed = {r for s in segs for r in s.remove}
+        essential: dict[str, bool] = {}
+        for s in segs:
+            essential.update(s.set_essential)
+        upto = self.order[stage_key]
+        out: list[CompiledObjective] = []
+        for stage in self.playbook.stages[: upto + 1]:
+            if stage.closed:
+                continue
+            objs: list[Objective] = list(stage.objectives)
+            objs += [ov.objective for s in segs for ov in s.add if ov.stage == stage.key]
+            for obj in objs:
+                if obj.id in removed:
+                    continue
+                co = self._compile_objective(stage.key, obj)
+                if obj.id in essential and essential[obj.id] != co.essential:
+                    co = CompiledObjective(
+                        co.id, co.title, co.stage, essential[obj.id], co.questions, co.rules
+                    )
+                out.append(co)
+        result = tuple(out)
+        self._objectives_cache[key] = result
+        return result
+
+    def _compile_objective(self, stage_key: str, obj: Objective) -> CompiledObjective:
+        ck = (stage_key, obj.id)
+        hit = self._compiled_objectives.get(ck)
+        if hit is not None:
+            return hit
+        rules = []
+        for rule in obj.evidence:
+            if rule.field is not None:
+                kind = "field"
+            elif rule.role is not None:
+                kind = "role"
+            elif rule.activity is not None:
+                kind = "activity"
+            else:
+                kind = "keywords"
+            act = rule.activity
+            rules.append(
+                CompiledRule(
+                    kind=kind,
+                    rule=rule,
+                    keywords=_keyword_set(rule.keywords, self.synonyms) if rule.keywords else None,
+                    kinds=frozenset(act.kinds if act else rule.kinds),
+                    outcomes=frozenset(act.outcomes if act else ()),
+                    roles=frozenset(act.with_roles if act else ()),
+                    values=frozenset(_lower(v) for v in (rule.values or ())),
+                )
+            )
+        co = CompiledObjective(
+            obj.id, obj.title, stage_key, obj.essential, obj.questions, tuple(rules)
+        )
+        self._compiled_objectives[ck] = co
+        return co
+
+
+def _lower(value: Any) -> str:
+    return str(value).strip().lower()
+
+
+#: Signature of a function that maps a value to its normalised comparison key.
+Normaliser = Callable[[Any], str]

@@ -1,0 +1,136 @@
+"""The engine's output for one deal: fully serialisable, with the reasons for everything.
+
+A :class:`Decision` is what ``nextadvance decide`` prints (one JSON object per line), what
+the sync run turns into a CRM task and fields, and what ``explain`` renders.  Field names
+are a public contract.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from enum import StrEnum
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict
+
+__all__ = [
+    "AdvanceChoice",
+    "CallObjective",
+    "Decision",
+    "Evidence",
+    "Explanation",
+    "Momentum",
+    "NextStepCheck",
+    "ObjectiveResult",
+    "Verdict",
+]
+
+
+class _M(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Verdict(StrEnum):
+    """How the CRM's recorded next step measures up (METHOD.md §3)."""
+
+    advance = "advance"
+    vague = "vague"
+    seller_action = "seller_action"
+    unrealistic_for_stage = "unrealistic_for_stage"
+    empty = "empty"
+
+
+class Evidence(_M):
+    """What proved an objective: the rule kind, a readable detail, and the activity if any."""
+
+    source: Literal["field", "role", "activity", "keywords"]
+    detail: str
+    activity_id: str | None = None
+    contact_id: str | None = None
+
+
+class ObjectiveResult(_M):
+    """One micro-objective of the deal's stage or an earlier stage, learned or missing."""
+
+    id: str
+    title: str
+    stage: str
+    essential: bool
+    status: Literal["learned", "missing"]
+    evidence: tuple[Evidence, ...] = ()
+    questions: tuple[str, ...] = ()
+
+
+class AdvanceChoice(_M):
+    """A client action from the stage's advance catalog to close for on the next call."""
+
+    text: str
+    advance_id: str
+
+
+class CallObjective(_M):
+    """The purpose of the next conversation: what to learn, what to ask, what to close for."""
+
+    learn: tuple[str, ...] = ()
+    questions: tuple[str, ...] = ()
+    stretch: AdvanceChoice | None = None
+    conservative: AdvanceChoice | None = None
+    plan: tuple[str, ...] = ()
+    strategic_objective: str | None = None
+
+
+class NextStepCheck(_M):
+    """The verdict on the CRM's next step (or latest open task subject) and why."""
+
+    verdict: Verdict
+    reason: str
+    text: str | None = None
+    source: Literal["next_step", "open_task"] | None = None
+    strength: float = 0.0
+    action: str | None = None
+
+
+class Momentum(_M):
+    """Whether the deal is moving: last advance, continuations since, time in stage."""
+
+    last_advance_at: datetime | None = None
+    last_advance: str | None = None
+    continuations_since: int = 0
+    days_in_stage: int = 0
+    stage_norm_days: int = 0
+    stalled: bool = False
+    parked: bool = False
+    parked_until: date | None = None
+    parked_reason: str | None = None
+
+
+class Explanation(_M):
+    """Why the engine said something: the rule, the inputs it looked at, a sentence."""
+
+    rule_id: str
+    inputs: dict[str, Any] = {}
+    text: str
+
+
+class Decision(_M):
+    """Everything the engine decided about one deal at one moment (``decided_at``).
+
+    For closed deals ``open`` is False and only identity, stage, momentum and a single
+    explanation are filled: there is nothing to advance.
+    """
+
+    deal_id: str
+    deal_name: str = ""
+    stage: str
+    open: bool = True
+    decided_at: datetime
+    segments: tuple[str, ...] = ()
+    objectives: tuple[ObjectiveResult, ...] = ()
+    ready_to_advance: bool = False
+    stage_gap: bool = False
+    stage_gap_objectives: tuple[str, ...] = ()
+    call_objective: CallObjective = CallObjective()
+    next_step_check: NextStepCheck
+    momentum: Momentum = Momentum()
+    priority: float = 0.0
+    explanations: tuple[Explanation, ...] = ()

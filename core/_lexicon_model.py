@@ -1,0 +1,90 @@
+"""The next-step lexicon: the phrases that tell a client advance from a seller to-do.
+
+Rules are data (YAML ``lexicon.yaml``) so ops can add their team's phrasing without code.
+All patterns are Python regular expressions matched case-insensitively against the
+next-step text; :meth:`Lexicon.patterns` lists every one with its key path so a loader can
+report a bad regex at its line.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, model_validator
+
+__all__ = ["ClientAction", "Lexicon", "StrengthScores"]
+
+
+class _M(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class ClientAction(_M):
+    """A kind of client commitment; ``min_stage`` is the earliest stage where it is realistic."""
+
+    id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    patterns: tuple[str, ...] = Field(min_length=1)
+    min_stage: str | None = None
+    description: str = ""
+
+
+class StrengthScores(_M):
+    """Strength of an ``advance`` verdict (0-1) depending on what the text names."""
+
+    complete: float = Field(default=1.0, ge=0, le=1)
+    no_owner: float = Field(default=0.7, ge=0, le=1)
+    no_date: float = Field(default=0.6, ge=0, le=1)
+
+
+class Lexicon(_M):
+    """Patterns for classifying a next step (see docs/playbook.md, "Next-step lexicon")."""
+
+    empty_markers: tuple[str, ...] = ("n/a", "na", "none", "tbd", "tba", "-", "?", "x")
+    vague: tuple[str, ...] = ()
+    hedges: tuple[str, ...] = ()
+    seller_actors: tuple[str, ...] = ()
+    seller_actions: tuple[str, ...] = ()
+    client_actors: tuple[str, ...] = ()
+    client_actions: tuple[ClientAction, ...] = ()
+    dates: tuple[str, ...] = ()
+    name_stopwords: tuple[str, ...] = ()
+    clause_separators: str = r"[;\n|]+|\.\s+|\s+(?:and then|then|&|\+)\s+|,\s*(?:and|then)\s+"
+    strength: StrengthScores = StrengthScores()
+
+    def patterns(self) -> Iterator[tuple[tuple[str | int, ...], str]]:
+        """Every regex in the lexicon with its key path (for validation and error locations)."""
+        for name in (
+            "vague",
+            "hedges",
+            "seller_actors",
+            "seller_actions",
+            "client_actors",
+            "dates",
+        ):
+            for i, pat in enumerate(getattr(self, name)):
+                yield (name, i), pat
+        for i, action in enumerate(self.client_actions):
+            for j, pat in enumerate(action.patterns):
+                yield ("client_actions", i, "patterns", j), pat
+        yield ("clause_separators",), self.clause_separators
+
+    def stage_references(self) -> Iterator[tuple[tuple[str | int, ...], str]]:
+        """Stage keys the lexicon names, with key paths (checked against the playbook)."""
+        for i, action in enumerate(self.client_actions):
+            if action.min_stage is not None:
+                yield ("client_actions", i, "min_stage"), action.min_stage
+
+    @model_validator(mode="after")
+    def _regexes_compile(self, info: ValidationInfo) -> Lexicon:
+        if isinstance(info.context, dict) and info.context.get("defer_references"):
+            return self
+        bad = []
+        for path, pat in self.patterns():
+            try:
+                re.compile(pat)
+            except re.error as exc:
+                bad.append(f"{'.'.join(map(str, path))}: bad regular expression {pat!r}: {exc}")
+        if bad:
+            raise ValueError("; ".join(bad))
+        return self

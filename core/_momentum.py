@@ -1,0 +1,87 @@
+"""Momentum: when the deal last moved, how many friendly-but-empty touches since, and stalls.
+
+An *advance* (METHOD.md §2) is anything that moved the deal: entering the current stage, a
+contact role added, a completed meeting or call with someone not met before, or an activity
+whose notes record a client commitment (playbook ``thresholds.commitment_keywords``).  Every
+other completed conversation after it is a *continuation*.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from nextadvance.core._compiled import CompiledPlaybook
+from nextadvance.core._decision import Momentum
+from nextadvance.core._evidence import DealContext
+from nextadvance.core._playbook_model import Stage
+from nextadvance.core.models import ActivityKind, Outcome
+
+__all__ = ["compute_momentum"]
+
+_HELD = frozenset({Outcome.completed, Outcome.unknown})
+_MEETS = frozenset({ActivityKind.meeting, ActivityKind.call})
+
+
+def compute_momentum(
+    ctx: DealContext, cp: CompiledPlaybook, stage: Stage, now: datetime
+) -> Momentum:
+    """Last advance, continuations since, days in stage vs norm, stalled and parked flags."""
+    deal = ctx.deal
+    entered = deal.stage_entered_at or deal.created_at
+    last_at: datetime = entered
+    last_what = "entered stage" if deal.stage_entered_at else "deal created"
+    for c in deal.contacts:
+        if c.added_at is not None and c.role and c.added_at > last_at:
+            last_at, last_what = c.added_at, f"contact role {c.role} added"
+    met: set[str] = set()
+    advances_at: set[str] = set()
+    texts = (
+        {a.id: (norm, words) for a, norm, words in ctx.texts()}
+        if cp.commitment.words or cp.commitment.phrases
+        else {}
+    )
+    for a in ctx.activities:
+        if a.at > now:
+            continue
+        moved = None
+        if a.kind in _MEETS and a.outcome == Outcome.completed:
+            new = [c for c in a.contact_ids if c not in met]
+            if new and met:
+                moved = f"{a.kind.value} with a new participant"
+            met.update(a.contact_ids)
+        if moved is None and a.id in texts:
+            norm, words = texts[a.id]
+            hit = cp.commitment.find(norm, words)
+            if hit is not None:
+                moved = f"client commitment ('{hit}') in {a.kind.value}"
+        if moved is not None:
+            advances_at.add(a.id)
+            if a.at >= last_at:
+                last_at, last_what = a.at, moved
+    continuations = 0
+    for a in ctx.activities:
+        if (
+            last_at < a.at <= now
+            and a.kind in cp.conversation_kinds
+            and a.outcome in _HELD
+            and a.id not in advances_at
+        ):
+            continuations += 1
+    days = max(0, (now - entered).days)
+    since_advance = max(0, (now - last_at).days)
+    norm_days = stage.stall_days
+    stalled = (
+        days > norm_days and since_advance > norm_days
+    ) or continuations >= cp.playbook.thresholds.stall_continuations
+    parked = deal.parked_until is not None and deal.parked_until > now.date()
+    return Momentum(
+        last_advance_at=last_at,
+        last_advance=last_what,
+        continuations_since=continuations,
+        days_in_stage=days,
+        stage_norm_days=norm_days,
+        stalled=bool(stalled) and not stage.closed,
+        parked=parked,
+        parked_until=deal.parked_until if parked else None,
+        parked_reason=deal.parked_reason if parked else None,
+    )
