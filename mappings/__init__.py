@@ -2,8 +2,35 @@
 
 Ops teams own these files; this package loads and validates them with errors that name
 file, line and key path, and ships the defaults for a stock Salesforce org and HubSpot portal.
+
+For a connector: ``load_mapping`` (or ``default_mapping_path``), then the read plan
+(``mapping.deal_read_fields()`` ...), then ``translate_deal`` / ``translate_contact`` /
+``translate_activity`` per record.  For the sync run: ``render_writeback``.
 """
 
+from nextadvance.mappings._loader import (
+    default_mapping_path,
+    load_mapping,
+    load_mapping_text,
+    mapping_json_schema,
+)
+from nextadvance.mappings._model import CANONICAL_ROLES, CANONICAL_STAGES, Mapping
+from nextadvance.mappings._translate import (
+    RecordProblem,
+    Translated,
+    activity_deal_id,
+    translate_activity,
+    translate_contact,
+    translate_deal,
+)
+from nextadvance.mappings._writeback import (
+    TaskPlan,
+    WritebackPlan,
+    due_date,
+    render_value,
+    render_writeback,
+    truncate,
+)
 from nextadvance.mappings._yaml import (
     Located,
     did_you_mean,
@@ -18,12 +45,31 @@ from nextadvance.mappings.playbook import (
 )
 
 __all__ = [
+    "CANONICAL_ROLES",
+    "CANONICAL_STAGES",
     "Located",
+    "Mapping",
+    "RecordProblem",
+    "TaskPlan",
+    "Translated",
+    "WritebackPlan",
+    "activity_deal_id",
+    "default_mapping_path",
     "did_you_mean",
+    "due_date",
     "format_path",
     "lexicon_json_schema",
+    "load_mapping",
+    "load_mapping_text",
     "load_playbook",
     "load_yaml_file",
     "load_yaml_text",
+    "mapping_json_schema",
     "playbook_json_schema",
+    "render_value",
+    "render_writeback",
+    "translate_activity",
+    "translate_contact",
+    "translate_deal",
+    "truncate",
 ]

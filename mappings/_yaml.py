@@ -77,7 +77,8 @@ def did_you_mean(word: str, choices: Iterable[str]) -> str | None:
 
 
 class _Builder:
-    def __init__(self) -> None:
+    def __init__(self, keys_as_text: bool = False) -> None:
+        self.keys_as_text = keys_as_text
         self.lines: dict[KeyPath, int] = {}
         self.duplicates: list[tuple[KeyPath, int, int]] = []
 
@@ -87,7 +88,7 @@ class _Builder:
             out: dict[Any, Any] = {}
             first_line: dict[Any, int] = {}
             for key_node, value_node in node.value:
-                key = self._scalar(key_node)
+                key = self._key(key_node)
                 line = key_node.start_mark.line + 1
                 child: KeyPath = (*path, str(key) if not isinstance(key, int) else key)
                 if key in out:
@@ -104,6 +105,12 @@ class _Builder:
             return items
         return self._scalar(node)
 
+    def _key(self, node: yaml.Node) -> Any:
+        # Mapping keys as written: ``Yes:`` stays "Yes" (not True), ``007:`` stays "007".
+        if self.keys_as_text and isinstance(node, yaml.ScalarNode):
+            return str(node.value)
+        return self._scalar(node)
+
     @staticmethod
     def _scalar(node: yaml.Node) -> Any:
         if not isinstance(node, yaml.ScalarNode):
@@ -116,8 +123,14 @@ class _Builder:
 _LOADER = yaml.SafeLoader("")
 
 
-def load_yaml_text(text: str, file: str) -> tuple[Located, list[Problem]]:
-    """Parse YAML text; return the located data and the problems found (syntax, duplicates)."""
+def load_yaml_text(
+    text: str, file: str, *, keys_as_text: bool = False
+) -> tuple[Located, list[Problem]]:
+    """Parse YAML text; return the located data and the problems found (syntax, duplicates).
+
+    With ``keys_as_text`` every mapping key is kept as the text written (YAML 1.1 would
+    turn ``Yes``/``No`` keys into booleans and ``10`` into an int): CRM values are text.
+    """
     try:
         root = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.MarkedYAMLError as exc:
@@ -129,7 +142,7 @@ def load_yaml_text(text: str, file: str) -> tuple[Located, list[Problem]]:
         ]
     if root is None:
         return Located(None, file, {(): 1}), []
-    builder = _Builder()
+    builder = _Builder(keys_as_text)
     try:
         data = builder.build(root, ())
     except yaml.MarkedYAMLError as exc:
@@ -155,11 +168,13 @@ def load_yaml_text(text: str, file: str) -> tuple[Located, list[Problem]]:
     return located, problems
 
 
-def load_yaml_file(path: str | Path) -> tuple[Located, list[Problem]]:
+def load_yaml_file(
+    path: str | Path, *, keys_as_text: bool = False
+) -> tuple[Located, list[Problem]]:
     """Read and parse a YAML file; unreadable files become a located problem, not a traceback."""
     p = Path(path)
     try:
         text = p.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         return Located(None, str(p)), [Problem(message=f"cannot read file: {exc}", file=str(p))]
-    return load_yaml_text(text, str(p))
+    return load_yaml_text(text, str(p), keys_as_text=keys_as_text)

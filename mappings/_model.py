@@ -1,0 +1,353 @@
+"""The shape of a mapping file: pydantic models, frozen, unknown keys refused.
+
+A mapping says, for one CRM connection, how CRM stages, fields, contact roles and
+activities become the canonical model, and which CRM fields receive the engine's output.
+Structure is checked here; cross-references (canonical stage keys, clashing entries,
+templates) are checked by the loader, which reports every problem in one pass.
+See docs/mappings.md for the reference with examples.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
+
+from nextadvance.core.models import ActivityKind, Outcome
+
+__all__ = [
+    "CANONICAL_ROLES",
+    "CANONICAL_STAGES",
+    "AccountSpec",
+    "ActivitySpec",
+    "ContactSpec",
+    "DealFields",
+    "DealSpec",
+    "DealWriteback",
+    "DirectionSpec",
+    "EvidenceSpec",
+    "KindRule",
+    "KindSpec",
+    "Mapping",
+    "OutcomeRule",
+    "OutcomeSpec",
+    "OutputSpec",
+    "PipelineSpec",
+    "TaskFields",
+    "TaskSpec",
+    "Transform",
+    "WritebackSpec",
+]
+
+#: The canonical stage keys of the shipped playbook (a custom playbook may add its own;
+#: pass its keys to ``load_mapping(stage_keys=...)``).
+CANONICAL_STAGES: tuple[str, ...] = (
+    "prospecting",
+    "qualification",
+    "discovery",
+    "solution",
+    "proposal",
+    "negotiation",
+    "closed_won",
+    "closed_lost",
+)
+
+#: Canonical contact roles the playbook's role evidence refers to.
+CANONICAL_ROLES: tuple[str, ...] = (
+    "decision_maker",
+    "economic_buyer",
+    "champion",
+    "technical_buyer",
+    "influencer",
+    "legal",
+    "procurement",
+    "user",
+    "other",
+)
+
+#: How a CRM value becomes an evidence value (see docs/mappings.md, "transforms").
+Transform = Literal["text", "non_empty", "boolean", "date", "datetime", "number", "integer", "map"]
+
+#: Value types a write-back target can have; decides how a value is rendered per CRM.
+OutputType = Literal["text", "textarea", "picklist", "boolean", "date", "datetime"]
+
+
+class _Spec(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class PipelineSpec(_Spec):
+    """One pipeline (HubSpot pipeline id; Salesforce record type or ``default``)."""
+
+    label: str | None = None
+    stages: dict[str, str] = Field(
+        description="CRM stage id or label -> canonical stage key (e.g. 'Closed Won': closed_won)."
+    )
+
+
+class DealFields(_Spec):
+    """Which CRM field fills each canonical deal attribute (dotted paths follow relationships)."""
+
+    id: str
+    stage: str
+    created_at: str
+    name: str | None = None
+    pipeline: str | None = Field(
+        default=None, description="Field holding the pipeline id; unset = every deal is 'default'."
+    )
+    amount: str | None = None
+    currency: str | None = None
+    close_date: str | None = None
+    modified_at: str | None = None
+    stage_entered_at: str | None = None
+    owner: str | None = None
+    next_step: str | None = None
+    strategic_objective: str | None = None
+    parked_until: str | None = None
+    parked_reason: str | None = None
+    open_task_subject: str | None = None
+
+
+class EvidenceSpec(_Spec):
+    """A CRM field read into one canonical evidence field through a simple transform."""
+
+    field: str
+    transform: Transform = "text"
+    values: dict[str, str | bool | int | float] | None = Field(
+        default=None, description="For transform 'map': CRM value -> evidence value."
+    )
+
+
+class AccountSpec(_Spec):
+    """The deal's company: where it sits in the record and which fields to read."""
+
+    relationship: str = Field(
+        description="Key of the account inside the deal record: 'Account' (Salesforce), 'company' (HubSpot)."
+    )
+    name: str | None = None
+    industry: str | None = None
+    employees: str | None = None
+    region: str | None = None
+    industry_values: dict[str, str] = Field(
+        default_factory=dict,
+        description="CRM industry value -> industry name the playbook's segments use.",
+    )
+
+
+class DealSpec(_Spec):
+    """The deal object: core fields, evidence fields, account."""
+
+    object: str
+    fields: DealFields
+    evidence: dict[str, EvidenceSpec] = Field(default_factory=dict)
+    account: AccountSpec | None = None
+
+
+class ContactSpec(_Spec):
+    """Contacts on a deal and their roles (Salesforce OpportunityContactRole; HubSpot labels)."""
+
+    object: str
+    id: str
+    name: list[str] = Field(default_factory=list, description="Fields joined with a space.")
+    title: str | None = None
+    role: str = Field(description="Field holding the role value(s); lists and ';' are split.")
+    roles: dict[str, str] = Field(description="CRM role value -> canonical role.")
+    default_role: str | None = Field(
+        default=None, description="Canonical role for a contact whose role is blank or unmapped."
+    )
+
+
+class KindRule(_Spec):
+    """Read ``field``; the first rule whose value is in ``values`` decides the kind."""
+
+    field: str
+    values: dict[str, ActivityKind]
+
+
+class KindSpec(_Spec):
+    """Activity kind: rules tried in order, then ``default``."""
+
+    rules: list[KindRule] = Field(default_factory=list)
+    default: ActivityKind
+
+
+class OutcomeRule(_Spec):
+    """Read ``field``; the first rule whose value is in ``values`` decides the outcome."""
+
+    field: str
+    values: dict[str, Outcome]
+
+
+class OutcomeSpec(_Spec):
+    """Activity outcome: rules in order, then ``future`` (if the activity lies ahead), ``default``."""
+
+    rules: list[OutcomeRule] = Field(default_factory=list)
+    future: Outcome | None = None
+    default: Outcome = Outcome.unknown
+
+
+class DirectionSpec(_Spec):
+    """Direction of a call or email: CRM value -> ``inbound`` / ``outbound``."""
+
+    field: str
+    values: dict[str, Literal["inbound", "outbound"]]
+
+
+class ActivitySpec(_Spec):
+    """One CRM activity object type (Task, Event; calls, meetings, emails, notes, tasks)."""
+
+    id: str
+    at: list[str] = Field(min_length=1, description="Timestamp fields, first non-empty wins.")
+    subject: str | None = None
+    body: str | None = None
+    owner: str | None = None
+    deal: str | None = Field(default=None, description="Field linking the activity to its deal.")
+    contacts: list[str] = Field(default_factory=list)
+    kind: KindSpec
+    outcome: OutcomeSpec = OutcomeSpec()
+    direction: DirectionSpec | None = None
+
+
+class OutputSpec(_Spec):
+    """One deal field that receives an engine output."""
+
+    field: str
+    enabled: bool = True
+    type: OutputType | None = None
+    max_length: int | None = Field(default=None, gt=1)
+    values: dict[str, str] = Field(
+        default_factory=dict, description="Output value -> CRM value (picklists)."
+    )
+
+
+class DealWriteback(_Spec):
+    """Deal fields receiving outputs; omit one (or ``enabled: false``) to not write it."""
+
+    next_advance: OutputSpec | None = None
+    objectives: OutputSpec | None = None
+    next_step_verdict: OutputSpec | None = None
+    stalled: OutputSpec | None = None
+    last_evaluated: OutputSpec | None = None
+
+
+class TaskFields(_Spec):
+    """CRM field names of the suggested task's parts."""
+
+    subject: str
+    body: str
+    due: str
+    priority: str | None = None
+    type: str | None = None
+    owner: str | None = None
+    status: str | None = None
+    deal: str | None = Field(
+        default=None, description="Field linking the task to the deal (Salesforce WhatId)."
+    )
+
+
+class TaskSpec(_Spec):
+    """The one suggested task per deal: templates, due rule, and the idempotency key field."""
+
+    enabled: bool = True
+    object: str
+    key_field: str
+    subject: str = "Next advance: {stretch}"
+    body: str = "{call_objective}\n\nQuestions:\n{questions}\n\nPlan:\n{plan}"
+    subject_max_length: int = Field(default=255, gt=1)
+    body_max_length: int = Field(default=32000, gt=1)
+    due: str = "+2 business days"
+    priority: str | None = None
+    type: str | None = None
+    status: str | None = None
+    fields: TaskFields
+
+
+class WritebackSpec(_Spec):
+    """Everything nextadvance writes to the CRM, and what it must never write."""
+
+    deal: DealWriteback = DealWriteback()
+    task: TaskSpec | None = None
+    never_write: list[str] = Field(default_factory=list)
+
+
+class Mapping(_Spec):
+    """One connection's mapping file (``load_mapping`` builds and checks it)."""
+
+    version: Literal[1] = 1
+    crm: Literal["salesforce", "hubspot"]
+    playbook: str = Field(default="default", description="'default' or a path to a playbook YAML.")
+    lexicon: str = Field(default="default", description="'default' or a path to a lexicon YAML.")
+    pipelines: dict[str, PipelineSpec] = Field(min_length=1)
+    deal: DealSpec
+    contacts: ContactSpec | None = None
+    activities: dict[str, ActivitySpec] = Field(default_factory=dict)
+    writeback: WritebackSpec = WritebackSpec()
+
+    _source: Path | None = PrivateAttr(default=None)
+
+    @property
+    def source(self) -> Path | None:
+        """The file this mapping was loaded from (None when built in code)."""
+        return self._source
+
+    def _resolve(self, value: str) -> Path | None:
+        if value == "default":
+            return None
+        path = Path(value)
+        if not path.is_absolute() and self._source is not None:
+            path = self._source.parent / path
+        return path
+
+    def playbook_path(self) -> Path | None:
+        """The playbook file to use, or None for the shipped default."""
+        return self._resolve(self.playbook)
+
+    def lexicon_path(self) -> Path | None:
+        """The next-step lexicon file to use, or None for the shipped default."""
+        return self._resolve(self.lexicon)
+
+    def deal_read_fields(self, *, include_account: bool = False) -> tuple[str, ...]:
+        """Exactly the deal fields the mapping reads (connectors select only these).
+
+        With ``include_account`` the account fields come too, prefixed with the
+        relationship (``Account.Industry``): what a SOQL query selects in one go.
+        """
+        f = self.deal.fields
+        paths = [p for p in f.model_dump().values() if p]
+        paths += [e.field for e in self.deal.evidence.values()]
+        if include_account and self.deal.account is not None:
+            rel = self.deal.account.relationship
+            paths += [f"{rel}.{p}" for p in self.account_read_fields()]
+        return _unique(paths)
+
+    def account_read_fields(self) -> tuple[str, ...]:
+        """The account/company fields the mapping reads, without the relationship prefix."""
+        a = self.deal.account
+        if a is None:
+            return ()
+        return _unique([p for p in (a.name, a.industry, a.employees, a.region) if p])
+
+    def contact_read_fields(self) -> tuple[str, ...]:
+        """The contact(-role) fields the mapping reads."""
+        c = self.contacts
+        if c is None:
+            return ()
+        return _unique([c.id, *c.name, *([c.title] if c.title else []), c.role])
+
+    def activity_object_types(self) -> tuple[str, ...]:
+        """The CRM activity object types the mapping translates, in file order."""
+        return tuple(self.activities)
+
+    def activity_read_fields(self, object_type: str) -> tuple[str, ...]:
+        """The fields of one activity object type the mapping reads (KeyError if unmapped)."""
+        a = self.activities[object_type]
+        paths = [a.id, *a.at, a.subject, a.body, a.owner, a.deal, *a.contacts]
+        paths += [r.field for r in a.kind.rules] + [r.field for r in a.outcome.rules]
+        if a.direction is not None:
+            paths.append(a.direction.field)
+        return _unique([p for p in paths if p])
+
+
+def _unique(paths: list[str]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(paths))

@@ -1,0 +1,358 @@
+"""Translate CRM records (plain dicts) into the canonical model. Pure: no I/O, no clock.
+
+Record shapes (what a connector passes in):
+
+* Salesforce: the SOQL record dict as returned, relationship fields nested
+  (``{"Id": "006...", "StageName": "Prospecting", "Account": {"Industry": "Banking"}}``);
+  contacts are OpportunityContactRole records (``{"ContactId", "Role", "Contact": {...}}``).
+* HubSpot: the object's ``properties`` dict; for a deal the primary company's properties
+  go under the key ``company`` (``{"dealname": ..., "company": {"industry": ...}}``, or flat
+  ``"company.industry"`` keys); for a contact the deal association's labels go under
+  ``association_labels`` (a list).
+
+A bad record never raises: each function returns a :class:`Translated` with the value
+(None when the record must be skipped) and :class:`RecordProblem` s naming record and field.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Mapping as MappingABC
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Generic, TypeVar
+
+from pydantic import ValidationError
+
+from nextadvance.core.models import Account, Activity, Contact, Deal, Outcome
+from nextadvance.mappings._model import ActivitySpec, EvidenceSpec, Mapping
+from nextadvance.mappings._values import (
+    ValueProblem,
+    get_path,
+    is_empty,
+    normalise_key,
+    to_bool,
+    to_date,
+    to_datetime,
+    to_float,
+    to_int,
+    to_text,
+)
+
+__all__ = [
+    "RecordProblem",
+    "Translated",
+    "activity_deal_id",
+    "translate_activity",
+    "translate_contact",
+    "translate_deal",
+]
+
+T = TypeVar("T")
+Record = MappingABC[str, Any]
+
+
+@dataclass(frozen=True)
+class RecordProblem:
+    """One CRM record that could not be (fully) translated, and why."""
+
+    object_type: str
+    record_id: str
+    field: str | None
+    message: str
+    skipped: bool = False
+
+    def __str__(self) -> str:
+        where = f"{self.object_type} {self.record_id}"
+        if self.field:
+            where += f" field {self.field}"
+        tail = " (record skipped)" if self.skipped else ""
+        return f"{where}: {self.message}{tail}"
+
+
+@dataclass(frozen=True)
+class Translated(Generic[T]):
+    """A translation result: ``value`` is None when the record was skipped."""
+
+    value: T | None
+    problems: tuple[RecordProblem, ...] = ()
+
+    @property
+    def ok(self) -> bool:
+        """True when a value came out (problems may still list fields left empty)."""
+        return self.value is not None
+
+
+class _Reader:
+    """Reads fields of one record, collecting problems instead of raising."""
+
+    def __init__(self, object_type: str, record: Record, id_path: str) -> None:
+        self.object_type = object_type
+        self.record = record
+        raw_id = get_path(record, id_path)
+        self.record_id = "<no id>" if is_empty(raw_id) else str(raw_id)
+        self.problems: list[RecordProblem] = []
+
+    def problem(self, field: str | None, message: str, *, skipped: bool = False) -> None:
+        self.problems.append(
+            RecordProblem(self.object_type, self.record_id, field, message, skipped)
+        )
+
+    def read(self, path: str | None, convert: Callable[[Any], T | None]) -> T | None:
+        if not path:
+            return None
+        raw = get_path(self.record, path)
+        try:
+            return convert(raw)
+        except ValueProblem as exc:
+            self.problem(path, str(exc))
+            return None
+
+    def first(self, paths: Sequence[str], convert: Callable[[Any], T | None]) -> T | None:
+        for path in paths:
+            value = self.read(path, convert)
+            if value is not None:
+                return value
+        return None
+
+    def result(self, value: T | None) -> Translated[T]:
+        return Translated(value, tuple(self.problems))
+
+
+def _lookup(table: MappingABC[str, T], raw: object) -> T | None:
+    """A value-map lookup: exact key first, then ignoring case, spaces, ``_`` and ``-``."""
+    if is_empty(raw):
+        return None
+    text = str(raw).strip()
+    if text in table:
+        return table[text]
+    norm = normalise_key(text)
+    for key, value in table.items():
+        if normalise_key(key) == norm:
+            return value
+    return None
+
+
+def _split(raw: object) -> list[object]:
+    if isinstance(raw, list | tuple):
+        return list(raw)
+    if isinstance(raw, str) and ";" in raw:
+        return [part for part in raw.split(";") if part.strip()]
+    return [raw]
+
+
+def _evidence(reader: _Reader, spec: EvidenceSpec) -> Any:
+    raw = get_path(reader.record, spec.field)
+    try:
+        if spec.transform == "map":
+            if is_empty(raw):
+                return None
+            value = _lookup(spec.values or {}, raw)
+            if value is None:
+                reader.problem(spec.field, f"value {raw!r} is not in the mapping's values table")
+            return value
+        convert: Callable[[Any], Any] = {
+            "text": to_text,
+            "non_empty": lambda v: None if is_empty(v) else True,
+            "boolean": to_bool,
+            "date": to_date,
+            "datetime": to_datetime,
+            "number": to_float,
+            "integer": to_int,
+        }[spec.transform]
+        return convert(raw)
+    except ValueProblem as exc:
+        reader.problem(spec.field, str(exc))
+        return None
+
+
+def translate_deal(
+    mapping: Mapping, record: Record, *, contacts: Iterable[Contact] = ()
+) -> Translated[Deal]:
+    """A canonical :class:`Deal` (without activities) from one CRM deal record.
+
+    Skipped, with a problem, when the pipeline or stage is not mapped or a required value
+    (id, created date) is missing or unreadable; other unreadable values are left empty
+    and reported.
+    """
+    spec, f = mapping.deal, mapping.deal.fields
+    reader = _Reader(spec.object, record, f.id)
+    if reader.record_id == "<no id>":
+        reader.problem(f.id, "record has no id", skipped=True)
+        return reader.result(None)
+    pipeline = reader.read(f.pipeline, to_text) if f.pipeline else "default"
+    pipe_spec = mapping.pipelines.get(pipeline or "")
+    if pipe_spec is None:
+        known = ", ".join(mapping.pipelines)
+        reader.problem(
+            f.pipeline,
+            f"pipeline {pipeline!r} is not in the mapping (mapped: {known})",
+            skipped=True,
+        )
+        return reader.result(None)
+    raw_stage = get_path(record, f.stage)
+    stage = _lookup(pipe_spec.stages, raw_stage)
+    if stage is None:
+        reader.problem(
+            f.stage,
+            f"stage {raw_stage!r} of pipeline {pipeline!r} is not mapped to a canonical stage",
+            skipped=True,
+        )
+        return reader.result(None)
+    try:
+        created = to_datetime(get_path(record, f.created_at))
+    except ValueProblem as exc:
+        reader.problem(f.created_at, str(exc), skipped=True)
+        return reader.result(None)
+    if created is None:
+        reader.problem(f.created_at, "created date is empty", skipped=True)
+        return reader.result(None)
+    values: dict[str, Any] = {
+        "id": reader.record_id,
+        "system": mapping.crm,
+        "pipeline": pipeline,
+        "stage": stage,
+        "created_at": created,
+        "name": reader.read(f.name, to_text) or "",
+        "amount": reader.read(f.amount, to_float),
+        "currency": reader.read(f.currency, to_text),
+        "close_date": reader.read(f.close_date, to_date),
+        "modified_at": reader.read(f.modified_at, to_datetime),
+        "stage_entered_at": reader.read(f.stage_entered_at, to_datetime),
+        "owner": reader.read(f.owner, to_text),
+        "next_step": reader.read(f.next_step, to_text),
+        "strategic_objective": reader.read(f.strategic_objective, to_text),
+        "parked_until": reader.read(f.parked_until, to_date),
+        "parked_reason": reader.read(f.parked_reason, to_text),
+        "open_task_subject": reader.read(f.open_task_subject, to_text),
+        "contacts": tuple(contacts),
+    }
+    evidence = {}
+    for name, ev in spec.evidence.items():
+        value = _evidence(reader, ev)
+        if value is not None:
+            evidence[name] = value
+    values["fields"] = evidence
+    values["account"] = _account(mapping, reader)
+    return _build(reader, Deal, values)
+
+
+def _account(mapping: Mapping, reader: _Reader) -> Account:
+    spec = mapping.deal.account
+    if spec is None:
+        return Account()
+    rel = spec.relationship
+
+    def path(p: str | None) -> str | None:
+        return f"{rel}.{p}" if p else None
+
+    industry = reader.read(path(spec.industry), to_text)
+    if industry is not None and spec.industry_values:
+        industry = _lookup(spec.industry_values, industry) or industry
+    employees = reader.read(path(spec.employees), to_int)
+    if employees is not None and employees < 0:
+        reader.problem(path(spec.employees), f"employee count {employees} is negative")
+        employees = None
+    return Account(
+        name=reader.read(path(spec.name), to_text) or "",
+        industry=industry,
+        employees=employees,
+        region=reader.read(path(spec.region), to_text),
+    )
+
+
+def _build(reader: _Reader, model: Callable[..., T], values: dict[str, Any]) -> Translated[T]:
+    try:
+        return reader.result(model(**values))
+    except ValidationError as exc:
+        for err in exc.errors(include_url=False):
+            reader.problem(".".join(str(p) for p in err["loc"]), err["msg"], skipped=True)
+        return reader.result(None)
+
+
+def translate_contact(mapping: Mapping, record: Record) -> Translated[Contact]:
+    """A canonical :class:`Contact` with its canonical role from a contact(-role) record."""
+    spec = mapping.contacts
+    if spec is None:
+        raise ValueError("this mapping has no 'contacts' section")
+    reader = _Reader(spec.object, record, spec.id)
+    if reader.record_id == "<no id>":
+        reader.problem(spec.id, "record has no contact id", skipped=True)
+        return reader.result(None)
+    names = [reader.read(p, to_text) for p in spec.name]
+    role: str | None = None
+    raw_role = get_path(record, spec.role)
+    for candidate in _split(raw_role):
+        role = _lookup(spec.roles, candidate)
+        if role is not None:
+            break
+    if role is None and not is_empty(raw_role) and spec.default_role is None:
+        reader.problem(spec.role, f"role {raw_role!r} is not mapped to a canonical role")
+    values = {
+        "id": reader.record_id,
+        "name": " ".join(n for n in names if n),
+        "title": reader.read(spec.title, to_text),
+        "role": role or spec.default_role,
+    }
+    return _build(reader, Contact, values)
+
+
+def activity_deal_id(mapping: Mapping, object_type: str, record: Record) -> str | None:
+    """The deal id an activity record links to through the mapping's ``deal`` field, if any."""
+    spec = mapping.activities[object_type]
+    return to_text(get_path(record, spec.deal)) if spec.deal else None
+
+
+def translate_activity(
+    mapping: Mapping,
+    object_type: str,
+    record: Record,
+    *,
+    contact_ids: Sequence[str] | None = None,
+    now: datetime | None = None,
+) -> Translated[Activity]:
+    """A canonical :class:`Activity` from one record of a mapped activity object type.
+
+    ``contact_ids`` (HubSpot associations) replace the mapped contact fields when given;
+    ``now`` lets the ``outcome.future`` rule mark activities that lie ahead as scheduled.
+    """
+    spec: ActivitySpec = mapping.activities[object_type]
+    reader = _Reader(object_type, record, spec.id)
+    if reader.record_id == "<no id>":
+        reader.problem(spec.id, "record has no id", skipped=True)
+        return reader.result(None)
+    at = reader.first(spec.at, to_datetime)
+    if at is None:
+        reader.problem(", ".join(spec.at), "no timestamp in any of the mapped fields", skipped=True)
+        return reader.result(None)
+    kind = spec.kind.default
+    for kind_rule in spec.kind.rules:
+        found_kind = _lookup(kind_rule.values, get_path(record, kind_rule.field))
+        if found_kind is not None:
+            kind = found_kind
+            break
+    outcome: Outcome | None = None
+    for outcome_rule in spec.outcome.rules:
+        outcome = _lookup(outcome_rule.values, get_path(record, outcome_rule.field))
+        if outcome is not None:
+            break
+    if outcome is None and spec.outcome.future is not None and now is not None and at > now:
+        outcome = spec.outcome.future
+    direction = None
+    if spec.direction is not None:
+        direction = _lookup(spec.direction.values, get_path(record, spec.direction.field))
+    if contact_ids is None:
+        ids = [to_text(get_path(record, p)) for p in spec.contacts]
+        contact_ids = [i for i in ids if i]
+    values = {
+        "id": reader.record_id,
+        "kind": kind,
+        "at": at,
+        "subject": reader.read(spec.subject, to_text) or "",
+        "body": reader.read(spec.body, to_text) or "",
+        "outcome": outcome or spec.outcome.default,
+        "direction": direction,
+        "owner": reader.read(spec.owner, to_text),
+        "contact_ids": tuple(dict.fromkeys(contact_ids)),
+    }
+    return _build(reader, Activity, values)

@@ -1,0 +1,266 @@
+"""Render the engine's decision into the CRM values the mapping says to write. Pure.
+
+:func:`render_writeback` gives the *desired* state: deal field values typed for the CRM
+(Salesforce dates ``YYYY-MM-DD`` and JSON booleans; HubSpot strings, dates as midnight-UTC
+epoch milliseconds) and the one suggested task with its idempotency key.  The sync run
+compares that with what it last wrote and what the CRM holds, and sends only changes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Mapping as MappingABC
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+from nextadvance.core.models import Deal
+from nextadvance.mappings._checks import DUE_RULE
+from nextadvance.mappings._model import Mapping, OutputSpec, TaskSpec
+
+__all__ = ["TaskPlan", "WritebackPlan", "due_date", "render_value", "render_writeback", "truncate"]
+
+#: Default max lengths per output type and CRM (Salesforce text 255 / long text 32,000;
+#: HubSpot single-line text and textarea 65,536).
+_MAX = {
+    ("salesforce", "text"): 255,
+    ("salesforce", "picklist"): 255,
+    ("salesforce", "textarea"): 32000,
+    ("hubspot", "text"): 65536,
+    ("hubspot", "picklist"): 65536,
+    ("hubspot", "textarea"): 65536,
+}
+_DEFAULT_TYPES = {
+    "next_advance": "text",
+    "objectives": "textarea",
+    "next_step_verdict": "text",
+    "stalled": "boolean",
+    "last_evaluated": "datetime",
+}
+
+
+@dataclass(frozen=True)
+class TaskPlan:
+    """The suggested task as the CRM should hold it; ``fields`` is ready to send."""
+
+    object_type: str
+    key_field: str
+    key: str
+    deal_id: str
+    subject: str
+    body: str
+    due: date
+    priority: str | None
+    type: str | None
+    owner: str | None
+    fields: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class WritebackPlan:
+    """Desired deal field values ({CRM field: value}) and the desired task (None: no task)."""
+
+    deal_id: str
+    deal_object: str
+    deal_fields: dict[str, Any]
+    task: TaskPlan | None
+
+
+def truncate(text: str, max_length: int) -> str:
+    """``text`` cut to ``max_length`` characters, ending in an ellipsis when cut."""
+    return text if len(text) <= max_length else text[: max_length - 1].rstrip() + "…"
+
+
+def render_value(crm: str, kind: str, value: Any, max_length: int | None = None) -> Any:
+    """One value as the CRM's API expects it for a field of type ``kind``."""
+    if value is None:
+        return None
+    if kind == "boolean":
+        flag = bool(value)
+        return ("true" if flag else "false") if crm == "hubspot" else flag
+    if kind in ("date", "datetime"):
+        if isinstance(value, datetime):
+            moment = value.astimezone(UTC)
+        else:
+            moment = datetime(value.year, value.month, value.day, tzinfo=UTC)
+        if kind == "date":
+            moment = moment.replace(hour=0, minute=0, second=0, microsecond=0)
+            if crm != "hubspot":
+                return moment.date().isoformat()
+        if crm == "hubspot":
+            return str(int(moment.timestamp() * 1000))
+        return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+    text = str(value)
+    limit = max_length or _MAX.get((crm, kind), 255)
+    return truncate(text, limit)
+
+
+def due_date(rule: str, today: date) -> date:
+    """The date a ``today`` / ``+N days`` / ``+N business days`` rule gives from ``today``."""
+    match = DUE_RULE.match(rule)
+    if match is None:
+        raise ValueError(f"cannot read due-date rule {rule!r}")
+    if match.group(1) is None:
+        return today
+    n = int(match.group(1))
+    if not match.group(2):
+        return today + timedelta(days=n)
+    day = today
+    while day.weekday() >= 5:  # starting on a weekend counts from Monday
+        day += timedelta(days=1)
+    while n > 0:
+        day += timedelta(days=1)
+        if day.weekday() < 5:
+            n -= 1
+    return day
+
+
+def _as_dict(decision: object) -> dict[str, Any]:
+    dump = getattr(decision, "model_dump", None)
+    if callable(dump):
+        result = dump(mode="python")
+        if isinstance(result, dict):
+            return result
+    if isinstance(decision, MappingABC):
+        return dict(decision)
+    raise TypeError("decision must be a nextadvance Decision or a dict of its JSON shape")
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, MappingABC):
+        return str(value.get("text") or "")
+    return "" if value is None else str(value)
+
+
+def _context(deal: Deal, d: dict[str, Any]) -> dict[str, str]:
+    co: dict[str, Any] = d.get("call_objective") or {}
+    objectives = d.get("objectives") or []
+    titles = {o.get("id"): o.get("title") or o.get("id") for o in objectives}
+    learn = [str(titles.get(i, i)) for i in co.get("learn") or ()]
+    stretch, conservative = _text(co.get("stretch")), _text(co.get("conservative"))
+    check: dict[str, Any] = d.get("next_step_check") or {}
+    close_for = stretch + (f" (fallback: {conservative})" if conservative else "")
+    parts = []
+    if learn:
+        parts.append("Learn: " + "; ".join(learn) + ".")
+    if close_for:
+        parts.append("Close for: " + close_for + ".")
+    summary = "\n".join(
+        f"[{'x' if o.get('status') == 'learned' else ' '}] {o.get('title') or o.get('id')}"
+        + (" (essential)" if o.get("essential") and o.get("status") != "learned" else "")
+        for o in objectives
+    )
+    return {
+        "deal_name": deal.name,
+        "stage": str(d.get("stage") or deal.stage),
+        "call_objective": " ".join(parts),
+        "learn": "\n".join(f"- {t}" for t in learn),
+        "questions": "\n".join(f"- {q}" for q in co.get("questions") or ()),
+        "stretch": stretch,
+        "conservative": conservative,
+        "plan": "\n".join(f"{i}. {step}" for i, step in enumerate(co.get("plan") or (), 1)),
+        "objectives": summary,
+        "verdict": str(check.get("verdict") or ""),
+        "verdict_reason": str(check.get("reason") or ""),
+        "strategic_objective": str(co.get("strategic_objective") or deal.strategic_objective or ""),
+    }
+
+
+def task_key(deal_id: str, d: dict[str, Any]) -> str:
+    """Idempotency key: same deal + same call objective => same key, so a completed task
+    for that objective is recognised and not recreated."""
+    co: dict[str, Any] = d.get("call_objective") or {}
+    ident = {
+        "stage": d.get("stage"),
+        "learn": sorted(str(x) for x in co.get("learn") or ()),
+        "stretch": (co.get("stretch") or {}).get("advance_id"),
+        "conservative": (co.get("conservative") or {}).get("advance_id"),
+    }
+    digest = hashlib.sha256(json.dumps(ident, sort_keys=True).encode()).hexdigest()[:16]
+    return f"na-{deal_id}-{digest}"
+
+
+def render_writeback(
+    mapping: Mapping, deal: Deal, decision: object, now: datetime
+) -> WritebackPlan:
+    """The desired CRM state for one deal after ``decision`` (a Decision or its JSON dict)."""
+    d = _as_dict(decision)
+    ctx = _context(deal, d)
+    wb = mapping.writeback
+    never = {f.casefold() for f in wb.never_write}
+    check: dict[str, Any] = d.get("next_step_check") or {}
+    momentum: dict[str, Any] = d.get("momentum") or {}
+    raw: dict[str, Any] = {
+        "next_advance": ctx["stretch"]
+        + (f" (fallback: {ctx['conservative']})" if ctx["conservative"] else ""),
+        "objectives": ctx["objectives"],
+        "next_step_verdict": check.get("verdict"),
+        "stalled": bool(momentum.get("stalled")),
+        "last_evaluated": now,
+    }
+    fields: dict[str, Any] = {}
+    for output, spec in wb.deal:
+        if not isinstance(spec, OutputSpec) or not spec.enabled:
+            continue
+        if spec.field.casefold() in never:
+            continue
+        fields[spec.field] = _render_output(mapping.crm, output, spec, raw[output], check)
+    task = None
+    if wb.task is not None and wb.task.enabled and d.get("open", True) and ctx["stretch"]:
+        task = _render_task(mapping.crm, wb.task, deal, d, ctx, now)
+    return WritebackPlan(deal.id, mapping.deal.object, fields, task)
+
+
+def _render_output(
+    crm: str, output: str, spec: OutputSpec, value: Any, check: dict[str, Any]
+) -> Any:
+    kind = spec.type or _DEFAULT_TYPES[output]
+    if output == "next_step_verdict" and value is not None:
+        verdict = str(value)
+        if spec.values:
+            value = spec.values.get(verdict, verdict)
+        elif kind in ("text", "textarea") and check.get("reason"):
+            value = f"{verdict}: {check['reason']}"
+    if output == "next_advance" and not value:
+        value = None
+    return render_value(crm, kind, value, spec.max_length)
+
+
+def _render_task(
+    crm: str, spec: TaskSpec, deal: Deal, d: dict[str, Any], ctx: dict[str, str], now: datetime
+) -> TaskPlan:
+    subject = truncate(" ".join(spec.subject.format_map(ctx).split()), spec.subject_max_length)
+    body = truncate(spec.body.format_map(ctx).strip(), spec.body_max_length)
+    due = due_date(spec.due, now.astimezone(UTC).date())
+    key = task_key(deal.id, d)
+    f = spec.fields
+    values: dict[str, Any] = {
+        spec.key_field: key,
+        f.subject: subject,
+        f.body: body,
+        f.due: render_value(crm, "date", due),
+    }
+    optional = {
+        f.priority: spec.priority,
+        f.type: spec.type,
+        f.status: spec.status,
+        f.owner: deal.owner,
+        f.deal: deal.id,
+    }
+    for crm_field, value in optional.items():
+        if crm_field and value is not None:
+            values[crm_field] = value
+    return TaskPlan(
+        object_type=spec.object,
+        key_field=spec.key_field,
+        key=key,
+        deal_id=deal.id,
+        subject=subject,
+        body=body,
+        due=due,
+        priority=spec.priority,
+        type=spec.type,
+        owner=deal.owner,
+        fields=values,
+    )
