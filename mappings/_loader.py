@@ -15,7 +15,7 @@ from typing import Any, Union, get_args, get_origin
 
 from pydantic import BaseModel, ValidationError
 
-from nextadvance.core.errors import MappingError, Problem
+from nextadvance.core.errors import MappingError, Problem, RuleError
 from nextadvance.mappings._checks import check_mapping
 from nextadvance.mappings._model import CANONICAL_STAGES, Mapping
 from nextadvance.mappings._yaml import Located, did_you_mean, load_yaml_file, load_yaml_text
@@ -50,9 +50,39 @@ def load_mapping(path: str | Path, *, stage_keys: Collection[str] | None = None)
     shipped playbook's); a stage mapped to anything else is an error with a hint.
     """
     located, problems = load_yaml_file(path, keys_as_text=True)
+    if stage_keys is None:
+        stage_keys, playbook_problems = _playbook_stage_keys(located, Path(path))
+        problems += playbook_problems
     mapping = _build(located, problems, stage_keys)
     mapping._source = Path(path).resolve()
     return mapping
+
+
+def _playbook_stage_keys(
+    located: Located, path: Path
+) -> tuple[tuple[str, ...] | None, list[Problem]]:
+    """Stage keys of a custom playbook the mapping names (its problems are ours to report)."""
+    data = located.data if isinstance(located.data, dict) else {}
+    playbook, lexicon = data.get("playbook", "default"), data.get("lexicon", "default")
+    if playbook == "default" and lexicon == "default":
+        return None, []
+    if not isinstance(playbook, str) or not isinstance(lexicon, str):
+        return None, []  # the structure check reports the wrong type
+
+    def resolve(value: str) -> Path | None:
+        p = Path(value)
+        return None if value == "default" else (p if p.is_absolute() else path.parent / p)
+
+    from nextadvance.mappings.playbook import load_playbook
+
+    try:
+        loaded = load_playbook(resolve(playbook), resolve(lexicon))
+    except RuleError as exc:
+        head = located.problem(
+            ("playbook",), "the playbook or lexicon this mapping uses has problems (listed below)"
+        )
+        return None, [head, *exc.problems]
+    return tuple(stage.key for stage in loaded.stages), []
 
 
 def load_mapping_text(
@@ -87,11 +117,11 @@ def _build(
         problems.extend(_from_pydantic(located, exc))
     problems.extend(check_mapping(located, tuple(stage_keys or CANONICAL_STAGES)))
     if problems or mapping is None:
-        raise MappingError(_dedupe(problems))
+        raise MappingError(_dedupe(problems, located.file))
     return mapping
 
 
-def _dedupe(problems: list[Problem]) -> list[Problem]:
+def _dedupe(problems: list[Problem], file: str) -> list[Problem]:
     seen: set[tuple[Any, ...]] = set()
     out = []
     for p in problems:
@@ -99,7 +129,7 @@ def _dedupe(problems: list[Problem]) -> list[Problem]:
         if key not in seen:
             seen.add(key)
             out.append(p)
-    return sorted(out, key=lambda p: (p.line or 0, p.key_path))
+    return sorted(out, key=lambda p: (p.file != file, p.file or "", p.line or 0, p.key_path))
 
 
 def _from_pydantic(located: Located, exc: ValidationError) -> list[Problem]:

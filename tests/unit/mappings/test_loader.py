@@ -264,3 +264,45 @@ def test_yes_no_keys_stay_text(tmp_path: Path) -> None:
         "No": False,
         "10": True,
     }
+
+
+def test_canonical_stages_equal_the_shipped_playbook() -> None:
+    """The stage keys checked by default are exactly those of the shipped playbook."""
+    from nextadvance.mappings import CANONICAL_STAGES, load_playbook
+
+    assert tuple(s.key for s in load_playbook().stages) == CANONICAL_STAGES
+
+
+def test_custom_playbook_stage_keys_are_used(tmp_path: Path) -> None:
+    """A mapping naming its own playbook is checked against that playbook's stage keys."""
+    playbook = default_mapping_path("salesforce").parent / "playbook.yaml"
+    (tmp_path / "pb.yaml").write_text(
+        playbook.read_text()
+        .replace("key: qualification", "key: triage")
+        .replace("stage: qualification", "stage: triage"),
+    )
+    text = (
+        default_mapping_path("salesforce")
+        .read_text()
+        .replace("playbook: default", "playbook: pb.yaml")
+    )
+    path = tmp_path / "m.yaml"
+    path.write_text(text)
+    problems = _problems(path)
+    assert [p.key_path for p in problems] == ["pipelines.default.stages.Qualification"]
+    assert "one of: prospecting, triage, discovery" in (problems[0].expected or "")
+
+
+def test_broken_custom_playbook_is_reported_with_the_mapping(tmp_path: Path) -> None:
+    """A mapping whose playbook file is missing reports that under its playbook key."""
+    text = (
+        default_mapping_path("hubspot")
+        .read_text()
+        .replace("playbook: default", "playbook: nope.yaml")
+    )
+    path = tmp_path / "m.yaml"
+    path.write_text(text)
+    problems = _problems(path)
+    assert problems[0].key_path == "playbook"
+    assert problems[0].line == _line_of(path, "playbook: nope.yaml")
+    assert any("nope.yaml" in str(p) for p in problems)

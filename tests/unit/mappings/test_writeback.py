@@ -1,0 +1,217 @@
+"""Rendering decisions into CRM write-back values: types, truncation, switches, the task."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Any
+
+import pytest
+
+from nextadvance.core import decide
+from nextadvance.core.models import Deal
+from nextadvance.mappings import (
+    Mapping,
+    due_date,
+    load_playbook,
+    render_writeback,
+    translate_deal,
+    truncate,
+)
+
+NOW = datetime(2026, 11, 27, 15, 30, tzinfo=UTC)  # a Friday
+
+
+def _deal(**over: Any) -> Deal:
+    values: dict[str, Any] = {
+        "id": "006A",
+        "name": "Ørsted Analytics – pilot",
+        "stage": "discovery",
+        "created_at": datetime(2026, 9, 1, tzinfo=UTC),
+        "owner": "005OWNER",
+    }
+    values.update(over)
+    return Deal(**values)
+
+
+def _decision(**over: Any) -> dict[str, Any]:
+    """A stand-in with the Decision JSON shape (the real engine is exercised below too)."""
+    d: dict[str, Any] = {
+        "deal_id": "006A",
+        "stage": "discovery",
+        "open": True,
+        "objectives": [
+            {"id": "budget", "title": "Budget known", "essential": True, "status": "learned"},
+            {"id": "dm", "title": "Decision maker known", "essential": True, "status": "missing"},
+        ],
+        "call_objective": {
+            "learn": ["dm"],
+            "questions": ["Who signs off?"],
+            "stretch": {"text": "CFO joins the demo on a date", "advance_id": "cfo_demo"},
+            "conservative": {"text": "Champion names the approvers", "advance_id": "names"},
+            "plan": ["Say the objective", "Ask who signs off", "Close for the demo"],
+        },
+        "next_step_check": {"verdict": "vague", "reason": "no client actor or date"},
+        "momentum": {"stalled": True},
+    }
+    d.update(over)
+    return d
+
+
+def test_salesforce_values_are_typed(sf_mapping: Mapping) -> None:
+    """Salesforce gets JSON booleans, ISO datetimes and YYYY-MM-DD task dates."""
+    plan = render_writeback(sf_mapping, _deal(), _decision(), NOW)
+    assert plan.deal_object == "Opportunity"
+    assert plan.deal_fields == {
+        "NA_Next_Advance__c": "CFO joins the demo on a date (fallback: Champion names the approvers)",
+        "NA_Objectives__c": "[x] Budget known\n[ ] Decision maker known (essential)",
+        "NA_Next_Step_Verdict__c": "vague: no client actor or date",
+        "NA_Stalled__c": True,
+        "NA_Last_Evaluated__c": "2026-11-27T15:30:00Z",
+    }
+    task = plan.task
+    assert task is not None
+    assert task.fields["ActivityDate"] == "2026-12-01"  # Friday + 2 business days
+    assert task.fields["OwnerId"] == "005OWNER" and task.fields["WhatId"] == "006A"
+    assert task.fields["NA_Key__c"] == task.key and task.key.startswith("na-006A-")
+    assert (task.fields["Priority"], task.fields["Status"], task.fields["Type"]) == (
+        "Normal",
+        "Not Started",
+        "Call",
+    )
+    assert task.subject == "Next advance: CFO joins the demo on a date"
+    assert "Learn: Decision maker known." in task.body and "- Who signs off?" in task.body
+    assert "1. Say the objective\n2. Ask who signs off" in task.body
+
+
+def test_hubspot_values_are_strings(hs_mapping: Mapping) -> None:
+    """HubSpot gets "true"/"false", epoch-ms strings, and midnight-UTC dates."""
+    plan = render_writeback(hs_mapping, _deal(), _decision(momentum={"stalled": False}), NOW)
+    assert plan.deal_fields["na_stalled"] == "false"
+    assert plan.deal_fields["na_last_evaluated"] == str(int(NOW.timestamp() * 1000))
+    task = plan.task
+    assert task is not None
+    midnight = datetime(2026, 12, 1, tzinfo=UTC)
+    assert task.fields["hs_timestamp"] == str(int(midnight.timestamp() * 1000))
+    assert task.fields["na_task_key"] == task.key
+    assert task.fields["hubspot_owner_id"] == "005OWNER"
+    assert "WhatId" not in task.fields and task.deal_id == "006A"
+
+
+def test_long_text_is_truncated_with_an_ellipsis(sf_mapping: Mapping) -> None:
+    """Outputs longer than the target field end in '…' at exactly the field's length."""
+    long = "The champion introduces the CFO and " + "ü" * 400
+    co = {**_decision()["call_objective"], "stretch": {"text": long, "advance_id": "x"}}
+    plan = render_writeback(sf_mapping, _deal(), _decision(call_objective=co), NOW)
+    value = plan.deal_fields["NA_Next_Advance__c"]
+    assert len(value) == 255 and value.endswith("…")
+    assert plan.task is not None and len(plan.task.subject) == 255
+    assert truncate("short", 10) == "short"
+
+
+def test_disabled_outputs_are_not_written(sf_mapping: Mapping) -> None:
+    """An output switched off (or a task switched off) is absent from the plan."""
+    wb = sf_mapping.writeback
+    deal_wb = wb.deal.model_copy(
+        update={
+            "stalled": wb.deal.stalled.model_copy(update={"enabled": False}),  # type: ignore[union-attr]
+            "objectives": None,
+        }
+    )
+    task = wb.task.model_copy(update={"enabled": False})  # type: ignore[union-attr]
+    mapping = sf_mapping.model_copy(
+        update={"writeback": wb.model_copy(update={"deal": deal_wb, "task": task})}
+    )
+    plan = render_writeback(mapping, _deal(), _decision(), NOW)
+    assert set(plan.deal_fields) == {
+        "NA_Next_Advance__c",
+        "NA_Next_Step_Verdict__c",
+        "NA_Last_Evaluated__c",
+    }
+    assert plan.task is None
+
+
+def test_never_write_fields_are_never_rendered(sf_mapping: Mapping) -> None:
+    """Even a mapping built in code that aims an output at a never-write field does not write it."""
+    data = sf_mapping.model_dump()
+    data["writeback"]["deal"]["next_advance"]["field"] = "NextStep"
+    mapping = Mapping.model_validate(data)
+    plan = render_writeback(mapping, _deal(), _decision(), NOW)
+    assert "NextStep" not in plan.deal_fields
+    assert "NA_Objectives__c" in plan.deal_fields
+
+
+def test_verdict_picklist_values(sf_mapping: Mapping) -> None:
+    """A verdict output with a values table writes the CRM's picklist value."""
+    wb = sf_mapping.writeback
+    verdict = wb.deal.next_step_verdict.model_copy(  # type: ignore[union-attr]
+        update={"type": "picklist", "values": {"vague": "Too vague"}}
+    )
+    mapping = sf_mapping.model_copy(
+        update={
+            "writeback": wb.model_copy(
+                update={"deal": wb.deal.model_copy(update={"next_step_verdict": verdict})}
+            )
+        }
+    )
+    plan = render_writeback(mapping, _deal(), _decision(), NOW)
+    assert plan.deal_fields["NA_Next_Step_Verdict__c"] == "Too vague"
+
+
+def test_task_key_is_stable_per_objective(sf_mapping: Mapping) -> None:
+    """Same objective -> same key (a done task is not recreated); new advance -> new key."""
+    first = render_writeback(sf_mapping, _deal(), _decision(), NOW).task
+    later = render_writeback(
+        sf_mapping,
+        _deal(),
+        _decision(momentum={"stalled": False}),
+        datetime(2026, 12, 3, tzinfo=UTC),
+    ).task
+    co = {**_decision()["call_objective"], "stretch": {"text": "Pilot", "advance_id": "pilot"}}
+    moved = render_writeback(sf_mapping, _deal(), _decision(call_objective=co), NOW).task
+    other_deal = render_writeback(sf_mapping, _deal(id="006B"), _decision(), NOW).task
+    assert first is not None and later is not None and moved is not None and other_deal is not None
+    assert first.key == later.key
+    assert len({first.key, moved.key, other_deal.key}) == 3
+
+
+def test_closed_or_adviceless_decisions_get_no_task(sf_mapping: Mapping) -> None:
+    """A closed deal, or a decision without an advance, produces no task but still fields."""
+    closed = render_writeback(sf_mapping, _deal(), _decision(open=False), NOW)
+    empty = render_writeback(sf_mapping, _deal(), _decision(call_objective={}), NOW)
+    assert closed.task is None and empty.task is None
+    assert empty.deal_fields["NA_Next_Advance__c"] is None
+
+
+@pytest.mark.parametrize(
+    ("rule", "today", "expected"),
+    [
+        ("today", date(2026, 11, 27), date(2026, 11, 27)),
+        ("+3 days", date(2026, 11, 27), date(2026, 11, 30)),
+        ("+2 business days", date(2026, 11, 27), date(2026, 12, 1)),
+        ("+1 business day", date(2026, 11, 28), date(2026, 12, 1)),
+        ("+5 Business Days", date(2026, 11, 23), date(2026, 11, 30)),
+    ],
+)
+def test_due_date_rules(rule: str, today: date, expected: date) -> None:
+    """Due-date rules count calendar or business days (weekends skipped)."""
+    assert due_date(rule, today) == expected
+
+
+def test_real_decision_renders_like_its_json(sf_mapping: Mapping) -> None:
+    """A real engine Decision and its JSON dict render to the same plan."""
+    record = {
+        "Id": "006R",
+        "Name": "Kestrel Freight",
+        "StageName": "Needs Analysis",
+        "CreatedDate": "2026-09-01T08:30:00.000+0000",
+        "OwnerId": "005O",
+        "Budget_Confirmed__c": True,
+        "Account": {"Industry": "Banking", "NumberOfEmployees": 20},
+    }
+    deal = translate_deal(sf_mapping, record).value
+    assert deal is not None
+    decision = decide(deal, load_playbook(), NOW)
+    plan = render_writeback(sf_mapping, deal, decision, NOW)
+    assert plan == render_writeback(sf_mapping, deal, decision.model_dump(mode="json"), NOW)
+    assert plan.task is not None and decision.call_objective.stretch is not None
+    assert plan.task.subject == f"Next advance: {decision.call_objective.stretch.text}"
