@@ -10,10 +10,28 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-__all__ = ["WActivity", "WCompany", "WContact", "WDeal", "WOwner", "World"]
+__all__ = [
+    "NEUTRAL_OPEN_STAGES",
+    "PIPELINES",
+    "WActivity",
+    "WCompany",
+    "WContact",
+    "WDeal",
+    "WOwner",
+    "World",
+]
+
+#: The generator's neutral stage scale: ``stage_index`` 0..4 are open stages (earliest first),
+#: 5 is closed won and 6 closed lost.  It equals HubSpot's default pipeline; Salesforce, whose
+#: default list has 8 open stages, spreads each neutral open stage over one or two of its own.
+NEUTRAL_OPEN_STAGES = 5
+
+#: The two pipelines deals are spread over: new business (most deals) and expansion of
+#: existing customers (HubSpot: a second pipeline; Salesforce: Opportunity.Type).
+PIPELINES = ("default", "expansion")
 
 
-@dataclass
+@dataclass(slots=True)
 class WOwner:
     """A sales rep (Salesforce User / HubSpot owner)."""
 
@@ -24,7 +42,7 @@ class WOwner:
     timezone: str = "America/New_York"
 
 
-@dataclass
+@dataclass(slots=True)
 class WCompany:
     """An invented company (Account / company)."""
 
@@ -36,7 +54,7 @@ class WCompany:
     owner_key: str
 
 
-@dataclass
+@dataclass(slots=True)
 class WContact:
     """An invented person at a company."""
 
@@ -48,7 +66,7 @@ class WContact:
     email: str
 
 
-@dataclass
+@dataclass(slots=True)
 class WActivity:
     """One touch on a deal.
 
@@ -72,12 +90,13 @@ class WActivity:
     duration_minutes: int | None = None
 
 
-@dataclass
+@dataclass(slots=True)
 class WDeal:
     """An invented opportunity.
 
-    ``stage_index`` indexes the emulated CRM's own default stage list (0 = earliest open
-    stage; the last two are closed won and closed lost), so each CRM maps it to its labels.
+    ``stage_index`` is on the neutral scale (see :data:`NEUTRAL_OPEN_STAGES`: 0..4 open,
+    5 closed won, 6 closed lost); each CRM maps it to its own labels.  ``pipeline`` is one
+    of :data:`PIPELINES`.
     ``roles`` maps contact key -> role label (Decision Maker, Economic Buyer, Technical
     Buyer, Influencer, Evaluator, Executive Sponsor, Business User, Other).
     """
@@ -100,7 +119,7 @@ class WDeal:
     pain: str | None = None
 
 
-@dataclass
+@dataclass(slots=True)
 class World:
     """Everything the generator invented, in a deterministic order."""
 

@@ -1,0 +1,176 @@
+"""The Salesforce REST emulation mounted on the sandbox server (``/services/...``).
+
+Routes a request to the token endpoint or, after checking the session and the daily API
+limit, to query / sobjects / composite handlers.  Every REST response carries
+``Sforce-Limit-Info``.  Faults specific to Salesforce live here: human edits before our
+updates, replies dropped after a committed write; the generic ones (slow, 5xx, rate limit,
+timeout) are applied by the server, answered in Salesforce's shapes by :meth:`fault_response`.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+import threading
+from typing import Any
+
+from .._faults import FaultPlan
+from .._http import DropResponse, Request, Response, json_response
+from .._world import World
+from ._auth import Auth, sf_error
+from ._collections import handle_collections
+from ._cursors import Cursors
+from ._load import INTEGRATION_USER, load_world
+from ._mutate import human_edit, mutate_opportunities
+from ._records import Ctx, full_record, handle_sobjects
+from ._schema import build_schema
+from ._store import IS_DELETED, Store
+
+__all__ = ["SalesforceApp"]
+
+_DATA = re.compile(r"^/services/data/v(\d+\.\d+)(?:/(.*))?$")
+_VERSIONS = ("55.0", "56.0", "57.0", "58.0", "59.0", "60.0", "61.0", "62.0")
+
+
+class SalesforceApp:
+    """One emulated org, filled from ``world`` (None: only users and stages)."""
+
+    name = "salesforce"
+
+    def __init__(self, world: World | None, faults: FaultPlan, custom_fields: bool = True) -> None:
+        self.faults = faults
+        self.custom_fields = custom_fields
+        self.auth = Auth(faults, world.seed if world is not None else 0)
+        self._lock = threading.Lock()
+        self.human_edits = 0
+        self._load(world)
+
+    def _load(self, world: World | None) -> None:
+        self.store = Store(build_schema(self.custom_fields))
+        if world is not None:
+            load_world(self.store, world)
+        self.cursors = Cursors(self.store)
+        self._edit_rng = random.Random(f"{self.faults.seed}:human_edit_values")
+
+    # -- App protocol -------------------------------------------------------------------
+    def handles(self, request: Request) -> bool:
+        """Everything under ``/services/``."""
+        return request.path.startswith("/services/") or request.path == "/services"
+
+    def credentials(self) -> dict[str, str]:
+        """Sandbox-only invented credentials (the server adds ``instance_url``)."""
+        return self.auth.credentials()
+
+    def fault_response(self, kind: str) -> Response:
+        """An injected fault in Salesforce's shape (rate limit answered 503, see docs)."""
+        headers = self.auth.usage_header()
+        if kind == "rate_limit":
+            return sf_error(
+                503,
+                "SERVER_UNAVAILABLE",
+                "Too many requests: server is temporarily unable to serve, retry later",
+                headers,
+            )
+        if kind == "not_found":
+            return sf_error(404, "NOT_FOUND", "The requested resource does not exist", headers)
+        return sf_error(503, "SERVER_UNAVAILABLE", "Server temporarily unavailable", headers)
+
+    def handle(self, request: Request) -> Response:
+        """Answer one request (see the module docstring for the order of checks)."""
+        self.auth.observe_faults()
+        path = request.path.rstrip("/") or "/"
+        if path == "/services/oauth2/token":
+            host = request.headers.get("host", "127.0.0.1")
+            return self.auth.token_endpoint(request, f"https://{host}")
+        headers = self.auth.usage_header()
+        if not self.auth.valid(request.bearer):
+            return sf_error(401, "INVALID_SESSION_ID", "Session expired or invalid", headers)
+        if path == "/services/data":
+            return json_response(
+                200,
+                [
+                    {"label": f"v{v}", "url": f"/services/data/v{v}", "version": v}
+                    for v in _VERSIONS
+                ],
+                headers,
+            )
+        m = _DATA.match(path)
+        if m is None:
+            return sf_error(404, "NOT_FOUND", "The requested resource does not exist", headers)
+        refused = self.auth.spend()
+        if refused is not None:
+            return refused
+        headers = self.auth.usage_header()
+        version, rest = m.group(1), m.group(2) or ""
+        parts = [p for p in rest.split("/") if p]
+        ctx = Ctx(
+            self.store, version, headers, INTEGRATION_USER, self._before_update, self._after_commit
+        )
+        return self._route(ctx, request, parts)
+
+    def _route(self, ctx: Ctx, request: Request, parts: list[str]) -> Response:
+        version, headers = ctx.version, ctx.headers
+        if not parts:
+            names = ("sobjects", "query", "queryAll", "composite", "limits")
+            return json_response(200, {n: f"/services/data/v{version}/{n}" for n in names}, headers)
+        head = parts[0]
+        if head in ("query", "queryAll") and request.method == "GET":
+            if len(parts) == 1:
+                return self.cursors.run(request, version, head, headers)
+            if len(parts) == 2:
+                return self.cursors.more(parts[1], version, request, headers)
+        if head == "sobjects":
+            return handle_sobjects(ctx, request, parts[1:])
+        if head == "composite" and len(parts) >= 2 and parts[1] == "sobjects":
+            return handle_collections(ctx, request, parts[2:], self.faults)
+        if head == "limits" and request.method == "GET":
+            limit = self.faults.daily_limit or 5_000_000
+            return json_response(
+                200,
+                {"DailyApiRequests": {"Max": limit, "Remaining": max(0, limit - self.auth.used)}},
+                headers,
+            )
+        return sf_error(404, "NOT_FOUND", "The requested resource does not exist", headers)
+
+    def _before_update(self, type_name: str, record_id: str) -> None:
+        if type_name in ("Opportunity", "Task") and self.faults.roll("human_edit"):
+            with self._lock:
+                human_edit(self.store, type_name.lower(), record_id, self._edit_rng)
+                self.human_edits += 1
+
+    def _after_commit(self) -> None:
+        if self.faults.roll("drop_after_commit"):
+            raise DropResponse()
+
+    def stats(self) -> dict[str, Any]:
+        """Records written per object, queries run, API usage, human edits."""
+        live = {
+            name: sum(1 for r in self.store.rows(name) if not r[IS_DELETED])
+            for name in ("opportunity", "task", "event")
+        }
+        return {
+            "records_written": dict(self.store.written),
+            "records_written_total": sum(self.store.written.values()),
+            "queries": self.cursors.queries,
+            "human_edits": self.human_edits,
+            "live_records": live,
+            **self.auth.stats(),
+        }
+
+    def snapshot(self) -> dict[str, Any]:
+        """Every record (deleted ones included, flagged IsDeleted) by object name."""
+        out: dict[str, Any] = {}
+        for name, obj in self.store.schema.items():
+            out[obj.name] = [full_record(obj, row, "59.0") for row in self.store.rows(name)]
+        return out
+
+    def reset(self) -> None:
+        """Drop all data and counters (the sandbox reloads its world on ``/_sandbox/reset``)."""
+        self._load(None)
+        self.human_edits = 0
+        self.auth.used = 0
+
+    def mutate(self, count: int, seed: int) -> list[str]:
+        """Work ``count`` open opportunities as reps do; returns their ids."""
+        with self._lock:
+            return mutate_opportunities(self.store, count, seed)

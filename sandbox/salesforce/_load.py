@@ -1,0 +1,371 @@
+"""Projection of the neutral generated world into Salesforce records.
+
+Deals become Opportunities (the neutral stage spread over the org's eight open stages),
+companies Accounts, people Contacts and OpportunityContactRoles, calls/emails/notes/tasks
+become Tasks (``TaskSubtype`` Call/Email/Task) and meetings Events (outcome in the custom
+``Outcome__c`` picklist, as orgs commonly add one; no outcome logged = null).
+"""
+
+from __future__ import annotations
+
+import zlib
+from datetime import datetime
+from typing import Any
+
+from .._world import NEUTRAL_OPEN_STAGES, World
+from ._schema import STAGES, SObject
+from ._store import Store, make_id
+
+__all__ = ["INTEGRATION_USER", "load_world"]
+
+#: the API user the sandbox's credentials log in as (first User id)
+INTEGRATION_USER = make_id("005", 1)
+
+# neutral open stage -> candidate Salesforce stage indexes (spread by a hash of the deal key)
+_SPREAD = ((0,), (1, 2), (3, 4), (5, 6), (7,))
+_OUTCOME = {
+    "completed": "Completed",
+    "no_show": "No Show",
+    "canceled": "Canceled",
+    "rescheduled": "Rescheduled",
+}
+_DISPOSITION = {
+    "connected": "Connected",
+    "no_answer": "No Answer",
+    "left_voicemail": "Left Voicemail",
+    "busy": "Busy",
+}
+
+
+def _ms(at: datetime) -> int:
+    return int(at.timestamp() * 1000)
+
+
+class _Rows:
+    """Builds rows for one object: named values into a full-width list."""
+
+    def __init__(self, obj: SObject) -> None:
+        self.obj = obj
+        self.width = len(obj.col)
+        self.defaults: list[Any] = [None] * self.width
+        for f in obj.fields.values():
+            if f.default is not None:
+                self.defaults[obj.col[f.name.lower()]] = f.default
+            elif f.type == "boolean":
+                self.defaults[obj.col[f.name.lower()]] = False
+        self.rows: list[list[Any]] = []
+
+    def col(self, name: str) -> int:
+        return self.obj.col[name.lower()]
+
+    def add(self, rid: str, created: int, modified: int, user: str, values: dict[int, Any]) -> None:
+        row = list(self.defaults)
+        row[0], row[1], row[2], row[3], row[4], row[5], row[6] = (
+            rid,
+            False,
+            created,
+            user,
+            modified,
+            user,
+            modified,
+        )
+        for col, value in values.items():
+            row[col] = value
+        self.rows.append(row)
+
+
+def load_world(store: Store, world: World) -> None:
+    """Fill the store from ``world`` (ids derive from generation order, so they are stable)."""
+    s = store.schema
+    users, accounts, contacts, opps = (
+        _Rows(s["user"]),
+        _Rows(s["account"]),
+        _Rows(s["contact"]),
+        _Rows(s["opportunity"]),
+    )
+    now = _ms(world.now)
+    start = now - 400 * 86_400_000
+    c = users.col
+    users.add(
+        INTEGRATION_USER,
+        start,
+        start,
+        INTEGRATION_USER,
+        {
+            c("Username"): "integration@sandbox.example-seller.test",
+            c("FirstName"): "Integration",
+            c("LastName"): "User",
+            c("Name"): "Integration User",
+            c("Email"): "integration@example-seller.test",
+            c("IsActive"): True,
+        },
+    )
+    user_ids: dict[str, str] = {}
+    for i, ow in enumerate(world.owners):
+        uid = user_ids[ow.key] = make_id("005", i + 2)
+        users.add(
+            uid,
+            start,
+            start,
+            INTEGRATION_USER,
+            {
+                c("Username"): ow.email,
+                c("FirstName"): ow.first_name,
+                c("LastName"): ow.last_name,
+                c("Name"): f"{ow.first_name} {ow.last_name}",
+                c("Email"): ow.email,
+                c("IsActive"): True,
+                c("TimeZoneSidKey"): ow.timezone,
+            },
+        )
+    account_ids: dict[str, str] = {}
+    a = accounts.col
+    for i, co in enumerate(world.companies):
+        aid = account_ids[co.key] = make_id("001", i + 1)
+        accounts.add(
+            aid,
+            start,
+            start,
+            INTEGRATION_USER,
+            {
+                a("Name"): co.name,
+                a("Industry"): co.industry,
+                a("NumberOfEmployees"): co.employees,
+                a("Website"): f"https://{co.domain}",
+                a("Type"): "Prospect",
+                a("OwnerId"): user_ids[co.owner_key],
+            },
+        )
+    contact_ids: dict[str, str] = {}
+    k = contacts.col
+    for i, ct in enumerate(world.contacts):
+        cid = contact_ids[ct.key] = make_id("003", i + 1)
+        contacts.add(
+            cid,
+            start,
+            start,
+            INTEGRATION_USER,
+            {
+                k("AccountId"): account_ids[ct.company_key],
+                k("FirstName"): ct.first_name,
+                k("LastName"): ct.last_name,
+                k("Name"): f"{ct.first_name} {ct.last_name}",
+                k("Title"): ct.title,
+                k("Email"): ct.email,
+                k("OwnerId"): INTEGRATION_USER,
+            },
+        )
+    deal_ids: dict[str, str] = {}
+    deal_rows: dict[str, list[Any]] = {}
+    ocr = _Rows(s["opportunitycontactrole"])
+    o, r = opps.col, ocr.col
+    n_ocr = 0
+    for i, d in enumerate(world.deals):
+        did = deal_ids[d.key] = make_id("006", i + 1)
+        if d.stage_index >= NEUTRAL_OPEN_STAGES:
+            stage = STAGES[8 if d.stage_index == NEUTRAL_OPEN_STAGES else 9]
+        else:
+            options = _SPREAD[d.stage_index]
+            stage = STAGES[options[zlib.crc32(d.key.encode()) % len(options)]]
+        owner = user_ids[d.owner_key]
+        created, modified = _ms(d.created_at), _ms(d.modified_at)
+        opps.add(
+            did,
+            created,
+            modified,
+            owner,
+            {
+                o("Name"): d.name,
+                o("AccountId"): account_ids[d.company_key],
+                o("OwnerId"): owner,
+                o("StageName"): stage[0],
+                o("Amount"): d.amount,
+                o("CloseDate"): d.close_date.isoformat(),
+                o("Probability"): float(stage[2]),
+                o("NextStep"): d.next_step,
+                o("ForecastCategoryName"): stage[3],
+                o("IsClosed"): stage[4],
+                o("IsWon"): stage[5],
+                o("Type"): "Existing Business" if d.pipeline == "expansion" else "New Business",
+                o("Description"): d.description,
+                o("Budget_Confirmed__c"): bool(d.budget_confirmed),
+                o("Decision_Date__c"): d.decision_date.isoformat() if d.decision_date else None,
+                o("Pain__c"): d.pain,
+            },
+        )
+        deal_rows[d.key] = opps.rows[-1]
+        for j, (ckey, role) in enumerate(d.roles.items()):
+            n_ocr += 1
+            ocr.add(
+                make_id("00K", n_ocr),
+                created,
+                created,
+                owner,
+                {
+                    r("OpportunityId"): did,
+                    r("ContactId"): contact_ids[ckey],
+                    r("Role"): role,
+                    r("IsPrimary"): j == 0,
+                },
+            )
+    tasks, events = _load_activities(
+        store, world, deal_ids, deal_rows, user_ids, contact_ids, account_ids, o, now
+    )
+    for name, rows in (
+        ("user", users),
+        ("account", accounts),
+        ("contact", contacts),
+        ("opportunity", opps),
+        ("opportunitycontactrole", ocr),
+        ("task", tasks),
+        ("event", events),
+    ):
+        store.load(name, rows.rows)
+    _load_stages(store)
+
+
+def _load_activities(
+    store: Store,
+    world: World,
+    deal_ids: dict[str, str],
+    deal_rows: dict[str, list[Any]],
+    user_ids: dict[str, str],
+    contact_ids: dict[str, str],
+    account_ids: dict[str, str],
+    o: Any,
+    now: int,
+) -> tuple[_Rows, _Rows]:
+    s = store.schema
+    tasks, events = _Rows(s["task"]), _Rows(s["event"])
+    t, e = tasks.col, events.col
+    t_what, t_who, t_subj, t_status, t_date, t_desc, t_owner, t_closed, t_sub = (
+        t("WhatId"),
+        t("WhoId"),
+        t("Subject"),
+        t("Status"),
+        t("ActivityDate"),
+        t("Description"),
+        t("OwnerId"),
+        t("IsClosed"),
+        t("TaskSubtype"),
+    )
+    t_disp, t_type, t_dur, t_acct = (
+        t("CallDisposition"),
+        t("CallType"),
+        t("CallDurationInSeconds"),
+        t("AccountId"),
+    )
+    e_cols = [
+        e(n)
+        for n in (
+            "WhatId",
+            "WhoId",
+            "Subject",
+            "StartDateTime",
+            "EndDateTime",
+            "ActivityDateTime",
+            "ActivityDate",
+            "DurationInMinutes",
+            "Description",
+            "OwnerId",
+            "AccountId",
+            "Outcome__c",
+        )
+    ]
+    o_last, o_open, o_acct = o("LastActivityDate"), o("HasOpenActivity"), o("AccountId")
+    n_task = n_event = 0
+    day = 86_400_000
+    for act in world.activities:
+        what = deal_ids[act.deal_key]
+        opp = deal_rows[act.deal_key]
+        owner = user_ids[act.owner_key]
+        who = contact_ids[act.contact_keys[0]] if act.contact_keys else None
+        at = _ms(act.at)
+        created = min(at, now - day) if at > now else at
+        when = act.at.date().isoformat()
+        if at <= now and (opp[o_last] is None or opp[o_last] < when):
+            opp[o_last] = when
+        if act.kind == "meeting":
+            n_event += 1
+            minutes = act.duration_minutes or 30
+            end = at + minutes * 60_000
+            if at > now:
+                opp[o_open] = True
+            events.add(
+                make_id("00U", n_event),
+                created,
+                max(created, min(end, now)),
+                owner,
+                dict(
+                    zip(
+                        e_cols,
+                        (
+                            what,
+                            who,
+                            act.subject,
+                            at,
+                            end,
+                            at,
+                            when,
+                            minutes,
+                            act.body or None,
+                            owner,
+                            opp[o_acct],
+                            _OUTCOME.get(act.outcome),
+                        ),
+                        strict=True,
+                    )
+                ),
+            )
+            continue
+        n_task += 1
+        values = {
+            t_what: what,
+            t_who: who,
+            t_desc: act.body or None,
+            t_owner: owner,
+            t_acct: opp[o_acct],
+            t_date: when,
+            t_status: "Completed",
+            t_closed: True,
+            t_sub: "Task",
+            t_subj: act.subject,
+        }
+        if act.kind == "call":
+            values[t_sub] = "Call"
+            values[t_type] = "Outbound" if act.direction != "inbound" else "Inbound"
+            values[t_disp] = _DISPOSITION.get(act.call_disposition or "")
+            values[t_dur] = (act.duration_minutes or 0) * 60
+        elif act.kind == "email":
+            values[t_sub] = "Email"
+            values[t_subj] = f"Email: {act.subject}"
+        elif act.kind == "task" and act.task_status != "completed":
+            values[t_status], values[t_closed] = "Not Started", False
+            opp[o_open] = True
+        tasks.add(make_id("00T", n_task), created, at if at <= now else created, owner, values)
+    return tasks, events
+
+
+def _load_stages(store: Store) -> None:
+    stages = _Rows(store.schema["opportunitystage"])
+    c = stages.col
+    for i, (label, order, prob, forecast, closed, won) in enumerate(STAGES):
+        stages.add(
+            make_id("01J", i + 1),
+            0,
+            0,
+            INTEGRATION_USER,
+            {
+                c("ApiName"): label,
+                c("MasterLabel"): label,
+                c("IsActive"): True,
+                c("SortOrder"): order,
+                c("IsClosed"): closed,
+                c("IsWon"): won,
+                c("DefaultProbability"): float(prob),
+                c("ForecastCategory"): forecast if forecast != "Commit" else "Forecast",
+                c("ForecastCategoryName"): forecast,
+                c("Description"): None,
+            },
+        )
+    store.load("opportunitystage", stages.rows)
