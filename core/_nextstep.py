@@ -180,6 +180,8 @@ class CompiledLexicon:
                 0.0,
                 aid,
             )
+        if seller and self.hedges is not None and self.hedges.search(raw):
+            return StepResult("vague", "a hedged intention (hope, later), not a commitment")
         if seller:
             return StepResult(
                 "seller_action", "describes what the seller will do, not a client commitment"

@@ -58,9 +58,10 @@ def _register() -> None:
 _COMMAND_MODULES: list[str] = [
     "nextadvance.sync._cli_engine",
     "nextadvance.sync._cli_schema",
+    "nextadvance.sync._cli_engine",
+    "nextadvance.sync._cli_schema",
     "nextadvance.sync._cli_serve",
     "nextadvance.sync._cli_db",
-    "nextadvance.sync._cli_mappings",
     "nextadvance.sync._cli_sandbox",
     "nextadvance.sync._cli_mappings",
 ]

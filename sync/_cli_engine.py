@@ -1,0 +1,297 @@
+"""``nextadvance decide`` and ``nextadvance explain``: the engine on canonical deals, no CRM.
+
+``decide`` streams a JSONL file of canonical deals (one :class:`~nextadvance.core.models.Deal`
+per line) into one decision per line; bad lines are reported with their line number and the
+field at fault, skipped and counted (exit 1).  ``explain`` renders one deal's decision for a
+person; :func:`render_explanation` is reusable by other commands (e.g. with a connection).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import IO
+
+import typer
+from pydantic import ValidationError
+from rich.console import Console
+from rich.table import Table
+
+from nextadvance.core import Decision, MappingError, Playbook, decide
+from nextadvance.core.models import Deal
+from nextadvance.mappings import load_playbook
+from nextadvance.sync.cli import EXIT_CODES, app
+
+__all__ = ["iter_deals", "parse_now", "render_explanation", "render_table"]
+
+_VERDICT_STYLE = {
+    "advance": "green",
+    "vague": "yellow",
+    "seller_action": "magenta",
+    "unrealistic_for_stage": "red",
+    "empty": "dim",
+}
+
+
+def parse_now(value: str | None) -> datetime:
+    """``--now`` as an aware datetime (default: the current time in UTC)."""
+    if value is None:
+        return datetime.now(UTC)
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        raise typer.BadParameter(
+            f"{value!r} is not an ISO timestamp (e.g. 2026-11-23T09:00:00Z)", param_hint="--now"
+        ) from None
+    if parsed.tzinfo is None:
+        raise typer.BadParameter(
+            "must include a timezone, e.g. 2026-11-23T09:00:00Z or +01:00", param_hint="--now"
+        )
+    return parsed
+
+
+def _loc(err: dict[str, object]) -> str:
+    parts = err.get("loc") or ()
+    out = ""
+    for part in parts:  # type: ignore[attr-defined]
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out or "<line>"
+
+
+def iter_deals(path: Path) -> Iterator[tuple[int, Deal | None, list[str]]]:
+    """(line number, deal or None, error messages) for every non-blank line of a JSONL file."""
+    with path.open(encoding="utf-8") as fh:
+        for lineno, line in enumerate(fh, start=1):
+            if not line.strip():
+                continue
+            try:
+                data = json.loads(line)
+            except json.JSONDecodeError as exc:
+                yield lineno, None, [f"not valid JSON: {exc.msg} (column {exc.colno})"]
+                continue
+            try:
+                yield lineno, Deal.model_validate(data), []
+            except ValidationError as exc:
+                yield (
+                    lineno,
+                    None,
+                    [f"field {_loc(dict(e))}: {e['msg']}" for e in exc.errors(include_url=False)],
+                )
+
+
+def _load(playbook: Path | None, lexicon: Path | None) -> Playbook:
+    return load_playbook(playbook, lexicon)
+
+
+class _AtomicOut:
+    """Write to a temp file beside the target and rename on success (no half files)."""
+
+    def __init__(self, target: Path | None) -> None:
+        self.target = target
+        self.tmp: str | None = None
+        self.fh: IO[str] | None = None
+
+    def __enter__(self) -> IO[str] | None:
+        if self.target is None:
+            return None
+        fd, self.tmp = tempfile.mkstemp(
+            prefix=f".{self.target.name}.", dir=self.target.parent or Path(".")
+        )
+        self.fh = os.fdopen(fd, "w", encoding="utf-8")
+        return self.fh
+
+    def __exit__(self, exc_type: object, exc: object, tb: object) -> None:
+        if self.fh is None or self.tmp is None or self.target is None:
+            return
+        self.fh.close()
+        if exc_type is None:
+            os.replace(self.tmp, self.target)
+        else:
+            os.unlink(self.tmp)
+
+
+def render_table(decisions: list[Decision], console: Console) -> None:
+    """A rich summary of many decisions, highest priority first (``--format table``)."""
+    table = Table(title="nextadvance: open deals by priority", show_lines=False)
+    for col in ("Deal", "Stage", "Prio", "Ess.", "Next step", "Stretch advance", "Flags"):
+        table.add_column(col, overflow="fold", no_wrap=col in ("Stage", "Next step"))
+    for d in sorted(decisions, key=lambda x: (-x.priority, x.deal_id)):
+        ess = [o for o in d.objectives if o.stage == d.stage and o.essential]
+        learned = sum(1 for o in ess if o.status == "learned")
+        flags = [
+            f
+            for f, on in (
+                ("closed", not d.open),
+                ("parked", d.momentum.parked),
+                ("stalled", d.momentum.stalled),
+                ("stage gap", d.stage_gap),
+                ("ready", d.ready_to_advance and d.open),
+            )
+            if on
+        ]
+        verdict = d.next_step_check.verdict.value
+        stretch = d.call_objective.stretch
+        table.add_row(
+            f"{d.deal_name or d.deal_id}",
+            d.stage,
+            f"{d.priority:.0f}",
+            f"{learned}/{len(ess)}" if d.open else "-",
+            f"[{_VERDICT_STYLE[verdict]}]{verdict}[/]",
+            stretch.advance_id if stretch else "-",
+            ", ".join(flags),
+        )
+    console.print(table)
+
+
+@app.command("decide")
+def decide_command(
+    input: Path = typer.Option(
+        ..., "--input", "-i", help="JSONL file, one canonical deal per line."
+    ),
+    playbook: Path | None = typer.Option(
+        None, "--playbook", help="Playbook YAML (default: shipped)."
+    ),
+    lexicon: Path | None = typer.Option(
+        None, "--lexicon", help="Next-step lexicon YAML (default: shipped)."
+    ),
+    now: str | None = typer.Option(
+        None, "--now", help="Decide as of this ISO time (timezone required)."
+    ),
+    output: Path | None = typer.Option(
+        None, "--output", "-o", help="Write JSONL here (atomically) instead of stdout."
+    ),
+    fmt: str = typer.Option(
+        "jsonl", "--format", help="jsonl (default, machine-readable) or table (for people)."
+    ),
+) -> None:
+    """Decide every deal in a JSONL file: one decision JSON per line out."""
+    if fmt not in ("jsonl", "table"):
+        raise typer.BadParameter("choose jsonl or table", param_hint="--format")
+    at = parse_now(now)
+    book = _load(playbook, lexicon)
+    if not input.is_file():
+        raise typer.BadParameter(f"no such file: {input}", param_hint="--input")
+    out_console = Console(highlight=False, width=None if os.isatty(1) else 140)
+    failed = ok = 0
+    collected: list[Decision] = []
+    with _AtomicOut(output) as fh:
+        for lineno, deal, errors in iter_deals(input):
+            decision = None
+            if deal is not None:
+                try:
+                    decision = decide(deal, book, at)
+                except MappingError as exc:
+                    errors = [f"field {p.key_path}: {p.message}" for p in exc.problems]
+            if decision is None:
+                failed += 1
+                for msg in errors:
+                    typer.echo(f"{input}:{lineno}: {msg}", err=True)
+                continue
+            ok += 1
+            if fmt == "table":
+                collected.append(decision)
+            elif fh is not None:
+                fh.write(decision.model_dump_json() + "\n")
+            else:
+                typer.echo(decision.model_dump_json())
+    if fmt == "table":
+        render_table(collected, out_console)
+    if failed:
+        typer.echo(f"{failed} line(s) skipped, {ok} decided", err=True)
+        raise typer.Exit(EXIT_CODES["partial"])
+
+
+def render_explanation(deal: Deal, decision: Decision, console: Console) -> None:
+    """Print one decision for a person: objectives, next step, call plan, momentum, why."""
+    head = f"[bold]{deal.name or deal.id}[/] ({deal.id}) - stage [cyan]{decision.stage}[/]"
+    if deal.amount is not None:
+        head += f", {deal.amount:,.0f} {deal.currency or ''}".rstrip()
+    console.print(head)
+    if not decision.open:
+        console.print("Closed deal: nothing to advance.")
+        return
+    if decision.segments:
+        console.print(f"Segments: {', '.join(decision.segments)}")
+    table = Table(show_header=True, header_style="bold")
+    for col in ("", "Objective", "Stage", "Kind", "Evidence / question"):
+        table.add_column(col, overflow="fold")
+    for o in decision.objectives:
+        mark = "[green]learned[/]" if o.status == "learned" else "[red]missing[/]"
+        detail = (
+            "; ".join(e.detail for e in o.evidence)
+            if o.evidence
+            else (o.questions[0] if o.questions else "")
+        )
+        table.add_row(mark, o.title, o.stage, "essential" if o.essential else "nice", detail)
+    console.print(table)
+    state = "[green]ready to advance[/]" if decision.ready_to_advance else "not ready to advance"
+    if decision.stage_gap:
+        state += f"; [red]stage gap[/]: {', '.join(decision.stage_gap_objectives)}"
+    console.print(state)
+    check = decision.next_step_check
+    style = _VERDICT_STYLE[check.verdict.value]
+    console.print(
+        f"Next step: [{style}]{check.verdict.value}[/] - {check.reason}"
+        + (f' ("{check.text}")' if check.text else ""),
+        markup=True,
+    )
+    call = decision.call_objective
+    console.print("[bold]Next call[/]")
+    for line in call.plan or ("No advance eligible yet: learn the missing essentials.",):
+        console.print(f"  - {line}", markup=False)
+    if call.conservative:
+        console.print(f"  stretch: {call.stretch.text if call.stretch else '-'}", markup=False)
+        console.print(f"  conservative: {call.conservative.text}", markup=False)
+    m = decision.momentum
+    mom = (
+        f"Momentum: {m.days_in_stage} days in stage (norm {m.stage_norm_days}),"
+        f" last advance {m.last_advance_at.date() if m.last_advance_at else '-'}"
+        f" ({m.last_advance}), {m.continuations_since} continuations since"
+    )
+    if m.stalled:
+        mom += ", [red]stalled[/]"
+    if m.parked:
+        mom += f", parked until {m.parked_until} ({m.parked_reason or 'no reason'})"
+    console.print(mom)
+    console.print(f"Priority: {decision.priority}")
+    console.print("[bold]Why[/]")
+    for e in decision.explanations:
+        console.print(f"  [dim]{e.rule_id}[/] {e.text}")
+
+
+@app.command("explain")
+def explain_command(
+    input: Path = typer.Option(..., "--input", "-i", help="JSONL file of canonical deals."),
+    deal_id: str = typer.Option(..., "--deal", help="Id of the deal to explain."),
+    playbook: Path | None = typer.Option(
+        None, "--playbook", help="Playbook YAML (default: shipped)."
+    ),
+    lexicon: Path | None = typer.Option(
+        None, "--lexicon", help="Next-step lexicon YAML (default: shipped)."
+    ),
+    now: str | None = typer.Option(
+        None, "--now", help="Decide as of this ISO time (timezone required)."
+    ),
+) -> None:
+    """Explain the decision for one deal: learned vs missing, next step, call plan, why."""
+    at = parse_now(now)
+    book = _load(playbook, lexicon)
+    if not input.is_file():
+        raise typer.BadParameter(f"no such file: {input}", param_hint="--input")
+    console = Console(highlight=False)
+    for lineno, deal, _errors in iter_deals(input):
+        if deal is None or deal.id != deal_id:
+            continue
+        try:
+            decision = decide(deal, book, at)
+        except MappingError as exc:
+            typer.echo(f"{input}:{lineno}: {exc}", err=True)
+            raise typer.Exit(EXIT_CODES["partial"]) from None
+        render_explanation(deal, decision, console)
+        return
+    typer.echo(f"deal {deal_id!r} not found (or invalid) in {input}", err=True)
+    raise typer.Exit(EXIT_CODES["usage"])

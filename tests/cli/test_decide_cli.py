@@ -1,0 +1,121 @@
+"""End-to-end tests of ``nextadvance decide``, ``explain`` and ``schema`` via the typer app."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from nextadvance.sync import cli
+
+ROOT = Path(__file__).resolve().parents[2]
+EXAMPLES = ROOT / "docs" / "examples" / "deals.jsonl"
+NOW = "2026-11-23T12:00:00Z"
+
+
+@pytest.fixture(scope="module")
+def runner() -> CliRunner:
+    """A CliRunner with every command module registered on the app."""
+    cli._register()
+    return CliRunner()
+
+
+def test_decide_examples_prints_one_decision_per_deal(runner: CliRunner) -> None:
+    """The README's main command decides every shipped example deal and exits 0."""
+    result = runner.invoke(cli.app, ["decide", "--input", str(EXAMPLES), "--now", NOW])
+    assert result.exit_code == 0, result.output
+    lines = [json.loads(line) for line in result.stdout.splitlines() if line.strip()]
+    ids = [json.loads(line)["id"] for line in EXAMPLES.read_text().splitlines() if line.strip()]
+    assert [d["deal_id"] for d in lines] == ids
+    verdicts = {d["next_step_check"]["verdict"] for d in lines}
+    assert {"advance", "vague", "seller_action", "unrealistic_for_stage"} <= verdicts
+    assert any(d["momentum"]["parked"] and d["priority"] == 0 for d in lines)
+    assert any(d["stage_gap"] for d in lines) and any(d["momentum"]["stalled"] for d in lines)
+
+
+def test_decide_bad_lines_are_reported_with_line_numbers_and_exit_1(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    """Invalid JSON, a missing field and an unknown stage are skipped, named and counted."""
+    good = EXAMPLES.read_text().splitlines()[0]
+    bad = tmp_path / "deals.jsonl"
+    bad.write_text(
+        "\n".join(
+            [
+                good,
+                "{not json",
+                json.dumps({"id": "X", "stage": "discovery"}),
+                json.dumps({"id": "Y", "stage": "discovry", "created_at": "2026-11-01T00:00:00Z"}),
+            ]
+        )
+        + "\n"
+    )
+    out = tmp_path / "out.jsonl"
+    result = runner.invoke(
+        cli.app, ["decide", "--input", str(bad), "--now", NOW, "--output", str(out)]
+    )
+    assert result.exit_code == 1
+    err = result.stderr
+    assert ":2: not valid JSON" in err
+    assert ":3: field created_at" in err
+    assert ":4: field stage: unknown stage 'discovry'" in err
+    assert "3 line(s) skipped, 1 decided" in err
+    assert len(out.read_text().splitlines()) == 1
+
+
+def test_decide_rejects_naive_now_and_bad_playbook_with_exit_2(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    """--now without a timezone is a usage error; a broken playbook is a RuleError (exit 2)."""
+    result = runner.invoke(
+        cli.app, ["decide", "--input", str(EXAMPLES), "--now", "2026-11-23T12:00:00"]
+    )
+    assert result.exit_code == 2
+    broken = tmp_path / "pb.yaml"
+    broken.write_text("stages:\n  - key: discovery\n    stal_days: 3\n")
+    with pytest.raises(SystemExit) as exc:
+        cli.main(["decide", "--input", str(EXAMPLES), "--playbook", str(broken)])
+    assert exc.value.code == 2
+
+
+def test_decide_table_format_lists_deals_by_priority(runner: CliRunner) -> None:
+    """--format table prints a human summary with each deal's name."""
+    result = runner.invoke(
+        cli.app, ["decide", "--input", str(EXAMPLES), "--now", NOW, "--format", "table"]
+    )
+    assert result.exit_code == 0, result.output
+    assert "Northwind Clinics" in result.stdout and "Prio" in result.stdout
+
+
+def test_explain_shows_objectives_plan_and_why(runner: CliRunner) -> None:
+    """explain renders learned/missing objectives, the verdict, the call plan and reasons."""
+    result = runner.invoke(
+        cli.app, ["explain", "--input", str(EXAMPLES), "--deal", "OPP-1001", "--now", NOW]
+    )
+    assert result.exit_code == 0, result.output
+    text = result.stdout
+    for needle in ("learned", "missing", "Next step: advance", "Close for", "Momentum", "Why"):
+        assert needle in text
+
+
+def test_explain_unknown_deal_exits_2(runner: CliRunner) -> None:
+    """Asking for a deal id that is not in the file is a usage error."""
+    result = runner.invoke(cli.app, ["explain", "--input", str(EXAMPLES), "--deal", "NOPE"])
+    assert result.exit_code == 2
+    assert "not found" in result.stderr
+
+
+@pytest.mark.parametrize("kind", ["deal", "decision", "playbook", "lexicon"])
+def test_schema_prints_json_schema(runner: CliRunner, kind: str) -> None:
+    """schema KIND prints a JSON Schema object with properties."""
+    result = runner.invoke(cli.app, ["schema", kind])
+    assert result.exit_code == 0, result.output
+    assert "properties" in json.loads(result.stdout)
+
+
+def test_schema_unknown_kind_is_usage_error(runner: CliRunner) -> None:
+    """An unknown schema kind exits 2 and lists the choices."""
+    result = runner.invoke(cli.app, ["schema", "widgets"])
+    assert result.exit_code == 2
