@@ -1,0 +1,224 @@
+"""CRM search (``POST /crm/v3/objects/{type}/search``): filters, sorts, paging, the
+10,000-result cap and index lag, following HubSpot's documented semantics (crm-api-notes B4).
+
+Filter groups are OR-ed, filters within a group AND-ed; at most 5 groups, 10 filters per
+group and 25 in total.  A range filter on the modification stamp is answered from the
+``(modified, id)`` index, so incremental windows over a million records stay cheap.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import re
+import time
+from collections.abc import Iterable
+from typing import Any
+
+from ._crm import Portal
+from ._errors import validation
+from ._schema import ObjectType
+from ._store import Record, parse_ms
+
+__all__ = ["SEARCH_CAP", "search"]
+
+SEARCH_CAP = 10_000
+_MAX_GROUPS, _MAX_PER_GROUP, _MAX_TOTAL = 5, 10, 25
+_OPS = {
+    "EQ",
+    "NEQ",
+    "LT",
+    "LTE",
+    "GT",
+    "GTE",
+    "BETWEEN",
+    "IN",
+    "NOT_IN",
+    "HAS_PROPERTY",
+    "NOT_HAS_PROPERTY",
+    "CONTAINS_TOKEN",
+    "NOT_CONTAINS_TOKEN",
+}
+_TOKEN = re.compile(r"[\w@.\-]+")
+
+
+def _check(body: Any) -> list[list[dict[str, Any]]]:
+    if not isinstance(body, dict):
+        raise validation("Invalid input JSON: expected a search request object")
+    groups = body.get("filterGroups") or []
+    if not isinstance(groups, list) or len(groups) > _MAX_GROUPS:
+        raise validation(f"Too many filter groups: at most {_MAX_GROUPS} are allowed")
+    out: list[list[dict[str, Any]]] = []
+    total = 0
+    for group in groups:
+        filters = group.get("filters") if isinstance(group, dict) else None
+        if not isinstance(filters, list):
+            raise validation("Invalid input JSON: each filter group needs a `filters` list")
+        if len(filters) > _MAX_PER_GROUP:
+            raise validation(f"Too many filters in a group: at most {_MAX_PER_GROUP} are allowed")
+        total += len(filters)
+        for f in filters:
+            if not isinstance(f, dict) or not f.get("propertyName"):
+                raise validation("Invalid input JSON: a filter needs `propertyName` and `operator`")
+            if f.get("operator") not in _OPS:
+                raise validation(
+                    f"Invalid input JSON: Cannot deserialize value of type `FilterOperatorEnum` "
+                    f'from String "{f.get("operator")}": not one of the values accepted: {sorted(_OPS)}'
+                )
+        out.append(filters)
+    if total > _MAX_TOTAL:
+        raise validation(f"Too many filters: at most {_MAX_TOTAL} are allowed in total")
+    return out
+
+
+class _Matcher:
+    def __init__(self, portal: Portal, t: ObjectType) -> None:
+        self.portal, self.t = portal, t
+        self.defs = portal.props[t.name]
+
+    def kind(self, name: str) -> str:
+        if name == "hs_object_id":
+            return "number"
+        pdef = self.defs.get(name)
+        return pdef.type if pdef else "string"
+
+    def key(self, name: str, raw: Any) -> Any:
+        kind = self.kind(name)
+        if raw is None:
+            return None
+        if kind in ("datetime", "date"):
+            return parse_ms(raw)
+        if kind == "number":
+            try:
+                return float(raw)
+            except (TypeError, ValueError):
+                return None
+        return str(raw).casefold()
+
+    def test(self, rec: Record, f: dict[str, Any]) -> bool:
+        name, op = f["propertyName"], f["operator"]
+        raw = self.portal.value(self.t, rec, name)
+        if op == "HAS_PROPERTY":
+            return raw not in (None, "")
+        if op == "NOT_HAS_PROPERTY":
+            return raw in (None, "")
+        if op in ("CONTAINS_TOKEN", "NOT_CONTAINS_TOKEN"):
+            want = str(f.get("value", "")).casefold()
+            tokens = _TOKEN.findall((raw or "").casefold())
+            hit = any(fnmatch.fnmatchcase(tok, want) for tok in tokens) or (
+                "*" not in want and want in (raw or "").casefold().split()
+            )
+            return hit if op == "CONTAINS_TOKEN" else not hit
+        if op in ("IN", "NOT_IN"):
+            values = {self.key(name, v) for v in f.get("values") or []}
+            hit = raw not in (None, "") and self.key(name, raw) in values
+            return hit if op == "IN" else not hit
+        have = self.key(name, raw) if raw not in (None, "") else None
+        want = self.key(name, f.get("value"))
+        if op == "NEQ":
+            return bool(have != want)
+        if have is None or want is None:
+            return False
+        if op == "EQ":
+            return bool(have == want)
+        if op == "BETWEEN":
+            high = self.key(name, f.get("highValue"))
+            return high is not None and want <= have <= high
+        return bool(
+            {"LT": have < want, "LTE": have <= want, "GT": have > want, "GTE": have >= want}[op]
+        )
+
+
+def _mod_bounds(
+    t: ObjectType, groups: list[list[dict[str, Any]]]
+) -> tuple[int | None, int | None] | None:
+    """A (low, high) window on the modification stamp implied by every group, if any."""
+    if len(groups) != 1:
+        return None
+    low = high = None
+    for f in groups[0]:
+        if f["propertyName"] != t.modified_prop:
+            continue
+        op, value = f["operator"], parse_ms(f.get("value"))
+        if value is None:
+            continue
+        if op in ("GT", "GTE", "EQ", "BETWEEN"):
+            low = value if low is None else max(low, value)
+        if op in ("LT", "LTE", "EQ"):
+            high = value if high is None else min(high, value)
+        if op == "BETWEEN":
+            hv = parse_ms(f.get("highValue"))
+            if hv is not None:
+                high = hv if high is None else min(high, hv)
+    return (low, high) if low is not None or high is not None else None
+
+
+def search(
+    portal: Portal, t: ObjectType, body: Any, index_lag_s: float, cap: int = SEARCH_CAP
+) -> dict[str, Any]:
+    """Run one search request and return the response JSON (raises ApiError on bad input)."""
+    groups = _check(body)
+    try:
+        limit = int(body.get("limit") or 10)
+        offset = int(body.get("after") or 0)
+    except (TypeError, ValueError) as exc:
+        raise validation("Invalid input JSON: `limit` and `after` must be integers") from exc
+    if limit < 1 or limit > 200:
+        raise validation("limit must be between 1 and 200")
+    if offset + limit > cap:
+        raise validation(
+            f"Paging beyond {cap} results is not supported; narrow the query "
+            f"(after={offset}, limit={limit})"
+        )
+    sorts = body.get("sorts") or []
+    matcher = _Matcher(portal, t)
+    store = portal.stores[t.name]
+    with portal.lock:
+        bounds = _mod_bounds(t, groups)
+        candidates: Iterable[Record]
+        if bounds is not None:
+            candidates = list(store.mod_range(*bounds))
+        else:
+            candidates = [store.records[i] for i in store.active_ids]
+        visible_before = time.monotonic() - index_lag_s
+        query = str(body.get("query") or "").casefold()
+        hits = [
+            rec
+            for rec in candidates
+            if (index_lag_s <= 0 or rec.written_s <= visible_before)
+            and (not groups or any(all(matcher.test(rec, f) for f in g) for g in groups))
+            and (not query or _query_hit(portal, t, rec, query))
+        ]
+        hits = _sort(matcher, hits, sorts, bounds is not None)
+        page = hits[offset : offset + limit]
+        names = body.get("properties") or None
+        results = [portal.render(t, rec, names) for rec in page]
+    out: dict[str, Any] = {"total": len(hits), "results": results}
+    if offset + limit < len(hits):
+        nxt = str(offset + limit)
+        out["paging"] = {"next": {"after": nxt, "link": f"?after={nxt}"}}
+    return out
+
+
+def _sort(matcher: _Matcher, hits: list[Record], sorts: Any, by_mod: bool) -> list[Record]:
+    if not isinstance(sorts, list) or not sorts:
+        return hits if by_mod else sorted(hits, key=lambda r: r.id)
+    out = sorted(hits, key=lambda r: r.id)
+    for s in reversed(sorts):
+        if isinstance(s, str):
+            name, desc = s.lstrip("-"), s.startswith("-")
+        elif isinstance(s, dict):
+            name, desc = s.get("propertyName", ""), s.get("direction") == "DESCENDING"
+        else:
+            continue
+
+        def key(rec: Record, name: str = name) -> tuple[int, Any]:
+            k = matcher.key(name, matcher.portal.value(matcher.t, rec, name))
+            return (0, k) if k is not None else (1, 0)
+
+        out.sort(key=key, reverse=desc)
+    return out
+
+
+def _query_hit(portal: Portal, t: ObjectType, rec: Record, query: str) -> bool:
+    store = portal.stores[t.name]
+    return any(query in (v or "").casefold() for v in rec.values if v) or store is None

@@ -1,0 +1,192 @@
+"""Compact in-memory storage for HubSpot CRM objects, indexed for paging and search.
+
+Each record keeps its property values in a list aligned with a per-type column table (no
+per-record dicts), and each type keeps two sorted indexes: ids (list paging with ``after``) and
+``(hs_lastmodifieddate, id)`` (incremental search windows), so 100k deals and a million
+activities stay fast to list and to search by modification time.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Iterable, Iterator
+from datetime import UTC, datetime
+
+__all__ = ["Record", "TypeStore", "iso", "now_ms", "parse_ms"]
+
+
+def now_ms() -> int:
+    """Wall-clock time in epoch milliseconds."""
+    return int(datetime.now(UTC).timestamp() * 1000)
+
+
+def iso(ms: int) -> str:
+    """Epoch milliseconds as HubSpot writes datetimes: ``2024-05-01T12:00:00.123Z``."""
+    dt = datetime.fromtimestamp(ms / 1000, UTC)
+    return dt.strftime("%Y-%m-%dT%H:%M:%S.") + f"{ms % 1000:03d}Z"
+
+
+def parse_ms(value: object) -> int | None:
+    """Epoch milliseconds from a number, digit string, ISO datetime or ISO date; else None."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int | float):
+        return int(value)
+    if not isinstance(value, str) or not value.strip():
+        return None
+    text = value.strip()
+    if text.lstrip("-").isdigit():
+        return int(text)
+    try:
+        dt = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    if dt.tzinfo is None:
+        dt = dt.replace(tzinfo=UTC)
+    return int(dt.timestamp() * 1000)
+
+
+class Record:
+    """One stored object: id, property values by column, stamps and visibility time."""
+
+    __slots__ = ("archived_ms", "created_ms", "id", "updated_ms", "values", "written_s")
+
+    def __init__(self, rid: int, values: list[str | None], created_ms: int, updated_ms: int):
+        self.id = rid
+        self.values = values
+        self.created_ms = created_ms
+        self.updated_ms = updated_ms
+        self.archived_ms: int | None = None
+        self.written_s = 0.0  # monotonic time of the last API write (0: loaded data)
+
+
+class TypeStore:
+    """All records of one object type, with the id and modification-time indexes."""
+
+    def __init__(self, unique: Iterable[str] = ()) -> None:
+        self.cols: dict[str, int] = {}
+        self.records: dict[int, Record] = {}
+        self.active_ids: list[int] = []
+        self.archived_ids: list[int] = []
+        self.by_mod: list[tuple[int, int]] = []
+        self.unique: dict[str, dict[str, int]] = {name: {} for name in unique}
+
+    def __len__(self) -> int:
+        return len(self.active_ids)
+
+    def col(self, name: str) -> int:
+        """The column of property ``name``, allocated on first use."""
+        idx = self.cols.get(name)
+        if idx is None:
+            idx = self.cols[name] = len(self.cols)
+        return idx
+
+    def value(self, rec: Record, name: str) -> str | None:
+        """The stored value of property ``name`` (None when unset)."""
+        idx = self.cols.get(name)
+        if idx is None or idx >= len(rec.values):
+            return None
+        return rec.values[idx]
+
+    def add_unique(self, name: str) -> None:
+        """Start indexing a property whose values must be unique (e.g. ``na_task_key``)."""
+        index = self.unique.setdefault(name, {})
+        for rid in self.active_ids:
+            val = self.value(self.records[rid], name)
+            if val:
+                index[val] = rid
+
+    def find_unique(self, name: str, value: str) -> Record | None:
+        """The active record whose unique property ``name`` equals ``value``."""
+        rid = self.unique.get(name, {}).get(value)
+        return self.records.get(rid) if rid is not None else None
+
+    def insert(
+        self,
+        rid: int,
+        props: dict[str, str | None],
+        created_ms: int,
+        updated_ms: int,
+        bulk: bool = False,
+    ) -> Record:
+        """Store a new active record; ``bulk`` defers index sorting to :meth:`finish_bulk`."""
+        rec = Record(rid, [], created_ms, updated_ms)
+        self._set(rec, props)
+        self.records[rid] = rec
+        if bulk or not self.active_ids or rid > self.active_ids[-1]:
+            self.active_ids.append(rid)
+        else:
+            bisect.insort(self.active_ids, rid)
+        if bulk:
+            self.by_mod.append((updated_ms, rid))
+        else:
+            bisect.insort(self.by_mod, (updated_ms, rid))
+        return rec
+
+    def finish_bulk(self) -> None:
+        """Sort the indexes once after a bulk load (one sort instead of a million inserts)."""
+        self.active_ids.sort()
+        self.by_mod.sort()
+
+    def update(self, rec: Record, props: dict[str, str | None], updated_ms: int) -> None:
+        """Apply property changes and move the record in the modification index."""
+        self._set(rec, props)
+        self._remove_mod(rec)
+        rec.updated_ms = updated_ms
+        bisect.insort(self.by_mod, (updated_ms, rec.id))
+
+    def archive(self, rec: Record, at_ms: int) -> None:
+        """Archive a record; like HubSpot, its hs_lastmodifieddate is left alone."""
+        self._remove_mod(rec)
+        pos = bisect.bisect_left(self.active_ids, rec.id)
+        del self.active_ids[pos]
+        bisect.insort(self.archived_ids, rec.id)
+        rec.archived_ms = at_ms
+        for name, index in self.unique.items():
+            val = self.value(rec, name)
+            if val and index.get(val) == rec.id:
+                del index[val]
+
+    def get(self, rid: int, archived: bool = False) -> Record | None:
+        """The record with this id if it is active (or archived, when asked)."""
+        rec = self.records.get(rid)
+        if rec is None or (rec.archived_ms is not None) != archived:
+            return None
+        return rec
+
+    def page(
+        self, after: int, limit: int, archived: bool = False
+    ) -> tuple[list[Record], int | None]:
+        """Records with id > ``after`` in id order, and the cursor for the next page."""
+        ids = self.archived_ids if archived else self.active_ids
+        start = bisect.bisect_right(ids, after)
+        chunk = ids[start : start + limit]
+        more = start + limit < len(ids)
+        return [self.records[i] for i in chunk], (chunk[-1] if more and chunk else None)
+
+    def mod_range(self, low: int | None, high: int | None) -> Iterator[Record]:
+        """Active records whose modification time is in [low, high], oldest first."""
+        lo = 0 if low is None else bisect.bisect_left(self.by_mod, (low, -1))
+        hi = len(self.by_mod) if high is None else bisect.bisect_right(self.by_mod, (high, 1 << 62))
+        for _, rid in self.by_mod[lo:hi]:
+            yield self.records[rid]
+
+    def _set(self, rec: Record, props: dict[str, str | None]) -> None:
+        for name, val in props.items():
+            idx = self.col(name)
+            if idx >= len(rec.values):
+                rec.values.extend([None] * (idx + 1 - len(rec.values)))
+            index = self.unique.get(name)
+            if index is not None:
+                old = rec.values[idx]
+                if old and index.get(old) == rec.id:
+                    del index[old]
+                if val:
+                    index[val] = rec.id
+            rec.values[idx] = val
+
+    def _remove_mod(self, rec: Record) -> None:
+        key = (rec.updated_ms, rec.id)
+        pos = bisect.bisect_left(self.by_mod, key)
+        if pos < len(self.by_mod) and self.by_mod[pos] == key:
+            del self.by_mod[pos]
