@@ -29,7 +29,10 @@ from nextadvance.mappings._writeback import (
     due_date,
     render_value,
     render_writeback,
+    task_key,
     truncate,
+    typed_value,
+    wire_value,
 )
 from nextadvance.mappings._yaml import (
     Located,
@@ -68,8 +71,11 @@ __all__ = [
     "playbook_json_schema",
     "render_value",
     "render_writeback",
+    "task_key",
     "translate_activity",
     "translate_contact",
     "translate_deal",
     "truncate",
+    "typed_value",
+    "wire_value",
 ]

@@ -13,13 +13,23 @@ import json
 from collections.abc import Mapping as MappingABC
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
-from typing import Any
+from typing import Any, Literal
 
 from nextadvance.core.models import Deal
 from nextadvance.mappings._checks import DUE_RULE
 from nextadvance.mappings._model import Mapping, OutputSpec, TaskSpec
 
-__all__ = ["TaskPlan", "WritebackPlan", "due_date", "render_value", "render_writeback", "truncate"]
+__all__ = [
+    "TaskPlan",
+    "WritebackPlan",
+    "due_date",
+    "render_value",
+    "render_writeback",
+    "task_key",
+    "truncate",
+    "typed_value",
+    "wire_value",
+]
 
 #: Default max lengths per output type and CRM (Salesforce text 255 / long text 32,000;
 #: HubSpot single-line text and textarea 65,536).
@@ -56,15 +66,31 @@ class TaskPlan:
     owner: str | None
     fields: dict[str, Any] = field(default_factory=dict)
 
+    @property
+    def priority_level(self) -> Literal["low", "normal", "high"]:
+        """The priority in CRM-neutral terms (Salesforce High/Normal/Low, HubSpot HIGH/MEDIUM/LOW)."""
+        level = (self.priority or "").strip().casefold()
+        if level == "high":
+            return "high"
+        if level in ("low", "none"):
+            return "low"
+        return "normal"
+
 
 @dataclass(frozen=True)
 class WritebackPlan:
-    """Desired deal field values ({CRM field: value}) and the desired task (None: no task)."""
+    """The desired CRM state of one deal.
+
+    ``deal_fields`` are {CRM field: value} ready to send (Salesforce JSON types, HubSpot
+    strings); ``deal_values`` the same values as Python objects (str, bool, date, datetime)
+    to compare with what a connector read back; ``task`` is None when no task is wanted.
+    """
 
     deal_id: str
     deal_object: str
     deal_fields: dict[str, Any]
     task: TaskPlan | None
+    deal_values: dict[str, Any] = field(default_factory=dict)
 
 
 def truncate(text: str, max_length: int) -> str:
@@ -72,28 +98,51 @@ def truncate(text: str, max_length: int) -> str:
     return text if len(text) <= max_length else text[: max_length - 1].rstrip() + "…"
 
 
-def render_value(crm: str, kind: str, value: Any, max_length: int | None = None) -> Any:
-    """One value as the CRM's API expects it for a field of type ``kind``."""
+def typed_value(crm: str, kind: str, value: Any, max_length: int | None = None) -> Any:
+    """One output as a Python value of the target's type: truncated text, bool, date, datetime.
+
+    This is what the CRM will hold once written, in the form connectors read it back, so a
+    planner can compare it with the CRM's current value.
+    """
     if value is None:
         return None
     if kind == "boolean":
-        flag = bool(value)
-        return ("true" if flag else "false") if crm == "hubspot" else flag
+        return bool(value)
     if kind in ("date", "datetime"):
         if isinstance(value, datetime):
-            moment = value.astimezone(UTC)
+            moment = value.astimezone(UTC).replace(microsecond=0)
         else:
             moment = datetime(value.year, value.month, value.day, tzinfo=UTC)
-        if kind == "date":
-            moment = moment.replace(hour=0, minute=0, second=0, microsecond=0)
-            if crm != "hubspot":
-                return moment.date().isoformat()
-        if crm == "hubspot":
-            return str(int(moment.timestamp() * 1000))
-        return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+        return moment.date() if kind == "date" else moment
     text = str(value)
+    if not text.strip():
+        return None
     limit = max_length or _MAX.get((crm, kind), 255)
     return truncate(text, limit)
+
+
+def wire_value(crm: str, value: Any) -> Any:
+    """A typed value as the CRM's API expects it (Salesforce JSON, HubSpot strings)."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return ("true" if value else "false") if crm == "hubspot" else value
+    if isinstance(value, datetime):
+        if crm == "hubspot":
+            return str(int(value.timestamp() * 1000))
+        return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    if isinstance(value, date):
+        if crm == "hubspot":
+            return str(
+                int(datetime(value.year, value.month, value.day, tzinfo=UTC).timestamp() * 1000)
+            )
+        return value.isoformat()
+    return value
+
+
+def render_value(crm: str, kind: str, value: Any, max_length: int | None = None) -> Any:
+    """One value as the CRM's API expects it for a field of type ``kind``."""
+    return wire_value(crm, typed_value(crm, kind, value, max_length))
 
 
 def due_date(rule: str, today: date) -> date:
@@ -199,17 +248,18 @@ def render_writeback(
         "stalled": bool(momentum.get("stalled")),
         "last_evaluated": now,
     }
-    fields: dict[str, Any] = {}
+    values: dict[str, Any] = {}
     for output, spec in wb.deal:
         if not isinstance(spec, OutputSpec) or not spec.enabled:
             continue
         if spec.field.casefold() in never:
             continue
-        fields[spec.field] = _render_output(mapping.crm, output, spec, raw[output], check)
+        values[spec.field] = _render_output(mapping.crm, output, spec, raw[output], check)
+    fields = {name: wire_value(mapping.crm, value) for name, value in values.items()}
     task = None
     if wb.task is not None and wb.task.enabled and d.get("open", True) and ctx["stretch"]:
         task = _render_task(mapping.crm, wb.task, deal, d, ctx, now)
-    return WritebackPlan(deal.id, mapping.deal.object, fields, task)
+    return WritebackPlan(deal.id, mapping.deal.object, fields, task, values)
 
 
 def _render_output(
@@ -224,7 +274,7 @@ def _render_output(
             value = f"{verdict}: {check['reason']}"
     if output == "next_advance" and not value:
         value = None
-    return render_value(crm, kind, value, spec.max_length)
+    return typed_value(crm, kind, value, spec.max_length)
 
 
 def _render_task(

@@ -16,6 +16,7 @@ from nextadvance.mappings import (
     render_writeback,
     translate_deal,
     truncate,
+    wire_value,
 )
 
 NOW = datetime(2026, 11, 27, 15, 30, tzinfo=UTC)  # a Friday
@@ -215,3 +216,25 @@ def test_real_decision_renders_like_its_json(sf_mapping: Mapping) -> None:
     assert plan == render_writeback(sf_mapping, deal, decision.model_dump(mode="json"), NOW)
     assert plan.task is not None and decision.call_objective.stretch is not None
     assert plan.task.subject == f"Next advance: {decision.call_objective.stretch.text}"
+
+
+def test_python_values_match_the_wire_values(sf_mapping: Mapping, hs_mapping: Mapping) -> None:
+    """deal_values hold the same outputs as Python objects, for comparing with read-backs."""
+    sf = render_writeback(sf_mapping, _deal(), _decision(), NOW)
+    hs = render_writeback(hs_mapping, _deal(), _decision(), NOW)
+    assert sf.deal_values["NA_Last_Evaluated__c"] == NOW
+    assert sf.deal_values["NA_Stalled__c"] is True
+    assert hs.deal_values["na_last_evaluated"] == NOW and hs.deal_values["na_stalled"] is True
+    assert sf.deal_values["NA_Objectives__c"] == hs.deal_values["na_objectives"]
+    assert wire_value("hubspot", date(2026, 12, 1)) == str(
+        int(datetime(2026, 12, 1, tzinfo=UTC).timestamp() * 1000)
+    )
+    assert wire_value("salesforce", date(2026, 12, 1)) == "2026-12-01"
+
+
+def test_priority_level_is_crm_neutral(sf_mapping: Mapping, hs_mapping: Mapping) -> None:
+    """Salesforce 'Normal' and HubSpot 'MEDIUM' are both the neutral 'normal' priority."""
+    sf_task = render_writeback(sf_mapping, _deal(), _decision(), NOW).task
+    hs_task = render_writeback(hs_mapping, _deal(), _decision(), NOW).task
+    assert sf_task is not None and hs_task is not None
+    assert sf_task.priority_level == hs_task.priority_level == "normal"
