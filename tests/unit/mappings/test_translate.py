@@ -371,7 +371,6 @@ def test_read_plans_cover_exactly_the_mapped_fields(
         "Name",
         "Industry",
         "NumberOfEmployees",
-        "BillingCountry",
     )
     assert sf_mapping.contact_read_fields() == (
         "ContactId",
@@ -396,3 +395,14 @@ def test_read_plans_cover_exactly_the_mapped_fields(
         "hubspot_owner_id",
         "hs_meeting_outcome",
     )
+
+
+def test_salesforce_event_outcome_field_wins(sf_mapping: Mapping) -> None:
+    """An Event with the Outcome__c picklist set takes its outcome from it, even in the future."""
+    record = {
+        "Id": "00U3",
+        "StartDateTime": "2026-12-01T10:00:00.000+0000",
+        "Outcome__c": "No Show",
+    }
+    result = translate_activity(sf_mapping, "Event", record, now=NOW)
+    assert result.value is not None and result.value.outcome == Outcome.no_show

@@ -74,11 +74,7 @@ def test_salesforce_values_are_typed(sf_mapping: Mapping) -> None:
     assert task.fields["ActivityDate"] == "2026-12-01"  # Friday + 2 business days
     assert task.fields["OwnerId"] == "005OWNER" and task.fields["WhatId"] == "006A"
     assert task.fields["NA_Key__c"] == task.key and task.key.startswith("na-006A-")
-    assert (task.fields["Priority"], task.fields["Status"], task.fields["Type"]) == (
-        "Normal",
-        "Not Started",
-        "Call",
-    )
+    assert (task.fields["Priority"], task.fields["Status"]) == ("Normal", "Not Started")
     assert task.subject == "Next advance: CFO joins the demo on a date"
     assert "Learn: Decision maker known." in task.body and "- Who signs off?" in task.body
     assert "1. Say the objective\n2. Ask who signs off" in task.body
