@@ -301,7 +301,12 @@ def configure_logging(
     root.addHandler(handler)
     resolved = logging.getLevelName(level.upper()) if isinstance(level, str) else level
     root.setLevel(resolved if isinstance(resolved, int) else logging.INFO)
-    # Libraries that log request URLs at DEBUG/INFO stay quiet unless asked for.
-    for noisy in ("urllib3", "apscheduler.scheduler", "apscheduler.executors.default"):
+    # Libraries that log request URLs or routine steps at DEBUG/INFO stay quiet unless asked.
+    for noisy in (
+        "urllib3",
+        "alembic",
+        "apscheduler.scheduler",
+        "apscheduler.executors.default",
+    ):
         logging.getLogger(noisy).setLevel(max(root.level, logging.WARNING))
     return handler

@@ -30,7 +30,8 @@ class RunOutcome:
     """What one scheduled run reports to the metrics, independent of the run's own report type.
 
     ``status`` is one of ok, partial, failed, locked; ``budget_remaining`` is ``None``
-    when the CRM did not say.
+    when the CRM did not say; ``history_id`` is the run's row in the state store's run
+    history, logged so a log line leads to the stored report.
     """
 
     connection: str
@@ -43,6 +44,8 @@ class RunOutcome:
     conflicts: int = 0
     budget_remaining: float | None = None
     finished_at: float = 0.0
+    history_id: int | None = None
+    message: str | None = None
 
 
 class ServeMetrics:

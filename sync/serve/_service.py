@@ -112,6 +112,10 @@ class Service:
     @staticmethod
     def _log_outcome(o: RunOutcome) -> None:
         fields: dict[str, Any] = {"status": o.status, "duration_s": round(o.duration_s, 3)}
+        if o.history_id is not None:
+            fields["history_id"] = o.history_id
+        if o.message:
+            fields["detail"] = redact(o.message)
         if o.status == "locked":
             log.info("run skipped: another process holds the connection's lock", extra=fields)
             return

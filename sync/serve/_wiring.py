@@ -106,6 +106,9 @@ def _count(value: Any) -> int:
         return int(value)
     if isinstance(value, int | float):
         return int(value)
+    total = getattr(value, "total", None)  # ApiCalls(total=..., reads=..., ...)
+    if isinstance(total, int):
+        return total
     try:
         return len(value)
     except TypeError:
@@ -138,6 +141,8 @@ def outcome_from_report(connection: str, report: Any, duration_s: float) -> RunO
         conflicts=_count(getattr(report, "conflicts", 0)),
         budget_remaining=_budget(report),
         finished_at=time.time(),
+        history_id=getattr(report, "run_id", None),
+        message=getattr(report, "message", None),
     )
 
 
