@@ -269,6 +269,8 @@ def build_schema(custom_fields: bool = True) -> dict[str, SObject]:
                 Field("Budget_Confirmed__c", "boolean", nillable=False, custom=True, default=False),
                 Field("Decision_Date__c", "date", custom=True),
                 Field("Pain__c", "textarea", 1000, custom=True),
+                # a non-unique external id, as migrated orgs have (upsert can match several: 300)
+                Field("Legacy_Id__c", "string", 80, custom=True, external_id=True),
             ],
         ),
         _obj(

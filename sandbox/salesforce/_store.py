@@ -29,7 +29,7 @@ INDEXED = {
     "task": ("whatid", "whoid", "na_key__c"),
     "event": ("whatid", "whoid"),
     "opportunitycontactrole": ("opportunityid",),
-    "opportunity": ("accountid",),
+    "opportunity": ("accountid", "legacy_id__c"),
     "contact": ("accountid",),
 }
 

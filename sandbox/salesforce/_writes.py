@@ -152,17 +152,23 @@ def _fields(store: Store, obj: SObject, data: dict[str, Any], creating: bool) ->
     return out
 
 
-def derive(store: Store, obj: SObject, row: list[Any], changed: set[str]) -> None:
-    """Recompute read-only fields that follow from others (IsClosed, AccountId, Name ...)."""
+def derive(
+    store: Store, obj: SObject, row: list[Any], changed: set[str], given: set[str] | None = None
+) -> None:
+    """Recompute read-only fields that follow from others (IsClosed, AccountId, Name ...).
+
+    ``changed`` triggers recomputation; fields in ``given`` (set by the caller) are kept.
+    """
+    given = changed if given is None else given
     col = obj.col
     name = obj.name
     if name == "Opportunity" and "stagename" in changed:
         _, _, prob, forecast, closed, won = _STAGE[row[col["stagename"]]]
         row[col["isclosed"]] = closed
         row[col["iswon"]] = won
-        if "probability" not in changed:
+        if "probability" not in given:
             row[col["probability"]] = float(prob)
-        if "forecastcategoryname" not in changed:
+        if "forecastcategoryname" not in given:
             row[col["forecastcategoryname"]] = forecast
     elif name == "Task" and "status" in changed:
         row[col["isclosed"]] = row[col["status"]] == "Completed"
@@ -243,7 +249,8 @@ def create(store: Store, obj: SObject, data: dict[str, Any], user_id: str) -> li
         row[IS_DELETED] = False
         row[CREATED] = row[MODIFIED] = row[STAMP] = stamp
         row[CREATED_BY] = row[MODIFIED_BY] = user_id
-        derive(store, obj, row, {f for f in obj.col})
+        given = {name for name, col in obj.col.items() if col in values}
+        derive(store, obj, row, set(obj.col), given)
         _check_unique(store, obj, row)
         store.put(obj.name.lower(), row, None)
     return row
