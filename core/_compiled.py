@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from nextadvance.core._decision import ObjectiveResult, trusted
 from nextadvance.core._nextstep import CompiledLexicon
 from nextadvance.core.errors import MappingError, Problem
 from nextadvance.core.models import ActivityKind, Outcome
@@ -116,6 +117,24 @@ class CompiledPlaybook:
             tuple[str, tuple[str, ...]], tuple[CompiledObjective, ...]
         ] = {}
         self._compiled_objectives: dict[tuple[str, str], CompiledObjective] = {}
+        self._missing: dict[tuple[str, str, bool], ObjectiveResult] = {}
+
+    def missing_result(self, obj: CompiledObjective) -> ObjectiveResult:
+        """The (immutable, shared) result for an objective with no evidence."""
+        key = (obj.stage, obj.id, obj.essential)
+        hit = self._missing.get(key)
+        if hit is None:
+            hit = trusted(
+                ObjectiveResult,
+                id=obj.id,
+                title=obj.title,
+                stage=obj.stage,
+                essential=obj.essential,
+                status="missing",
+                questions=obj.questions,
+            )
+            self._missing[key] = hit
+        return hit
 
     # -- stages -------------------------------------------------------------------------
     def stage(self, key: str) -> Stage:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from enum import StrEnum
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict
 
@@ -23,7 +23,38 @@ __all__ = [
     "NextStepCheck",
     "ObjectiveResult",
     "Verdict",
+    "trusted",
 ]
+
+_M_co = TypeVar("_M_co", bound=BaseModel)
+_DEFAULTS: dict[type[BaseModel], dict[str, Any]] = {}
+_set = object.__setattr__
+
+
+def trusted(cls: type[_M_co], /, **values: Any) -> _M_co:
+    """Build an output model from values the engine made valid by construction.
+
+    ``decide`` runs for every open deal on every run; validating ~30 nested output
+    objects per deal would cost more than the decision itself.  This mirrors pydantic's
+    ``model_construct`` (no validation) with the defaults precomputed per class; the tests
+    round-trip decisions through full validation to keep it honest.
+    """
+    defaults = _DEFAULTS.get(cls)
+    if defaults is None:
+        defaults = {
+            name: f.get_default(call_default_factory=True)
+            for name, f in cls.model_fields.items()
+            if not f.is_required()
+        }
+        _DEFAULTS[cls] = defaults
+    data = defaults.copy()
+    data.update(values)
+    obj = cls.__new__(cls)
+    _set(obj, "__dict__", data)
+    _set(obj, "__pydantic_fields_set__", set(values))
+    _set(obj, "__pydantic_extra__", None)
+    _set(obj, "__pydantic_private__", None)
+    return obj
 
 
 class _M(BaseModel):

@@ -6,15 +6,18 @@ activity text) so each objective's rules are cheap set and substring tests.
 
 from __future__ import annotations
 
+from operator import attrgetter
 from typing import Any
 
 from nextadvance.core._compiled import CompiledObjective, CompiledRule, normalise
-from nextadvance.core._decision import Evidence
-from nextadvance.core.models import Activity, Deal, Outcome
+from nextadvance.core._decision import Evidence, trusted
+from nextadvance.core.models import Activity, ActivityKind, Deal, Outcome
 
 __all__ = ["DealContext", "evaluate", "is_non_empty", "is_truthy"]
 
 _TRUE = frozenset({"true", "yes", "y", "1", "confirmed", "approved", "x", "done", "ok"})
+_AT = attrgetter("at")
+_SEP = " zqxactivityzqx "
 _SILENT = frozenset({Outcome.no_show, Outcome.canceled, Outcome.scheduled, Outcome.rescheduled})
 
 
@@ -43,30 +46,59 @@ def is_truthy(value: Any) -> bool:
 class DealContext:
     """One deal indexed for evidence tests; built once per ``decide`` call."""
 
-    __slots__ = ("_texts", "activities", "deal", "role_of", "roles")
+    __slots__ = ("_norms", "_spoken", "_unions", "activities", "deal", "role_of", "roles")
 
     def __init__(self, deal: Deal) -> None:
         self.deal = deal
-        self.activities: list[Activity] = sorted(deal.activities, key=lambda a: a.at)
+        acts = deal.activities
+        self.activities: list[Activity] = list(acts) if _is_sorted(acts) else sorted(acts, key=_AT)
         self.roles: dict[str, str] = {}
         self.role_of: dict[str, str] = {}
         for c in deal.contacts:
             if c.role:
                 self.roles.setdefault(c.role, c.id)
                 self.role_of[c.id] = c.role
-        self._texts: list[tuple[Activity, str, frozenset[str]]] | None = None
+        self._spoken: list[Activity] | None = None
+        self._norms: dict[str, tuple[str, frozenset[str]]] = {}
+        self._unions: dict[frozenset[ActivityKind], tuple[str, set[str]]] = {}
+
+    def spoken(self) -> list[Activity]:
+        """Activities whose text counts (not canceled, no-show or merely scheduled)."""
+        if self._spoken is None:
+            self._spoken = [a for a in self.activities if a.outcome not in _SILENT]
+        return self._spoken
+
+    def norm(self, a: Activity) -> tuple[str, frozenset[str]]:
+        """One activity's normalised text and word set (computed on first use)."""
+        hit = self._norms.get(a.id)
+        if hit is None:
+            text = normalise(f"{a.subject} {a.body}")
+            hit = (text, frozenset(text.split()))
+            self._norms[a.id] = hit
+        return hit
+
+    def union(self, kinds: frozenset[ActivityKind]) -> tuple[str, set[str]]:
+        """All text of spoken activities of these kinds, normalised in one pass.
+
+        Most keyword rules do not match at all; answering that from one string is much
+        cheaper than normalising every activity.  Activities are joined with a separator word
+        so a phrase never matches across two of them.
+        """
+        hit = self._unions.get(kinds)
+        if hit is None:
+            raw = _SEP.join(f"{a.subject} {a.body}" for a in self.spoken() if a.kind in kinds)
+            text = normalise(raw)
+            hit = (text, set(text.split()))
+            self._unions[kinds] = hit
+        return hit
 
     def texts(self) -> list[tuple[Activity, str, frozenset[str]]]:
-        """Activities that carry spoken/written content, with normalised text and word set."""
-        if self._texts is None:
-            out = []
-            for a in self.activities:
-                if a.outcome in _SILENT:
-                    continue
-                norm = normalise(f"{a.subject} {a.body}")
-                out.append((a, norm, frozenset(norm.split())))
-            self._texts = out
-        return self._texts
+        """Spoken activities with normalised text and word set, oldest first."""
+        return [(a, *self.norm(a)) for a in self.spoken()]
+
+
+def _is_sorted(acts: tuple[Activity, ...]) -> bool:
+    return all(acts[i].at <= acts[i + 1].at for i in range(len(acts) - 1))
 
 
 def _field(rule: CompiledRule, ctx: DealContext) -> Evidence | None:
@@ -86,7 +118,7 @@ def _field(rule: CompiledRule, ctx: DealContext) -> Evidence | None:
     shown = str(value)
     if len(shown) > 80:
         shown = shown[:77] + "..."
-    return Evidence(source="field", detail=f"field {r.field} = {shown!r} ({r.op})")
+    return trusted(Evidence, source="field", detail=f"field {r.field} = {shown!r} ({r.op})")
 
 
 def _role(rule: CompiledRule, ctx: DealContext) -> Evidence | None:
@@ -95,7 +127,7 @@ def _role(rule: CompiledRule, ctx: DealContext) -> Evidence | None:
     cid = ctx.roles.get(role)
     if cid is None:
         return None
-    return Evidence(source="role", detail=f"contact with role {role}", contact_id=cid)
+    return trusted(Evidence, source="role", detail=f"contact with role {role}", contact_id=cid)
 
 
 def _activity(rule: CompiledRule, ctx: DealContext) -> Evidence | None:
@@ -107,21 +139,28 @@ def _activity(rule: CompiledRule, ctx: DealContext) -> Evidence | None:
             if who is None:
                 continue
             detail = f"{a.outcome.value} {a.kind.value} on {a.at.date()} with {ctx.role_of[who]}"
-            return Evidence(source="activity", detail=detail, activity_id=a.id, contact_id=who)
+            return trusted(
+                Evidence, source="activity", detail=detail, activity_id=a.id, contact_id=who
+            )
         detail = f"{a.outcome.value} {a.kind.value} on {a.at.date()}"
-        return Evidence(source="activity", detail=detail, activity_id=a.id)
+        return trusted(Evidence, source="activity", detail=detail, activity_id=a.id)
     return None
 
 
 def _keywords(rule: CompiledRule, ctx: DealContext) -> Evidence | None:
     kws = rule.keywords
     assert kws is not None
-    for a, norm, words in reversed(ctx.texts()):
+    all_norm, all_words = ctx.union(rule.kinds)
+    if kws.find(all_norm, all_words) is None:
+        return None
+    for a in reversed(ctx.spoken()):
         if a.kind not in rule.kinds:
             continue
+        norm, words = ctx.norm(a)
         hit = kws.find(norm, words)
         if hit is not None:
-            return Evidence(
+            return trusted(
+                Evidence,
                 source="keywords",
                 detail=f"'{hit}' in {a.kind.value} of {a.at.date()}",
                 activity_id=a.id,

@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from nextadvance.core._compiled import CompiledPlaybook
-from nextadvance.core._decision import Momentum
+from nextadvance.core._decision import Momentum, trusted
 from nextadvance.core._evidence import DealContext
 from nextadvance.core._playbook_model import Stage
 from nextadvance.core.models import ActivityKind, Outcome
@@ -20,6 +20,7 @@ __all__ = ["compute_momentum"]
 
 _HELD = frozenset({Outcome.completed, Outcome.unknown})
 _MEETS = frozenset({ActivityKind.meeting, ActivityKind.call})
+_ALL_KINDS = frozenset(ActivityKind)
 
 
 def compute_momentum(
@@ -35,11 +36,11 @@ def compute_momentum(
             last_at, last_what = c.added_at, f"contact role {c.role} added"
     met: set[str] = set()
     advances_at: set[str] = set()
-    texts = (
-        {a.id: (norm, words) for a, norm, words in ctx.texts()}
-        if cp.commitment.words or cp.commitment.phrases
-        else {}
-    )
+    commitments = bool(cp.commitment.words or cp.commitment.phrases)
+    if commitments:
+        all_norm, all_words = ctx.union(_ALL_KINDS)
+        commitments = cp.commitment.find(all_norm, all_words) is not None
+    spoken = {a.id for a in ctx.spoken()} if commitments else set()
     for a in ctx.activities:
         if a.at > now:
             continue
@@ -49,8 +50,8 @@ def compute_momentum(
             if new and met:
                 moved = f"{a.kind.value} with a new participant"
             met.update(a.contact_ids)
-        if moved is None and a.id in texts:
-            norm, words = texts[a.id]
+        if moved is None and a.id in spoken:
+            norm, words = ctx.norm(a)
             hit = cp.commitment.find(norm, words)
             if hit is not None:
                 moved = f"client commitment ('{hit}') in {a.kind.value}"
@@ -74,7 +75,8 @@ def compute_momentum(
         days > norm_days and since_advance > norm_days
     ) or continuations >= cp.playbook.thresholds.stall_continuations
     parked = deal.parked_until is not None and deal.parked_until > now.date()
-    return Momentum(
+    return trusted(
+        Momentum,
         last_advance_at=last_at,
         last_advance=last_what,
         continuations_since=continuations,

@@ -21,6 +21,7 @@ from nextadvance.core._decision import (
     NextStepCheck,
     ObjectiveResult,
     Verdict,
+    trusted,
 )
 from nextadvance.core._evidence import DealContext, evaluate
 from nextadvance.core._momentum import compute_momentum
@@ -37,11 +38,12 @@ def check_next_step(deal: Deal, playbook: Playbook) -> NextStepCheck:
     if not (text or "").strip() and (deal.open_task_subject or "").strip():
         text, source = deal.open_task_subject, "open_task"
     res = cp.lexicon.classify(text, deal.stage)
-    return NextStepCheck(
+    return trusted(
+        NextStepCheck,
         verdict=Verdict(res.verdict),
         reason=res.reason,
         text=text if (text or "").strip() else None,
-        source=source if (text or "").strip() else None,  # type: ignore[arg-type]
+        source=source if (text or "").strip() else None,
         strength=res.strength,
         action=res.action,
     )
@@ -63,14 +65,15 @@ def _advances(
         missing_roles = [r for r in adv.requires_roles if r not in roles]
         if missing or missing_roles:
             why.append(
-                Explanation(
+                trusted(
+                    Explanation,
                     rule_id="advance.precondition_unmet",
                     inputs={"advance": adv.id, "missing": missing, "missing_roles": missing_roles},
                     text=f"'{adv.id}' skipped: needs {', '.join(missing + missing_roles)} first",
                 )
             )
             continue
-        picks[adv.level] = AdvanceChoice(text=adv.text, advance_id=adv.id)
+        picks[adv.level] = trusted(AdvanceChoice, text=adv.text, advance_id=adv.id)
     stretch, conservative = picks.get("stretch"), picks.get("conservative")
     if stretch is None and conservative is not None:
         stretch = conservative
@@ -153,7 +156,8 @@ def decide(deal: Deal, playbook: Playbook, now: datetime) -> Decision:
     momentum = compute_momentum(ctx, cp, stage, now)
     check = check_next_step(deal, playbook)
     if stage.closed:
-        return Decision(
+        return trusted(
+            Decision,
             deal_id=deal.id,
             deal_name=deal.name,
             stage=stage.key,
@@ -162,7 +166,8 @@ def decide(deal: Deal, playbook: Playbook, now: datetime) -> Decision:
             next_step_check=check,
             momentum=momentum,
             explanations=(
-                Explanation(
+                trusted(
+                    Explanation,
                     rule_id="deal.closed",
                     inputs={"stage": stage.key},
                     text=f"deal is closed ({stage.closed}): nothing to advance",
@@ -189,15 +194,18 @@ def decide(deal: Deal, playbook: Playbook, now: datetime) -> Decision:
         else:
             nice_now.append(obj)
         results.append(
-            ObjectiveResult(
+            trusted(
+                ObjectiveResult,
                 id=obj.id,
                 title=obj.title,
                 stage=obj.stage,
                 essential=obj.essential,
-                status="learned" if ev else "missing",
+                status="learned",
                 evidence=ev,
                 questions=obj.questions,
             )
+            if ev
+            else cp.missing_result(obj)
         )
     essentials_now = sum(1 for o in objectives if o.stage == stage.key and o.essential)
     ready = not missing_now
@@ -213,7 +221,8 @@ def decide(deal: Deal, playbook: Playbook, now: datetime) -> Decision:
         stage, learned, {o.id for o in objectives}, set(ctx.roles)
     )
     plan = _plan(stretch, conservative, qs, deal.strategic_objective)
-    call = CallObjective(
+    call = trusted(
+        CallObjective,
         learn=tuple(o.id for o in agenda),
         questions=qs,
         stretch=stretch,
@@ -224,7 +233,8 @@ def decide(deal: Deal, playbook: Playbook, now: datetime) -> Decision:
     share = len(missing_now) / essentials_now if essentials_now else 0.0
     priority, terms = _priority(deal, cp, now, momentum, share, gap)
     explanations = [
-        Explanation(
+        trusted(
+            Explanation,
             rule_id="segments.applied",
             inputs={
                 "industry": deal.account.industry,
@@ -233,7 +243,8 @@ def decide(deal: Deal, playbook: Playbook, now: datetime) -> Decision:
             },
             text=f"segments applied: {', '.join(segments) or 'none'}",
         ),
-        Explanation(
+        trusted(
+            Explanation,
             rule_id="readiness",
             inputs={"stage": stage.key, "missing_essentials": [o.id for o in missing_now]},
             text=(
@@ -245,7 +256,8 @@ def decide(deal: Deal, playbook: Playbook, now: datetime) -> Decision:
     ]
     if gap:
         explanations.append(
-            Explanation(
+            trusted(
+                Explanation,
                 rule_id="stage_gap",
                 inputs={"missing": [o.id for o in missing_earlier]},
                 text="deal is ahead of its evidence: earlier-stage essentials missing: "
@@ -253,7 +265,8 @@ def decide(deal: Deal, playbook: Playbook, now: datetime) -> Decision:
             )
         )
     explanations.append(
-        Explanation(
+        trusted(
+            Explanation,
             rule_id="call_objective.learn",
             inputs={"learn": list(call.learn)},
             text=(
@@ -266,7 +279,8 @@ def decide(deal: Deal, playbook: Playbook, now: datetime) -> Decision:
     explanations.extend(adv_why)
     if stretch is None:
         explanations.append(
-            Explanation(
+            trusted(
+                Explanation,
                 rule_id="advance.none",
                 inputs={"stage": stage.key},
                 text="no advance in the catalog is eligible yet",
@@ -274,21 +288,24 @@ def decide(deal: Deal, playbook: Playbook, now: datetime) -> Decision:
         )
     if deal.strategic_objective:
         explanations.append(
-            Explanation(
+            trusted(
+                Explanation,
                 rule_id="strategic_objective",
                 inputs={"strategic_objective": deal.strategic_objective},
                 text="call objective framed as a step toward the account's strategic objective",
             )
         )
     explanations.append(
-        Explanation(
+        trusted(
+            Explanation,
             rule_id=f"next_step.{check.verdict.value}",
             inputs={"text": check.text, "source": check.source, "stage": stage.key},
             text=check.reason,
         )
     )
     explanations.append(
-        Explanation(
+        trusted(
+            Explanation,
             rule_id="momentum.stalled" if momentum.stalled else "momentum",
             inputs={
                 "days_in_stage": momentum.days_in_stage,
@@ -304,7 +321,8 @@ def decide(deal: Deal, playbook: Playbook, now: datetime) -> Decision:
     )
     if momentum.parked:
         explanations.append(
-            Explanation(
+            trusted(
+                Explanation,
                 rule_id="parked",
                 inputs={
                     "parked_until": str(momentum.parked_until),
@@ -314,11 +332,15 @@ def decide(deal: Deal, playbook: Playbook, now: datetime) -> Decision:
             )
         )
     explanations.append(
-        Explanation(
-            rule_id="priority", inputs=terms, text=f"priority {priority} from weighted terms"
+        trusted(
+            Explanation,
+            rule_id="priority",
+            inputs=terms,
+            text=f"priority {priority} from weighted terms",
         )
     )
-    return Decision(
+    return trusted(
+        Decision,
         deal_id=deal.id,
         deal_name=deal.name,
         stage=stage.key,
