@@ -1,12 +1,19 @@
-"""The HubSpot :class:`~nextadvance.connectors.Connector` (work in progress: M1 skeleton)."""
+"""The HubSpot :class:`~nextadvance.connectors.Connector`: hubspot-api-client, wrapped.
+
+Every request runs through one :class:`~nextadvance.connectors._transport.Caller`: a rolling
+10-second limiter for the portal, a separate per-second limiter for search, the daily-quota
+share from ``X-HubSpot-RateLimit-Daily*`` headers, retries, refresh-once on 401, counting;
+every failure is translated by :func:`classify_hubspot`.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
+from datetime import UTC, datetime
+from typing import Any
 
 from nextadvance.connectors._base import (
     Budget,
-    CallStats,
     ConnectorConfig,
     Cursor,
     FieldInfo,
@@ -17,43 +24,119 @@ from nextadvance.connectors._base import (
     WriteOp,
     WriteResult,
 )
-from nextadvance.core.errors import FatalRemote
+from nextadvance.connectors._plan import ReadPlan
+from nextadvance.connectors._transport import Caller, QuotaGuard, RollingWindow
+from nextadvance.connectors.hubspot._api import HubSpotApi
+from nextadvance.connectors.hubspot._reads import HubSpotReader
+from nextadvance.connectors.hubspot._session import HubSpotSession, classify_hubspot
+from nextadvance.connectors.hubspot._writes import COMPLETED, HubSpotWriter
+from nextadvance.core.errors import ConfigError, ConnectorError, Problem
 
 __all__ = ["HubSpotConnector"]
 
 
 class HubSpotConnector:
-    """Reads deals and engagements and writes our properties and task to one HubSpot portal."""
+    """Reads deals and engagements and writes our properties and task to one portal."""
 
     system: System = "hubspot"
 
     def __init__(self, config: ConnectorConfig) -> None:
+        if config.mapping is None:
+            raise ConfigError([Problem("a HubSpot connector needs a mapping", key_path="mapping")])
         self.config = config
-        self.calls = CallStats()
+        self.session = HubSpotSession(config)
+        self.quota = QuotaGuard(config.limits.max_quota_share, "X-HubSpot-RateLimit-Daily")
+        self.caller = Caller(
+            "hubspot",
+            config,
+            classify=self._classify,
+            refresh=self.session.refresh if self.session.can_refresh else None,
+            quota=self.quota,
+            limiter=RollingWindow(config.limits.requests_per_10s, 10.0),
+            search_limiter=RollingWindow(max(1, int(config.limits.search_per_s)), 1.0),
+        )
+        self.calls = self.caller.stats
+        self.api = HubSpotApi(self.session, self.caller, config.page_size)
+        self.plan = ReadPlan(config.mapping, completed_status=COMPLETED)
+        self.reader = HubSpotReader(
+            self.plan, self.api, config.lookback_s, lambda: datetime.now(UTC)
+        )
+        self.writer = HubSpotWriter(self.plan, self.api)
+
+    def _classify(self, exc: BaseException, endpoint: str) -> ConnectorError:
+        return classify_hubspot(exc, endpoint, scrub=self.session.scrub)
 
     def stages(self) -> list[StageInfo]:
-        """Deal pipelines."""
-        raise FatalRemote("not implemented yet")
+        """Stages of every deal pipeline (one call)."""
+        out: list[StageInfo] = []
+        for pipe in self.api.pipelines("deals"):
+            for stage in pipe.get("stages") or []:
+                meta: dict[str, Any] = stage.get("metadata") or {}
+                prob = meta.get("probability")
+                closed = str(meta.get("isClosed", "false")).lower() == "true"
+                out.append(
+                    StageInfo(
+                        pipeline=str(pipe["id"]),
+                        id=str(stage["id"]),
+                        label=str(stage.get("label") or stage["id"]),
+                        order=int(stage.get("displayOrder") or 0),
+                        probability=None if prob in (None, "") else float(prob),
+                        is_closed=closed,
+                        is_won=closed and prob not in (None, "") and float(prob) >= 1.0,
+                        active=not stage.get("archived", False),
+                    )
+                )
+        return sorted(out, key=lambda s: (s.pipeline, s.order))
 
     def describe(self) -> dict[str, list[FieldInfo]]:
-        """Deal and task properties."""
-        raise FatalRemote("not implemented yet")
+        """Properties of deals, companies, contacts and every mapped engagement type."""
+        objects = ["deals", "companies", "contacts", *self.plan.activity_types]
+        out: dict[str, list[FieldInfo]] = {}
+        for obj in dict.fromkeys(objects):
+            out[obj] = [_prop(p) for p in self.api.properties(obj)]
+        return out
 
     def pull(self, cursor: Cursor | None = None) -> Iterator[PullBatch]:
-        """Incremental read."""
-        raise FatalRemote("not implemented yet")
+        """Stream changes since ``cursor`` (see :mod:`._reads`)."""
+        return self.reader.pull(cursor)
 
     def apply(self, ops: Sequence[WriteOp]) -> list[WriteResult]:
-        """Batched writes."""
-        raise FatalRemote("not implemented yet")
+        """Batch writes, one result per op."""
+        return self.writer.apply(ops)
 
     def find_tasks(self, keys: Iterable[str]) -> dict[str, TaskState]:
-        """Our tasks by key."""
-        raise FatalRemote("not implemented yet")
+        """Our tasks by ``na_task_key`` (batch read on the unique property)."""
+        return self.writer.find_tasks(keys)
 
     def budget(self) -> Budget:
-        """Quota."""
-        return Budget(used=None, limit=None, remaining=None, source="X-HubSpot-RateLimit-Daily")
+        """Daily usage from the last ``X-HubSpot-RateLimit-Daily*`` headers."""
+        return self.quota.budget()
+
+    @property
+    def problems(self) -> list[str]:
+        """Records the mapping could not translate (first 200)."""
+        return self.plan.problems
 
     def close(self) -> None:
-        """Release the session."""
+        """Drop the client."""
+        self.session.close()
+
+    def __enter__(self) -> HubSpotConnector:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def _prop(p: dict[str, Any]) -> FieldInfo:
+    meta = p.get("modificationMetadata") or {}
+    return FieldInfo(
+        name=str(p.get("name")),
+        label=str(p.get("label") or p.get("name")),
+        type=str(p.get("type")),
+        writable=not meta.get("readOnlyValue", False) and not p.get("calculated", False),
+        picklist=tuple(str(o.get("value")) for o in p.get("options") or [] if not o.get("hidden")),
+        unique=bool(p.get("hasUniqueValue")),
+        external_id=bool(p.get("hasUniqueValue")),
+        custom=not bool(meta.get("archivable") is False or p.get("hubspotDefined")),
+    )

@@ -1,12 +1,18 @@
-"""The Salesforce :class:`~nextadvance.connectors.Connector` (work in progress: M1 skeleton)."""
+"""The Salesforce :class:`~nextadvance.connectors.Connector`: simple-salesforce, wrapped.
+
+Every library call runs through one :class:`~nextadvance.connectors._transport.Caller`
+(pacing, the daily-quota share from ``Sforce-Limit-Info``, retries, refresh-once on 401,
+counting), and every failure is translated by :func:`classify_salesforce`.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
+from datetime import UTC, datetime
+from typing import Any
 
 from nextadvance.connectors._base import (
     Budget,
-    CallStats,
     ConnectorConfig,
     Cursor,
     FieldInfo,
@@ -17,43 +23,189 @@ from nextadvance.connectors._base import (
     WriteOp,
     WriteResult,
 )
-from nextadvance.core.errors import FatalRemote
+from nextadvance.connectors._transport import Caller, QuotaGuard
+from nextadvance.connectors.salesforce._errors import classify_salesforce
+from nextadvance.connectors.salesforce._plan import ReadPlan
+from nextadvance.connectors.salesforce._reads import SalesforceReader
+from nextadvance.connectors.salesforce._session import SalesforceSession
+from nextadvance.connectors.salesforce._writes import COMPLETED, SalesforceWriter
+from nextadvance.core.errors import ConfigError, ConnectorError, Problem
 
-__all__ = ["SalesforceConnector"]
+__all__ = ["DESCRIBED_OBJECTS", "SalesforceConnector"]
+
+#: Objects :meth:`SalesforceConnector.describe` reports.
+DESCRIBED_OBJECTS = ("Opportunity", "Account", "OpportunityContactRole", "Task", "Event")
 
 
 class SalesforceConnector:
-    """Reads Opportunities/Tasks/Events and writes our fields and task to one Salesforce org."""
+    """Reads Opportunities/roles/Tasks/Events and writes our fields and task to one org."""
 
     system: System = "salesforce"
 
     def __init__(self, config: ConnectorConfig) -> None:
+        if config.mapping is None:
+            raise ConfigError(
+                [Problem("a Salesforce connector needs a mapping", key_path="mapping")]
+            )
         self.config = config
-        self.calls = CallStats()
+        self.session = SalesforceSession(config)
+        self.quota = QuotaGuard(config.limits.max_quota_share, "Sforce-Limit-Info")
+        self.caller = Caller(
+            "salesforce",
+            config,
+            classify=self._classify,
+            refresh=self.session.refresh if self.session.can_refresh else None,
+            quota=self.quota,
+        )
+        self.calls = self.caller.stats
+        self.plan = ReadPlan(config.mapping, completed_status=COMPLETED)
+        self.reader = SalesforceReader(
+            self.plan, self._pages, config.lookback_s, lambda: datetime.now(UTC)
+        )
+        self.writer = SalesforceWriter(self.plan, self._restful, self._query_all)
 
+    # -- plumbing ------------------------------------------------------------------------
+    def _classify(self, exc: BaseException, endpoint: str) -> ConnectorError:
+        return classify_salesforce(
+            exc,
+            endpoint,
+            headers=self.session.adapter.last_headers(),
+            scrub=self.session.scrub,
+        )
+
+    def _observe(self) -> None:
+        client = self.session._client
+        usage = getattr(client, "api_usage", {}).get("api-usage") if client else None
+        if usage is not None:
+            self.quota.observe(int(usage.used), int(usage.total))
+
+    def _call(self, endpoint: str, fn: Any, *, write: bool = False) -> Any:
+        try:
+            return self.caller.call(endpoint, fn, write=write)
+        finally:
+            self._observe()
+
+    def _pages(self, soql: str, include_deleted: bool) -> Iterator[list[dict[str, Any]]]:
+        """SOQL result pages, fetched lazily (``query`` then ``query_more``)."""
+        headers = {}
+        if self.config.page_size:
+            headers["Sforce-Query-Options"] = f"batchSize={self.config.page_size}"
+        endpoint = "queryAll" if include_deleted else "query"
+        result = self._call(
+            endpoint,
+            lambda: self.session.client().query(
+                soql, include_deleted=include_deleted, headers=headers
+            ),
+        )
+        while True:
+            yield [_strip(r) for r in result.get("records", [])]
+            if result.get("done", True) or not result.get("nextRecordsUrl"):
+                return
+            url = result["nextRecordsUrl"]
+            result = self._call(
+                f"{endpoint}.more",
+                lambda u=url: self.session.client().query_more(
+                    u, identifier_is_url=True, headers=headers
+                ),
+            )
+
+    def _query_all(self, soql: str) -> list[dict[str, Any]]:
+        return [r for page in self._pages(soql, False) for r in page]
+
+    def _restful(self, path: str, endpoint: str, body: dict[str, Any]) -> Any:
+        method = "POST" if endpoint.endswith(".create") else "PATCH"
+        return self._call(
+            endpoint,
+            lambda: self.session.client().restful(path, method=method, json=body),
+            write=True,
+        )
+
+    # -- protocol ------------------------------------------------------------------------
     def stages(self) -> list[StageInfo]:
-        """OpportunityStage metadata."""
-        raise FatalRemote("not implemented yet")
+        """OpportunityStage metadata (one query); Salesforce has one pipeline, ``default``."""
+        soql = (
+            "SELECT ApiName, MasterLabel, SortOrder, IsActive, IsClosed, IsWon, "
+            "DefaultProbability FROM OpportunityStage ORDER BY SortOrder"
+        )
+        out = []
+        for rec in self._query_all(soql):
+            prob = rec.get("DefaultProbability")
+            out.append(
+                StageInfo(
+                    pipeline="default",
+                    id=str(rec.get("ApiName") or rec.get("MasterLabel")),
+                    label=str(rec.get("MasterLabel") or rec.get("ApiName")),
+                    order=int(rec.get("SortOrder") or 0),
+                    probability=None if prob is None else float(prob) / 100.0,
+                    is_closed=bool(rec.get("IsClosed")),
+                    is_won=bool(rec.get("IsWon")),
+                    active=bool(rec.get("IsActive", True)),
+                )
+            )
+        return out
 
     def describe(self) -> dict[str, list[FieldInfo]]:
-        """Opportunity and Task fields."""
-        raise FatalRemote("not implemented yet")
+        """Fields of the objects we read and write (one describe call per object)."""
+        out: dict[str, list[FieldInfo]] = {}
+        for obj in DESCRIBED_OBJECTS:
+            path = f"sobjects/{obj}/describe"
+            payload = self._call(f"describe.{obj}", lambda p=path: self.session.client().restful(p))
+            out[obj] = [_field(f) for f in (payload or {}).get("fields", [])]
+        return out
 
     def pull(self, cursor: Cursor | None = None) -> Iterator[PullBatch]:
-        """Incremental read."""
-        raise FatalRemote("not implemented yet")
+        """Stream changes since ``cursor`` (see :mod:`._reads`)."""
+        return self.reader.pull(cursor)
 
     def apply(self, ops: Sequence[WriteOp]) -> list[WriteResult]:
-        """Batched writes."""
-        raise FatalRemote("not implemented yet")
+        """Collections writes, one result per op."""
+        return self.writer.apply(ops)
 
     def find_tasks(self, keys: Iterable[str]) -> dict[str, TaskState]:
-        """Our tasks by key."""
-        raise FatalRemote("not implemented yet")
+        """Our tasks by external id (one query per 200 keys)."""
+        return self.writer.find_tasks(keys)
 
     def budget(self) -> Budget:
-        """Quota."""
-        return Budget(used=None, limit=None, remaining=None, source="Sforce-Limit-Info")
+        """Daily API usage from the last ``Sforce-Limit-Info`` header."""
+        return self.quota.budget()
+
+    @property
+    def problems(self) -> list[str]:
+        """Records the mapping could not translate (first 200)."""
+        return self.plan.problems
 
     def close(self) -> None:
-        """Release the session."""
+        """Close the HTTP session."""
+        self.session.close()
+
+    def __enter__(self) -> SalesforceConnector:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def _strip(record: dict[str, Any]) -> dict[str, Any]:
+    """A SOQL record without ``attributes`` (also inside nested relationships)."""
+    out = {}
+    for key, value in record.items():
+        if key == "attributes":
+            continue
+        out[key] = _strip(value) if isinstance(value, dict) else value
+    return out
+
+
+def _field(f: dict[str, Any]) -> FieldInfo:
+    return FieldInfo(
+        name=str(f.get("name")),
+        label=str(f.get("label") or f.get("name")),
+        type=str(f.get("type")),
+        writable=bool(f.get("updateable") or f.get("createable")),
+        length=int(f["length"]) if f.get("length") else None,
+        picklist=tuple(
+            str(p.get("value")) for p in f.get("picklistValues") or [] if p.get("active", True)
+        ),
+        unique=bool(f.get("unique")),
+        external_id=bool(f.get("externalId")),
+        custom=bool(f.get("custom")),
+    )

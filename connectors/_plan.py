@@ -1,0 +1,192 @@
+"""What a connector reads and how raw records become canonical ones: the mapping, applied.
+
+Field selection comes from the mapping (``deal_read_fields`` ...) plus the bookkeeping
+fields every connector needs (ids, modified stamps, deletion flags, our write-back fields and
+task key); translation is delegated to ``nextadvance.mappings`` so no mapping logic lives
+here.  Records the mapping cannot translate are counted in :attr:`ReadPlan.problems` (the run
+report shows them) and pulled with ``deal=None``/``activity=None``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from nextadvance.connectors._base import TaskState
+from nextadvance.connectors._cursor import parse_ts
+from nextadvance.core.models import Activity, Contact, Deal
+from nextadvance.mappings import (
+    Mapping as MappingSpec,
+)
+from nextadvance.mappings import (
+    translate_activity,
+    translate_contact,
+    translate_deal,
+)
+
+__all__ = ["ReadPlan", "TaskFieldNames", "get_path"]
+
+MAX_PROBLEMS = 200
+
+
+def get_path(record: Mapping[str, Any], path: str) -> Any:
+    """``record["A"]["B"]`` for ``"A.B"`` (None when any step is missing)."""
+    value: Any = record
+    for part in path.split("."):
+        if not isinstance(value, Mapping):
+            return None
+        value = value.get(part)
+    return value
+
+
+@dataclass(frozen=True)
+class TaskFieldNames:
+    """CRM field names of our suggested task (from the mapping's writeback.task)."""
+
+    object: str
+    key: str
+    subject: str
+    body: str
+    due: str
+    status: str | None
+    priority: str | None
+    owner: str | None
+    deal: str | None
+    type: str | None
+    open_status: str | None
+    default_priority: str | None
+    task_type: str | None
+
+
+@dataclass
+class ReadPlan:
+    """The mapping as a connector uses it; ``problems`` collects untranslatable records."""
+
+    mapping: MappingSpec
+    completed_status: str
+    problems: list[str] = field(default_factory=list)
+    skipped: int = 0
+
+    # -- selection -----------------------------------------------------------------------
+    @property
+    def writeback(self) -> tuple[str, ...]:
+        """CRM field names of our deal write-back outputs (enabled ones)."""
+        wb = self.mapping.writeback.deal
+        outs = [getattr(wb, name) for name in type(wb).model_fields]
+        return tuple(o.field for o in outs if o is not None and o.enabled)
+
+    @property
+    def task(self) -> TaskFieldNames | None:
+        """Our task's field names, or None when the mapping writes no task."""
+        t = self.mapping.writeback.task
+        if t is None or not t.enabled:
+            return None
+        f = t.fields
+        return TaskFieldNames(
+            object=t.object,
+            key=t.key_field,
+            subject=f.subject,
+            body=f.body,
+            due=f.due,
+            status=f.status,
+            priority=f.priority,
+            owner=f.owner,
+            deal=f.deal,
+            type=f.type,
+            open_status=t.status,
+            default_priority=t.priority,
+            task_type=t.type,
+        )
+
+    @property
+    def activity_types(self) -> tuple[str, ...]:
+        """Activity object types to read, in mapping order."""
+        return self.mapping.activity_object_types()
+
+    def activity_fields(self, obj: str) -> tuple[str, ...]:
+        """Mapped fields of one activity type plus our task bookkeeping on the task object."""
+        fields = list(self.mapping.activity_read_fields(obj))
+        task = self.task
+        if task is not None and obj == task.object:
+            fields += [task.key, task.subject, task.due]
+            fields += [f for f in (task.status, task.deal) if f]
+        return tuple(dict.fromkeys(fields))
+
+    # -- translation ---------------------------------------------------------------------
+    def _note(self, problems: Iterable[Any]) -> None:
+        for p in problems:
+            if len(self.problems) < MAX_PROBLEMS:
+                self.problems.append(str(p))
+
+    def contacts(self, records: Iterable[Mapping[str, Any]]) -> tuple[Contact, ...]:
+        """Canonical contacts from contact(-role) records (untranslatable ones dropped)."""
+        if self.mapping.contacts is None:
+            return ()
+        out: dict[str, Contact] = {}
+        for rec in records:
+            result = translate_contact(self.mapping, rec)
+            self._note(result.problems)
+            if result.value is not None and result.value.id not in out:
+                out[result.value.id] = result.value
+        return tuple(out.values())
+
+    def deal(self, record: Mapping[str, Any], contacts: Iterable[Contact]) -> Deal | None:
+        """The canonical deal, or None (counted) when the mapping must skip it."""
+        result = translate_deal(self.mapping, record, contacts=contacts)
+        self._note(result.problems)
+        if result.value is None:
+            self.skipped += 1
+        return result.value
+
+    def activity(
+        self,
+        obj: str,
+        record: Mapping[str, Any],
+        now: datetime,
+        contact_ids: list[str] | None = None,
+    ) -> Activity | None:
+        """The canonical activity, or None (counted) when the mapping must skip it."""
+        result = translate_activity(self.mapping, obj, record, contact_ids=contact_ids, now=now)
+        self._note(result.problems)
+        if result.value is None:
+            self.skipped += 1
+        return result.value
+
+    def task_state(
+        self, record: Mapping[str, Any], crm_id: str, stamp: datetime | None, deal_id: str | None
+    ) -> TaskState | None:
+        """Our task's current state from its record (None if it carries no key)."""
+        task = self.task
+        if task is None:
+            return None
+        key = get_path(record, task.key)
+        if not key:
+            return None
+        status = str(get_path(record, task.status) or "") if task.status else ""
+        due_raw = get_path(record, task.due)
+        return TaskState(
+            key=str(key),
+            crm_id=crm_id,
+            deal_id=deal_id,
+            subject=str(get_path(record, task.subject) or ""),
+            due=_as_date(due_raw),
+            status=status,
+            completed=status.upper() == self.completed_status.upper(),
+            modified_at=stamp,
+        )
+
+
+def _as_date(raw: Any) -> date | None:
+    if raw in (None, ""):
+        return None
+    if isinstance(raw, date) and not isinstance(raw, datetime):
+        return raw
+    text = str(raw)
+    if len(text) == 10 and text[4] == "-":
+        return date.fromisoformat(text)
+    try:
+        return parse_ts(text).date()
+    except ValueError:
+        return None

@@ -1,0 +1,335 @@
+"""HubSpot reads: deals with company/contacts, engagements with their deal links, archives.
+
+Full sync lists each object type (100 per page, cheaper than search).  Incremental sync
+searches ``hs_lastmodifieddate >= high-water - lookback`` sorted by (hs_lastmodifieddate,
+hs_object_id), 200 per page; before the 10,000-result cap it restarts the query at the last
+(timestamp, id) with two OR-ed filter groups (``> ts`` or ``= ts and id > last``), so even
+10,000+ records sharing one timestamp are read exactly once.  Archiving does not bump the
+modified date, so archived deals (and our tasks) are listed with ``archived=true``.
+Associations come from v4 batch reads, 100 ids per call.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
+from typing import Any
+
+from nextadvance.connectors._base import ActivityRecord, Cursor, DealRecord, PullBatch
+from nextadvance.connectors._cursor import StreamCursor, format_ts, parse_ts
+from nextadvance.connectors._plan import ReadPlan
+from nextadvance.connectors.hubspot._api import SEARCH_LIMIT, HubSpotApi
+
+__all__ = ["SEARCH_CAP", "HubSpotReader"]
+
+#: HubSpot search returns at most this many results per query (paging past it is a 400).
+SEARCH_CAP = 10_000
+MODIFIED = "hs_lastmodifieddate"
+PRIMARY_COMPANY = 5
+
+
+def _ms(ts: datetime) -> str:
+    return str(int(ts.timestamp() * 1000))
+
+
+def _stamp(row: dict[str, Any]) -> datetime:
+    props = row.get("properties") or {}
+    return parse_ts(props.get(MODIFIED) or row.get("updatedAt"))
+
+
+class HubSpotReader:
+    """Turns HubSpot pages into :class:`PullBatch` es."""
+
+    def __init__(
+        self, plan: ReadPlan, api: HubSpotApi, lookback_s: float, now: Callable[[], datetime]
+    ) -> None:
+        self.plan = plan
+        self.api = api
+        self.lookback_s = lookback_s
+        self.now = now
+        self.search_limit = min(api.page_size or SEARCH_LIMIT, SEARCH_LIMIT)
+        self.search_cap = SEARCH_CAP
+
+    # -- selections ----------------------------------------------------------------------
+    def deal_props(self) -> list[str]:
+        m = self.plan.mapping
+        return list(
+            dict.fromkeys(["hs_object_id", MODIFIED, *m.deal_read_fields(), *self.plan.writeback])
+        )
+
+    def activity_props(self, obj: str) -> list[str]:
+        return list(dict.fromkeys(["hs_object_id", MODIFIED, *self.plan.activity_fields(obj)]))
+
+    def objects(self) -> list[str]:
+        return ["deals", *self.plan.activity_types]
+
+    def props(self, obj: str) -> list[str]:
+        return self.deal_props() if obj == "deals" else self.activity_props(obj)
+
+    def archive_watch(self) -> list[str]:
+        """Object types whose archiving we detect: deals and our task object."""
+        task = self.plan.task
+        return [
+            "deals",
+            *([task.object] if task and task.object in self.plan.activity_types else []),
+        ]
+
+    # -- entry ---------------------------------------------------------------------------
+    def pull(self, cursor: Cursor | None) -> Iterator[PullBatch]:
+        state = _State.load(cursor, self.objects(), self.archive_watch())
+        if state.full is not None:
+            yield from self._full(state)
+        else:
+            yield from self._incremental(state)
+
+    def _full(self, state: _State) -> Iterator[PullBatch]:
+        full = state.full
+        assert full is not None
+        objs = self.objects()
+        start = objs.index(full["phase"]) if full.get("phase") in objs else 0
+        for obj in objs[start:]:
+            full["phase"] = obj
+            after = full.get("after")
+            while True:
+                page = self.api.list_page(obj, self.props(obj), after)
+                rows = page.get("results", [])
+                after = ((page.get("paging") or {}).get("next") or {}).get("after")
+                full["after"] = after
+                yield self._batch(state, obj, rows, full=True, track=False)
+                if not after:
+                    break
+            full.pop("after", None)
+        started = parse_ts(full["started"])
+        for obj in objs:
+            state.streams[obj] = StreamCursor(ts=started)
+        for obj in self.archive_watch():
+            state.archived[obj] = StreamCursor(ts=started)
+        state.full = None
+        yield PullBatch(cursor=state.dump(), full=True)
+
+    def _incremental(self, state: _State) -> Iterator[PullBatch]:
+        for obj in self.objects():
+            cur = state.streams[obj]
+            for rows in self._search(obj, cur):
+                fresh = [r for r in rows if cur.is_new(str(r["id"]), _stamp(r))]
+                yield self._batch(state, obj, fresh, full=False, track=True)
+        for obj in self.archive_watch():
+            yield from self._archived(state, obj)
+        yield PullBatch(cursor=state.dump())
+
+    # -- search windows ------------------------------------------------------------------
+    def _search(self, obj: str, cur: StreamCursor) -> Iterator[list[dict[str, Any]]]:
+        since = cur.since(self.lookback_s)
+        last: tuple[str, str] | None = None
+        while True:
+            if last is None:
+                groups = (
+                    [
+                        {
+                            "filters": [
+                                {"propertyName": MODIFIED, "operator": "GTE", "value": _ms(since)}
+                            ]
+                        }
+                    ]
+                    if since
+                    else []
+                )
+            else:
+                ts, rid = last
+                groups = [
+                    {"filters": [{"propertyName": MODIFIED, "operator": "GT", "value": ts}]},
+                    {
+                        "filters": [
+                            {"propertyName": MODIFIED, "operator": "EQ", "value": ts},
+                            {"propertyName": "hs_object_id", "operator": "GT", "value": rid},
+                        ]
+                    },
+                ]
+            after: str | None = None
+            fetched = 0
+            while True:
+                body: dict[str, Any] = {
+                    "filterGroups": groups,
+                    "sorts": [
+                        {"propertyName": MODIFIED, "direction": "ASCENDING"},
+                        {"propertyName": "hs_object_id", "direction": "ASCENDING"},
+                    ],
+                    "properties": self.props(obj),
+                    "limit": self.search_limit,
+                }
+                if after:
+                    body["after"] = after
+                page = self.api.search(obj, body)
+                rows = page.get("results", [])
+                fetched += len(rows)
+                if rows:
+                    yield rows
+                    tail = rows[-1]
+                    last = (_ms(_stamp(tail)), str(tail["id"]))
+                after = ((page.get("paging") or {}).get("next") or {}).get("after")
+                if not after or not rows:
+                    return
+                if fetched + self.search_limit > self.search_cap:
+                    break  # restart a new window at (last ts, last id)
+
+    def _archived(self, state: _State, obj: str) -> Iterator[PullBatch]:
+        cur = state.archived[obj]
+        after: str | None = None
+        while True:
+            page = self.api.list_page(obj, ["hs_object_id"], after, archived=True)
+            gone: list[str] = []
+            for row in page.get("results", []):
+                stamp = parse_ts(row.get("archivedAt") or row.get("updatedAt"))
+                floor = cur.since(self.lookback_s)
+                if (floor is None or stamp >= floor) and cur.is_new(str(row["id"]), stamp):
+                    cur.advance(str(row["id"]), stamp)
+                    gone.append(str(row["id"]))
+            after = ((page.get("paging") or {}).get("next") or {}).get("after")
+            if not after:
+                cur.prune(self.lookback_s)
+            if gone or not after:
+                if obj == "deals":
+                    yield PullBatch(cursor=state.dump(), deleted_deal_ids=tuple(gone))
+                else:
+                    yield PullBatch(cursor=state.dump(), deleted_activity_ids=tuple(gone))
+            if not after:
+                return
+
+    # -- translation ---------------------------------------------------------------------
+    def _batch(
+        self, state: _State, obj: str, rows: list[dict[str, Any]], *, full: bool, track: bool
+    ) -> PullBatch:
+        if obj == "deals":
+            deals = self._deals(rows)
+            batch_kw: dict[str, Any] = {"deals": deals}
+        else:
+            batch_kw = {"activities": self._activities(obj, rows)}
+        if track:
+            cur = state.streams[obj]
+            for row in rows:
+                cur.advance(str(row["id"]), _stamp(row))
+            cur.prune(self.lookback_s)
+        return PullBatch(cursor=state.dump(), full=full, **batch_kw)
+
+    def _deals(self, rows: list[dict[str, Any]]) -> tuple[DealRecord, ...]:
+        ids = [str(r["id"]) for r in rows]
+        mapping = self.plan.mapping
+        company_of: dict[str, str] = {}
+        companies: dict[str, dict[str, Any]] = {}
+        if ids and mapping.deal.account is not None:
+            links = self.api.associations("deals", "companies", ids)
+            for deal_id, targets in links.items():
+                ranked = sorted(
+                    targets,
+                    key=lambda t: (
+                        not any(
+                            a.get("typeId") == PRIMARY_COMPANY
+                            for a in t.get("associationTypes") or []
+                        )
+                    ),
+                )
+                if ranked:
+                    company_of[deal_id] = str(ranked[0]["toObjectId"])
+            wanted = list(dict.fromkeys(company_of.values()))
+            aprops = list(mapping.account_read_fields())
+            for row in self.api.batch_read("companies", wanted, aprops) if wanted else []:
+                companies[str(row["id"])] = row.get("properties") or {}
+        contacts_of: dict[str, list[tuple[str, list[str]]]] = {}
+        people: dict[str, dict[str, Any]] = {}
+        if ids and mapping.contacts is not None:
+            links = self.api.associations("deals", "contacts", ids)
+            for deal_id, targets in links.items():
+                contacts_of[deal_id] = [
+                    (
+                        str(t["toObjectId"]),
+                        [a["label"] for a in t.get("associationTypes") or [] if a.get("label")],
+                    )
+                    for t in targets
+                ]
+            wanted = list(dict.fromkeys(c for lst in contacts_of.values() for c, _ in lst))
+            cprops = [p for p in mapping.contact_read_fields() if p != "association_labels"]
+            for row in self.api.batch_read("contacts", wanted, cprops) if wanted else []:
+                people[str(row["id"])] = row.get("properties") or {}
+        out = []
+        for row in rows:
+            deal_id = str(row["id"])
+            props = dict(row.get("properties") or {})
+            props.setdefault("hs_object_id", deal_id)
+            record = {**props, "company": companies.get(company_of.get(deal_id, ""), {})}
+            roles = [
+                {**people.get(cid, {}), "hs_object_id": cid, "association_labels": labels}
+                for cid, labels in contacts_of.get(deal_id, [])
+            ]
+            out.append(
+                DealRecord(
+                    crm_id=deal_id,
+                    modified_at=_stamp(row),
+                    deal=self.plan.deal(record, self.plan.contacts(roles)),
+                    writeback={f: props.get(f) for f in self.plan.writeback},
+                )
+            )
+        return tuple(out)
+
+    def _activities(self, obj: str, rows: list[dict[str, Any]]) -> tuple[ActivityRecord, ...]:
+        ids = [str(r["id"]) for r in rows]
+        links = self.api.associations(obj, "deals", ids) if ids else {}
+        now = self.now()
+        out = []
+        task = self.plan.task
+        for row in rows:
+            rid = str(row["id"])
+            props = dict(row.get("properties") or {})
+            props.setdefault("hs_object_id", rid)
+            deal_ids = tuple(str(t["toObjectId"]) for t in links.get(rid, []))
+            stamp = _stamp(row)
+            state = None
+            if task is not None and obj == task.object:
+                state = self.plan.task_state(props, rid, stamp, deal_ids[0] if deal_ids else None)
+            out.append(
+                ActivityRecord(
+                    crm_id=rid,
+                    modified_at=stamp,
+                    deal_ids=deal_ids,
+                    activity=self.plan.activity(obj, props, now),
+                    task=state,
+                )
+            )
+        return tuple(out)
+
+
+class _State:
+    """The HubSpot cursor, decoded: modified-date streams, archive streams, full-sync marker."""
+
+    def __init__(
+        self,
+        streams: dict[str, StreamCursor],
+        archived: dict[str, StreamCursor],
+        full: dict[str, Any] | None,
+    ) -> None:
+        self.streams = streams
+        self.archived = archived
+        self.full = full
+
+    @classmethod
+    def load(cls, cursor: Cursor | None, objs: list[str], watched: list[str]) -> _State:
+        cursor = cursor or {}
+        raw = cursor.get("streams") or {}
+        arch = cursor.get("archived") or {}
+        full = cursor.get("full")
+        if not raw:
+            full = {"phase": objs[0], "started": format_ts(datetime.now(UTC))}
+        return cls(
+            {o: StreamCursor.from_json(raw.get(o)) for o in objs},
+            {o: StreamCursor.from_json(arch.get(o)) for o in watched},
+            dict(full) if full else None,
+        )
+
+    def dump(self) -> Cursor:
+        out: Cursor = {
+            "v": 1,
+            "streams": {o: c.to_json() for o, c in self.streams.items()},
+            "archived": {o: c.to_json() for o, c in self.archived.items()},
+        }
+        if self.full is not None:
+            out["full"] = dict(self.full)
+        return out

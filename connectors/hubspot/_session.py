@@ -1,0 +1,230 @@
+"""HubSpot client, token refresh, raw JSON calls and failure classification.
+
+We build ``hubspot.Client.create(access_token=..., host=base_url, ssl_ca_cert=ca_bundle,
+retry=False)``: ``retry=False`` survives the library's None filter and sets urllib3 retries
+off (crm-api-notes B10), so our transport layer is the only retry layer.  Calls are made with
+``_preload_content=False`` and plain dict bodies: the raw JSON is parsed once, no generated
+models are built, and the response headers (daily quota) stay visible.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable, Mapping
+from typing import Any
+
+import urllib3
+from hubspot import Client
+
+from nextadvance.connectors._base import ConnectorConfig
+from nextadvance.connectors._transport import redact
+from nextadvance.core.errors import (
+    AuthError,
+    ConnectorError,
+    FatalRemote,
+    QuotaExhausted,
+    RateLimited,
+    RecordRejected,
+    Timeout,
+    Unavailable,
+)
+
+__all__ = ["HubSpotSession", "classify_hubspot"]
+
+#: Refresh an OAuth token this many seconds before it expires.
+REFRESH_MARGIN_S = 120.0
+
+
+def _header(headers: Any, name: str) -> str | None:
+    if not headers:
+        return None
+    try:
+        value = headers.get(name)
+    except AttributeError:
+        return None
+    return None if value is None else str(value)
+
+
+def classify_hubspot(
+    exc: BaseException, endpoint: str, *, scrub: Callable[[str], str] = redact
+) -> ConnectorError:
+    """The error-tree exception for a HubSpot client failure on ``endpoint``.
+
+    Works for every generated package's ``ApiException`` (they share no base class) by
+    reading ``status``/``body``/``headers``; urllib3 transport errors become Timeout or
+    Unavailable.  Bodies are parsed for ``category``/``policyName`` and scrubbed.
+    """
+    if isinstance(exc, ConnectorError):
+        return exc
+    if isinstance(exc, urllib3.exceptions.TimeoutError):
+        return Timeout(f"HubSpot did not answer in time ({endpoint})", endpoint=endpoint)
+    if isinstance(exc, urllib3.exceptions.SSLError):
+        return FatalRemote(
+            f"TLS verification of the HubSpot host failed ({endpoint})", endpoint=endpoint
+        )
+    if isinstance(exc, urllib3.exceptions.HTTPError):
+        return Unavailable(
+            f"HubSpot unreachable ({endpoint}): {type(exc).__name__}", endpoint=endpoint
+        )
+    status = getattr(exc, "status", None)
+    if status is None or not type(exc).__module__.startswith("hubspot"):
+        return FatalRemote(
+            f"unexpected failure calling HubSpot ({endpoint}): {type(exc).__name__}: "
+            f"{scrub(str(exc))[:300]}",
+            endpoint=endpoint,
+        )
+    status = int(status)
+    body: dict[str, Any] = {}
+    raw = getattr(exc, "body", None)
+    if isinstance(raw, bytes):
+        raw = raw.decode("utf-8", "replace")
+    if isinstance(raw, str) and raw:
+        try:
+            parsed = json.loads(raw)
+            body = parsed if isinstance(parsed, dict) else {}
+        except ValueError:
+            body = {"message": raw[:300]}
+    if status == 0:
+        reason = str(getattr(exc, "reason", "") or "")
+        if "SSL" in reason:
+            return FatalRemote(
+                f"TLS verification of the HubSpot host failed ({endpoint})", endpoint=endpoint
+            )
+        return Unavailable(f"HubSpot unreachable ({endpoint})", endpoint=endpoint)
+    category = str(body.get("category") or body.get("errorType") or "")
+    message = scrub(str(body.get("message") or getattr(exc, "reason", "") or ""))[:500]
+    text = f"HubSpot {status} {category}: {message} ({endpoint})".replace("  ", " ")
+    headers = getattr(exc, "headers", None)
+    if status == 429:
+        if str(body.get("policyName") or "").upper() == "DAILY":
+            return QuotaExhausted(text, endpoint=endpoint, status=status)
+        after = _header(headers, "Retry-After")
+        try:
+            retry_after = float(after) if after else 1.0
+        except ValueError:
+            retry_after = 1.0
+        return RateLimited(text, retry_after=retry_after, endpoint=endpoint, status=status)
+    if status == 401:
+        return AuthError(text, endpoint=endpoint, status=status)
+    if status == 403:
+        return AuthError(f"{text}; check the app's scopes", endpoint=endpoint, status=status)
+    if status >= 500:
+        return Unavailable(text, endpoint=endpoint, status=status)
+    if status in (404, 409) or category in ("VALIDATION_ERROR", "OBJECT_NOT_FOUND", "CONFLICT"):
+        return RecordRejected(text, code=category or str(status), endpoint=endpoint, status=status)
+    return FatalRemote(text, endpoint=endpoint, status=status)
+
+
+class HubSpotSession:
+    """Owns the HubSpot client and the access token (refreshing it before it expires)."""
+
+    def __init__(self, config: ConnectorConfig, clock: Callable[[], float] = time.time) -> None:
+        self.config = config
+        creds = config.credentials
+        self._token = creds.access_token.get_secret_value() if creds.access_token else None
+        self._expires = creds.expires_at.timestamp() if creds.expires_at else None
+        self._clock = clock
+        self._client: Client | None = None
+        self.refreshes = 0
+        self.last_headers: Mapping[str, str] = {}
+        self._apis: dict[str, tuple[Client, Any]] = {}
+
+    def secrets(self) -> list[str]:
+        """Every secret value this session knows, for scrubbing messages."""
+        creds = self.config.credentials
+        values = [self._token or ""]
+        for secret in (creds.access_token, creds.refresh_token, creds.client_secret):
+            if secret is not None:
+                values.append(secret.get_secret_value())
+        return [v for v in values if v]
+
+    def scrub(self, text: str) -> str:
+        """``text`` without any secret of this connection."""
+        return redact(text, self.secrets())
+
+    @property
+    def can_refresh(self) -> bool:
+        creds = self.config.credentials
+        return creds.refresh_token is not None and creds.client_id is not None
+
+    def _new_client(self, token: str | None) -> Client:
+        kwargs: dict[str, Any] = {"host": self.config.base_url.rstrip("/"), "retry": False}
+        if self.config.ca_bundle:
+            kwargs["ssl_ca_cert"] = self.config.ca_bundle
+        return Client.create(access_token=token, **kwargs)
+
+    def client(self) -> Client:
+        """The client for a token that is valid for at least the refresh margin."""
+        expiring = self._expires is not None and self._clock() > self._expires - REFRESH_MARGIN_S
+        if (self._token is None or expiring) and self.can_refresh:
+            self.refresh()
+        if self._client is None:
+            self._client = self._new_client(self._token)
+        return self._client
+
+    def refresh(self) -> bool:
+        """Exchange the refresh token at ``/oauth/v1/token``; False when we cannot."""
+        if not self.can_refresh:
+            return False
+        creds = self.config.credentials
+        assert creds.refresh_token is not None
+        api = self._new_client(None).oauth.tokens_api
+        try:
+            answer = api.create(
+                grant_type="refresh_token",
+                client_id=creds.client_id,
+                client_secret=creds.client_secret.get_secret_value()
+                if creds.client_secret
+                else None,
+                refresh_token=creds.refresh_token.get_secret_value(),
+                _preload_content=False,
+                _request_timeout=self.config.limits.timeout_s,
+            )
+        except Exception as exc:
+            err = classify_hubspot(exc, "oauth.token", scrub=self.scrub)
+            if isinstance(err, RecordRejected | FatalRemote):
+                err = AuthError(f"HubSpot refused the refresh token: {err}", endpoint="oauth.token")
+            raise err from None
+        payload = json.loads(answer.data or b"{}")
+        token = payload.get("access_token")
+        if not token:
+            raise AuthError(
+                "HubSpot token endpoint returned no access token", endpoint="oauth.token"
+            )
+        self._token = str(token)
+        expires_in = payload.get("expires_in")
+        self._expires = self._clock() + float(expires_in) if expires_in else None
+        self._client = None
+        self.refreshes += 1
+        return True
+
+    def api(self, path: str) -> Any:
+        """A generated API object (``"crm.objects.batch_api"``), cached per token.
+
+        The client's discovery builds a new ApiClient (and urllib3 pool, hence a new TLS
+        handshake) on every attribute access; caching keeps connections alive.
+        """
+        client = self.client()
+        cached = self._apis.get(path)
+        if cached is not None and cached[0] is client:
+            return cached[1]
+        obj: Any = client
+        for part in path.split("."):
+            obj = getattr(obj, part)
+        self._apis[path] = (client, obj)
+        return obj
+
+    def call(self, fn: Callable[[HubSpotSession], Any]) -> Any:
+        """Run one raw call (``_preload_content=False``) and return its parsed JSON body."""
+        response = fn(self)
+        self.last_headers = dict(response.headers or {})
+        data = response.data
+        if not data:
+            return None
+        return json.loads(data)
+
+    def close(self) -> None:
+        """Drop the client and cached API objects (urllib3 pools close with them)."""
+        self._client = None
+        self._apis.clear()

@@ -1,0 +1,241 @@
+"""HubSpot writes: batch update of deal properties and our one task per deal, <= 100 per call.
+
+Tasks are keyed by the unique property ``na_task_key``: existing ones (found by a batch read on
+that property) are updated; missing ones are created *with* their task->deal association
+(typeId 216) in the same call.  Because the property is unique, a replayed create after a lost
+response is refused instead of duplicated; that op is then found and updated.  207 answers are
+mapped back per record through ``context.ids`` / the key property.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import UTC, date, datetime, time
+from typing import Any
+
+from nextadvance.connectors._base import TaskState, WriteKind, WriteOp, WriteResult
+from nextadvance.connectors._cursor import parse_ts
+from nextadvance.connectors._plan import ReadPlan
+from nextadvance.connectors.hubspot._api import BATCH, HubSpotApi
+from nextadvance.core.errors import RecordRejected, Retryable
+
+__all__ = ["COMPLETED", "TASK_TO_DEAL", "HubSpotWriter", "wire"]
+
+COMPLETED = "COMPLETED"
+TASK_TO_DEAL = 216
+_PRIORITY = {"low": "LOW", "normal": "MEDIUM", "high": "HIGH"}
+
+
+def wire(value: Any) -> Any:
+    """A Python value as a HubSpot property string (dates: midnight UTC epoch ms)."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, datetime):
+        return str(int(value.astimezone(UTC).timestamp() * 1000))
+    if isinstance(value, date):
+        return str(int(datetime.combine(value, time(0), tzinfo=UTC).timestamp() * 1000))
+    return str(value)
+
+
+class HubSpotWriter:
+    """Renders :class:`WriteOp` s into batch calls and maps the answers back per op."""
+
+    def __init__(self, plan: ReadPlan, api: HubSpotApi) -> None:
+        self.plan = plan
+        self.api = api
+
+    def apply(self, ops: Sequence[WriteOp]) -> list[WriteResult]:
+        results: dict[int, WriteResult] = {}
+        task = self.plan.task
+        task_keys = [op.key for op in ops if op.kind != WriteKind.update_deal and not op.crm_id]
+        existing = self.find_tasks(task_keys) if task_keys and task else {}
+        deal_updates: list[tuple[int, dict[str, Any]]] = []
+        task_updates: list[tuple[int, dict[str, Any]]] = []
+        creates: list[tuple[int, dict[str, Any]]] = []
+        for i, op in enumerate(ops):
+            if op.kind == WriteKind.update_deal:
+                props = {k: wire(v) for k, v in op.fields.items()}
+                deal_updates.append((i, {"id": op.deal_id, "properties": props}))
+                continue
+            if task is None:
+                results[i] = WriteResult(
+                    op.key,
+                    ok=False,
+                    error_code="NO_TASK_MAPPING",
+                    message="the mapping writes no task",
+                )
+                continue
+            crm_id = op.crm_id or (existing[op.key].crm_id if op.key in existing else None)
+            if op.kind == WriteKind.close_task:
+                if crm_id is None:
+                    results[i] = WriteResult(op.key, ok=True, message="task no longer exists")
+                else:
+                    status = task.status or "hs_task_status"
+                    task_updates.append((i, {"id": crm_id, "properties": {status: COMPLETED}}))
+                continue
+            props = self._task_props(op)
+            if crm_id is None:
+                creates.append(
+                    (
+                        i,
+                        {
+                            "properties": props,
+                            "associations": [
+                                {
+                                    "to": {"id": op.deal_id},
+                                    "types": [
+                                        {
+                                            "associationCategory": "HUBSPOT_DEFINED",
+                                            "associationTypeId": TASK_TO_DEAL,
+                                        }
+                                    ],
+                                }
+                            ],
+                        },
+                    )
+                )
+            else:
+                task_updates.append((i, {"id": crm_id, "properties": props}))
+        self._send("deals", "update", deal_updates, ops, results, by="id")
+        if task is not None:
+            self._send(task.object, "update", task_updates, ops, results, by="id")
+            self._send(task.object, "create", creates, ops, results, by=task.key)
+            # a create refused because the key exists (replay after a lost answer): update it
+            retry = [
+                i
+                for i, _ in creates
+                if not results[i].ok and results[i].error_code in ("CONFLICT", "VALIDATION_ERROR")
+            ]
+            if retry:
+                found = self.find_tasks([ops[i].key for i in retry])
+                again = [
+                    (i, {"id": found[ops[i].key].crm_id, "properties": self._task_props(ops[i])})
+                    for i in retry
+                    if ops[i].key in found
+                ]
+                self._send(task.object, "update", again, ops, results, by="id")
+        return [results[i] for i in range(len(ops))]
+
+    def _task_props(self, op: WriteOp) -> dict[str, str]:
+        task = self.plan.task
+        spec = op.task
+        if task is None or spec is None:
+            raise RecordRejected("no task mapping or task content", record=op.key)
+        props = {
+            task.key: op.key,
+            task.subject: spec.subject,
+            task.body: spec.body,
+            task.due: wire(spec.due) if spec.due else "",
+        }
+        if task.status:
+            props[task.status] = (
+                COMPLETED if spec.completed else (task.open_status or "NOT_STARTED")
+            )
+        if task.priority:
+            props[task.priority] = _PRIORITY[spec.priority]
+        if task.type and task.task_type:
+            props[task.type] = task.task_type
+        if task.owner and spec.owner_id:
+            props[task.owner] = spec.owner_id
+        return props
+
+    def _send(
+        self,
+        obj: str,
+        action: str,
+        items: list[tuple[int, dict[str, Any]]],
+        ops: Sequence[WriteOp],
+        results: dict[int, WriteResult],
+        *,
+        by: str,
+    ) -> None:
+        for start in range(0, len(items), BATCH):
+            chunk = items[start : start + BATCH]
+            try:
+                answer = self.api.batch_write(obj, action, [body for _, body in chunk])
+            except (Retryable, RecordRejected) as exc:
+                code = getattr(exc, "code", None) or type(exc).__name__
+                for i, _ in chunk:
+                    results[i] = WriteResult(
+                        ops[i].key,
+                        ok=False,
+                        error_code=code,
+                        message=str(exc),
+                        retryable=isinstance(exc, Retryable),
+                    )
+                continue
+            ok_by: dict[str, dict[str, Any]] = {}
+            for row in answer.get("results", []):
+                ident = (
+                    str(row.get("id")) if by == "id" else str((row.get("properties") or {}).get(by))
+                )
+                ok_by[ident] = row
+            failed: dict[str, dict[str, Any]] = {}
+            loose: list[dict[str, Any]] = []
+            for err in answer.get("errors", []):
+                ids = (err.get("context") or {}).get("ids") or []
+                for ident in ids:
+                    failed[str(ident)] = err
+                if not ids:
+                    loose.append(err)
+            for i, body in chunk:
+                ident = str(body.get("id")) if by == "id" else str(body["properties"].get(by))
+                if ident in ok_by:
+                    results[i] = WriteResult(
+                        ops[i].key,
+                        ok=True,
+                        crm_id=str(ok_by[ident]["id"]),
+                        created=action == "create",
+                    )
+                    continue
+                err = failed.get(ident) or (
+                    loose[0]
+                    if loose
+                    else {"category": "UNKNOWN", "message": "no result for record"}
+                )
+                code = str(err.get("category") or "UNKNOWN")
+                results[i] = WriteResult(
+                    ops[i].key,
+                    ok=False,
+                    error_code=code,
+                    message=str(err.get("message") or "")[:500],
+                    field=_field(err),
+                    retryable=code in ("RATE_LIMITS", "LOCKED", "INTERNAL_ERROR"),
+                )
+
+    def find_tasks(self, keys: Iterable[str]) -> dict[str, TaskState]:
+        task = self.plan.task
+        if task is None:
+            return {}
+        wanted = list(dict.fromkeys(keys))
+        if not wanted:
+            return {}
+        props = list(self.plan.activity_fields(task.object))
+        out: dict[str, TaskState] = {}
+        rows = self.api.batch_read(task.object, wanted, props, id_property=task.key)
+        ids = [str(r["id"]) for r in rows]
+        links = self.api.associations(task.object, "deals", ids) if ids else {}
+        for row in rows:
+            rid = str(row["id"])
+            p = row.get("properties") or {}
+            deals = links.get(rid) or []
+            state = self.plan.task_state(
+                p,
+                rid,
+                parse_ts(p.get("hs_lastmodifieddate") or row.get("updatedAt")),
+                str(deals[0]["toObjectId"]) if deals else None,
+            )
+            if state is not None:
+                out[state.key] = state
+        return out
+
+
+def _field(err: dict[str, Any]) -> str | None:
+    ctx = err.get("context") or {}
+    for key in ("propertyName", "property", "properties"):
+        value = ctx.get(key)
+        if value:
+            return str(value[0] if isinstance(value, list) else value)
+    return None

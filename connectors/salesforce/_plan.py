@@ -1,0 +1,75 @@
+"""The read plan in SOQL terms: exactly the fields the mapping needs, plus bookkeeping."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
+
+from nextadvance.connectors._base import TaskState
+from nextadvance.connectors._plan import ReadPlan as _ReadPlan
+from nextadvance.connectors._plan import get_path
+from nextadvance.core.models import Activity, Deal
+
+__all__ = ["ReadPlan"]
+
+_BOOK = ("Id", "SystemModstamp", "IsDeleted")
+
+
+def _select(fields: list[str]) -> str:
+    seen: dict[str, None] = {}
+    for name in fields:
+        seen.setdefault(name, None)
+    return ", ".join(seen)
+
+
+class ReadPlan(_ReadPlan):
+    """Salesforce flavour: SELECT lists and WhatId links."""
+
+    def deal_select(self) -> str:
+        """Opportunity fields: mapped ones, account fields, our write-back fields."""
+        mapped = list(self.mapping.deal_read_fields(include_account=True))
+        return _select([*_BOOK, *mapped, *self.writeback])
+
+    def ocr_select(self) -> str:
+        """OpportunityContactRole fields the contact mapping reads."""
+        return _select([*_BOOK, "OpportunityId", *self.mapping.contact_read_fields()])
+
+    def activity_select(self, obj: str) -> str:
+        """Task/Event fields (plus our task key, status and due date on Task)."""
+        return _select([*_BOOK, *self.activity_fields(obj)])
+
+    def deal_link(self, obj: str) -> str | None:
+        """The field linking an activity to its Opportunity (WhatId)."""
+        return self.mapping.activities[obj].deal
+
+    @property
+    def task_object(self) -> str | None:
+        task = self.task
+        return task.object if task else None
+
+    @property
+    def task_key_field(self) -> str:
+        task = self.task
+        return task.key if task else ""
+
+    def translate_deal(self, record: Mapping[str, Any], roles: list[dict[str, Any]]) -> Deal | None:
+        return self.deal(record, self.contacts(roles))
+
+    def writeback_value(self, record: Mapping[str, Any], name: str) -> Any:
+        return get_path(record, name)
+
+    def activity_deal(self, obj: str, record: Mapping[str, Any]) -> str | None:
+        link = self.deal_link(obj)
+        value = get_path(record, link) if link else None
+        return str(value) if value and str(value).startswith("006") else None
+
+    def translate_activity(
+        self, obj: str, record: Mapping[str, Any], now: datetime
+    ) -> Activity | None:
+        return self.activity(obj, record, now)
+
+    def sf_task_state(self, record: Mapping[str, Any], stamp: datetime | None) -> TaskState | None:
+        task = self.task
+        deal = get_path(record, task.deal) if task and task.deal else None
+        return self.task_state(record, str(record["Id"]), stamp, str(deal) if deal else None)

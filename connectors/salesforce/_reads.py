@@ -1,0 +1,238 @@
+"""Salesforce reads: Opportunities with their contact roles, Tasks and Events, as batches.
+
+Full sync streams Opportunities ordered by Id and merge-joins OpportunityContactRoles ordered
+by OpportunityId (one page of each per 2,000 records: the minimum).  Incremental sync reads
+each object on ``SystemModstamp >= high-water - lookback ORDER BY SystemModstamp, Id`` through
+``queryAll`` (so deletions arrive in the same query, ``IsDeleted = true``), de-duplicates by
+(Id, SystemModstamp), and re-reads the contact roles of changed deals (and the deals whose
+roles alone changed).  Each SOQL page becomes one :class:`PullBatch`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+from nextadvance.connectors._base import (
+    ActivityRecord,
+    Cursor,
+    DealRecord,
+    PullBatch,
+    TaskState,
+)
+from nextadvance.connectors._cursor import StreamCursor, format_ts, parse_ts
+from nextadvance.connectors.salesforce._plan import ReadPlan
+
+__all__ = ["SalesforceReader", "soql_quote"]
+
+Query = Callable[[str, bool], Iterator[list[dict[str, Any]]]]
+OCR = "OpportunityContactRole"
+IN_CHUNK = 200
+
+
+def soql_quote(value: str) -> str:
+    """A SOQL string literal."""
+    return "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'"
+
+
+def _in(ids: Sequence[str]) -> str:
+    return "(" + ",".join(soql_quote(i) for i in ids) + ")"
+
+
+def _chunks(items: Sequence[str], size: int = IN_CHUNK) -> Iterator[Sequence[str]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+class SalesforceReader:
+    """Turns SOQL pages into :class:`PullBatch` es; ``query(soql, include_deleted)`` pages."""
+
+    def __init__(
+        self, plan: ReadPlan, query: Query, lookback_s: float, now: Callable[[], datetime]
+    ) -> None:
+        self.plan = plan
+        self.query = query
+        self.lookback_s = lookback_s
+        self.now = now
+
+    # ----------------------------------------------------------------------------- entry
+    def pull(self, cursor: Cursor | None) -> Iterator[PullBatch]:
+        """Full sync when there is no cursor (or a full sync was interrupted), else deltas."""
+        state = _State.load(cursor, self.plan)
+        if state.full is not None:
+            yield from self._full(state)
+        else:
+            yield from self._incremental(state)
+
+    # ----------------------------------------------------------------------------- full
+    def _full(self, state: _State) -> Iterator[PullBatch]:
+        full = state.full
+        assert full is not None
+        if full.get("phase") == "deals":
+            after = str(full.get("after_id") or "")
+            where = f" WHERE Id > {soql_quote(after)}" if after else ""
+            opp_sql = f"SELECT {self.plan.deal_select()} FROM Opportunity{where} ORDER BY Id"
+            ocr_where = f" WHERE OpportunityId > {soql_quote(after)}" if after else ""
+            ocr_sql = (
+                f"SELECT {self.plan.ocr_select()} FROM {OCR}{ocr_where} ORDER BY OpportunityId, Id"
+            )
+            roles = _GroupedStream(self.query(ocr_sql, False), "OpportunityId")
+            for page in self.query(opp_sql, False):
+                deals = tuple(self._deal(rec, roles.take(rec["Id"])) for rec in page)
+                if page:
+                    full["after_id"] = page[-1]["Id"]
+                yield PullBatch(cursor=state.dump(), deals=deals, full=True)
+            full["phase"] = "activities"
+            full.pop("after_id", None)
+        started = parse_ts(full["started"])
+        for obj in self.plan.activity_types:
+            yield from self._activities(state, obj, include_deleted=False, full=True)
+        for name in ("Opportunity", OCR):
+            state.streams[name] = StreamCursor(ts=started)
+        state.full = None
+        yield PullBatch(cursor=state.dump(), full=True)
+
+    # ----------------------------------------------------------------------------- incremental
+    def _incremental(self, state: _State) -> Iterator[PullBatch]:
+        ocr_cur = state.streams[OCR]
+        role_changed: dict[str, None] = {}
+        new_ocr = ocr_cur.copy()
+        for page in self.query(self._delta_sql(OCR, self.plan.ocr_select(), new_ocr), True):
+            for rec in page:
+                stamp = parse_ts(rec["SystemModstamp"])
+                if new_ocr.is_new(rec["Id"], stamp):
+                    role_changed[rec["OpportunityId"]] = None
+                    new_ocr.advance(rec["Id"], stamp)
+        opp_cur = state.streams["Opportunity"]
+        sql = self._delta_sql("Opportunity", self.plan.deal_select(), opp_cur)
+        for page in self.query(sql, True):
+            fresh = [r for r in page if opp_cur.is_new(r["Id"], parse_ts(r["SystemModstamp"]))]
+            batch = self._deal_batch(fresh)
+            for rec in page:
+                opp_cur.advance(rec["Id"], parse_ts(rec["SystemModstamp"]))
+                role_changed.pop(rec["Id"], None)
+            opp_cur.prune(self.lookback_s)
+            yield PullBatch(cursor=state.dump(), **batch)
+        # deals whose contact roles changed but which were not modified themselves
+        pending = list(role_changed)
+        for chunk in _chunks(pending):
+            sql = f"SELECT {self.plan.deal_select()} FROM Opportunity WHERE Id IN {_in(chunk)}"
+            records = [r for page in self.query(sql, False) for r in page]
+            yield PullBatch(cursor=state.dump(), **self._deal_batch(records))
+        new_ocr.prune(self.lookback_s)
+        state.streams[OCR] = new_ocr
+        for obj in self.plan.activity_types:
+            yield from self._activities(state, obj, include_deleted=True, full=False)
+        yield PullBatch(cursor=state.dump())
+
+    def _delta_sql(self, obj: str, select: str, cur: StreamCursor) -> str:
+        since = cur.since(self.lookback_s)
+        where = f" WHERE SystemModstamp >= {format_ts(since)}" if since else ""
+        return f"SELECT {select} FROM {obj}{where} ORDER BY SystemModstamp, Id"
+
+    def _deal_batch(self, records: list[dict[str, Any]]) -> dict[str, Any]:
+        live = [r for r in records if not r.get("IsDeleted")]
+        deleted = tuple(r["Id"] for r in records if r.get("IsDeleted"))
+        roles: dict[str, list[dict[str, Any]]] = {r["Id"]: [] for r in live}
+        for chunk in _chunks(list(roles)):
+            sql = f"SELECT {self.plan.ocr_select()} FROM {OCR} WHERE OpportunityId IN {_in(chunk)}"
+            for page in self.query(sql, False):
+                for role in page:
+                    roles.setdefault(role["OpportunityId"], []).append(role)
+        deals = tuple(self._deal(r, roles.get(r["Id"], [])) for r in live)
+        return {"deals": deals, "deleted_deal_ids": deleted}
+
+    def _deal(self, record: dict[str, Any], roles: list[dict[str, Any]]) -> DealRecord:
+        return DealRecord(
+            crm_id=record["Id"],
+            modified_at=parse_ts(record["SystemModstamp"]),
+            deal=self.plan.translate_deal(record, roles),
+            writeback={f: self.plan.writeback_value(record, f) for f in self.plan.writeback},
+        )
+
+    # ----------------------------------------------------------------------------- activities
+    def _activities(
+        self, state: _State, obj: str, *, include_deleted: bool, full: bool
+    ) -> Iterator[PullBatch]:
+        cur = state.streams[obj]
+        sql = self._delta_sql(obj, self.plan.activity_select(obj), cur)
+        if self.plan.deal_link(obj):
+            link = f"{self.plan.deal_link(obj)} LIKE '006%'"
+            sql = sql.replace(
+                " ORDER BY", (" AND " if " WHERE " in sql else " WHERE ") + link + " ORDER BY"
+            )
+        for page in self.query(sql, include_deleted):
+            records: list[ActivityRecord] = []
+            deleted: list[str] = []
+            for rec in page:
+                stamp = parse_ts(rec["SystemModstamp"])
+                if not cur.is_new(rec["Id"], stamp):
+                    continue
+                cur.advance(rec["Id"], stamp)
+                if rec.get("IsDeleted"):
+                    deleted.append(rec["Id"])
+                    continue
+                records.append(self._activity(obj, rec, stamp))
+            cur.prune(self.lookback_s)
+            yield PullBatch(
+                cursor=state.dump(),
+                activities=tuple(records),
+                deleted_activity_ids=tuple(deleted),
+                full=full,
+            )
+
+    def _activity(self, obj: str, rec: dict[str, Any], stamp: datetime) -> ActivityRecord:
+        deal_id = self.plan.activity_deal(obj, rec)
+        task: TaskState | None = None
+        key = rec.get(self.plan.task_key_field) if obj == self.plan.task_object else None
+        if key:
+            task = self.plan.sf_task_state(rec, stamp)
+        return ActivityRecord(
+            crm_id=rec["Id"],
+            modified_at=stamp,
+            deal_ids=(deal_id,) if deal_id else (),
+            activity=self.plan.translate_activity(obj, rec, self.now()),
+            task=task,
+        )
+
+
+class _GroupedStream:
+    """Consumes a stream of records sorted by ``key`` in step with an Id-ordered stream."""
+
+    def __init__(self, pages: Iterator[list[dict[str, Any]]], key: str) -> None:
+        self._records = (r for page in pages for r in page)
+        self._key = key
+        self._head: dict[str, Any] | None = next(self._records, None)
+
+    def take(self, key: str) -> list[dict[str, Any]]:
+        out: list[dict[str, Any]] = []
+        while self._head is not None and str(self._head[self._key]) <= key:
+            if self._head[self._key] == key:
+                out.append(self._head)
+            self._head = next(self._records, None)
+        return out
+
+
+class _State:
+    """The Salesforce cursor, decoded: one stream cursor per object and a full-sync marker."""
+
+    def __init__(self, streams: dict[str, StreamCursor], full: dict[str, Any] | None) -> None:
+        self.streams = streams
+        self.full = full
+
+    @classmethod
+    def load(cls, cursor: Cursor | None, plan: ReadPlan) -> _State:
+        names = ["Opportunity", OCR, *plan.activity_types]
+        raw = (cursor or {}).get("streams") or {}
+        streams = {n: StreamCursor.from_json(raw.get(n)) for n in names}
+        full = (cursor or {}).get("full")
+        if cursor is None or not cursor.get("streams"):
+            full = {"phase": "deals", "started": format_ts(datetime.now(UTC))}
+        return cls(streams, dict(full) if full else None)
+
+    def dump(self) -> Cursor:
+        out: Cursor = {"v": 1, "streams": {n: c.to_json() for n, c in self.streams.items()}}
+        if self.full is not None:
+            out["full"] = dict(self.full)
+        return out
