@@ -62,6 +62,7 @@ _COMMAND_MODULES: list[str] = [
     "nextadvance.sync._cli_schema",
     "nextadvance.sync._cli_serve",
     "nextadvance.sync._cli_db",
+    "nextadvance.sync._cli_sync",
     "nextadvance.sync._cli_sandbox",
     "nextadvance.sync._cli_mappings",
 ]

@@ -1,0 +1,90 @@
+"""Push: send planned writes in batches, write-ahead, one result per record.
+
+Each batch is first recorded ``pending`` in the ledger and committed, then sent; the answers
+mark each write ``done`` or ``rejected`` and are committed.  A kill between the two commits
+leaves ``pending`` rows that the next run reconciles before sending anything new.  Per-record
+refusals are listed with the CRM's code and retried next run (the planner sees the write
+did not happen); a spent quota stops the push cleanly.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Sequence
+from datetime import datetime
+
+from nextadvance.connectors import Connector
+from nextadvance.core.errors import QuotaExhausted
+from nextadvance.sync._ledger import Ledger
+from nextadvance.sync._plan import PlannedOp
+from nextadvance.sync._runreport import RejectItem, RunReport
+
+__all__ = ["push"]
+
+
+def push(
+    connector: Connector,
+    ledger: Ledger,
+    ops: Sequence[PlannedOp],
+    *,
+    batch_size: int,
+    run_id: int | None,
+    now: datetime,
+    report: RunReport,
+    commit: Callable[[], None],
+    tick: Callable[[int], None] | None = None,
+    stop: threading.Event | None = None,
+) -> bool:
+    """Send ``ops``; return False if the push stopped early (quota, stop request)."""
+    for start in range(0, len(ops), batch_size):
+        if stop is not None and stop.is_set():
+            report.message = "stopped on request; the rest is written next run"
+            return False
+        chunk = ops[start : start + batch_size]
+        rows = [ledger.begin(op, run_id, now) for op in chunk]
+        commit()  # write-ahead: the intent is durable before the CRM sees it
+        try:
+            results = connector.apply([op.write for op in chunk])
+        except QuotaExhausted as exc:
+            report.message = f"API quota exhausted while writing: {exc}; resuming next run"
+            return False
+        for op, row, result in zip(chunk, rows, results, strict=True):
+            ledger.finish(row, result, now)
+            if result.ok:
+                _count(report, op)
+            else:
+                record = result.crm_id or op.write.crm_id
+                if record is None:
+                    record = op.write.deal_id if op.kind == "fields" else op.write.key
+                report.rejects.append(
+                    RejectItem(
+                        record=record,
+                        field=result.field,
+                        code=result.error_code,
+                        message=result.message or "",
+                    )
+                )
+                ledger.record_reject(
+                    record=op.write.deal_id,
+                    key=op.write.key,
+                    field=result.field,
+                    code=result.error_code,
+                    message=result.message or "",
+                    run_id=run_id,
+                    now=now,
+                )
+        commit()
+        if tick is not None:
+            tick(len(chunk))
+    return True
+
+
+def _count(report: RunReport, op: PlannedOp) -> None:
+    if op.counted == "fields":
+        report.fields_updated += len(op.changes)
+    elif op.counted == "created":
+        report.tasks.created += 1
+    elif op.counted == "updated":
+        report.tasks.updated += 1
+    else:
+        report.tasks.closed += 1
