@@ -117,3 +117,7 @@ def seed_cmd(
         f"wrote {output}: {len(world.deals)} deals, {len(world.activities)} activities, "
         f"{len(world.contacts)} contacts (seed {seed})"
     )
+
+
+if __name__ == "__main__":  # ``python -m nextadvance.sandbox.cli serve ...`` (benchmarks)
+    sandbox_app()
