@@ -65,6 +65,7 @@ _COMMAND_MODULES: list[str] = [
     "nextadvance.sync._cli_sync",
     "nextadvance.sync._cli_sandbox",
     "nextadvance.sync._cli_mappings",
+    "nextadvance.sync._cli_report",
 ]
 
 

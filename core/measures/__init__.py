@@ -14,7 +14,7 @@ from nextadvance.core.measures._advance import (
     advance_rate,
     classify_conversations,
 )
-from nextadvance.core.measures._common import UNASSIGNED, ClosedStages, DealStatus, Ratio
+from nextadvance.core.measures._common import UNASSIGNED, ClosedStages, DealStatus, Ratio, rep_of
 from nextadvance.core.measures._coverage import StageCoverage, objective_coverage
 from nextadvance.core.measures._drift import (
     DriftThresholds,
@@ -96,6 +96,7 @@ __all__ = [
     "productivity",
     "quarter_of",
     "questions_asked",
+    "rep_of",
     "sit_rate",
     "split",
     "velocity",

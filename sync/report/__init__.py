@@ -1,8 +1,31 @@
 """The ``nextadvance report``: measures over deals rendered as one self-contained HTML file.
 
-Reads canonical deals (JSONL or, later, a connection's mirror), computes the measures of
-:mod:`nextadvance.core.measures` and renders charts and tables (plotly inlined, so the file
-opens without a network), or exports the numbers as JSON or CSV.
+Reads canonical deals (JSONL; a connection's mirror later), computes the measures of
+:mod:`nextadvance.core.measures` once (:func:`build_report`) and renders charts and tables
+with plotly inlined, so the file opens without a network (:func:`render_html`), or exports
+the same numbers as JSON or CSV.
 """
 
-__all__: list[str] = []
+from nextadvance.sync.report._build import ReportData, RepPlan, build_report
+from nextadvance.sync.report._charts import CHART_IDS
+from nextadvance.sync.report._export import to_csv, to_json
+from nextadvance.sync.report._html import render_html
+from nextadvance.sync.report._input import BadLine, DealInput, read_deals, read_deals_file
+from nextadvance.sync.report._targets import RepGoals, Targets, load_targets
+
+__all__ = [
+    "CHART_IDS",
+    "BadLine",
+    "DealInput",
+    "RepGoals",
+    "RepPlan",
+    "ReportData",
+    "Targets",
+    "build_report",
+    "load_targets",
+    "read_deals",
+    "read_deals_file",
+    "render_html",
+    "to_csv",
+    "to_json",
+]
