@@ -48,8 +48,15 @@ def allowed_keys(model: type[BaseModel], loc: tuple[int | str, ...]) -> list[str
 def pydantic_problems(exc: ValidationError, loc: Located, model: type[BaseModel]) -> list[Problem]:
     """One located :class:`Problem` per pydantic error, with hints for unknown keys."""
     out = []
-    for err in exc.errors(include_url=False):
+    errors = exc.errors(include_url=False)
+    locs = [tuple(e["loc"]) for e in errors]
+    for err in errors:
         path = tuple(p for p in err["loc"] if isinstance(p, str | int))
+        loc_here = tuple(err["loc"])
+        if err["type"] == "too_short" and any(
+            len(other) > len(loc_here) and other[: len(loc_here)] == loc_here for other in locs
+        ):
+            continue  # an item below failed; "too short" is only its echo
         # pydantic adds the union member / validator name to locs of tagged unions
         if err["type"] == "extra_forbidden":
             key = str(path[-1]) if path else "?"

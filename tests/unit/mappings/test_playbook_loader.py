@@ -84,6 +84,7 @@ def test_unknown_key_is_located_with_did_you_mean(tmp_path: Path) -> None:
     text = str(exc.value)
     assert f"{path}:3 stages[0].stal_days: unknown key 'stal_days'" in text
     assert "did you mean 'stall_days'?" in text
+    assert len(exc.value.problems) == 1  # no echo of the failed item as "too short"
 
 
 def test_all_problems_reported_in_one_pass(tmp_path: Path) -> None:
