@@ -25,6 +25,8 @@ Row = list[Any]
 Getter = Callable[[Row], Any]
 _NUMERIC = {"int", "double", "currency", "percent"}
 _IDS = {"id", "reference"}
+#: the ``Type`` of a polymorphic lookup's target (``What.Type = 'Opportunity'``)
+POLY_TYPE = Field("Type", "picklist", 40, createable=False, updateable=False)
 _STRINGY = {"string", "textarea", "picklist", "combobox", "email", "url", "phone", "multipicklist"}
 
 
@@ -100,6 +102,8 @@ class _Compiler:
                 raise _invalid_field(self.q, pos, path if not hops else rel, obj.name)
             hops.append((ref, obj))
             obj = self.schema[ref.reference_to[0].lower()]
+        if len(hops) == 1 and len(hops[0][0].reference_to) > 1 and parts[-1].lower() == "type":
+            return self._poly_type(hops[0][0], hops[0][1])
         fld = obj.get(parts[-1])
         if fld is None:
             raise _invalid_field(self.q, pos, path, self.obj.name if not hops else obj.name)
@@ -109,6 +113,19 @@ class _Compiler:
             rest = [h[0] for h in hops[depth + 1 :]]
             getter = self._hop(ref, source, rest, fld, getter)
         return getter, fld, [(ref, self.schema[ref.reference_to[0].lower()]) for ref, _ in hops]
+
+    def _poly_type(
+        self, ref: Field, source: SObject
+    ) -> tuple[Getter, Field, list[tuple[Field, SObject]]]:
+        """``What.Type``: the object type of a polymorphic lookup's target (e.g. Opportunity)."""
+        col = source.col[ref.name.lower()]
+        names = {o.key_prefix: o.name for o in self.schema.values()}
+
+        def get(row: Row) -> Any:
+            ref_id = row[col]
+            return names.get(ref_id[:3]) if ref_id else None
+
+        return get, POLY_TYPE, [(ref, self.schema[ref.reference_to[0].lower()])]
 
     def _hop(
         self, ref: Field, source: SObject, rest: list[Field], fld: Field, inner: Getter
@@ -152,7 +169,7 @@ class _Compiler:
                         _Node(target, [], {}),
                     )
                 node = node.rels[key][2]
-            col = node.obj.col[fld.name.lower()]
+            col = -1 if fld is POLY_TYPE else node.obj.col[fld.name.lower()]
             if all(name != fld.name for name, _, _ in node.fields):
                 node.fields.append((fld.name, col, fld.type == "datetime"))
         return root
@@ -379,7 +396,11 @@ def emitter(c: Compiled, store: Store, version: str) -> Callable[[Row], dict[str
         if tname == node.obj.name.lower():
             return node.fields
         obj = schema[tname]  # another target of a polymorphic lookup
-        return [(n, obj.col[n.lower()], d) for n, _, d in node.fields if n.lower() in obj.col]
+        return [
+            (n, -1 if c == -1 else obj.col[n.lower()], d)
+            for n, c, d in node.fields
+            if c == -1 or n.lower() in obj.col
+        ]
 
     def make(node: _Node) -> Callable[[Row, str], dict[str, Any]]:
         rels = [(rel_name, col, make(child)) for rel_name, col, child in node.rels.values()]
@@ -394,7 +415,7 @@ def emitter(c: Compiled, store: Store, version: str) -> Callable[[Row], dict[str
                 "attributes": {"type": type_name, "url": f"{base}{type_name}/{row[ID]}"}
             }
             for fname, col, is_dt in fields:
-                v = row[col] if col < len(row) else None
+                v = type_name if col == -1 else row[col] if col < len(row) else None
                 rec[fname] = fmt_datetime(v) if is_dt and v is not None else v
             for rel_name, col, sub in rels:
                 ref_id = row[col]

@@ -15,6 +15,7 @@ from urllib.parse import unquote
 
 from .._http import Request, Response, json_response
 from ._auth import sf_error
+from ._replication import replication
 from ._schema import SObject
 from ._store import ID, IS_DELETED, Store, fmt_datetime
 from ._writes import WriteError, create, delete, update
@@ -152,6 +153,8 @@ def handle_sobjects(ctx: Ctx, request: Request, parts: list[str]) -> Response:
                 )
         elif len(parts) == 2 and parts[1] == "describe" and method == "GET":
             return json_response(200, _describe(obj, version), ctx.headers)
+        elif len(parts) == 2 and parts[1] in ("updated", "deleted") and method == "GET":
+            return replication(store, obj, parts[1], request, ctx.headers)
         elif len(parts) == 2:
             return _one(ctx, request, obj, unquote(parts[1]))
         elif len(parts) == 3:

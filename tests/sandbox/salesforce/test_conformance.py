@@ -334,3 +334,24 @@ def test_token_endpoint_password_and_refresh_grants(
         verify=str(sb.ca_path),
     )
     assert bad.status_code == 400 and bad.json()["error"] == "invalid_grant"
+
+
+def test_get_updated_and_get_deleted(sandbox_factory: Any, sf_client_for: Any) -> None:
+    """SFType.updated/deleted list ids changed or deleted in a recent window."""
+    from datetime import UTC, datetime, timedelta
+
+    sb = sandbox_factory(crm="salesforce")
+    sf = sf_client_for(sb)
+    start = datetime.now(UTC) - timedelta(minutes=5)
+    rows = sf.query("SELECT Id FROM Task LIMIT 2")["records"]
+    sf.Task.update(rows[0]["Id"], {"Status": "Completed"})
+    sf.Task.delete(rows[1]["Id"])
+    end = datetime.now(UTC) + timedelta(minutes=5)
+    assert sf.Task.updated(start, end)["ids"] == [rows[0]["Id"]]
+    deleted = sf.Task.deleted(start, end)["deletedRecords"]
+    assert [d["id"] for d in deleted] == [rows[1]["Id"]]
+    from simple_salesforce.exceptions import SalesforceMalformedRequest
+
+    with pytest.raises(SalesforceMalformedRequest) as err:
+        sf.Task.updated(start - timedelta(days=40), end)
+    assert err.value.content[0]["errorCode"] == "INVALID_REPLICATION_DATE"

@@ -156,3 +156,17 @@ def test_bad_queries_get_the_real_error_codes(sf_client: Any, soql: str, code: s
     assert body[0]["errorCode"] == code
     assert "ERROR at Row:1:Column:" in body[0]["message"]
     assert "Traceback" not in str(body)
+
+
+def test_polymorphic_type_filters_and_selects_the_target_object(
+    sf_client: Any, snap: dict[str, Any]
+) -> None:
+    """What.Type = 'Opportunity' keeps tasks on deals and is returned nested under What."""
+    got = sf_client.query_all(
+        "SELECT Id, What.Type, What.Name FROM Task WHERE What.Type = 'Opportunity'"
+    )
+    opp_ids = {o["Id"] for o in snap["Opportunity"]}
+    assert {r["Id"] for r in got["records"]} == {
+        t["Id"] for t in snap["Task"] if t["WhatId"] in opp_ids
+    }
+    assert {r["What"]["Type"] for r in got["records"]} == {"Opportunity"}
