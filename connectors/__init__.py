@@ -29,6 +29,14 @@ from nextadvance.connectors._base import (
     WriteResult,
 )
 from nextadvance.connectors._factory import build_connector, check_config
+from nextadvance.connectors._ops import ops_from_plan
+from nextadvance.connectors._setup import (
+    FieldSpec,
+    create_hubspot_properties,
+    missing_fields,
+    required_fields,
+    write_salesforce_package,
+)
 from nextadvance.core.errors import (
     AuthError,
     ConnectorError,
@@ -55,6 +63,7 @@ __all__ = [
     "DealRecord",
     "FatalRemote",
     "FieldInfo",
+    "FieldSpec",
     "Limits",
     "PullBatch",
     "QuotaExhausted",
@@ -72,4 +81,9 @@ __all__ = [
     "WriteResult",
     "build_connector",
     "check_config",
+    "create_hubspot_properties",
+    "missing_fields",
+    "ops_from_plan",
+    "required_fields",
+    "write_salesforce_package",
 ]

@@ -120,10 +120,11 @@ class TaskState:
 class DealRecord:
     """One changed deal: canonical form plus what the planner needs to write safely.
 
-    ``deal`` has contacts/roles but no activities (those stream as :class:`ActivityRecord`).
-    ``writeback`` holds the CRM's *current* values of our write-back fields, keyed by CRM
-    field name (Python values: ``str``, ``float``, ``bool``, ``date``, ``datetime``, None), so
-    a human edit since our last write is visible.  ``deleted`` deals carry ``deal=None``.
+    ``deal`` has contacts/roles but no activities (those stream as :class:`ActivityRecord`);
+    it is None when the mapping could not translate the record (the connector's ``problems``
+    say why).  ``writeback`` holds the CRM's *current* values of our write-back fields, keyed
+    by CRM field name, typed like ``WritebackPlan.deal_values`` (str, bool, date, datetime to
+    the second in UTC; empty is None), so a human edit since our last write is visible.
     """
 
     crm_id: str
@@ -186,7 +187,9 @@ class TaskSpec:
     """The desired state of our suggested task, in CRM-neutral terms.
 
     The connector renders it (Salesforce ``ActivityDate`` as a date, HubSpot ``hs_timestamp``
-    as midnight UTC epoch ms, status values per CRM) and links it to the deal.
+    as midnight UTC epoch ms, status values per CRM) and links it to the deal.  ``fields``
+    are extra CRM fields already rendered by the mapping (``TaskPlan.fields``); the
+    connector's own rendering of subject/body/due/status/key/link wins over them.
     """
 
     subject: str
@@ -195,6 +198,7 @@ class TaskSpec:
     completed: bool = False
     owner_id: str | None = None
     priority: Literal["low", "normal", "high"] = "normal"
+    fields: Mapping[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

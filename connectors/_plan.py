@@ -26,7 +26,7 @@ from nextadvance.mappings import (
     translate_deal,
 )
 
-__all__ = ["ReadPlan", "TaskFieldNames", "get_path"]
+__all__ = ["ReadPlan", "TaskFieldNames", "get_path", "typed_read"]
 
 MAX_PROBLEMS = 200
 
@@ -76,6 +76,21 @@ class ReadPlan:
         wb = self.mapping.writeback.deal
         outs = [getattr(wb, name) for name in type(wb).model_fields]
         return tuple(o.field for o in outs if o is not None and o.enabled)
+
+    def writeback_values(self, record: Mapping[str, Any]) -> dict[str, Any]:
+        """Current values of our write-back fields as typed Python values.
+
+        Same form as ``WritebackPlan.deal_values`` (str / bool / date / datetime to the
+        second, UTC; empty text is None), so the planner can compare without knowing the CRM.
+        """
+        wb = self.mapping.writeback.deal
+        out: dict[str, Any] = {}
+        for name in type(wb).model_fields:
+            spec = getattr(wb, name)
+            if spec is None or not spec.enabled:
+                continue
+            out[spec.field] = typed_read(spec.type or "text", get_path(record, spec.field))
+        return out
 
     @property
     def task(self) -> TaskFieldNames | None:
@@ -176,6 +191,22 @@ class ReadPlan:
             completed=status.upper() == self.completed_status.upper(),
             modified_at=stamp,
         )
+
+
+def typed_read(kind: str, raw: Any) -> Any:
+    """A raw CRM value (Salesforce JSON, HubSpot string) as a typed Python value."""
+    if raw is None or (isinstance(raw, str) and not raw.strip()):
+        return None
+    if kind == "boolean":
+        return raw if isinstance(raw, bool) else str(raw).strip().lower() in ("true", "1", "yes")
+    if kind == "date":
+        return _as_date(raw)
+    if kind == "datetime":
+        try:
+            return parse_ts(raw).replace(microsecond=0)
+        except ValueError:
+            return None
+    return str(raw)
 
 
 def _as_date(raw: Any) -> date | None:

@@ -265,7 +265,7 @@ class HubSpotReader:
                     crm_id=deal_id,
                     modified_at=_stamp(row),
                     deal=self.plan.deal(record, self.plan.contacts(roles)),
-                    writeback={f: props.get(f) for f in self.plan.writeback},
+                    writeback=self.plan.writeback_values(props),
                 )
             )
         return tuple(out)

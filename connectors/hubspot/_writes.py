@@ -124,6 +124,7 @@ class HubSpotWriter:
         if task is None or spec is None:
             raise RecordRejected("no task mapping or task content", record=op.key)
         props = {
+            **{k: wire(v) for k, v in spec.fields.items()},
             task.key: op.key,
             task.subject: spec.subject,
             task.body: spec.body,

@@ -56,9 +56,6 @@ class ReadPlan(_ReadPlan):
     def translate_deal(self, record: Mapping[str, Any], roles: list[dict[str, Any]]) -> Deal | None:
         return self.deal(record, self.contacts(roles))
 
-    def writeback_value(self, record: Mapping[str, Any], name: str) -> Any:
-        return get_path(record, name)
-
     def activity_deal(self, obj: str, record: Mapping[str, Any]) -> str | None:
         link = self.deal_link(obj)
         value = get_path(record, link) if link else None

@@ -148,7 +148,7 @@ class SalesforceReader:
             crm_id=record["Id"],
             modified_at=parse_ts(record["SystemModstamp"]),
             deal=self.plan.translate_deal(record, roles),
-            writeback={f: self.plan.writeback_value(record, f) for f in self.plan.writeback},
+            writeback=self.plan.writeback_values(record),
         )
 
     # ----------------------------------------------------------------------------- activities
@@ -157,8 +157,11 @@ class SalesforceReader:
     ) -> Iterator[PullBatch]:
         cur = state.streams[obj]
         sql = self._delta_sql(obj, self.plan.activity_select(obj), cur)
-        if self.plan.deal_link(obj):
-            link = f"{self.plan.deal_link(obj)} LIKE '006%'"
+        link_field = self.plan.deal_link(obj)
+        if link_field:
+            # LIKE is refused on id fields; the polymorphic relationship's Type is indexed
+            rel = link_field[:-2] if link_field.endswith("Id") else link_field
+            link = f"{rel}.Type = 'Opportunity'"
             sql = sql.replace(
                 " ORDER BY", (" AND " if " WHERE " in sql else " WHERE ") + link + " ORDER BY"
             )

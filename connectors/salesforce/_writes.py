@@ -85,6 +85,7 @@ class SalesforceWriter:
         if task is None or spec is None:
             raise RecordRejected("no task mapping or task content", record=op.key)
         rec: dict[str, Any] = {
+            **{k: wire(v) for k, v in spec.fields.items()},
             "attributes": {"type": task.object},
             task.key: op.key,
             task.subject: spec.subject,
