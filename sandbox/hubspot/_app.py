@@ -24,7 +24,7 @@ from ._auth import (
     Auth,
 )
 from ._crm import Portal
-from ._errors import ApiError, error
+from ._errors import ApiError, error, rate_limited
 from ._limits import RateLimiter
 from ._load import load_world, mutate
 from ._meta import MetaRoutes
@@ -164,8 +164,6 @@ class HubSpotApp:
     def fault_response(self, kind: str) -> Response:
         """Server-injected faults in HubSpot's shapes (rate_limit, server_error, not_found)."""
         if kind == "rate_limit":
-            from ._errors import rate_limited
-
             retry = self.faults.retry_after_s
             return rate_limited(
                 "TEN_SECONDLY_ROLLING",
@@ -173,9 +171,10 @@ class HubSpotApp:
             )
         if kind == "not_found":
             return error(404, "OBJECT_NOT_FOUND", "Resource not found")
+        # HubSpot does not document its 5xx bodies; this keeps the standard error shape.
         return error(
-            502 if kind == "bad_gateway" else 503,
-            "INTERNAL_ERROR" if kind != "server_error" else "SERVICE_UNAVAILABLE",
+            503,
+            "INTERNAL_ERROR",
             "The service is temporarily unavailable. Please try again later.",
         )
 

@@ -1,24 +1,27 @@
 """Association storage: typed links between two records, kept in both directions.
 
 Links are stored per ordered pair of object types as ``from_id -> {to_id: type ids}``; adding
-a link also adds its inverse (216 task->deal implies 215 deal->task), as HubSpot does.  Type-id
-tuples are interned so a million activities share a handful of tuple objects.
+a link also adds its inverse (216 task->deal implies 215 deal->task), as HubSpot does.  To stay
+small with a million activities, a record whose only link of a pair is one unlabelled default
+link stores just the target id (an int) instead of a dict, and type-id tuples are interned.
 """
 
 from __future__ import annotations
 
 import threading
 
-from ._catalog import INVERSE
+from ._catalog import DEFAULT_ASSOC, INVERSE
 
 __all__ = ["Associations"]
+
+_Targets = int | dict[int, tuple[int, ...]]
 
 
 class Associations:
     """All association links of the emulated portal."""
 
     def __init__(self) -> None:
-        self._links: dict[tuple[str, str], dict[int, dict[int, tuple[int, ...]]]] = {}
+        self._links: dict[tuple[str, str], dict[int, _Targets]] = {}
         self._interned: dict[tuple[int, ...], tuple[int, ...]] = {}
         self.lock = threading.RLock()
 
@@ -30,8 +33,24 @@ class Associations:
     def _intern(self, types: tuple[int, ...]) -> tuple[int, ...]:
         return self._interned.setdefault(types, types)
 
+    def _expand(self, pair: tuple[str, str], value: _Targets | None) -> dict[int, tuple[int, ...]]:
+        if value is None:
+            return {}
+        if isinstance(value, int):
+            return {value: self._intern((DEFAULT_ASSOC[pair],))}
+        return value
+
     def _add_one(self, pair: tuple[str, str], a: int, b: int, type_id: int) -> None:
-        targets = self._links.setdefault(pair, {}).setdefault(a, {})
+        by = self._links.get(pair)
+        if by is None:
+            by = self._links[pair] = {}
+        current = by.get(a)
+        if current is None and type_id == DEFAULT_ASSOC.get(pair):
+            by[a] = b
+            return
+        targets = self._expand(pair, current)
+        if current is None or isinstance(current, int):
+            by[a] = targets = dict(targets)
         have = targets.get(b, ())
         if type_id not in have:
             targets[b] = self._intern(tuple(sorted((*have, type_id))))
@@ -42,29 +61,47 @@ class Associations:
             self._add_one((from_type, to_type), from_id, to_id, type_id)
             self._add_one((to_type, from_type), to_id, from_id, INVERSE.get(type_id, type_id))
 
+    def _remove_one(self, pair: tuple[str, str], a: int, b: int) -> bool:
+        by = self._links.get(pair, {})
+        current = by.get(a)
+        if current is None:
+            return False
+        if isinstance(current, int):
+            if current != b:
+                return False
+            del by[a]
+            return True
+        return current.pop(b, None) is not None
+
     def remove(self, from_type: str, from_id: int, to_type: str, to_id: int) -> bool:
         """Remove every link between two records; whether one existed."""
         with self.lock:
-            found = self._links.get((from_type, to_type), {}).get(from_id, {}).pop(to_id, None)
-            self._links.get((to_type, from_type), {}).get(to_id, {}).pop(from_id, None)
-            return found is not None
+            found = self._remove_one((from_type, to_type), from_id, to_id)
+            self._remove_one((to_type, from_type), to_id, from_id)
+            return found
 
     def targets(self, from_type: str, from_id: int, to_type: str) -> dict[int, tuple[int, ...]]:
         """The records of ``to_type`` linked from one record, with the link type ids."""
+        pair = (from_type, to_type)
         with self.lock:
-            return dict(self._links.get((from_type, to_type), {}).get(from_id, {}))
+            return dict(self._expand(pair, self._links.get(pair, {}).get(from_id)))
 
     def count(self) -> int:
         """Number of links, counting each direction once."""
         with self.lock:
-            return sum(len(t) for by in self._links.values() for t in by.values()) // 2
+            total = sum(
+                1 if isinstance(t, int) else len(t)
+                for by in self._links.values()
+                for t in by.values()
+            )
+            return total // 2
 
     def snapshot(self) -> list[list[object]]:
         """Every link as ``[from_type, from_id, to_type, to_id, [type ids]]``."""
         with self.lock:
             return [
-                [ft, fid, tt, tid, list(types)]
-                for (ft, tt), by in sorted(self._links.items())
-                for fid, targets in sorted(by.items())
-                for tid, types in sorted(targets.items())
+                [pair[0], fid, pair[1], tid, list(types)]
+                for pair, by in sorted(self._links.items())
+                for fid in sorted(by)
+                for tid, types in sorted(self._expand(pair, by[fid]).items())
             ]

@@ -53,6 +53,7 @@ class Portal:
     groups: dict[str, dict[str, Group]] = field(default_factory=dict)
     assoc: Associations = field(default_factory=Associations)
     owners: list[Owner] = field(default_factory=list)
+    datetimes: dict[str, set[str]] = field(default_factory=dict)
     lock: threading.RLock = field(default_factory=threading.RLock)
     next_id: int = 1_000_001
 
@@ -60,6 +61,7 @@ class Portal:
         for name in OBJECT_TYPES:
             defs = default_properties(name)
             self.props[name] = {p.name: p for p in defs}
+            self.datetimes[name] = {p.name for p in defs if p.type in ("datetime", "date")}
             self.groups[name] = {}
             for p in defs:
                 self.groups[name].setdefault(p.group, Group(p.group, p.group.title(), 0))
@@ -75,6 +77,8 @@ class Portal:
         """Define a custom property; unique ones get an index."""
         pdef.created_ms = pdef.created_ms or now_ms()
         self.props[type_name][pdef.name] = pdef
+        if pdef.type in ("datetime", "date"):
+            self.datetimes[type_name].add(pdef.name)
         if pdef.unique:
             self.stores[type_name].add_unique(pdef.name)
 
@@ -200,7 +204,10 @@ class Portal:
             return _num(stage.probability)
         if t.name == "deals" and name == "num_associated_contacts":
             return str(len(self.assoc.targets("deals", rec.id, "contacts")))
-        return self.stores[t.name].value(rec, name)
+        stored = self.stores[t.name].value(rec, name)
+        if stored and stored[0].isdigit() and name in self.datetimes[t.name]:
+            return iso(int(stored))
+        return stored
 
     def render(self, t: ObjectType, rec: Record, names: list[str] | None) -> dict[str, Any]:
         """A record as ``SimplePublicObject`` JSON with the requested properties."""
@@ -265,8 +272,9 @@ def _normalise(pdef: PropDef, raw: Any) -> str | None:
     if text == "":
         return ""
     if pdef.type in ("datetime", "date"):
+        # Stored as epoch-ms digits (cheap to load and compare); shown as ISO by Portal.value.
         ms = parse_ms(text)
-        return iso(ms) if ms is not None else text
+        return str(ms) if ms is not None else text
     if pdef.type == "bool":
         return text.lower()
     return text

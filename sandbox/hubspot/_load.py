@@ -16,10 +16,10 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from .._world import World
-from ._catalog import CALL_DISPOSITIONS, PIPELINES, ROLE_LABEL_TYPES, STAGES
+from ._catalog import CALL_DISPOSITIONS, DEFAULT_ASSOC, PIPELINES, ROLE_LABEL_TYPES, STAGES
 from ._crm import Owner, Portal
 from ._schema import OBJECT_TYPES
-from ._store import iso, now_ms
+from ._store import now_ms
 
 __all__ = ["load_world", "mutate"]
 
@@ -38,7 +38,7 @@ def _ms(dt: datetime) -> int:
 
 
 def _day(d: date) -> str:
-    return iso(_ms(datetime(d.year, d.month, d.day, tzinfo=UTC)))
+    return str(_ms(datetime(d.year, d.month, d.day, tzinfo=UTC)))
 
 
 def load_world(portal: Portal, world: World) -> None:
@@ -136,13 +136,11 @@ def load_world(portal: Portal, world: World) -> None:
 
 
 def _default(from_type: str, to_type: str) -> int:
-    from ._catalog import DEFAULT_ASSOC
-
     return DEFAULT_ASSOC[(from_type, to_type)]
 
 
 def _activity_props(a: Any, at: int) -> dict[str, str | None]:
-    when = iso(at)
+    when = str(at)  # datetimes are stored as epoch-ms digits
     if a.kind == "call":
         disp = CALL_DISPOSITIONS.get(a.call_disposition or "")
         return {
@@ -161,7 +159,7 @@ def _activity_props(a: Any, at: int) -> dict[str, str | None]:
             "hs_meeting_title": a.subject,
             "hs_meeting_body": a.body or None,
             "hs_meeting_start_time": when,
-            "hs_meeting_end_time": iso(at + minutes * 60_000),
+            "hs_meeting_end_time": str(at + minutes * 60_000),
             "hs_meeting_outcome": _MEETING_OUTCOMES.get(a.outcome),
         }
     if a.kind == "email":
@@ -206,11 +204,11 @@ def mutate(portal: Portal, count: int, seed: int) -> list[str]:
             meeting = portal.create(
                 T["meetings"],
                 {
-                    "hs_timestamp": iso(now - 3_600_000),
+                    "hs_timestamp": str(now - 3_600_000),
                     "hs_meeting_title": "Follow-up meeting",
                     "hs_meeting_body": "Walked through the proposal with the buying group.",
-                    "hs_meeting_start_time": iso(now - 3_600_000),
-                    "hs_meeting_end_time": iso(now - 1_800_000),
+                    "hs_meeting_start_time": str(now - 3_600_000),
+                    "hs_meeting_end_time": str(now - 1_800_000),
                     "hs_meeting_outcome": "COMPLETED",
                     "hubspot_owner_id": deals.value(rec, "hubspot_owner_id"),
                 },

@@ -11,7 +11,6 @@ from __future__ import annotations
 import fnmatch
 import re
 import time
-from collections.abc import Iterable
 from typing import Any
 
 from ._crm import Portal
@@ -38,6 +37,7 @@ _OPS = {
     "CONTAINS_TOKEN",
     "NOT_CONTAINS_TOKEN",
 }
+_RANGE_OPS = {"GT", "GTE", "LT", "LTE", "EQ", "BETWEEN"}
 _TOKEN = re.compile(r"[\w@.\-]+")
 
 
@@ -71,9 +71,22 @@ def _check(body: Any) -> list[list[dict[str, Any]]]:
 
 
 class _Matcher:
+    """Evaluates filters and sort keys on stored values (stamps read from the record)."""
+
     def __init__(self, portal: Portal, t: ObjectType) -> None:
         self.portal, self.t = portal, t
         self.defs = portal.props[t.name]
+        self.store = portal.stores[t.name]
+        self.derived = (
+            {
+                "hs_is_closed",
+                "hs_is_closed_won",
+                "hs_deal_stage_probability",
+                "num_associated_contacts",
+            }
+            if t.name == "deals"
+            else set()
+        )
 
     def kind(self, name: str) -> str:
         if name == "hs_object_id":
@@ -81,10 +94,23 @@ class _Matcher:
         pdef = self.defs.get(name)
         return pdef.type if pdef else "string"
 
+    def raw(self, rec: Record, name: str) -> str | int | None:
+        """The stored form: epoch ms for stamps and datetimes, else the string value."""
+        t = self.t
+        if name == t.modified_prop:
+            return rec.updated_ms
+        if name == t.created_prop:
+            return rec.created_ms
+        if name == "hs_object_id":
+            return rec.id
+        if name in self.derived:
+            return self.portal.value(t, rec, name)
+        return self.store.value(rec, name)
+
     def key(self, name: str, raw: Any) -> Any:
-        kind = self.kind(name)
-        if raw is None:
+        if raw is None or raw == "":
             return None
+        kind = self.kind(name)
         if kind in ("datetime", "date"):
             return parse_ms(raw)
         if kind == "number":
@@ -96,23 +122,23 @@ class _Matcher:
 
     def test(self, rec: Record, f: dict[str, Any]) -> bool:
         name, op = f["propertyName"], f["operator"]
-        raw = self.portal.value(self.t, rec, name)
+        raw = self.raw(rec, name)
         if op == "HAS_PROPERTY":
             return raw not in (None, "")
         if op == "NOT_HAS_PROPERTY":
             return raw in (None, "")
         if op in ("CONTAINS_TOKEN", "NOT_CONTAINS_TOKEN"):
+            text = str(raw or "").casefold()
             want = str(f.get("value", "")).casefold()
-            tokens = _TOKEN.findall((raw or "").casefold())
-            hit = any(fnmatch.fnmatchcase(tok, want) for tok in tokens) or (
-                "*" not in want and want in (raw or "").casefold().split()
+            hit = any(fnmatch.fnmatchcase(tok, want) for tok in _TOKEN.findall(text)) or (
+                "*" not in want and want in text.split()
             )
             return hit if op == "CONTAINS_TOKEN" else not hit
+        have = self.key(name, raw)
         if op in ("IN", "NOT_IN"):
             values = {self.key(name, v) for v in f.get("values") or []}
-            hit = raw not in (None, "") and self.key(name, raw) in values
+            hit = have is not None and have in values
             return hit if op == "IN" else not hit
-        have = self.key(name, raw) if raw not in (None, "") else None
         want = self.key(name, f.get("value"))
         if op == "NEQ":
             return bool(have != want)
@@ -128,28 +154,47 @@ class _Matcher:
         )
 
 
-def _mod_bounds(
+def _mod_window(
     t: ObjectType, groups: list[list[dict[str, Any]]]
-) -> tuple[int | None, int | None] | None:
-    """A (low, high) window on the modification stamp implied by every group, if any."""
+) -> tuple[int | None, int | None, bool] | None:
+    """The (low, high) window on the modification stamp that a single filter group implies,
+    and whether those filters are all the group has (then no record needs testing)."""
     if len(groups) != 1:
         return None
-    low = high = None
+    low: int | None = None
+    high: int | None = None
+    exact = True
     for f in groups[0]:
-        if f["propertyName"] != t.modified_prop:
-            continue
         op, value = f["operator"], parse_ms(f.get("value"))
-        if value is None:
+        if f["propertyName"] != t.modified_prop or value is None or op not in _RANGE_OPS:
+            exact = False
             continue
-        if op in ("GT", "GTE", "EQ", "BETWEEN"):
-            low = value if low is None else max(low, value)
-        if op in ("LT", "LTE", "EQ"):
-            high = value if high is None else min(high, value)
+        lo = value + 1 if op == "GT" else value if op in ("GTE", "EQ", "BETWEEN") else None
+        hi = value - 1 if op == "LT" else value if op in ("LTE", "EQ") else None
         if op == "BETWEEN":
-            hv = parse_ms(f.get("highValue"))
-            if hv is not None:
-                high = hv if high is None else min(high, hv)
-    return (low, high) if low is not None or high is not None else None
+            hi = parse_ms(f.get("highValue"))
+            exact = exact and hi is not None
+        if lo is not None:
+            low = lo if low is None else max(low, lo)
+        if hi is not None:
+            high = hi if high is None else min(high, hi)
+    if low is None and high is None:
+        return None
+    return low, high, exact
+
+
+def _natural(t: ObjectType, sorts: Any, by_mod: bool) -> bool:
+    """Whether the candidates' own order already is the requested order."""
+    if not sorts:
+        return True
+    if not by_mod or not isinstance(sorts, list):
+        return False
+    wanted = [(t.modified_prop, "ASCENDING"), ("hs_object_id", "ASCENDING")]
+    got = [
+        (x.get("propertyName"), x.get("direction", "ASCENDING")) if isinstance(x, dict) else None
+        for x in sorts
+    ]
+    return got == wanted[: len(got)]
 
 
 def search(
@@ -173,22 +218,27 @@ def search(
     matcher = _Matcher(portal, t)
     store = portal.stores[t.name]
     with portal.lock:
-        bounds = _mod_bounds(t, groups)
-        candidates: Iterable[Record]
-        if bounds is not None:
-            candidates = list(store.mod_range(*bounds))
+        window = _mod_window(t, groups)
+        candidates: list[Record]
+        if window is not None:
+            candidates = list(store.mod_range(window[0], window[1]))
+            if window[2]:
+                groups = []  # the index answered every filter
         else:
-            candidates = [store.records[i] for i in store.active_ids]
+            records = store.records
+            candidates = [records[i] for i in store.active_ids]
         visible_before = time.monotonic() - index_lag_s
         query = str(body.get("query") or "").casefold()
-        hits = [
-            rec
-            for rec in candidates
-            if (index_lag_s <= 0 or rec.written_s <= visible_before)
-            and (not groups or any(all(matcher.test(rec, f) for f in g) for g in groups))
-            and (not query or _query_hit(portal, t, rec, query))
-        ]
-        hits = _sort(matcher, hits, sorts, bounds is not None)
+        if groups or query or index_lag_s > 0:
+            candidates = [
+                rec
+                for rec in candidates
+                if (index_lag_s <= 0 or rec.written_s <= visible_before)
+                and (not groups or any(all(matcher.test(rec, f) for f in g) for g in groups))
+                and (not query or _query_hit(rec, query))
+            ]
+        by_mod = window is not None
+        hits = candidates if _natural(t, sorts, by_mod) else _sort(matcher, candidates, sorts)
         page = hits[offset : offset + limit]
         names = body.get("properties") or None
         results = [portal.render(t, rec, names) for rec in page]
@@ -199,9 +249,9 @@ def search(
     return out
 
 
-def _sort(matcher: _Matcher, hits: list[Record], sorts: Any, by_mod: bool) -> list[Record]:
+def _sort(matcher: _Matcher, hits: list[Record], sorts: Any) -> list[Record]:
     if not isinstance(sorts, list) or not sorts:
-        return hits if by_mod else sorted(hits, key=lambda r: r.id)
+        return sorted(hits, key=lambda r: r.id)
     out = sorted(hits, key=lambda r: r.id)
     for s in reversed(sorts):
         if isinstance(s, str):
@@ -212,13 +262,12 @@ def _sort(matcher: _Matcher, hits: list[Record], sorts: Any, by_mod: bool) -> li
             continue
 
         def key(rec: Record, name: str = name) -> tuple[int, Any]:
-            k = matcher.key(name, matcher.portal.value(matcher.t, rec, name))
+            k = matcher.key(name, matcher.raw(rec, name))
             return (0, k) if k is not None else (1, 0)
 
         out.sort(key=key, reverse=desc)
     return out
 
 
-def _query_hit(portal: Portal, t: ObjectType, rec: Record, query: str) -> bool:
-    store = portal.stores[t.name]
-    return any(query in (v or "").casefold() for v in rec.values if v) or store is None
+def _query_hit(rec: Record, query: str) -> bool:
+    return any(query in v.casefold() for v in rec.values if v)

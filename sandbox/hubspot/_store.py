@@ -76,9 +76,10 @@ class TypeStore:
 
     def col(self, name: str) -> int:
         """The column of property ``name``, allocated on first use."""
-        idx = self.cols.get(name)
-        if idx is None:
-            idx = self.cols[name] = len(self.cols)
+        cols = self.cols
+        if name in cols:
+            return cols[name]
+        idx = cols[name] = len(cols)
         return idx
 
     def value(self, rec: Record, name: str) -> str | None:
@@ -110,8 +111,16 @@ class TypeStore:
         bulk: bool = False,
     ) -> Record:
         """Store a new active record; ``bulk`` defers index sorting to :meth:`finish_bulk`."""
-        rec = Record(rid, [], created_ms, updated_ms)
-        self._set(rec, props)
+        col = self.col
+        idxs = [col(name) for name in props]
+        values: list[str | None] = [None] * (max(idxs) + 1 if idxs else 0)
+        for idx, val in zip(idxs, props.values(), strict=True):
+            values[idx] = val
+        rec = Record(rid, values, created_ms, updated_ms)
+        for name, index in self.unique.items():
+            val = props.get(name)
+            if val:
+                index[val] = rid
         self.records[rid] = rec
         if bulk or not self.active_ids or rid > self.active_ids[-1]:
             self.active_ids.append(rid)
