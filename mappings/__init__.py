@@ -8,6 +8,7 @@ For a connector: ``load_mapping`` (or ``default_mapping_path``), then the read p
 ``translate_activity`` per record.  For the sync run: ``render_writeback``.
 """
 
+from nextadvance.mappings._live import FieldLike, LiveReport, StageLike, check_live
 from nextadvance.mappings._loader import (
     default_mapping_path,
     load_mapping,
@@ -50,13 +51,17 @@ from nextadvance.mappings.playbook import (
 __all__ = [
     "CANONICAL_ROLES",
     "CANONICAL_STAGES",
+    "FieldLike",
+    "LiveReport",
     "Located",
     "Mapping",
     "RecordProblem",
+    "StageLike",
     "TaskPlan",
     "Translated",
     "WritebackPlan",
     "activity_deal_id",
+    "check_live",
     "default_mapping_path",
     "did_you_mean",
     "due_date",

@@ -7,14 +7,27 @@ of what it maps so a reviewer can sanity-check it.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
-from nextadvance.core.errors import MappingError
-from nextadvance.mappings import Mapping, default_mapping_path, load_mapping
+from nextadvance.core.errors import ConfigError, ConnectorError, MappingError, Problem
+from nextadvance.mappings import (
+    LiveReport,
+    Mapping,
+    check_live,
+    default_mapping_path,
+    load_mapping,
+    load_yaml_file,
+)
 from nextadvance.sync.cli import EXIT_CODES, app
+
+if TYPE_CHECKING:
+    from nextadvance.connectors import Connector
 
 __all__ = ["mappings_app", "summary_lines"]
 
@@ -61,27 +74,104 @@ def _load_or_exit(path: Path) -> Mapping:
     try:
         return load_mapping(path)
     except MappingError as exc:
-        count = len(exc.problems)
-        _err.print(f"[bold red]{count} problem{'s' if count != 1 else ''}[/] in {path}:")
-        for problem in exc.problems:
-            _err.print(str(problem), markup=False)
+        _print_problems(path, exc.problems)
         raise typer.Exit(EXIT_CODES["usage"]) from None
+
+
+_CONFIG = typer.Option(
+    None,
+    "--config",
+    "-c",
+    help="nextadvance.yaml (default: $NEXTADVANCE_CONFIG, ./nextadvance.yaml)",
+)
 
 
 @mappings_app.command("validate")
 def validate_command(
     file: Path = typer.Argument(..., help="Mapping YAML file to check."),
+    live: bool = typer.Option(
+        False, "--live", help="Also check fields, stages and picklists against the CRM."
+    ),
+    connection: str | None = typer.Option(
+        None, "--connection", "-C", help="Connection (in the config) to check against."
+    ),
+    config: Path | None = _CONFIG,
     quiet: bool = typer.Option(
         False, "--quiet", "-q", help="Print nothing when the file is valid."
     ),
 ) -> None:
-    """Check a mapping file offline; every problem is listed at once (exit 2 if any)."""
+    """Check a mapping file; every problem is listed at once (exit 2 if any).
+
+    Offline by default.  With ``--live --connection NAME`` it also asks the CRM whether every
+    referenced field, stage and picklist value exists and write-back targets are writable.
+    """
+    if live and not connection:
+        _err.print("--live needs --connection NAME (a connection in your config file)")
+        raise typer.Exit(EXIT_CODES["usage"])
     mapping = _load_or_exit(file)
+    warnings: list[Problem] = []
+    if live and connection:
+        report = _live_report(mapping, file, connection, config)
+        warnings = report.warnings
+        if report.problems:
+            _print_problems(file, report.problems, "against the CRM")
+            _print_warnings(warnings)
+            raise typer.Exit(EXIT_CODES["usage"])
     if quiet:
         return
-    _out.print(f"[green]ok[/] {file} ({mapping.crm})")
+    where = f" (checked live against connection '{connection}')" if live else ""
+    _out.print(f"[green]ok[/] {file} ({mapping.crm}){where}")
     for line in summary_lines(mapping):
         _out.print(f"  {line}", markup=False)
+    _print_warnings(warnings)
+
+
+def _print_problems(file: Path, problems: Sequence[Problem], suffix: str = "") -> None:
+    count = len(problems)
+    tail = f" {suffix}" if suffix else ""
+    _err.print(f"[bold red]{count} problem{'s' if count != 1 else ''}[/] in {file}{tail}:")
+    for problem in problems:
+        _err.print(str(problem), markup=False)
+
+
+def _print_warnings(warnings: Sequence[Problem]) -> None:
+    for warning in warnings:
+        _err.print(f"[yellow]warning:[/] {escape(str(warning))}")
+
+
+def _connector_for(mapping: Mapping, connection: str, config: Path | None) -> Connector:
+    """A connector for the named connection that reads with ``mapping``; errors exit 2/4."""
+    from nextadvance.connectors import build_connector
+    from nextadvance.sync._settings import load_settings
+    from nextadvance.sync._wiring import connector_config
+
+    try:
+        settings = load_settings(config)
+        conn = settings.connection(connection)
+        if conn.crm != mapping.crm:
+            _err.print(
+                f"the mapping is for {mapping.crm} but connection '{connection}' is {conn.crm}"
+            )
+            raise typer.Exit(EXIT_CODES["usage"])
+        return build_connector(connector_config(conn, mapping))
+    except ConfigError as exc:
+        _err.print(f"[bold red]configuration:[/] {escape(str(exc))}")
+        raise typer.Exit(EXIT_CODES["usage"]) from None
+
+
+def _live_report(mapping: Mapping, file: Path, connection: str, config: Path | None) -> LiveReport:
+    connector = _connector_for(mapping, connection, config)
+    try:
+        fields, stages = connector.describe(), connector.stages()
+    except ConnectorError as exc:
+        _err.print(f"[bold red]cannot read the CRM's metadata:[/] {escape(str(exc))}")
+        raise typer.Exit(EXIT_CODES["failed"]) from None
+    finally:
+        close = getattr(connector, "close", None)
+        if callable(close):
+            close()
+    located, _ = load_yaml_file(file, keys_as_text=True)
+    return check_live(mapping, located, fields, stages)
 
 
 @mappings_app.command("default")
