@@ -415,7 +415,7 @@ def emitter(c: Compiled, store: Store, version: str) -> Callable[[Row], dict[str
                 "attributes": {"type": type_name, "url": f"{base}{type_name}/{row[ID]}"}
             }
             for fname, col, is_dt in fields:
-                v = type_name if col == -1 else row[col] if col < len(row) else None
+                v: Any = type_name if col == -1 else row[col] if col < len(row) else None
                 rec[fname] = fmt_datetime(v) if is_dt and v is not None else v
             for rel_name, col, sub in rels:
                 ref_id = row[col]
