@@ -128,6 +128,10 @@ class HubSpotApp:
             response = self._route(request, parts)
         except ApiError as exc:
             response = exc.response
+        except (AttributeError, TypeError, ValueError, KeyError) as exc:
+            # A body of the wrong shape (a number where an object belongs ...): HubSpot
+            # answers such input with a 400, never a server error.
+            response = error(400, "VALIDATION_ERROR", f"Invalid input JSON: {exc}")
         response.headers.update(headers)
         return response
 

@@ -255,3 +255,25 @@ def test_bad_requests_get_hubspot_error_shape(hs):
     assert unknown.status_code == 400 and unknown.json()["status"] == "error"
     nowhere = hs.raw("GET", "/crm/v3/nothing")
     assert nowhere.status_code == 404 and nowhere.json()["correlationId"]
+
+
+def test_wrongly_shaped_bodies_are_400_not_server_errors(hs):
+    """Bodies of the wrong shape (numbers where objects belong) get 400 VALIDATION_ERROR."""
+    cases = [
+        (
+            "POST",
+            "/crm/v3/objects/deals",
+            {"properties": {"dealname": "x"}, "associations": [{"to": {"id": "1"}, "types": [1]}]},
+        ),
+        ("POST", "/crm/v4/associations/deals/contacts/batch/read", {"inputs": [1]}),
+        (
+            "POST",
+            "/crm/v3/properties/deals/groups",
+            {"name": "g", "label": "G", "displayOrder": "first"},
+        ),
+        ("POST", "/crm/v3/objects/deals/search", {"filterGroups": [{"filters": [1]}]}),
+    ]
+    for method, path, body in cases:
+        response = hs.raw(method, path, json=body)
+        assert response.status_code == 400, (path, response.text)
+        assert response.json()["category"] == "VALIDATION_ERROR"
