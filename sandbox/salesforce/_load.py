@@ -275,6 +275,7 @@ def _load_activities(
     o_last, o_open, o_acct = o("LastActivityDate"), o("HasOpenActivity"), o("AccountId")
     n_task = n_event = 0
     day = 86_400_000
+    dates: dict[Any, str] = {}
     for act in world.activities:
         what = deal_ids[act.deal_key]
         opp = deal_rows[act.deal_key]
@@ -282,7 +283,10 @@ def _load_activities(
         who = contact_ids[act.contact_keys[0]] if act.contact_keys else None
         at = _ms(act.at)
         created = min(at, now - day) if at > now else at
-        when = act.at.date().isoformat()
+        day_key = act.at.date()
+        when = dates.get(day_key)
+        if when is None:
+            when = dates[day_key] = day_key.isoformat()  # shared: one string per day
         if at <= now and (opp[o_last] is None or opp[o_last] < when):
             opp[o_last] = when
         if act.kind == "meeting":

@@ -23,6 +23,7 @@ __all__ = ["INDEXED", "Store", "fmt_datetime", "make_id", "parse_datetime", "to1
 
 _B62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
 _SUFFIX = "ABCDEFGHIJKLMNOPQRSTUVWXYZ012345"
+_UPPER_BITS = {ord(c): ("1" if "A" <= c <= "Z" else "0") for c in _B62}
 
 #: columns with a value -> ids index (lookups by parent and by external id)
 INDEXED = {
@@ -41,11 +42,14 @@ def to18(id15: str) -> str:
     """The case-insensitive 18-character form of a 15-character record id."""
     if len(id15) != 15:
         return id15
-    suffix = ""
-    for chunk in (id15[0:5], id15[5:10], id15[10:15]):
-        bits = sum(1 << i for i, c in enumerate(chunk) if "A" <= c <= "Z")
-        suffix += _SUFFIX[bits]
-    return id15 + suffix
+    # each 5-character chunk: bit i set when character i is upper case, reversed to binary
+    bits = id15.translate(_UPPER_BITS)
+    return (
+        id15
+        + _SUFFIX[int(bits[4::-1], 2)]
+        + _SUFFIX[int(bits[9:4:-1], 2)]
+        + _SUFFIX[int(bits[14:9:-1], 2)]
+    )
 
 
 def make_id(prefix: str, n: int) -> str:
