@@ -22,6 +22,7 @@ from nextadvance.mappings import (
     check_live,
     default_mapping_path,
     load_mapping,
+    load_mapping_text,
     load_yaml_file,
 )
 from nextadvance.sync.cli import EXIT_CODES, app
@@ -172,6 +173,54 @@ def _live_report(mapping: Mapping, file: Path, connection: str, config: Path | N
             close()
     located, _ = load_yaml_file(file, keys_as_text=True)
     return check_live(mapping, located, fields, stages)
+
+
+@mappings_app.command("init")
+def init_command(
+    connection: str = typer.Option(..., "--connection", "-C", help="Connection to scaffold from."),
+    output: Path | None = typer.Option(
+        None, "--output", "-o", help="Write the mapping here (default: print it)."
+    ),
+    force: bool = typer.Option(False, "--force", help="Overwrite an existing --output file."),
+    config: Path | None = _CONFIG,
+) -> None:
+    """Scaffold a mapping from a live CRM: its pipelines and stages (with proposed canonical
+    keys), the evidence fields it seems to have, and the write-back fields still to create."""
+    from nextadvance.mappings._scaffold import scaffold_mapping
+    from nextadvance.sync._settings import load_settings
+
+    if output is not None and output.exists() and not force:
+        _err.print(f"{output} exists; pass --force to overwrite it")
+        raise typer.Exit(EXIT_CODES["usage"])
+    try:
+        crm = load_settings(config).connection(connection).crm
+    except ConfigError as exc:
+        _err.print(f"[bold red]configuration:[/] {escape(str(exc))}")
+        raise typer.Exit(EXIT_CODES["usage"]) from None
+    base = load_mapping(default_mapping_path(crm))
+    connector = _connector_for(base, connection, config)
+    try:
+        fields, stages = connector.describe(), connector.stages()
+    except ConnectorError as exc:
+        _err.print(f"[bold red]cannot read the CRM's metadata:[/] {escape(str(exc))}")
+        raise typer.Exit(EXIT_CODES["failed"]) from None
+    finally:
+        close = getattr(connector, "close", None)
+        if callable(close):
+            close()
+    text = scaffold_mapping(crm, stages, fields)
+    load_mapping_text(text, "<scaffold>")  # a scaffold that does not load is a bug: fail loudly
+    if output is None:
+        typer.echo(text, nl=False)
+        return
+    output.write_text(text, encoding="utf-8")
+    pipelines = len({s.pipeline for s in stages})
+    _out.print(f"[green]wrote[/] {output}: {pipelines} pipeline(s), {len(stages)} stage(s)")
+    _out.print(
+        f"review the proposed stage keys, then: nextadvance mappings validate {output} "
+        f"--live --connection {connection}",
+        markup=False,
+    )
 
 
 @mappings_app.command("default")

@@ -193,3 +193,38 @@ def test_live_needs_a_connection_and_a_matching_crm(
     )
     unknown = validate(default_mapping_path("hubspot"), "nope")
     assert unknown.exit_code == 2 and "no connection named 'nope'" in unknown.stderr
+
+
+def test_init_scaffolds_a_mapping_that_validates_live(
+    validate: Callable[..., Any], config: Path, tmp_path: Path
+) -> None:
+    """init writes a Salesforce mapping with proposed stage keys and found evidence fields,
+    and that file passes validate --live against the same org."""
+    out = tmp_path / "scaffold-sf.yaml"
+    runner = CliRunner()
+    result = runner.invoke(
+        cli.app, ["mappings", "init", "-C", "sf", "-c", str(config), "-o", str(out)]
+    )
+    assert result.exit_code == 0, result.output
+    assert f"wrote {out}" in result.stdout
+    text = out.read_text()
+    assert "      Prospecting: prospecting\n" in text
+    assert "      Negotiation/Review: negotiation\n" in text
+    assert "      Closed Lost: closed_lost\n" in text
+    assert "budget_confirmed: {field: Budget_Confirmed__c, transform: boolean}" in text
+    assert "No CRM field found for: compelling_event" in text
+    again = runner.invoke(
+        cli.app, ["mappings", "init", "-C", "sf", "-c", str(config), "-o", str(out)]
+    )
+    assert again.exit_code == 2 and "--force" in again.stderr
+    checked = validate(out, "sf")
+    assert checked.exit_code == 0, checked.output
+
+
+def test_init_covers_every_hubspot_pipeline(config: Path) -> None:
+    """init for HubSpot maps every pipeline of the portal, custom ones included, to stdout."""
+    result = CliRunner().invoke(cli.app, ["mappings", "init", "-C", "hs", "-c", str(config)])
+    assert result.exit_code == 0, result.output
+    assert "  default:\n    stages:\n      appointmentscheduled: prospecting" in result.stdout
+    assert '  "7654321":\n' in result.stdout
+    assert "closed_won   # Won" in result.stdout
