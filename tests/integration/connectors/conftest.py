@@ -28,11 +28,13 @@ def sandbox_mapping(crm: str) -> Mapping:
     return load_mapping(default_mapping_path(crm))
 
 
-def sandbox_credentials(sb: Sandbox, crm: str, *, refresh: bool = False) -> Credentials:
+def sandbox_credentials(
+    sb: Sandbox, crm: str, *, refresh: bool = False, token: str | None = None
+) -> Credentials:
     """Credentials for ``sb``: a ready token, or (``refresh``) only the OAuth refresh trio."""
     if crm == "salesforce":
         creds = sb.salesforce_credentials
-        token = creds["session_id"]
+        token = token or creds["session_id"]
         token_url = f"{sb.base_url}/services/oauth2/token"
     else:
         from nextadvance.sandbox import hubspot as hs
@@ -42,7 +44,7 @@ def sandbox_credentials(sb: Sandbox, crm: str, *, refresh: bool = False) -> Cred
         creds.setdefault("client_id", hs.CLIENT_ID)
         creds.setdefault("client_secret", hs.CLIENT_SECRET)
         creds.setdefault("refresh_token", hs.REFRESH_TOKEN)
-        token = creds["access_token"]
+        token = token or creds["access_token"]
         token_url = None
     if refresh:
         return Credentials(
@@ -59,6 +61,7 @@ def make_connector(
     crm: str,
     *,
     refresh: bool = False,
+    token: str | None = None,
     limits: Limits | None = None,
     **kwargs: Any,
 ) -> Connector:
@@ -67,7 +70,7 @@ def make_connector(
     config = ConnectorConfig(
         system=crm,  # type: ignore[arg-type]
         base_url=base,
-        credentials=sandbox_credentials(sb, crm, refresh=refresh),
+        credentials=sandbox_credentials(sb, crm, refresh=refresh, token=token),
         mapping=sandbox_mapping(crm),
         ca_bundle=str(sb.ca_path),
         limits=limits or FAST,
@@ -88,6 +91,12 @@ def drain(
 def drain_fixture() -> Callable[..., tuple[list[PullBatch], dict[str, Any]]]:
     """:func:`drain` as a fixture (test modules cannot import conftest under importlib mode)."""
     return drain
+
+
+@pytest.fixture(name="connect")
+def connect_fixture() -> Callable[..., Connector]:
+    """:func:`make_connector` as a fixture: a second connector (a new run) on a sandbox."""
+    return make_connector
 
 
 @pytest.fixture(params=["salesforce", "hubspot"])
@@ -114,3 +123,49 @@ def connector_factory(
     yield make
     for conn in made:
         conn.close()
+
+
+@pytest.fixture
+def sf_delete() -> Callable[[Sandbox, str], None]:
+    """Delete an Opportunity through the real simple-salesforce client (as a person would)."""
+
+    def delete(sb: Sandbox, record_id: str) -> None:
+        from simple_salesforce.api import Salesforce
+
+        from nextadvance.connectors.salesforce._session import SalesforceSession
+
+        creds = sb.salesforce_credentials
+        session = SalesforceSession(
+            ConnectorConfig(
+                system="salesforce",
+                base_url=creds["instance_url"],
+                credentials=Credentials(access_token=SecretStr(creds["session_id"])),
+                ca_bundle=str(sb.ca_path),
+            )
+        )
+        sf = Salesforce(
+            instance_url=creds["instance_url"], session_id=creds["session_id"], session=session.http
+        )
+        sf.Opportunity.delete(record_id)
+
+    return delete
+
+
+@pytest.fixture
+def hs_archive() -> Callable[[Sandbox, str], None]:
+    """Archive a deal through the real hubspot-api-client."""
+
+    def archive(sb: Sandbox, record_id: str) -> None:
+        import hubspot
+
+        token = sandbox_credentials(sb, "hubspot").access_token
+        assert token is not None
+        client = hubspot.Client.create(
+            access_token=token.get_secret_value(),
+            host=sb.base_url,
+            ssl_ca_cert=str(sb.ca_path),
+            retry=False,
+        )
+        client.crm.deals.basic_api.archive(record_id)
+
+    return archive
