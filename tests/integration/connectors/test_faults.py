@@ -43,7 +43,7 @@ def test_expired_token_is_refreshed_once_then_run_continues(connector_factory, c
 def test_rejected_token_without_refresh_credentials_is_an_auth_error(connector_factory, crm, drain):
     """Without a refresh token a 401 surfaces as AuthError, with no secret in the message."""
     canary = "00D5g000000CANARY!AQEAQ.canary-token-do-not-log"
-    sb, conn = connector_factory(crm, deals=5, token=canary)
+    _sb, conn = connector_factory(crm, deals=5, token=canary)
     with pytest.raises(AuthError) as info:
         drain(conn, None)
     assert canary not in str(info.value)
