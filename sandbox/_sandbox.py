@@ -83,6 +83,7 @@ class Sandbox:
 
     def _apps(self) -> list[App]:
         world = self._world()
+        self.seed, self.deals = world.seed, len(world.deals)
         apps: list[App] = []
         if self.crm in ("both", "salesforce"):
             from .salesforce import SalesforceApp

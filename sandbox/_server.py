@@ -137,7 +137,12 @@ class _Handler(BaseHTTPRequestHandler):
         if request.path.startswith("/_sandbox/") or request.path == "/_sandbox":
             from ._admin import handle_admin
 
-            self._send(handle_admin(hub, request))
+            try:
+                answer = handle_admin(hub, request)
+            except Exception:  # never a trace to the client
+                log.exception("sandbox admin failed on %s %s", request.method, request.path)
+                answer = json_response(500, {"error": "admin request failed; see the sandbox log"})
+            self._send(answer)
             return
         app = hub.app_for(request)
         name = app.name if app is not None else "unknown"

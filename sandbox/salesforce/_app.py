@@ -24,7 +24,7 @@ from ._load import INTEGRATION_USER, load_world
 from ._mutate import human_edit, mutate_opportunities
 from ._records import Ctx, full_record, handle_sobjects
 from ._schema import build_schema
-from ._store import IS_DELETED, Store
+from ._store import Store
 
 __all__ = ["SalesforceApp"]
 
@@ -144,10 +144,7 @@ class SalesforceApp:
 
     def stats(self) -> dict[str, Any]:
         """Records written per object, queries run, API usage, human edits."""
-        live = {
-            name: sum(1 for r in self.store.rows(name) if not r[IS_DELETED])
-            for name in ("opportunity", "task", "event")
-        }
+        live = {name: self.store.live_count(name) for name in ("opportunity", "task", "event")}
         return {
             "records_written": dict(self.store.written),
             "records_written_total": sum(self.store.written.values()),

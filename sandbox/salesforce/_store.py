@@ -96,6 +96,7 @@ class Store:
         self.lock = threading.RLock()
         self.last_stamp = 0
         self.written: Counter[str] = Counter()
+        self.deleted: Counter[str] = Counter()  # soft-deleted rows per table (live = len - deleted)
 
     def now_ms(self) -> int:
         """The next system timestamp: wall-clock ms, strictly after every earlier one."""
@@ -132,6 +133,7 @@ class Store:
             for row in merged:
                 table[row[ID]] = row
             self.counters[obj] = max(self.counters[obj], len(table))
+            self.deleted[obj] += sum(1 for r in rows if r[IS_DELETED])
             if merged:
                 self.last_stamp = max(self.last_stamp, merged[-1][STAMP])
             for (name, col), idx in self.index.items():
@@ -158,6 +160,8 @@ class Store:
                 if after is not None:
                     idx.setdefault(after, set()).add(row[ID])
             self.written[obj] += 1
+            if row[IS_DELETED] and (old is None or not old[IS_DELETED]):
+                self.deleted[obj] += 1
 
     def lookup(self, obj: str, col: int, value: Any) -> list[list[Any]]:
         """Rows whose indexed column equals ``value`` (deleted ones included)."""
@@ -173,6 +177,10 @@ class Store:
     def indexed(self, obj: str, col: int) -> bool:
         """Whether lookups by this column are served from an index."""
         return (obj, col) in self.index
+
+    def live_count(self, obj: str) -> int:
+        """Records of ``obj`` that are not deleted."""
+        return len(self.tables[obj]) - self.deleted[obj]
 
     def rows(self, obj: str) -> list[list[Any]]:
         """A snapshot of a table's rows in (SystemModstamp, Id) order."""

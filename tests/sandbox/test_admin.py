@@ -78,3 +78,18 @@ def test_non_loopback_host_is_refused() -> None:
     """The sandbox refuses to listen beyond loopback unless asked explicitly."""
     with pytest.raises(ValueError, match="non-loopback"):
         Sandbox(host="0.0.0.0")
+
+
+def test_stats_report_records_written_and_live_counts(
+    sandbox_factory: Any, sf_client_for: Any
+) -> None:
+    """Writes are counted per object and a delete lowers the live count."""
+    sb = sandbox_factory(crm="salesforce")
+    sf = sf_client_for(sb)
+    before = sb.stats()["apps"]["salesforce"]["live_records"]["task"]
+    new = sf.Task.create({"Subject": "counted"})
+    sf.Task.delete(new["id"])
+    sf.Task.delete(sf.query("SELECT Id FROM Task LIMIT 1")["records"][0]["Id"])
+    stats = sb.stats()["apps"]["salesforce"]
+    assert stats["records_written"] == {"task": 3}
+    assert stats["live_records"]["task"] == before - 1
