@@ -7,7 +7,7 @@ resolution and effective objective lists are memoised per (industry, size band, 
 
 from __future__ import annotations
 
-import re
+import string
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -28,12 +28,25 @@ if TYPE_CHECKING:
 
 __all__ = ["CompiledObjective", "CompiledPlaybook", "CompiledRule", "KeywordSet", "normalise"]
 
-_NON_WORD = re.compile(r"[^\w]+")
+#: punctuation and whitespace that separate words (ASCII plus common typographic marks);
+#: str.translate with this table is ~10x faster than a regex substitution.
+_SEPARATORS = str.maketrans(
+    dict.fromkeys(
+        string.punctuation
+        + "\t\n\r\x0b\x0c\u2013\u2014\u2018\u2019\u201c\u201d\u2026\u00ab\u00bb\u00b7\u2022\u00a0",
+        " ",
+    )
+)
+
+
+def split_words(text: str) -> list[str]:
+    """Lower-cased words of ``text`` with punctuation removed."""
+    return text.lower().translate(_SEPARATORS).split()
 
 
 def normalise(text: str) -> str:
-    """Lower-case text with every run of non-word characters turned into one space, padded."""
-    return f" {_NON_WORD.sub(' ', text.lower()).strip()} "
+    """Lower-case text, punctuation to spaces, single-spaced and padded: ``" a b c "``."""
+    return f" {' '.join(split_words(text))} "
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,6 +131,12 @@ class CompiledPlaybook:
         ] = {}
         self._compiled_objectives: dict[tuple[str, str], CompiledObjective] = {}
         self._missing: dict[tuple[str, str, bool], ObjectiveResult] = {}
+        #: memo of call plans and next-step checks (see nextadvance.core._callplan)
+        self.plans: dict[Any, Any] = {}
+        self.checks: dict[Any, Any] = {}
+        self.required_roles = frozenset(
+            r for s in playbook.stages for a in s.advances for r in a.requires_roles
+        )
 
     def missing_result(self, obj: CompiledObjective) -> ObjectiveResult:
         """The (immutable, shared) result for an objective with no evidence."""

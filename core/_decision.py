@@ -47,8 +47,11 @@ def trusted(cls: type[_M_co], /, **values: Any) -> _M_co:
             if not f.is_required()
         }
         _DEFAULTS[cls] = defaults
-    data = defaults.copy()
-    data.update(values)
+    if len(values) == len(cls.model_fields):
+        data = values  # every field given: the fresh kwargs dict is ours to keep
+    else:
+        data = defaults.copy()
+        data.update(values)
     obj = cls.__new__(cls)
     _set(obj, "__dict__", data)
     _set(obj, "__pydantic_fields_set__", set(values))

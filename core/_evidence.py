@@ -9,15 +9,15 @@ from __future__ import annotations
 from operator import attrgetter
 from typing import Any
 
-from nextadvance.core._compiled import CompiledObjective, CompiledRule, normalise
+from nextadvance.core._compiled import CompiledObjective, CompiledRule, split_words
 from nextadvance.core._decision import Evidence, trusted
+from nextadvance.core._textindex import TextIndex, build_index
 from nextadvance.core.models import Activity, ActivityKind, Deal, Outcome
 
 __all__ = ["DealContext", "evaluate", "is_non_empty", "is_truthy"]
 
 _TRUE = frozenset({"true", "yes", "y", "1", "confirmed", "approved", "x", "done", "ok"})
 _AT = attrgetter("at")
-_SEP = " zqxactivityzqx "
 _SILENT = frozenset({Outcome.no_show, Outcome.canceled, Outcome.scheduled, Outcome.rescheduled})
 
 
@@ -46,7 +46,7 @@ def is_truthy(value: Any) -> bool:
 class DealContext:
     """One deal indexed for evidence tests; built once per ``decide`` call."""
 
-    __slots__ = ("_norms", "_spoken", "_unions", "activities", "deal", "role_of", "roles")
+    __slots__ = ("_indexes", "_spoken", "_words", "activities", "deal", "role_of", "roles")
 
     def __init__(self, deal: Deal) -> None:
         self.deal = deal
@@ -59,8 +59,8 @@ class DealContext:
                 self.roles.setdefault(c.role, c.id)
                 self.role_of[c.id] = c.role
         self._spoken: list[Activity] | None = None
-        self._norms: dict[str, tuple[str, frozenset[str]]] = {}
-        self._unions: dict[frozenset[ActivityKind], tuple[str, set[str]]] = {}
+        self._words: list[list[str]] | None = None
+        self._indexes: dict[frozenset[ActivityKind], TextIndex] = {}
 
     def spoken(self) -> list[Activity]:
         """Activities whose text counts (not canceled, no-show or merely scheduled)."""
@@ -68,33 +68,17 @@ class DealContext:
             self._spoken = [a for a in self.activities if a.outcome not in _SILENT]
         return self._spoken
 
-    def norm(self, a: Activity) -> tuple[str, frozenset[str]]:
-        """One activity's normalised text and word set (computed on first use)."""
-        hit = self._norms.get(a.id)
+    def index(self, kinds: frozenset[ActivityKind]) -> TextIndex:
+        """The text index of spoken activities of these kinds (built on first use)."""
+        hit = self._indexes.get(kinds)
         if hit is None:
-            text = normalise(f"{a.subject} {a.body}")
-            hit = (text, frozenset(text.split()))
-            self._norms[a.id] = hit
+            spoken = self.spoken()
+            if self._words is None:
+                self._words = [split_words(f"{a.subject} {a.body}") for a in spoken]
+            pairs = [(a, w) for a, w in zip(spoken, self._words, strict=True) if a.kind in kinds]
+            hit = build_index([a for a, _ in pairs], [w for _, w in pairs])
+            self._indexes[kinds] = hit
         return hit
-
-    def union(self, kinds: frozenset[ActivityKind]) -> tuple[str, set[str]]:
-        """All text of spoken activities of these kinds, normalised in one pass.
-
-        Most keyword rules do not match at all; answering that from one string is much
-        cheaper than normalising every activity.  Activities are joined with a separator word
-        so a phrase never matches across two of them.
-        """
-        hit = self._unions.get(kinds)
-        if hit is None:
-            raw = _SEP.join(f"{a.subject} {a.body}" for a in self.spoken() if a.kind in kinds)
-            text = normalise(raw)
-            hit = (text, set(text.split()))
-            self._unions[kinds] = hit
-        return hit
-
-    def texts(self) -> list[tuple[Activity, str, frozenset[str]]]:
-        """Spoken activities with normalised text and word set, oldest first."""
-        return [(a, *self.norm(a)) for a in self.spoken()]
 
 
 def _is_sorted(acts: tuple[Activity, ...]) -> bool:
@@ -150,22 +134,16 @@ def _activity(rule: CompiledRule, ctx: DealContext) -> Evidence | None:
 def _keywords(rule: CompiledRule, ctx: DealContext) -> Evidence | None:
     kws = rule.keywords
     assert kws is not None
-    all_norm, all_words = ctx.union(rule.kinds)
-    if kws.find(all_norm, all_words) is None:
+    found = ctx.index(rule.kinds).search(kws)
+    if found is None:
         return None
-    for a in reversed(ctx.spoken()):
-        if a.kind not in rule.kinds:
-            continue
-        norm, words = ctx.norm(a)
-        hit = kws.find(norm, words)
-        if hit is not None:
-            return trusted(
-                Evidence,
-                source="keywords",
-                detail=f"'{hit}' in {a.kind.value} of {a.at.date()}",
-                activity_id=a.id,
-            )
-    return None
+    a, hit = found
+    return trusted(
+        Evidence,
+        source="keywords",
+        detail=f"'{hit}' in {a.kind.value} of {a.at.date()}",
+        activity_id=a.id,
+    )
 
 
 _TESTS = {"field": _field, "role": _role, "activity": _activity, "keywords": _keywords}

@@ -10,17 +10,18 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from nextadvance.core._compiled import CompiledPlaybook
+from nextadvance.core._compiled import CompiledPlaybook, split_words
 from nextadvance.core._decision import Momentum, trusted
 from nextadvance.core._evidence import DealContext
-from nextadvance.core._playbook_model import Stage
+from nextadvance.core._playbook_model import TEXT_KINDS, Stage
+from nextadvance.core._textindex import build_index
 from nextadvance.core.models import ActivityKind, Outcome
 
 __all__ = ["compute_momentum"]
 
 _HELD = frozenset({Outcome.completed, Outcome.unknown})
 _MEETS = frozenset({ActivityKind.meeting, ActivityKind.call})
-_ALL_KINDS = frozenset(ActivityKind)
+_TEXT_KINDS = frozenset(TEXT_KINDS)
 
 
 def compute_momentum(
@@ -36,11 +37,17 @@ def compute_momentum(
             last_at, last_what = c.added_at, f"contact role {c.role} added"
     met: set[str] = set()
     advances_at: set[str] = set()
-    commitments = bool(cp.commitment.words or cp.commitment.phrases)
-    if commitments:
-        all_norm, all_words = ctx.union(_ALL_KINDS)
-        commitments = cp.commitment.find(all_norm, all_words) is not None
-    spoken = {a.id for a in ctx.spoken()} if commitments else set()
+    commitment: dict[str, str] = {}
+    if cp.commitment.words or cp.commitment.phrases:
+        index = ctx.index(_TEXT_KINDS)
+        found = index.search(cp.commitment)
+        if found is not None:
+            # only activities up to the newest commitment can hold one; find each
+            for act in index.acts:
+                single = build_index([act], [split_words(f"{act.subject} {act.body}")])
+                hit = single.search(cp.commitment)
+                if hit is not None:
+                    commitment[act.id] = hit[1]
     for a in ctx.activities:
         if a.at > now:
             continue
@@ -50,11 +57,8 @@ def compute_momentum(
             if new and met:
                 moved = f"{a.kind.value} with a new participant"
             met.update(a.contact_ids)
-        if moved is None and a.id in spoken:
-            norm, words = ctx.norm(a)
-            hit = cp.commitment.find(norm, words)
-            if hit is not None:
-                moved = f"client commitment ('{hit}') in {a.kind.value}"
+        if moved is None and a.id in commitment:
+            moved = f"client commitment ('{commitment[a.id]}') in {a.kind.value}"
         if moved is not None:
             advances_at.add(a.id)
             if a.at >= last_at:

@@ -47,6 +47,10 @@ CONTACT_ROLES = (
 )
 
 
+#: Activity kinds whose text counts as what the client said or wrote (tasks are our to-dos).
+TEXT_KINDS = (ActivityKind.call, ActivityKind.meeting, ActivityKind.note, ActivityKind.email)
+
+
 class _M(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
@@ -72,7 +76,7 @@ class EvidenceRule(_M):
     role: str | None = None
     activity: ActivityEvidence | None = None
     keywords: tuple[str, ...] = ()
-    kinds: tuple[ActivityKind, ...] = (ActivityKind.call, ActivityKind.meeting, ActivityKind.note)
+    kinds: tuple[ActivityKind, ...] = TEXT_KINDS
 
     @model_validator(mode="after")
     def _exactly_one(self) -> EvidenceRule:

@@ -11,21 +11,19 @@ from __future__ import annotations
 import math
 from datetime import datetime
 
-from nextadvance.core._compiled import CompiledObjective, CompiledPlaybook
+from nextadvance.core._callplan import call_plan, check_next_step_cached
+from nextadvance.core._compiled import CompiledPlaybook
 from nextadvance.core._decision import (
-    AdvanceChoice,
-    CallObjective,
     Decision,
     Explanation,
     Momentum,
     NextStepCheck,
     ObjectiveResult,
-    Verdict,
     trusted,
 )
 from nextadvance.core._evidence import DealContext, evaluate
 from nextadvance.core._momentum import compute_momentum
-from nextadvance.core._playbook_model import Playbook, Stage
+from nextadvance.core._playbook_model import Playbook
 from nextadvance.core.models import Deal
 
 __all__ = ["check_next_step", "decide"]
@@ -33,51 +31,7 @@ __all__ = ["check_next_step", "decide"]
 
 def check_next_step(deal: Deal, playbook: Playbook) -> NextStepCheck:
     """Classify ``deal.next_step`` (or, when empty, the latest open task's subject)."""
-    cp = playbook.compiled
-    text, source = deal.next_step, "next_step"
-    if not (text or "").strip() and (deal.open_task_subject or "").strip():
-        text, source = deal.open_task_subject, "open_task"
-    res = cp.lexicon.classify(text, deal.stage)
-    return trusted(
-        NextStepCheck,
-        verdict=Verdict(res.verdict),
-        reason=res.reason,
-        text=text if (text or "").strip() else None,
-        source=source if (text or "").strip() else None,
-        strength=res.strength,
-        action=res.action,
-    )
-
-
-def _advances(
-    stage: Stage, learned: set[str], active: set[str], roles: set[str]
-) -> tuple[AdvanceChoice | None, AdvanceChoice | None, list[Explanation]]:
-    """First eligible stretch and conservative advance of the stage's catalog (YAML order).
-
-    A required objective that a segment removed for this deal counts as satisfied.
-    """
-    picks: dict[str, AdvanceChoice] = {}
-    why: list[Explanation] = []
-    for adv in stage.advances:
-        if adv.level in picks:
-            continue
-        missing = [r for r in adv.requires if r in active and r not in learned]
-        missing_roles = [r for r in adv.requires_roles if r not in roles]
-        if missing or missing_roles:
-            why.append(
-                trusted(
-                    Explanation,
-                    rule_id="advance.precondition_unmet",
-                    inputs={"advance": adv.id, "missing": missing, "missing_roles": missing_roles},
-                    text=f"'{adv.id}' skipped: needs {', '.join(missing + missing_roles)} first",
-                )
-            )
-            continue
-        picks[adv.level] = trusted(AdvanceChoice, text=adv.text, advance_id=adv.id)
-    stretch, conservative = picks.get("stretch"), picks.get("conservative")
-    if stretch is None and conservative is not None:
-        stretch = conservative
-    return stretch, conservative, why
+    return check_next_step_cached(playbook.compiled, deal, deal.stage)[0]
 
 
 def _priority(
@@ -126,26 +80,6 @@ def _priority(
     return round(score, 1), {k: round(v, 3) for k, v in terms.items()}
 
 
-def _plan(
-    stretch: AdvanceChoice | None,
-    conservative: AdvanceChoice | None,
-    questions: tuple[str, ...],
-    strategic: str | None,
-) -> tuple[str, ...]:
-    steps = []
-    if stretch is not None:
-        steps.append(f'Open: "By the end of today I\'d like us to agree: {stretch.text}"')
-    if strategic:
-        steps.append(f"Tie it to the strategic objective: {strategic}")
-    steps.extend(f"Ask: {q}" for q in questions)
-    if stretch is not None:
-        close = f"Close for: {stretch.text}"
-        if conservative is not None and conservative.advance_id != stretch.advance_id:
-            close += f"; if not, at least: {conservative.text}"
-        steps.append(close)
-    return tuple(steps)
-
-
 def decide(deal: Deal, playbook: Playbook, now: datetime) -> Decision:
     """Decide one deal's objectives, next-step verdict, call plan, momentum and priority."""
     if now.tzinfo is None or now.utcoffset() is None:
@@ -154,7 +88,7 @@ def decide(deal: Deal, playbook: Playbook, now: datetime) -> Decision:
     stage = cp.stage(deal.stage)
     ctx = DealContext(deal)
     momentum = compute_momentum(ctx, cp, stage, now)
-    check = check_next_step(deal, playbook)
+    check, check_why = check_next_step_cached(cp, deal, stage.key)
     if stage.closed:
         return trusted(
             Decision,
@@ -174,136 +108,55 @@ def decide(deal: Deal, playbook: Playbook, now: datetime) -> Decision:
                 ),
             ),
         )
-    band = cp.band_of(deal.account.employees)
-    segments = cp.segments_for(deal.account.industry, band)
+    account = deal.account
+    band = cp.band_of(account.employees)
+    segments = cp.segments_for(account.industry, band)
     objectives = cp.objectives_for(stage.key, segments)
     results: list[ObjectiveResult] = []
-    learned: set[str] = set()
-    missing_now: list[CompiledObjective] = []
-    missing_earlier: list[CompiledObjective] = []
-    nice_now: list[CompiledObjective] = []
+    learned: list[str] = []
     for obj in objectives:
         ev = evaluate(obj, ctx)
         if ev:
-            learned.add(obj.id)
-        elif obj.stage != stage.key:
-            if obj.essential:
-                missing_earlier.append(obj)
-        elif obj.essential:
-            missing_now.append(obj)
-        else:
-            nice_now.append(obj)
-        results.append(
-            trusted(
-                ObjectiveResult,
-                id=obj.id,
-                title=obj.title,
-                stage=obj.stage,
-                essential=obj.essential,
-                status="learned",
-                evidence=ev,
-                questions=obj.questions,
+            learned.append(obj.id)
+            results.append(
+                trusted(
+                    ObjectiveResult,
+                    id=obj.id,
+                    title=obj.title,
+                    stage=obj.stage,
+                    essential=obj.essential,
+                    status="learned",
+                    evidence=ev,
+                    questions=obj.questions,
+                )
             )
-            if ev
-            else cp.missing_result(obj)
-        )
-    essentials_now = sum(1 for o in objectives if o.stage == stage.key and o.essential)
-    ready = not missing_now
-    gap = bool(missing_earlier)
-    th = playbook.thresholds
-    agenda = (missing_earlier + missing_now) or nice_now
-    agenda = agenda[: th.max_learn]
-    questions: list[str] = []
-    for obj in agenda:
-        questions.extend(obj.questions[:2])
-    qs = tuple(questions[: th.max_questions])
-    stretch, conservative, adv_why = _advances(
-        stage, learned, {o.id for o in objectives}, set(ctx.roles)
+        else:
+            results.append(cp.missing_result(obj))
+    plan = call_plan(
+        cp,
+        stage,
+        segments,
+        objectives,
+        frozenset(learned),
+        frozenset(ctx.roles),
+        deal.strategic_objective,
     )
-    plan = _plan(stretch, conservative, qs, deal.strategic_objective)
-    call = trusted(
-        CallObjective,
-        learn=tuple(o.id for o in agenda),
-        questions=qs,
-        stretch=stretch,
-        conservative=conservative,
-        plan=plan,
-        strategic_objective=deal.strategic_objective,
-    )
-    share = len(missing_now) / essentials_now if essentials_now else 0.0
+    gap = bool(plan.gap_ids)
+    share = len(plan.missing_now) / plan.essentials_now if plan.essentials_now else 0.0
     priority, terms = _priority(deal, cp, now, momentum, share, gap)
     explanations = [
         trusted(
             Explanation,
             rule_id="segments.applied",
             inputs={
-                "industry": deal.account.industry,
-                "employees": deal.account.employees,
+                "industry": account.industry,
+                "employees": account.employees,
                 "size_band": band,
             },
             text=f"segments applied: {', '.join(segments) or 'none'}",
         ),
-        trusted(
-            Explanation,
-            rule_id="readiness",
-            inputs={"stage": stage.key, "missing_essentials": [o.id for o in missing_now]},
-            text=(
-                f"all {essentials_now} essentials of '{stage.key}' learned: ready to advance"
-                if ready
-                else f"{len(missing_now)} of {essentials_now} essentials of '{stage.key}' still missing"
-            ),
-        ),
-    ]
-    if gap:
-        explanations.append(
-            trusted(
-                Explanation,
-                rule_id="stage_gap",
-                inputs={"missing": [o.id for o in missing_earlier]},
-                text="deal is ahead of its evidence: earlier-stage essentials missing: "
-                + ", ".join(o.id for o in missing_earlier),
-            )
-        )
-    explanations.append(
-        trusted(
-            Explanation,
-            rule_id="call_objective.learn",
-            inputs={"learn": list(call.learn)},
-            text=(
-                "learn the missing essentials first"
-                if (missing_earlier or missing_now)
-                else "essentials done: use the call for nice-to-haves and the advance"
-            ),
-        )
-    )
-    explanations.extend(adv_why)
-    if stretch is None:
-        explanations.append(
-            trusted(
-                Explanation,
-                rule_id="advance.none",
-                inputs={"stage": stage.key},
-                text="no advance in the catalog is eligible yet",
-            )
-        )
-    if deal.strategic_objective:
-        explanations.append(
-            trusted(
-                Explanation,
-                rule_id="strategic_objective",
-                inputs={"strategic_objective": deal.strategic_objective},
-                text="call objective framed as a step toward the account's strategic objective",
-            )
-        )
-    explanations.append(
-        trusted(
-            Explanation,
-            rule_id=f"next_step.{check.verdict.value}",
-            inputs={"text": check.text, "source": check.source, "stage": stage.key},
-            text=check.reason,
-        )
-    )
-    explanations.append(
+        *plan.explanations,
+        check_why,
         trusted(
             Explanation,
             rule_id="momentum.stalled" if momentum.stalled else "momentum",
@@ -317,8 +170,8 @@ def decide(deal: Deal, playbook: Playbook, now: datetime) -> Decision:
                 f" {momentum.continuations_since} continuations since the last advance"
                 f" ({momentum.last_advance})"
             ),
-        )
-    )
+        ),
+    ]
     if momentum.parked:
         explanations.append(
             trusted(
@@ -348,10 +201,10 @@ def decide(deal: Deal, playbook: Playbook, now: datetime) -> Decision:
         decided_at=now,
         segments=segments,
         objectives=tuple(results),
-        ready_to_advance=ready,
+        ready_to_advance=plan.ready,
         stage_gap=gap,
-        stage_gap_objectives=tuple(o.id for o in missing_earlier),
-        call_objective=call,
+        stage_gap_objectives=plan.gap_ids,
+        call_objective=plan.call,
         next_step_check=check,
         momentum=momentum,
         priority=priority,
