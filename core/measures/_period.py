@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cached_property
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 
 __all__ = ["Period", "local_midnight", "parse_period", "period_between", "quarter_of"]
@@ -29,12 +30,12 @@ class Period:
     last: date
     tz: tzinfo
 
-    @property
+    @cached_property
     def start(self) -> datetime:
         """UTC instant of local midnight starting ``first``."""
         return local_midnight(self.first, self.tz)
 
-    @property
+    @cached_property
     def end(self) -> datetime:
         """UTC instant of local midnight after ``last`` (exclusive bound)."""
         return local_midnight(self.last + timedelta(days=1), self.tz)

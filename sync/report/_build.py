@@ -115,6 +115,14 @@ def build_report(
             plan = plan_day(target, acts, rep.tz, now, tg.working)
             goals.append(RepPlan(rep.rep, str(rep.tz), plan))
     total_q, by_rep_q = questions_asked(known, playbook, period, now)
+    advance = advance_rate(known, playbook, period, now)
+    advance_by_month = {
+        m.label: Ratio(
+            sum(c.advance for c in advance.conversations if m.contains(c.at)),
+            sum(1 for c in advance.conversations if m.contains(c.at)),
+        )
+        for m in months
+    }
     return ReportData(
         period=period,
         now=now,
@@ -131,8 +139,8 @@ def build_report(
             known, period, now, lambda d: d.pipeline or "(default)", closed
         ),
         velocity_by_month={m.label: velocity(known, m, now, closed) for m in months},
-        advance=advance_rate(known, playbook, period, now),
-        advance_by_month={m.label: advance_rate(known, playbook, m, now).total for m in months},
+        advance=advance,
+        advance_by_month=advance_by_month,
         coverage=objective_coverage(decisions, playbook),
         productivity=productivity(known, period, now, teams),
         questions=total_q,

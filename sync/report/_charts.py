@@ -16,8 +16,11 @@ from nextadvance.sync.report._build import ReportData
 
 __all__ = ["CHART_IDS", "charts"]
 
-_CONFIG = {"displaylogo": False, "responsive": True}
-_COLORS = ["#2563eb", "#16a34a", "#dc2626", "#9333ea", "#ea580c", "#0891b2"]
+_CONFIG = {"displaylogo": False, "responsive": True, "displayModeBar": False}
+_COLORS = [
+    "#2563eb", "#16a34a", "#dc2626", "#9333ea", "#ea580c",
+    "#0891b2", "#ca8a04", "#db2777", "#4b5563", "#65a30d",
+]  # fmt: skip
 
 
 def _pct(r: Ratio) -> float | None:
@@ -34,9 +37,9 @@ def _figure(title: str, y_title: str, *, percent: bool = False) -> go.Figure:
         title={"text": title, "x": 0.01},
         template="plotly_white",
         height=340,
-        margin={"l": 60, "r": 20, "t": 50, "b": 60},
+        margin={"l": 60, "r": 20, "t": 80, "b": 60},
         yaxis_title=y_title,
-        legend={"orientation": "h", "y": -0.2},
+        legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0},
     )
     if percent:
         fig.update_yaxes(range=[0, 105], ticksuffix="%")
@@ -91,6 +94,7 @@ def _sit_month(data: ReportData) -> go.Figure:
             "overlaying": "y",
             "side": "right",
             "title": "unlogged",
+            "dtick": max(1, -(-max(unlogged, default=0) // 5)),
             "rangemode": "tozero",
             "showgrid": False,
         }
@@ -183,7 +187,7 @@ def _drift(data: ReportData) -> go.Figure:
         text=[_label(d.lost) for d in data.drift],
         marker_color=_COLORS[2],
     )
-    fig.update_layout(barmode="group")
+    fig.update_layout(barmode="group", height=440, margin={"b": 150}, legend={"y": 1.08, "x": 0.8})
     return _empty(fig, ids)
 
 
@@ -202,7 +206,7 @@ def _goals(data: ReportData) -> go.Figure:
         name="done today",
         marker_color=_COLORS[0],
     )
-    fig.update_layout(barmode="overlay")
+    fig.update_layout(barmode="overlay", height=400, margin={"b": 120})
     return _empty(fig, names)
 
 

@@ -6,6 +6,7 @@ shared drive) and the charts still draw.  All text from the CRM is HTML-escaped.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from html import escape
 
@@ -53,7 +54,11 @@ def _num(value: float | int | None, digits: int = 0) -> str:
     return "n/a" if value is None else f"{value:,.{digits}f}"
 
 
+_NUMERIC = re.compile(r"^(n/a|[-+]?[\d,.]+%?( ?/ ?[\d,.]+)?)$")
+
+
 def _table(head: Sequence[str], rows: Iterable[Sequence[object]], numeric_from: int = 1) -> str:
+    """A table; cells that look numeric (from column ``numeric_from``) are right-aligned."""
     out = ["<table><thead><tr>", *(f"<th>{escape(h)}</th>" for h in head), "</tr></thead><tbody>"]
     count = 0
     for row in rows:
@@ -61,7 +66,8 @@ def _table(head: Sequence[str], rows: Iterable[Sequence[object]], numeric_from: 
         cells = []
         for i, cell in enumerate(row):
             text = cell if isinstance(cell, _Raw) else escape(str(cell))
-            cls = ' class="n"' if i >= numeric_from else ""
+            numeric = i >= numeric_from and bool(_NUMERIC.match(str(cell)))
+            cls = ' class="n"' if numeric else ""
             cells.append(f"<td{cls}>{text}</td>")
         out.append("<tr>" + "".join(cells) + "</tr>")
     if count == 0:
@@ -352,8 +358,8 @@ def render_html(data: ReportData) -> str:
             "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>",
             f"<title>{escape(title)}</title><style>{_CSS}</style>",
             f'<script type="text/javascript">{get_plotlyjs()}</script></head><body>',
-            f"<header><h1>{escape(title)}</h1><p>{escape(d.period.start.isoformat())} to "
-            f"{escape(d.period.end.isoformat())} (timezone {escape(d.tz_name)}) · as of "
+            f"<header><h1>{escape(title)}</h1><p>{d.period.first:%d %b %Y} to "
+            f"{d.period.last:%d %b %Y} (timezone {escape(d.tz_name)}) · as of "
             f"{escape(d.now.isoformat())} · {d.deals} deals, {d.open_deals} open</p></header>",
             f'<main><div class="kpis">{kpis}</div>{skipped}',
             *_sections(d, figs),

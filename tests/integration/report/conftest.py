@@ -55,6 +55,40 @@ def _iso(value: datetime) -> str:
     return value.astimezone(UTC).isoformat().replace("+00:00", "Z")
 
 
+def _add_evidence(deal: dict[str, Any], rng: random.Random, at: datetime) -> None:
+    """Prove most objectives of the open deal's stage and earlier stages, like real reps do.
+
+    Uses the shipped playbook's own evidence rules so the coverage chart has something to
+    show; the current stage's essentials are proved less often than earlier ones.
+    """
+    from nextadvance.mappings import load_playbook
+
+    playbook = load_playbook()
+    for stage in playbook.stages[: playbook.stage_keys.index(deal["stage"]) + 1]:
+        current = stage.key == deal["stage"]
+        for obj in stage.objectives:
+            if rng.random() > (0.6 if current else 0.97):
+                continue
+            rule = obj.evidence[0]
+            if rule.field is not None:
+                deal.setdefault("fields", {})[rule.field] = rule.value if rule.value is not None else (
+                    rule.values[0] if rule.values else "yes"
+                )
+            elif rule.role is not None:
+                deal["contacts"].append({"id": f"R-{deal['id']}-{obj.id}", "role": rule.role})
+            elif rule.keywords:
+                deal["activities"].append(
+                    {"id": f"E-{deal['id']}-{obj.id}", "kind": "note", "at": _iso(at + timedelta(hours=1)),
+                     "body": f"Notes: {rule.keywords[0]}.", "outcome": "completed"}
+                )
+            elif rule.activity is not None:
+                deal["activities"].append(
+                    {"id": f"E-{deal['id']}-{obj.id}", "kind": rule.activity.kinds[0].value,
+                     "at": _iso(at + timedelta(hours=2)), "outcome": rule.activity.outcomes[0].value,
+                     "contact_ids": [c["id"] for c in deal["contacts"] if c.get("role") in rule.activity.with_roles][:1]}
+                )
+
+
 def synthetic_deals(seed: int = 7, count: int = 90) -> list[dict[str, Any]]:
     """Seeded canonical deals (as JSON dicts) spread over reps, stages and outcomes."""
     rng = random.Random(seed)
@@ -139,6 +173,8 @@ def synthetic_deals(seed: int = 7, count: int = 90) -> list[dict[str, Any]]:
         }
         if status != "open":
             deal["close_date"] = closed_on.date().isoformat()
+        else:
+            _add_evidence(deal, rng, created)
         deals.append(deal)
     # Prospecting progress this week for the goals section: Mon-Tue plus this morning.
     for r, rep in enumerate(reps):
