@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cached_property
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from functools import cached_property
 
 __all__ = ["Period", "local_midnight", "parse_period", "period_between", "quarter_of"]
 
