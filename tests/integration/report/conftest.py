@@ -71,21 +71,36 @@ def _add_evidence(deal: dict[str, Any], rng: random.Random, at: datetime) -> Non
                 continue
             rule = obj.evidence[0]
             if rule.field is not None:
-                deal.setdefault("fields", {})[rule.field] = rule.value if rule.value is not None else (
-                    rule.values[0] if rule.values else "yes"
+                deal.setdefault("fields", {})[rule.field] = (
+                    rule.value
+                    if rule.value is not None
+                    else (rule.values[0] if rule.values else "yes")
                 )
             elif rule.role is not None:
                 deal["contacts"].append({"id": f"R-{deal['id']}-{obj.id}", "role": rule.role})
             elif rule.keywords:
                 deal["activities"].append(
-                    {"id": f"E-{deal['id']}-{obj.id}", "kind": "note", "at": _iso(at + timedelta(hours=1)),
-                     "body": f"Notes: {rule.keywords[0]}.", "outcome": "completed"}
+                    {
+                        "id": f"E-{deal['id']}-{obj.id}",
+                        "kind": "note",
+                        "at": _iso(at + timedelta(hours=1)),
+                        "body": f"Notes: {rule.keywords[0]}.",
+                        "outcome": "completed",
+                    }
                 )
             elif rule.activity is not None:
                 deal["activities"].append(
-                    {"id": f"E-{deal['id']}-{obj.id}", "kind": rule.activity.kinds[0].value,
-                     "at": _iso(at + timedelta(hours=2)), "outcome": rule.activity.outcomes[0].value,
-                     "contact_ids": [c["id"] for c in deal["contacts"] if c.get("role") in rule.activity.with_roles][:1]}
+                    {
+                        "id": f"E-{deal['id']}-{obj.id}",
+                        "kind": rule.activity.kinds[0].value,
+                        "at": _iso(at + timedelta(hours=2)),
+                        "outcome": rule.activity.outcomes[0].value,
+                        "contact_ids": [
+                            c["id"]
+                            for c in deal["contacts"]
+                            if c.get("role") in rule.activity.with_roles
+                        ][:1],
+                    }
                 )
 
 
