@@ -119,3 +119,30 @@ def test_schema_unknown_kind_is_usage_error(runner: CliRunner) -> None:
     """An unknown schema kind exits 2 and lists the choices."""
     result = runner.invoke(cli.app, ["schema", "widgets"])
     assert result.exit_code == 2
+
+
+def test_schema_mapping_is_served_by_the_mappings_package(runner: CliRunner) -> None:
+    """schema mapping prints the mapping engineer's JSON Schema."""
+    result = runner.invoke(cli.app, ["schema", "mapping"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["type"] == "object"
+
+
+def test_decide_with_custom_lexicon_changes_verdicts(runner: CliRunner, tmp_path: Path) -> None:
+    """An ops-edited lexicon (passed with --lexicon) is used for the next-step check."""
+    from nextadvance.mappings.playbook import DEFAULT_LEXICON
+
+    lex = tmp_path / "lex.yaml"
+    lex.write_text(
+        DEFAULT_LEXICON.read_text().replace("empty_markers: [", 'empty_markers: ["touch base", ')
+    )
+    args = ["decide", "--input", str(EXAMPLES), "--now", NOW]
+    default = runner.invoke(cli.app, args)
+    custom = runner.invoke(cli.app, [*args, "--lexicon", str(lex)])
+    assert custom.exit_code == 0, custom.output
+
+    def verdict(out: str) -> str:
+        row = next(json.loads(x) for x in out.splitlines() if '"OPP-1005"' in x)
+        return row["next_step_check"]["verdict"]
+
+    assert verdict(default.stdout) == "vague" and verdict(custom.stdout) == "empty"

@@ -90,3 +90,34 @@ def test_canceled_meeting_text_is_not_evidence(
         ]
     )
     assert _status(decide(deal, playbook, now), "budget") == "missing"
+
+
+def test_keyword_phrase_never_spans_two_activities(
+    playbook: Playbook, make_deal: Any, activity: Any, now: datetime
+) -> None:
+    """'decision' ending one note and 'process' starting the next do not make 'decision process'."""
+    deal = make_deal(
+        stage="discovery",
+        activities=[
+            activity("n1", "note", "2026-11-12T10:00:00Z", "waiting for a decision"),
+            activity("n2", "note", "2026-11-13T10:00:00Z", "process docs attached"),
+        ],
+    )
+    d = decide(deal, playbook, now)
+    assert next(o for o in d.objectives if o.id == "decision_process").status == "missing"
+
+
+def test_keyword_evidence_names_the_newest_mentioning_activity(
+    playbook: Playbook, make_deal: Any, activity: Any, now: datetime
+) -> None:
+    """When several activities mention budget, the newest one is recorded as evidence."""
+    deal = make_deal(
+        activities=[
+            activity("old", "call", "2026-11-11T10:00:00Z", "budget was discussed"),
+            activity("new", "email", "2026-11-14T10:00:00Z", "Budget: approved, funded"),
+            activity("task", "task", "2026-11-15T10:00:00Z", "ask about budget"),
+        ]
+    )
+    d = decide(deal, playbook, now)
+    ev = next(o for o in d.objectives if o.id == "budget").evidence[0]
+    assert ev.source == "keywords" and ev.activity_id == "new"
