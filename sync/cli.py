@@ -66,6 +66,7 @@ _COMMAND_MODULES: list[str] = [
     "nextadvance.sync._cli_sandbox",
     "nextadvance.sync._cli_mappings",
     "nextadvance.sync._cli_report",
+    "nextadvance.sync._cli_setup",
 ]
 
 
