@@ -15,6 +15,7 @@ from operator import itemgetter
 from typing import Any
 
 from ._dates import date_range
+from ._poly import NAME_ENTITY, emit_name, name_getter
 from ._schema import Field, SObject
 from ._soql import DATE_LIT, DATETIME_LIT, QUOTED, Cond, DateLiteral, Query, SoqlError, error_at
 from ._store import ID, IS_DELETED, STAMP, Store, fmt_datetime, parse_datetime, to18
@@ -25,8 +26,6 @@ Row = list[Any]
 Getter = Callable[[Row], Any]
 _NUMERIC = {"int", "double", "currency", "percent"}
 _IDS = {"id", "reference"}
-#: the ``Type`` of a polymorphic lookup's target (``What.Type = 'Opportunity'``)
-POLY_TYPE = Field("Type", "picklist", 40, createable=False, updateable=False)
 _STRINGY = {"string", "textarea", "picklist", "combobox", "email", "url", "phone", "multipicklist"}
 
 
@@ -102,55 +101,35 @@ class _Compiler:
                 raise _invalid_field(self.q, pos, path if not hops else rel, obj.name)
             hops.append((ref, obj))
             obj = self.schema[ref.reference_to[0].lower()]
-        if len(hops) == 1 and len(hops[0][0].reference_to) > 1 and parts[-1].lower() == "type":
-            return self._poly_type(hops[0][0], hops[0][1])
+        poly = [i for i, (ref, _) in enumerate(hops) if len(ref.reference_to) > 1]
+        if poly:
+            ref, source = hops[poly[0]]
+            name_field = NAME_ENTITY.get(parts[-1])
+            if poly[0] != len(hops) - 1 or name_field is None:
+                raise _invalid_field(self.q, pos, parts[-1], "Name")
+            getter0 = name_getter(self.store, source.col[ref.name.lower()], name_field)
+            for depth in range(len(hops) - 2, -1, -1):
+                getter0 = self._hop(hops[depth][0], hops[depth][1], getter0)
+            out = [(r, self.schema[r.reference_to[0].lower()]) for r, _ in hops[:-1]]
+            return getter0, name_field, [*out, (ref, NAME_ENTITY)]
         fld = obj.get(parts[-1])
         if fld is None:
             raise _invalid_field(self.q, pos, path, self.obj.name if not hops else obj.name)
         getter: Getter = itemgetter(obj.col[fld.name.lower()])
         for depth in range(len(hops) - 1, -1, -1):
-            ref, source = hops[depth]
-            rest = [h[0] for h in hops[depth + 1 :]]
-            getter = self._hop(ref, source, rest, fld, getter)
+            getter = self._hop(hops[depth][0], hops[depth][1], getter)
         return getter, fld, [(ref, self.schema[ref.reference_to[0].lower()]) for ref, _ in hops]
 
-    def _poly_type(
-        self, ref: Field, source: SObject
-    ) -> tuple[Getter, Field, list[tuple[Field, SObject]]]:
-        """``What.Type``: the object type of a polymorphic lookup's target (e.g. Opportunity)."""
+    def _hop(self, ref: Field, source: SObject, inner: Getter) -> Getter:
+        """Follow a (single-type) lookup to its parent row, then apply ``inner``."""
         col = source.col[ref.name.lower()]
-        names = {o.key_prefix: o.name for o in self.schema.values()}
+        table = self.store.tables[ref.reference_to[0].lower()]
 
         def get(row: Row) -> Any:
             ref_id = row[col]
-            return names.get(ref_id[:3]) if ref_id else None
-
-        return get, POLY_TYPE, [(ref, self.schema[ref.reference_to[0].lower()])]
-
-    def _hop(
-        self, ref: Field, source: SObject, rest: list[Field], fld: Field, inner: Getter
-    ) -> Getter:
-        col = source.col[ref.name.lower()]
-        tables = self.store.tables
-        table_of = self.store.table_of
-        first = ref.reference_to[0].lower()
-        # polymorphic last hop: the field's column on each possible target type
-        cols = {
-            t.lower(): self.schema[t.lower()].col[fld.name.lower()]
-            for t in ref.reference_to
-            if fld.name.lower() in self.schema[t.lower()].col
-        }
-
-        def get(row: Row) -> Any:
-            ref_id = row[col]
-            if ref_id is None:
-                return None
-            name = table_of(ref_id)
-            parent = tables[name].get(ref_id) if name else None
+            parent = table.get(ref_id) if ref_id is not None else None
             if parent is None or parent[IS_DELETED]:
                 return None
-            if name != first and not rest:
-                return parent[cols[name]] if name in cols else None
             return inner(parent)
 
         return get
@@ -169,7 +148,7 @@ class _Compiler:
                         _Node(target, [], {}),
                     )
                 node = node.rels[key][2]
-            col = -1 if fld is POLY_TYPE else node.obj.col[fld.name.lower()]
+            col = -1 if node.obj is NAME_ENTITY else node.obj.col[fld.name.lower()]
             if all(name != fld.name for name, _, _ in node.fields):
                 node.fields.append((fld.name, col, fld.type == "datetime"))
         return root
@@ -390,41 +369,29 @@ def emitter(c: Compiled, store: Store, version: str) -> Callable[[Row], dict[str
     base = f"/services/data/v{version}/sobjects/"
     tables = store.tables
     table_of = store.table_of
-    schema = store.schema
-
-    def fields_on(node: _Node, tname: str) -> list[tuple[str, int, bool]]:
-        if tname == node.obj.name.lower():
-            return node.fields
-        obj = schema[tname]  # another target of a polymorphic lookup
-        return [
-            (n, -1 if c == -1 else obj.col[n.lower()], d)
-            for n, c, d in node.fields
-            if c == -1 or n.lower() in obj.col
-        ]
 
     def make(node: _Node) -> Callable[[Row, str], dict[str, Any]]:
+        if node.obj is NAME_ENTITY:
+            names = [n for n, _, _ in node.fields]
+            return lambda row, tname: emit_name(store, row, tname, names, base)
         rels = [(rel_name, col, make(child)) for rel_name, col, child in node.rels.values()]
-        per_type: dict[str, tuple[str, list[tuple[str, int, bool]]]] = {}
+        type_name = node.obj.name
+        url = f"{base}{type_name}/"
+        fields = node.fields
 
         def emit(row: Row, tname: str) -> dict[str, Any]:
-            shape = per_type.get(tname)
-            if shape is None:
-                shape = per_type[tname] = (schema[tname].name, fields_on(node, tname))
-            type_name, fields = shape
-            rec: dict[str, Any] = {
-                "attributes": {"type": type_name, "url": f"{base}{type_name}/{row[ID]}"}
-            }
+            rec: dict[str, Any] = {"attributes": {"type": type_name, "url": url + row[ID]}}
             for fname, col, is_dt in fields:
-                v: Any = type_name if col == -1 else row[col] if col < len(row) else None
+                v = row[col] if col < len(row) else None
                 rec[fname] = fmt_datetime(v) if is_dt and v is not None else v
             for rel_name, col, sub in rels:
                 ref_id = row[col]
-                parent = None
                 pname = table_of(ref_id) if ref_id is not None else None
-                if pname is not None:
-                    parent = tables[pname].get(ref_id)
+                parent = tables[pname].get(ref_id) if pname is not None else None
                 rec[rel_name] = (
-                    None if parent is None or parent[IS_DELETED] else sub(parent, pname or "")
+                    None
+                    if pname is None or parent is None or parent[IS_DELETED]
+                    else sub(parent, pname)
                 )
             return rec
 

@@ -61,6 +61,8 @@ class Field:
             "defaultValue": self.default,
             "referenceTo": list(self.reference_to),
             "relationshipName": self.relationship,
+            "polymorphicForeignKey": len(self.reference_to) > 1,
+            "namePointing": len(self.reference_to) > 1,
             "restrictedPicklist": self.restricted,
             "picklistValues": [
                 {

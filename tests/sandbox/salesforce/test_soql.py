@@ -170,3 +170,9 @@ def test_polymorphic_type_filters_and_selects_the_target_object(
         t["Id"] for t in snap["Task"] if t["WhatId"] in opp_ids
     }
     assert {r["What"]["Type"] for r in got["records"]} == {"Opportunity"}
+    assert {r["What"]["attributes"]["type"] for r in got["records"]} == {"Name"}
+    assert all("/sobjects/Opportunity/" in r["What"]["attributes"]["url"] for r in got["records"])
+    with pytest.raises(SalesforceMalformedRequest) as err:
+        sf_client.query("SELECT What.Amount FROM Task")
+    assert err.value.content[0]["errorCode"] == "INVALID_FIELD"
+    assert "on entity 'Name'" in err.value.content[0]["message"]
