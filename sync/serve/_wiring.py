@@ -6,7 +6,6 @@ and so the one place that knows the sync run's report shape is small and obvious
 
 from __future__ import annotations
 
-import inspect
 import logging
 import threading
 import time
@@ -15,6 +14,8 @@ from typing import Any
 
 from nextadvance.core.errors import ConfigError, Problem
 from nextadvance.sync._logging import register_secret
+from nextadvance.sync._runreport import RunReport
+from nextadvance.sync._settings import Settings
 from nextadvance.sync.serve._http import ReadinessCheck
 from nextadvance.sync.serve._metrics import RunOutcome
 from nextadvance.sync.serve._scheduling import JobSpec, trigger_for
@@ -27,7 +28,7 @@ _SECRETISH = ("token", "secret", "password", "key", "session")
 
 
 def job_specs(
-    settings: Any, *, timezone: str = "UTC", interval_seconds: float | None = None
+    settings: Settings, *, timezone: str = "UTC", interval_seconds: float | None = None
 ) -> list[JobSpec]:
     """One job per connection that has a ``schedule``; a ConfigError if none has one.
 
@@ -37,7 +38,7 @@ def job_specs(
 
     specs: list[JobSpec] = []
     problems: list[Problem] = []
-    file = str(settings.config_file) if getattr(settings, "config_file", None) else None
+    file = str(settings.config_file) if settings.config_file else None
     for i, conn in enumerate(settings.connections):
         if interval_seconds is not None:
             specs.append(
@@ -70,7 +71,7 @@ def job_specs(
     return specs
 
 
-def register_credentials(settings: Any) -> None:
+def register_credentials(settings: Settings) -> None:
     """Resolve each connection's credentials once and register the secret values for redaction.
 
     Doing it at start-up also fails fast (exit 2) when a credential is missing, instead of
@@ -98,79 +99,41 @@ def store_probe(url: str) -> ReadinessCheck:
     return check
 
 
-def _count(value: Any) -> int:
-    """Report fields may be counts or lists of records; metrics want counts."""
-    if value is None:
-        return 0
-    if isinstance(value, bool):
-        return int(value)
-    if isinstance(value, int | float):
-        return int(value)
-    total = getattr(value, "total", None)  # ApiCalls(total=..., reads=..., ...)
-    if isinstance(total, int):
-        return total
-    try:
-        return len(value)
-    except TypeError:
-        return 0
-
-
-def _budget(report: Any) -> float | None:
-    budget = getattr(report, "budget", None)
-    if budget is None:
-        return None
-    if isinstance(budget, int | float):
-        return float(budget)
-    remaining = getattr(budget, "remaining", None)
-    if remaining is None and isinstance(budget, dict):
-        remaining = budget.get("remaining")
+def _budget_remaining(report: RunReport) -> float | None:
+    remaining = (report.budget or {}).get("remaining")
     return float(remaining) if isinstance(remaining, int | float) else None
 
 
-def outcome_from_report(connection: str, report: Any, duration_s: float) -> RunOutcome:
+def outcome_from_report(connection: str, report: RunReport, duration_s: float) -> RunOutcome:
     """Translate the sync run's report into what the metrics count."""
-    status = str(getattr(report, "status", "failed"))
     return RunOutcome(
         connection=connection,
-        status=status if status in ("ok", "partial", "failed", "locked") else "failed",
+        status=report.status,
         duration_s=duration_s,
-        api_calls=_count(getattr(report, "api_calls", 0)),
-        tasks_written=_count(getattr(report, "tasks_written", 0)),
-        fields_written=_count(getattr(report, "fields_written", 0)),
-        rejects=_count(getattr(report, "rejects", 0)),
-        conflicts=_count(getattr(report, "conflicts", 0)),
-        budget_remaining=_budget(report),
+        api_calls=report.api_calls.total,
+        tasks_written=report.tasks_written,
+        fields_written=report.fields_written,
+        rejects=len(report.rejects),
+        conflicts=len(report.conflicts),
+        budget_remaining=_budget_remaining(report),
         finished_at=time.time(),
-        history_id=getattr(report, "run_id", None),
-        message=getattr(report, "message", None),
+        history_id=report.run_id,
+        message=report.message,
     )
 
 
-def make_run(settings: Any) -> Callable[[str, threading.Event], RunOutcome]:
-    """The production run callable: ``nextadvance.sync.run_sync`` for one connection.
+def make_run(settings: Settings) -> Callable[[str, threading.Event], RunOutcome]:
+    """The production run callable: :func:`nextadvance.sync.run_sync` for one connection.
 
-    A held lock is counted as status ``locked`` (another process is syncing the
-    connection: expected with several servers or CronJobs), never as an error.
+    The stop event is handed to the run, which ends cleanly at the next batch boundary.  A
+    held lock comes back as status ``locked`` (another process is syncing the connection:
+    expected with several servers or CronJobs), which the metrics count apart from errors.
     """
-    import nextadvance.sync as sync_pkg
-    from nextadvance.sync._lock import ConnectionLocked
-
-    run_sync = getattr(sync_pkg, "run_sync", None)
-    if run_sync is None:
-        raise ConfigError(
-            [Problem("this build of nextadvance has no sync run (nextadvance.sync.run_sync)")]
-        )
-    accepts_stop = "stop" in inspect.signature(run_sync).parameters
+    from nextadvance.sync._run import run_sync
 
     def run(connection: str, stop: threading.Event) -> RunOutcome:
         started = time.monotonic()
-        kwargs: dict[str, Any] = {"stop": stop} if accepts_stop else {}
-        try:
-            report = run_sync(settings, connection, **kwargs)
-        except ConnectionLocked:
-            return RunOutcome(
-                connection, "locked", time.monotonic() - started, finished_at=time.time()
-            )
+        report = run_sync(settings, connection, stop=stop)
         return outcome_from_report(connection, report, time.monotonic() - started)
 
     return run

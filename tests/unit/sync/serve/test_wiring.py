@@ -15,7 +15,12 @@ from nextadvance.core.errors import ConfigError, StateError
 from nextadvance.sync._logging import SECRETS, redact
 from nextadvance.sync._settings import load_settings
 from nextadvance.sync.serve import HealthServer
-from nextadvance.sync.serve._wiring import job_specs, register_credentials, store_probe
+from nextadvance.sync.serve._wiring import (
+    job_specs,
+    outcome_from_report,
+    register_credentials,
+    store_probe,
+)
 
 CANARY = "canary-client-secret-9d8c7b6a5f4e"
 
@@ -94,3 +99,27 @@ def test_store_probe_answers_for_a_live_store_and_fails_redacted_for_a_dead_one(
         server.stop()
     assert result != "ok"
     assert "pw-canary-77" not in result
+
+
+def test_run_report_becomes_the_counted_outcome() -> None:
+    """A real RunReport's counts, budget and history id reach the metrics outcome."""
+    from datetime import UTC, datetime
+
+    from nextadvance.sync._runreport import ApiCalls, RejectItem, RunReport, TaskCounts
+
+    report = RunReport(
+        run_id=41,
+        connection="conn-0",
+        started_at=datetime(2026, 3, 2, 12, tzinfo=UTC),
+        status="partial",
+        api_calls=ApiCalls(total=17, reads=12, writes=5),
+        tasks=TaskCounts(created=3, updated=2, closed=1, unchanged=9),
+        fields_updated=8,
+        rejects=[RejectItem(record="006A", code="FIELD_CUSTOM_VALIDATION_EXCEPTION")],
+        budget={"used": 100, "limit": 15000, "remaining": 14900, "source": "sforce-limit-info"},
+    )
+    outcome = outcome_from_report("conn-0", report, 2.5)
+    assert (outcome.status, outcome.api_calls, outcome.tasks_written) == ("partial", 17, 6)
+    assert (outcome.fields_written, outcome.rejects, outcome.conflicts) == (8, 1, 0)
+    assert outcome.budget_remaining == 14900
+    assert outcome.history_id == 41
