@@ -55,6 +55,7 @@ class KeywordSet:
 
     words: frozenset[str]
     phrases: tuple[str, ...]
+    phrase_words: tuple[frozenset[str], ...] = ()
 
     def find(self, norm_text: str, words: frozenset[str] | set[str]) -> str | None:
         """The first keyword present in ``norm_text`` (normalised) / ``words``, or None."""
@@ -107,7 +108,8 @@ def _keyword_set(keywords: tuple[str, ...], synonyms: dict[str, tuple[str, ...]]
             words.add(norm.strip())
         else:
             phrases.append(norm)
-    return KeywordSet(frozenset(words), tuple(dict.fromkeys(phrases)))
+    uniq = tuple(dict.fromkeys(phrases))
+    return KeywordSet(frozenset(words), uniq, tuple(frozenset(p.split()) for p in uniq))
 
 
 class CompiledPlaybook:

@@ -27,7 +27,7 @@ __all__ = [
 ]
 
 _M_co = TypeVar("_M_co", bound=BaseModel)
-_DEFAULTS: dict[type[BaseModel], dict[str, Any]] = {}
+_DEFAULTS: dict[type[BaseModel], tuple[dict[str, Any], int]] = {}
 _set = object.__setattr__
 
 
@@ -39,15 +39,20 @@ def trusted(cls: type[_M_co], /, **values: Any) -> _M_co:
     ``model_construct`` (no validation) with the defaults precomputed per class; the tests
     round-trip decisions through full validation to keep it honest.
     """
-    defaults = _DEFAULTS.get(cls)
-    if defaults is None:
-        defaults = {
-            name: f.get_default(call_default_factory=True)
-            for name, f in cls.model_fields.items()
-            if not f.is_required()
-        }
-        _DEFAULTS[cls] = defaults
-    if len(values) == len(cls.model_fields):
+    known = _DEFAULTS.get(cls)
+    if known is None:
+        fields = cls.model_fields
+        known = (
+            {
+                name: f.get_default(call_default_factory=True)
+                for name, f in fields.items()
+                if not f.is_required()
+            },
+            len(fields),
+        )
+        _DEFAULTS[cls] = known
+    defaults, n_fields = known
+    if len(values) == n_fields:
         data = values  # every field given: the fresh kwargs dict is ours to keep
     else:
         data = defaults.copy()

@@ -9,7 +9,7 @@ from __future__ import annotations
 from operator import attrgetter
 from typing import Any
 
-from nextadvance.core._compiled import CompiledObjective, CompiledRule, split_words
+from nextadvance.core._compiled import CompiledObjective, CompiledRule
 from nextadvance.core._decision import Evidence, trusted
 from nextadvance.core._textindex import TextIndex, build_index
 from nextadvance.core.models import Activity, ActivityKind, Deal, Outcome
@@ -46,7 +46,7 @@ def is_truthy(value: Any) -> bool:
 class DealContext:
     """One deal indexed for evidence tests; built once per ``decide`` call."""
 
-    __slots__ = ("_indexes", "_spoken", "_words", "activities", "deal", "role_of", "roles")
+    __slots__ = ("_indexes", "_spoken", "activities", "deal", "role_of", "roles")
 
     def __init__(self, deal: Deal) -> None:
         self.deal = deal
@@ -59,7 +59,6 @@ class DealContext:
                 self.roles.setdefault(c.role, c.id)
                 self.role_of[c.id] = c.role
         self._spoken: list[Activity] | None = None
-        self._words: list[list[str]] | None = None
         self._indexes: dict[frozenset[ActivityKind], TextIndex] = {}
 
     def spoken(self) -> list[Activity]:
@@ -72,11 +71,7 @@ class DealContext:
         """The text index of spoken activities of these kinds (built on first use)."""
         hit = self._indexes.get(kinds)
         if hit is None:
-            spoken = self.spoken()
-            if self._words is None:
-                self._words = [split_words(f"{a.subject} {a.body}") for a in spoken]
-            pairs = [(a, w) for a, w in zip(spoken, self._words, strict=True) if a.kind in kinds]
-            hit = build_index([a for a, _ in pairs], [w for _, w in pairs])
+            hit = build_index([a for a in self.spoken() if a.kind in kinds])
             self._indexes[kinds] = hit
         return hit
 

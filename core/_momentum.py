@@ -10,11 +10,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from nextadvance.core._compiled import CompiledPlaybook, split_words
+from nextadvance.core._compiled import CompiledPlaybook
 from nextadvance.core._decision import Momentum, trusted
 from nextadvance.core._evidence import DealContext
 from nextadvance.core._playbook_model import TEXT_KINDS, Stage
-from nextadvance.core._textindex import build_index
 from nextadvance.core.models import ActivityKind, Outcome
 
 __all__ = ["compute_momentum"]
@@ -40,14 +39,7 @@ def compute_momentum(
     commitment: dict[str, str] = {}
     if cp.commitment.words or cp.commitment.phrases:
         index = ctx.index(_TEXT_KINDS)
-        found = index.search(cp.commitment)
-        if found is not None:
-            # only activities up to the newest commitment can hold one; find each
-            for act in index.acts:
-                single = build_index([act], [split_words(f"{act.subject} {act.body}")])
-                hit = single.search(cp.commitment)
-                if hit is not None:
-                    commitment[act.id] = hit[1]
+        commitment = {index.acts[i].id: kw for i, kw in index.every(cp.commitment).items()}
     for a in ctx.activities:
         if a.at > now:
             continue

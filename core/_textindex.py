@@ -1,64 +1,79 @@
 """A deal's activity text indexed once, so keyword rules cost a set lookup, not a scan.
 
-All spoken activities of the chosen kinds are split into words once; the index keeps the
-newest activity each word occurs in and one normalised string (activities separated by a
-marker word) for multi-word phrases, with start offsets to map a phrase hit back to its
-activity.  Keyword evidence then names the newest activity that mentions any keyword.
+The subjects and bodies of all spoken activities are joined (a NUL token between two
+activities), lower-cased, stripped of punctuation and split in a handful of C-level string
+calls.  A keyword rule first intersects its words with the deal's word set (most rules
+stop here); only on a hit is the text searched from the end, and the number of NUL tokens
+before the hit says which activity it was.  A phrase can never span two activities because
+the NUL token sits between them.
 """
 
 from __future__ import annotations
 
-from bisect import bisect_right
 from dataclasses import dataclass
 
-from nextadvance.core._compiled import KeywordSet
+from nextadvance.core._compiled import KeywordSet, split_words
 from nextadvance.core.models import Activity
 
 __all__ = ["TextIndex", "build_index"]
 
+_BOUNDARY = "\x00"
+
 
 @dataclass(frozen=True, slots=True)
 class TextIndex:
-    """Words -> newest activity position, a phrase string with offsets, and the activities."""
+    """The activities (oldest first), their joined normalised text and its word set."""
 
     acts: tuple[Activity, ...]
-    newest: dict[str, int]
     text: str
-    offsets: tuple[int, ...]
+    words: frozenset[str]
+
+    def _where(self, pos: int) -> int:
+        return self.text.count(_BOUNDARY, 0, pos)
 
     def search(self, kws: KeywordSet) -> tuple[Activity, str] | None:
         """The newest activity mentioning any keyword, and that keyword; None if none does."""
-        best_i = -1
-        best_kw = ""
-        newest = self.newest
-        for word in kws.words:
-            i = newest.get(word, -1)
-            if i > best_i or (i == best_i and i >= 0 and word < best_kw):
-                best_i, best_kw = i, word
         text = self.text
-        for phrase in kws.phrases:
+        best_pos = -1
+        best_kw = ""
+        for word in sorted(kws.words & self.words):
+            pos = text.rfind(f" {word} ")
+            if pos > best_pos:
+                best_pos, best_kw = pos, word
+        words = self.words
+        for phrase, needed in zip(kws.phrases, kws.phrase_words, strict=True):
+            if not needed <= words:
+                continue
             pos = text.rfind(phrase)
-            if pos >= 0:
-                i = bisect_right(self.offsets, pos) - 1
-                if i > best_i:
-                    best_i, best_kw = i, phrase.strip()
-        if best_i < 0:
+            if pos > best_pos:
+                best_pos, best_kw = pos, phrase.strip()
+        if best_pos < 0:
             return None
-        return self.acts[best_i], best_kw
+        return self.acts[self._where(best_pos)], best_kw
+
+    def every(self, kws: KeywordSet) -> dict[int, str]:
+        """Position of every activity that mentions a keyword -> the first keyword found."""
+        text = self.text
+        out: dict[int, str] = {}
+        needles = [(f" {w} ", w) for w in sorted(kws.words & self.words)]
+        needles += [
+            (p, p.strip())
+            for p, needed in zip(kws.phrases, kws.phrase_words, strict=True)
+            if needed <= self.words
+        ]
+        for needle, kw in needles:
+            pos = text.find(needle)
+            while pos >= 0:
+                out.setdefault(self._where(pos), kw)
+                pos = text.find(needle, pos + 1)
+        return out
 
 
-def build_index(acts: list[Activity], words_of: list[list[str]]) -> TextIndex:
-    """Index activities (oldest first) given each one's lower-cased words."""
-    newest: dict[str, int] = {}
-    parts: list[str] = []
-    offsets: list[int] = []
-    pos = 0
-    for i, words in enumerate(words_of):
-        newest.update(dict.fromkeys(words, i))
-        part = " " + " ".join(words) + " "
-        parts.append(part)
-        offsets.append(pos)
-        pos += len(part) + 1
-    # each part keeps its padding and a NUL separates parts, so a phrase never spans two
-    text = "\x00".join(parts)
-    return TextIndex(tuple(acts), newest, text, tuple(offsets))
+def build_index(acts: list[Activity]) -> TextIndex:
+    """Index the text of ``acts`` (oldest first)."""
+    if not acts:
+        return TextIndex((), " ", frozenset())
+    raw = f" {_BOUNDARY} ".join(f"{a.subject} {a.body}" for a in acts)
+    words = split_words(raw)
+    text = f" {' '.join(words)} "
+    return TextIndex(tuple(acts), text, frozenset(words))
