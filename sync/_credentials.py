@@ -17,6 +17,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, model_validator
 
 from nextadvance.core.errors import ConfigError, Problem
+from nextadvance.sync._logging import register_secret
 
 __all__ = ["SECRET_KEYS", "Credentials", "CredentialsRef"]
 
@@ -121,6 +122,9 @@ class Credentials(Mapping[str, str]):
     def __init__(self, values: Mapping[str, str], *, source: str = "") -> None:
         self._values = dict(values)
         self._source = source
+        for key, value in self._values.items():
+            if key.lower() in SECRET_KEYS:
+                register_secret(value)  # scrubbed from every log line from now on
 
     @classmethod
     def parse(cls, raw: str, *, source: str = "") -> Credentials:

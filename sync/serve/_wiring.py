@@ -13,7 +13,6 @@ from collections.abc import Callable
 from typing import Any
 
 from nextadvance.core.errors import ConfigError, Problem
-from nextadvance.sync._logging import register_secret
 from nextadvance.sync._runreport import RunReport
 from nextadvance.sync._settings import Settings
 from nextadvance.sync.serve._http import ReadinessCheck
@@ -23,8 +22,6 @@ from nextadvance.sync.serve._scheduling import JobSpec, trigger_for
 __all__ = ["job_specs", "make_run", "outcome_from_report", "register_credentials", "store_probe"]
 
 log = logging.getLogger("nextadvance.serve")
-
-_SECRETISH = ("token", "secret", "password", "key", "session")
 
 
 def job_specs(
@@ -72,16 +69,13 @@ def job_specs(
 
 
 def register_credentials(settings: Settings) -> None:
-    """Resolve each connection's credentials once and register the secret values for redaction.
+    """Resolve each connection's credentials once, registering the secrets for redaction.
 
-    Doing it at start-up also fails fast (exit 2) when a credential is missing, instead of
-    every scheduled run failing later.
+    (Resolving registers the secret values: see ``Credentials``.)  Doing it at start-up also
+    fails fast (exit 2) when a credential is missing, instead of every run failing later.
     """
     for conn in settings.connections:
-        creds = conn.credentials.resolve(connection=conn.name)
-        for key, value in creds.items():
-            if any(word in key.lower() for word in _SECRETISH):
-                register_secret(value)
+        conn.credentials.resolve(connection=conn.name)
 
 
 def store_probe(url: str) -> ReadinessCheck:
