@@ -223,6 +223,72 @@ def init_command(
     )
 
 
+@mappings_app.command("preview")
+def preview_command(
+    connection: str = typer.Option(..., "--connection", "-C", help="Connection to read from."),
+    deal_id: str = typer.Option(..., "--deal", help="CRM id of the deal to preview."),
+    mapping_file: Path | None = typer.Option(
+        None, "--mapping", "-m", help="Mapping to try (default: the connection's)."
+    ),
+    now: str | None = typer.Option(None, "--now", help="Decide as of this ISO time."),
+    config: Path | None = _CONFIG,
+) -> None:
+    """Show one CRM deal as the mapping reads it, the engine's decision, and what would be
+    written back, without writing anything.  Reads the connection's deals and activities
+    once (streamed, nothing stored): meant for checking a mapping, not for big orgs."""
+    from nextadvance.core import decide
+    from nextadvance.mappings import load_playbook, render_writeback
+    from nextadvance.sync._cli_engine import parse_now, render_explanation
+    from nextadvance.sync._settings import load_settings
+
+    moment = parse_now(now)
+    try:
+        conn = load_settings(config).connection(connection)
+    except ConfigError as exc:
+        _err.print(f"[bold red]configuration:[/] {escape(str(exc))}")
+        raise typer.Exit(EXIT_CODES["usage"]) from None
+    mapping = _load_or_exit(mapping_file or Path(conn.mapping or default_mapping_path(conn.crm)))
+    connector = _connector_for(mapping, connection, config)
+    deal = None
+    activities = []
+    try:
+        for batch in connector.pull(None):
+            for record in batch.deals:
+                if record.crm_id == deal_id and record.deal is not None:
+                    deal = record.deal
+            activities += [
+                a.activity for a in batch.activities if deal_id in a.deal_ids and a.activity
+            ]
+        problems = [p for p in getattr(connector, "problems", []) if deal_id in p]
+    except ConnectorError as exc:
+        _err.print(f"[bold red]cannot read the CRM:[/] {escape(str(exc))}")
+        raise typer.Exit(EXIT_CODES["failed"]) from None
+    finally:
+        close = getattr(connector, "close", None)
+        if callable(close):
+            close()
+    for problem in problems:
+        _err.print(f"[yellow]mapping problem:[/] {escape(problem)}")
+    if deal is None:
+        _err.print(f"deal {deal_id} was not found or could not be translated")
+        raise typer.Exit(EXIT_CODES["partial"])
+    deal = deal.model_copy(update={"activities": tuple(sorted(activities, key=lambda a: a.at))})
+    _out.print("[bold]Canonical deal[/] (as the mapping reads it):")
+    _out.print(deal.model_dump_json(indent=2, exclude={"activities"}), markup=False)
+    _out.print(f"activities: {len(deal.activities)}")
+    playbook = load_playbook(mapping.playbook_path(), mapping.lexicon_path())
+    decision = decide(deal, playbook, moment)
+    render_explanation(deal, decision, _out)
+    plan = render_writeback(mapping, deal, decision, moment)
+    _out.print(f"[bold]Would write[/] to {plan.deal_object} {plan.deal_id}:")
+    for crm_field, value in plan.deal_fields.items():
+        _out.print(f"  {crm_field} = {value!r}", markup=False)
+    if plan.task is not None:
+        _out.print(f"[bold]Suggested task[/] ({plan.task.object_type}, key {plan.task.key}):")
+        for crm_field, value in plan.task.fields.items():
+            _out.print(f"  {crm_field} = {value!r}", markup=False)
+
+
 @mappings_app.command("default")
 def default_command(
     crm: str = typer.Argument(..., help="salesforce or hubspot"),

@@ -16,6 +16,12 @@ from nextadvance.sandbox import Sandbox
 from nextadvance.sync import cli
 
 
+@pytest.fixture(autouse=True, scope="module")
+def _registered() -> None:
+    """Every command module is registered on the app before any test invokes it."""
+    cli._register()
+
+
 @pytest.fixture(scope="module")
 def live_sandbox() -> Iterator[Sandbox]:
     """One small sandbox with both CRMs for this module (its HubSpot portal gets properties)."""
@@ -228,3 +234,64 @@ def test_init_covers_every_hubspot_pipeline(config: Path) -> None:
     assert "  default:\n    stages:\n      appointmentscheduled: prospecting" in result.stdout
     assert '  "7654321":\n' in result.stdout
     assert "closed_won   # Won" in result.stdout
+
+
+def _open_deal_ids(sb: Sandbox, sf_client_for: Callable[..., Any]) -> tuple[str, str]:
+    sf = sf_client_for(sb)
+    sf_id = sf.query("SELECT Id FROM Opportunity WHERE IsClosed = false ORDER BY Id LIMIT 1")
+    session = requests.Session()
+    session.verify = str(sb.ca_path)
+    session.trust_env = False
+    page = session.get(
+        f"{sb.base_url}/crm/v3/objects/deals",
+        params={"limit": 100, "properties": "hs_is_closed,pipeline"},
+        headers={"Authorization": f"Bearer {sb.hubspot_credentials['access_token']}"},
+        timeout=10,
+    ).json()
+    hs_id = next(
+        d["id"]
+        for d in page["results"]
+        if d["properties"].get("hs_is_closed") != "true"
+        and d["properties"].get("pipeline") == "default"
+    )
+    return sf_id["records"][0]["Id"], hs_id
+
+
+@pytest.mark.parametrize("crm", ["salesforce", "hubspot"])
+def test_preview_shows_deal_decision_and_writes(
+    crm: str, config: Path, live_sandbox: Sandbox, sf_client_for: Callable[..., Any]
+) -> None:
+    """preview reads one deal through the mapping, decides it, and shows the planned writes."""
+    sf_id, hs_id = _open_deal_ids(live_sandbox, sf_client_for)
+    deal_id, conn = (sf_id, "sf") if crm == "salesforce" else (hs_id, "hs")
+    result = CliRunner().invoke(
+        cli.app,
+        [
+            "mappings",
+            "preview",
+            "-C",
+            conn,
+            "--deal",
+            deal_id,
+            "-c",
+            str(config),
+            "--now",
+            "2026-11-23T12:00:00Z",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    out = result.stdout
+    assert f'"id": "{deal_id}"' in out and f'"system": "{crm}"' in out
+    field = "NA_Next_Advance__c" if crm == "salesforce" else "na_next_advance"
+    assert f"  {field} = " in out
+    assert "Suggested task" in out
+
+
+def test_preview_of_unknown_deal_exits_1(config: Path) -> None:
+    """A deal id the CRM does not have is reported, exit 1."""
+    result = CliRunner().invoke(
+        cli.app,
+        ["mappings", "preview", "-C", "sf", "--deal", "006000000000000XXX", "-c", str(config)],
+    )
+    assert result.exit_code == 1
+    assert "deal 006000000000000XXX was not found" in result.stderr
