@@ -14,7 +14,8 @@ The lexicon (YAML) supplies every phrase; this module only applies them in a fix
 4. a fitting client clause is an ``advance`` when the text names a client person or a date
    (strength 1.0 with both, lower with one); with neither, or hedged ("hopefully",
    "waiting on"), it is ``vague``;
-5. otherwise any seller clause -> ``seller_action``; else ``vague``.
+5. otherwise any seller clause -> ``seller_action`` (``vague`` when hedged, e.g. "call me
+   next quarter"); else ``vague``.
 """
 
 from __future__ import annotations

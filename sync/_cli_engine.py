@@ -64,8 +64,13 @@ def _loc(err: dict[str, object]) -> str:
 
 def iter_deals(path: Path) -> Iterator[tuple[int, Deal | None, list[str]]]:
     """(line number, deal or None, error messages) for every non-blank line of a JSONL file."""
-    with path.open(encoding="utf-8") as fh:
-        for lineno, line in enumerate(fh, start=1):
+    with path.open("rb") as fh:
+        for lineno, raw in enumerate(fh, start=1):
+            try:
+                line = raw.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                yield lineno, None, [f"not UTF-8 text: {exc.reason} at byte {exc.start}"]
+                continue
             if not line.strip():
                 continue
             try:
@@ -175,6 +180,8 @@ def decide_command(
     book = _load(playbook, lexicon)
     if not input.is_file():
         raise typer.BadParameter(f"no such file: {input}", param_hint="--input")
+    if output is not None and not output.parent.is_dir():
+        raise typer.BadParameter(f"no such directory: {output.parent}", param_hint="--output")
     out_console = Console(highlight=False, width=None if os.isatty(1) else 140)
     failed = ok = 0
     collected: list[Decision] = []

@@ -52,6 +52,8 @@ def test_decide_bad_lines_are_reported_with_line_numbers_and_exit_1(
         )
         + "\n"
     )
+    with bad.open("ab") as fh:
+        fh.write(b'{"id": "\xff"}\n')
     out = tmp_path / "out.jsonl"
     result = runner.invoke(
         cli.app, ["decide", "--input", str(bad), "--now", NOW, "--output", str(out)]
@@ -61,7 +63,8 @@ def test_decide_bad_lines_are_reported_with_line_numbers_and_exit_1(
     assert ":2: not valid JSON" in err
     assert ":3: field created_at" in err
     assert ":4: field stage: unknown stage 'discovry'" in err
-    assert "3 line(s) skipped, 1 decided" in err
+    assert ":5: not UTF-8 text" in err
+    assert "4 line(s) skipped, 1 decided" in err
     assert len(out.read_text().splitlines()) == 1
 
 
@@ -78,6 +81,10 @@ def test_decide_rejects_naive_now_and_bad_playbook_with_exit_2(
     with pytest.raises(SystemExit) as exc:
         cli.main(["decide", "--input", str(EXAMPLES), "--playbook", str(broken)])
     assert exc.value.code == 2
+    missing_dir = runner.invoke(
+        cli.app, ["decide", "--input", str(EXAMPLES), "--output", str(tmp_path / "no" / "x.jsonl")]
+    )
+    assert missing_dir.exit_code == 2
 
 
 def test_decide_table_format_lists_deals_by_priority(runner: CliRunner) -> None:
