@@ -184,8 +184,11 @@ def init_command(
     force: bool = typer.Option(False, "--force", help="Overwrite an existing --output file."),
     config: Path | None = _CONFIG,
 ) -> None:
-    """Scaffold a mapping from a live CRM: its pipelines and stages (with proposed canonical
-    keys), the evidence fields it seems to have, and the write-back fields still to create."""
+    """Scaffold a mapping from a live CRM.
+
+    Its pipelines and stages (with proposed canonical keys), the evidence fields it seems to
+    have, and the write-back fields still to create.
+    """
     from nextadvance.mappings._scaffold import scaffold_mapping
     from nextadvance.sync._settings import load_settings
 
@@ -233,9 +236,11 @@ def preview_command(
     now: str | None = typer.Option(None, "--now", help="Decide as of this ISO time."),
     config: Path | None = _CONFIG,
 ) -> None:
-    """Show one CRM deal as the mapping reads it, the engine's decision, and what would be
-    written back, without writing anything.  Reads the connection's deals and activities
-    once (streamed, nothing stored): meant for checking a mapping, not for big orgs."""
+    """Show one deal as the mapping reads it, its decision, and what would be written.
+
+    Writes nothing.  Reads the connection's deals and activities once (streamed, nothing
+    stored): meant for checking a mapping, not for big orgs.
+    """
     from nextadvance.core import decide
     from nextadvance.mappings import load_playbook, render_writeback
     from nextadvance.sync._cli_engine import parse_now, render_explanation
