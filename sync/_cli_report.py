@@ -22,6 +22,7 @@ from nextadvance.core.measures import Period, parse_period, period_between, quar
 from nextadvance.mappings import load_playbook
 from nextadvance.sync.cli import EXIT_CODES, app, err_console
 from nextadvance.sync.report import (
+    DealInput,
     Targets,
     build_report,
     load_targets,
@@ -128,17 +129,17 @@ def report(
         None, "--playbook", help="Playbook YAML (default: shipped)."
     ),
     lexicon: Path | None = typer.Option(None, "--lexicon", help="Next-step lexicon YAML."),
+    config: Path | None = typer.Option(
+        None,
+        "--config",
+        "-c",
+        help="nextadvance.yaml for --connection (default: $NEXTADVANCE_CONFIG).",
+    ),
 ) -> None:
     """Sit rate, velocity, advance rate, coverage, drift and prospecting goals in one report."""
     if (input_ is None) == (connection is None):
         raise _problem(
             "--input/--connection", "give exactly one of --input FILE or --connection NAME"
-        )
-    if connection is not None:
-        raise _problem(
-            "--connection",
-            "reports from a connection's mirror are not available yet",
-            "export the deals as JSONL and use --input",
         )
     if fmt is Format.html and str(output) == "-":
         raise _problem("--output", "an HTML report needs a file name")
@@ -149,9 +150,24 @@ def report(
     at = _parse_now(now)
     span = resolve_period(period, from_, to, at, tz)
     goals = load_targets(targets, tz_info) if targets is not None else Targets()
-    pb = load_playbook(playbook, lexicon)
-    assert input_ is not None
-    loaded = read_deals_file(input_)
+    if connection is not None:
+        from nextadvance.sync.report._mirror_source import deals_from_mirror
+
+        mirrored = deals_from_mirror(config, connection)
+        loaded = DealInput(deals=mirrored.deals)
+        pb = load_playbook(playbook, lexicon) if playbook else mirrored.playbook
+        source = f"connection {connection}"
+        if not mirrored.deals:
+            err_console.print(
+                f"no deals mirrored for connection {connection}: run nextadvance sync first",
+                markup=False,
+                highlight=False,
+            )
+    else:
+        assert input_ is not None
+        loaded = read_deals_file(input_)
+        pb = load_playbook(playbook, lexicon)
+        source = str(input_)
     data = build_report(loaded.deals, pb, span, at, tz, goals, loaded.bad)
     if fmt is Format.html:
         text = render_html(data)
@@ -161,7 +177,7 @@ def report(
         text = to_csv(data)
     _write(output, text)
     for bad in data.skipped[:20]:
-        where = f"{input_}:{bad.line}: " if bad.line else ""
+        where = f"{source}:{bad.line}: " if bad.line else ""
         err_console.print(
             f"skipped {where}{bad.reason}", markup=False, highlight=False, soft_wrap=True
         )

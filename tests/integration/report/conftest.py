@@ -255,6 +255,52 @@ def targets_yaml(tmp_path: Path) -> Path:
     return path
 
 
+def _deal(id: str, stage: str, created: str, owner: str, acts=(), **extra) -> str:
+    return json.dumps(
+        {"id": id, "stage": stage, "created_at": created, "owner": owner,
+         "activities": [
+             {"id": a[0], "kind": a[1], "at": a[2], "outcome": a[3], "body": a[4] if len(a) > 4 else ""}
+             for a in acts
+         ], **extra}
+    )  # fmt: skip
+
+
+HAND = [
+    _deal(
+        "A", "discovery", "2026-10-01T09:00:00Z", "alice",
+        [
+            ("m1", "meeting", "2026-10-05T10:00:00Z", "completed"),
+            ("m2", "meeting", "2026-10-12T10:00:00Z", "no_show"),
+            ("m3", "meeting", "2026-10-20T10:00:00Z", "rescheduled"),
+            ("m4", "meeting", "2026-10-27T10:00:00Z", "completed"),
+            ("c1", "call", "2026-10-06T10:00:00Z", "completed", "They agreed to a demo"),
+            ("c2", "call", "2026-10-07T10:00:00Z", "completed", "call me next quarter"),
+        ],
+    ),
+    _deal(
+        "B", "closed_won", "2026-09-01T09:00:00Z", "bob",
+        [("m5", "meeting", "2026-10-15T10:00:00Z", "canceled")],
+        close_date="2026-10-31", amount=50000,
+    ),
+    _deal("C", "closed_lost", "2026-10-01T09:00:00Z", "bob", close_date="2026-11-10", amount=10000),
+    _deal("D", "proposal", "2026-08-01T09:00:00Z", "alice"),
+]  # fmt: skip
+
+
+@pytest.fixture
+def hand_lines() -> list[str]:
+    """Four deals (JSONL lines) small enough to compute every number by hand."""
+    return list(HAND)
+
+
+@pytest.fixture
+def hand_jsonl(tmp_path: Path) -> Path:
+    """The hand-computable deals as a JSONL file."""
+    path = tmp_path / "hand.jsonl"
+    path.write_text("\n".join(HAND) + "\n", encoding="utf-8")
+    return path
+
+
 class Page:
     """One headless Chromium tab driven over the DevTools pipe."""
 

@@ -1,0 +1,64 @@
+"""Deals for a report from a connection's local mirror (what ``nextadvance sync`` pulled).
+
+A report over a connection reads the state store only, never the CRM: it costs no API
+calls and works while the CRM is down.  Closed deals are included (velocity and drift need
+them), read from the mirror in chunks, and the playbook is the one the connection's sync
+runs with (:func:`nextadvance.sync._wiring.load_parts`), so the report and the CRM tasks
+agree on what "learned" means.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import sqlalchemy as sa
+
+from nextadvance.core import Playbook
+from nextadvance.core.models import Deal
+from nextadvance.sync import _tables as t
+from nextadvance.sync._mirror import Mirror
+from nextadvance.sync._settings import load_settings
+from nextadvance.sync._store import StateStore
+from nextadvance.sync._wiring import load_parts
+
+__all__ = ["MirrorDeals", "deals_from_mirror"]
+
+_CHUNK = 500
+
+
+@dataclass(frozen=True)
+class MirrorDeals:
+    """The mirrored deals of one connection, its playbook, and the store they came from."""
+
+    deals: list[Deal]
+    playbook: Playbook
+    store: str
+
+
+def deals_from_mirror(config: Path | None, connection: str) -> MirrorDeals:
+    """Every mirrored deal (open and closed, with activities) of ``connection``, by id.
+
+    Raises ConfigError for an unknown connection or a bad config file (and Mapping/RuleError
+    for its mapping or playbook), StateError when the store cannot be read.
+    """
+    settings = load_settings(config)
+    parts = load_parts(settings, connection)
+    store = StateStore.open(settings.state_url)
+    try:
+        with store.session() as s:
+            ids = list(
+                s.scalars(
+                    sa.select(t.Deal.deal_id)
+                    .where(t.Deal.connection == parts.connection.name)
+                    .order_by(t.Deal.deal_id)
+                )
+            )
+            mirror = Mirror(s, parts.connection.name, is_open=lambda _deal: True)
+            deals: list[Deal] = []
+            for i in range(0, len(ids), _CHUNK):
+                deals.extend(m.deal for m in mirror.load(ids[i : i + _CHUNK]))
+        deals.sort(key=lambda d: d.id)
+        return MirrorDeals(deals, parts.playbook, store.describe())
+    finally:
+        store.close()
