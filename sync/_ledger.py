@@ -38,13 +38,35 @@ class Ledger:
     def __init__(self, session: Session, connection: str) -> None:
         self.s = session
         self.connection = connection
+        self._cache: dict[str, t.LedgerEntry] = {}
+        self._absent: set[str] = set()
+
+    def prefetch(self, keys: Iterable[str]) -> None:
+        """Load these keys' rows in a few queries (instead of one query per write)."""
+        todo = [k for k in dict.fromkeys(keys) if k not in self._cache]
+        self._absent.update(todo)
+        for i in range(0, len(todo), _CHUNK):
+            chunk = todo[i : i + _CHUNK]
+            for row in self.s.scalars(
+                sa.select(t.LedgerEntry).where(
+                    t.LedgerEntry.connection == self.connection,
+                    t.LedgerEntry.idem_key.in_(chunk),
+                )
+            ):
+                self._cache[row.idem_key] = row
+                self._absent.discard(row.idem_key)
 
     def _row(self, key: str) -> t.LedgerEntry | None:
-        return self.s.scalars(
-            sa.select(t.LedgerEntry).where(
-                t.LedgerEntry.connection == self.connection, t.LedgerEntry.idem_key == key
-            )
-        ).one_or_none()
+        row = self._cache.get(key)
+        if row is None and key not in self._absent:
+            row = self.s.scalars(
+                sa.select(t.LedgerEntry).where(
+                    t.LedgerEntry.connection == self.connection, t.LedgerEntry.idem_key == key
+                )
+            ).one_or_none()
+            if row is not None:
+                self._cache[key] = row
+        return row
 
     @staticmethod
     def view(row: t.LedgerEntry) -> LedgerView:
@@ -72,6 +94,7 @@ class Ledger:
                     t.LedgerEntry.deal_id.in_(chunk),
                 )
             ):
+                self._cache[row.idem_key] = row
                 out.setdefault(row.deal_id, {})[row.idem_key] = self.view(row)
         return out
 
@@ -106,6 +129,8 @@ class Ledger:
 
     def observe_pulled(self, records: Iterable[ActivityRecord], now: datetime) -> None:
         """Record our tasks as pulled (echoes, human edits, completions, deletions)."""
+        records = list(records)
+        self.prefetch(r.task.key for r in records if r.task is not None)
         for rec in records:
             state = rec.task
             if state is None:
@@ -164,6 +189,8 @@ class Ledger:
                 updated_at=now,
             )
             self.s.add(row)
+            self._cache[key] = row
+            self._absent.discard(key)
         row.observed = data
         row.observed_at = now
         if data.get("crm_id"):
@@ -196,6 +223,8 @@ class Ledger:
                 created_at=now,
             )
             self.s.add(row)
+            self._cache[op.write.key] = row
+            self._absent.discard(op.write.key)
         row.op = op.write.kind.value
         row.status = "pending"
         row.payload = payload

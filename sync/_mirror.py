@@ -104,13 +104,23 @@ class Mirror:
     def apply(self, batch: PullBatch, now: datetime) -> BatchCounts:
         """Apply one pulled batch (deals, activities, deletions) to the mirror."""
         counts = BatchCounts()
-        self._deals(batch.deals, now, counts)
-        self._activities(batch.activities, now, counts)
-        if batch.deleted_deal_ids:
-            self._delete_deals(batch.deleted_deal_ids, counts)
-        if batch.deleted_activity_ids:
-            self._delete_activities(batch.deleted_activity_ids, counts)
+        with self.s.no_autoflush:
+            self._deals(batch.deals, now, counts)
+            self.s.flush()
+            self._activities(batch.activities, now, counts)
+            self.s.flush()
+            if batch.deleted_deal_ids:
+                self._delete_deals(batch.deleted_deal_ids, counts)
+            if batch.deleted_activity_ids:
+                self._delete_activities(batch.deleted_activity_ids, counts)
         return counts
+
+    def _delete_in(self, model: Any, column: Any, ids: Sequence[str]) -> None:
+        for i in range(0, len(ids), _CHUNK):
+            chunk = list(ids[i : i + _CHUNK])
+            self.s.execute(
+                sa.delete(model).where(model.connection == self.connection, column.in_(chunk))
+            )
 
     def _existing(self, model: Any, id_col: Any, ids: Sequence[str]) -> dict[str, Any]:
         out: dict[str, Any] = {}
@@ -131,6 +141,7 @@ class Mirror:
                 newest[rec.crm_id] = rec
         existing = self._existing(t.Deal, t.Deal.deal_id, list(newest))
         dead: list[str] = []
+        applied: list[Deal] = []
         for deal_id, rec in newest.items():
             counts.deals += 1
             if rec.deleted or rec.deal is None:
@@ -155,31 +166,32 @@ class Mirror:
             else:
                 for key, value in values.items():
                     setattr(row, key, value)
-            self._contacts(deal)
+            applied.append(deal)
+        self._contacts(applied)
         if dead:
             self._delete_deals(dead, counts)
 
-    def _contacts(self, deal: Deal) -> None:
-        self.s.execute(
-            sa.delete(t.DealContact).where(
-                t.DealContact.connection == self.connection, t.DealContact.deal_id == deal.id
-            )
-        )
-        for contact in deal.contacts:
-            self.s.merge(
-                t.Contact(
-                    connection=self.connection,
-                    contact_id=contact.id,
-                    data=contact.model_dump(mode="json"),
-                )
-            )
-            self.s.merge(
-                t.DealContact(
-                    connection=self.connection,
-                    deal_id=deal.id,
-                    contact_id=contact.id,
-                    role=contact.role,
-                )
+    def _contacts(self, deals: Sequence[Deal]) -> None:
+        """Replace the contact roles of these deals (bulk: one delete, one insert)."""
+        if not deals:
+            return
+        self._delete_in(t.DealContact, t.DealContact.deal_id, [d.id for d in deals])
+        contacts = {c.id: c for d in deals for c in d.contacts}
+        known = self._existing(t.Contact, t.Contact.contact_id, list(contacts))
+        for cid, contact in contacts.items():
+            data = contact.model_dump(mode="json")
+            if cid in known:
+                known[cid].data = data
+            else:
+                self.s.add(t.Contact(connection=self.connection, contact_id=cid, data=data))
+        links = {(d.id, c.id): c.role for d in deals for c in d.contacts}
+        if links:
+            self.s.execute(
+                sa.insert(t.DealContact),
+                [
+                    {"connection": self.connection, "deal_id": d, "contact_id": c, "role": r}
+                    for (d, c), r in links.items()
+                ],
             )
 
     def _delete_deals(self, ids: Sequence[str], counts: BatchCounts) -> None:
@@ -213,6 +225,7 @@ class Mirror:
         tasks = [r for r in newest.values() if r.task is not None]
         existing = self._existing(t.Activity, t.Activity.activity_id, list(plain))
         gone: list[str] = []
+        links: dict[str, list[str]] = {}
         for activity_id, rec in plain.items():
             counts.activities += 1
             if rec.deleted or rec.activity is None:
@@ -236,18 +249,16 @@ class Mirror:
                 )
             else:
                 row.at, row.data, row.updated_at = rec.activity.at, data, now
-            self.s.execute(
-                sa.delete(t.DealActivity).where(
-                    t.DealActivity.connection == self.connection,
-                    t.DealActivity.activity_id == activity_id,
-                )
-            )
-            for deal_id in dict.fromkeys(rec.deal_ids):
-                self.s.add(
-                    t.DealActivity(
-                        connection=self.connection, deal_id=deal_id, activity_id=activity_id
-                    )
-                )
+            links[activity_id] = list(dict.fromkeys(rec.deal_ids))
+        if links:
+            self._delete_in(t.DealActivity, t.DealActivity.activity_id, list(links))
+            rows = [
+                {"connection": self.connection, "deal_id": d, "activity_id": a}
+                for a, deal_ids in links.items()
+                for d in deal_ids
+            ]
+            if rows:
+                self.s.execute(sa.insert(t.DealActivity), rows)
         if gone:
             self._delete_activities(gone, counts)
         counts.tasks.extend(tasks)

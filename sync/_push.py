@@ -41,6 +41,7 @@ def push(
             report.message = "stopped on request; the rest is written next run"
             return False
         chunk = ops[start : start + batch_size]
+        ledger.prefetch(op.write.key for op in chunk)
         rows = [ledger.begin(op, run_id, now) for op in chunk]
         commit()  # write-ahead: the intent is durable before the CRM sees it
         try:

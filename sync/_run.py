@@ -9,11 +9,13 @@ that is rolled back and sends nothing; ``full`` only resets the cursor.
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
+import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from nextadvance.connectors import Connector
@@ -37,6 +39,7 @@ __all__ = ["Progress", "run_sync"]
 Progress = Callable[[str, int, int | None], None]
 
 _BATCH = {"salesforce": 200, "hubspot": 100}
+log = logging.getLogger("nextadvance.sync")
 
 
 def _now() -> datetime:
@@ -161,6 +164,7 @@ class _Run:
             self.s, self.name, lambda d: getattr(stages.get(d.stage), "closed", None) is None
         )
         self.ledger = Ledger(self.s, self.name)
+        self._parked: dict[str, t.Parked] | None = None
         wb = parts.mapping.writeback.deal.last_evaluated
         self.volatile = frozenset({wb.field} if wb is not None else set())
 
@@ -209,7 +213,8 @@ class _Run:
                     stop=self.stop,
                 )
                 complete = complete and pushed
-            self.report.status = "ok" if complete and not self.report.rejects else "partial"
+            clean = complete and not self.report.rejects and not self.report.deals.failed
+            self.report.status = "ok" if clean else "partial"
         except QuotaExhausted as exc:
             self.report.status = "partial"
             self.report.message = (
@@ -221,6 +226,10 @@ class _Run:
         except NextAdvanceError as exc:
             self.report.status = "failed"
             self.report.message = f"{type(exc).__name__}: {exc}"
+        except Exception as exc:
+            log.exception("sync run of %s failed", self.name)
+            self.report.status = "failed"
+            self.report.message = f"internal error: {type(exc).__name__}: {exc}"
         finally:
             if self.dry:
                 self.s.rollback()
@@ -315,10 +324,12 @@ class _Run:
         try:
             decision = decide(deal, self.parts.playbook, self.now)
             desired = render_writeback(self.parts.mapping, deal, decision, self.now)
-        except NextAdvanceError as exc:
+        except Exception as exc:  # one bad deal must not stop the others
             self.report.deals.failed += 1
+            if not isinstance(exc, NextAdvanceError):
+                log.exception("deciding deal %s failed", deal.id)
             if self.report.message is None:
-                self.report.message = f"deal {deal.id}: {exc}"
+                self.report.message = f"deal {deal.id}: {type(exc).__name__}: {exc}"
             return []
         self.report.deals.decided += 1
         parked = bool(decision.momentum.parked)
@@ -330,7 +341,12 @@ class _Run:
         return plan.ops
 
     def _park(self, deal: Any, parked: bool) -> None:
-        row = self.s.get(t.Parked, (self.name, deal.id))
+        if self._parked is None:
+            self._parked = {
+                r.deal_id: r
+                for r in self.s.scalars(sa.select(t.Parked).where(t.Parked.connection == self.name))
+            }
+        row = self._parked.get(deal.id)
         if parked:
             self.report.deals.parked += 1
             if row is None:
