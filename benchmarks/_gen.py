@@ -26,15 +26,19 @@ NOTES = [
     "Pricing feedback: within budget if we include onboarding.",
 ]
 NEXT_STEPS = [
-    "Jane to sign order form by 11/30",
+    "{name} to sign order form by {date}",
     "touch base",
-    "Send proposal",
-    "CFO to review pricing next Tue",
+    "Send proposal to {name}",
+    "{name} (CFO) to review pricing {date}",
     "",
-    "Hopefully they decide in Q1",
-    "Dana to intro us to the CFO next week",
-    "walk them through the deck",
+    "Hopefully {name} decides {date}",
+    "{name} to intro us to the CFO {date}",
+    "walk {name} through the deck",
+    "follow up w/ {name}",
+    "Call with {name} and her VP {date}",
 ]
+NAMES = ["Jane", "Raj", "Dana", "Marco", "Ines", "Tom", "Yuki", "Olga", "Ben", "Fatima"]
+DATES = ["11/30", "next Tue", "EOW", "Dec 3", "by Friday", "in 2 weeks", "12/15", "tomorrow"]
 KINDS = ["call", "meeting", "email", "note", "task"]
 OUTCOMES = ["completed", "completed", "completed", "no_show", "canceled", "unknown"]
 
@@ -85,7 +89,9 @@ def deals(n: int, seed: int = 7, now: datetime | None = None) -> Iterator[Deal]:
                     "industry": rng.choice(INDUSTRIES),
                     "employees": rng.choice([None, 12, 150, 800, 5000]),
                 },
-                "next_step": rng.choice(NEXT_STEPS),
+                "next_step": rng.choice(NEXT_STEPS).format(
+                    name=rng.choice(NAMES), date=rng.choice(DATES)
+                ),
                 "fields": fields,
                 "contacts": contacts,
                 "activities": acts,

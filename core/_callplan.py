@@ -23,7 +23,9 @@ from nextadvance.core.models import Deal
 
 __all__ = ["CallPlan", "call_plan", "check_next_step_cached"]
 
-_LIMIT = 50_000
+#: memo sizes: a full memo is dropped and rebuilt (bounded memory, no LRU bookkeeping)
+_PLAN_LIMIT = 10_000
+_CHECK_LIMIT = 20_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -200,7 +202,7 @@ def call_plan(
     key = (stage.key, segments, learned, roles, strategic)
     hit = cp.plans.get(key)
     if hit is None:
-        if len(cp.plans) >= _LIMIT:
+        if len(cp.plans) >= _PLAN_LIMIT:
             cp.plans.clear()
         hit = _build(cp, stage, objectives, learned, roles, strategic)
         cp.plans[key] = hit
@@ -234,7 +236,7 @@ def check_next_step_cached(
             inputs={"text": check.text, "source": check.source, "stage": stage_key},
             text=res.reason,
         )
-        if len(cp.checks) >= _LIMIT:
+        if len(cp.checks) >= _CHECK_LIMIT:
             cp.checks.clear()
         hit = (check, why)
         cp.checks[key] = hit
