@@ -165,10 +165,21 @@ def due_date(rule: str, today: date) -> date:
     return day
 
 
+_USED: dict[str, Any] = {
+    "stage": True,
+    "open": True,
+    "objectives": {"__all__": {"id", "title", "essential", "status"}},
+    "call_objective": True,
+    "next_step_check": {"verdict", "reason"},
+    "momentum": {"stalled"},
+}
+
+
 def _as_dict(decision: object) -> dict[str, Any]:
     dump = getattr(decision, "model_dump", None)
     if callable(dump):
-        result = dump(mode="python")
+        # Only the parts rendering reads: dumping explanations too would triple the cost.
+        result = dump(mode="python", include=_USED)
         if isinstance(result, dict):
             return result
     if isinstance(decision, MappingABC):
