@@ -47,11 +47,21 @@ def _reason(exc: ValidationError) -> str:
     return "; ".join(parts) + (f" (+{more} more)" if more > 0 else "")
 
 
-def read_deals(lines: Iterable[str]) -> DealInput:
-    """Parse one :class:`Deal` per non-blank line; bad lines are recorded, not raised."""
+def read_deals(lines: Iterable[str | bytes]) -> DealInput:
+    """Parse one :class:`Deal` per non-blank line; bad lines are recorded, not raised.
+
+    Lines may be bytes (read from a file in binary), so one line that is not UTF-8 is a
+    bad line rather than the end of the whole read.
+    """
     out = DealInput()
     seen: set[tuple[str, str]] = set()
     for number, raw in enumerate(lines, start=1):
+        if isinstance(raw, bytes):
+            try:
+                raw = raw.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                out.bad.append(BadLine(number, f"not UTF-8 text (byte {exc.start + 1})"))
+                continue
         text = raw.strip()
         if not text:
             continue
@@ -77,7 +87,7 @@ def read_deals(lines: Iterable[str]) -> DealInput:
 def read_deals_file(path: Path) -> DealInput:
     """Read a JSONL file of deals; an unreadable file is a :class:`ConfigError`."""
     try:
-        with path.open(encoding="utf-8") as fh:
+        with path.open("rb") as fh:
             return read_deals(fh)
-    except (OSError, UnicodeDecodeError) as exc:
+    except OSError as exc:
         raise ConfigError([Problem(message=f"cannot read input: {exc}", file=str(path))]) from None

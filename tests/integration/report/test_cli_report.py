@@ -61,10 +61,11 @@ def test_csv_to_stdout_is_one_long_table(hand_jsonl: Path) -> None:
 def test_bad_lines_are_reported_skipped_counted_and_exit_1(
     tmp_path: Path, hand_jsonl: Path
 ) -> None:
-    """A broken JSON line and a line missing required fields are named by number; exit 1."""
+    """Broken JSON, missing fields, a duplicate id and non-UTF-8 bytes: named by line, exit 1."""
     lines = hand_jsonl.read_text().splitlines()
     bad = tmp_path / "bad.jsonl"
-    bad.write_text("\n".join([lines[0], "{not json", '{"id": "x"}', *lines[1:]]) + "\n")
+    rows = [lines[0], "{not json", '{"id": "x"}', *lines[1:], lines[0]]
+    bad.write_bytes(("\n".join(rows) + "\n").encode() + b'{"id": "\xff"}\n')
     out = tmp_path / "r.json"
     result = _invoke(
         "-i", str(bad), "--period", "2026-Q4", "--now", NOW, "-f", "json", "-o", str(out)
@@ -73,7 +74,9 @@ def test_bad_lines_are_reported_skipped_counted_and_exit_1(
     assert "bad.jsonl:2: not valid JSON" in result.stderr
     assert "bad.jsonl:3: not a deal: stage: Field required" in result.stderr
     data = json.loads(out.read_text())
-    assert [s["line"] for s in data["skipped"]] == [2, 3]
+    assert "bad.jsonl:7: duplicate deal id 'A'" in result.stderr
+    assert "bad.jsonl:8: not UTF-8 text" in result.stderr
+    assert [s["line"] for s in data["skipped"]] == [2, 3, 7, 8]
     assert data["deals"] == 4
 
 
