@@ -131,7 +131,6 @@ def load_world(portal: Portal, world: World) -> None:
             if cid is not None:
                 portal.assoc.add(t.name, rec.id, "contacts", cid, _default(t.name, "contacts"))
     for store in portal.stores.values():
-        store.by_mod = [(r.updated_ms, r.id) for r in store.records.values()]
         store.finish_bulk()
 
 
