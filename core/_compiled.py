@@ -75,6 +75,8 @@ class CompiledRule:
     kind: str
     rule: EvidenceRule
     keywords: KeywordSet | None
+    #: the field or role name a field/role rule looks at ("" otherwise), for fast rejects
+    name: str
     kinds: frozenset[ActivityKind]
     outcomes: frozenset[Outcome]
     roles: frozenset[str]
@@ -260,6 +262,7 @@ class CompiledPlaybook:
                 CompiledRule(
                     kind=kind,
                     rule=rule,
+                    name=rule.field or rule.role or "",
                     keywords=_keyword_set(rule.keywords, self.synonyms) if rule.keywords else None,
                     kinds=frozenset(act.kinds if act else rule.kinds),
                     outcomes=frozenset(act.outcomes if act else ()),
