@@ -23,6 +23,7 @@ class Associations:
     def __init__(self) -> None:
         self._links: dict[tuple[str, str], dict[int, _Targets]] = {}
         self._interned: dict[tuple[int, ...], tuple[int, ...]] = {}
+        self._singles: dict[int, tuple[int, ...]] = {}
         self.lock = threading.RLock()
 
     def clear(self) -> None:
@@ -48,11 +49,17 @@ class Associations:
         if current is None and type_id == DEFAULT_ASSOC.get(pair):
             by[a] = b
             return
-        targets = self._expand(pair, current)
         if current is None or isinstance(current, int):
-            by[a] = targets = dict(targets)
-        have = targets.get(b, ())
-        if type_id not in have:
+            by[a] = targets = dict(self._expand(pair, current))
+        else:
+            targets = current
+        have = targets.get(b)
+        if have is None:
+            single = self._singles.get(type_id)
+            if single is None:
+                single = self._singles[type_id] = self._intern((type_id,))
+            targets[b] = single
+        elif type_id not in have:
             targets[b] = self._intern(tuple(sorted((*have, type_id))))
 
     def add(self, from_type: str, from_id: int, to_type: str, to_id: int, type_id: int) -> None:
