@@ -139,7 +139,7 @@ def _sections(d: ReportData, figs: dict[str, str]) -> list[str]:
                         [
                             c.deal_id,
                             ", ".join(c.meeting_ids),
-                            f"{c.at:%Y-%m-%d %H:%M}Z",
+                            f"{c.at.astimezone(d.period.tz):%Y-%m-%d %H:%M}",
                             c.rep,
                             c.status.value,
                         ]
@@ -360,7 +360,7 @@ def render_html(data: ReportData) -> str:
             f'<script type="text/javascript">{get_plotlyjs()}</script></head><body>',
             f"<header><h1>{escape(title)}</h1><p>{d.period.first:%d %b %Y} to "
             f"{d.period.last:%d %b %Y} (timezone {escape(d.tz_name)}) · as of "
-            f"{escape(d.now.isoformat())} · {d.deals} deals, {d.open_deals} open</p></header>",
+            f"{d.now.astimezone(d.period.tz):%Y-%m-%d %H:%M} · {d.deals} deals, {d.open_deals} open</p></header>",
             f'<main><div class="kpis">{kpis}</div>{skipped}',
             *_sections(d, figs),
             "</main></body></html>",

@@ -99,7 +99,9 @@ def test_targets_produce_bite_sized_blocks(tmp_path: Path, hand_jsonl: Path) -> 
         "-i", str(hand_jsonl), "--now", NOW, "--targets", str(targets), "-f", "json", "-o", str(out)
     )
     assert result.exit_code == 0, result.output
-    (goal,) = json.loads(out.read_text())["goals"]
+    data = json.loads(out.read_text())
+    assert data["period"]["label"] == "2026-Q4"  # default: the quarter of --now
+    (goal,) = data["goals"]
     assert (goal["rep"], goal["metric"], goal["day_target"], goal["missed"]) == (
         "alice",
         "calls",
@@ -171,3 +173,24 @@ def test_shipped_example_deals_report(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     data = json.loads(out.read_text())
     assert data["deals"] == sum(1 for line in example.read_text().splitlines() if line.strip())
+
+
+def test_crm_text_cannot_inject_markup(tmp_path: Path) -> None:
+    """A rep name carrying a script tag is escaped in tables and in the chart JSON."""
+    evil = "</script><script>window.pwned=1</script>"
+    deal = {
+        "id": "X1",
+        "stage": "discovery",
+        "created_at": "2026-10-01T09:00:00Z",
+        "owner": evil,
+        "activities": [
+            {"id": "m", "kind": "meeting", "at": "2026-10-05T10:00:00Z", "outcome": "completed"}
+        ],
+    }
+    path = tmp_path / "x.jsonl"
+    path.write_text(json.dumps(deal) + "\n")
+    out = tmp_path / "x.html"
+    assert _invoke("-i", str(path), "--now", NOW, "-o", str(out)).exit_code == 0
+    html = out.read_text()
+    assert evil not in html
+    assert "&lt;/script&gt;&lt;script&gt;window.pwned=1" in html
