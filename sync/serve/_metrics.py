@@ -15,6 +15,8 @@ from prometheus_client import (
     Counter,
     Gauge,
     Histogram,
+    PlatformCollector,
+    ProcessCollector,
     generate_latest,
 )
 
@@ -54,6 +56,9 @@ class ServeMetrics:
     def __init__(self) -> None:
         self.registry = CollectorRegistry(auto_describe=True)
         r = self.registry
+        # process_resident_memory_bytes & co: how the sizing in docs/operations.md holds up.
+        ProcessCollector(registry=r)
+        PlatformCollector(registry=r)
         self.runs = Counter(
             "nextadvance_runs",
             "Scheduled sync runs by connection and final status (ok, partial, failed, locked).",

@@ -12,6 +12,7 @@ import logging
 import os
 import signal
 import socket
+import sys
 import threading
 import time
 import urllib.error
@@ -129,6 +130,8 @@ def test_runs_are_scheduled_counted_and_served_then_sigterm_stops_cleanly(
     assert (
         _sample(metrics, "nextadvance_run_duration_seconds_count", connection="alpha") == alpha_ok
     )
+    if sys.platform == "linux":  # process metrics come from /proc
+        assert _sample(metrics, "process_resident_memory_bytes") > 10_000_000
     # Never two runs of one connection at once; every started run finished before exit.
     assert rec.max_active == 1
     assert all(n == 0 for n in rec.active.values())
