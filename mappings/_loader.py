@@ -163,6 +163,19 @@ def _from_pydantic(located: Located, exc: ValidationError) -> list[Problem]:
                     hint=did_you_mean(str(found), [c for c in choices if c]),
                 )
             )
+        elif kind in ("model_type", "dict_type", "model_attributes_type"):
+            allowed = _allowed_keys(loc)
+            out.append(
+                located.problem(
+                    loc,
+                    f"expected a block of keys here, found {_show(found)}",
+                    expected="keys: " + ", ".join(allowed) if allowed else None,
+                    hint=f"e.g. {{field: {found}}}" if isinstance(found, str) and allowed else None,
+                )
+            )
+        elif kind in ("list_type", "tuple_type"):
+            hint = f"write [{found}]" if isinstance(found, str) else None
+            out.append(located.problem(loc, f"expected a list, found {_show(found)}", hint=hint))
         else:
             message = err["msg"][0].lower() + err["msg"][1:]
             out.append(located.problem(loc, f"{message}, found {_show(found)}"))

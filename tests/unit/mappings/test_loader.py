@@ -306,3 +306,14 @@ def test_broken_custom_playbook_is_reported_with_the_mapping(tmp_path: Path) -> 
     assert problems[0].key_path == "playbook"
     assert problems[0].line == _line_of(path, "playbook: nope.yaml")
     assert any("nope.yaml" in str(p) for p in problems)
+
+
+def test_shape_errors_say_what_to_write(write_mapping: Writer) -> None:
+    """A bare value where a block belongs, or where a list belongs, says what to write."""
+    path = write_mapping("pain: {field: Pain__c, transform: text}", "pain: Pain__c")
+    path.write_text(path.read_text().replace("at: [ActivityDate, CreatedDate]", "at: ActivityDate"))
+    block, listing = _problems(path)
+    assert block.key_path == "deal.evidence.pain" and block.line == _line_of(path, "pain: Pain__c")
+    assert block.message == "expected a block of keys here, found 'Pain__c'"
+    assert block.hint == "e.g. {field: Pain__c}"
+    assert listing.key_path == "activities.Task.at" and listing.hint == "write [ActivityDate]"
