@@ -7,6 +7,7 @@ and labels are documented in docs/operations.md ("Reading the metrics").
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 
 from prometheus_client import (
@@ -55,6 +56,8 @@ class ServeMetrics:
 
     def __init__(self) -> None:
         self.registry = CollectorRegistry(auto_describe=True)
+        # One run's counters change together: a scrape never sees half of a record().
+        self._lock = threading.Lock()
         r = self.registry
         # process_resident_memory_bytes & co: how the sizing in docs/operations.md holds up.
         ProcessCollector(registry=r)
@@ -148,6 +151,10 @@ class ServeMetrics:
 
     def record(self, outcome: RunOutcome) -> None:
         """Count one finished run."""
+        with self._lock:
+            self._record(outcome)
+
+    def _record(self, outcome: RunOutcome) -> None:
         c = outcome.connection
         self.runs.labels(c, outcome.status).inc()
         self.duration.labels(c).observe(max(outcome.duration_s, 0.0))
@@ -163,8 +170,10 @@ class ServeMetrics:
 
     def skip(self, connection: str, reason: str, count: int = 1) -> None:
         """Count fire times that did not become runs."""
-        self.skipped.labels(connection, reason).inc(count)
+        with self._lock:
+            self.skipped.labels(connection, reason).inc(count)
 
     def render(self) -> bytes:
         """The Prometheus text exposition of every metric."""
-        return generate_latest(self.registry)
+        with self._lock:
+            return generate_latest(self.registry)
