@@ -57,7 +57,9 @@ def test_console_script_exit_code(tmp_path: Path) -> None:
     import subprocess
     import sys
 
-    exe = shutil.which("nextadvance") or str(Path(sys.executable).with_name("nextadvance"))
+    sibling = Path(sys.executable).with_name("nextadvance")
+    exe = str(sibling) if sibling.exists() else shutil.which("nextadvance")
+    assert exe, "the nextadvance console script is not installed"
     path = tmp_path / "bad.yaml"
     path.write_text("crm: hubspot\npipelines: {default: [\n")
     done = subprocess.run(
