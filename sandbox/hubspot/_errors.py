@@ -54,9 +54,9 @@ def validation(message: str, **extra: Any) -> ApiError:
     return ApiError(error(400, "VALIDATION_ERROR", message, **extra))
 
 
-def not_found(message: str = "Resource not found") -> ApiError:
+def not_found(message: str = "Resource not found", **extra: Any) -> ApiError:
     """404 OBJECT_NOT_FOUND."""
-    return ApiError(error(404, "OBJECT_NOT_FOUND", message))
+    return ApiError(error(404, "OBJECT_NOT_FOUND", message, **extra))
 
 
 def property_errors(problems: list[dict[str, Any]]) -> ApiError:

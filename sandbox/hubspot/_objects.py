@@ -22,6 +22,7 @@ from ._store import Record, iso, now_ms
 __all__ = ["ObjectRoutes"]
 
 _BATCH_MAX = 100
+_NOT_FOUND = "Object not found.  objectId are usually numeric."
 _HUMAN_EDITS = {
     "deals": ("hs_next_step", "Rep note: customer asked for a follow-up call next week"),
     "tasks": ("hs_task_status", "COMPLETED"),
@@ -188,7 +189,7 @@ class ObjectRoutes:
         """``GET /crm/v3/objects/{type}/{id}`` (``idProperty`` for unique properties)."""
         rec = self._find(t, key, request.param("idProperty"), _bool(request.param("archived")))
         if rec is None:
-            raise not_found(f"Object not found.  objectId are usually numeric. ({t.name} {key})")
+            raise not_found(_NOT_FOUND, context={"id": [key]})
         with self.portal.lock:
             row = self.portal.render(t, rec, request.params("properties"))
             to_types = self._assoc_types(request)
@@ -236,7 +237,7 @@ class ObjectRoutes:
         clean = self.portal.clean(t, body.get("properties"))
         rec = self._find(t, key, request.param("idProperty"))
         if rec is None:
-            raise not_found(f"Object not found.  objectId are usually numeric. ({t.name} {key})")
+            raise not_found(_NOT_FOUND, context={"id": [key]})
         if self.portal.unique_conflict(t, clean, rec.id):
             raise ApiError(_conflict(t))
         if self._rejected():
