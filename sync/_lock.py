@@ -4,7 +4,9 @@ PostgreSQL: ``pg_try_advisory_lock`` on a dedicated session; the server drops it
 holder's connection dies, so a killed run never leaves a stale lock.  SQLite: a row in
 ``locks`` with a lease; a holder that died stops renewing and its lease expires.  A run
 renews its lease at every checkpoint (:meth:`RunLock.renew`), and a second run finds the
-lock taken and exits at once with :class:`ConnectionLocked` (exit code 3).
+lock taken and exits at once with :class:`ConnectionLocked` (exit code 3).  A holder that
+was killed on the same host (its pid is gone) is replaced at once instead of waiting for
+the lease to expire.
 """
 
 from __future__ import annotations
@@ -156,11 +158,22 @@ class _LeaseLock(RunLock):
             taken = 0  # another process inserted the row between our check and insert
         except sa.exc.SQLAlchemyError as exc:
             raise StateError(f"cannot lock connection '{self.connection}': {exc}") from None
+        if not taken and row is not None and _dead_here(row[0]):
+            taken = self._take_over(row[0], now, until)
         if not taken:
             detail = f"held by {row[0]} until {row[1]:%Y-%m-%d %H:%M:%S} UTC" if row else ""
             raise ConnectionLocked(self.connection, detail)
         self.held = True
         self._renewed = time.monotonic()
+
+    def _take_over(self, dead: str, now: datetime, until: datetime) -> int:
+        """Replace a holder that died on this machine (killed runs need not wait out the lease)."""
+        with self.engine.begin() as conn:
+            return conn.execute(
+                sa.update(Lock)
+                .where(Lock.connection == self.connection, Lock.holder == dead)
+                .values(holder=self.holder, acquired_at=now, expires_at=until)
+            ).rowcount
 
     def renew(self, *, force: bool = False) -> None:
         if not self.held:
@@ -194,3 +207,30 @@ class _LeaseLock(RunLock):
                 )
         finally:
             self.held = False
+
+
+def _dead_here(holder: str) -> bool:
+    """Whether ``holder`` (``host:pid:nonce``) is a process on this host that no longer runs."""
+    host, _, rest = holder.partition(":")
+    pid_text = rest.partition(":")[0]
+    if host != socket.gethostname() or not pid_text.isdigit():
+        return False
+    pid = int(pid_text)
+    if pid == os.getpid():
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        return False
+    return _zombie(pid)
+
+
+def _zombie(pid: int) -> bool:
+    """A killed child not yet reaped still has a pid; /proc says it is a zombie (Linux)."""
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii") as fh:
+            return fh.read().rsplit(")", 1)[1].split()[0] == "Z"
+    except (OSError, IndexError):
+        return False

@@ -224,7 +224,7 @@ def _hubspot_setup(sb: Sandbox) -> None:
 def make_world(
     sandbox_factory: Callable[..., Sandbox], tmp_path: Path
 ) -> Iterator[Callable[..., World]]:
-    """``make_world(crm, deals=300, state_url=None, batch_size=None, faults=None)``."""
+    """``make_world(crm, deals=300, state_url=None, batch_size=None, faults=None, seed, now)``."""
     made = 0
 
     def make(
@@ -234,10 +234,11 @@ def make_world(
         batch_size: int | None = None,
         faults: dict[str, Any] | None = None,
         seed: int = 11,
+        now: Any = None,
     ) -> World:
         nonlocal made
         made += 1
-        sb = sandbox_factory(crm=crm, deals=deals, seed=seed, faults=faults or {})
+        sb = sandbox_factory(crm=crm, deals=deals, seed=seed, faults=faults or {}, now=now)
         if crm == "hubspot":
             _hubspot_setup(sb)
         home = tmp_path / f"world{made}"
