@@ -96,7 +96,9 @@ class Sandbox:
             except ImportError:
                 module = None
             if module is not None and hasattr(module, "HubSpotApp"):
-                apps.append(module.HubSpotApp(world, self.faults))
+                apps.append(
+                    module.HubSpotApp(world, self.faults, nextadvance_group=self.custom_fields)
+                )
                 self.hubspot_mounted = True
         return apps
 

@@ -37,3 +37,10 @@ def test_admin_api_drives_the_hubspot_app(sandbox_factory, hs_client_for):
     assert all(deals[i]["properties"]["hs_next_step"] for i in changed)
     sb.admin("reset", "POST")
     assert sb.stats()["apps"]["hubspot"]["records"]["deals"] == 10
+
+
+def test_no_custom_fields_sandbox_has_no_nextadvance_task_key(sandbox_factory, hs_client_for):
+    """Sandbox(custom_fields=False) starts the HubSpot portal without na_task_key."""
+    sb = sandbox_factory(crm="hubspot", deals=2, custom_fields=False)
+    names = {p.name for p in hs_client_for(sb).crm.properties.core_api.get_all("tasks").results}
+    assert "na_task_key" not in names and "hs_task_subject" in names
