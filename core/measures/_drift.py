@@ -78,9 +78,10 @@ def _asks(obj: CompiledObjective, norm: str, words: frozenset[str]) -> bool:
 
 def _stage_objectives(cp: CompiledPlaybook, deal: Deal, stage: str) -> list[CompiledObjective]:
     """Objectives a conversation attributed to ``stage`` should have worked on."""
+    current = cp.stage(deal.stage)  # MappingError naming the known stages if unknown
     segments = cp.segments_for(deal.account.industry, cp.band_of(deal.account.employees))
     every = cp.objectives_for(deal.stage, segments)
-    if stage != EARLIER_STAGE and not cp.stages[deal.stage].closed:
+    if stage != EARLIER_STAGE and not current.closed:
         return [o for o in every if o.stage == deal.stage]
     return [o for o in every if o.stage != deal.stage]
 

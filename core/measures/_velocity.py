@@ -64,9 +64,9 @@ def velocity(
 ) -> Velocity:
     """Pipeline velocity of ``deals`` for ``period``, as of ``now``.
 
-    - *open opportunities*: deals open at the period's cut-off (its end, or ``now`` if the
-      period is not over): created before the cut-off and either still open or closed on
-      a later local day than the cut-off's.
+    - *open opportunities*: deals open at the period's cut-off: for a period that is over,
+      deals created before its end and either still open or closed after its last day; for
+      a running period, deals open now and created before ``now``.
     - *won / lost*: deals in a won/lost stage whose close day
       (:func:`~nextadvance.core.measures._common.close_day`) is in the period.
     - *average won amount*: over those won deals that have an amount (amounts are taken as
@@ -76,16 +76,14 @@ def velocity(
     """
     stages = closed or ClosedStages()
     cutoff = min(period.end, now)
-    cutoff_day = cutoff.astimezone(period.tz).date()
-    if period.end <= now:
-        cutoff_day = period.last
+    over = period.end <= now
     open_count = won = lost = won_n = cycle_n = cycle_total = 0
     won_total = 0.0
     for deal in deals:
         status = stages.status(deal)
         day = close_day(deal, period.tz) if status is not DealStatus.open else None
         if deal.created_at < cutoff and (
-            status is DealStatus.open or (day is not None and day > cutoff_day)
+            status is DealStatus.open or (over and day is not None and day > period.last)
         ):
             open_count += 1
         if status is DealStatus.open or day is None or not period.contains_day(day):

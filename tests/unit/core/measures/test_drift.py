@@ -102,3 +102,16 @@ def test_small_samples_get_no_suggestion(b, playbook) -> None:
 def test_no_closed_deals_no_rows(b, playbook) -> None:
     """Without closed deals in the period there is nothing to compare."""
     assert objective_outcomes([b.deal("o")], playbook, Q4, b.ts(NOW)) == []
+
+
+def test_unknown_stage_is_a_mapping_error(b, playbook) -> None:
+    """A deal in a stage the playbook lacks is reported by name, not as a KeyError."""
+    import pytest
+
+    from nextadvance.core import MappingError
+
+    deal = b.deal(
+        "d1", "negociation", activities=(b.act("a", "call", "2026-10-01T10:00", body="x"),)
+    )
+    with pytest.raises(MappingError, match="unknown stage 'negociation'"):
+        questions_asked([deal], playbook, Q4, b.ts(NOW))

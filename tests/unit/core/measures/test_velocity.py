@@ -66,11 +66,13 @@ def test_same_day_close_counts_one_day_and_missing_amount_is_skipped(b) -> None:
 
 
 def test_running_period_counts_deals_open_now(b) -> None:
-    """Mid-quarter, a deal closed today is no longer open; one created later does not exist."""
+    """Mid-quarter, closed deals are not open (whatever their close date); later ones don't exist."""
     deals = [
         b.deal("w1", "closed_won", "2026-07-01T08:00", close="2026-08-15", amount=100),
         b.deal("o1", "proposal", "2026-07-01T08:00"),
         b.deal("o2", "proposal", "2026-08-20T08:00"),
+        # won already, with a close date typed in the future: closed now all the same
+        b.deal("w2", "closed_won", "2026-07-01T08:00", close="2026-08-30", amount=100),
     ]
     v = velocity(deals, Q3, b.ts("2026-08-15T12:00"))
     assert v.open_count == 1
