@@ -224,14 +224,16 @@ class CompiledPlaybook:
             essential.update(s.set_essential)
         upto = self.order[stage_key]
         out: list[CompiledObjective] = []
+        seen: set[str] = set()
         for stage in self.playbook.stages[: upto + 1]:
             if stage.closed:
                 continue
             objs: list[Objective] = list(stage.objectives)
             objs += [ov.objective for s in segs for ov in s.add if ov.stage == stage.key]
             for obj in objs:
-                if obj.id in removed:
-                    continue
+                if obj.id in removed or obj.id in seen:
+                    continue  # removed by a segment, or added by two matching segments
+                seen.add(obj.id)
                 co = self._compile_objective(stage.key, obj)
                 if obj.id in essential and essential[obj.id] != co.essential:
                     co = CompiledObjective(

@@ -8,10 +8,9 @@ engine can trust them on every call.
 
 from __future__ import annotations
 
-from functools import cached_property
 from typing import TYPE_CHECKING, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, model_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationInfo, model_validator
 
 from nextadvance.core._lexicon_model import Lexicon
 from nextadvance.core.models import ActivityKind, Outcome
@@ -208,6 +207,7 @@ class Playbook(_M):
     thresholds: Thresholds = Thresholds()
     priority: PriorityWeights = PriorityWeights()
     lexicon: Lexicon = Lexicon()
+    _compiled: CompiledPlaybook | None = PrivateAttr(default=None)
 
     @model_validator(mode="after")
     def _cross_references(self, info: ValidationInfo) -> Playbook:
@@ -235,8 +235,17 @@ class Playbook(_M):
                         (("stages", i, "objectives", j, "id"), f"objective '{oid}' defined twice")
                     )
                 all_objectives.add(oid)
-        for seg in self.segments:
-            for ov in seg.add:
+        stage_objectives = set(all_objectives)
+        for i, seg in enumerate(self.segments):
+            for k, ov in enumerate(seg.add):
+                if ov.objective.id in stage_objectives:
+                    out.append(
+                        (
+                            ("segments", i, "add", k, "objective", "id"),
+                            f"objective '{ov.objective.id}' is already defined by a stage"
+                            " (use set_essential to change it)",
+                        )
+                    )
                 all_objectives.add(ov.objective.id)
         visible: set[str] = set()
         for i, stage in enumerate(self.stages):
@@ -294,9 +303,17 @@ class Playbook(_M):
         """Stage keys in pipeline order."""
         return tuple(s.key for s in self.stages)
 
-    @cached_property
+    @property
     def compiled(self) -> CompiledPlaybook:
-        """The precompiled form the engine uses (regexes, lookups), built once per playbook."""
-        from nextadvance.core._compiled import CompiledPlaybook
+        """The precompiled form the engine uses (regexes, lookups), built once per playbook.
 
-        return CompiledPlaybook(self)
+        Kept in a private attribute and checked to belong to this very instance, so a
+        ``model_copy(update=...)`` never runs on its original's stale compilation.
+        """
+        cached = self._compiled
+        if cached is None or cached.playbook is not self:
+            from nextadvance.core._compiled import CompiledPlaybook
+
+            cached = CompiledPlaybook(self)
+            self._compiled = cached
+        return cached

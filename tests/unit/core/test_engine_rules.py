@@ -230,3 +230,28 @@ def test_decision_round_trips_through_validation_and_is_deterministic(
     again = Decision.model_validate_json(first.model_dump_json())
     assert again == first
     assert decide(deal, playbook, now) == first
+
+
+def test_objective_added_by_two_matching_segments_appears_once(
+    playbook: Playbook, make_deal: Any, now: datetime
+) -> None:
+    """Two matching segments adding the same objective id yield a single objective."""
+    from nextadvance.core import ObjectiveOverride, Segment
+
+    extra = playbook.segments[0].add[0]
+    twice = playbook.model_copy(
+        update={
+            "segments": (
+                *playbook.segments,
+                Segment(
+                    id="clinics",
+                    industries=("clinic",),
+                    add=(ObjectiveOverride(stage=extra.stage, objective=extra.objective),),
+                ),
+            )
+        }
+    )
+    deal = make_deal(stage="discovery", account={"industry": "Medical clinic"})
+    d = decide(deal, twice, now)
+    assert {"healthcare", "clinics"} <= set(d.segments)
+    assert [o.id for o in d.objectives].count(extra.objective.id) == 1

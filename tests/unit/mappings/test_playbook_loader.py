@@ -177,3 +177,20 @@ def test_missing_file_is_rule_error(tmp_path: Path) -> None:
     """A playbook path that does not exist is reported as a problem with the file name."""
     with pytest.raises(RuleError, match="cannot read file"):
         load_playbook(tmp_path / "nope.yaml")
+
+
+def test_segment_cannot_redefine_a_stage_objective(tmp_path: Path) -> None:
+    """A segment adding an objective id a stage already defines is located and explained."""
+    seg = """segments:
+  - id: health
+    industries: [healthcare]
+    add:
+      - stage: discovery
+        objective: {id: pain, title: Pain again, evidence: [{field: pain}]}
+"""
+    path = _write(tmp_path, "pb.yaml", MINI + seg)
+    with pytest.raises(RuleError) as exc:
+        load_playbook(path)
+    (problem,) = exc.value.problems
+    assert problem.key_path == "segments[0].add[0].objective.id"
+    assert "already defined by a stage" in problem.message
