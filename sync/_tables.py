@@ -150,6 +150,8 @@ class LedgerEntry(Base):
     payload: Mapped[dict[str, Any]]
     written: Mapped[dict[str, Any] | None]
     crm_id: Mapped[str | None] = mapped_column(sa.String(64))
+    observed: Mapped[dict[str, Any] | None]
+    observed_at: Mapped[datetime | None]
     attempts: Mapped[int] = mapped_column(default=0)
     error_code: Mapped[str | None] = mapped_column(sa.String(64))
     error_message: Mapped[str | None] = mapped_column(sa.Text)
