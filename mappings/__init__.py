@@ -15,7 +15,12 @@ from nextadvance.mappings._loader import (
     load_mapping_text,
     mapping_json_schema,
 )
-from nextadvance.mappings._model import CANONICAL_ROLES, CANONICAL_STAGES, Mapping
+from nextadvance.mappings._model import (
+    CANONICAL_ROLES,
+    CANONICAL_STAGES,
+    DEFAULT_OUTPUT_TYPES,
+    Mapping,
+)
 from nextadvance.mappings._translate import (
     RecordProblem,
     Translated,
@@ -51,6 +56,7 @@ from nextadvance.mappings.playbook import (
 __all__ = [
     "CANONICAL_ROLES",
     "CANONICAL_STAGES",
+    "DEFAULT_OUTPUT_TYPES",
     "FieldLike",
     "LiveReport",
     "Located",

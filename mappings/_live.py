@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from nextadvance.core.errors import Problem
-from nextadvance.mappings._model import Mapping, OutputSpec
+from nextadvance.mappings._model import Mapping
 from nextadvance.mappings._values import normalise_key
 from nextadvance.mappings._yaml import Located, did_you_mean
 
@@ -94,13 +94,6 @@ _READ_TYPES = {
     "datetime": {"date", "datetime", "string"},
     "number": {"currency", "double", "int", "percent", "number", "long", "string"},
     "integer": {"int", "double", "number", "long", "string"},
-}
-_DEFAULT_OUTPUT_TYPES = {
-    "next_advance": "text",
-    "objectives": "textarea",
-    "next_step_verdict": "text",
-    "stalled": "boolean",
-    "last_evaluated": "datetime",
 }
 
 
@@ -286,10 +279,7 @@ def _check_target(
 def _check_writeback(live: _Live) -> None:
     wb = live.mapping.writeback
     obj = live.mapping.deal.object
-    for output, spec in wb.deal:
-        if not isinstance(spec, OutputSpec) or not spec.enabled:
-            continue
-        kind = spec.type or _DEFAULT_OUTPUT_TYPES[output]
+    for output, spec, kind in wb.deal.enabled_outputs():
         found = _check_target(
             live, ("writeback", "deal", output, "field"), obj, spec.field, kind, spec.max_length
         )

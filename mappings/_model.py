@@ -19,6 +19,7 @@ from nextadvance.core.models import ActivityKind, Outcome
 __all__ = [
     "CANONICAL_ROLES",
     "CANONICAL_STAGES",
+    "DEFAULT_OUTPUT_TYPES",
     "AccountSpec",
     "ActivitySpec",
     "ContactSpec",
@@ -221,6 +222,16 @@ class OutputSpec(_Spec):
     )
 
 
+#: The value type of each output when its ``type`` is not set.
+DEFAULT_OUTPUT_TYPES: dict[str, OutputType] = {
+    "next_advance": "text",
+    "objectives": "textarea",
+    "next_step_verdict": "text",
+    "stalled": "boolean",
+    "last_evaluated": "datetime",
+}
+
+
 class DealWriteback(_Spec):
     """Deal fields receiving outputs; omit one (or ``enabled: false``) to not write it."""
 
@@ -229,6 +240,15 @@ class DealWriteback(_Spec):
     next_step_verdict: OutputSpec | None = None
     stalled: OutputSpec | None = None
     last_evaluated: OutputSpec | None = None
+
+    def enabled_outputs(self) -> list[tuple[str, OutputSpec, OutputType]]:
+        """(output name, spec, effective value type) of every output switched on."""
+        out = []
+        for name in DEFAULT_OUTPUT_TYPES:
+            spec = getattr(self, name)
+            if isinstance(spec, OutputSpec) and spec.enabled:
+                out.append((name, spec, spec.type or DEFAULT_OUTPUT_TYPES[name]))
+        return out
 
 
 class TaskFields(_Spec):

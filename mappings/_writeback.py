@@ -41,13 +41,6 @@ _MAX = {
     ("hubspot", "picklist"): 65536,
     ("hubspot", "textarea"): 65536,
 }
-_DEFAULT_TYPES = {
-    "next_advance": "text",
-    "objectives": "textarea",
-    "next_step_verdict": "text",
-    "stalled": "boolean",
-    "last_evaluated": "datetime",
-}
 
 
 @dataclass(frozen=True)
@@ -260,12 +253,9 @@ def render_writeback(
         "last_evaluated": now,
     }
     values: dict[str, Any] = {}
-    for output, spec in wb.deal:
-        if not isinstance(spec, OutputSpec) or not spec.enabled:
-            continue
-        if spec.field.casefold() in never:
-            continue
-        values[spec.field] = _render_output(mapping.crm, output, spec, raw[output], check)
+    for output, spec, kind in wb.deal.enabled_outputs():
+        if spec.field.casefold() not in never:
+            values[spec.field] = _render_output(mapping.crm, output, spec, kind, raw[output], check)
     fields = {name: wire_value(mapping.crm, value) for name, value in values.items()}
     task = None
     if wb.task is not None and wb.task.enabled and d.get("open", True) and ctx["stretch"]:
@@ -274,9 +264,8 @@ def render_writeback(
 
 
 def _render_output(
-    crm: str, output: str, spec: OutputSpec, value: Any, check: dict[str, Any]
+    crm: str, output: str, spec: OutputSpec, kind: str, value: Any, check: dict[str, Any]
 ) -> Any:
-    kind = spec.type or _DEFAULT_TYPES[output]
     if output == "next_step_verdict" and value is not None:
         verdict = str(value)
         if spec.values:
