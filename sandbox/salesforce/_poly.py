@@ -42,6 +42,9 @@ def name_getter(store: Store, source_col: int, fld: Field) -> Callable[[list[Any
     """A getter for ``<Rel>.<field of Name>`` on rows whose ``source_col`` holds the lookup."""
     tables = store.tables
     field_name = fld.name.lower()
+    if field_name == "type":  # from the id's key prefix alone: cheap on big activity tables
+        names = {obj.key_prefix: obj.name for obj in store.schema.values()}
+        return lambda row: names.get(row[source_col][:3]) if row[source_col] else None
 
     def get(row: list[Any]) -> Any:
         ref_id = row[source_col]

@@ -227,6 +227,12 @@ class _Compiler:
                 return lambda r: get(r) in values
             return lambda r: get(r) not in values
         if c.op == "like":
+            if fld.type in _IDS or fld.type == "multipicklist":
+                kind = "id" if fld.type in _IDS else fld.type
+                raise SoqlError(
+                    "INVALID_QUERY_FILTER_OPERATOR",
+                    error_at(self.q.text, c.pos, f"invalid operator on {kind} field"),
+                )
             pattern = "".join(
                 ".*" if ch == "%" else "." if ch == "_" else re.escape(ch) for ch in str(c.value)
             )
@@ -285,7 +291,9 @@ def _probe(c: Cond | None, obj: SObject, store: Store) -> tuple[int, list[Any]] 
     values = c.value if c.op == "in" else [c.value]
     if not all(isinstance(v, QUOTED) for v in values):
         return None
-    return col, [to18(str(v)) for v in values]
+    if fld.type in _IDS:
+        return col, [to18(str(v)) for v in values]
+    return col, [str(v) for v in values]
 
 
 def compile_query(q: Query, store: Store) -> Compiled:

@@ -40,7 +40,7 @@ ID, IS_DELETED, CREATED, CREATED_BY, MODIFIED, MODIFIED_BY, STAMP = range(7)
 
 def to18(id15: str) -> str:
     """The case-insensitive 18-character form of a 15-character record id."""
-    if len(id15) != 15:
+    if len(id15) != 15 or not (id15.isascii() and id15.isalnum()):
         return id15
     # each 5-character chunk: bit i set when character i is upper case, reversed to binary
     bits = id15.translate(_UPPER_BITS)

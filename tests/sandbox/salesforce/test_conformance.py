@@ -355,3 +355,17 @@ def test_get_updated_and_get_deleted(sandbox_factory: Any, sf_client_for: Any) -
     with pytest.raises(SalesforceMalformedRequest) as err:
         sf.Task.updated(start - timedelta(days=40), end)
     assert err.value.content[0]["errorCode"] == "INVALID_REPLICATION_DATE"
+
+
+def test_external_ids_of_id_length_are_not_treated_as_record_ids(
+    sandbox_factory: Any, sf_client_for: Any
+) -> None:
+    """A 15-character external id value with punctuation is matched verbatim in WHERE ... IN."""
+    sb = sandbox_factory(crm="salesforce")
+    sf = sf_client_for(sb)
+    keys = ["deal-00-000-00", "ABCDEFGHIJKLMNO"]
+    for key in keys:
+        sf.Task.upsert(f"NA_Key__c/{key}", {"Subject": key})
+    quoted = ", ".join(f"'{k}'" for k in keys)
+    rows = sf.query(f"SELECT Subject FROM Task WHERE NA_Key__c IN ({quoted})")["records"]
+    assert sorted(r["Subject"] for r in rows) == sorted(keys)

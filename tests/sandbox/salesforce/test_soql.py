@@ -176,3 +176,11 @@ def test_polymorphic_type_filters_and_selects_the_target_object(
         sf_client.query("SELECT What.Amount FROM Task")
     assert err.value.content[0]["errorCode"] == "INVALID_FIELD"
     assert "on entity 'Name'" in err.value.content[0]["message"]
+
+
+def test_like_on_an_id_field_is_refused_as_the_org_does(sf_client: Any) -> None:
+    """LIKE works on text only: on an id or lookup field it is INVALID_QUERY_FILTER_OPERATOR."""
+    with pytest.raises(SalesforceMalformedRequest) as err:
+        sf_client.query("SELECT Id FROM Task WHERE WhatId LIKE '006%'")
+    assert err.value.content[0]["errorCode"] == "INVALID_QUERY_FILTER_OPERATOR"
+    assert "invalid operator on id field" in err.value.content[0]["message"]
