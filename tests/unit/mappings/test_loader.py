@@ -317,3 +317,12 @@ def test_shape_errors_say_what_to_write(write_mapping: Writer) -> None:
     assert block.message == "expected a block of keys here, found 'Pain__c'"
     assert block.hint == "e.g. {field: Pain__c}"
     assert listing.key_path == "activities.Task.at" and listing.hint == "write [ActivityDate]"
+
+
+@pytest.mark.parametrize("crm", ["salesforce", "hubspot"])
+def test_shipped_evidence_names_are_ones_the_playbook_uses(crm: str) -> None:
+    """Every evidence field a shipped mapping fills is one the shipped playbook checks."""
+    from nextadvance.mappings._scaffold import playbook_evidence_names
+
+    mapping = load_mapping(default_mapping_path(crm))
+    assert set(mapping.deal.evidence) <= set(playbook_evidence_names())
