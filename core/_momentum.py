@@ -46,7 +46,7 @@ def compute_momentum(
         moved = None
         if a.kind in _MEETS and a.outcome == Outcome.completed:
             new = [c for c in a.contact_ids if c not in met]
-            if new and met:
+            if new:
                 moved = f"{a.kind.value} with a new participant"
             met.update(a.contact_ids)
         if moved is None and a.id in commitment:

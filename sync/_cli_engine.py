@@ -250,8 +250,10 @@ def render_explanation(deal: Deal, decision: Decision, console: Console) -> None
     console.print("[bold]Next call[/]")
     for line in call.plan or ("No advance eligible yet: learn the missing essentials.",):
         console.print(f"  - {line}", markup=False)
-    if call.conservative:
-        console.print(f"  stretch: {call.stretch.text if call.stretch else '-'}", markup=False)
+    if call.stretch is not None and call.conservative is not None:
+        same = call.stretch.advance_id == call.conservative.advance_id
+        stretch = "(none eligible yet: see why)" if same else call.stretch.text
+        console.print(f"  stretch: {stretch}", markup=False)
         console.print(f"  conservative: {call.conservative.text}", markup=False)
     m = decision.momentum
     mom = (
@@ -272,8 +274,16 @@ def render_explanation(deal: Deal, decision: Decision, console: Console) -> None
 
 @app.command("explain")
 def explain_command(
-    input: Path = typer.Option(..., "--input", "-i", help="JSONL file of canonical deals."),
+    input: Path | None = typer.Option(
+        None, "--input", "-i", help="JSONL file of canonical deals (or use --connection)."
+    ),
     deal_id: str = typer.Option(..., "--deal", help="Id of the deal to explain."),
+    connection: str | None = typer.Option(
+        None, "--connection", "-C", help="Explain from this connection's mirror (after a sync)."
+    ),
+    config: Path | None = typer.Option(
+        None, "--config", "-c", help="nextadvance.yaml, with --connection."
+    ),
     playbook: Path | None = typer.Option(
         None, "--playbook", help="Playbook YAML (default: shipped)."
     ),
@@ -286,6 +296,13 @@ def explain_command(
 ) -> None:
     """Explain the decision for one deal: learned vs missing, next step, call plan, why."""
     at = parse_now(now)
+    if connection is not None:  # the mirror's view plus what the last runs wrote
+        from nextadvance.sync._explain import explain_connection
+
+        explain_connection(config, connection, deal_id, at, Console(highlight=False))
+        return
+    if input is None:
+        raise typer.BadParameter("give --input FILE or --connection NAME", param_hint="--input")
     book = _load(playbook, lexicon)
     if not input.is_file():
         raise typer.BadParameter(f"no such file: {input}", param_hint="--input")
