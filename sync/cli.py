@@ -58,8 +58,6 @@ def _register() -> None:
 _COMMAND_MODULES: list[str] = [
     "nextadvance.sync._cli_engine",
     "nextadvance.sync._cli_schema",
-    "nextadvance.sync._cli_engine",
-    "nextadvance.sync._cli_schema",
     "nextadvance.sync._cli_serve",
     "nextadvance.sync._cli_db",
     "nextadvance.sync._cli_sync",
@@ -67,6 +65,7 @@ _COMMAND_MODULES: list[str] = [
     "nextadvance.sync._cli_mappings",
     "nextadvance.sync._cli_report",
     "nextadvance.sync._cli_setup",
+    "nextadvance.sync._cli_demo",
 ]
 
 
