@@ -8,6 +8,7 @@ speaks the DevTools protocol over ``--remote-debugging-pipe`` (no websocket, no 
 from __future__ import annotations
 
 import base64
+import functools
 import json
 import os
 import random
@@ -21,6 +22,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
+from nextadvance.core import Playbook
 
 CHROMIUM = "/usr/bin/chromium"
 NOW = "2026-11-25T09:30:00Z"  # Wednesday 10:30 in Berlin
@@ -55,15 +58,20 @@ def _iso(value: datetime) -> str:
     return value.astimezone(UTC).isoformat().replace("+00:00", "Z")
 
 
+@functools.cache
+def _shipped_playbook() -> Playbook:
+    from nextadvance.mappings import load_playbook
+
+    return load_playbook()
+
+
 def _add_evidence(deal: dict[str, Any], rng: random.Random, at: datetime) -> None:
     """Prove most objectives of the open deal's stage and earlier stages, like real reps do.
 
     Uses the shipped playbook's own evidence rules so the coverage chart has something to
     show; the current stage's essentials are proved less often than earlier ones.
     """
-    from nextadvance.mappings import load_playbook
-
-    playbook = load_playbook()
+    playbook = _shipped_playbook()
     for stage in playbook.stages[: playbook.stage_keys.index(deal["stage"]) + 1]:
         current = stage.key == deal["stage"]
         for obj in stage.objectives:
