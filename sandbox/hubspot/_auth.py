@@ -62,7 +62,10 @@ class Auth:
         self._tokens: dict[str, _Token] = {}
         self._refresh: dict[str, tuple[str, frozenset[str]]] = {}
         self._clients: dict[str, str] = {CLIENT_ID: CLIENT_SECRET}
+        # OAuth tokens issued up to this moment are dead (set each time expire_all_tokens is
+        # seen switching on; never cleared, so switching it off does not revive them).
         self._expired_cutoff: float | None = None
+        self._flag_seen = False
         self.issued = 0
         self.add_private_token(PRIVATE_APP_TOKEN, scopes)
         self.add_refresh_token(REFRESH_TOKEN, CLIENT_ID, scopes)
@@ -100,6 +103,7 @@ class Auth:
             return _oauth_error("BAD_CLIENT_SECRET", "missing or invalid client secret")
         refresh = form.get("refresh_token", "")
         with self._lock:
+            self._observe_flag(time.monotonic())
             known = self._refresh.get(refresh)
             if known is None or known[0] != client_id:
                 return _oauth_error("BAD_REFRESH_TOKEN", "missing or unknown refresh token")
@@ -116,15 +120,18 @@ class Auth:
         }
         return json_response(200, body)
 
+    def _observe_flag(self, now: float) -> None:
+        flag = bool(self.faults.expire_all_tokens)
+        if flag and not self._flag_seen:
+            self._expired_cutoff = now
+        self._flag_seen = flag
+
     def check(self, request: Request, scope: str | None) -> tuple[str, Response | None]:
         """The caller's token and, when it may not proceed, the 401/403 to answer."""
         token = request.bearer
         now = time.monotonic()
         with self._lock:
-            if self.faults.expire_all_tokens and self._expired_cutoff is None:
-                self._expired_cutoff = now
-            elif not self.faults.expire_all_tokens:
-                self._expired_cutoff = None
+            self._observe_flag(now)
             info = self._tokens.get(token) if token else None
         if info is None:
             return token or "", _unauthenticated()

@@ -137,6 +137,9 @@ def test_expire_all_tokens_invalidates_issued_oauth_tokens(hs_empty):
     new = _refresh(hs_empty).access_token
     assert hs_empty.raw("GET", "/crm/v3/objects/deals", token=new).status_code == 200
     assert hs_empty.raw("GET", "/crm/v3/objects/deals", token=PRIVATE_APP_TOKEN).status_code == 200
+    hs_empty.faults.update({"expire_all_tokens": False})
+    assert hs_empty.raw("GET", "/crm/v3/objects/deals", token=old).status_code == 401
+    assert hs_empty.raw("GET", "/crm/v3/objects/deals", token=new).status_code == 200
 
 
 def test_missing_scope_is_403(hs_empty):
