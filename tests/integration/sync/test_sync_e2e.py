@@ -167,3 +167,42 @@ def test_store_on_postgresql(make_world: Any, pg_url: str) -> None:
     assert code == 0 and first["tasks"]["created"] == first["deals"]["open"]
     code, second = world.sync()
     assert second["api_calls"]["writes"] == 0
+
+
+def test_explain_shows_mirror_decision_and_ledger(make_world: Any) -> None:
+    """`explain --connection --deal` shows the decision and what the last run wrote for the deal."""
+    from typer.testing import CliRunner
+
+    from nextadvance.sync import cli
+
+    world = make_world("salesforce", deals=20)
+    world.sync()
+    state = world.state()
+    deal = next(d for d, v in sorted(state.items()) if v["tasks"])
+    task = state[deal]["tasks"][0]
+    cli._register()
+    result = CliRunner().invoke(
+        cli.app,
+        ["explain", "--connection", "salesforce", "--config", str(world.config), "--deal", deal],
+        env=world.env,
+        terminal_width=200,
+    )
+    assert result.exit_code == 0, result.output
+    out = result.output
+    assert "What nextadvance wrote" in out
+    assert task["key"] in out and "done" in out
+    assert "NA_Next_Advance__c" in out
+    missing = CliRunner().invoke(
+        cli.app,
+        [
+            "explain",
+            "--connection",
+            "salesforce",
+            "--config",
+            str(world.config),
+            "--deal",
+            "006nope",
+        ],
+        env=world.env,
+    )
+    assert missing.exit_code == 2
