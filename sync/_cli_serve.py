@@ -56,8 +56,8 @@ def serve(
     settings = load_settings(config)
     configure_logging(log_level or settings.log_level, None)
     register_secrets_from(settings)
-    register_credentials(settings)
     specs = job_specs(settings, timezone=timezone, interval_seconds=interval_seconds)
+    register_credentials(settings, {s.connection for s in specs})
     options = ServeOptions(
         host=host,
         port=port,

@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from typing import Any
 
 from nextadvance.core.errors import ConfigError, Problem
@@ -68,14 +68,15 @@ def job_specs(
     return specs
 
 
-def register_credentials(settings: Settings) -> None:
-    """Resolve each connection's credentials once, registering the secrets for redaction.
+def register_credentials(settings: Settings, names: Collection[str]) -> None:
+    """Resolve the named connections' credentials once, registering them for redaction.
 
     (Resolving registers the secret values: see ``Credentials``.)  Doing it at start-up also
     fails fast (exit 2) when a credential is missing, instead of every run failing later.
     """
     for conn in settings.connections:
-        conn.credentials.resolve(connection=conn.name)
+        if conn.name in names:
+            conn.credentials.resolve(connection=conn.name)
 
 
 def store_probe(url: str) -> ReadinessCheck:

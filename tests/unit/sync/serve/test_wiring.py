@@ -76,9 +76,20 @@ def test_credentials_are_registered_for_redaction(
     monkeypatch.setenv(
         "NA_WIRING_CREDS", json.dumps({"client_id": "acme-client", "client_secret": CANARY})
     )
-    register_credentials(_settings(tmp_path, "*/15 * * * *"))
+    register_credentials(_settings(tmp_path, "*/15 * * * *"), {"conn-0"})
     assert CANARY not in redact(f"POST /token body=client_secret%3D{CANARY} {CANARY}")
     assert "acme-client" in redact("client acme-client")
+
+
+def test_only_scheduled_connections_need_credentials_at_start(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A missing credential fails start-up for a scheduled connection, not an unscheduled one."""
+    monkeypatch.delenv("NA_WIRING_CREDS", raising=False)
+    settings = _settings(tmp_path, None, "*/15 * * * *")
+    register_credentials(settings, set())
+    with pytest.raises(ConfigError, match="NA_WIRING_CREDS"):
+        register_credentials(settings, {"conn-1"})
 
 
 def test_store_probe_answers_for_a_live_store_and_fails_redacted_for_a_dead_one(
