@@ -141,7 +141,10 @@ def scaffold_mapping(
     text = text[:comment_start] + _pipelines_block(stages) + text[end:]
     deal_object = "Opportunity" if crm == "salesforce" else "deals"
     deal_fields = list(fields.get(deal_object, ()))
-    ev_start = text.index("  evidence:\n")
+    ev_match = re.search(r"^  evidence:.*$", text, flags=re.MULTILINE)
+    if ev_match is None:  # the shipped mapping always has one
+        raise ValueError(f"the shipped {crm} mapping has no deal.evidence block")
+    ev_start = ev_match.start()
     ev_end = text.index("  account:\n")
     lines_before = text[:ev_start].split("\n")[:-1]
     while lines_before and lines_before[-1].startswith("  #"):

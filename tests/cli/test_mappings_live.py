@@ -147,13 +147,9 @@ def test_hubspot_missing_properties_then_created(
     assert first.exit_code == 2
     assert "unknown CRM field 'na_next_advance' on deals" in first.stderr
     assert "nextadvance setup --connection NAME" in first.stderr
-    assert "unknown CRM field 'budget_confirmed' on deals" in first.stderr
     session = sandbox_http(live_sandbox)
     headers = {"Authorization": f"Bearer {live_sandbox.hubspot_credentials['access_token']}"}
     props = [
-        ("budget_confirmed", "bool", "booleancheckbox"),
-        ("decision_date", "date", "date"),
-        ("pain", "string", "textarea"),
         ("na_parked_until", "date", "date"),
         ("na_parked_reason", "string", "text"),
         ("na_next_advance", "string", "text"),

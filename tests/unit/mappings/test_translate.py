@@ -9,6 +9,8 @@ from nextadvance.core.models import ActivityKind, Outcome
 from nextadvance.mappings import (
     Mapping,
     activity_deal_id,
+    default_mapping_path,
+    load_mapping_text,
     translate_activity,
     translate_contact,
     translate_deal,
@@ -99,9 +101,26 @@ def test_salesforce_opportunity_translates(sf_mapping: Mapping) -> None:
     }
 
 
+def _with_evidence(mapping: Mapping) -> Mapping:
+    """The HubSpot mapping plus the evidence properties a team typically creates."""
+    text = (
+        default_mapping_path("hubspot")
+        .read_text()
+        .replace(
+            "  evidence: {}\n",
+            "  evidence:\n"
+            "    budget_confirmed: {field: budget_confirmed, transform: boolean}\n"
+            "    decision_date: {field: decision_date, transform: date}\n"
+            "    pain: {field: pain, transform: text}\n",
+        )
+    )
+    assert text != default_mapping_path("hubspot").read_text()
+    return load_mapping_text(text)
+
+
 def test_hubspot_deal_translates_string_values(hs_mapping: Mapping) -> None:
     """HubSpot's string properties, epoch-ms dates and the company dict are read correctly."""
-    result = translate_deal(hs_mapping, hs_deal())
+    result = translate_deal(_with_evidence(hs_mapping), hs_deal())
     deal = result.value
     assert result.problems == () and deal is not None
     assert (deal.stage, deal.amount, deal.close_date) == ("solution", 12500.5, date(2026, 12, 15))
