@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from nextadvance.core._decision import ObjectiveResult, trusted
+from nextadvance.core._decision import ObjectiveResult
 from nextadvance.core._nextstep import CompiledLexicon
 from nextadvance.core.errors import MappingError, Problem
 from nextadvance.core.models import ActivityKind, Outcome
@@ -56,6 +56,8 @@ class KeywordSet:
     words: frozenset[str]
     phrases: tuple[str, ...]
     phrase_words: tuple[frozenset[str], ...] = ()
+    #: every word of every keyword and phrase: a text sharing none of them cannot match
+    any_words: frozenset[str] = frozenset()
 
     def find(self, norm_text: str, words: frozenset[str] | set[str]) -> str | None:
         """The first keyword present in ``norm_text`` (normalised) / ``words``, or None."""
@@ -93,6 +95,16 @@ class CompiledObjective:
     essential: bool
     questions: tuple[str, ...]
     rules: tuple[CompiledRule, ...]
+    #: the shared result for this objective when nothing proves it
+    missing: ObjectiveResult
+
+
+def _missing(
+    stage: str, oid: str, title: str, essential: bool, questions: tuple[str, ...]
+) -> ObjectiveResult:
+    return ObjectiveResult(
+        id=oid, title=title, stage=stage, essential=essential, status="missing", questions=questions
+    )
 
 
 def _keyword_set(keywords: tuple[str, ...], synonyms: dict[str, tuple[str, ...]]) -> KeywordSet:
@@ -111,7 +123,8 @@ def _keyword_set(keywords: tuple[str, ...], synonyms: dict[str, tuple[str, ...]]
         else:
             phrases.append(norm)
     uniq = tuple(dict.fromkeys(phrases))
-    return KeywordSet(frozenset(words), uniq, tuple(frozenset(p.split()) for p in uniq))
+    phrase_words = tuple(frozenset(p.split()) for p in uniq)
+    return KeywordSet(frozenset(words), uniq, phrase_words, frozenset(words).union(*phrase_words))
 
 
 class CompiledPlaybook:
@@ -126,6 +139,10 @@ class CompiledPlaybook:
         self.lexicon = CompiledLexicon(playbook.lexicon, self.order)
         self.commitment = _keyword_set(playbook.thresholds.commitment_keywords, self.synonyms)
         self.conversation_kinds = frozenset(playbook.thresholds.conversation_kinds)
+        w = playbook.priority
+        weights = (w.amount, w.close_date, w.stall, w.missing_essentials, w.stage_gap)
+        #: priority weights in term order, plus their sum (1 when all are zero)
+        self.priority_weights = (*weights, sum(weights) or 1.0)
         self._industries: list[tuple[Segment, tuple[str, ...]]] = [
             (seg, tuple(normalise(i) for i in seg.industries)) for seg in playbook.segments
         ]
@@ -134,30 +151,12 @@ class CompiledPlaybook:
             tuple[str, tuple[str, ...]], tuple[CompiledObjective, ...]
         ] = {}
         self._compiled_objectives: dict[tuple[str, str], CompiledObjective] = {}
-        self._missing: dict[tuple[str, str, bool], ObjectiveResult] = {}
         #: memo of call plans and next-step checks (see nextadvance.core._callplan)
         self.plans: dict[Any, Any] = {}
         self.checks: dict[Any, Any] = {}
         self.required_roles = frozenset(
             r for s in playbook.stages for a in s.advances for r in a.requires_roles
         )
-
-    def missing_result(self, obj: CompiledObjective) -> ObjectiveResult:
-        """The (immutable, shared) result for an objective with no evidence."""
-        key = (obj.stage, obj.id, obj.essential)
-        hit = self._missing.get(key)
-        if hit is None:
-            hit = trusted(
-                ObjectiveResult,
-                id=obj.id,
-                title=obj.title,
-                stage=obj.stage,
-                essential=obj.essential,
-                status="missing",
-                questions=obj.questions,
-            )
-            self._missing[key] = hit
-        return hit
 
     # -- stages -------------------------------------------------------------------------
     def stage(self, key: str) -> Stage:
@@ -236,8 +235,15 @@ class CompiledPlaybook:
                 seen.add(obj.id)
                 co = self._compile_objective(stage.key, obj)
                 if obj.id in essential and essential[obj.id] != co.essential:
+                    flag = essential[obj.id]
                     co = CompiledObjective(
-                        co.id, co.title, co.stage, essential[obj.id], co.questions, co.rules
+                        co.id,
+                        co.title,
+                        co.stage,
+                        flag,
+                        co.questions,
+                        co.rules,
+                        _missing(co.stage, co.id, co.title, flag, co.questions),
                     )
                 out.append(co)
         result = tuple(out)
@@ -273,7 +279,13 @@ class CompiledPlaybook:
                 )
             )
         co = CompiledObjective(
-            obj.id, obj.title, stage_key, obj.essential, obj.questions, tuple(rules)
+            obj.id,
+            obj.title,
+            stage_key,
+            obj.essential,
+            obj.questions,
+            tuple(rules),
+            _missing(stage_key, obj.id, obj.title, obj.essential, obj.questions),
         )
         self._compiled_objectives[ck] = co
         return co

@@ -145,7 +145,14 @@ _TESTS = {"field": _field, "role": _role, "activity": _activity, "keywords": _ke
 
 
 def evaluate(obj: CompiledObjective, ctx: DealContext) -> tuple[Evidence, ...]:
-    """The evidence that proves ``obj`` (first matching rule), or () when it is missing.
+    """The evidence that proves ``obj`` (first matching rule), or () when it is missing."""
+    return evaluate_all((obj,), ctx)[0]
+
+
+def evaluate_all(
+    objectives: tuple[CompiledObjective, ...], ctx: DealContext
+) -> list[tuple[Evidence, ...]]:
+    """Evidence for each objective, in order (() where missing).
 
     Rules that cannot match (field absent, role absent, no keyword word in the deal's
     text) are rejected inline before any test function is called: most objectives of
@@ -153,21 +160,26 @@ def evaluate(obj: CompiledObjective, ctx: DealContext) -> tuple[Evidence, ...]:
     """
     fields = ctx.deal.fields
     roles = ctx.roles
-    for rule in obj.rules:
-        kind = rule.kind
-        if kind == "field":
-            if rule.name not in fields:
-                continue
-        elif kind == "role":
-            if rule.name not in roles:
-                continue
-        elif kind == "keywords":
-            kws = rule.keywords
-            assert kws is not None
-            words = ctx.index(rule.kinds).words
-            if not (kws.words & words) and not any(p <= words for p in kws.phrase_words):
-                continue
-        ev = _TESTS[kind](rule, ctx)
-        if ev is not None:
-            return (ev,)
-    return ()
+    index = ctx.index
+    out: list[tuple[Evidence, ...]] = []
+    for obj in objectives:
+        found: tuple[Evidence, ...] = ()
+        for rule in obj.rules:
+            kind = rule.kind
+            if kind == "field":
+                if rule.name not in fields:
+                    continue
+            elif kind == "role":
+                if rule.name not in roles:
+                    continue
+            elif kind == "keywords":
+                kws = rule.keywords
+                assert kws is not None
+                if kws.any_words.isdisjoint(index(rule.kinds).words):
+                    continue
+            ev = _TESTS[kind](rule, ctx)
+            if ev is not None:
+                found = (ev,)
+                break
+        out.append(found)
+    return out

@@ -310,7 +310,8 @@ class Playbook(_M):
         Kept in a private attribute and checked to belong to this very instance, so a
         ``model_copy(update=...)`` never runs on its original's stale compilation.
         """
-        cached = self._compiled
+        private = self.__pydantic_private__  # direct slot access: this runs once per deal
+        cached = private.get("_compiled") if private is not None else None
         if cached is None or cached.playbook is not self:
             from nextadvance.core._compiled import CompiledPlaybook
 

@@ -21,7 +21,7 @@ from nextadvance.core._decision import (
     ObjectiveResult,
     trusted,
 )
-from nextadvance.core._evidence import DealContext, evaluate
+from nextadvance.core._evidence import DealContext, evaluate_all
 from nextadvance.core._momentum import compute_momentum
 from nextadvance.core._playbook_model import Playbook
 from nextadvance.core.models import Deal
@@ -45,7 +45,7 @@ def _priority(
     """0-100 weighted mean of five terms in [0, 1]; parked deals score 0 (docs/playbook.md)."""
     if momentum.parked:
         return 0.0, {"parked": 1.0}
-    th, w = cp.playbook.thresholds, cp.playbook.priority
+    th = cp.playbook.thresholds
     amount = (
         0.3
         if deal.amount is None
@@ -61,23 +61,26 @@ def _priority(
         if momentum.stalled
         else min(1.0, momentum.days_in_stage / max(1, momentum.stage_norm_days)) * 0.5
     )
-    terms = {
-        "amount": amount,
-        "close_date": close,
-        "stall": stall,
-        "missing_essentials": missing_share,
-        "stage_gap": 1.0 if gap else 0.0,
+    gap_term = 1.0 if gap else 0.0
+    w_amount, w_close, w_stall, w_missing, w_gap, w_total = cp.priority_weights
+    score = (
+        100.0
+        * (
+            amount * w_amount
+            + close * w_close
+            + stall * w_stall
+            + missing_share * w_missing
+            + gap_term * w_gap
+        )
+        / w_total
+    )
+    return round(score, 1), {
+        "amount": round(amount, 3),
+        "close_date": round(close, 3),
+        "stall": round(stall, 3),
+        "missing_essentials": round(missing_share, 3),
+        "stage_gap": gap_term,
     }
-    weights = {
-        "amount": w.amount,
-        "close_date": w.close_date,
-        "stall": w.stall,
-        "missing_essentials": w.missing_essentials,
-        "stage_gap": w.stage_gap,
-    }
-    total = sum(weights.values()) or 1.0
-    score = 100.0 * sum(terms[k] * weights[k] for k in terms) / total
-    return round(score, 1), {k: round(v, 3) for k, v in terms.items()}
 
 
 def decide(deal: Deal, playbook: Playbook, now: datetime) -> Decision:
@@ -114,8 +117,7 @@ def decide(deal: Deal, playbook: Playbook, now: datetime) -> Decision:
     objectives = cp.objectives_for(stage.key, segments)
     results: list[ObjectiveResult] = []
     learned: list[str] = []
-    for obj in objectives:
-        ev = evaluate(obj, ctx)
+    for obj, ev in zip(objectives, evaluate_all(objectives, ctx), strict=True):
         if ev:
             learned.append(obj.id)
             results.append(
@@ -131,7 +133,7 @@ def decide(deal: Deal, playbook: Playbook, now: datetime) -> Decision:
                 )
             )
         else:
-            results.append(cp.missing_result(obj))
+            results.append(obj.missing)
     plan = call_plan(
         cp,
         stage,
