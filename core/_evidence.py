@@ -11,6 +11,7 @@ from typing import Any
 
 from nextadvance.core._compiled import CompiledObjective, CompiledRule
 from nextadvance.core._decision import Evidence, trusted
+from nextadvance.core._playbook_model import TEXT_KINDS
 from nextadvance.core._textindex import TextIndex, build_index
 from nextadvance.core.models import Activity, ActivityKind, Deal, Outcome
 
@@ -18,6 +19,7 @@ __all__ = ["DealContext", "evaluate", "is_non_empty", "is_truthy"]
 
 _TRUE = frozenset({"true", "yes", "y", "1", "confirmed", "approved", "x", "done", "ok"})
 _AT = attrgetter("at")
+_TEXT = frozenset(TEXT_KINDS)
 _SILENT = frozenset({Outcome.no_show, Outcome.canceled, Outcome.scheduled, Outcome.rescheduled})
 
 
@@ -161,6 +163,7 @@ def evaluate_all(
     fields = ctx.deal.fields
     roles = ctx.roles
     index = ctx.index
+    text_words = index(_TEXT).words  # the kinds nearly every keyword rule uses
     out: list[tuple[Evidence, ...]] = []
     for obj in objectives:
         found: tuple[Evidence, ...] = ()
@@ -175,7 +178,8 @@ def evaluate_all(
             elif kind == "keywords":
                 kws = rule.keywords
                 assert kws is not None
-                if kws.any_words.isdisjoint(index(rule.kinds).words):
+                words = text_words if rule.kinds == _TEXT else index(rule.kinds).words
+                if kws.any_words.isdisjoint(words):
                     continue
             ev = _TESTS[kind](rule, ctx)
             if ev is not None:
