@@ -209,7 +209,7 @@ def load_world(store: Store, world: World) -> None:
                 },
             )
     tasks, events = _load_activities(
-        store, world, deal_ids, deal_rows, user_ids, contact_ids, account_ids, o, now
+        store, world, deal_ids, deal_rows, user_ids, contact_ids, o, now
     )
     for name, rows in (
         ("user", users),
@@ -231,58 +231,22 @@ def _load_activities(
     deal_rows: dict[str, list[Any]],
     user_ids: dict[str, str],
     contact_ids: dict[str, str],
-    account_ids: dict[str, str],
     o: Any,
     now: int,
 ) -> tuple[_Rows, _Rows]:
+    """Tasks and Events, built straight into full-width rows (a million of them at scale)."""
     s = store.schema
     tasks, events = _Rows(s["task"]), _Rows(s["event"])
-    t, e = tasks.col, events.col
-    t_what, t_who, t_subj, t_status, t_date, t_desc, t_owner, t_closed, t_sub = (
-        t("WhatId"),
-        t("WhoId"),
-        t("Subject"),
-        t("Status"),
-        t("ActivityDate"),
-        t("Description"),
-        t("OwnerId"),
-        t("IsClosed"),
-        t("TaskSubtype"),
-    )
-    t_disp, t_type, t_dur, t_acct = (
-        t("CallDisposition"),
-        t("CallType"),
-        t("CallDurationInSeconds"),
-        t("AccountId"),
-    )
-    e_cols = [
-        e(n)
-        for n in (
-            "WhatId",
-            "WhoId",
-            "Subject",
-            "StartDateTime",
-            "EndDateTime",
-            "ActivityDateTime",
-            "ActivityDate",
-            "DurationInMinutes",
-            "Description",
-            "OwnerId",
-            "AccountId",
-            "Outcome__c",
-        )
-    ]
+    tc, ec = s["task"].col, s["event"].col
+    t_row, e_row = tasks.defaults, events.defaults
     o_last, o_open, o_acct = o("LastActivityDate"), o("HasOpenActivity"), o("AccountId")
     n_task = n_event = 0
-    day = 86_400_000
     dates: dict[Any, str] = {}
     for act in world.activities:
-        what = deal_ids[act.deal_key]
         opp = deal_rows[act.deal_key]
         owner = user_ids[act.owner_key]
-        who = contact_ids[act.contact_keys[0]] if act.contact_keys else None
         at = _ms(act.at)
-        created = min(at, now - day) if at > now else at
+        created = min(at, now - 86_400_000) if at > now else at
         day_key = act.at.date()
         when = dates.get(day_key)
         if when is None:
@@ -295,58 +259,45 @@ def _load_activities(
             end = at + minutes * 60_000
             if at > now:
                 opp[o_open] = True
-            events.add(
-                make_id("00U", n_event),
-                created,
-                max(created, min(end, now)),
-                owner,
-                dict(
-                    zip(
-                        e_cols,
-                        (
-                            what,
-                            who,
-                            act.subject,
-                            at,
-                            end,
-                            at,
-                            when,
-                            minutes,
-                            act.body or None,
-                            owner,
-                            opp[o_acct],
-                            _OUTCOME.get(act.outcome),
-                        ),
-                        strict=True,
-                    )
-                ),
-            )
-            continue
-        n_task += 1
-        values = {
-            t_what: what,
-            t_who: who,
-            t_desc: act.body or None,
-            t_owner: owner,
-            t_acct: opp[o_acct],
-            t_date: when,
-            t_status: "Completed",
-            t_closed: True,
-            t_sub: "Task",
-            t_subj: act.subject,
-        }
-        if act.kind == "call":
-            values[t_sub] = "Call"
-            values[t_type] = "Outbound" if act.direction != "inbound" else "Inbound"
-            values[t_disp] = _DISPOSITION.get(act.call_disposition or "")
-            values[t_dur] = (act.duration_minutes or 0) * 60
-        elif act.kind == "email":
-            values[t_sub] = "Email"
-            values[t_subj] = f"Email: {act.subject}"
-        elif act.kind == "task" and act.task_status != "completed":
-            values[t_status], values[t_closed] = "Not Started", False
-            opp[o_open] = True
-        tasks.add(make_id("00T", n_task), created, at if at <= now else created, owner, values)
+            row = list(e_row)
+            modified = max(created, min(end, now))
+            row[0:7] = (make_id("00U", n_event), False, created, owner, modified, owner, modified)
+            col = ec
+        else:
+            n_task += 1
+            row = list(t_row)
+            modified = at if at <= now else created
+            row[0:7] = (make_id("00T", n_task), False, created, owner, modified, owner, modified)
+            col = tc
+            row[col["status"]], row[col["isclosed"]] = "Completed", True
+            row[col["tasksubtype"]], row[col["activitydate"]] = "Task", when
+            row[col["subject"]] = act.subject
+            if act.kind == "call":
+                row[col["tasksubtype"]] = "Call"
+                row[col["calltype"]] = "Inbound" if act.direction == "inbound" else "Outbound"
+                row[col["calldisposition"]] = _DISPOSITION.get(act.call_disposition or "")
+                row[col["calldurationinseconds"]] = (act.duration_minutes or 0) * 60
+            elif act.kind == "email":
+                row[col["tasksubtype"]] = "Email"
+                row[col["subject"]] = f"Email: {act.subject}"
+            elif act.kind == "task" and act.task_status != "completed":
+                row[col["status"]], row[col["isclosed"]] = "Not Started", False
+                opp[o_open] = True
+        row[col["whatid"]] = deal_ids[act.deal_key]
+        row[col["whoid"]] = contact_ids[act.contact_keys[0]] if act.contact_keys else None
+        row[col["description"]] = act.body or None
+        row[col["ownerid"]] = owner
+        row[col["accountid"]] = opp[o_acct]
+        if col is ec:
+            row[col["subject"]] = act.subject
+            row[col["startdatetime"]] = row[col["activitydatetime"]] = at
+            row[col["enddatetime"]] = end
+            row[col["activitydate"]] = when
+            row[col["durationinminutes"]] = minutes
+            row[col["outcome__c"]] = _OUTCOME.get(act.outcome)
+            events.rows.append(row)
+        else:
+            tasks.rows.append(row)
     return tasks, events
 
 
