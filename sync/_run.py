@@ -39,6 +39,7 @@ __all__ = ["Progress", "run_sync"]
 Progress = Callable[[str, int, int | None], None]
 
 _BATCH = {"salesforce": 200, "hubspot": 100}
+_KIND_ORDER = {"close_task": 0, "update_deal": 1, "upsert_task": 2}
 log = logging.getLogger("nextadvance.sync")
 
 
@@ -187,7 +188,7 @@ class _Run:
             self._reconcile()
             complete = self._pull()
             ops = self._decide_and_plan()
-            if self.dry:
+            if self.dry or not self.parts.connection.writeback:
                 self.report.diff = [
                     DiffItem(
                         deal=o.write.deal_id,
@@ -197,7 +198,13 @@ class _Run:
                     )
                     for o in ops
                 ]
-                _count_planned(self.report, ops)
+                if self.dry:
+                    _count_planned(self.report, ops)
+                else:
+                    self.report.message = (
+                        f"write-back is off for this connection: {len(ops)} planned writes "
+                        "not sent (listed under diff)"
+                    )
             else:
                 pushed = push(
                     self.conn,
@@ -318,6 +325,9 @@ class _Run:
                 self._absorb(plan)
                 ops.extend(plan.ops)
         self.commit()
+        # one kind per batch: a batch maps to one collection/batch call per kind, so mixing
+        # kinds would double the write calls; closes go first (never two open tasks)
+        ops.sort(key=lambda o: _KIND_ORDER[o.write.kind.value])
         return ops
 
     def _one(self, deal: Any, crm_values: dict[str, Any], ledger: Any) -> list[PlannedOp]:

@@ -129,8 +129,8 @@ class RunReport(_M):
         return self.fields_updated
 
     def to_json(self) -> dict[str, Any]:
-        """The JSON form (``--json`` and run history); the diff only appears in dry runs."""
+        """The JSON form (``--json`` and run history); ``diff`` only when writes were held back."""
         data = self.model_dump(mode="json")
-        if not self.dry_run:
+        if not self.dry_run and not self.diff:
             data.pop("diff", None)
         return data

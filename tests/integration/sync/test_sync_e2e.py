@@ -206,3 +206,39 @@ def test_explain_shows_mirror_decision_and_ledger(make_world: Any) -> None:
         env=world.env,
     )
     assert missing.exit_code == 2
+
+
+@pytest.mark.parametrize("crm", CRMS)
+def test_deleted_deal_leaves_the_mirror_and_its_task_is_closed(make_world: Any, crm: str) -> None:
+    """A deal deleted (Salesforce) or archived (HubSpot) is dropped, its open task closed, never written."""
+    world = make_world(crm, deals=30)
+    _, first = world.sync()
+    state = world.state()
+    deal = next(d for d, v in sorted(state.items()) if v["tasks"])
+    if crm == "salesforce":
+        url = f"{world.sb.base_url}/services/data/v59.0/sobjects/Opportunity/{deal}"
+    else:
+        url = f"{world.sb.base_url}/crm/v3/objects/deals/{deal}"
+    assert world.http().delete(url).status_code == 204
+    code, report = world.sync()
+    assert code == 0, report
+    assert report["deals"]["deleted"] == 1
+    assert report["deals"]["open"] == first["deals"]["open"] - 1
+    assert report["fields_updated"] == 0 and report["tasks"]["created"] == 0
+    assert report["tasks"]["closed"] == 1
+    left = world.state().get(deal, {"tasks": []})["tasks"]
+    assert all(t["completed"] for t in left)
+    code, again = world.sync()
+    assert again["api_calls"]["writes"] == 0
+
+
+def test_writeback_off_decides_but_never_writes(make_world: Any) -> None:
+    """With `writeback: false` a run pulls and decides, lists what it would write, and writes nothing."""
+    world = make_world("hubspot", deals=20)
+    world.config.write_text(
+        world.config.read_text().replace("    limits:", "    writeback: false\n    limits:")
+    )
+    code, report = world.sync()
+    assert code == 0 and report["deals"]["decided"] == report["deals"]["open"] > 0
+    assert report["api_calls"]["writes"] == 0 and world.write_requests() == 0
+    assert report["diff"] and "write-back is off" in report["message"]
