@@ -118,3 +118,18 @@ def test_second_concurrent_run_exits_locked(make_world: Any) -> None:
         store.close()
     code, report = world.sync()
     assert code == 0 and report["status"] == "ok"
+
+
+def test_quota_exhausted_stops_cleanly_and_resumes(make_world: Any) -> None:
+    """A spent daily quota ends the run as partial with the cursor kept; the next run completes it."""
+    clean = make_world("salesforce", deals=40, now=NOW)
+    clean.sync()
+    world = make_world("salesforce", deals=40, now=NOW, batch_size=10, faults={"daily_limit": 6})
+    code, report = world.sync()
+    assert code == 1 and report["status"] == "partial", report
+    assert "quota" in (report["message"] or "").lower()
+    world.sb.set_faults(daily_limit=None)
+    code, report = world.sync()
+    assert code == 0, report
+    assert report["deals"]["pulled"] < 40  # the committed cursor was kept
+    assert comparable(world.state()) == comparable(clean.state())
