@@ -37,6 +37,7 @@ class LiveProgress:
             transient=False,
         )
         self._tasks: dict[str, TaskID] = {}
+        self._api: TaskID | None = None
 
     def __enter__(self) -> LiveProgress:
         self._progress.__enter__()
@@ -51,6 +52,11 @@ class LiveProgress:
         self._progress.__exit__(exc_type, exc, tb)
 
     def __call__(self, phase: str, n: int, total: int | None) -> None:
+        if phase == "api_calls":
+            if self._api is None:
+                self._api = self._progress.add_task("API calls", total=None)
+            self._progress.update(self._api, completed=n)
+            return
         task = self._tasks.get(phase)
         if task is None:
             task = self._progress.add_task(_PHASES.get(phase, phase), total=total)

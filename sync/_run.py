@@ -35,7 +35,8 @@ from nextadvance.sync._wiring import Parts, load_parts, make_connector
 
 __all__ = ["Progress", "run_sync"]
 
-#: ``progress(phase, advanced_by, total)``: phases are reconcile, pull, decide, push.
+#: ``progress(phase, advanced_by, total)``: phases are reconcile, pull, decide, push; after
+#: each tick comes ``("api_calls", calls_so_far, None)`` (ignore phases you do not show).
 Progress = Callable[[str, int, int | None], None]
 
 _BATCH = {"salesforce": 200, "hubspot": 100}
@@ -172,6 +173,7 @@ class _Run:
     def _tick(self, phase: str, n: int = 1, total: int | None = None) -> None:
         if self.progress is not None:
             self.progress(phase, n, total)
+            self.progress("api_calls", self.conn.calls.total, None)
 
     def commit(self) -> None:
         """Make the work so far durable (a dry run only flushes, to roll back at the end)."""
