@@ -36,11 +36,10 @@ def push(
     stop: threading.Event | None = None,
 ) -> bool:
     """Send ``ops``; return False if the push stopped early (quota, stop request)."""
-    for start in range(0, len(ops), batch_size):
+    for chunk in _batches(ops, batch_size):
         if stop is not None and stop.is_set():
             report.message = "stopped on request; the rest is written next run"
             return False
-        chunk = ops[start : start + batch_size]
         ledger.prefetch(op.write.key for op in chunk)
         rows = [ledger.begin(op, run_id, now) for op in chunk]
         commit()  # write-ahead: the intent is durable before the CRM sees it
@@ -78,6 +77,20 @@ def push(
         if tick is not None:
             tick(len(chunk))
     return True
+
+
+def _batches(ops: Sequence[PlannedOp], size: int) -> list[Sequence[PlannedOp]]:
+    """Consecutive runs of one write kind, cut to ``size``: each batch is one CRM call."""
+    out: list[Sequence[PlannedOp]] = []
+    start = 0
+    while start < len(ops):
+        end = start
+        kind = ops[start].write.kind
+        while end < len(ops) and end - start < size and ops[end].write.kind == kind:
+            end += 1
+        out.append(ops[start:end])
+        start = end
+    return out
 
 
 def _count(report: RunReport, op: PlannedOp) -> None:
