@@ -26,6 +26,13 @@ __all__ = ["SEARCH_CAP", "HubSpotReader"]
 SEARCH_CAP = 10_000
 MODIFIED = "hs_lastmodifieddate"
 PRIMARY_COMPANY = 5
+#: Deals translated together in a full sync: their companies and contacts are batch-read
+#: together, so only the last batch read of a group is partly empty.
+DEAL_GROUP = 1000
+#: Companies remembered during one pull (a company with many deals is read once).
+COMPANY_CACHE = 50_000
+#: Contacts remembered during one pull (people on several deals are read once).
+CONTACT_CACHE = 100_000
 
 
 def _ms(ts: datetime) -> str:
@@ -49,6 +56,8 @@ class HubSpotReader:
         self.now = now
         self.search_limit = min(api.page_size or SEARCH_LIMIT, SEARCH_LIMIT)
         self.search_cap = SEARCH_CAP
+        self._companies: dict[str, dict[str, Any]] = {}
+        self._contacts: dict[str, dict[str, Any]] = {}
 
     # -- selections ----------------------------------------------------------------------
     def deal_props(self) -> list[str]:
@@ -76,6 +85,7 @@ class HubSpotReader:
 
     # -- entry ---------------------------------------------------------------------------
     def pull(self, cursor: Cursor | None) -> Iterator[PullBatch]:
+        self._companies, self._contacts = {}, {}
         state = _State.load(cursor, self.objects(), self.archive_watch())
         if state.full is not None:
             yield from self._full(state)
@@ -86,19 +96,28 @@ class HubSpotReader:
         full = state.full
         assert full is not None
         objs = self.objects()
-        start = objs.index(full["phase"]) if full.get("phase") in objs else 0
+        phase = full.get("phase")
+        start = len(objs) if phase == "done" else objs.index(phase) if phase in objs else 0
         for obj in objs[start:]:
             full["phase"] = obj
             after = full.get("after")
+            group = DEAL_GROUP if obj == "deals" else 1
+            rows: list[dict[str, Any]] = []
             while True:
                 page = self.api.list_page(obj, self.props(obj), after)
-                rows = page.get("results", [])
+                rows.extend(page.get("results", []))
                 after = ((page.get("paging") or {}).get("next") or {}).get("after")
+                if after and len(rows) < group:
+                    continue  # fill the group: fewer half-empty company/contact batch reads
                 full["after"] = after
+                if not after:  # phase done: the cursor committed with this batch moves on
+                    full.pop("after", None)
+                    later = objs[objs.index(obj) + 1 :]
+                    full["phase"] = later[0] if later else "done"
                 yield self._batch(state, obj, rows, full=True, track=False)
+                rows = []
                 if not after:
                     break
-            full.pop("after", None)
         started = parse_ts(full["started"])
         for obj in objs:
             state.streams[obj] = StreamCursor(ts=started)
@@ -230,10 +249,15 @@ class HubSpotReader:
                 )
                 if ranked:
                     company_of[deal_id] = str(ranked[0]["toObjectId"])
-            wanted = list(dict.fromkeys(company_of.values()))
+            cache = self._companies
+            wanted = [c for c in dict.fromkeys(company_of.values()) if c not in cache]
             aprops = list(mapping.account_read_fields())
+            if len(cache) + len(wanted) > COMPANY_CACHE:
+                cache.clear()
+                wanted = list(dict.fromkeys(company_of.values()))
             for row in self.api.batch_read("companies", wanted, aprops) if wanted else []:
-                companies[str(row["id"])] = row.get("properties") or {}
+                cache[str(row["id"])] = row.get("properties") or {}
+            companies = {c: cache[c] for c in company_of.values() if c in cache}
         contacts_of: dict[str, list[tuple[str, list[str]]]] = {}
         people: dict[str, dict[str, Any]] = {}
         if ids and mapping.contacts is not None:
@@ -246,10 +270,15 @@ class HubSpotReader:
                     )
                     for t in targets
                 ]
-            wanted = list(dict.fromkeys(c for lst in contacts_of.values() for c, _ in lst))
+            ids_needed = list(dict.fromkeys(c for lst in contacts_of.values() for c, _ in lst))
+            seen = self._contacts
+            if len(seen) + len(ids_needed) > CONTACT_CACHE:
+                seen.clear()
+            wanted = [c for c in ids_needed if c not in seen]
             cprops = [p for p in mapping.contact_read_fields() if p != "association_labels"]
             for row in self.api.batch_read("contacts", wanted, cprops) if wanted else []:
-                people[str(row["id"])] = row.get("properties") or {}
+                seen[str(row["id"])] = row.get("properties") or {}
+            people = {c: seen[c] for c in ids_needed if c in seen}
         out = []
         for row in rows:
             deal_id = str(row["id"])

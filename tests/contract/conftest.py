@@ -5,7 +5,9 @@ with ``pytest tests/contract --record-mode=rewrite``: a fresh sandbox is started
 unless ``NA_CONTRACT_<SYSTEM>_URL`` and ``NA_CONTRACT_<SYSTEM>_TOKEN`` (+ optional ``_CA``) point
 at a real org/portal (see docs/connectors.md).  Every recorded request/response is scrubbed:
 authorization headers, tokens in bodies, e-mail addresses, and the host (the sandbox's port
-changes per run), so cassettes match on method + path + query + body only.
+changes per run), so cassettes match on method + path + query + body only.  Each system
+uses a frozen copy of its shipped mapping (``tests/contract/<system>/mapping.yaml``): the
+requests depend on the mapped fields, so edits to the shipped default do not break replay.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ import pytest
 from pydantic import SecretStr
 
 from nextadvance.connectors import Connector, ConnectorConfig, Credentials, Limits, build_connector
-from nextadvance.mappings import default_mapping_path, load_mapping
+from nextadvance.mappings import load_mapping
 
 ROOT = Path(__file__).resolve().parents[2]
 CASSETTES = ROOT / "cassettes"
@@ -174,7 +176,7 @@ def connector(request: pytest.FixtureRequest, target: Target) -> Iterator[Connec
         system=system,  # type: ignore[arg-type]
         base_url=target.base_url,
         credentials=Credentials(access_token=SecretStr(target.token)),
-        mapping=load_mapping(default_mapping_path(system)),
+        mapping=load_mapping(Path(str(request.node.fspath)).parent / "mapping.yaml"),
         ca_bundle=target.ca_bundle,
         limits=Limits(requests_per_10s=5000, search_per_s=200, max_attempts=1),
     )
