@@ -1,13 +1,15 @@
-"""The call objective and its explanations, memoised per (stage, segments, learned, roles).
+"""The call objective, readiness and stage gap, with their explanations, memoised in parts.
 
 Everything here depends only on which objectives are learned, which contact roles exist
-and the strategic objective; across an org those combinations repeat a lot, so the result
-(frozen, shared) is cached on the compiled playbook and reused.
+and the strategic objective; across an org the parts repeat a lot, so each (frozen,
+shared) part is cached on the compiled playbook under a small key and reused.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from nextadvance.core._compiled import CompiledObjective, CompiledPlaybook
 from nextadvance.core._decision import (
@@ -42,7 +44,7 @@ class CallPlan:
 
 def _advances(
     stage: Stage, learned: frozenset[str], active: frozenset[str], roles: frozenset[str]
-) -> tuple[AdvanceChoice | None, AdvanceChoice | None, list[Explanation]]:
+) -> tuple[AdvanceChoice | None, AdvanceChoice | None, tuple[Explanation, ...]]:
     """First eligible stretch and conservative advance of the stage's catalog (YAML order).
 
     A required objective that a segment removed for this deal counts as satisfied.
@@ -68,7 +70,7 @@ def _advances(
     stretch, conservative = picks.get("stretch"), picks.get("conservative")
     if stretch is None and conservative is not None:
         stretch = conservative
-    return stretch, conservative, why
+    return stretch, conservative, tuple(why)
 
 
 def _plan(
@@ -91,29 +93,53 @@ def _plan(
     return tuple(steps)
 
 
-def _build(
+def _memo(cp: CompiledPlaybook, key: tuple[Any, ...], make: Callable[[], Any]) -> Any:
+    hit = cp.plans.get(key)
+    if hit is None:
+        if len(cp.plans) >= _PLAN_LIMIT:
+            cp.plans.clear()
+        hit = make()
+        cp.plans[key] = hit
+    return hit
+
+
+def _readiness(stage: str, missing_now: tuple[str, ...], essentials_now: int) -> Explanation:
+    return trusted(
+        Explanation,
+        rule_id="readiness",
+        inputs={"stage": stage, "missing_essentials": list(missing_now)},
+        text=(
+            f"all {essentials_now} essentials of '{stage}' learned: ready to advance"
+            if not missing_now
+            else f"{len(missing_now)} of {essentials_now} essentials of '{stage}' still missing"
+        ),
+    )
+
+
+def _gap(missing_earlier: tuple[str, ...]) -> Explanation:
+    return trusted(
+        Explanation,
+        rule_id="stage_gap",
+        inputs={"missing": list(missing_earlier)},
+        text="deal is ahead of its evidence: earlier-stage essentials missing: "
+        + ", ".join(missing_earlier),
+    )
+
+
+def _call(
     cp: CompiledPlaybook,
-    stage: Stage,
-    objectives: tuple[CompiledObjective, ...],
-    learned: frozenset[str],
-    roles: frozenset[str],
+    agenda: list[CompiledObjective],
+    essentials_missing: bool,
+    stretch: AdvanceChoice | None,
+    conservative: AdvanceChoice | None,
     strategic: str | None,
-) -> CallPlan:
-    missing_earlier = [
-        o for o in objectives if o.stage != stage.key and o.essential and o.id not in learned
-    ]
-    current = [o for o in objectives if o.stage == stage.key]
-    missing_now = [o for o in current if o.essential and o.id not in learned]
-    nice_now = [o for o in current if not o.essential and o.id not in learned]
-    essentials_now = sum(1 for o in current if o.essential)
+    stage: str,
+) -> tuple[CallObjective, tuple[Explanation, ...]]:
     th = cp.playbook.thresholds
-    agenda = ((missing_earlier + missing_now) or nice_now)[: th.max_learn]
     questions: list[str] = []
     for obj in agenda:
         questions.extend(obj.questions[:2])
     qs = tuple(questions[: th.max_questions])
-    active = frozenset(o.id for o in objectives)
-    stretch, conservative, adv_why = _advances(stage, learned, active, roles)
     call = trusted(
         CallObjective,
         learn=tuple(o.id for o in agenda),
@@ -123,49 +149,24 @@ def _build(
         plan=_plan(stretch, conservative, qs, strategic),
         strategic_objective=strategic,
     )
-    ready = not missing_now
     why = [
-        trusted(
-            Explanation,
-            rule_id="readiness",
-            inputs={"stage": stage.key, "missing_essentials": [o.id for o in missing_now]},
-            text=(
-                f"all {essentials_now} essentials of '{stage.key}' learned: ready to advance"
-                if ready
-                else f"{len(missing_now)} of {essentials_now} essentials of '{stage.key}'"
-                " still missing"
-            ),
-        )
-    ]
-    if missing_earlier:
-        why.append(
-            trusted(
-                Explanation,
-                rule_id="stage_gap",
-                inputs={"missing": [o.id for o in missing_earlier]},
-                text="deal is ahead of its evidence: earlier-stage essentials missing: "
-                + ", ".join(o.id for o in missing_earlier),
-            )
-        )
-    why.append(
         trusted(
             Explanation,
             rule_id="call_objective.learn",
             inputs={"learn": list(call.learn)},
             text=(
                 "learn the missing essentials first"
-                if (missing_earlier or missing_now)
+                if essentials_missing
                 else "essentials done: use the call for nice-to-haves and the advance"
             ),
         )
-    )
-    why.extend(adv_why)
+    ]
     if stretch is None:
         why.append(
             trusted(
                 Explanation,
                 rule_id="advance.none",
-                inputs={"stage": stage.key},
+                inputs={"stage": stage},
                 text="no advance in the catalog is eligible yet",
             )
         )
@@ -178,14 +179,7 @@ def _build(
                 text="call objective framed as a step toward the account's strategic objective",
             )
         )
-    return CallPlan(
-        call=call,
-        ready=ready,
-        gap_ids=tuple(o.id for o in missing_earlier),
-        missing_now=tuple(o.id for o in missing_now),
-        essentials_now=essentials_now,
-        explanations=tuple(why),
-    )
+    return call, tuple(why)
 
 
 def call_plan(
@@ -197,16 +191,71 @@ def call_plan(
     roles: frozenset[str],
     strategic: str | None,
 ) -> CallPlan:
-    """The (memoised) call plan for this combination of stage, segments and evidence."""
+    """Readiness, stage gap and the call objective for this deal's evidence.
+
+    The parts are memoised separately on small keys (the advance picks on the learned
+    objectives the catalog requires, the call objective on its agenda, the readiness and
+    gap explanations on their lists), so fresh deals mostly hit the memo too.
+    """
+    key = stage.key
+    missing_earlier: list[CompiledObjective] = []
+    missing_now: list[CompiledObjective] = []
+    nice_now: list[CompiledObjective] = []
+    essentials_now = 0
+    for o in objectives:
+        if o.stage != key:
+            if o.essential and o.id not in learned:
+                missing_earlier.append(o)
+        elif o.essential:
+            essentials_now += 1
+            if o.id not in learned:
+                missing_now.append(o)
+        elif o.id not in learned:
+            nice_now.append(o)
+    agenda = ((missing_earlier + missing_now) or nice_now)[: cp.playbook.thresholds.max_learn]
+    gap_ids = tuple(o.id for o in missing_earlier)
+    now_ids = tuple(o.id for o in missing_now)
     roles = roles & cp.required_roles
-    key = (stage.key, segments, learned, roles, strategic)
-    hit = cp.plans.get(key)
-    if hit is None:
-        if len(cp.plans) >= _PLAN_LIMIT:
-            cp.plans.clear()
-        hit = _build(cp, stage, objectives, learned, roles, strategic)
-        cp.plans[key] = hit
-    return hit
+    adv_learned = learned & cp.advance_required.get(key, frozenset())
+    stretch, conservative, adv_why = _memo(
+        cp,
+        ("adv", key, segments, adv_learned, roles),
+        lambda: _advances(stage, learned, frozenset(o.id for o in objectives), roles),
+    )
+    call, call_why = _memo(
+        cp,
+        (
+            "call",
+            key,
+            segments,
+            tuple(o.id for o in agenda),
+            bool(gap_ids or now_ids),
+            stretch.advance_id if stretch else None,
+            conservative.advance_id if conservative else None,
+            strategic,
+        ),
+        lambda: _call(cp, agenda, bool(gap_ids or now_ids), stretch, conservative, strategic, key),
+    )
+    why = [
+        _memo(
+            cp,
+            ("ready", key, now_ids, essentials_now),
+            lambda: _readiness(key, now_ids, essentials_now),
+        )
+    ]
+    if gap_ids:
+        why.append(_memo(cp, ("gap", gap_ids), lambda: _gap(gap_ids)))
+    why.append(call_why[0])
+    why.extend(adv_why)
+    why.extend(call_why[1:])
+    return CallPlan(
+        call=call,
+        ready=not now_ids,
+        gap_ids=gap_ids,
+        missing_now=now_ids,
+        essentials_now=essentials_now,
+        explanations=tuple(why),
+    )
 
 
 def check_next_step_cached(

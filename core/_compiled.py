@@ -154,6 +154,10 @@ class CompiledPlaybook:
         #: memo of call plans and next-step checks (see nextadvance.core._callplan)
         self.plans: dict[Any, Any] = {}
         self.checks: dict[Any, Any] = {}
+        #: per stage, the objective ids its advance catalog requires (advance memo keys)
+        self.advance_required = {
+            s.key: frozenset(r for a in s.advances for r in a.requires) for s in playbook.stages
+        }
         self.required_roles = frozenset(
             r for s in playbook.stages for a in s.advances for r in a.requires_roles
         )

@@ -81,6 +81,14 @@ class CompiledLexicon:
             (a.id, re.compile(r"\b(?:" + "|".join(a.patterns) + r")", _FLAGS), a.min_stage)
             for a in lexicon.client_actions
         ]
+        self.any_action = (
+            re.compile(
+                r"\b(?:" + "|".join(p for a in lexicon.client_actions for p in a.patterns) + ")",
+                _FLAGS,
+            )
+            if lexicon.client_actions
+            else None
+        )
         self.stopwords = {w.lower() for w in lexicon.name_stopwords}
         self._name = re.compile(r"(?<![\w'])([A-Z][a-z]+(?:-[A-Z][a-z]+)?)\b")
         self._subject_to = re.compile(
@@ -101,6 +109,8 @@ class CompiledLexicon:
         return False
 
     def _client_action(self, clause: str) -> tuple[str, str | None] | None:
+        if self.any_action is None or not self.any_action.search(clause):
+            return None  # one scan answers "no client action" for most seller/vague texts
         for aid, pat, min_stage in self.actions:
             if pat.search(clause):
                 return aid, min_stage
