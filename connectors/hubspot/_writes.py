@@ -50,7 +50,7 @@ class HubSpotWriter:
         results: dict[int, WriteResult] = {}
         task = self.plan.task
         task_keys = [op.key for op in ops if op.kind != WriteKind.update_deal and not op.crm_id]
-        existing = self.find_tasks(task_keys) if task_keys and task else {}
+        existing = self.find_tasks(task_keys, with_deals=False) if task_keys and task else {}
         deal_updates: list[tuple[int, dict[str, Any]]] = []
         task_updates: list[tuple[int, dict[str, Any]]] = []
         creates: list[tuple[int, dict[str, Any]]] = []
@@ -109,7 +109,7 @@ class HubSpotWriter:
                 if not results[i].ok and results[i].error_code in ("CONFLICT", "VALIDATION_ERROR")
             ]
             if retry:
-                found = self.find_tasks([ops[i].key for i in retry])
+                found = self.find_tasks([ops[i].key for i in retry], with_deals=False)
                 again = [
                     (i, {"id": found[ops[i].key].crm_id, "properties": self._task_props(ops[i])})
                     for i in retry
@@ -206,7 +206,8 @@ class HubSpotWriter:
                     retryable=code in ("RATE_LIMITS", "LOCKED", "INTERNAL_ERROR"),
                 )
 
-    def find_tasks(self, keys: Iterable[str]) -> dict[str, TaskState]:
+    def find_tasks(self, keys: Iterable[str], *, with_deals: bool = True) -> dict[str, TaskState]:
+        """Our tasks by key; ``with_deals`` also reads their deal links (one more call per 100)."""
         task = self.plan.task
         if task is None:
             return {}
@@ -217,7 +218,7 @@ class HubSpotWriter:
         out: dict[str, TaskState] = {}
         rows = self.api.batch_read(task.object, wanted, props, id_property=task.key)
         ids = [str(r["id"]) for r in rows]
-        links = self.api.associations(task.object, "deals", ids) if ids else {}
+        links = self.api.associations(task.object, "deals", ids) if ids and with_deals else {}
         for row in rows:
             rid = str(row["id"])
             p = row.get("properties") or {}

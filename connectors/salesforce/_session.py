@@ -10,6 +10,7 @@ silently overrides ``session.verify``; it never turns verification off.
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urlsplit
@@ -25,6 +26,8 @@ from nextadvance.core.errors import AuthError, Timeout, Unavailable
 __all__ = ["DEFAULT_TOKEN_URL", "SalesforceSession"]
 
 DEFAULT_TOKEN_URL = "https://login.salesforce.com/services/oauth2/token"
+#: Refresh a token this many seconds before a known expiry.
+REFRESH_MARGIN_S = 120.0
 
 
 class _Adapter(HTTPAdapter):
@@ -72,6 +75,7 @@ class SalesforceSession:
         )
         self.instance_url = config.base_url.rstrip("/")
         self._client: Salesforce | None = None
+        self._expires = creds.expires_at.timestamp() if creds.expires_at else None
         self.refreshes = 0
 
     # -- secrets -------------------------------------------------------------------------
@@ -96,9 +100,10 @@ class SalesforceSession:
 
     def client(self) -> Salesforce:
         """The simple-salesforce client for the current token (refreshing first if none)."""
+        expiring = self._expires is not None and time.time() > self._expires - REFRESH_MARGIN_S
+        if (self._token is None or expiring) and self.can_refresh:
+            self.refresh()
         if self._client is None:
-            if self._token is None:
-                self.refresh()
             self._client = Salesforce(
                 instance_url=self.instance_url,
                 session_id=self._token,
@@ -151,6 +156,7 @@ class SalesforceSession:
                 status=response.status_code,
             )
         self._token = str(payload["access_token"])
+        self._expires = None  # Salesforce does not say; a 401 triggers the next refresh
         instance = payload.get("instance_url")
         if instance and urlsplit(str(instance)).hostname:
             self.instance_url = str(instance).rstrip("/")

@@ -131,3 +131,13 @@ def test_hubspot_search_past_the_result_cap_with_shared_timestamps(connector_fac
     assert len(pulled) == len(set(pulled)) == 60
     # 60 records in windows of at most 20 (two pages of 10 under the cap of 25): >= 3 windows
     assert conn.calls.by_endpoint["deals.search"] - before >= 6
+
+
+def test_hubspot_refreshes_before_expiry_instead_of_failing(connector_factory, drain):
+    """With short-lived OAuth tokens the connector refreshes ahead of expiry: no 401 is seen."""
+    sb, conn = connector_factory("hubspot", deals=5, refresh=True)
+    sb.set_faults(token_lifetime_s=60.0)  # inside the refresh margin: every call refreshes first
+    batches, _ = drain(conn, None)
+    assert _ids(batches)
+    assert conn.calls.errors == 0
+    assert conn.session.refreshes >= 2
