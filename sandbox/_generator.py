@@ -11,6 +11,7 @@ from __future__ import annotations
 import random
 from datetime import UTC, datetime, timedelta
 
+from ._notes import NoteWriter
 from ._vocab import (
     CLIENT_ACTIONS,
     DISCOVERY_LINES,
@@ -63,6 +64,8 @@ class _Gen:
         self.r = random.Random(seed)
         self.now = now
         self.world = World(seed=seed, now=now)
+        self.industries: dict[str, str] = {}
+        self.notes = NoteWriter(seed, now, self.industries)
 
     def owners(self, n: int) -> None:
         r = self.r
@@ -81,6 +84,7 @@ class _Gen:
             if name in seen:
                 name = f"{name} {i}"
             seen.add(name)
+            self.industries[f"co{i:06d}"] = industry
             size = _SIZES[min(len(_SIZES) - 1, int(r.expovariate(0.45)))]
             employees = max(5, min(20000, int(size * (0.6 + 0.8 * r.random()))))
             domain = name.lower().replace(" ", "") + ".example"
@@ -220,7 +224,7 @@ class _Gen:
                 disp = ("connected", "no_answer", "left_voicemail", "connected", "busy")[
                     int(r.random() * 5)
                 ]
-                body = self.discovery(r, who, deal) if disp == "connected" else "No answer."
+                body = self.discovery(r, who, deal, at) if disp == "connected" else "No answer."
                 act = WActivity(
                     key,
                     deal.key,
@@ -249,7 +253,11 @@ class _Gen:
                     if o < 0.86
                     else "unknown"
                 )
-                body = self.discovery(r, champion, deal) if outcome == "completed" else ""
+                body = (
+                    self.discovery(r, champion, deal, at, meeting=True)
+                    if outcome == "completed"
+                    else ""
+                )
                 act = WActivity(
                     key,
                     deal.key,
@@ -272,7 +280,7 @@ class _Gen:
                     "note",
                     at,
                     "Note",
-                    self.discovery(r, champion, deal),
+                    self.discovery(r, champion, deal, at),
                     "completed",
                     owner,
                     contacts,
@@ -316,7 +324,9 @@ class _Gen:
             )
         return last
 
-    def discovery(self, r: random.Random, who: WContact, deal: WDeal) -> str:
+    def discovery(
+        self, r: random.Random, who: WContact, deal: WDeal, at: datetime, meeting: bool = False
+    ) -> str:
         lines = [f"Spoke with {who.first_name} {who.last_name} ({who.title})."]
         for _ in range(int(r.random() * 3)):
             lines.append(
@@ -328,12 +338,17 @@ class _Gen:
                     month=r.choice(_MONTHS),
                 )
             )
+        step = None
         if r.random() < 0.5:
-            lines.append(
-                "Next step: "
-                + (r.choice(VAGUE_STEPS) if r.random() < 0.5 else r.choice(SELLER_ACTIONS).lower())
+            step = "Next step: " + (
+                r.choice(VAGUE_STEPS) if r.random() < 0.5 else r.choice(SELLER_ACTIONS).lower()
             )
-        return " ".join(lines)
+        extra = self.notes.extra(deal, who, at, meeting)
+        if extra:
+            lines.append(extra)
+        if step:
+            lines.append(step + ".")
+        return " ".join(dict.fromkeys(lines))  # a line said twice is written once
 
 
 def generate(deals: int, seed: int = 0, now: datetime | None = None) -> World:

@@ -59,3 +59,38 @@ def test_data_file_round_trips(tmp_path: Path) -> None:
     path = tmp_path / "world.jsonl.gz"
     save_world(w, path)
     assert load_world(path) == w
+
+
+def test_notes_carry_the_signals_the_method_measures() -> None:
+    """Won deals show more learned objectives than lost ones, reps differ, meetings end in advances or not."""
+    w = generate(800, seed=9)
+    signal = (
+        "Budget:",
+        "Technical fit:",
+        "Procurement:",
+        "Legal reviewer:",
+        "Decision criteria:",
+        "Compliance owner:",
+    )
+
+    def share(stage: int) -> float:
+        keys = {d.key for d in w.deals if d.stage_index == stage}
+        notes = [a for a in w.activities if a.deal_key in keys and a.body.startswith("Spoke with")]
+        return sum(any(s in a.body for s in signal) for a in notes) / len(notes)
+
+    assert share(NEUTRAL_OPEN_STAGES) > share(NEUTRAL_OPEN_STAGES + 1) * 1.3
+    by_owner: dict[str, list[bool]] = {}
+    for a in w.activities:
+        if a.body.startswith("Spoke with"):
+            by_owner.setdefault(a.owner_key, []).append(any(s in a.body for s in signal))
+    rates = [sum(v) / len(v) for v in by_owner.values() if len(v) >= 30]
+    assert max(rates) - min(rates) > 0.2
+    held = [a.body for a in w.activities if a.kind == "meeting" and a.outcome == "completed"]
+    assert all("Outcome: " in b for b in held)
+    assert any(" agreed to " in b or " will " in b for b in held)
+    assert any("check back next quarter" in b for b in held)
+    healthcare = {c.key for c in w.companies if c.industry == "Healthcare"}
+    retail = {c.key for c in w.companies if c.industry == "Retail"}
+    deal_co = {d.key: d.company_key for d in w.deals}
+    compliance = {deal_co[a.deal_key] for a in w.activities if "Compliance owner:" in a.body}
+    assert compliance & healthcare and not compliance & retail
