@@ -145,3 +145,22 @@ def test_lost_replies_never_duplicate_tasks(connector_factory, crm, drain):
         for t in _our_tasks(sb, crm)
     ]
     assert sorted(keys) == sorted(f"na-test-{d}" for d in deal_ids)
+
+
+def test_too_long_text_is_a_clean_per_record_reject(connector_factory, drain):
+    """A Salesforce STRING_TOO_LONG refuses only that record, naming the field; others land."""
+    sb, conn = connector_factory("salesforce", deals=6)
+    deal_ids, _ = _deal_ids(conn, drain, 2)
+    ops = _task_ops(deal_ids)
+    ops[0] = WriteOp(
+        kind=WriteKind.upsert_task,
+        key=ops[0].key,
+        deal_id=ops[0].deal_id,
+        task=TaskSpec(subject="x" * 300, due=date(2026, 12, 1)),
+    )
+    results = conn.apply(ops)
+    assert not results[0].ok and results[1].ok
+    assert results[0].error_code == "STRING_TOO_LONG"
+    assert results[0].field == "Subject"
+    assert not results[0].retryable
+    assert len(_our_tasks(sb, "salesforce")) == 1
