@@ -282,10 +282,10 @@ def test_token_lifetime_expires_sessions(sandbox_factory: Any, sf_client_for: An
     """With token_lifetime_s set, a session stops working after that long."""
     import time
 
-    sb = sandbox_factory(crm="salesforce", faults={"token_lifetime_s": 0.3})
+    sb = sandbox_factory(crm="salesforce", faults={"token_lifetime_s": 2.0})
     sf = sf_client_for(sb, session_id=_token(sb, "password"))
     sf.query("SELECT Id FROM User LIMIT 1")
-    time.sleep(0.4)
+    time.sleep(2.1)
     with pytest.raises(SalesforceExpiredSession):
         sf.query("SELECT Id FROM User LIMIT 1")
 
