@@ -125,7 +125,12 @@ class _Handler(BaseHTTPRequestHandler):
     def _serve(self) -> None:
         hub = self.server.hub
         split = urlsplit(self.path)
-        length = int(self.headers.get("Content-Length") or 0)
+        try:
+            length = int(self.headers.get("Content-Length") or 0)
+        except ValueError:
+            self.close_connection = True
+            self._send(json_response(400, {"error": "invalid Content-Length"}))
+            return
         body = self.rfile.read(length) if length > 0 else b""
         request = Request(
             method=self.command,
