@@ -17,7 +17,7 @@ from ._auth import sf_error
 from ._records import Ctx, upsert_one
 from ._schema import SObject
 from ._store import IS_DELETED, to18
-from ._writes import WriteError, _fields, create, delete, update
+from ._writes import WriteError, check_fields, create, delete, update
 
 __all__ = ["handle_collections"]
 
@@ -161,7 +161,7 @@ def _check(ctx: Ctx, rec: dict[str, Any], obj: SObject, deleting: bool) -> None:
     if deleting:
         return
     creating = not any(k.lower() == "id" for k in rec)
-    _fields(ctx.store, obj, rec, creating=creating)
+    check_fields(ctx.store, obj, rec, creating=creating)
     if not creating:
         row = ctx.store.get(obj.name.lower(), _record_id(rec))
         if row is None or row[IS_DELETED]:

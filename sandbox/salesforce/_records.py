@@ -7,7 +7,6 @@ Salesforce's shapes.  ``Ctx`` hands in the app-level hooks (human edits, drop-af
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -225,8 +224,3 @@ def _by_external(ctx: Ctx, request: Request, obj: SObject, field_name: str, valu
     return sf_error(
         405, "METHOD_NOT_ALLOWED", f"HTTP Method '{request.method}' not allowed", ctx.headers
     )
-
-
-def dumps(payload: Any) -> bytes:
-    """Compact JSON bytes."""
-    return json.dumps(payload, separators=(",", ":")).encode("utf-8")

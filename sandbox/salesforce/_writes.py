@@ -25,7 +25,7 @@ from ._store import (
     to18,
 )
 
-__all__ = ["WriteError", "create", "delete", "derive", "update"]
+__all__ = ["WriteError", "check_fields", "create", "delete", "derive", "update"]
 
 _STAGE = {s[0]: s for s in STAGES}
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -127,7 +127,10 @@ def _coerce(store: Store, obj: SObject, fld: Field, value: Any) -> Any:
     return text
 
 
-def _fields(store: Store, obj: SObject, data: dict[str, Any], creating: bool) -> dict[int, Any]:
+def check_fields(
+    store: Store, obj: SObject, data: dict[str, Any], creating: bool
+) -> dict[int, Any]:
+    """Column -> internal value for a write body, or the org's error for the first bad field."""
     out: dict[int, Any] = {}
     for key, value in data.items():
         if key == "attributes":
@@ -221,7 +224,7 @@ def create(store: Store, obj: SObject, data: dict[str, Any], user_id: str) -> li
         raise WriteError("INVALID_TYPE", f"Cannot create a new record for {obj.name}", status=400)
     if any(k.lower() == "id" for k in data):
         raise WriteError("INVALID_FIELD", "cannot specify Id in an insert call", ["Id"])
-    values = _fields(store, obj, data, creating=True)
+    values = check_fields(store, obj, data, creating=True)
     row: list[Any] = [None] * len(obj.col)
     for fld in obj.fields.values():
         if fld.default is not None:
@@ -262,7 +265,7 @@ def update(
     """Change fields of a live record (NOT_FOUND for unknown or deleted ids)."""
     if not obj.writable:
         raise WriteError("INVALID_TYPE", f"Cannot update records of {obj.name}")
-    values = _fields(store, obj, data, creating=False)
+    values = check_fields(store, obj, data, creating=False)
     with store.lock:
         old = store.get(obj.name.lower(), record_id)
         if old is None or old[IS_DELETED]:
