@@ -242,3 +242,18 @@ def test_writeback_off_decides_but_never_writes(make_world: Any) -> None:
     assert code == 0 and report["deals"]["decided"] == report["deals"]["open"] > 0
     assert report["api_calls"]["writes"] == 0 and world.write_requests() == 0
     assert report["diff"] and "write-back is off" in report["message"]
+
+
+def test_bad_credentials_fail_the_run_without_leaking_them(make_world: Any) -> None:
+    """A refused token ends the run as failed (exit 4); the report never shows the secret."""
+    import json
+    import os
+
+    world = make_world("hubspot", deals=5)
+    var = next(k for k in world.env if k.startswith("NA_TEST_"))
+    canary = "pat-na1-canary-7f3e9b"
+    world.env[var] = os.environ[var] = json.dumps({"access_token": canary})
+    code, report = world.sync()
+    assert code == 4 and report["status"] == "failed"
+    assert "Auth" in (report["message"] or "")
+    assert canary not in json.dumps(report)

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+import socket
+import subprocess
+import sys
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
@@ -10,7 +14,7 @@ import sqlalchemy as sa
 from nextadvance.core.errors import StateError
 from nextadvance.sync._lock import ConnectionLocked
 from nextadvance.sync._store import StateStore, normalise_url, redact_url
-from nextadvance.sync._tables import Base, LedgerEntry
+from nextadvance.sync._tables import Base, LedgerEntry, Lock
 
 EXPECTED_TABLES = {
     "activities",
@@ -122,3 +126,21 @@ def test_url_normalisation_and_redaction() -> None:
     assert normalise_url("postgres://u:p@h/db") == "postgresql+psycopg://u:p@h/db"
     assert "p@" not in redact_url("postgresql+psycopg://u:secretpw@h/db")
     assert "secretpw" not in redact_url("postgresql+psycopg://u:secretpw@h/db")
+
+
+def test_lock_of_a_killed_holder_is_taken_over(tmp_path: Path) -> None:
+    """A SQLite lock whose holder process died on this host is taken at once, not after the lease."""
+    store = StateStore.open(f"sqlite:///{tmp_path / 's.db'}")
+    child = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    dead = f"{socket.gethostname()}:{int(child.stdout)}:deadbeef"
+    later = datetime.now(UTC) + timedelta(hours=1)
+    with store.session() as s:
+        s.add(Lock(connection="acme", holder=dead, acquired_at=datetime.now(UTC), expires_at=later))
+    with store.lock("acme") as lock:
+        assert lock.held
+    store.close()
