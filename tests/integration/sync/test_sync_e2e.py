@@ -257,3 +257,23 @@ def test_bad_credentials_fail_the_run_without_leaking_them(make_world: Any) -> N
     assert code == 4 and report["status"] == "failed"
     assert "Auth" in (report["message"] or "")
     assert canary not in json.dumps(report)
+
+
+def test_run_sync_reports_progress_and_stops_on_request(make_world: Any) -> None:
+    """The Python API calls progress per phase, and a set stop event ends the run cleanly as partial."""
+    import threading
+
+    from nextadvance.sync import load_settings, run_sync
+
+    world = make_world("salesforce", deals=30)
+    settings = load_settings(world.config)
+    stop = threading.Event()
+    stop.set()
+    stopped = run_sync(settings, "salesforce", stop=stop)
+    assert stopped.status == "partial" and "stopped" in (stopped.message or "")
+    assert stopped.api_calls.writes == 0
+    seen: list[str] = []
+    report = run_sync(settings, "salesforce", progress=lambda phase, n, total: seen.append(phase))
+    assert report.status == "ok"
+    assert {"pull", "decide", "push", "api_calls"} <= set(seen)
+    assert report.tasks.created == report.deals.open
