@@ -174,7 +174,17 @@ def _one(ctx: Ctx, request: Request, obj: SObject, record_id: str) -> Response:
         row = store.get(obj.name.lower(), record_id)
         if row is None or row[IS_DELETED]:
             return sf_error(404, "NOT_FOUND", "The requested resource does not exist", ctx.headers)
-        return json_response(200, full_record(obj, row, ctx.version), ctx.headers)
+        rec = full_record(obj, row, ctx.version)
+        wanted = request.params("fields")
+        if wanted:  # ?fields=Name,StageName: just those (unknown names are INVALID_FIELD)
+            names = {n.lower() for n in wanted}
+            unknown = [n for n in wanted if obj.get(n) is None]
+            if unknown:
+                raise WriteError(
+                    "INVALID_FIELD", f"No such column '{unknown[0]}' on entity '{obj.name}'"
+                )
+            rec = {k: v for k, v in rec.items() if k == "attributes" or k.lower() in names}
+        return json_response(200, rec, ctx.headers)
     if method == "PATCH":
         data = _json_body(request)
         existing = store.get(obj.name.lower(), record_id)

@@ -369,3 +369,15 @@ def test_external_ids_of_id_length_are_not_treated_as_record_ids(
     quoted = ", ".join(f"'{k}'" for k in keys)
     rows = sf.query(f"SELECT Subject FROM Task WHERE NA_Key__c IN ({quoted})")["records"]
     assert sorted(r["Subject"] for r in rows) == sorted(keys)
+
+
+def test_get_record_with_a_field_list(sf_client: Any) -> None:
+    """GET sobjects/<Type>/<Id>?fields=... returns just those fields; an unknown one is INVALID_FIELD."""
+    from simple_salesforce.exceptions import SalesforceMalformedRequest
+
+    opp = sf_client.query("SELECT Id FROM Opportunity LIMIT 1")["records"][0]["Id"]
+    rec = sf_client.restful(f"sobjects/Opportunity/{opp}", params={"fields": "Name,StageName"})
+    assert set(rec) == {"attributes", "Name", "StageName"}
+    with pytest.raises(SalesforceMalformedRequest) as err:
+        sf_client.restful(f"sobjects/Opportunity/{opp}", params={"fields": "Nope"})
+    assert err.value.content[0]["errorCode"] == "INVALID_FIELD"
