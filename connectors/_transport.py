@@ -10,6 +10,7 @@ retry layer.
 
 from __future__ import annotations
 
+import logging
 import random
 import re
 import threading
@@ -32,6 +33,7 @@ from nextadvance.core.errors import (
 __all__ = ["Caller", "QuotaGuard", "RollingWindow", "redact"]
 
 T = TypeVar("T")
+log = logging.getLogger("nextadvance.connectors")
 
 _SECRET_PATTERNS = (
     re.compile(r"(?i)(bearer\s+)[^\s\"',;]+"),
@@ -199,9 +201,23 @@ class Caller:
                 | tenacity.stop_after_attempt(limits.max_attempts)
             ),
             sleep=self._sleep,
+            before_sleep=self._log_retry,
             reraise=True,
         )
         return retrying(attempt)
+
+    def _log_retry(self, state: tenacity.RetryCallState) -> None:
+        exc = state.outcome.exception() if state.outcome else None
+        wait = state.next_action.sleep if state.next_action else 0.0
+        # messages are already scrubbed by the classifier; never log request data
+        log.warning(
+            "%s %s: retry %d in %.1fs after %s",
+            self.system,
+            getattr(exc, "endpoint", "?"),
+            state.attempt_number,
+            wait,
+            type(exc).__name__,
+        )
 
     def _send(
         self, endpoint: str, fn: Callable[[], T], write: bool, search: bool, *, retry: bool
@@ -233,6 +249,14 @@ class Caller:
                 retry=retry,
             )
             self.stats.record(event)
+            log.debug(
+                "%s %s status=%s %.3fs%s",
+                self.system,
+                endpoint,
+                status,
+                event.seconds,
+                " (retry)" if retry else "",
+            )
             if self.config.on_call is not None:
                 self.config.on_call(event)
 
