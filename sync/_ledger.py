@@ -110,18 +110,23 @@ class Ledger:
         )
 
     def open_task_deals(self, open_deals: Iterable[str]) -> list[str]:
-        """Deals that are not open (closed, gone) but still have a task row of ours."""
+        """Deals not open (closed, gone) with an open task of ours or a write still pending."""
         skip = set(open_deals)
         rows = self.s.execute(
-            sa.select(t.LedgerEntry.deal_id, t.LedgerEntry.written, t.LedgerEntry.status).where(
-                t.LedgerEntry.connection == self.connection, t.LedgerEntry.kind == "task"
-            )
+            sa.select(
+                t.LedgerEntry.deal_id,
+                t.LedgerEntry.kind,
+                t.LedgerEntry.written,
+                t.LedgerEntry.status,
+            ).where(t.LedgerEntry.connection == self.connection)
         )
         out = set()
-        for deal_id, written, status in rows:
+        for deal_id, kind, written, status in rows:
             if deal_id in skip:
                 continue
-            if status == "pending" or (written is not None and not written.get("completed")):
+            if status == "pending" or (
+                kind == "task" and written is not None and not written.get("completed")
+            ):
                 out.add(deal_id)
         return sorted(out)
 

@@ -163,6 +163,9 @@ def plan_deal(
     ``want_task`` False (a parked deal) closes our open task instead of writing one.
     """
     out = Planned()
+    fields_view = ledger.get(fields_key(deal_id))
+    if desired is None and fields_view is not None and fields_view.status == "pending":
+        out.promote[fields_view.key] = dict(fields_view.written or {})  # nothing left to write
     if desired is not None:
         _plan_fields(
             deal_id, desired.deal_values or desired.deal_fields, crm_values, ledger, volatile, out

@@ -156,3 +156,11 @@ def test_parked_or_gone_deal_closes_our_open_task() -> None:
     for plan in (parked, gone):
         (op,) = plan.ops
         assert op.write.kind is WriteKind.close_task and op.counted == "closed"
+
+
+def test_pending_fields_of_a_gone_deal_are_settled() -> None:
+    """A crashed field write for a deal that is now gone is settled, not left pending forever."""
+    written = {"NA_Next_Advance__c": "Pilot"}
+    row = _fields_row(written, "pending", {"NA_Next_Advance__c": "Contract"})
+    plan = plan_deal(DEAL, None, {}, {row.key: row})
+    assert plan.ops == [] and plan.promote == {row.key: written}
