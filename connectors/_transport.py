@@ -206,6 +206,13 @@ class Caller:
         )
         return retrying(attempt)
 
+    def record(self, endpoint: str, status: int | None, seconds: float, *, write: bool) -> None:
+        """Count a request made outside :meth:`call` (the OAuth token exchange)."""
+        event = CallEvent(self.system, endpoint, write=write, status=status, seconds=seconds)
+        self.stats.record(event)
+        if self.config.on_call is not None:
+            self.config.on_call(event)
+
     def _log_retry(self, state: tenacity.RetryCallState) -> None:
         exc = state.outcome.exception() if state.outcome else None
         wait = state.next_action.sleep if state.next_action else 0.0

@@ -56,6 +56,9 @@ class HubSpotConnector:
             search_limiter=RollingWindow(max(1, int(config.limits.search_per_s)), 1.0),
         )
         self.calls = self.caller.stats
+        self.session.on_token_call = lambda status, secs: self.caller.record(
+            "oauth.token", status, secs, write=False
+        )
         self.api = HubSpotApi(self.session, self.caller, config.page_size)
         self.plan = ReadPlan(config.mapping, completed_status=COMPLETED)
         self.reader = HubSpotReader(

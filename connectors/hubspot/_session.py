@@ -129,6 +129,8 @@ class HubSpotSession:
         self.refreshes = 0
         self.last_headers: Mapping[str, str] = {}
         self._apis: dict[str, tuple[Client, Any]] = {}
+        #: Called with (status, seconds) for each token request, so it is counted too.
+        self.on_token_call: Callable[[int | None, float], None] | None = None
 
     def secrets(self) -> list[str]:
         """Every secret value this session knows, for scrubbing messages."""
@@ -170,6 +172,8 @@ class HubSpotSession:
         creds = self.config.credentials
         assert creds.refresh_token is not None
         api = self._new_client(None).oauth.tokens_api
+        started = time.monotonic()
+        status: int | None = None
         try:
             answer = api.create(
                 grant_type="refresh_token",
@@ -181,11 +185,16 @@ class HubSpotSession:
                 _preload_content=False,
                 _request_timeout=self.config.limits.timeout_s,
             )
+            status = int(answer.status)
         except Exception as exc:
+            status = getattr(exc, "status", None)
             err = classify_hubspot(exc, "oauth.token", scrub=self.scrub)
             if isinstance(err, RecordRejected | FatalRemote):
                 err = AuthError(f"HubSpot refused the refresh token: {err}", endpoint="oauth.token")
             raise err from None
+        finally:
+            if self.on_token_call is not None:
+                self.on_token_call(status, time.monotonic() - started)
         payload = json.loads(answer.data or b"{}")
         token = payload.get("access_token")
         if not token:

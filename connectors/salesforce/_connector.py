@@ -58,6 +58,9 @@ class SalesforceConnector:
             quota=self.quota,
         )
         self.calls = self.caller.stats
+        self.session.on_token_call = lambda status, secs: self.caller.record(
+            "oauth.token", status, secs, write=False
+        )
         self.plan = ReadPlan(config.mapping, completed_status=COMPLETED)
         self.reader = SalesforceReader(
             self.plan, self._pages, config.lookback_s, lambda: datetime.now(UTC)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -77,6 +77,8 @@ class SalesforceSession:
         self._client: Salesforce | None = None
         self._expires = creds.expires_at.timestamp() if creds.expires_at else None
         self.refreshes = 0
+        #: Called with (status, seconds) for each token request, so it is counted too.
+        self.on_token_call: Callable[[int | None, float], None] | None = None
 
     # -- secrets -------------------------------------------------------------------------
     def secrets(self) -> list[str]:
@@ -127,8 +129,11 @@ class SalesforceSession:
         if creds.client_secret is not None:
             form["client_secret"] = creds.client_secret.get_secret_value()
         url = creds.token_url or DEFAULT_TOKEN_URL
+        started = time.monotonic()
+        status: int | None = None
         try:
             response = self.http.post(url, data=form, headers={"Accept": "application/json"})
+            status = response.status_code
         except requests.Timeout:
             raise Timeout("Salesforce token endpoint timed out", endpoint="oauth.token") from None
         except requests.RequestException as exc:
@@ -136,6 +141,9 @@ class SalesforceSession:
                 f"Salesforce token endpoint unreachable: {self.scrub(type(exc).__name__)}",
                 endpoint="oauth.token",
             ) from None
+        finally:
+            if self.on_token_call is not None:
+                self.on_token_call(status, time.monotonic() - started)
         if response.status_code >= 500:
             raise Unavailable(
                 f"Salesforce token endpoint answered {response.status_code}",
