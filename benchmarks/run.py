@@ -1,0 +1,153 @@
+"""The benchmark suite: API calls vs the minimum, naive baseline, scale, rate limit, engine.
+
+Run from the repository root::
+
+    .venv/bin/python -m benchmarks.run --quick     # CI: call counts at 1k deals (< 2 min)
+    .venv/bin/python -m benchmarks.run             # everything; writes benchmarks/results/*.json
+    .venv/bin/python -m benchmarks.run --only api_calls --sizes 1000,10000
+
+``--quick`` compares each run's call count with the committed baseline
+(``benchmarks/results/baseline_quick.json``; call counts are deterministic for a seed) and
+exits 1 naming every scenario that got worse, or whose RunReport and sandbox counts disagree.
+Times are printed, never asserted.  ``--update-baseline`` rewrites the baseline on purpose.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+RESULTS = Path(__file__).resolve().parent / "results"
+BASELINE = RESULTS / "baseline_quick.json"
+CRMS = ("salesforce", "hubspot")
+PARTS = ("api_calls", "naive", "scale", "saturation", "engine", "sandbox")
+
+
+def _api_calls(sizes: list[int]) -> list[dict[str, Any]]:
+    from benchmarks._api_calls import measure
+
+    return [row for n in sizes for crm in CRMS for row in measure(crm, n)]
+
+
+def api_calls_table(rows: list[dict[str, Any]]) -> str:
+    """Markdown table of calls vs minimum."""
+    out = [
+        "| CRM | deals | scenario | calls (reads/writes) | sandbox saw | minimum | ratio |",
+        "|---|---:|---|---:|---:|---:|---:|",
+    ]
+    for r in rows:
+        out.append(
+            f"| {r['crm']} | {r['deals']:,} | {r['scenario']} | {r['calls']} "
+            f"({r['reads']}/{r['writes']}) | {r['sandbox_requests']} | {r['minimum']} "
+            f"({r['minimum_reads']}/{r['minimum_writes']}) | {r['ratio']:.3f} |"
+        )
+    return "\n".join(out)
+
+
+def check_baseline(rows: list[dict[str, Any]], baseline: list[dict[str, Any]]) -> list[str]:
+    """Problems: a scenario making more calls than its baseline, or counts that disagree."""
+    base = {(b["crm"], b["deals"], b["scenario"]): b for b in baseline}
+    problems = []
+    for r in rows:
+        key = (r["crm"], r["deals"], r["scenario"])
+        if not r["counts_agree"]:
+            problems.append(
+                f"{key}: RunReport counted {r['calls']} calls, the sandbox {r['sandbox_requests']}"
+            )
+        if r.get("status") != "ok":
+            problems.append(f"{key}: sync status {r.get('status')}")
+        b = base.get(key)
+        if b is None:
+            problems.append(f"{key}: no baseline (run --quick --update-baseline)")
+        elif r["calls"] > b["calls"]:
+            problems.append(
+                f"{key}: {r['calls']} calls (ratio {r['ratio']:.3f}) > baseline {b['calls']} "
+                f"(ratio {b['ratio']:.3f}); by endpoint now {r['by_endpoint']}, "
+                f"baseline {b['by_endpoint']}"
+            )
+    return problems
+
+
+def _write(name: str, data: Any) -> None:
+    RESULTS.mkdir(exist_ok=True)
+    (RESULTS / f"{name}.json").write_text(json.dumps(data, indent=1, default=str) + "\n")
+
+
+def quick(update: bool) -> int:
+    """CI mode: call counts at 1k deals against the committed baseline."""
+    started = time.perf_counter()
+    rows = _api_calls([1_000])
+    print(api_calls_table(rows))
+    print(f"(quick suite: {time.perf_counter() - started:.0f} s)")
+    slim = [{k: v for k, v in r.items() if k != "sandbox_by_endpoint"} for r in rows]
+    if update:
+        BASELINE.parent.mkdir(exist_ok=True)
+        BASELINE.write_text(json.dumps(slim, indent=1) + "\n")
+        print(f"baseline written: {BASELINE}")
+        return 0
+    problems = check_baseline(slim, json.loads(BASELINE.read_text()))
+    if problems:
+        print("API call count regression (fix it, or run --quick --update-baseline on purpose):")
+        for p in problems:
+            print(f"  - {p}")
+        return 1
+    print("call counts: no regression against the baseline")
+    return 0
+
+
+def full(parts: list[str], sizes: list[int], scale_sizes: list[int]) -> int:
+    """Run the chosen parts, write results/<part>.json, print the markdown tables."""
+    runners: dict[str, Callable[[], Any]] = {
+        "api_calls": lambda: _api_calls(sizes),
+        "naive": lambda: _lazy("benchmarks._naive", "compare")(),
+        "scale": lambda: [
+            _lazy("benchmarks._scale", "measure")(crm, n) for n in scale_sizes for crm in CRMS
+        ],
+        "saturation": lambda: _lazy("benchmarks._saturation", "measure")(),
+        "engine": lambda: _lazy("benchmarks.engine", "run")(20_000),
+        "sandbox": lambda: _lazy("benchmarks.sandbox", "run")(10_000),
+    }
+    for part in parts:
+        started = time.perf_counter()
+        data = runners[part]()
+        _write(part, data)
+        print(f"\n## {part} ({time.perf_counter() - started:.0f} s)\n")
+        if part == "api_calls":
+            print(api_calls_table(data))
+        else:
+            print(json.dumps(data, indent=1, default=str))
+    return 0
+
+
+def _lazy(module: str, name: str) -> Callable[..., Any]:
+    import importlib
+
+    return getattr(importlib.import_module(module), name)  # type: ignore[no-any-return]
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Command-line entry (see the module docstring)."""
+    p = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    p.add_argument("--quick", action="store_true", help="call counts at 1k vs the baseline")
+    p.add_argument("--update-baseline", action="store_true")
+    p.add_argument("--only", default=",".join(PARTS), help=f"comma list of {', '.join(PARTS)}")
+    p.add_argument("--sizes", default="1000,10000", help="org sizes for api_calls")
+    p.add_argument("--scale-sizes", default="10000", help="org sizes for scale (RSS, deals/s)")
+    args = p.parse_args(argv)
+    if args.quick:
+        return quick(args.update_baseline)
+    parts = [x for x in args.only.split(",") if x]
+    unknown = sorted(set(parts) - set(PARTS))
+    if unknown:
+        p.error(f"unknown part(s) {', '.join(unknown)}; known: {', '.join(PARTS)}")
+    sizes = [int(x) for x in args.sizes.split(",")]
+    return full(parts, sizes, [int(x) for x in args.scale_sizes.split(",")])
+
+
+if __name__ == "__main__":
+    sys.exit(main())
