@@ -1,4 +1,5 @@
-"""The sandbox's own admin API under ``/_sandbox/``: stats, faults, reset, snapshot, mutate.
+"""The sandbox's own admin API under ``/_sandbox/``: stats, faults, reset, snapshot, mutate,
+requests (the recent request log, in order, with times and hashed tokens).
 
 Tests, the demo and benchmarks use it to assert what a client did (requests per endpoint,
 rate-limit answers, records written), to change faults at run time, and to make reps "work"
@@ -78,10 +79,14 @@ def handle_admin(hub: Any, request: Request) -> Response:
                 app.reset()
         hub.clear_counters()
         return json_response(200, {"reset": True})
+    if action == "requests" and method == "GET":
+        with hub.lock:
+            entries = list(getattr(hub, "log", ()))
+        return json_response(200, {"requests": entries})
     if action == "snapshot" and method == "GET":
         return json_response(200, {app.name: app.snapshot() for app in hub.apps})
     if action == "mutate" and method == "POST":
         return _mutate(hub, request)
-    if action in ("stats", "faults", "reset", "snapshot", "mutate"):
+    if action in ("stats", "faults", "reset", "snapshot", "mutate", "requests"):
         return _error(405, f"method {method} not allowed on /_sandbox/{action}")
     return _error(404, f"unknown admin endpoint /_sandbox/{action}")

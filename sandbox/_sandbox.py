@@ -194,6 +194,11 @@ class Sandbox:
         """``GET /_sandbox/stats``."""
         return dict(self.admin("stats"))
 
+    def requests(self) -> list[dict[str, Any]]:
+        """``GET /_sandbox/requests``: recent requests in order (t, app, key, status, token
+        hash, retry_after when the answer carried one)."""
+        return list(self.admin("requests")["requests"])
+
     def snapshot(self) -> dict[str, Any]:
         """``GET /_sandbox/snapshot``: all data of every app."""
         return dict(self.admin("snapshot"))

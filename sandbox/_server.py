@@ -12,12 +12,13 @@ never a stack trace.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import logging
 import re
 import ssl
 import threading
 import time
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -65,6 +66,20 @@ class Hub:
         self.requests: dict[str, Counter[str]] = {}
         self.statuses: dict[str, Counter[str]] = {}
         self.injected: dict[str, Counter[str]] = {}
+        #: Recent answered requests in order (``GET /_sandbox/requests``), so tests can check
+        #: client timing per token, e.g. that nothing is sent before a Retry-After has passed.
+        self.log: deque[dict[str, Any]] = deque(maxlen=20_000)
+
+    def record(
+        self, app: str, key: str, status: int, token: str | None, retry_after: str | None
+    ) -> None:
+        """Append one answered request to :attr:`log` (token kept only as a short hash)."""
+        tag = hashlib.sha256(token.encode()).hexdigest()[:12] if token else ""
+        entry = {"t": time.time(), "app": app, "key": key, "status": status, "token": tag}
+        if retry_after is not None:
+            entry["retry_after"] = retry_after
+        with self.lock:
+            self.log.append(entry)
 
     def count(self, app: str, key: str, status: int) -> None:
         """Record one answered request (status 0: dropped / timed out)."""
@@ -83,6 +98,7 @@ class Hub:
             self.requests.clear()
             self.statuses.clear()
             self.injected.clear()
+            self.log.clear()
 
     def app_for(self, request: Request) -> App | None:
         """The first app that serves this request's path."""
@@ -158,6 +174,7 @@ class _Handler(BaseHTTPRequestHandler):
         if faults.roll("rate_timeout"):
             hub.count_fault(name, "timeout")
             hub.count(name, key, 0)
+            hub.record(name, key, 0, request.bearer, None)
             time.sleep(faults.timeout_s)
             self.close_connection = True
             return
@@ -177,12 +194,14 @@ class _Handler(BaseHTTPRequestHandler):
             except DropResponse:
                 hub.count_fault(name, "drop_after_commit")
                 hub.count(name, key, 0)
+                hub.record(name, key, 0, request.bearer, None)
                 self.close_connection = True
                 return
             except Exception:  # an emulation bug must not leak a trace to the client
                 log.exception("sandbox app %s failed on %s %s", name, request.method, request.path)
                 response = fault_response(app, "server_error")
         hub.count(name, key, response.status)
+        hub.record(name, key, response.status, request.bearer, response.headers.get("Retry-After"))
         self._send(response)
 
     def _send(self, response: Response) -> None:
