@@ -10,12 +10,11 @@ import json
 import sys
 from pathlib import Path
 
-import sqlalchemy as sa
 import typer
 from rich.console import Console
 
-from nextadvance.sync import _tables as t
 from nextadvance.sync._console import LiveProgress, print_diff, print_runs, print_summary
+from nextadvance.sync._history import recent_runs
 from nextadvance.sync._run import run_sync
 from nextadvance.sync._settings import load_settings
 from nextadvance.sync._store import StateStore
@@ -71,18 +70,7 @@ def runs_command(
     settings = load_settings(config)
     store = StateStore.open(settings.state_url)
     try:
-        with store.session() as s:
-            q = sa.select(t.Run).order_by(t.Run.id.desc()).limit(limit)
-            if connection:
-                q = q.where(t.Run.connection == connection)
-            reports = []
-            for row in s.scalars(q):
-                data = dict(row.report or {})
-                data.setdefault("run_id", row.id)
-                data.setdefault("connection", row.connection)
-                data.setdefault("status", row.status)
-                data.setdefault("started_at", row.started_at.isoformat())
-                reports.append(data)
+        reports = recent_runs(store, connection, limit)
     finally:
         store.close()
     if as_json:

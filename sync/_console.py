@@ -123,24 +123,16 @@ def print_diff(console: Console, report: RunReport, limit: int = 200) -> None:
 def print_runs(console: Console, reports: list[dict[str, Any]]) -> None:
     """Run history, newest first."""
     table = Table(title="runs")
-    for col in (
-        "id",
-        "connection",
-        "started",
-        "status",
-        "deals",
-        "tasks c/u/x",
-        "fields",
-        "rejects",
-        "api",
-    ):
-        table.add_column(col)
+    for col in ("id", "connection", "started", "status"):
+        table.add_column(col, no_wrap=True)
+    for col in ("deals", "tasks c/u/x", "fields", "rejects", "api"):
+        table.add_column(col, justify="right")
     for r in reports:
         tasks = r.get("tasks") or {}
         table.add_row(
             str(r.get("run_id")),
             str(r.get("connection")),
-            str(r.get("started_at", ""))[:19],
+            str(r.get("started_at", ""))[:16].replace("T", " "),
             str(r.get("status")) + (" (dry)" if r.get("dry_run") else ""),
             str((r.get("deals") or {}).get("pulled", 0)),
             f"{tasks.get('created', 0)}/{tasks.get('updated', 0)}/{tasks.get('closed', 0)}",

@@ -23,6 +23,7 @@ from nextadvance.core import decide
 from nextadvance.core.errors import ConnectorError, NextAdvanceError, QuotaExhausted
 from nextadvance.mappings import render_writeback
 from nextadvance.sync import _tables as t
+from nextadvance.sync._history import store_report
 from nextadvance.sync._ledger import Ledger
 from nextadvance.sync._lock import ConnectionLocked, RunLock
 from nextadvance.sync._mirror import Mirror, jsonable
@@ -82,7 +83,7 @@ def run_sync(
             report.status = "locked"
             report.message = str(exc)
             report.finished_at = _now()
-            _store_report(store, report)
+            store_report(store, report)
             return report
         # History intervals are the time the lock was held, so they can prove no overlap.
         report.started_at = _now()
@@ -105,7 +106,7 @@ def run_sync(
         finally:
             report.finished_at = _now()
             lock.release()
-        _store_report(store, report)
+        store_report(store, report)
         return report
     finally:
         store.close()
@@ -117,29 +118,6 @@ def _budget(conn: Connector) -> dict[str, Any] | None:
     except Exception:
         return None
     return {"used": b.used, "limit": b.limit, "remaining": b.remaining, "source": b.source}
-
-
-def _store_report(store: StateStore, report: RunReport) -> None:
-    with store.session() as s:
-        if report.run_id is not None and not report.dry_run:
-            row = s.get(t.Run, report.run_id)
-            if row is not None:
-                row.status = report.status
-                row.finished_at = report.finished_at
-                row.report = report.to_json()
-                return
-        row = t.Run(
-            connection=report.connection,
-            started_at=report.started_at,
-            finished_at=report.finished_at,
-            status=report.status,
-            dry_run=report.dry_run,
-            report={},
-        )
-        s.add(row)
-        s.flush()
-        report.run_id = row.id
-        row.report = report.to_json()
 
 
 class _Run:

@@ -277,3 +277,27 @@ def test_run_sync_reports_progress_and_stops_on_request(make_world: Any) -> None
     assert report.status == "ok"
     assert {"pull", "decide", "push", "api_calls"} <= set(seen)
     assert report.tasks.created == report.deals.open
+
+
+def test_runs_lists_stored_reports_newest_first(make_world: Any) -> None:
+    """`nextadvance runs --json` returns the stored reports of the connection, newest first."""
+    import json
+
+    from typer.testing import CliRunner
+
+    from nextadvance.sync import cli
+
+    world = make_world("salesforce", deals=10)
+    world.sync("--dry-run")
+    world.sync()
+    cli._register()
+    args = ["runs", "--config", str(world.config), "--json"]
+    result = CliRunner().invoke(cli.app, [*args, "--connection", "salesforce"], env=world.env)
+    assert result.exit_code == 0, result.output
+    runs = json.loads(result.stdout)
+    assert [r["dry_run"] for r in runs] == [False, True]
+    assert runs[0]["run_id"] > runs[1]["run_id"] and runs[0]["status"] == "ok"
+    other = CliRunner().invoke(cli.app, [*args, "--connection", "nope"], env=world.env)
+    assert json.loads(other.stdout) == []
+    table = CliRunner().invoke(cli.app, ["runs", "--config", str(world.config)], env=world.env)
+    assert table.exit_code == 0 and "salesforce" in table.output
