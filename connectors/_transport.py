@@ -90,6 +90,17 @@ class RollingWindow:
             self.waited_s += wait
             self._sleep(max(wait, 0.001))
 
+    def release(self) -> None:
+        """Re-stamp the latest request with the time its answer arrived.
+
+        The CRM counts a request when it receives it, which is after :meth:`acquire` and
+        before the answer; counting the window from the answer keeps network jitter from
+        squeezing 101 requests into the CRM's 10 s (sequential callers, as the connectors are).
+        """
+        with self._lock:
+            if self._sent:
+                self._sent[-1] = max(self._sent[-1], self._clock())
+
 
 class QuotaGuard:
     """Stops a run cleanly before it spends more than its share of the daily quota.
@@ -247,6 +258,10 @@ class Caller:
                 raise
             raise err from exc
         finally:
+            if self._limiter is not None:
+                self._limiter.release()
+            if search and self._search_limiter is not None:
+                self._search_limiter.release()
             event = CallEvent(
                 system=self.system,
                 endpoint=endpoint,

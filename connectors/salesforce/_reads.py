@@ -10,6 +10,7 @@ roles alone changed).  Each SOQL page becomes one :class:`PullBatch`.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable, Iterator, Sequence
 from datetime import UTC, datetime
 from typing import Any
@@ -77,11 +78,22 @@ class SalesforceReader:
             ocr_sql = (
                 f"SELECT {self.plan.ocr_select()} FROM {OCR}{ocr_where} ORDER BY OpportunityId, Id"
             )
-            roles = _GroupedStream(self.query(ocr_sql, False), "OpportunityId")
+            roles: _GroupedStream | None = _GroupedStream(
+                self.query(ocr_sql, False), "OpportunityId"
+            )
+            last = after
             for page in self.query(opp_sql, False):
-                deals = tuple(self._deal(rec, roles.take(rec["Id"])) for rec in page)
+                ids = [last, *(rec["Id"] for rec in page)] if last else [r["Id"] for r in page]
+                if roles is not None and any(a >= b for a, b in itertools.pairwise(ids)):
+                    # The org sorts ids differently from Python: the merge-join would mis-pair,
+                    # so read the roles of this and later pages by id instead (safe, dearer).
+                    roles = None
+                if roles is not None:
+                    deals = tuple(self._deal(rec, roles.take(rec["Id"])) for rec in page)
+                else:
+                    deals = self._deal_batch(page)["deals"]
                 if page:
-                    full["after_id"] = page[-1]["Id"]
+                    full["after_id"] = last = page[-1]["Id"]
                 yield PullBatch(cursor=state.dump(), deals=deals, full=True)
             full["phase"] = "activities"
             full.pop("after_id", None)

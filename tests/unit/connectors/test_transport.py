@@ -161,3 +161,18 @@ def test_auth_failure_refreshes_once_then_gives_up():
         caller.call("query", fn)
     assert len(refreshes) == 1
     assert caller.stats.total == 2
+
+
+def test_rolling_window_counts_from_the_answer_so_slow_requests_never_overfill_the_crm():
+    """With release() after each answer, the CRM (stamping on arrival) never sees limit+1."""
+    clock = FakeClock()
+    window = RollingWindow(5, 10.0, clock=clock, sleep=clock.sleep)
+    arrivals = []
+    for i in range(16):
+        window.acquire()
+        latency = 0.9 if i % 5 == 0 else 0.1  # the first of each burst is slow to arrive
+        arrivals.append(clock.now + latency)
+        clock.now += latency + 0.05
+        window.release()
+    for t in arrivals:
+        assert sum(1 for a in arrivals if t - 10.0 < a <= t) <= 5
