@@ -17,7 +17,7 @@ from nextadvance.connectors._base import TaskState, WriteKind, WriteOp, WriteRes
 from nextadvance.connectors._cursor import parse_ts
 from nextadvance.connectors._plan import ReadPlan
 from nextadvance.connectors.hubspot._api import BATCH, HubSpotApi
-from nextadvance.core.errors import RecordRejected, Retryable
+from nextadvance.core.errors import FatalRemote, RecordRejected, Retryable
 
 __all__ = ["COMPLETED", "TASK_TO_DEAL", "HubSpotWriter", "wire"]
 
@@ -156,7 +156,7 @@ class HubSpotWriter:
             chunk = items[start : start + BATCH]
             try:
                 answer = self.api.batch_write(obj, action, [body for _, body in chunk])
-            except (Retryable, RecordRejected) as exc:
+            except (Retryable, RecordRejected, FatalRemote) as exc:
                 code = getattr(exc, "code", None) or type(exc).__name__
                 for i, _ in chunk:
                     results[i] = WriteResult(

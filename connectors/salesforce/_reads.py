@@ -120,7 +120,7 @@ class SalesforceReader:
         sql = self._delta_sql("Opportunity", self.plan.deal_select(), opp_cur)
         for page in self.query(sql, True):
             fresh = [r for r in page if opp_cur.is_new(r["Id"], parse_ts(r["SystemModstamp"]))]
-            batch = self._deal_batch(fresh)
+            batch = self._deal_batch(fresh, by_stamp=True)
             for rec in page:
                 opp_cur.advance(rec["Id"], parse_ts(rec["SystemModstamp"]))
                 role_changed.pop(rec["Id"], None)
@@ -143,17 +143,45 @@ class SalesforceReader:
         where = f" WHERE SystemModstamp >= {format_ts(since)}" if since else ""
         return f"SELECT {select} FROM {obj}{where} ORDER BY SystemModstamp, Id"
 
-    def _deal_batch(self, records: list[dict[str, Any]]) -> dict[str, Any]:
+    def _deal_batch(self, records: list[dict[str, Any]], by_stamp: bool = False) -> dict[str, Any]:
         live = [r for r in records if not r.get("IsDeleted")]
         deleted = tuple(r["Id"] for r in records if r.get("IsDeleted"))
         roles: dict[str, list[dict[str, Any]]] = {r["Id"]: [] for r in live}
-        for chunk in _chunks(list(roles)):
+        missing = list(roles)
+        if by_stamp and len(live) > IN_CHUNK:
+            missing = self._roles_by_stamp(live, roles)
+        for chunk in _chunks(missing):
             sql = f"SELECT {self.plan.ocr_select()} FROM {OCR} WHERE OpportunityId IN {_in(chunk)}"
             for page in self.query(sql, False):
                 for role in page:
                     roles.setdefault(role["OpportunityId"], []).append(role)
         deals = tuple(self._deal(r, roles.get(r["Id"], [])) for r in live)
         return {"deals": deals, "deleted_deal_ids": deleted}
+
+    def _roles_by_stamp(
+        self, live: list[dict[str, Any]], roles: dict[str, list[dict[str, Any]]]
+    ) -> list[str]:
+        """Fill ``roles`` for deals modified in the page's stamp range; return the ids left.
+
+        One paged query (2,000 roles per page) instead of one per 200 ids: after a full sync
+        every deal we wrote comes back as changed, and reading their roles by id was most of
+        the next run's calls.  A deal with no role in the answer has none, or was modified
+        again since the page was read (its stamp left the range): those are read by id.
+        """
+        stamps = [format_ts(parse_ts(r["SystemModstamp"])) for r in live]
+        sql = (
+            f"SELECT {self.plan.ocr_select()} FROM {OCR} WHERE Opportunity.SystemModstamp >= "
+            f"{min(stamps)} AND Opportunity.SystemModstamp <= {max(stamps)} "
+            "ORDER BY OpportunityId, Id"
+        )
+        found: set[str] = set()
+        for page in self.query(sql, False):
+            for role in page:
+                deal_roles = roles.get(role["OpportunityId"])
+                if deal_roles is not None:
+                    deal_roles.append(role)
+                    found.add(role["OpportunityId"])
+        return [i for i in roles if i not in found]
 
     def _deal(self, record: dict[str, Any], roles: list[dict[str, Any]]) -> DealRecord:
         return DealRecord(

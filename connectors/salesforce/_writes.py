@@ -18,7 +18,7 @@ from nextadvance.connectors._cursor import format_ts, parse_ts
 from nextadvance.connectors.salesforce._errors import RETRYABLE_RECORD_CODES
 from nextadvance.connectors.salesforce._plan import ReadPlan
 from nextadvance.connectors.salesforce._reads import soql_quote
-from nextadvance.core.errors import RecordRejected, Retryable
+from nextadvance.core.errors import FatalRemote, RecordRejected, Retryable
 
 __all__ = ["SalesforceWriter"]
 
@@ -115,7 +115,7 @@ class SalesforceWriter:
             body = {"allOrNone": False, "records": [rec for _, rec in chunk]}
             try:
                 answer = self.restful(path, endpoint, body)
-            except (Retryable, RecordRejected) as exc:
+            except (Retryable, RecordRejected, FatalRemote) as exc:
                 retry = isinstance(exc, Retryable)
                 code = getattr(exc, "code", None) or type(exc).__name__
                 for i, _ in chunk:

@@ -164,3 +164,17 @@ def test_too_long_text_is_a_clean_per_record_reject(connector_factory, drain):
     assert results[0].field == "Subject"
     assert not results[0].retryable
     assert len(_our_tasks(sb, "salesforce")) == 1
+
+
+def test_unknown_field_fails_the_ops_not_the_run(connector_factory, crm, drain):
+    """Writing a field the CRM lacks gives failed, non-retryable results instead of an exception."""
+    _sb, conn = connector_factory(crm, deals=6)
+    deal_ids, _ = _deal_ids(conn, drain, 2)
+    field = "Not_A_Field__c" if crm == "salesforce" else "not_a_property"
+    ops = [
+        WriteOp(kind=WriteKind.update_deal, key=f"deal:{d}", deal_id=d, fields={field: "x"})
+        for d in deal_ids
+    ]
+    results = conn.apply(ops + _task_ops(deal_ids[:1]))
+    assert [r.ok for r in results] == [False, False, True]
+    assert all(not r.retryable and r.message for r in results[:2])
