@@ -98,6 +98,11 @@ class Ledger:
                 out.setdefault(row.deal_id, {})[row.idem_key] = self.view(row)
         return out
 
+    def written(self, key: str) -> dict[str, Any] | None:
+        """What the CRM last confirmed we wrote under ``key`` (None: nothing yet)."""
+        row = self._row(key)
+        return dict(row.written) if row is not None and row.written is not None else None
+
     def pending(self) -> list[t.LedgerEntry]:
         """Writes that were recorded but never confirmed (a crash's leftovers)."""
         return list(

@@ -16,10 +16,56 @@ from datetime import datetime
 from nextadvance.connectors import Connector
 from nextadvance.core.errors import QuotaExhausted
 from nextadvance.sync._ledger import Ledger
-from nextadvance.sync._plan import PlannedOp
-from nextadvance.sync._runreport import RejectItem, RunReport
+from nextadvance.sync._plan import PlannedOp, norm
+from nextadvance.sync._runreport import ConflictItem, RejectItem, RunReport
 
-__all__ = ["push"]
+__all__ = ["push", "recheck"]
+
+
+def recheck(
+    connector: Connector, ledger: Ledger, ops: Sequence[PlannedOp], now: datetime, report: RunReport
+) -> list[PlannedOp]:
+    """Look our tasks up again right before changing them; drop writes a rep overtook.
+
+    Between the pull and the push a rep may complete, delete or rewrite a task we are about
+    to update or close (minutes, in a big org).  One ``find_tasks`` call per batch of keys
+    narrows that window to the push itself.  Creates need no check (the key is new).
+    """
+    keys = [o.write.key for o in ops if o.kind == "task" and o.counted in ("updated", "closed")]
+    if not keys:
+        return list(ops)
+    found = connector.find_tasks(keys)
+    ledger.observe_found(found, keys, now)
+    keep: list[PlannedOp] = []
+    for op in ops:
+        if op.kind != "task" or op.counted not in ("updated", "closed"):
+            keep.append(op)
+            continue
+        state = found.get(op.write.key)
+        if state is None or state.deleted:
+            continue  # gone: nothing to update or close
+        if op.counted == "closed" and state.completed:
+            continue  # the rep already completed it
+        if op.counted == "closed":
+            ours = op.payload.get("subject")
+        else:
+            ours = (ledger.written(op.write.key) or {}).get("subject")
+        if ours is not None and norm(state.subject) != norm(ours):
+            report.conflicts.append(
+                ConflictItem(
+                    record=op.write.key,
+                    deal=op.write.deal_id,
+                    field="task.subject",
+                    ours=ours,
+                    theirs=state.subject,
+                )
+            )
+            continue
+        if state.completed and op.counted == "updated" and not op.changes.get("reopened"):
+            report.tasks.unchanged += 1  # the rep just completed it: done for this objective
+            continue
+        keep.append(op)
+    return keep
 
 
 def push(

@@ -28,7 +28,7 @@ from nextadvance.sync._ledger import Ledger
 from nextadvance.sync._lock import ConnectionLocked, RunLock
 from nextadvance.sync._mirror import Mirror, jsonable
 from nextadvance.sync._plan import PlannedOp, plan_deal
-from nextadvance.sync._push import push
+from nextadvance.sync._push import push, recheck
 from nextadvance.sync._runreport import ConflictItem, DiffItem, RunReport
 from nextadvance.sync._settings import Settings
 from nextadvance.sync._store import StateStore
@@ -186,6 +186,7 @@ class _Run:
                         "not sent (listed under diff)"
                     )
             else:
+                ops = recheck(self.conn, self.ledger, ops, self.now, self.report)
                 pushed = push(
                     self.conn,
                     self.ledger,

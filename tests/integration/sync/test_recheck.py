@@ -1,0 +1,53 @@
+"""The pre-write recheck: a task a rep changed after our pull is not updated or closed."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from nextadvance.connectors import WriteKind, WriteOp
+from nextadvance.sync import load_settings
+from nextadvance.sync._ledger import Ledger
+from nextadvance.sync._plan import PlannedOp
+from nextadvance.sync._push import recheck
+from nextadvance.sync._runreport import RunReport
+from nextadvance.sync._store import StateStore
+from nextadvance.sync._wiring import load_parts, make_connector
+
+
+def test_tasks_a_rep_touched_after_the_pull_are_left_alone(make_world: Any) -> None:
+    """Closing a task the rep just rewrote, or updating one the rep just completed, is dropped."""
+    world = make_world("salesforce", deals=20)
+    world.sync()
+    state = world.state()
+    edited, completed, untouched = [d for d, v in sorted(state.items()) if v["tasks"]][:3]
+    world.edit_task(state[edited]["tasks"][0]["id"], subject="Rep: call Dana on Friday")
+    world.edit_task(state[completed]["tasks"][0]["id"], done=True)
+    settings = load_settings(world.config)
+    connector = make_connector(load_parts(settings, "salesforce"))
+    store = StateStore.open(settings.state_url)
+    now = datetime.now(UTC)
+    report = RunReport(connection="salesforce", started_at=now)
+    try:
+        with store.session() as s:
+            ledger = Ledger(s, "salesforce")
+            ops = []
+            for deal, counted in (
+                (edited, "closed"),
+                (completed, "updated"),
+                (untouched, "closed"),
+            ):
+                task = state[deal]["tasks"][0]
+                written = ledger.written(task["key"]) or {}
+                kind = WriteKind.close_task if counted == "closed" else WriteKind.upsert_task
+                op = WriteOp(kind, task["key"], deal)
+                payload = {**written, "completed": counted == "closed"}
+                ops.append(PlannedOp(op, "task", payload, counted, {"body": "changed"}))  # type: ignore[arg-type]
+            kept = recheck(connector, ledger, ops, now, report)
+    finally:
+        connector.close()
+        store.close()
+    assert [o.write.deal_id for o in kept] == [untouched]
+    assert [(c.deal, c.field) for c in report.conflicts] == [(edited, "task.subject")]
+    assert report.tasks.unchanged == 1
+    assert connector.calls.reads == 1 and connector.calls.writes == 0
