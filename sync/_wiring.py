@@ -38,14 +38,13 @@ class Parts:
 def load_parts(settings: Settings, name: str) -> Parts:
     """Load the connection's mapping and playbook (shipped defaults when not configured)."""
     conn = settings.connection(name)
-    if conn.playbook is not None:
+    mapping_file = conn.mapping if conn.mapping not in (None, "default") else None
+    mapping_path = mapping_file or default_mapping_path(conn.crm)
+    if conn.playbook not in (None, "default"):
         playbook = load_playbook(conn.playbook)
-        mapping = load_mapping(
-            conn.mapping or default_mapping_path(conn.crm),
-            stage_keys=[s.key for s in playbook.stages],
-        )
+        mapping = load_mapping(mapping_path, stage_keys=[s.key for s in playbook.stages])
     else:
-        mapping = load_mapping(conn.mapping or default_mapping_path(conn.crm))
+        mapping = load_mapping(mapping_path)
         playbook = load_playbook(mapping.playbook_path(), mapping.lexicon_path())
     if mapping.crm != conn.crm:
         raise ConfigError(
