@@ -1,0 +1,99 @@
+"""Salesforce incremental reads fetch the contact roles of many changed deals by stamp range."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from nextadvance.connectors._cursor import format_ts
+from nextadvance.connectors.salesforce._plan import ReadPlan
+from nextadvance.connectors.salesforce._reads import SalesforceReader
+from nextadvance.mappings import default_mapping_path, load_mapping
+
+T0 = datetime(2026, 11, 20, 10, 0, tzinfo=UTC)
+
+
+class ChangingOrg:
+    """Answers the reader's SOQL; ``moved`` deals are modified again once the page is read."""
+
+    def __init__(self, deals: int, moved: set[str]) -> None:
+        self.stamps = {f"006{i:05d}": T0 + timedelta(seconds=i) for i in range(deals)}
+        self.roles = [(d, f"c{d}-{j}") for d in self.stamps for j in range(2) if d != "00600007"]
+        self.moved = moved
+        self.queries: list[str] = []
+
+    def __call__(self, soql: str, include_deleted: bool) -> Iterator[list[dict[str, Any]]]:
+        self.queries.append(soql)
+        rows: list[dict[str, Any]] = []
+        if "FROM OpportunityContactRole" in soql and "Opportunity.SystemModstamp" in soql:
+            lo, hi = re.findall(r"(\d{4}-\d\d-\d\dT[\d:.]+Z)", soql)
+            rows = [
+                self._role(d, c) for d, c in self.roles if lo <= format_ts(self.stamps[d]) <= hi
+            ]
+        elif "FROM OpportunityContactRole" in soql and "OpportunityId IN" in soql:
+            wanted = set(re.findall(r"'([^']*)'", soql))
+            rows = [self._role(d, c) for d, c in self.roles if d in wanted]
+        elif "FROM Opportunity " in soql and "SystemModstamp >=" in soql:
+            rows = [self._opp(d) for d in sorted(self.stamps, key=self.stamps.__getitem__)]
+            for d in self.moved:  # a rep edits these deals right after our page was read
+                self.stamps[d] += timedelta(hours=1)
+        yield rows
+
+    def _opp(self, d: str) -> dict[str, Any]:
+        stamp = format_ts(self.stamps[d])
+        return {
+            "Id": d,
+            "Name": d,
+            "StageName": "Prospecting",
+            "CreatedDate": stamp,
+            "SystemModstamp": stamp,
+            "IsDeleted": False,
+            "Account": None,
+        }
+
+    def _role(self, d: str, c: str) -> dict[str, Any]:
+        return {
+            "Id": f"00K{c}",
+            "OpportunityId": d,
+            "ContactId": c,
+            "Role": "Decision Maker",
+            "Contact": {"Name": c, "Title": None},
+            "SystemModstamp": format_ts(T0),
+            "IsDeleted": False,
+        }
+
+
+def _pull(org: ChangingOrg) -> dict[str, set[str]]:
+    plan = ReadPlan(load_mapping(default_mapping_path("salesforce")), completed_status="Completed")
+    reader = SalesforceReader(plan, org, 300.0, lambda: T0 + timedelta(days=1))
+    since = {"ts": format_ts(T0 - timedelta(days=1)), "id": "", "seen": []}
+    names = ["Opportunity", "OpportunityContactRole", *plan.activity_types]
+    cursor = {"v": 1, "streams": {n: since for n in names}}
+    out: dict[str, set[str]] = {}
+    for batch in reader.pull(cursor):
+        for rec in batch.deals:
+            assert rec.deal is not None
+            out[rec.crm_id] = {c.id for c in rec.deal.contacts}
+    return out
+
+
+def test_many_changed_deals_get_their_roles_from_one_range_query() -> None:
+    """450 changed deals cost one roles query, not three by id; every deal gets its roles."""
+    org = ChangingOrg(450, moved=set())
+    got = _pull(org)
+    assert len(got) == 450 and got["00600003"] == {"c00600003-0", "c00600003-1"}
+    assert got["00600007"] == set()
+    role_queries = [q for q in org.queries if "FROM OpportunityContactRole" in q]
+    assert sum("Opportunity.SystemModstamp" in q for q in role_queries) == 1
+    # only the deal without roles is read again by id
+    by_id = [q for q in role_queries if "OpportunityId IN" in q]
+    assert len(by_id) == 1 and "'00600007'" in by_id[0] and "'00600008'" not in by_id[0]
+
+
+def test_a_deal_modified_again_meanwhile_still_gets_its_roles_by_id() -> None:
+    """A deal whose stamp left the range after the page was read is read by id, not left bare."""
+    org = ChangingOrg(300, moved={"00600005"})
+    got = _pull(org)
+    assert got["00600005"] == {"c00600005-0", "c00600005-1"}
