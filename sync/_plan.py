@@ -247,14 +247,16 @@ def _effective_written(view: LedgerView | None) -> dict[str, Any] | None:
     if view is None:
         return None
     written = dict(view.written) if view.written is not None else None
-    obs = view.observed
-    if view.status == "pending" and obs and not obs.get("deleted"):
+    obs = view.observed or {}
+    # {"absent": True}: find_tasks found no task under our key (a pending write never sent)
+    present = bool(obs) and not obs.get("deleted") and not obs.get("absent")
+    if view.status == "pending" and present:
         p = view.payload
         if _same(obs.get("subject"), p.get("subject")) and bool(obs.get("completed")) == bool(
             p.get("completed")
         ):
             return dict(p)
-    if written is None and obs and not obs.get("deleted"):
+    if written is None and present:
         # our key is on a task in the CRM but the ledger lost what we wrote: adopt it
         return {
             "subject": obs.get("subject"),

@@ -211,12 +211,15 @@ def rworld(sandbox_factory: Callable[..., Sandbox], tmp_path: Path) -> Iterator[
         batch_size: int | None = None,
         rate_per_s: float = 100,
         extra_config: str = "",
+        quota_share: float | None = None,
     ) -> Any:
         nonlocal made
         made += 1
-        sb = sandbox_factory(crm=crm, deals=deals, seed=seed, faults=faults or {}, now=NOW)
+        sb = sandbox_factory(crm=crm, deals=deals, seed=seed, now=NOW)
         if crm == "hubspot":
-            _w._hubspot_setup(sb)
+            _w._hubspot_setup(sb)  # what `nextadvance setup` did before the faults begin
+        if faults:
+            sb.set_faults(**faults)
         if creds == "token":
             c = sb.salesforce_credentials if crm == "salesforce" else sb.hubspot_credentials
             secret = {"access_token": c["session_id" if crm == "salesforce" else "access_token"]}
@@ -229,9 +232,9 @@ def rworld(sandbox_factory: Callable[..., Sandbox], tmp_path: Path) -> Iterator[
         var = f"NA_TEST_REL_{crm.upper()}_{made}"
         env = {var: json.dumps(secret), "NEXTADVANCE_STATE_URL": ""}
         os.environ[var] = env[var]
-        limits = f"{{rate_per_s: {rate_per_s}" + (
-            f", batch_size: {batch_size}}}" if batch_size else "}"
-        )
+        limits = f"{{rate_per_s: {rate_per_s}"
+        limits += f", batch_size: {batch_size}" if batch_size else ""
+        limits += f", daily_quota_share: {quota_share}}}" if quota_share else "}"
         config = home / "nextadvance.yaml"
         config.write_text(
             f"state_url: sqlite:///{home / 'state.db'}\n"
