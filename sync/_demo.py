@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from rich.console import Console
+from rich.markup import escape
 from rich.panel import Panel
 from rich.table import Table
 
@@ -41,6 +42,7 @@ class DemoResult:
     base_url: str
     ca_path: str
     full_run: dict[str, Any] = field(default_factory=dict)
+    quiet_run: dict[str, Any] = field(default_factory=dict)
     incremental_run: dict[str, Any] = field(default_factory=dict)
     changed_by_reps: list[str] = field(default_factory=list)
     touched_by_us: list[str] = field(default_factory=list)
@@ -56,6 +58,7 @@ class DemoResult:
             "base_url": self.base_url,
             "ca_path": self.ca_path,
             "full_run": self.full_run,
+            "quiet_run": self.quiet_run,
             "incremental_run": self.incremental_run,
             "changed_by_reps": self.changed_by_reps,
             "touched_by_us": self.touched_by_us,
@@ -184,19 +187,22 @@ def _show_rep_view(console: Console, view: dict[str, dict[str, Any]], crm: str, 
     for v in with_task[:n]:
         verdict = next((str(x) for k, x in v["fields"].items() if "verdict" in k.lower()), "")
         table.add_row(
-            str(v["name"]),
-            str(v["stage"]),
-            f"{v['next_step'] or '(empty)'}\n[bold]→ {verdict}[/]",
-            str(v["task"]["subject"]),
+            escape(str(v["name"])),
+            escape(str(v["stage"])),
+            f"{escape(str(v['next_step'] or '(empty)'))}\n[bold]→ {escape(verdict)}[/]",
+            escape(str(v["task"]["subject"])),
         )
     console.print(table)
     if with_task:
         first = with_task[0]
-        fields = "\n".join(f"[cyan]{k}[/]: {val}" for k, val in sorted(first["fields"].items()))
+        fields = "\n".join(
+            f"[cyan]{escape(k)}[/]: {escape(str(val))}"
+            for k, val in sorted(first["fields"].items())
+        )
         console.print(
             Panel(
-                f"{first['task']['body']}\n\n[bold]Deal fields written[/]\n{fields}",
-                title=f"Task on '{first['name']}': {first['task']['subject']}",
+                f"{escape(str(first['task']['body']))}\n\n[bold]Deal fields written[/]\n{fields}",
+                title=escape(f"Task on '{first['name']}': {first['task']['subject']}"),
                 title_align="left",
             )
         )
@@ -210,7 +216,7 @@ def _cli(args: list[str]) -> int:
     return rv if isinstance(rv, int) else 0
 
 
-def _sync(console: Console, config: Path) -> dict[str, Any]:
+def _sync(console: Console, config: Path, *, summary: bool = True) -> dict[str, Any]:
     from nextadvance.sync._console import LiveProgress, print_summary
     from nextadvance.sync._run import run_sync
     from nextadvance.sync._settings import load_settings
@@ -221,7 +227,8 @@ def _sync(console: Console, config: Path) -> dict[str, Any]:
             report = run_sync(settings, CONNECTION, progress=live)
     else:
         report = run_sync(settings, CONNECTION)
-    print_summary(console, report)
+    if summary:
+        print_summary(console, report)
     return report.to_json()
 
 
@@ -269,12 +276,26 @@ def run_demo(
                 "mapping does not map, so its deals are left alone; `nextadvance mappings init` "
                 "scaffolds a mapping that covers every pipeline.)"
             )
+        console.print("4. Run again right away: our own writes come back once as changes.")
+        result.quiet_run = _sync(console, config, summary=False)
+        quiet = result.quiet_run
         console.print(
-            "4. Reps work a few deals (a meeting held, a stage moved, a next step edited)."
+            f"   read back {quiet['deals']['pulled']} deal(s) we had just written, recognised them "
+            "as our own (no echo loop) and wrote "
+            + (
+                "nothing"
+                if not quiet["api_calls"]["writes"]
+                else f"{quiet['api_calls']['writes']} times"
+            )
+            + "; "
+            f"{quiet['api_calls']['total']} API calls"
+        )
+        console.print(
+            "5. Reps work a few deals (a meeting held, a stage moved, a next step edited)."
         )
         result.changed_by_reps = sorted(sb.mutate(5, seed + 1)["changed"][crm])
         console.print(f"   changed in the CRM: {', '.join(result.changed_by_reps)}")
-        console.print("5. Incremental sync: only what changed is read and written.")
+        console.print("6. Incremental sync: only what changed is read and written.")
         result.incremental_run = _sync(console, config)
         after = rep_view(sb.snapshot(), crm, mapped)
         result.touched_by_us = _touched(view, after)
@@ -289,7 +310,7 @@ def run_demo(
             )
         )
         report_path = directory / "report.html"
-        console.print("6. Writing the HTML report (`nextadvance report`).")
+        console.print("7. Writing the HTML report (`nextadvance report`).")
         code = _cli(
             [
                 "report",
