@@ -164,3 +164,18 @@ def test_pending_fields_of_a_gone_deal_are_settled() -> None:
     row = _fields_row(written, "pending", {"NA_Next_Advance__c": "Contract"})
     plan = plan_deal(DEAL, None, {}, {row.key: row})
     assert plan.ops == [] and plan.promote == {row.key: written}
+
+
+def test_pending_create_that_never_reached_the_crm_is_created() -> None:
+    """A pending create whose key find_tasks did not find (crash before send) is created again."""
+    payload = {
+        "subject": "Next advance: pilot signed",
+        "body": "Learn: budget.",
+        "completed": False,
+    }
+    row = LedgerView(
+        "na-006A-k1", "task", DEAL, "pending", payload, None, {"absent": True, "deleted": False}
+    )
+    plan = plan_deal(DEAL, _desired({}, _task()), {}, {row.key: row})
+    (op,) = plan.ops
+    assert (op.write.kind, op.counted, op.write.crm_id) == (WriteKind.upsert_task, "created", None)
