@@ -28,10 +28,10 @@ CRMS = ("salesforce", "hubspot")
 PARTS = ("api_calls", "naive", "scale", "saturation", "engine", "sandbox")
 
 
-def _api_calls(sizes: list[int]) -> list[dict[str, Any]]:
+def _api_calls(sizes: list[int], crms: tuple[str, ...] = CRMS) -> list[dict[str, Any]]:
     from benchmarks._api_calls import measure
 
-    return [row for n in sizes for crm in CRMS for row in measure(crm, n)]
+    return [row for n in sizes for crm in crms for row in measure(crm, n)]
 
 
 def api_calls_table(rows: list[dict[str, Any]]) -> str:
@@ -100,13 +100,19 @@ def quick(update: bool) -> int:
     return 0
 
 
-def full(parts: list[str], sizes: list[int], scale_sizes: list[int]) -> int:
+def full(
+    parts: list[str],
+    sizes: list[int],
+    scale_sizes: list[int],
+    scale_crms: list[str],
+    crms: list[str] | None = None,
+) -> int:
     """Run the chosen parts, write results/<part>.json, print the markdown tables."""
     runners: dict[str, Callable[[], Any]] = {
-        "api_calls": lambda: _api_calls(sizes),
-        "naive": lambda: _lazy("benchmarks._naive", "compare")(),
+        "api_calls": lambda: _api_calls(sizes, tuple(crms or CRMS)),
+        "naive": lambda: _lazy("benchmarks._naive", "compare")(200),
         "scale": lambda: [
-            _lazy("benchmarks._scale", "measure")(crm, n) for n in scale_sizes for crm in CRMS
+            _lazy("benchmarks._scale", "measure")(crm, n) for n in scale_sizes for crm in scale_crms
         ],
         "saturation": lambda: _lazy("benchmarks._saturation", "measure")(),
         "engine": lambda: _lazy("benchmarks.engine", "run")(20_000),
@@ -138,6 +144,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--only", default=",".join(PARTS), help=f"comma list of {', '.join(PARTS)}")
     p.add_argument("--sizes", default="1000,10000", help="org sizes for api_calls")
     p.add_argument("--scale-sizes", default="10000", help="org sizes for scale (RSS, deals/s)")
+    p.add_argument("--scale-crms", default="salesforce,hubspot")
+    p.add_argument("--crms", default="salesforce,hubspot", help="CRMs for api_calls")
     args = p.parse_args(argv)
     if args.quick:
         return quick(args.update_baseline)
@@ -146,7 +154,8 @@ def main(argv: list[str] | None = None) -> int:
     if unknown:
         p.error(f"unknown part(s) {', '.join(unknown)}; known: {', '.join(PARTS)}")
     sizes = [int(x) for x in args.sizes.split(",")]
-    return full(parts, sizes, [int(x) for x in args.scale_sizes.split(",")])
+    scale = [int(x) for x in args.scale_sizes.split(",")]
+    return full(parts, sizes, scale, args.scale_crms.split(","), args.crms.split(","))
 
 
 if __name__ == "__main__":
