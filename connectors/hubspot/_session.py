@@ -18,6 +18,7 @@ import urllib3
 from hubspot import Client
 
 from nextadvance.connectors._base import ConnectorConfig
+from nextadvance.connectors._session_common import TokenSession
 from nextadvance.connectors._transport import redact
 from nextadvance.core.errors import (
     AuthError,
@@ -31,9 +32,6 @@ from nextadvance.core.errors import (
 )
 
 __all__ = ["HubSpotSession", "classify_hubspot"]
-
-#: Refresh an OAuth token this many seconds before it expires.
-REFRESH_MARGIN_S = 120.0
 
 
 def _header(headers: Any, name: str) -> str | None:
@@ -116,39 +114,13 @@ def classify_hubspot(
     return FatalRemote(text, endpoint=endpoint, status=status)
 
 
-class HubSpotSession:
+class HubSpotSession(TokenSession[Client]):
     """Owns the HubSpot client and the access token (refreshing it before it expires)."""
 
     def __init__(self, config: ConnectorConfig, clock: Callable[[], float] = time.time) -> None:
-        self.config = config
-        creds = config.credentials
-        self._token = creds.access_token.get_secret_value() if creds.access_token else None
-        self._expires = creds.expires_at.timestamp() if creds.expires_at else None
-        self._clock = clock
-        self._client: Client | None = None
-        self.refreshes = 0
+        super().__init__(config, clock)
         self.last_headers: Mapping[str, str] = {}
         self._apis: dict[str, tuple[Client, Any]] = {}
-        #: Called with (status, seconds) for each token request, so it is counted too.
-        self.on_token_call: Callable[[int | None, float], None] | None = None
-
-    def secrets(self) -> list[str]:
-        """Every secret value this session knows, for scrubbing messages."""
-        creds = self.config.credentials
-        values = [self._token or ""]
-        for secret in (creds.access_token, creds.refresh_token, creds.client_secret):
-            if secret is not None:
-                values.append(secret.get_secret_value())
-        return [v for v in values if v]
-
-    def scrub(self, text: str) -> str:
-        """``text`` without any secret of this connection."""
-        return redact(text, self.secrets())
-
-    @property
-    def can_refresh(self) -> bool:
-        creds = self.config.credentials
-        return creds.refresh_token is not None and creds.client_id is not None
 
     def _new_client(self, token: str | None) -> Client:
         kwargs: dict[str, Any] = {"host": self.config.base_url.rstrip("/"), "retry": False}
@@ -156,57 +128,40 @@ class HubSpotSession:
             kwargs["ssl_ca_cert"] = self.config.ca_bundle
         return Client.create(access_token=token, **kwargs)
 
-    def client(self) -> Client:
-        """The client for a token that is valid for at least the refresh margin."""
-        expiring = self._expires is not None and self._clock() > self._expires - REFRESH_MARGIN_S
-        if (self._token is None or expiring) and self.can_refresh:
-            self.refresh()
-        if self._client is None:
-            self._client = self._new_client(self._token)
-        return self._client
-
-    def refresh(self) -> bool:
-        """Exchange the refresh token at ``/oauth/v1/token``; False when we cannot."""
-        if not self.can_refresh:
-            return False
+    def _exchange(self) -> tuple[str, float | None]:
+        """Exchange the refresh token at ``/oauth/v1/token``."""
         creds = self.config.credentials
         assert creds.refresh_token is not None
         api = self._new_client(None).oauth.tokens_api
-        started = time.monotonic()
-        status: int | None = None
-        try:
-            answer = api.create(
-                grant_type="refresh_token",
-                client_id=creds.client_id,
-                client_secret=creds.client_secret.get_secret_value()
-                if creds.client_secret
-                else None,
-                refresh_token=creds.refresh_token.get_secret_value(),
-                _preload_content=False,
-                _request_timeout=self.config.limits.timeout_s,
-            )
-            status = int(answer.status)
-        except Exception as exc:
-            status = getattr(exc, "status", None)
-            err = classify_hubspot(exc, "oauth.token", scrub=self.scrub)
-            if isinstance(err, RecordRejected | FatalRemote):
-                err = AuthError(f"HubSpot refused the refresh token: {err}", endpoint="oauth.token")
-            raise err from None
-        finally:
-            if self.on_token_call is not None:
-                self.on_token_call(status, time.monotonic() - started)
+        with self._token_request() as call:
+            try:
+                answer = api.create(
+                    grant_type="refresh_token",
+                    client_id=creds.client_id,
+                    client_secret=creds.client_secret.get_secret_value()
+                    if creds.client_secret
+                    else None,
+                    refresh_token=creds.refresh_token.get_secret_value(),
+                    _preload_content=False,
+                    _request_timeout=self.config.limits.timeout_s,
+                )
+                call.status = int(answer.status)
+            except Exception as exc:
+                call.status = getattr(exc, "status", None)
+                err = classify_hubspot(exc, "oauth.token", scrub=self.scrub)
+                if isinstance(err, RecordRejected | FatalRemote):
+                    err = AuthError(
+                        f"HubSpot refused the refresh token: {err}", endpoint="oauth.token"
+                    )
+                raise err from None
         payload = json.loads(answer.data or b"{}")
         token = payload.get("access_token")
         if not token:
             raise AuthError(
                 "HubSpot token endpoint returned no access token", endpoint="oauth.token"
             )
-        self._token = str(token)
         expires_in = payload.get("expires_in")
-        self._expires = self._clock() + float(expires_in) if expires_in else None
-        self._client = None
-        self.refreshes += 1
-        return True
+        return str(token), self._clock() + float(expires_in) if expires_in else None
 
     def api(self, path: str) -> Any:
         """A generated API object (``"crm.objects.batch_api"``), cached per token.

@@ -10,8 +10,7 @@ silently overrides ``session.verify``; it never turns verification off.
 from __future__ import annotations
 
 import threading
-import time
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -20,14 +19,12 @@ from requests.adapters import HTTPAdapter
 from simple_salesforce.api import Salesforce
 
 from nextadvance.connectors._base import ConnectorConfig
-from nextadvance.connectors._transport import redact
+from nextadvance.connectors._session_common import TokenSession
 from nextadvance.core.errors import AuthError, Timeout, Unavailable
 
 __all__ = ["DEFAULT_TOKEN_URL", "SalesforceSession"]
 
 DEFAULT_TOKEN_URL = "https://login.salesforce.com/services/oauth2/token"
-#: Refresh a token this many seconds before a known expiry.
-REFRESH_MARGIN_S = 120.0
 
 
 class _Adapter(HTTPAdapter):
@@ -60,65 +57,28 @@ class _Adapter(HTTPAdapter):
         return getattr(self.local, "headers", {}) or {}
 
 
-class SalesforceSession:
+class SalesforceSession(TokenSession[Salesforce]):
     """Owns the ``requests`` session, the current access token and the SSF client."""
 
     def __init__(self, config: ConnectorConfig) -> None:
-        self.config = config
+        super().__init__(config)
         self.http = requests.Session()
         self.adapter = _Adapter(config.ca_bundle, config.limits.timeout_s)
         self.http.mount("https://", self.adapter)
         self.http.mount("http://", self.adapter)
-        creds = config.credentials
-        self._token: str | None = (
-            creds.access_token.get_secret_value() if creds.access_token else None
-        )
         self.instance_url = config.base_url.rstrip("/")
-        self._client: Salesforce | None = None
-        self._expires = creds.expires_at.timestamp() if creds.expires_at else None
-        self.refreshes = 0
-        #: Called with (status, seconds) for each token request, so it is counted too.
-        self.on_token_call: Callable[[int | None, float], None] | None = None
 
-    # -- secrets -------------------------------------------------------------------------
-    def secrets(self) -> list[str]:
-        """Every secret value this session knows, for scrubbing messages."""
-        creds = self.config.credentials
-        values = [self._token or ""]
-        for secret in (creds.access_token, creds.refresh_token, creds.client_secret):
-            if secret is not None:
-                values.append(secret.get_secret_value())
-        return [v for v in values if v]
+    def _new_client(self, token: str | None) -> Salesforce:
+        return Salesforce(
+            instance_url=self.instance_url,
+            session_id=token,
+            session=self.http,
+            version=self.config.api_version,
+            object_pairs_hook=dict,
+        )
 
-    def scrub(self, text: str) -> str:
-        """``text`` without any secret of this connection."""
-        return redact(text, self.secrets())
-
-    # -- client --------------------------------------------------------------------------
-    @property
-    def can_refresh(self) -> bool:
-        creds = self.config.credentials
-        return creds.refresh_token is not None and creds.client_id is not None
-
-    def client(self) -> Salesforce:
-        """The simple-salesforce client for the current token (refreshing first if none)."""
-        expiring = self._expires is not None and time.time() > self._expires - REFRESH_MARGIN_S
-        if (self._token is None or expiring) and self.can_refresh:
-            self.refresh()
-        if self._client is None:
-            self._client = Salesforce(
-                instance_url=self.instance_url,
-                session_id=self._token,
-                session=self.http,
-                version=self.config.api_version,
-                object_pairs_hook=dict,
-            )
-        return self._client
-
-    def refresh(self) -> bool:
-        """Exchange the refresh token for a new access token; False when we cannot refresh."""
-        if not self.can_refresh:
-            return False
+    def _exchange(self) -> tuple[str, float | None]:
+        """POST the refresh-token grant to the token URL; adopt the instance URL it names."""
         creds = self.config.credentials
         assert creds.refresh_token is not None
         form = {
@@ -129,21 +89,19 @@ class SalesforceSession:
         if creds.client_secret is not None:
             form["client_secret"] = creds.client_secret.get_secret_value()
         url = creds.token_url or DEFAULT_TOKEN_URL
-        started = time.monotonic()
-        status: int | None = None
-        try:
-            response = self.http.post(url, data=form, headers={"Accept": "application/json"})
-            status = response.status_code
-        except requests.Timeout:
-            raise Timeout("Salesforce token endpoint timed out", endpoint="oauth.token") from None
-        except requests.RequestException as exc:
-            raise Unavailable(
-                f"Salesforce token endpoint unreachable: {self.scrub(type(exc).__name__)}",
-                endpoint="oauth.token",
-            ) from None
-        finally:
-            if self.on_token_call is not None:
-                self.on_token_call(status, time.monotonic() - started)
+        with self._token_request() as call:
+            try:
+                response = self.http.post(url, data=form, headers={"Accept": "application/json"})
+                call.status = response.status_code
+            except requests.Timeout:
+                raise Timeout(
+                    "Salesforce token endpoint timed out", endpoint="oauth.token"
+                ) from None
+            except requests.RequestException as exc:
+                raise Unavailable(
+                    f"Salesforce token endpoint unreachable: {self.scrub(type(exc).__name__)}",
+                    endpoint="oauth.token",
+                ) from None
         if response.status_code >= 500:
             raise Unavailable(
                 f"Salesforce token endpoint answered {response.status_code}",
@@ -163,14 +121,11 @@ class SalesforceSession:
                 endpoint="oauth.token",
                 status=response.status_code,
             )
-        self._token = str(payload["access_token"])
-        self._expires = None  # Salesforce does not say; a 401 triggers the next refresh
         instance = payload.get("instance_url")
         if instance and urlsplit(str(instance)).hostname:
             self.instance_url = str(instance).rstrip("/")
-        self._client = None
-        self.refreshes += 1
-        return True
+        # Salesforce does not say when the token expires; a 401 triggers the next refresh
+        return str(payload["access_token"]), None
 
     def close(self) -> None:
         """Close pooled connections."""
