@@ -1,0 +1,104 @@
+"""The mirror: batches applied with de-duplication by modified stamp, deletions, links, tasks."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from nextadvance.connectors import ActivityRecord, DealRecord, PullBatch, TaskState
+from nextadvance.core.models import Activity, ActivityKind, Contact, Deal
+from nextadvance.sync._mirror import Mirror
+from nextadvance.sync._store import StateStore
+
+T0 = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
+
+
+def _deal(deal_id: str, stage: str = "discovery", name: str = "Arbor Mills - Platform") -> Deal:
+    return Deal(
+        id=deal_id,
+        name=name,
+        stage=stage,
+        created_at=T0 - timedelta(days=30),
+        contacts=(Contact(id="c1", name="Dana Reyes", role="champion"),),
+    )
+
+
+def _rec(deal: Deal, minutes: int, **values: object) -> DealRecord:
+    return DealRecord(deal.id, T0 + timedelta(minutes=minutes), deal, writeback=values)
+
+
+def _call(activity_id: str, *deal_ids: str, minutes: int = 0) -> ActivityRecord:
+    act = Activity(
+        id=activity_id, kind=ActivityKind.call, at=T0 - timedelta(days=2), subject="Intro"
+    )
+    return ActivityRecord(activity_id, T0 + timedelta(minutes=minutes), tuple(deal_ids), act)
+
+
+def _mirror(store: StateStore, s: object) -> Mirror:
+    return Mirror(s, "acme", lambda d: d.stage not in ("closed_won", "closed_lost"))  # type: ignore[arg-type]
+
+
+def test_older_copy_from_the_overlap_window_is_ignored(store: StateStore) -> None:
+    """A re-read older version of a deal never replaces the newer one already mirrored."""
+    with store.session() as s:
+        m = _mirror(store, s)
+        m.apply(PullBatch(cursor={"n": 1}, deals=(_rec(_deal("d1", name="New name"), 10),)), T0)
+        m.apply(PullBatch(cursor={"n": 2}, deals=(_rec(_deal("d1", name="Old name"), 5),)), T0)
+        m.set_cursor({"n": 2}, T0)
+    with store.session() as s:
+        m = _mirror(store, s)
+        (got,) = m.load(["d1"])
+        assert got.deal.name == "New name"
+        assert m.cursor() == {"n": 2}
+
+
+def test_activities_link_to_deals_and_deletions_cascade(store: StateStore) -> None:
+    """Activities arrive with their deal links; a deleted deal leaves with its links and roles."""
+    with store.session() as s:
+        m = _mirror(store, s)
+        batch = PullBatch(
+            cursor={},
+            deals=(_rec(_deal("d1"), 1, NA_Stalled__c=True), _rec(_deal("d2"), 1)),
+            activities=(_call("a1", "d1", "d2"), _call("a2", "d1")),
+        )
+        counts = m.apply(batch, T0)
+        assert counts.deals == 2 and counts.activities == 2
+    with store.session() as s:
+        m = _mirror(store, s)
+        d1, d2 = m.load(["d1", "d2"])
+        assert sorted(a.id for a in d1.deal.activities) == ["a1", "a2"]
+        assert [a.id for a in d2.deal.activities] == ["a1"]
+        assert d1.crm_values == {"NA_Stalled__c": True}
+        assert d1.deal.contacts[0].role == "champion"
+        counts = m.apply(PullBatch(cursor={}, deleted_deal_ids=("d1", "zz")), T0)
+        assert counts.deleted_deals == ["d1"]  # an id we never mirrored is not counted
+        assert [x.deal.id for x in m.load(["d1", "d2"])] == ["d2"]
+        assert m.count_open() == 1
+
+
+def test_our_tasks_are_not_activities_and_closed_deals_not_open(store: StateStore) -> None:
+    """Our own suggested tasks go to the ledger, not the engine; a closed stage is not open."""
+    task = TaskState(
+        key="na-d1-k",
+        crm_id="00T1",
+        deal_id="d1",
+        subject="Next advance",
+        due=None,
+        status="Not Started",
+        completed=False,
+    )
+    ours = ActivityRecord("00T1", T0, ("d1",), None, task=task)
+    with store.session() as s:
+        m = _mirror(store, s)
+        counts = m.apply(
+            PullBatch(
+                cursor={},
+                deals=(_rec(_deal("d1"), 1), _rec(_deal("d3", "closed_won"), 1)),
+                activities=(ours,),
+            ),
+            T0,
+        )
+        assert [r.task for r in counts.tasks] == [task]
+        (d1,) = m.load(["d1"])
+        assert d1.deal.activities == ()
+        assert [x.deal.id for chunk in m.iter_open() for x in chunk] == ["d1"]
+        assert m.forget_unseen({"d1"}) == 1  # after a full listing without d3
