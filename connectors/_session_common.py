@@ -97,6 +97,10 @@ class TokenSession(Generic[C]):
         """
         raise NotImplementedError
 
+    def close(self) -> None:
+        """Release the client's connections; the session must not be used afterwards."""
+        raise NotImplementedError
+
     @contextmanager
     def _token_request(self) -> Iterator[TokenCall]:
         """Time one token request and report it to :attr:`on_token_call`, even when it fails."""

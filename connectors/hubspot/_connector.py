@@ -8,56 +8,46 @@ every failure is translated by :func:`classify_hubspot`.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
 from nextadvance.connectors._base import (
-    Budget,
     ConnectorConfig,
-    Cursor,
     FieldInfo,
-    PullBatch,
     StageInfo,
     System,
-    TaskState,
-    WriteOp,
-    WriteResult,
 )
+from nextadvance.connectors._connector_common import CrmConnector, require_mapping
 from nextadvance.connectors._plan import ReadPlan
-from nextadvance.connectors._transport import Caller, QuotaGuard, RollingWindow
+from nextadvance.connectors._transport import RollingWindow
 from nextadvance.connectors.hubspot._api import HubSpotApi
 from nextadvance.connectors.hubspot._reads import HubSpotReader
 from nextadvance.connectors.hubspot._session import HubSpotSession, classify_hubspot
 from nextadvance.connectors.hubspot._writes import COMPLETED, HubSpotWriter
-from nextadvance.core.errors import ConfigError, ConnectorError, Problem
+from nextadvance.core.errors import ConnectorError
 
 __all__ = ["HubSpotConnector"]
 
 
-class HubSpotConnector:
-    """Reads deals and engagements and writes our properties and task to one portal."""
+class HubSpotConnector(CrmConnector):
+    """Reads deals and engagements and writes our properties and task to one portal.
+
+    ``apply`` sends batch writes (<= 100 per call); ``find_tasks`` batch-reads on the unique
+    ``na_task_key`` property; ``budget`` comes from ``X-HubSpot-RateLimit-Daily*`` headers.
+    """
 
     system: System = "hubspot"
+    session: HubSpotSession
 
     def __init__(self, config: ConnectorConfig) -> None:
-        if config.mapping is None:
-            raise ConfigError([Problem("a HubSpot connector needs a mapping", key_path="mapping")])
+        require_mapping(config, "HubSpot")
         self.config = config
         self.session = HubSpotSession(config)
-        self.quota = QuotaGuard(config.limits.max_quota_share, "X-HubSpot-RateLimit-Daily")
-        self.caller = Caller(
-            "hubspot",
+        self._connect(
             config,
-            classify=self._classify,
-            refresh=self.session.refresh if self.session.can_refresh else None,
-            quota=self.quota,
+            "X-HubSpot-RateLimit-Daily",
             limiter=RollingWindow(config.limits.requests_per_10s, 10.0),
             search_limiter=RollingWindow(max(1, int(config.limits.search_per_s)), 1.0),
-        )
-        self.calls = self.caller.stats
-        self.session.on_token_call = lambda status, secs: self.caller.record(
-            "oauth.token", status, secs, write=False
         )
         self.api = HubSpotApi(self.session, self.caller, config.page_size)
         self.plan = ReadPlan(config.mapping, completed_status=COMPLETED)
@@ -98,37 +88,6 @@ class HubSpotConnector:
         for obj in dict.fromkeys(objects):
             out[obj] = [_prop(p) for p in self.api.properties(obj)]
         return out
-
-    def pull(self, cursor: Cursor | None = None) -> Iterator[PullBatch]:
-        """Stream changes since ``cursor`` (see :mod:`._reads`)."""
-        return self.reader.pull(cursor)
-
-    def apply(self, ops: Sequence[WriteOp]) -> list[WriteResult]:
-        """Batch writes, one result per op."""
-        return self.writer.apply(ops)
-
-    def find_tasks(self, keys: Iterable[str]) -> dict[str, TaskState]:
-        """Our tasks by ``na_task_key`` (batch read on the unique property)."""
-        return self.writer.find_tasks(keys)
-
-    def budget(self) -> Budget:
-        """Daily usage from the last ``X-HubSpot-RateLimit-Daily*`` headers."""
-        return self.quota.budget()
-
-    @property
-    def problems(self) -> list[str]:
-        """Records the mapping could not translate (first 200)."""
-        return self.plan.problems
-
-    def close(self) -> None:
-        """Drop the client."""
-        self.session.close()
-
-    def __enter__(self) -> HubSpotConnector:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
 
 
 def _prop(p: dict[str, Any]) -> FieldInfo:

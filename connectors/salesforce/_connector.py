@@ -7,29 +7,23 @@ counting), and every failure is translated by :func:`classify_salesforce`.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
 
 from nextadvance.connectors._base import (
-    Budget,
     ConnectorConfig,
-    Cursor,
     FieldInfo,
-    PullBatch,
     StageInfo,
     System,
-    TaskState,
-    WriteOp,
-    WriteResult,
 )
-from nextadvance.connectors._transport import Caller, QuotaGuard
+from nextadvance.connectors._connector_common import CrmConnector, require_mapping
 from nextadvance.connectors.salesforce._errors import classify_salesforce
 from nextadvance.connectors.salesforce._plan import ReadPlan
 from nextadvance.connectors.salesforce._reads import SalesforceReader
 from nextadvance.connectors.salesforce._session import SalesforceSession
 from nextadvance.connectors.salesforce._writes import COMPLETED, SalesforceWriter
-from nextadvance.core.errors import ConfigError, ConnectorError, Problem
+from nextadvance.core.errors import ConnectorError
 
 __all__ = ["DESCRIBED_OBJECTS", "SalesforceConnector"]
 
@@ -37,30 +31,22 @@ __all__ = ["DESCRIBED_OBJECTS", "SalesforceConnector"]
 DESCRIBED_OBJECTS = ("Opportunity", "Account", "OpportunityContactRole", "Task", "Event")
 
 
-class SalesforceConnector:
-    """Reads Opportunities/roles/Tasks/Events and writes our fields and task to one org."""
+class SalesforceConnector(CrmConnector):
+    """Reads Opportunities/roles/Tasks/Events and writes our fields and task to one org.
+
+    ``apply`` sends sObject Collections writes (<= 200 per call); ``find_tasks`` queries the
+    external id (one query per 200 keys); ``budget`` comes from ``Sforce-Limit-Info``.
+    """
 
     system: System = "salesforce"
+    session: SalesforceSession
+    plan: ReadPlan
 
     def __init__(self, config: ConnectorConfig) -> None:
-        if config.mapping is None:
-            raise ConfigError(
-                [Problem("a Salesforce connector needs a mapping", key_path="mapping")]
-            )
+        require_mapping(config, "Salesforce")
         self.config = config
         self.session = SalesforceSession(config)
-        self.quota = QuotaGuard(config.limits.max_quota_share, "Sforce-Limit-Info")
-        self.caller = Caller(
-            "salesforce",
-            config,
-            classify=self._classify,
-            refresh=self.session.refresh if self.session.can_refresh else None,
-            quota=self.quota,
-        )
-        self.calls = self.caller.stats
-        self.session.on_token_call = lambda status, secs: self.caller.record(
-            "oauth.token", status, secs, write=False
-        )
+        self._connect(config, "Sforce-Limit-Info")
         self.plan = ReadPlan(config.mapping, completed_status=COMPLETED)
         self.reader = SalesforceReader(
             self.plan, self._pages, config.lookback_s, lambda: datetime.now(UTC)
@@ -155,37 +141,6 @@ class SalesforceConnector:
             payload = self._call(f"describe.{obj}", lambda p=path: self.session.client().restful(p))
             out[obj] = [_field(f) for f in (payload or {}).get("fields", [])]
         return out
-
-    def pull(self, cursor: Cursor | None = None) -> Iterator[PullBatch]:
-        """Stream changes since ``cursor`` (see :mod:`._reads`)."""
-        return self.reader.pull(cursor)
-
-    def apply(self, ops: Sequence[WriteOp]) -> list[WriteResult]:
-        """Collections writes, one result per op."""
-        return self.writer.apply(ops)
-
-    def find_tasks(self, keys: Iterable[str]) -> dict[str, TaskState]:
-        """Our tasks by external id (one query per 200 keys)."""
-        return self.writer.find_tasks(keys)
-
-    def budget(self) -> Budget:
-        """Daily API usage from the last ``Sforce-Limit-Info`` header."""
-        return self.quota.budget()
-
-    @property
-    def problems(self) -> list[str]:
-        """Records the mapping could not translate (first 200)."""
-        return self.plan.problems
-
-    def close(self) -> None:
-        """Close the HTTP session."""
-        self.session.close()
-
-    def __enter__(self) -> SalesforceConnector:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
 
 
 def _strip(record: dict[str, Any]) -> dict[str, Any]:
