@@ -7,7 +7,7 @@ shared) part is cached on the compiled playbook under a small key and reused.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from typing import Any
 
@@ -26,7 +26,8 @@ from nextadvance.core.models import Deal
 __all__ = ["CallPlan", "call_plan", "check_next_step_cached"]
 
 #: memo sizes: a full memo is dropped and rebuilt (bounded memory, no LRU bookkeeping)
-_PLAN_LIMIT = 10_000
+_PLAN_LIMIT = 50_000
+_FULL_PLAN_LIMIT = 50_000
 _CHECK_LIMIT = 20_000
 
 
@@ -187,16 +188,39 @@ def call_plan(
     stage: Stage,
     segments: tuple[str, ...],
     objectives: tuple[CompiledObjective, ...],
-    learned: frozenset[str],
-    roles: frozenset[str],
+    learned: list[str],
+    roles: Collection[str],
     strategic: str | None,
 ) -> CallPlan:
     """Readiness, stage gap and the call objective for this deal's evidence.
 
-    The parts are memoised separately on small keys (the advance picks on the learned
-    objectives the catalog requires, the call objective on its agenda, the readiness and
-    gap explanations on their lists), so fresh deals mostly hit the memo too.
+    ``learned`` lists the learned objective ids in ``objectives`` order.  The whole plan
+    is a function of (stage, segments, learned ids, the contact roles any advance needs,
+    strategic objective), so it is memoised on exactly that key; on a miss its parts are
+    memoised separately on smaller keys (the advance picks on the learned objectives the
+    catalog requires, the call objective on its agenda, the readiness and gap
+    explanations on their lists), so fresh combinations mostly reuse parts too.
     """
+    needed = cp.required_roles.intersection(roles)
+    full_key = (stage.key, segments, tuple(learned), needed, strategic)
+    hit: CallPlan | None = cp.full_plans.get(full_key)
+    if hit is None:
+        if len(cp.full_plans) >= _FULL_PLAN_LIMIT:
+            cp.full_plans.clear()
+        hit = _call_plan(cp, stage, segments, objectives, frozenset(learned), needed, strategic)
+        cp.full_plans[full_key] = hit
+    return hit
+
+
+def _call_plan(
+    cp: CompiledPlaybook,
+    stage: Stage,
+    segments: tuple[str, ...],
+    objectives: tuple[CompiledObjective, ...],
+    learned: frozenset[str],
+    roles: frozenset[str],
+    strategic: str | None,
+) -> CallPlan:
     key = stage.key
     missing_earlier: list[CompiledObjective] = []
     missing_now: list[CompiledObjective] = []

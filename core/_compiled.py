@@ -12,10 +12,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from nextadvance.core._decision import ObjectiveResult
+from nextadvance.core._decision import Explanation, ObjectiveResult, explanation
 from nextadvance.core._nextstep import CompiledLexicon
 from nextadvance.core.errors import MappingError, Problem
-from nextadvance.core.models import ActivityKind, Outcome
+from nextadvance.core.models import Account, ActivityKind, Outcome
 
 if TYPE_CHECKING:
     from nextadvance.core._playbook_model import (
@@ -25,6 +25,9 @@ if TYPE_CHECKING:
         Segment,
         Stage,
     )
+
+#: bound of the per-(stage, industry, employees) scope memo (cleared when full)
+_SCOPE_LIMIT = 20_000
 
 __all__ = ["CompiledObjective", "CompiledPlaybook", "CompiledRule", "KeywordSet", "normalise"]
 
@@ -153,7 +156,12 @@ class CompiledPlaybook:
         self._compiled_objectives: dict[tuple[str, str], CompiledObjective] = {}
         #: memo of call plans and next-step checks (see nextadvance.core._callplan)
         self.plans: dict[Any, Any] = {}
+        self.full_plans: dict[Any, Any] = {}
         self.checks: dict[Any, Any] = {}
+        self._scopes: dict[
+            tuple[str, str | None, int | None],
+            tuple[tuple[str, ...], tuple[CompiledObjective, ...], Explanation],
+        ] = {}
         #: per stage, the objective ids its advance catalog requires (advance memo keys)
         self.advance_required = {
             s.key: frozenset(r for a in s.advances for r in a.requires) for s in playbook.stages
@@ -210,6 +218,28 @@ class CompiledPlaybook:
         if len(self._segments_cache) < 4096:
             self._segments_cache[key] = result
         return result
+
+    def scope(
+        self, stage_key: str, account: Account
+    ) -> tuple[tuple[str, ...], tuple[CompiledObjective, ...], Explanation]:
+        """Segments, effective objectives and the "segments applied" explanation for a
+        deal of this stage and account, memoised on (stage, industry, employees)."""
+        industry, employees = account.industry, account.employees
+        key = (stage_key, industry, employees)
+        hit = self._scopes.get(key)
+        if hit is None:
+            band = self.band_of(employees)
+            segments = self.segments_for(industry, band)
+            why = explanation(
+                "segments.applied",
+                {"industry": industry, "employees": employees, "size_band": band},
+                f"segments applied: {', '.join(segments) or 'none'}",
+            )
+            if len(self._scopes) >= _SCOPE_LIMIT:
+                self._scopes.clear()
+            hit = (segments, self.objectives_for(stage_key, segments), why)
+            self._scopes[key] = hit
+        return hit
 
     # -- objectives ---------------------------------------------------------------------
     def objectives_for(

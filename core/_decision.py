@@ -173,3 +173,163 @@ class Decision(_M):
     momentum: Momentum = Momentum()
     priority: float = 0.0
     explanations: tuple[Explanation, ...] = ()
+
+
+# -- positional builders for the per-deal hot path ----------------------------------------
+# ``trusted`` costs a kwargs dict, a defaults merge and a set per object; a deal needs
+# ~20 output objects, so the few built for every deal get a direct builder each.  They
+# pass every field and so mark them all as set, like a validated full dump would.  The
+# ``__dict__`` key order is the JSON key order: each builder keeps the order ``trusted``
+# gave (declaration order when every field is passed, defaults first otherwise).
+
+_new = object.__new__
+_EVIDENCE_SET = frozenset(Evidence.model_fields)
+_RESULT_SET = frozenset(ObjectiveResult.model_fields)
+_EXPLANATION_SET = frozenset(Explanation.model_fields)
+_MOMENTUM_SET = frozenset(Momentum.model_fields)
+_DECISION_SET = frozenset(Decision.model_fields)
+
+
+def evidence(
+    source: str, detail: str, activity_id: str | None = None, contact_id: str | None = None
+) -> Evidence:
+    """An :class:`Evidence` built without validation (see :func:`trusted`).
+
+    The key order of ``__dict__`` is the JSON key order, a byte-level contract of
+    ``nextadvance decide``: it is the order ``trusted`` produced (defaults first unless
+    every field was given), kept so outputs stay byte-identical.
+    """
+    obj = _new(Evidence)
+    data: dict[str, str | None]
+    if activity_id is not None and contact_id is not None:
+        data = {
+            "source": source,
+            "detail": detail,
+            "activity_id": activity_id,
+            "contact_id": contact_id,
+        }
+    else:
+        data = {
+            "activity_id": activity_id,
+            "contact_id": contact_id,
+            "source": source,
+            "detail": detail,
+        }
+    _set(obj, "__dict__", data)
+    _set(obj, "__pydantic_fields_set__", set(_EVIDENCE_SET))
+    _set(obj, "__pydantic_extra__", None)
+    _set(obj, "__pydantic_private__", None)
+    return obj
+
+
+def learned_result(
+    oid: str, title: str, stage: str, essential: bool, ev: Evidence, questions: tuple[str, ...]
+) -> ObjectiveResult:
+    """A learned :class:`ObjectiveResult` proved by ``ev``, built without validation."""
+    obj = _new(ObjectiveResult)
+    _set(
+        obj,
+        "__dict__",
+        {
+            "id": oid,
+            "title": title,
+            "stage": stage,
+            "essential": essential,
+            "status": "learned",
+            "evidence": (ev,),
+            "questions": questions,
+        },
+    )
+    _set(obj, "__pydantic_fields_set__", set(_RESULT_SET))
+    _set(obj, "__pydantic_extra__", None)
+    _set(obj, "__pydantic_private__", None)
+    return obj
+
+
+def explanation(rule_id: str, inputs: dict[str, Any], text: str) -> Explanation:
+    """An :class:`Explanation` built without validation."""
+    obj = _new(Explanation)
+    _set(obj, "__dict__", {"rule_id": rule_id, "inputs": inputs, "text": text})
+    _set(obj, "__pydantic_fields_set__", set(_EXPLANATION_SET))
+    _set(obj, "__pydantic_extra__", None)
+    _set(obj, "__pydantic_private__", None)
+    return obj
+
+
+def momentum(
+    last_advance_at: datetime | None,
+    last_advance: str | None,
+    continuations_since: int,
+    days_in_stage: int,
+    stage_norm_days: int,
+    stalled: bool,
+    parked: bool,
+    parked_until: date | None,
+    parked_reason: str | None,
+) -> Momentum:
+    """A :class:`Momentum` built without validation (arguments in field order)."""
+    obj = _new(Momentum)
+    _set(
+        obj,
+        "__dict__",
+        {
+            "last_advance_at": last_advance_at,
+            "last_advance": last_advance,
+            "continuations_since": continuations_since,
+            "days_in_stage": days_in_stage,
+            "stage_norm_days": stage_norm_days,
+            "stalled": stalled,
+            "parked": parked,
+            "parked_until": parked_until,
+            "parked_reason": parked_reason,
+        },
+    )
+    _set(obj, "__pydantic_fields_set__", set(_MOMENTUM_SET))
+    _set(obj, "__pydantic_extra__", None)
+    _set(obj, "__pydantic_private__", None)
+    return obj
+
+
+def open_decision(
+    deal_id: str,
+    deal_name: str,
+    stage: str,
+    decided_at: datetime,
+    segments: tuple[str, ...],
+    objectives: tuple[ObjectiveResult, ...],
+    ready_to_advance: bool,
+    stage_gap: bool,
+    stage_gap_objectives: tuple[str, ...],
+    call_objective: CallObjective,
+    next_step_check: NextStepCheck,
+    momentum: Momentum,
+    priority: float,
+    explanations: tuple[Explanation, ...],
+) -> Decision:
+    """The :class:`Decision` for an open deal, built without validation (field order)."""
+    obj = _new(Decision)
+    _set(
+        obj,
+        "__dict__",
+        {
+            "deal_id": deal_id,
+            "deal_name": deal_name,
+            "stage": stage,
+            "open": True,
+            "decided_at": decided_at,
+            "segments": segments,
+            "objectives": objectives,
+            "ready_to_advance": ready_to_advance,
+            "stage_gap": stage_gap,
+            "stage_gap_objectives": stage_gap_objectives,
+            "call_objective": call_objective,
+            "next_step_check": next_step_check,
+            "momentum": momentum,
+            "priority": priority,
+            "explanations": explanations,
+        },
+    )
+    _set(obj, "__pydantic_fields_set__", set(_DECISION_SET))
+    _set(obj, "__pydantic_extra__", None)
+    _set(obj, "__pydantic_private__", None)
+    return obj

@@ -10,12 +10,12 @@ from operator import attrgetter
 from typing import Any
 
 from nextadvance.core._compiled import CompiledObjective, CompiledRule
-from nextadvance.core._decision import Evidence, trusted
+from nextadvance.core._decision import Evidence, ObjectiveResult, evidence, learned_result
 from nextadvance.core._playbook_model import TEXT_KINDS
 from nextadvance.core._textindex import TextIndex, build_index
 from nextadvance.core.models import Activity, ActivityKind, Deal, Outcome
 
-__all__ = ["DealContext", "evaluate", "is_non_empty", "is_truthy"]
+__all__ = ["DealContext", "evaluate", "is_non_empty", "is_truthy", "learn_all"]
 
 _TRUE = frozenset({"true", "yes", "y", "1", "confirmed", "approved", "x", "done", "ok"})
 _AT = attrgetter("at")
@@ -52,14 +52,19 @@ class DealContext:
 
     def __init__(self, deal: Deal) -> None:
         self.deal = deal
-        acts = deal.activities
-        self.activities: list[Activity] = list(acts) if _is_sorted(acts) else sorted(acts, key=_AT)
-        self.roles: dict[str, str] = {}
-        self.role_of: dict[str, str] = {}
+        # sorted() is stable and linear on sorted input, so an already ordered list keeps
+        # its order (ties included) exactly as before
+        self.activities: list[Activity] = sorted(deal.activities, key=_AT)
+        roles: dict[str, str] = {}
+        role_of: dict[str, str] = {}
         for c in deal.contacts:
-            if c.role:
-                self.roles.setdefault(c.role, c.id)
-                self.role_of[c.id] = c.role
+            role = c.role
+            if role:
+                if role not in roles:
+                    roles[role] = c.id
+                role_of[c.id] = role
+        self.roles = roles
+        self.role_of = role_of
         self._spoken: list[Activity] | None = None
         self._indexes: dict[frozenset[ActivityKind], TextIndex] = {}
 
@@ -76,10 +81,6 @@ class DealContext:
             hit = build_index([a for a in self.spoken() if a.kind in kinds])
             self._indexes[kinds] = hit
         return hit
-
-
-def _is_sorted(acts: tuple[Activity, ...]) -> bool:
-    return all(acts[i].at <= acts[i + 1].at for i in range(len(acts) - 1))
 
 
 def _field(rule: CompiledRule, ctx: DealContext) -> Evidence | None:
@@ -99,7 +100,7 @@ def _field(rule: CompiledRule, ctx: DealContext) -> Evidence | None:
     shown = str(value)
     if len(shown) > 80:
         shown = shown[:77] + "..."
-    return trusted(Evidence, source="field", detail=f"field {r.field} = {shown!r} ({r.op})")
+    return evidence("field", f"field {r.field} = {shown!r} ({r.op})")
 
 
 def _role(rule: CompiledRule, ctx: DealContext) -> Evidence | None:
@@ -108,23 +109,22 @@ def _role(rule: CompiledRule, ctx: DealContext) -> Evidence | None:
     cid = ctx.roles.get(role)
     if cid is None:
         return None
-    return trusted(Evidence, source="role", detail=f"contact with role {role}", contact_id=cid)
+    return evidence("role", f"contact with role {role}", None, cid)
 
 
 def _activity(rule: CompiledRule, ctx: DealContext) -> Evidence | None:
+    kinds, outcomes, roles = rule.kinds, rule.outcomes, rule.roles
     for a in reversed(ctx.activities):
-        if a.kind not in rule.kinds or a.outcome not in rule.outcomes:
+        if a.kind not in kinds or a.outcome not in outcomes:
             continue
-        if rule.roles:
-            who = next((c for c in a.contact_ids if ctx.role_of.get(c) in rule.roles), None)
+        if roles:
+            role_of = ctx.role_of
+            who = next((c for c in a.contact_ids if role_of.get(c) in roles), None)
             if who is None:
                 continue
-            detail = f"{a.outcome.value} {a.kind.value} on {a.at.date()} with {ctx.role_of[who]}"
-            return trusted(
-                Evidence, source="activity", detail=detail, activity_id=a.id, contact_id=who
-            )
-        detail = f"{a.outcome.value} {a.kind.value} on {a.at.date()}"
-        return trusted(Evidence, source="activity", detail=detail, activity_id=a.id)
+            detail = f"{a.outcome._value_} {a.kind._value_} on {a.at.date()} with {role_of[who]}"
+            return evidence("activity", detail, a.id, who)
+        return evidence("activity", f"{a.outcome._value_} {a.kind._value_} on {a.at.date()}", a.id)
     return None
 
 
@@ -135,12 +135,7 @@ def _keywords(rule: CompiledRule, ctx: DealContext) -> Evidence | None:
     if found is None:
         return None
     a, hit = found
-    return trusted(
-        Evidence,
-        source="keywords",
-        detail=f"'{hit}' in {a.kind.value} of {a.at.date()}",
-        activity_id=a.id,
-    )
+    return evidence("keywords", f"'{hit}' in {a.kind._value_} of {a.at.date()}", a.id)
 
 
 _TESTS = {"field": _field, "role": _role, "activity": _activity, "keywords": _keywords}
@@ -148,42 +143,63 @@ _TESTS = {"field": _field, "role": _role, "activity": _activity, "keywords": _ke
 
 def evaluate(obj: CompiledObjective, ctx: DealContext) -> tuple[Evidence, ...]:
     """The evidence that proves ``obj`` (first matching rule), or () when it is missing."""
-    return evaluate_all((obj,), ctx)[0]
+    for rule in obj.rules:
+        ev = _TESTS[rule.kind](rule, ctx)
+        if ev is not None:
+            return (ev,)
+    return ()
 
 
-def evaluate_all(
+def learn_all(
     objectives: tuple[CompiledObjective, ...], ctx: DealContext
-) -> list[tuple[Evidence, ...]]:
-    """Evidence for each objective, in order (() where missing).
+) -> tuple[tuple[ObjectiveResult, ...], list[str]]:
+    """Each objective's result (learned with its evidence, or the shared missing one), in
+    order, and the ids of the learned ones.
 
-    Rules that cannot match (field absent, role absent, no keyword word in the deal's
-    text) are rejected inline before any test function is called: most objectives of
-    most deals are missing, and this keeps their cost to a few set lookups.
+    This is ``evaluate`` for every objective with the rule tests inlined: rules that cannot
+    match (field absent, role absent, no keyword word in the deal's text) are rejected
+    with a set lookup, and most objectives of most deals are missing.
     """
     fields = ctx.deal.fields
     roles = ctx.roles
-    index = ctx.index
-    text_words = index(_TEXT).words  # the kinds nearly every keyword rule uses
-    out: list[tuple[Evidence, ...]] = []
+    text_index = ctx.index(_TEXT)  # the kinds nearly every keyword rule uses
+    results: list[ObjectiveResult] = []
+    learned: list[str] = []
     for obj in objectives:
-        found: tuple[Evidence, ...] = ()
+        ev: Evidence | None = None
         for rule in obj.rules:
             kind = rule.kind
+            if kind == "keywords":
+                kws = rule.keywords
+                assert kws is not None
+                kinds = rule.kinds
+                index = text_index if kinds == _TEXT else ctx.index(kinds)
+                if kws.any_words.isdisjoint(index.words):
+                    continue
+                found = index.search(kws)
+                if found is None:
+                    continue
+                a, hit = found
+                ev = evidence("keywords", f"'{hit}' in {a.kind._value_} of {a.at.date()}", a.id)
+                break
             if kind == "field":
                 if rule.name not in fields:
                     continue
+                ev = _field(rule, ctx)
             elif kind == "role":
-                if rule.name not in roles:
+                cid = roles.get(rule.name)
+                if cid is None:
                     continue
-            elif kind == "keywords":
-                kws = rule.keywords
-                assert kws is not None
-                words = text_words if rule.kinds == _TEXT else index(rule.kinds).words
-                if kws.any_words.isdisjoint(words):
-                    continue
-            ev = _TESTS[kind](rule, ctx)
+                ev = evidence("role", f"contact with role {rule.name}", None, cid)
+            else:
+                ev = _activity(rule, ctx)
             if ev is not None:
-                found = (ev,)
                 break
-        out.append(found)
-    return out
+        if ev is None:
+            results.append(obj.missing)
+        else:
+            learned.append(obj.id)
+            results.append(
+                learned_result(obj.id, obj.title, obj.stage, obj.essential, ev, obj.questions)
+            )
+    return tuple(results), learned

@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from nextadvance.core._compiled import CompiledPlaybook
-from nextadvance.core._decision import Momentum, trusted
+from nextadvance.core._decision import Momentum, momentum
 from nextadvance.core._evidence import DealContext
 from nextadvance.core._playbook_model import TEXT_KINDS, Stage
 from nextadvance.core.models import ActivityKind, Outcome
@@ -21,6 +21,7 @@ __all__ = ["compute_momentum"]
 _HELD = frozenset({Outcome.completed, Outcome.unknown})
 _MEETS = frozenset({ActivityKind.meeting, ActivityKind.call})
 _TEXT_KINDS = frozenset(TEXT_KINDS)
+_COMPLETED = Outcome.completed
 
 
 def compute_momentum(
@@ -37,29 +38,39 @@ def compute_momentum(
     met: set[str] = set()
     advances_at: set[str] = set()
     commitment: dict[str, str] = {}
-    if cp.commitment.words or cp.commitment.phrases:
+    kws = cp.commitment
+    if kws.words or kws.phrases:
         index = ctx.index(_TEXT_KINDS)
-        commitment = {index.acts[i].id: kw for i, kw in index.every(cp.commitment).items()}
+        if not kws.any_words.isdisjoint(index.words):
+            acts = index.acts
+            commitment = {acts[i].id: kw for i, kw in index.every(kws).items()}
     for a in ctx.activities:
-        if a.at > now:
+        at = a.at
+        if at > now:
             continue
         moved = None
-        if a.kind in _MEETS and a.outcome == Outcome.completed:
-            new = [c for c in a.contact_ids if c not in met]
-            if new:
-                moved = f"{a.kind.value} with a new participant"
-            met.update(a.contact_ids)
-        if moved is None and a.id in commitment:
-            moved = f"client commitment ('{commitment[a.id]}') in {a.kind.value}"
+        kind = a.kind
+        if a.outcome == _COMPLETED and kind in _MEETS:
+            cids = a.contact_ids
+            if cids:
+                for cid in cids:
+                    if cid not in met:
+                        moved = f"{kind._value_} with a new participant"
+                        break
+                met.update(cids)
+        if moved is None and commitment and a.id in commitment:
+            moved = f"client commitment ('{commitment[a.id]}') in {kind._value_}"
         if moved is not None:
             advances_at.add(a.id)
-            if a.at >= last_at:
-                last_at, last_what = a.at, moved
+            if at >= last_at:
+                last_at, last_what = at, moved
     continuations = 0
+    conversation = cp.conversation_kinds
     for a in ctx.activities:
+        at = a.at
         if (
-            last_at < a.at <= now
-            and a.kind in cp.conversation_kinds
+            last_at < at <= now
+            and a.kind in conversation
             and a.outcome in _HELD
             and a.id not in advances_at
         ):
@@ -70,16 +81,16 @@ def compute_momentum(
     stalled = (
         days > norm_days and since_advance > norm_days
     ) or continuations >= cp.playbook.thresholds.stall_continuations
-    parked = deal.parked_until is not None and deal.parked_until > now.date()
-    return trusted(
-        Momentum,
-        last_advance_at=last_at,
-        last_advance=last_what,
-        continuations_since=continuations,
-        days_in_stage=days,
-        stage_norm_days=norm_days,
-        stalled=bool(stalled) and not stage.closed,
-        parked=parked,
-        parked_until=deal.parked_until if parked else None,
-        parked_reason=deal.parked_reason if parked else None,
+    parked_until = deal.parked_until
+    parked = parked_until is not None and parked_until > now.date()
+    return momentum(
+        last_at,
+        last_what,
+        continuations,
+        days,
+        norm_days,
+        bool(stalled) and not stage.closed,
+        parked,
+        parked_until if parked else None,
+        deal.parked_reason if parked else None,
     )

@@ -10,8 +10,6 @@ the NUL token sits between them.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from nextadvance.core._compiled import KeywordSet, split_words
 from nextadvance.core.models import Activity
 
@@ -20,13 +18,19 @@ __all__ = ["TextIndex", "build_index"]
 _BOUNDARY = "\x00"
 
 
-@dataclass(frozen=True, slots=True)
 class TextIndex:
-    """The activities (oldest first), their joined normalised text and its word set."""
+    """The activities (oldest first), their joined normalised text and its word set.
 
-    acts: tuple[Activity, ...]
-    text: str
-    words: frozenset[str]
+    A plain slotted class rather than a frozen dataclass: one is built per deal and a
+    frozen dataclass pays an ``object.__setattr__`` per field.  Treat it as read-only.
+    """
+
+    __slots__ = ("acts", "text", "words")
+
+    def __init__(self, acts: tuple[Activity, ...], text: str, words: frozenset[str]) -> None:
+        self.acts = acts
+        self.text = text
+        self.words = words
 
     def _where(self, pos: int) -> int:
         return self.text.count(_BOUNDARY, 0, pos)
@@ -36,7 +40,9 @@ class TextIndex:
         text = self.text
         best_pos = -1
         best_kw = ""
-        for word in sorted(kws.words & self.words):
+        # two different words cannot have their last occurrence start at the same spot, so
+        # the order the hits are tried in does not change the result
+        for word in kws.words & self.words:
             pos = text.rfind(f" {word} ")
             if pos > best_pos:
                 best_pos, best_kw = pos, word
@@ -69,11 +75,13 @@ class TextIndex:
         return out
 
 
+_EMPTY = TextIndex((), " ", frozenset())
+
+
 def build_index(acts: list[Activity]) -> TextIndex:
     """Index the text of ``acts`` (oldest first)."""
     if not acts:
-        return TextIndex((), " ", frozenset())
-    raw = f" {_BOUNDARY} ".join(f"{a.subject} {a.body}" for a in acts)
+        return _EMPTY
+    raw = f" {_BOUNDARY} ".join([f"{a.subject} {a.body}" for a in acts])
     words = split_words(raw)
-    text = f" {' '.join(words)} "
-    return TextIndex(tuple(acts), text, frozenset(words))
+    return TextIndex(tuple(acts), " " + " ".join(words) + " ", frozenset(words))

@@ -18,12 +18,13 @@ from nextadvance.core._decision import (
     Explanation,
     Momentum,
     NextStepCheck,
-    ObjectiveResult,
+    explanation,
+    open_decision,
     trusted,
 )
-from nextadvance.core._evidence import DealContext, evaluate_all
+from nextadvance.core._evidence import DealContext, learn_all
 from nextadvance.core._momentum import compute_momentum
-from nextadvance.core._playbook_model import Playbook
+from nextadvance.core._playbook_model import Playbook, Stage
 from nextadvance.core.models import Deal
 
 __all__ = ["check_next_step", "decide"]
@@ -83,6 +84,43 @@ def _priority(
     }
 
 
+def _closed(
+    deal: Deal, stage: Stage, now: datetime, check: NextStepCheck, mom: Momentum
+) -> Decision:
+    return trusted(
+        Decision,
+        deal_id=deal.id,
+        deal_name=deal.name,
+        stage=stage.key,
+        open=False,
+        decided_at=now,
+        next_step_check=check,
+        momentum=mom,
+        explanations=(
+            trusted(
+                Explanation,
+                rule_id="deal.closed",
+                inputs={"stage": stage.key},
+                text=f"deal is closed ({stage.closed}): nothing to advance",
+            ),
+        ),
+    )
+
+
+def _momentum_why(m: Momentum) -> Explanation:
+    return explanation(
+        "momentum.stalled" if m.stalled else "momentum",
+        {
+            "days_in_stage": m.days_in_stage,
+            "stage_norm_days": m.stage_norm_days,
+            "continuations_since": m.continuations_since,
+        },
+        f"{m.days_in_stage} days in stage (norm {m.stage_norm_days}),"
+        f" {m.continuations_since} continuations since the last advance"
+        f" ({m.last_advance})",
+    )
+
+
 def decide(deal: Deal, playbook: Playbook, now: datetime) -> Decision:
     """Decide one deal's objectives, next-step verdict, call plan, momentum and priority."""
     if now.tzinfo is None or now.utcoffset() is None:
@@ -90,125 +128,47 @@ def decide(deal: Deal, playbook: Playbook, now: datetime) -> Decision:
     cp = playbook.compiled
     stage = cp.stage(deal.stage)
     ctx = DealContext(deal)
-    momentum = compute_momentum(ctx, cp, stage, now)
+    mom = compute_momentum(ctx, cp, stage, now)
     check, check_why = check_next_step_cached(cp, deal, stage.key)
     if stage.closed:
-        return trusted(
-            Decision,
-            deal_id=deal.id,
-            deal_name=deal.name,
-            stage=stage.key,
-            open=False,
-            decided_at=now,
-            next_step_check=check,
-            momentum=momentum,
-            explanations=(
-                trusted(
-                    Explanation,
-                    rule_id="deal.closed",
-                    inputs={"stage": stage.key},
-                    text=f"deal is closed ({stage.closed}): nothing to advance",
-                ),
-            ),
-        )
-    account = deal.account
-    band = cp.band_of(account.employees)
-    segments = cp.segments_for(account.industry, band)
-    objectives = cp.objectives_for(stage.key, segments)
-    results: list[ObjectiveResult] = []
-    learned: list[str] = []
-    for obj, ev in zip(objectives, evaluate_all(objectives, ctx), strict=True):
-        if ev:
-            learned.append(obj.id)
-            results.append(
-                trusted(
-                    ObjectiveResult,
-                    id=obj.id,
-                    title=obj.title,
-                    stage=obj.stage,
-                    essential=obj.essential,
-                    status="learned",
-                    evidence=ev,
-                    questions=obj.questions,
-                )
-            )
-        else:
-            results.append(obj.missing)
+        return _closed(deal, stage, now, check, mom)
+    segments, objectives, segments_why = cp.scope(stage.key, deal.account)
+    results, learned = learn_all(objectives, ctx)
     plan = call_plan(
         cp,
         stage,
         segments,
         objectives,
-        frozenset(learned),
-        frozenset(ctx.roles),
+        learned,
+        ctx.roles,
         deal.strategic_objective,
     )
     gap = bool(plan.gap_ids)
     share = len(plan.missing_now) / plan.essentials_now if plan.essentials_now else 0.0
-    priority, terms = _priority(deal, cp, now, momentum, share, gap)
-    explanations = [
-        trusted(
-            Explanation,
-            rule_id="segments.applied",
-            inputs={
-                "industry": account.industry,
-                "employees": account.employees,
-                "size_band": band,
-            },
-            text=f"segments applied: {', '.join(segments) or 'none'}",
-        ),
-        *plan.explanations,
-        check_why,
-        trusted(
-            Explanation,
-            rule_id="momentum.stalled" if momentum.stalled else "momentum",
-            inputs={
-                "days_in_stage": momentum.days_in_stage,
-                "stage_norm_days": momentum.stage_norm_days,
-                "continuations_since": momentum.continuations_since,
-            },
-            text=(
-                f"{momentum.days_in_stage} days in stage (norm {momentum.stage_norm_days}),"
-                f" {momentum.continuations_since} continuations since the last advance"
-                f" ({momentum.last_advance})"
-            ),
-        ),
-    ]
-    if momentum.parked:
+    priority, terms = _priority(deal, cp, now, mom, share, gap)
+    explanations = [segments_why, *plan.explanations, check_why, _momentum_why(mom)]
+    if mom.parked:
         explanations.append(
-            trusted(
-                Explanation,
-                rule_id="parked",
-                inputs={
-                    "parked_until": str(momentum.parked_until),
-                    "reason": momentum.parked_reason,
-                },
-                text=f"parked until {momentum.parked_until}: decided but de-prioritised (priority 0)",
+            explanation(
+                "parked",
+                {"parked_until": str(mom.parked_until), "reason": mom.parked_reason},
+                f"parked until {mom.parked_until}: decided but de-prioritised (priority 0)",
             )
         )
-    explanations.append(
-        trusted(
-            Explanation,
-            rule_id="priority",
-            inputs=terms,
-            text=f"priority {priority} from weighted terms",
-        )
-    )
-    return trusted(
-        Decision,
-        deal_id=deal.id,
-        deal_name=deal.name,
-        stage=stage.key,
-        open=True,
-        decided_at=now,
-        segments=segments,
-        objectives=tuple(results),
-        ready_to_advance=plan.ready,
-        stage_gap=gap,
-        stage_gap_objectives=plan.gap_ids,
-        call_objective=plan.call,
-        next_step_check=check,
-        momentum=momentum,
-        priority=priority,
-        explanations=tuple(explanations),
+    explanations.append(explanation("priority", terms, f"priority {priority} from weighted terms"))
+    return open_decision(
+        deal.id,
+        deal.name,
+        stage.key,
+        now,
+        segments,
+        results,
+        plan.ready,
+        gap,
+        plan.gap_ids,
+        plan.call,
+        check,
+        mom,
+        priority,
+        tuple(explanations),
     )
