@@ -16,8 +16,8 @@ from typing import Any
 from nextadvance.connectors._base import TaskState, WriteKind, WriteOp, WriteResult
 from nextadvance.connectors._cursor import parse_ts
 from nextadvance.connectors._plan import ReadPlan
+from nextadvance.connectors._write_common import CALL_FAILURES, fail_chunk, render_task, task_gone
 from nextadvance.connectors.hubspot._api import BATCH, HubSpotApi
-from nextadvance.core.errors import FatalRemote, RecordRejected, Retryable
 
 __all__ = ["COMPLETED", "TASK_TO_DEAL", "HubSpotWriter", "wire"]
 
@@ -70,7 +70,7 @@ class HubSpotWriter:
             crm_id = op.crm_id or (existing[op.key].crm_id if op.key in existing else None)
             if op.kind == WriteKind.close_task:
                 if crm_id is None:
-                    results[i] = WriteResult(op.key, ok=True, message="task no longer exists")
+                    results[i] = task_gone(op)
                 else:
                     status = task.status or "hs_task_status"
                     task_updates.append((i, {"id": crm_id, "properties": {status: COMPLETED}}))
@@ -118,28 +118,21 @@ class HubSpotWriter:
                 self._send(task.object, "update", again, ops, results, by="id")
         return [results[i] for i in range(len(ops))]
 
-    def _task_props(self, op: WriteOp) -> dict[str, str]:
+    def _task_props(self, op: WriteOp) -> dict[str, Any]:
         task = self.plan.task
-        spec = op.task
-        if task is None or spec is None:
-            raise RecordRejected("no task mapping or task content", record=op.key)
-        props = {
-            **{k: wire(v) for k, v in spec.fields.items()},
-            task.key: op.key,
-            task.subject: spec.subject,
-            task.body: spec.body,
-            task.due: wire(spec.due) if spec.due else "",
-        }
-        if task.status:
-            props[task.status] = (
-                COMPLETED if spec.completed else (task.open_status or "NOT_STARTED")
-            )
-        if task.priority:
-            props[task.priority] = _PRIORITY[spec.priority]
+        props = render_task(
+            task,
+            op,
+            wire,
+            completed=COMPLETED,
+            not_started="NOT_STARTED",
+            priorities=_PRIORITY,
+        )
+        assert task is not None and op.task is not None  # render_task refused otherwise
         if task.type and task.task_type:
             props[task.type] = task.task_type
-        if task.owner and spec.owner_id:
-            props[task.owner] = spec.owner_id
+        if task.owner and op.task.owner_id:
+            props[task.owner] = op.task.owner_id
         return props
 
     def _send(
@@ -156,16 +149,8 @@ class HubSpotWriter:
             chunk = items[start : start + BATCH]
             try:
                 answer = self.api.batch_write(obj, action, [body for _, body in chunk])
-            except (Retryable, RecordRejected, FatalRemote) as exc:
-                code = getattr(exc, "code", None) or type(exc).__name__
-                for i, _ in chunk:
-                    results[i] = WriteResult(
-                        ops[i].key,
-                        ok=False,
-                        error_code=code,
-                        message=str(exc),
-                        retryable=isinstance(exc, Retryable),
-                    )
+            except CALL_FAILURES as exc:
+                fail_chunk(exc, chunk, ops, results)
                 continue
             ok_by: dict[str, dict[str, Any]] = {}
             for row in answer.get("results", []):

@@ -15,15 +15,16 @@ from typing import Any
 
 from nextadvance.connectors._base import TaskState, WriteKind, WriteOp, WriteResult
 from nextadvance.connectors._cursor import format_ts, parse_ts
+from nextadvance.connectors._write_common import CALL_FAILURES, fail_chunk, render_task, task_gone
 from nextadvance.connectors.salesforce._errors import RETRYABLE_RECORD_CODES
 from nextadvance.connectors.salesforce._plan import ReadPlan
 from nextadvance.connectors.salesforce._reads import soql_quote
-from nextadvance.core.errors import FatalRemote, RecordRejected, Retryable
 
 __all__ = ["SalesforceWriter"]
 
 CHUNK = 200
 COMPLETED = "Completed"
+_PRIORITY = {"low": "Low", "normal": "Normal", "high": "High"}
 Restful = Callable[[str, str, dict[str, Any]], Any]
 Query = Callable[[str], list[dict[str, Any]]]
 
@@ -63,7 +64,7 @@ class SalesforceWriter:
             else:
                 crm_id = op.crm_id or (found[op.key].crm_id if op.key in found else None)
                 if crm_id is None:
-                    results[i] = WriteResult(key=op.key, ok=True, message="task no longer exists")
+                    results[i] = task_gone(op)
                     continue
                 status_field = self.plan.task.status if self.plan.task else "Status"
                 rec = {
@@ -81,23 +82,18 @@ class SalesforceWriter:
 
     def _task_record(self, op: WriteOp) -> dict[str, Any]:
         task = self.plan.task
-        spec = op.task
-        if task is None or spec is None:
-            raise RecordRejected("no task mapping or task content", record=op.key)
-        rec: dict[str, Any] = {
-            **{k: wire(v) for k, v in spec.fields.items()},
-            "attributes": {"type": task.object},
-            task.key: op.key,
-            task.subject: spec.subject,
-            task.body: spec.body,
-            task.due: wire(spec.due),
-        }
-        if task.status:
-            rec[task.status] = COMPLETED if spec.completed else (task.open_status or "Not Started")
-        if task.priority:
-            rec[task.priority] = {"low": "Low", "normal": "Normal", "high": "High"}[spec.priority]
-        if task.owner and spec.owner_id:
-            rec[task.owner] = spec.owner_id
+        rec = render_task(
+            task,
+            op,
+            wire,
+            completed=COMPLETED,
+            not_started="Not Started",
+            priorities=_PRIORITY,
+            head={"attributes": {"type": task.object}} if task else None,
+        )
+        assert task is not None and op.task is not None  # render_task refused otherwise
+        if task.owner and op.task.owner_id:
+            rec[task.owner] = op.task.owner_id
         if task.deal:
             rec[task.deal] = op.deal_id
         return rec
@@ -115,13 +111,8 @@ class SalesforceWriter:
             body = {"allOrNone": False, "records": [rec for _, rec in chunk]}
             try:
                 answer = self.restful(path, endpoint, body)
-            except (Retryable, RecordRejected, FatalRemote) as exc:
-                retry = isinstance(exc, Retryable)
-                code = getattr(exc, "code", None) or type(exc).__name__
-                for i, _ in chunk:
-                    results[i] = WriteResult(
-                        key=ops[i].key, ok=False, error_code=code, message=str(exc), retryable=retry
-                    )
+            except CALL_FAILURES as exc:
+                fail_chunk(exc, chunk, ops, results)
                 continue
             rows = answer if isinstance(answer, list) else []
             for n, (i, _) in enumerate(chunk):
