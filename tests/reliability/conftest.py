@@ -285,3 +285,116 @@ def rel() -> Any:
     """This module's helpers (``rel.comparable``, ``rel.integrity_check`` ...) for the tests
     (conftest modules are not importable under ``--import-mode=importlib``)."""
     return sys.modules[__name__]
+
+
+class Tamper:
+    """A TLS proxy in front of a sandbox that answers chosen requests with what the API does
+    not promise: HTML error pages, broken JSON, wrong types, missing fields.
+
+    ``rules`` maps (method, path substring) to a function ``(status, headers, body) ->
+    (status, headers, body)``; ``times`` limits how often each rule fires (None: always).
+    """
+
+    def __init__(self, sb: Sandbox, directory: Path) -> None:
+        import ssl
+        import threading
+        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+        import requests
+
+        from nextadvance.sandbox._tls import make_tls, server_context
+
+        self.sb = sb
+        self.rules: list[dict[str, Any]] = []
+        self.fired: list[str] = []
+        tls = make_tls(directory)
+        self.ca_path = tls.ca_path
+        upstream = requests.Session()
+        upstream.trust_env = False
+        upstream.verify = str(sb.ca_path)
+        proxy = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def log_message(self, format: str, *args: Any) -> None:
+                return
+
+            def _any(self) -> None:
+                length = int(self.headers.get("Content-Length") or 0)
+                body = self.rfile.read(length) if length else b""
+                headers = {
+                    k: v
+                    for k, v in self.headers.items()
+                    if k.lower() not in ("host", "content-length")
+                }
+                r = upstream.request(
+                    self.command, sb.base_url + self.path, data=body, headers=headers, timeout=60
+                )
+                status, out_headers, out = r.status_code, dict(r.headers), r.content
+                for rule in proxy.rules:
+                    if rule["method"] == self.command and rule["path"] in self.path:
+                        if rule["times"] is not None:
+                            if rule["times"] <= 0:
+                                continue
+                            rule["times"] -= 1
+                        proxy.fired.append(f"{self.command} {self.path}")
+                        status, out_headers, out = rule["fn"](status, out_headers, out)
+                        break
+                self.send_response(status)
+                for k, v in out_headers.items():
+                    if k.lower() not in (
+                        "content-length",
+                        "transfer-encoding",
+                        "connection",
+                        "content-encoding",
+                    ):
+                        self.send_header(k, v)
+                self.send_header("Content-Length", str(len(out)))
+                self.end_headers()
+                self.wfile.write(out)
+
+            do_GET = do_POST = do_PATCH = do_PUT = do_DELETE = _any
+
+        class Server(ThreadingHTTPServer):
+            daemon_threads = True
+
+            def finish_request(self, request: Any, client_address: Any) -> None:
+                try:
+                    request = ctx.wrap_socket(request, server_side=True)
+                except (OSError, ssl.SSLError):
+                    return
+                super().finish_request(request, client_address)
+
+        ctx = server_context(tls)
+        self.server = Server(("127.0.0.1", 0), Handler)
+        self.base_url = f"https://127.0.0.1:{self.server.server_address[1]}"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def on(self, method: str, path: str, fn: Callable[..., Any], times: int | None = None) -> None:
+        """Tamper with answers to ``method`` requests whose path contains ``path``."""
+        self.rules.append({"method": method, "path": path, "fn": fn, "times": times})
+
+    def close(self) -> None:
+        """Stop the proxy."""
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.fixture
+def tamper(tmp_path: Path) -> Iterator[Callable[[Any], Any]]:
+    """``tamper(world)``: put a :class:`Tamper` proxy between the world's config and its CRM."""
+    made: list[Tamper] = []
+
+    def make(world: Any) -> Tamper:
+        t = Tamper(world.sb, tmp_path / f"tamper{len(made)}")
+        made.append(t)
+        text = Path(world.config).read_text()
+        text = text.replace(f"base_url: {world.sb.base_url}", f"base_url: {t.base_url}")
+        text = text.replace(f"ca_bundle: {world.sb.ca_path}", f"ca_bundle: {t.ca_path}")
+        Path(world.config).write_text(text)
+        return t
+
+    yield make
+    for t in made:
+        t.close()
