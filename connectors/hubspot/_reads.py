@@ -12,12 +12,13 @@ Associations come from v4 batch reads, 100 ids per call.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from nextadvance.connectors._base import ActivityRecord, Cursor, DealRecord, PullBatch
-from nextadvance.connectors._cursor import StreamCursor, format_ts, parse_ts
+from nextadvance.connectors._cursor import StreamCursor, parse_ts
 from nextadvance.connectors._plan import ReadPlan
+from nextadvance.connectors._reads_common import PullState, Reader, streams_from
 from nextadvance.connectors.hubspot._api import SEARCH_LIMIT, HubSpotApi
 
 __all__ = ["SEARCH_CAP", "HubSpotReader"]
@@ -44,16 +45,14 @@ def _stamp(row: dict[str, Any]) -> datetime:
     return parse_ts(props.get(MODIFIED) or row.get("updatedAt"))
 
 
-class HubSpotReader:
+class HubSpotReader(Reader[ReadPlan, "_State"]):
     """Turns HubSpot pages into :class:`PullBatch` es."""
 
     def __init__(
         self, plan: ReadPlan, api: HubSpotApi, lookback_s: float, now: Callable[[], datetime]
     ) -> None:
-        self.plan = plan
+        super().__init__(plan, lookback_s, now)
         self.api = api
-        self.lookback_s = lookback_s
-        self.now = now
         self.search_limit = min(api.page_size or SEARCH_LIMIT, SEARCH_LIMIT)
         self.search_cap = SEARCH_CAP
         self._companies: dict[str, dict[str, Any]] = {}
@@ -84,13 +83,9 @@ class HubSpotReader:
         ]
 
     # -- entry ---------------------------------------------------------------------------
-    def pull(self, cursor: Cursor | None) -> Iterator[PullBatch]:
-        self._companies, self._contacts = {}, {}
-        state = _State.load(cursor, self.objects(), self.archive_watch())
-        if state.full is not None:
-            yield from self._full(state)
-        else:
-            yield from self._incremental(state)
+    def _state(self, cursor: Cursor | None) -> _State:
+        self._companies, self._contacts = {}, {}  # caches live for one pull
+        return _State(cursor, self.objects(), self.archive_watch())
 
     def _full(self, state: _State) -> Iterator[PullBatch]:
         full = state.full
@@ -326,39 +321,12 @@ class HubSpotReader:
         return tuple(out)
 
 
-class _State:
+class _State(PullState):
     """The HubSpot cursor, decoded: modified-date streams, archive streams, full-sync marker."""
 
-    def __init__(
-        self,
-        streams: dict[str, StreamCursor],
-        archived: dict[str, StreamCursor],
-        full: dict[str, Any] | None,
-    ) -> None:
-        self.streams = streams
-        self.archived = archived
-        self.full = full
+    def __init__(self, cursor: Cursor | None, objs: list[str], watched: list[str]) -> None:
+        super().__init__(cursor, objs, objs[0])
+        self.archived = streams_from(cursor, watched, "archived")
 
-    @classmethod
-    def load(cls, cursor: Cursor | None, objs: list[str], watched: list[str]) -> _State:
-        cursor = cursor or {}
-        raw = cursor.get("streams") or {}
-        arch = cursor.get("archived") or {}
-        full = cursor.get("full")
-        if not raw:
-            full = {"phase": objs[0], "started": format_ts(datetime.now(UTC))}
-        return cls(
-            {o: StreamCursor.from_json(raw.get(o)) for o in objs},
-            {o: StreamCursor.from_json(arch.get(o)) for o in watched},
-            dict(full) if full else None,
-        )
-
-    def dump(self) -> Cursor:
-        out: Cursor = {
-            "v": 1,
-            "streams": {o: c.to_json() for o, c in self.streams.items()},
-            "archived": {o: c.to_json() for o, c in self.archived.items()},
-        }
-        if self.full is not None:
-            out["full"] = dict(self.full)
-        return out
+    def extra(self) -> Cursor:
+        return {"archived": {o: c.to_json() for o, c in self.archived.items()}}

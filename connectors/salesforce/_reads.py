@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Callable, Iterator, Sequence
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from nextadvance.connectors._base import (
@@ -23,6 +23,7 @@ from nextadvance.connectors._base import (
     TaskState,
 )
 from nextadvance.connectors._cursor import StreamCursor, format_ts, parse_ts
+from nextadvance.connectors._reads_common import PullState, Reader
 from nextadvance.connectors.salesforce._plan import ReadPlan
 
 __all__ = ["SalesforceReader", "soql_quote"]
@@ -46,28 +47,22 @@ def _chunks(items: Sequence[str], size: int = IN_CHUNK) -> Iterator[Sequence[str
         yield items[start : start + size]
 
 
-class SalesforceReader:
+class SalesforceReader(Reader[ReadPlan, PullState]):
     """Turns SOQL pages into :class:`PullBatch` es; ``query(soql, include_deleted)`` pages."""
 
     def __init__(
         self, plan: ReadPlan, query: Query, lookback_s: float, now: Callable[[], datetime]
     ) -> None:
-        self.plan = plan
+        super().__init__(plan, lookback_s, now)
         self.query = query
-        self.lookback_s = lookback_s
-        self.now = now
 
     # ----------------------------------------------------------------------------- entry
-    def pull(self, cursor: Cursor | None) -> Iterator[PullBatch]:
-        """Full sync when there is no cursor (or a full sync was interrupted), else deltas."""
-        state = _State.load(cursor, self.plan)
-        if state.full is not None:
-            yield from self._full(state)
-        else:
-            yield from self._incremental(state)
+    def _state(self, cursor: Cursor | None) -> PullState:
+        """One stream per object; a full sync starts with the deals phase."""
+        return PullState(cursor, ["Opportunity", OCR, *self.plan.activity_types], "deals")
 
     # ----------------------------------------------------------------------------- full
-    def _full(self, state: _State) -> Iterator[PullBatch]:
+    def _full(self, state: PullState) -> Iterator[PullBatch]:
         full = state.full
         assert full is not None
         if full.get("phase") == "deals":
@@ -106,7 +101,7 @@ class SalesforceReader:
         yield PullBatch(cursor=state.dump(), full=True)
 
     # ----------------------------------------------------------------------------- incremental
-    def _incremental(self, state: _State) -> Iterator[PullBatch]:
+    def _incremental(self, state: PullState) -> Iterator[PullBatch]:
         ocr_cur = state.streams[OCR]
         role_changed: dict[str, None] = {}
         new_ocr = ocr_cur.copy()
@@ -193,7 +188,7 @@ class SalesforceReader:
 
     # ----------------------------------------------------------------------------- activities
     def _activities(
-        self, state: _State, obj: str, *, include_deleted: bool, full: bool
+        self, state: PullState, obj: str, *, include_deleted: bool, full: bool
     ) -> Iterator[PullBatch]:
         cur = state.streams[obj]
         sql = self._delta_sql(obj, self.plan.activity_select(obj), cur)
@@ -254,28 +249,4 @@ class _GroupedStream:
             if self._head[self._key] == key:
                 out.append(self._head)
             self._head = next(self._records, None)
-        return out
-
-
-class _State:
-    """The Salesforce cursor, decoded: one stream cursor per object and a full-sync marker."""
-
-    def __init__(self, streams: dict[str, StreamCursor], full: dict[str, Any] | None) -> None:
-        self.streams = streams
-        self.full = full
-
-    @classmethod
-    def load(cls, cursor: Cursor | None, plan: ReadPlan) -> _State:
-        names = ["Opportunity", OCR, *plan.activity_types]
-        raw = (cursor or {}).get("streams") or {}
-        streams = {n: StreamCursor.from_json(raw.get(n)) for n in names}
-        full = (cursor or {}).get("full")
-        if cursor is None or not cursor.get("streams"):
-            full = {"phase": "deals", "started": format_ts(datetime.now(UTC))}
-        return cls(streams, dict(full) if full else None)
-
-    def dump(self) -> Cursor:
-        out: Cursor = {"v": 1, "streams": {n: c.to_json() for n, c in self.streams.items()}}
-        if self.full is not None:
-            out["full"] = dict(self.full)
         return out
