@@ -17,6 +17,7 @@ import os
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
@@ -24,7 +25,16 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 import pytest
 from pydantic import SecretStr
 
-from nextadvance.connectors import Connector, ConnectorConfig, Credentials, Limits, build_connector
+from nextadvance.connectors import (
+    Connector,
+    ConnectorConfig,
+    Credentials,
+    Limits,
+    TaskSpec,
+    WriteKind,
+    WriteOp,
+    build_connector,
+)
 from nextadvance.mappings import load_mapping
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -183,3 +193,21 @@ def connector(request: pytest.FixtureRequest, target: Target) -> Iterator[Connec
     conn = build_connector(config)
     yield conn
     conn.close()
+
+
+@pytest.fixture
+def new_task_ops(connector: Connector) -> list[WriteOp]:
+    """An upsert_task op (key ``contract-<deal id>``) for each of the first two pulled deals.
+
+    The keys, subject and due date are what the cassettes recorded, for both systems.
+    """
+    deal_ids = [d.crm_id for b in connector.pull(None) for d in b.deals][:2]
+    return [
+        WriteOp(
+            kind=WriteKind.upsert_task,
+            key=f"contract-{d}",
+            deal_id=d,
+            task=TaskSpec(subject="Next advance: pilot", due=date(2026, 12, 1)),
+        )
+        for d in deal_ids
+    ]

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 import pytest
 
-from nextadvance.connectors import TaskSpec, WriteKind, WriteOp
+from nextadvance.connectors import WriteKind, WriteOp
 
 pytestmark = [pytest.mark.vcr, pytest.mark.block_network]
 
@@ -52,18 +50,10 @@ def test_incremental_pull(connector):
     assert set(final["streams"]) == set(CURSOR["streams"])
 
 
-def test_task_upsert_find_and_close(connector):
+def test_task_upsert_find_and_close(connector, new_task_ops):
     """Tasks are upserted by NA_Key__c via sObject Collections, found by key and closed."""
-    deal_ids = [d.crm_id for b in connector.pull(None) for d in b.deals][:2]
-    ops = [
-        WriteOp(
-            kind=WriteKind.upsert_task,
-            key=f"contract-{d}",
-            deal_id=d,
-            task=TaskSpec(subject="Next advance: pilot", due=date(2026, 12, 1)),
-        )
-        for d in deal_ids
-    ]
+    ops = new_task_ops
+    deal_ids = [op.deal_id for op in ops]
     results = connector.apply(ops)
     assert all(r.ok and r.created for r in results)
     found = connector.find_tasks([op.key for op in ops])
