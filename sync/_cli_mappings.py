@@ -28,7 +28,7 @@ from nextadvance.mappings import (
 from nextadvance.sync.cli import EXIT_CODES, app
 
 if TYPE_CHECKING:
-    from nextadvance.connectors import Connector
+    from nextadvance.connectors import Connector, FieldInfo, StageInfo
 
 __all__ = ["mappings_app", "summary_lines"]
 
@@ -160,17 +160,26 @@ def _connector_for(mapping: Mapping, connection: str, config: Path | None) -> Co
         raise typer.Exit(EXIT_CODES["usage"]) from None
 
 
-def _live_report(mapping: Mapping, file: Path, connection: str, config: Path | None) -> LiveReport:
-    connector = _connector_for(mapping, connection, config)
+def _close(connector: Connector) -> None:
+    """Release the connector's sessions (connectors without ``close`` have none)."""
+    close = getattr(connector, "close", None)
+    if callable(close):
+        close()
+
+
+def _read_metadata(connector: Connector) -> tuple[dict[str, list[FieldInfo]], list[StageInfo]]:
+    """The CRM's fields and stages, then the connector closed; a CRM failure exits 1."""
     try:
-        fields, stages = connector.describe(), connector.stages()
+        return connector.describe(), connector.stages()
     except ConnectorError as exc:
         _err.print(f"[bold red]cannot read the CRM's metadata:[/] {escape(str(exc))}")
         raise typer.Exit(EXIT_CODES["failed"]) from None
     finally:
-        close = getattr(connector, "close", None)
-        if callable(close):
-            close()
+        _close(connector)
+
+
+def _live_report(mapping: Mapping, file: Path, connection: str, config: Path | None) -> LiveReport:
+    fields, stages = _read_metadata(_connector_for(mapping, connection, config))
     located, _ = load_yaml_file(file, keys_as_text=True)
     return check_live(mapping, located, fields, stages)
 
@@ -201,16 +210,7 @@ def init_command(
         _err.print(f"[bold red]configuration:[/] {escape(str(exc))}")
         raise typer.Exit(EXIT_CODES["usage"]) from None
     base = load_mapping(default_mapping_path(crm))
-    connector = _connector_for(base, connection, config)
-    try:
-        fields, stages = connector.describe(), connector.stages()
-    except ConnectorError as exc:
-        _err.print(f"[bold red]cannot read the CRM's metadata:[/] {escape(str(exc))}")
-        raise typer.Exit(EXIT_CODES["failed"]) from None
-    finally:
-        close = getattr(connector, "close", None)
-        if callable(close):
-            close()
+    fields, stages = _read_metadata(_connector_for(base, connection, config))
     text = scaffold_mapping(crm, stages, fields)
     load_mapping_text(text, "<scaffold>")  # a scaffold that does not load is a bug: fail loudly
     if output is None:
@@ -269,9 +269,7 @@ def preview_command(
         _err.print(f"[bold red]cannot read the CRM:[/] {escape(str(exc))}")
         raise typer.Exit(EXIT_CODES["failed"]) from None
     finally:
-        close = getattr(connector, "close", None)
-        if callable(close):
-            close()
+        _close(connector)
     for problem in problems:
         _err.print(f"[yellow]mapping problem:[/] {escape(problem)}")
     if deal is None:
