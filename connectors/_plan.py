@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from nextadvance.connectors._base import TaskState
 from nextadvance.connectors._cursor import parse_ts
@@ -21,6 +21,7 @@ from nextadvance.mappings import (
     Mapping as MappingSpec,
 )
 from nextadvance.mappings import (
+    Translated,
     translate_activity,
     translate_contact,
     translate_deal,
@@ -29,6 +30,7 @@ from nextadvance.mappings import (
 __all__ = ["ReadPlan", "TaskFieldNames", "get_path", "typed_read"]
 
 MAX_PROBLEMS = 200
+T = TypeVar("T")
 
 
 def get_path(record: Mapping[str, Any], path: str) -> Any:
@@ -135,6 +137,13 @@ class ReadPlan:
             if len(self.problems) < MAX_PROBLEMS:
                 self.problems.append(str(p))
 
+    def _kept(self, result: Translated[T]) -> T | None:
+        """The translated value; its problems noted and, when it was skipped, counted."""
+        self._note(result.problems)
+        if result.value is None:
+            self.skipped += 1
+        return result.value
+
     def contacts(self, records: Iterable[Mapping[str, Any]]) -> tuple[Contact, ...]:
         """Canonical contacts from contact(-role) records (untranslatable ones dropped)."""
         if self.mapping.contacts is None:
@@ -149,11 +158,7 @@ class ReadPlan:
 
     def deal(self, record: Mapping[str, Any], contacts: Iterable[Contact]) -> Deal | None:
         """The canonical deal, or None (counted) when the mapping must skip it."""
-        result = translate_deal(self.mapping, record, contacts=contacts)
-        self._note(result.problems)
-        if result.value is None:
-            self.skipped += 1
-        return result.value
+        return self._kept(translate_deal(self.mapping, record, contacts=contacts))
 
     def activity(
         self,
@@ -163,11 +168,9 @@ class ReadPlan:
         contact_ids: list[str] | None = None,
     ) -> Activity | None:
         """The canonical activity, or None (counted) when the mapping must skip it."""
-        result = translate_activity(self.mapping, obj, record, contact_ids=contact_ids, now=now)
-        self._note(result.problems)
-        if result.value is None:
-            self.skipped += 1
-        return result.value
+        return self._kept(
+            translate_activity(self.mapping, obj, record, contact_ids=contact_ids, now=now)
+        )
 
     def task_state(
         self, record: Mapping[str, Any], crm_id: str, stamp: datetime | None, deal_id: str | None
