@@ -191,18 +191,23 @@ def call_plan(
     learned: list[str],
     roles: Collection[str],
     strategic: str | None,
+    relevant: frozenset[str] | None = None,
 ) -> CallPlan:
     """Readiness, stage gap and the call objective for this deal's evidence.
 
     ``learned`` lists the learned objective ids in ``objectives`` order.  The whole plan
     is a function of (stage, segments, learned ids, the contact roles any advance needs,
-    strategic objective), so it is memoised on exactly that key; on a miss its parts are
+    strategic objective), so it is memoised on that key.  Of the learned ids only the
+    ``relevant`` ones matter (essentials, this stage's objectives, ids an advance of this
+    stage requires: nothing else is read below), so the key keeps just those when the
+    caller knows them (``CompiledPlaybook.scope``).  On a miss the plan's parts are
     memoised separately on smaller keys (the advance picks on the learned objectives the
     catalog requires, the call objective on its agenda, the readiness and gap
     explanations on their lists), so fresh combinations mostly reuse parts too.
     """
     needed = cp.required_roles.intersection(roles)
-    full_key = (stage.key, segments, tuple(learned), needed, strategic)
+    key_learned = tuple(learned if relevant is None else [x for x in learned if x in relevant])
+    full_key = (stage.key, segments, key_learned, needed, strategic)
     hit: CallPlan | None = cp.full_plans.get(full_key)
     if hit is None:
         if len(cp.full_plans) >= _FULL_PLAN_LIMIT:

@@ -160,7 +160,7 @@ class CompiledPlaybook:
         self.checks: dict[Any, Any] = {}
         self._scopes: dict[
             tuple[str, str | None, int | None],
-            tuple[tuple[str, ...], tuple[CompiledObjective, ...], Explanation],
+            tuple[tuple[str, ...], tuple[CompiledObjective, ...], Explanation, frozenset[str]],
         ] = {}
         #: per stage, the objective ids its advance catalog requires (advance memo keys)
         self.advance_required = {
@@ -221,9 +221,10 @@ class CompiledPlaybook:
 
     def scope(
         self, stage_key: str, account: Account
-    ) -> tuple[tuple[str, ...], tuple[CompiledObjective, ...], Explanation]:
-        """Segments, effective objectives and the "segments applied" explanation for a
-        deal of this stage and account, memoised on (stage, industry, employees)."""
+    ) -> tuple[tuple[str, ...], tuple[CompiledObjective, ...], Explanation, frozenset[str]]:
+        """Segments, effective objectives, the "segments applied" explanation and the
+        objective ids a call plan depends on, for a deal of this stage and account;
+        memoised on (stage, industry, employees)."""
         industry, employees = account.industry, account.employees
         key = (stage_key, industry, employees)
         hit = self._scopes.get(key)
@@ -237,7 +238,16 @@ class CompiledPlaybook:
             )
             if len(self._scopes) >= _SCOPE_LIMIT:
                 self._scopes.clear()
-            hit = (segments, self.objectives_for(stage_key, segments), why)
+            objectives = self.objectives_for(stage_key, segments)
+            # the learned ids a call plan can depend on (see _callplan.call_plan)
+            relevant = frozenset(
+                o.id
+                for o in objectives
+                if o.stage == stage_key
+                or o.essential
+                or o.id in self.advance_required.get(stage_key, ())
+            )
+            hit = (segments, objectives, why, relevant)
             self._scopes[key] = hit
         return hit
 

@@ -178,16 +178,18 @@ class Decision(_M):
 # -- positional builders for the per-deal hot path ----------------------------------------
 # ``trusted`` costs a kwargs dict, a defaults merge and a set per object; a deal needs
 # ~20 output objects, so the few built for every deal get a direct builder each.  They
-# pass every field and so mark them all as set, like a validated full dump would.  The
+# pass every field and so mark them all as set, like a validated full dump would; the
+# models are frozen, so pydantic never mutates that set (model_copy copies it) and one
+# shared set per class saves an allocation per object.  The
 # ``__dict__`` key order is the JSON key order: each builder keeps the order ``trusted``
 # gave (declaration order when every field is passed, defaults first otherwise).
 
 _new = object.__new__
-_EVIDENCE_SET = frozenset(Evidence.model_fields)
-_RESULT_SET = frozenset(ObjectiveResult.model_fields)
-_EXPLANATION_SET = frozenset(Explanation.model_fields)
-_MOMENTUM_SET = frozenset(Momentum.model_fields)
-_DECISION_SET = frozenset(Decision.model_fields)
+_EVIDENCE_SET = set(Evidence.model_fields)
+_RESULT_SET = set(ObjectiveResult.model_fields)
+_EXPLANATION_SET = set(Explanation.model_fields)
+_MOMENTUM_SET = set(Momentum.model_fields)
+_DECISION_SET = set(Decision.model_fields)
 
 
 def evidence(
@@ -216,7 +218,7 @@ def evidence(
             "detail": detail,
         }
     _set(obj, "__dict__", data)
-    _set(obj, "__pydantic_fields_set__", set(_EVIDENCE_SET))
+    _set(obj, "__pydantic_fields_set__", _EVIDENCE_SET)
     _set(obj, "__pydantic_extra__", None)
     _set(obj, "__pydantic_private__", None)
     return obj
@@ -240,7 +242,7 @@ def learned_result(
             "questions": questions,
         },
     )
-    _set(obj, "__pydantic_fields_set__", set(_RESULT_SET))
+    _set(obj, "__pydantic_fields_set__", _RESULT_SET)
     _set(obj, "__pydantic_extra__", None)
     _set(obj, "__pydantic_private__", None)
     return obj
@@ -250,7 +252,7 @@ def explanation(rule_id: str, inputs: dict[str, Any], text: str) -> Explanation:
     """An :class:`Explanation` built without validation."""
     obj = _new(Explanation)
     _set(obj, "__dict__", {"rule_id": rule_id, "inputs": inputs, "text": text})
-    _set(obj, "__pydantic_fields_set__", set(_EXPLANATION_SET))
+    _set(obj, "__pydantic_fields_set__", _EXPLANATION_SET)
     _set(obj, "__pydantic_extra__", None)
     _set(obj, "__pydantic_private__", None)
     return obj
@@ -284,7 +286,7 @@ def momentum(
             "parked_reason": parked_reason,
         },
     )
-    _set(obj, "__pydantic_fields_set__", set(_MOMENTUM_SET))
+    _set(obj, "__pydantic_fields_set__", _MOMENTUM_SET)
     _set(obj, "__pydantic_extra__", None)
     _set(obj, "__pydantic_private__", None)
     return obj
@@ -329,7 +331,7 @@ def open_decision(
             "explanations": explanations,
         },
     )
-    _set(obj, "__pydantic_fields_set__", set(_DECISION_SET))
+    _set(obj, "__pydantic_fields_set__", _DECISION_SET)
     _set(obj, "__pydantic_extra__", None)
     _set(obj, "__pydantic_private__", None)
     return obj

@@ -48,7 +48,7 @@ def is_truthy(value: Any) -> bool:
 class DealContext:
     """One deal indexed for evidence tests; built once per ``decide`` call."""
 
-    __slots__ = ("_indexes", "_spoken", "activities", "deal", "role_of", "roles")
+    __slots__ = ("_indexes", "activities", "deal", "role_of", "roles")
 
     def __init__(self, deal: Deal) -> None:
         self.deal = deal
@@ -65,20 +65,19 @@ class DealContext:
                 role_of[c.id] = role
         self.roles = roles
         self.role_of = role_of
-        self._spoken: list[Activity] | None = None
         self._indexes: dict[frozenset[ActivityKind], TextIndex] = {}
 
     def spoken(self) -> list[Activity]:
         """Activities whose text counts (not canceled, no-show or merely scheduled)."""
-        if self._spoken is None:
-            self._spoken = [a for a in self.activities if a.outcome not in _SILENT]
-        return self._spoken
+        return [a for a in self.activities if a.outcome not in _SILENT]
 
     def index(self, kinds: frozenset[ActivityKind]) -> TextIndex:
         """The text index of spoken activities of these kinds (built on first use)."""
         hit = self._indexes.get(kinds)
         if hit is None:
-            hit = build_index([a for a in self.spoken() if a.kind in kinds])
+            hit = build_index(
+                [a for a in self.activities if a.kind in kinds and a.outcome not in _SILENT]
+            )
             self._indexes[kinds] = hit
         return hit
 
@@ -122,9 +121,11 @@ def _activity(rule: CompiledRule, ctx: DealContext) -> Evidence | None:
             who = next((c for c in a.contact_ids if role_of.get(c) in roles), None)
             if who is None:
                 continue
-            detail = f"{a.outcome._value_} {a.kind._value_} on {a.at.date()} with {role_of[who]}"
+            detail = f"{a.outcome._value_} {a.kind._value_} on {a.at.date().isoformat()} with {role_of[who]}"
             return evidence("activity", detail, a.id, who)
-        return evidence("activity", f"{a.outcome._value_} {a.kind._value_} on {a.at.date()}", a.id)
+        return evidence(
+            "activity", f"{a.outcome._value_} {a.kind._value_} on {a.at.date().isoformat()}", a.id
+        )
     return None
 
 
@@ -135,7 +136,7 @@ def _keywords(rule: CompiledRule, ctx: DealContext) -> Evidence | None:
     if found is None:
         return None
     a, hit = found
-    return evidence("keywords", f"'{hit}' in {a.kind._value_} of {a.at.date()}", a.id)
+    return evidence("keywords", f"'{hit}' in {a.kind._value_} of {a.at.date().isoformat()}", a.id)
 
 
 _TESTS = {"field": _field, "role": _role, "activity": _activity, "keywords": _keywords}
@@ -180,7 +181,9 @@ def learn_all(
                 if found is None:
                     continue
                 a, hit = found
-                ev = evidence("keywords", f"'{hit}' in {a.kind._value_} of {a.at.date()}", a.id)
+                ev = evidence(
+                    "keywords", f"'{hit}' in {a.kind._value_} of {a.at.date().isoformat()}", a.id
+                )
                 break
             if kind == "field":
                 if rule.name not in fields:

@@ -8,7 +8,7 @@ other completed conversation after it is a *continuation*.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 
 from nextadvance.core._compiled import CompiledPlaybook
 from nextadvance.core._decision import Momentum, momentum
@@ -75,8 +75,11 @@ def compute_momentum(
             and a.id not in advances_at
         ):
             continuations += 1
-    days = max(0, (now - entered).days)
-    since_advance = max(0, (now - last_at).days)
+    # elapsed time in UTC: subtracting two datetimes of one ZoneInfo zone gives wall-clock
+    # time, an hour off across a DST change (found by tests/reliability/test_dates_property)
+    now_utc = now.astimezone(UTC)
+    days = max(0, (now_utc - entered.astimezone(UTC)).days)
+    since_advance = max(0, (now_utc - last_at.astimezone(UTC)).days)
     norm_days = stage.stall_days
     stalled = (
         days > norm_days and since_advance > norm_days

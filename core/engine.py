@@ -132,16 +132,10 @@ def decide(deal: Deal, playbook: Playbook, now: datetime) -> Decision:
     check, check_why = check_next_step_cached(cp, deal, stage.key)
     if stage.closed:
         return _closed(deal, stage, now, check, mom)
-    segments, objectives, segments_why = cp.scope(stage.key, deal.account)
+    segments, objectives, segments_why, relevant = cp.scope(stage.key, deal.account)
     results, learned = learn_all(objectives, ctx)
     plan = call_plan(
-        cp,
-        stage,
-        segments,
-        objectives,
-        learned,
-        ctx.roles,
-        deal.strategic_objective,
+        cp, stage, segments, objectives, learned, ctx.roles, deal.strategic_objective, relevant
     )
     gap = bool(plan.gap_ids)
     share = len(plan.missing_now) / plan.essentials_now if plan.essentials_now else 0.0
