@@ -1,13 +1,14 @@
 """Rate-limit saturation: a HubSpot full sync under the 100 requests / 10 s per-token limit.
 
 The sandbox enforces HubSpot's rolling window (``hubspot_per_10s``) and answers 429 past it.
-The floor is ``calls / (limit / 10 s)``; a good client finishes close to it (target: within
+The floor is ``calls / (limit / 10 s)`` (``rolling_floor_s``: the first ``limit`` calls are free); a good client finishes close to it (target: within
 10 %) and rarely hits the limit (target: 429s under 1 % of requests).  The sync runs with the
 connection's default limits, i.e. what a user gets without tuning.
 """
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from benchmarks._harness import run_sync_here, sandbox_process, write_config
@@ -20,6 +21,8 @@ def measure(deals: int = 1_000, per_10s: int = 100, seed: int = 7) -> dict[str, 
     with sandbox_process("hubspot", deals, seed) as sb:
         config = write_config(sb)
         sb.set_faults(hubspot_per_10s=per_10s)
+        # the property set-up requests share the token: let them leave the 10 s window first
+        time.sleep(10.5)
         before = sb.stats()
         rep = run_sync_here(config)
         after = sb.stats()
@@ -39,4 +42,6 @@ def measure(deals: int = 1_000, per_10s: int = 100, seed: int = 7) -> dict[str, 
         "wall_s": rep["wall_s"],
         "floor_s": round(floor, 1),
         "over_floor": round(rep["wall_s"] / floor - 1, 3) if floor else 0.0,
+        # strict floor of a rolling window: the first ``per_10s`` requests need not wait
+        "rolling_floor_s": round(max(0, rep["api_calls"]["total"] - per_10s) / (per_10s / 10), 1),
     }

@@ -49,6 +49,16 @@ def api_calls_table(rows: list[dict[str, Any]]) -> str:
     return "\n".join(out)
 
 
+def table(data: dict[str, Any] | list[dict[str, Any]]) -> str:
+    """Any result (one row or a list of flat rows) as a markdown table; nested values as JSON."""
+    rows = [data] if isinstance(data, dict) else data
+    keys = list(dict.fromkeys(k for r in rows for k in r))
+    cell = lambda v: json.dumps(v) if isinstance(v, dict | list) else str(v)  # noqa: E731
+    out = ["| " + " | ".join(keys) + " |", "|" + "---|" * len(keys)]
+    out += ["| " + " | ".join(cell(r.get(k, "")) for k in keys) + " |" for r in rows]
+    return "\n".join(out)
+
+
 def check_baseline(rows: list[dict[str, Any]], baseline: list[dict[str, Any]]) -> list[str]:
     """Problems: a scenario making more calls than its baseline, or counts that disagree."""
     base = {(b["crm"], b["deals"], b["scenario"]): b for b in baseline}
@@ -123,10 +133,7 @@ def full(
         data = runners[part]()
         _write(part, data)
         print(f"\n## {part} ({time.perf_counter() - started:.0f} s)\n")
-        if part == "api_calls":
-            print(api_calls_table(data))
-        else:
-            print(json.dumps(data, indent=1, default=str))
+        print(api_calls_table(data) if part == "api_calls" else table(data))
     return 0
 
 
