@@ -42,8 +42,20 @@ _SEPARATORS = str.maketrans(
 )
 
 
+#: the ASCII part of the same table for bytes.translate (a plain 256-byte lookup)
+_ASCII_PUNCT = string.punctuation + "\t\n\r\x0b\x0c"
+_ASCII_SEPARATORS = bytes.maketrans(_ASCII_PUNCT.encode(), b" " * len(_ASCII_PUNCT))
+
+
 def split_words(text: str) -> list[str]:
-    """Lower-cased words of ``text`` with punctuation removed."""
+    """Lower-cased words of ``text`` with punctuation removed.
+
+    ASCII text (nearly all CRM notes) takes a bytes detour: lower-casing and translating
+    bytes is about twice as fast as the str methods and gives the same words (an ASCII
+    character lower-cases to the same ASCII character either way).
+    """
+    if text.isascii():
+        return text.encode().lower().translate(_ASCII_SEPARATORS).decode().split()
     return text.lower().translate(_SEPARATORS).split()
 
 

@@ -14,7 +14,7 @@ from nextadvance.core._compiled import CompiledPlaybook
 from nextadvance.core._decision import Momentum, momentum
 from nextadvance.core._evidence import DealContext
 from nextadvance.core._playbook_model import TEXT_KINDS, Stage
-from nextadvance.core.models import ActivityKind, Outcome
+from nextadvance.core.models import Activity, ActivityKind, Outcome
 
 __all__ = ["compute_momentum"]
 
@@ -44,12 +44,16 @@ def compute_momentum(
         if not kws.any_words.isdisjoint(index.words):
             acts = index.acts
             commitment = {acts[i].id: kw for i, kw in index.every(kws).items()}
-    for a in ctx.activities:
+    conversation = cp.conversation_kinds
+    held: list[Activity] = []  # conversations held by now: the continuation candidates
+    for a in ctx.activities:  # oldest first: the first one after now ends the past
         at = a.at
         if at > now:
-            continue
+            break
         moved = None
         kind = a.kind
+        if kind in conversation and a.outcome in _HELD:
+            held.append(a)
         if a.outcome == _COMPLETED and kind in _MEETS:
             cids = a.contact_ids
             if cids:
@@ -65,15 +69,8 @@ def compute_momentum(
             if at >= last_at:
                 last_at, last_what = at, moved
     continuations = 0
-    conversation = cp.conversation_kinds
-    for a in ctx.activities:
-        at = a.at
-        if (
-            last_at < at <= now
-            and a.kind in conversation
-            and a.outcome in _HELD
-            and a.id not in advances_at
-        ):
+    for a in held:
+        if a.at > last_at and a.id not in advances_at:
             continuations += 1
     # elapsed time in UTC: subtracting two datetimes of one ZoneInfo zone gives wall-clock
     # time, an hour off across a DST change (found by tests/reliability/test_dates_property)

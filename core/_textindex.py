@@ -38,24 +38,24 @@ class TextIndex:
     def search(self, kws: KeywordSet) -> tuple[Activity, str] | None:
         """The newest activity mentioning any keyword, and that keyword; None if none does."""
         text = self.text
+        words = self.words
         best_pos = -1
         best_kw = ""
         # two different words cannot have their last occurrence start at the same spot, so
         # the order the hits are tried in does not change the result
-        for word in kws.words & self.words:
+        for word in kws.words & words:
             pos = text.rfind(f" {word} ")
             if pos > best_pos:
                 best_pos, best_kw = pos, word
-        words = self.words
-        for phrase, needed in zip(kws.phrases, kws.phrase_words, strict=True):
-            if not needed <= words:
-                continue
-            pos = text.rfind(phrase)
-            if pos > best_pos:
-                best_pos, best_kw = pos, phrase.strip()
+        if kws.phrases:
+            for phrase, needed in zip(kws.phrases, kws.phrase_words, strict=True):
+                if needed <= words:
+                    pos = text.rfind(phrase)
+                    if pos > best_pos:
+                        best_pos, best_kw = pos, phrase.strip()
         if best_pos < 0:
             return None
-        return self.acts[self._where(best_pos)], best_kw
+        return self.acts[text.count(_BOUNDARY, 0, best_pos)], best_kw
 
     def every(self, kws: KeywordSet) -> dict[int, str]:
         """Position of every activity that mentions a keyword -> the first keyword found."""
