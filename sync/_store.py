@@ -9,6 +9,7 @@ the same explicitly (e.g. as an init container).
 from __future__ import annotations
 
 import contextlib
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -125,10 +126,26 @@ class StateStore:
                 cfg.attributes["connection"] = conn
                 command.upgrade(cfg, "head")
         except sa.exc.SQLAlchemyError as exc:
+            # Two runs opening a new SQLite store at once (duplicate schedulers): the loser's
+            # CREATE TABLE meets the winner's tables; wait for the winner instead of failing.
+            if self.dialect == "sqlite" and self._wait_for_revision(head):
+                return head
             raise StateError(
                 f"cannot migrate state store {self.describe()}: {_short(exc)}"
             ) from None
         return head
+
+    def _wait_for_revision(self, head: str | None, timeout_s: float = 30.0) -> bool:
+        """Whether another process brings the store to ``head`` within ``timeout_s``."""
+        deadline = time.monotonic() + timeout_s
+        while time.monotonic() < deadline:
+            try:
+                if self.current_revision() == head:
+                    return True
+            except StateError:
+                pass
+            time.sleep(0.2)
+        return False
 
     def describe(self) -> str:
         """The store's URL without its password."""
