@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from nextadvance.core._decision import Explanation, ObjectiveResult, explanation
 from nextadvance.core._nextstep import CompiledLexicon
+from nextadvance.core._playbook_model import TEXT_KINDS
 from nextadvance.core.errors import MappingError, Problem
 from nextadvance.core.models import Account, ActivityKind, Outcome
 
@@ -25,6 +26,9 @@ if TYPE_CHECKING:
         Segment,
         Stage,
     )
+
+#: the activity kinds whose text keyword rules read by default, as one shared object
+TEXT_KIND_SET: frozenset[ActivityKind] = frozenset(TEXT_KINDS)
 
 #: bound of the per-(stage, industry, employees) scope memo (cleared when full)
 _SCOPE_LIMIT = 20_000
@@ -328,7 +332,7 @@ class CompiledPlaybook:
                     rule=rule,
                     name=rule.field or rule.role or "",
                     keywords=_keyword_set(rule.keywords, self.synonyms) if rule.keywords else None,
-                    kinds=frozenset(act.kinds if act else rule.kinds),
+                    kinds=_canonical_kinds(frozenset(act.kinds if act else rule.kinds)),
                     outcomes=frozenset(act.outcomes if act else ()),
                     roles=frozenset(act.with_roles if act else ()),
                     values=frozenset(_lower(v) for v in (rule.values or ())),
@@ -345,6 +349,11 @@ class CompiledPlaybook:
         )
         self._compiled_objectives[ck] = co
         return co
+
+
+def _canonical_kinds(kinds: frozenset[ActivityKind]) -> frozenset[ActivityKind]:
+    """The shared :data:`TEXT_KIND_SET` when equal to it, so the engine tests identity."""
+    return TEXT_KIND_SET if kinds == TEXT_KIND_SET else kinds
 
 
 def _lower(value: Any) -> str:

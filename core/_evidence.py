@@ -9,9 +9,8 @@ from __future__ import annotations
 from operator import attrgetter
 from typing import Any
 
-from nextadvance.core._compiled import CompiledObjective, CompiledRule
+from nextadvance.core._compiled import TEXT_KIND_SET, CompiledObjective, CompiledRule
 from nextadvance.core._decision import Evidence, ObjectiveResult, evidence, learned_result
-from nextadvance.core._playbook_model import TEXT_KINDS
 from nextadvance.core._textindex import TextIndex, build_index
 from nextadvance.core.models import Activity, ActivityKind, Deal, Outcome
 
@@ -19,7 +18,7 @@ __all__ = ["DealContext", "evaluate", "is_non_empty", "is_truthy", "learn_all"]
 
 _TRUE = frozenset({"true", "yes", "y", "1", "confirmed", "approved", "x", "done", "ok"})
 _AT = attrgetter("at")
-_TEXT = frozenset(TEXT_KINDS)
+_TEXT = TEXT_KIND_SET
 _SILENT = frozenset({Outcome.no_show, Outcome.canceled, Outcome.scheduled, Outcome.rescheduled})
 
 
@@ -174,7 +173,7 @@ def learn_all(
                 kws = rule.keywords
                 assert kws is not None
                 kinds = rule.kinds
-                index = text_index if kinds == _TEXT else ctx.index(kinds)
+                index = text_index if kinds is _TEXT else ctx.index(kinds)
                 if kws.any_words.isdisjoint(index.words):
                     continue
                 found = index.search(kws)

@@ -10,17 +10,17 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from nextadvance.core._compiled import CompiledPlaybook
+from nextadvance.core._compiled import TEXT_KIND_SET, CompiledPlaybook
 from nextadvance.core._decision import Momentum, momentum
 from nextadvance.core._evidence import DealContext
-from nextadvance.core._playbook_model import TEXT_KINDS, Stage
+from nextadvance.core._playbook_model import Stage
 from nextadvance.core.models import Activity, ActivityKind, Outcome
 
 __all__ = ["compute_momentum"]
 
 _HELD = frozenset({Outcome.completed, Outcome.unknown})
 _MEETS = frozenset({ActivityKind.meeting, ActivityKind.call})
-_TEXT_KINDS = frozenset(TEXT_KINDS)
+_TEXT_KINDS = TEXT_KIND_SET
 _COMPLETED = Outcome.completed
 
 
