@@ -7,7 +7,7 @@ shared) part is cached on the compiled playbook under a small key and reused.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection
+from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any
 
@@ -92,16 +92,6 @@ def _plan(
             close += f"; if not, at least: {conservative.text}"
         steps.append(close)
     return tuple(steps)
-
-
-def _memo(cp: CompiledPlaybook, key: tuple[Any, ...], make: Callable[[], Any]) -> Any:
-    hit = cp.plans.get(key)
-    if hit is None:
-        if len(cp.plans) >= _PLAN_LIMIT:
-            cp.plans.clear()
-        hit = make()
-        cp.plans[key] = hit
-    return hit
 
 
 def _readiness(stage: str, missing_now: tuple[str, ...], essentials_now: int) -> Explanation:
@@ -217,6 +207,13 @@ def call_plan(
     return hit
 
 
+def _remember(cp: CompiledPlaybook, key: tuple[Any, ...], value: Any) -> Any:
+    if len(cp.plans) >= _PLAN_LIMIT:
+        cp.plans.clear()
+    cp.plans[key] = value
+    return value
+
+
 def _call_plan(
     cp: CompiledPlaybook,
     stage: Stage,
@@ -226,7 +223,10 @@ def _call_plan(
     roles: frozenset[str],
     strategic: str | None,
 ) -> CallPlan:
+    # no closures here: a lambda per memoised part would allocate a cell per captured
+    # variable on every call, hit or miss
     key = stage.key
+    plans = cp.plans
     missing_earlier: list[CompiledObjective] = []
     missing_now: list[CompiledObjective] = []
     nice_now: list[CompiledObjective] = []
@@ -242,38 +242,46 @@ def _call_plan(
         elif o.id not in learned:
             nice_now.append(o)
     agenda = ((missing_earlier + missing_now) or nice_now)[: cp.playbook.thresholds.max_learn]
-    gap_ids = tuple(o.id for o in missing_earlier)
-    now_ids = tuple(o.id for o in missing_now)
+    gap_ids = tuple([o.id for o in missing_earlier])
+    now_ids = tuple([o.id for o in missing_now])
     roles = roles & cp.required_roles
     adv_learned = learned & cp.advance_required.get(key, frozenset())
-    stretch, conservative, adv_why = _memo(
-        cp,
-        ("adv", key, segments, adv_learned, roles),
-        lambda: _advances(stage, learned, frozenset(o.id for o in objectives), roles),
+    adv_key = ("adv", key, segments, adv_learned, roles)
+    adv = plans.get(adv_key)
+    if adv is None:
+        active = frozenset([o.id for o in objectives])
+        adv = _remember(cp, adv_key, _advances(stage, learned, active, roles))
+    stretch, conservative, adv_why = adv
+    essentials_missing = bool(gap_ids or now_ids)
+    call_key = (
+        "call",
+        key,
+        segments,
+        tuple([o.id for o in agenda]),
+        essentials_missing,
+        stretch.advance_id if stretch else None,
+        conservative.advance_id if conservative else None,
+        strategic,
     )
-    call, call_why = _memo(
-        cp,
-        (
-            "call",
-            key,
-            segments,
-            tuple(o.id for o in agenda),
-            bool(gap_ids or now_ids),
-            stretch.advance_id if stretch else None,
-            conservative.advance_id if conservative else None,
-            strategic,
-        ),
-        lambda: _call(cp, agenda, bool(gap_ids or now_ids), stretch, conservative, strategic, key),
-    )
-    why = [
-        _memo(
+    made = plans.get(call_key)
+    if made is None:
+        made = _remember(
             cp,
-            ("ready", key, now_ids, essentials_now),
-            lambda: _readiness(key, now_ids, essentials_now),
+            call_key,
+            _call(cp, agenda, essentials_missing, stretch, conservative, strategic, key),
         )
-    ]
+    call, call_why = made
+    ready_key = ("ready", key, now_ids, essentials_now)
+    ready = plans.get(ready_key)
+    if ready is None:
+        ready = _remember(cp, ready_key, _readiness(key, now_ids, essentials_now))
+    why = [ready]
     if gap_ids:
-        why.append(_memo(cp, ("gap", gap_ids), lambda: _gap(gap_ids)))
+        gap_key = ("gap", gap_ids)
+        gap = plans.get(gap_key)
+        if gap is None:
+            gap = _remember(cp, gap_key, _gap(gap_ids))
+        why.append(gap)
     why.append(call_why[0])
     why.extend(adv_why)
     why.extend(call_why[1:])
