@@ -215,3 +215,31 @@ def test_values_the_crm_does_not_allow_are_listed_rejects_not_failures(
     assert rel.duplicates(state) == 0
     code, again = world.sync()
     assert code == 1 and len(again["rejects"]) == len(rejects)  # retried once per run, no more
+
+
+@pytest.mark.parametrize("crm", ["salesforce", "hubspot"])
+def test_unicode_and_empty_values_round_trip_without_echo(rworld: Any, rel: Any, crm: str) -> None:
+    """Deals with an empty next step and with non-ASCII text (accents, CJK, emoji) are decided
+    and written like any other, read back verbatim, and the next run writes nothing."""
+    world = rworld(crm, deals=12)
+    deals = [d for d, v in sorted(world.state().items()) if v["open"]][:2]
+    text = "Zoë 👋 sends the 契約 draft to Łukasz by Friday"
+    field = "NextStep" if crm == "salesforce" else "hs_next_step"
+    world.edit_deal(deals[0], {field: ""})
+    world.edit_deal(deals[1], {field: text})
+    code, report = world.sync()
+    assert code == 0, report
+    state = world.state()
+    assert rel.duplicates(state) == 0
+    mirror_steps = {}
+    with sqlite3.connect(rel.store_path(world)) as conn:
+        for d, step in conn.execute("SELECT deal_id, json_extract(data, '$.next_step') FROM deals"):
+            mirror_steps[d] = step
+    assert mirror_steps.get(deals[1]) == text
+    assert not mirror_steps.get(deals[0])
+    verdict = "NA_Next_Step_Verdict__c" if crm == "salesforce" else "na_next_step_verdict"
+    for d in deals:
+        if d in mirror_steps:
+            assert state[d]["fields"][verdict], state[d]
+    code, again = world.sync()
+    assert code == 0 and again["api_calls"]["writes"] == 0, again
