@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import os
-import resource
+import shutil
 import signal
 import subprocess
 import sys
@@ -129,6 +129,7 @@ def sandbox_process(
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()
+        shutil.rmtree(home, ignore_errors=True)
 
 
 def _hubspot_setup(sb: RemoteSandbox) -> None:
@@ -215,8 +216,3 @@ def endpoint_delta(before: dict[str, Any], after: dict[str, Any]) -> dict[str, i
     """Requests per endpoint the sandbox answered between two ``stats()`` snapshots."""
     a, b = after.get("requests", {}), before.get("requests", {})
     return {k: a[k] - b.get(k, 0) for k in sorted(a) if a[k] - b.get(k, 0)}
-
-
-def self_rss_mb() -> float:
-    """Peak RSS of this process so far, in MB."""
-    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
