@@ -226,6 +226,7 @@ class Mirror:
         existing = self._existing(t.Activity, t.Activity.activity_id, list(plain))
         gone: list[str] = []
         links: dict[str, list[str]] = {}
+        fresh: list[dict[str, Any]] = []
         for activity_id, rec in plain.items():
             counts.activities += 1
             if rec.deleted or rec.activity is None:
@@ -238,18 +239,22 @@ class Mirror:
             data = rec.activity.model_dump(mode="json")
             data["_modified_at"] = stamp
             if row is None:
-                self.s.add(
-                    t.Activity(
-                        connection=self.connection,
-                        activity_id=activity_id,
-                        at=rec.activity.at,
-                        data=data,
-                        updated_at=now,
-                    )
+                # New rows go in as one executemany (no ORM instances): activities are the
+                # bulk of a pull, and building an ORM object per row dominated its cost.
+                fresh.append(
+                    {
+                        "connection": self.connection,
+                        "activity_id": activity_id,
+                        "at": rec.activity.at,
+                        "data": data,
+                        "updated_at": now,
+                    }
                 )
             else:
                 row.at, row.data, row.updated_at = rec.activity.at, data, now
             links[activity_id] = list(dict.fromkeys(rec.deal_ids))
+        if fresh:
+            self.s.execute(sa.insert(t.Activity), fresh)
         if links:
             self._delete_in(t.DealActivity, t.DealActivity.activity_id, list(links))
             rows = [
