@@ -14,6 +14,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
 
+from nextadvance.core import CONTACT_ROLES
 from nextadvance.core.models import ActivityKind, Outcome
 
 __all__ = [
@@ -54,18 +55,8 @@ CANONICAL_STAGES: tuple[str, ...] = (
     "closed_lost",
 )
 
-#: Canonical contact roles the playbook's role evidence refers to.
-CANONICAL_ROLES: tuple[str, ...] = (
-    "decision_maker",
-    "economic_buyer",
-    "champion",
-    "technical_buyer",
-    "influencer",
-    "legal",
-    "procurement",
-    "user",
-    "other",
-)
+#: Canonical contact roles the playbook's role evidence refers to (defined once, in core).
+CANONICAL_ROLES: tuple[str, ...] = CONTACT_ROLES
 
 #: How a CRM value becomes an evidence value (see docs/mappings.md, "transforms").
 Transform = Literal["text", "non_empty", "boolean", "date", "datetime", "number", "integer", "map"]
