@@ -48,7 +48,7 @@ ALL_SCOPES: frozenset[str] = frozenset(
     {"tickets", "e-commerce", "crm.schemas.custom.read", "oauth"}
     | {
         f"crm.objects.{obj}.{rw}"
-        for obj in ("line_items", "quotes", "feedback_submissions", "leads")
+        for obj in ("line_items", "quotes", "feedback_submissions", "leads", "goals")
         for rw in ("read", "write")
     }
 )

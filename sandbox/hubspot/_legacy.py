@@ -98,6 +98,19 @@ class LegacyRoutes:
 
     # -- properties -----------------------------------------------------------------------
     def _properties(self, type_name: str) -> Response:
+        if type_name in ("form", "forms"):
+            # Marketing forms are not emulated (the portal has none); this lists only the
+            # basic form attributes, where a real portal lists its forms' fields too.
+            props = [
+                PropDef(n, label, typ, ft, "forminformation")
+                for n, label, typ, ft in (
+                    ("name", "Form name", "string", "text"),
+                    ("guid", "Form ID", "string", "text"),
+                    ("createdAt", "Created at", "datetime", "date"),
+                    ("updatedAt", "Updated at", "datetime", "date"),
+                )
+            ]
+            return json_response(200, [_v1_prop(p) for p in props])
         t = resolve_type(type_name)
         if t is None:
             raise not_found(f"Unable to infer object type from: {type_name}")

@@ -93,7 +93,8 @@ OBJECT_TYPES.update((t.name, t) for t in EXTRA_TYPES)
 _BY_ALIAS: dict[str, str] = {}
 for _t in OBJECT_TYPES.values():
     for _alias in (_t.name, _t.type_id, _t.singular):
-        _BY_ALIAS[_alias] = _t.name
+        if _alias:
+            _BY_ALIAS[_alias] = _t.name
 
 
 def resolve_type(name: str) -> ObjectType | None:

@@ -78,6 +78,22 @@ EXTRA_TYPES: tuple[ObjectType, ...] = (
         "crm.objects.leads",
         ("createdate", "hs_lead_name", "hs_pipeline_stage"),
     ),
+    # Deal splits: HubSpot names the object ``deal_split``; its object type id is not in the
+    # references we could check, so it is addressable by name only.
+    _type(
+        "deal_splits",
+        "",
+        "deal_split",
+        "crm.objects.deals",
+        ("createdate", "hs_split_amount", "hs_split_percentage"),
+    ),
+    _type(
+        "goal_targets",
+        "0-74",
+        "goal_target",
+        "crm.objects.goals",
+        ("createdate", "hs_goal_name", "hs_target_amount"),
+    ),
     _type(
         "postal_mail",
         "0-116",
@@ -131,6 +147,14 @@ EXTRA_PROPS: dict[str, list[tuple[str, ...]]] = {
     "leads": [
         _p("hs_lead_name", "Lead name"),
         _p("hs_pipeline_stage", "Lead stage", "enumeration", "select"),
+    ],
+    "deal_splits": [
+        _p("hs_split_amount", "Split amount", "number", "number"),
+        _p("hs_split_percentage", "Split percentage", "number", "number"),
+    ],
+    "goal_targets": [
+        _p("hs_goal_name", "Goal name"),
+        _p("hs_target_amount", "Target", "number", "number"),
     ],
     "postal_mail": [
         _p("hs_postal_mail_body", "Body", ftype="textarea"),
