@@ -58,6 +58,7 @@ class Peer:
     kind: str  # singer | airbyte
     streams: dict[str, str]  # peer stream -> sandbox object (or "engagements")
     config: dict[str, Any]
+    incremental: bool = False  # run a second read from the first one's state
 
 
 def _hs_config(creds: dict[str, str]) -> dict[str, Any]:
@@ -93,6 +94,7 @@ PEERS = (
             "deal_pipelines": "pipelines",
         },
         {"access_token": "{access_token}", "start_date": START},
+        incremental=True,
     ),
     Peer(
         "airbyte-source-hubspot",
@@ -115,6 +117,7 @@ PEERS = (
             },
             "start_date": START,
         },
+        incremental=True,
     ),
     *(
         Peer(
@@ -256,35 +259,8 @@ def run_peer(peer: Peer, venv: Path, sb: Sandbox, work: Path) -> dict[str, Any]:
     selected = _select(catalog, set(peer.streams), airbyte)
     cat_path = d / "catalog.json"
     cat_path.write_text(json.dumps(selected))
-    if airbyte:
-        read_cmd = [exe, "read", "--config", str(config), "--catalog", str(cat_path)]
-    else:
-        # Stitch's singer-python taps take the catalog as --properties, SDK taps as --catalog.
-        flag = "--properties" if peer.name.startswith(("stitch", "tap-salesforce")) else "--catalog"
-        read_cmd = [exe, "--config", str(config), flag, str(cat_path)]
-    rc, out, err = _run(read_cmd, env, d, 600)
-    (d / "stderr.txt").write_text(err)
-    seen: dict[str, set[str]] = collections.defaultdict(set)
-    emitted: collections.Counter[str] = collections.Counter()
-    for line in out.splitlines():
-        if not line.startswith("{"):
-            continue
-        msg = json.loads(line)
-        if airbyte and msg.get("type") == "RECORD":
-            stream, data = msg["record"]["stream"], msg["record"]["data"]
-        elif not airbyte and msg.get("type") == "RECORD":
-            stream, data = msg["stream"], msg["record"]
-        else:
-            continue
-        emitted[stream] += 1
-        key = data.get("id") or data.get("Id") or data.get("engagement_id") or data.get("dealId")
-        key = (
-            key
-            or data.get("companyId")
-            or data.get("pipelineId")
-            or json.dumps(data, sort_keys=True)
-        )
-        seen[stream].add(str(key))
+    rc, out, err = _read(peer, exe, config, cat_path, None, env, d)
+    seen, emitted, state = _records(out, airbyte)
     expected = _expected(sb, peer)
     streams = {
         s: {"expected": n, "read": len(seen.get(s, ())), "emitted": emitted.get(s, 0)}
@@ -304,7 +280,101 @@ def run_peer(peer: Peer, venv: Path, sb: Sandbox, work: Path) -> dict[str, Any]:
     }
     if rc != 0:
         result["error"] = err[-2000:]
+    if peer.incremental and rc == 0:
+        result["incremental"] = _incremental(peer, exe, config, cat_path, state, env, d, sb)
+        result["ok"] = result["ok"] and result["incremental"]["ok"]
     return result
+
+
+def _read(
+    peer: Peer,
+    exe: str,
+    config: Path,
+    catalog: Path,
+    state: Path | None,
+    env: dict[str, str],
+    d: Path,
+) -> tuple[int, str, str]:
+    if peer.kind == "airbyte":
+        cmd = [exe, "read", "--config", str(config), "--catalog", str(catalog)]
+    else:
+        # Stitch's singer-python taps take the catalog as --properties, SDK taps as --catalog.
+        flag = "--properties" if peer.name.startswith(("stitch", "tap-salesforce")) else "--catalog"
+        cmd = [exe, "--config", str(config), flag, str(catalog)]
+    if state is not None:
+        cmd += ["--state", str(state)]
+    rc, out, err = _run(cmd, env, d, 600)
+    (d / ("stderr-incremental.txt" if state else "stderr.txt")).write_text(err)
+    return rc, out, err
+
+
+def _records(out: str, airbyte: bool) -> tuple[dict[str, set[str]], collections.Counter[str], Any]:
+    """Record keys per stream, records emitted per stream, and the final state to resume."""
+    seen: dict[str, set[str]] = collections.defaultdict(set)
+    emitted: collections.Counter[str] = collections.Counter()
+    singer_state: Any = None
+    airbyte_state: dict[str, Any] = {}
+    for line in out.splitlines():
+        if not line.startswith("{"):
+            continue
+        msg = json.loads(line)
+        kind = msg.get("type")
+        if kind == "STATE":
+            if airbyte:
+                st = msg["state"]
+                name = (st.get("stream") or {}).get("stream_descriptor", {}).get("name", "")
+                airbyte_state[name] = st
+            else:
+                singer_state = msg["value"]
+            continue
+        if kind != "RECORD":
+            continue
+        stream, data = (
+            (msg["record"]["stream"], msg["record"]["data"])
+            if airbyte
+            else (msg["stream"], msg["record"])
+        )
+        emitted[stream] += 1
+        key = data.get("id") or data.get("Id") or data.get("engagement_id") or data.get("dealId")
+        key = (
+            key
+            or data.get("companyId")
+            or data.get("pipelineId")
+            or json.dumps(data, sort_keys=True)
+        )
+        seen[stream].add(str(key))
+    return seen, emitted, list(airbyte_state.values()) if airbyte else singer_state
+
+
+def _incremental(
+    peer: Peer,
+    exe: str,
+    config: Path,
+    catalog: Path,
+    state: Any,
+    env: dict[str, str],
+    d: Path,
+    sb: Sandbox,
+) -> dict[str, Any]:
+    """Reps work 3 deals; a read resumed from the state must return those deals and not
+    every deal (the filter was applied, not ignored)."""
+    changed = {str(i) for i in sb.mutate(3, seed=11)["changed"][peer.crm]}
+    state_path = d / "state.json"
+    state_path.write_text(json.dumps(state))
+    rc, out, err = _read(peer, exe, config, catalog, state_path, env, d)
+    seen, _, _ = _records(out, peer.kind == "airbyte")
+    deals = seen.get("deals", set())
+    total = len(sb.snapshot()[peer.crm]["objects"]["deals"])
+    ok = rc == 0 and changed <= deals and len(deals) < total
+    out_: dict[str, Any] = {
+        "ok": ok,
+        "changed": sorted(changed),
+        "deals_read": len(deals),
+        "deals_total": total,
+    }
+    if rc != 0:
+        out_["error"] = err[-2000:]
+    return out_
 
 
 def main(argv: list[str] | None = None) -> int:
