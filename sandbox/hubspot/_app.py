@@ -7,12 +7,13 @@ error into HubSpot's error shape.
 
 from __future__ import annotations
 
+import re
 import threading
 from collections import Counter
 from typing import Any
 
 from .._faults import FaultPlan
-from .._http import Request, Response
+from .._http import Request, Response, json_response
 from .._world import World
 from ._assoc_routes import AssocRoutes
 from ._auth import (
@@ -25,6 +26,7 @@ from ._auth import (
 )
 from ._crm import Portal
 from ._errors import ApiError, error, rate_limited
+from ._legacy import LEGACY_PREFIXES, LegacyRoutes, is_legacy
 from ._limits import RateLimiter
 from ._load import load_world, mutate
 from ._meta import MetaRoutes
@@ -34,7 +36,9 @@ from ._search import SEARCH_CAP
 
 __all__ = ["HubSpotApp"]
 
-_PREFIXES = ("/crm/v3/", "/crm/v4/", "/oauth/v1/", "/calling/v1/")
+_PREFIXES = ("/crm/", "/oauth/", "/calling/v1/", *LEGACY_PREFIXES)
+# HubSpot's date-versioned paths (``/oauth/2026-03/token``): the same endpoints as v1.
+_DATED = re.compile(r"^\d{4}-\d{2}$")
 
 
 class HubSpotApp:
@@ -91,6 +95,7 @@ class HubSpotApp:
         self.objects.search_cap = self.search_cap
         self.meta = MetaRoutes(self.portal)
         self.assoc = AssocRoutes(self.portal)
+        self.legacy = LegacyRoutes(self.portal)
 
     def credentials(self) -> dict[str, str]:
         """The sandbox-only invented credentials: private-app token and OAuth client."""
@@ -112,9 +117,17 @@ class HubSpotApp:
 
     def handle(self, request: Request) -> Response:
         """Authenticate, rate-limit, route; errors come back in HubSpot's shape."""
-        if request.path == "/oauth/v1/token" and request.method == "POST":
-            return self.auth.token_endpoint(request)
         parts = [p for p in request.path.split("/") if p]
+        if parts[:1] == ["oauth"] and len(parts) >= 3 and _DATED.match(parts[1]):
+            parts[1] = "v1"
+        if parts == ["oauth", "v1", "token"] and request.method == "POST":
+            return self.auth.token_endpoint(request)
+        if parts[:3] == ["oauth", "v1", "access-tokens"] and len(parts) == 4:
+            # Token metadata: the token is in the path, no Authorization header needed.
+            try:
+                return self.legacy.handle(request, parts, self.auth.scopes_of(parts[3]))
+            except ApiError as exc:
+                return exc.response
         token, denied = self.auth.check(request, _scope(request.method, parts))
         if denied is not None:
             self._count(f"auth_{denied.status}", 1)
@@ -125,7 +138,10 @@ class HubSpotApp:
             self._count("rate_limited", 1)
             return limited
         try:
-            response = self._route(request, parts)
+            if is_legacy(request.path):
+                response = self.legacy.handle(request, parts, frozenset())
+            else:
+                response = self._route(request, parts)
         except ApiError as exc:
             response = exc.response
         except (AttributeError, TypeError, ValueError, KeyError) as exc:
@@ -144,6 +160,14 @@ class HubSpotApp:
                     error(400, "VALIDATION_ERROR", f"Unable to infer object type from: {rest[0]}")
                 )
             return self.objects.handle(request, t, rest[1:])
+        if head == ["crm", "v4", "objects"] and len(rest) == 1:
+            # v4 object lists answer like v3 (the Stitch tap reads tickets there).
+            t = resolve_type(rest[0])
+            if t is not None:
+                return self.objects.handle(request, t, [])
+        if parts == ["crm", "v3", "schemas"] and request.method == "GET":
+            # Custom object schemas: this portal defines none (a real portal answers 200).
+            return json_response(200, {"results": []})
         if head == ["crm", "v3", "pipelines"]:
             return self.meta.pipelines(request, rest)
         if head == ["crm", "v3", "properties"]:

@@ -43,6 +43,14 @@ ALL_SCOPES: frozenset[str] = frozenset(
     )
     for obj in objs
     for rw in ("read", "write")
+) | frozenset(
+    # The other standard objects (tickets, e-commerce, quotes, ...) and custom schemas.
+    {"tickets", "e-commerce", "crm.schemas.custom.read", "oauth"}
+    | {
+        f"crm.objects.{obj}.{rw}"
+        for obj in ("line_items", "quotes", "feedback_submissions", "leads", "goals")
+        for rw in ("read", "write")
+    }
 )
 
 
@@ -125,6 +133,15 @@ class Auth:
         if flag and not self._flag_seen:
             self._expired_cutoff = now
         self._flag_seen = flag
+
+    def scopes_of(self, token: str) -> frozenset[str]:
+        """The scopes of a live token this portal issued (empty: unknown or expired)."""
+        request = Request("GET", "/", headers={"authorization": f"Bearer {token}"})
+        _, denied = self.check(request, None)
+        if denied is not None:
+            return frozenset()
+        with self._lock:
+            return self._tokens[token].scopes
 
     def check(self, request: Request, scope: str | None) -> tuple[str, Response | None]:
         """The caller's token and, when it may not proceed, the 401/403 to answer."""

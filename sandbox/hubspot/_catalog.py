@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ._schema import OBJECT_TYPES
+from ._standard import EXTRA_ASSOCIATIONS
 
 __all__ = [
     "ASSOCIATION_TYPES",
@@ -100,6 +101,8 @@ def _pairs() -> list[AssocType]:
         pair("companies", eng, company, company + 1)
         pair("contacts", eng, contact, contact + 1)
         pair("deals", eng, deal, deal + 1)
+    for a, b, ab, ba in EXTRA_ASSOCIATIONS:
+        pair(a, b, ab, ba)
     return out
 
 

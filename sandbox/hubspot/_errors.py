@@ -15,6 +15,7 @@ from .._http import Response, json_response
 __all__ = [
     "ApiError",
     "error",
+    "invalid_json",
     "not_found",
     "property_errors",
     "rate_limited",
@@ -52,6 +53,17 @@ def error(
 def validation(message: str, **extra: Any) -> ApiError:
     """400 VALIDATION_ERROR."""
     return ApiError(error(400, "VALIDATION_ERROR", message, **extra))
+
+
+def invalid_json(message: str) -> ApiError:
+    """400 for a body the JSON binder refuses (unknown enum value, missing required field).
+
+    HubSpot answers these before validation, with no ``category``: e.g.
+    ``{"status":"error","message":"Invalid input JSON on line 1, column 42: Cannot
+    deserialize ...","correlationId":...}`` (hubspot-api-python issue #76, a real response).
+    """
+    body = {"status": "error", "message": message, "correlationId": str(uuid.uuid4())}
+    return ApiError(json_response(400, body))
 
 
 def not_found(message: str = "Resource not found", **extra: Any) -> ApiError:

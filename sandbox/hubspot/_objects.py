@@ -97,12 +97,13 @@ class ObjectRoutes:
 
     # -- helpers ------------------------------------------------------------------------
     def _assoc_types(self, request: Request) -> list[ObjectType]:
+        # HubSpot ignores association types it does not know (list/read reference:
+        # "If any of the specified associations do not exist, they will be ignored").
         out = []
         for name in request.params("associations"):
             to = resolve_type(name)
-            if to is None:
-                raise validation(f"Unknown object type in associations: {name}")
-            out.append(to)
+            if to is not None and to not in out:
+                out.append(to)
         return out
 
     def _find(

@@ -87,10 +87,14 @@ OBJECT_TYPES: dict[str, ObjectType] = {
         _engagement("notes", "0-46", "note"),
     )
 }
+from ._standard import EXTRA_PROPS, EXTRA_TYPES  # noqa: E402  (needs the names above)
+
+OBJECT_TYPES.update((t.name, t) for t in EXTRA_TYPES)
 _BY_ALIAS: dict[str, str] = {}
 for _t in OBJECT_TYPES.values():
     for _alias in (_t.name, _t.type_id, _t.singular):
-        _BY_ALIAS[_alias] = _t.name
+        if _alias:
+            _BY_ALIAS[_alias] = _t.name
 
 
 def resolve_type(name: str) -> ObjectType | None:
@@ -341,6 +345,8 @@ def default_properties(type_name: str) -> list[PropDef]:
     """A fresh list of HubSpot-defined properties for one object type."""
     t = OBJECT_TYPES[type_name]
     own = {"deals": _DEAL, "companies": _COMPANY, "contacts": _CONTACT}.get(type_name)
+    if own is None and type_name in EXTRA_PROPS:
+        own = [_p(*spec) for spec in EXTRA_PROPS[type_name]]
     if own is None:
         own = [_TS, *_ENG_BODY[type_name]]
     stamps = [_STAMPS[t.created_prop], _STAMPS[t.modified_prop], _STAMPS["hs_object_id"]]
@@ -352,7 +358,7 @@ def default_properties(type_name: str) -> list[PropDef]:
                 p.label,
                 p.type,
                 p.field_type,
-                p.group or _GROUP[type_name],
+                p.group or _GROUP.get(type_name, f"{t.singular}information"),
                 list(p.options),
                 p.unique,
                 p.calculated,

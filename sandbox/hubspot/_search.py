@@ -14,7 +14,7 @@ import time
 from typing import Any
 
 from ._crm import Portal
-from ._errors import validation
+from ._errors import invalid_json, validation
 from ._schema import ObjectType
 from ._store import Record, parse_ms
 
@@ -41,10 +41,45 @@ _RANGE_OPS = {"GT", "GTE", "LT", "LTE", "EQ", "BETWEEN"}
 _TOKEN = re.compile(r"[\w@.\-]+")
 
 
+_OP_LIST = (
+    "EQ, NEQ, LT, LTE, GT, GTE, BETWEEN, IN, NOT_IN, HAS_PROPERTY, NOT_HAS_PROPERTY, "
+    "CONTAINS_TOKEN, NOT_CONTAINS_TOKEN"
+)
+
+
+def _check_filters(filters: list[Any]) -> None:
+    for f in filters:
+        if not isinstance(f, dict) or not f.get("propertyName") or not f.get("operator"):
+            missing = [
+                k for k in ("propertyName", "operator") if not (isinstance(f, dict) and f.get(k))
+            ]
+            raise invalid_json(
+                "Invalid input JSON on line 1, column 1: Cannot build Filter, some of required "
+                f"attributes are not set [{', '.join(missing)}]"
+            )
+        if f["operator"] not in _OPS:
+            raise invalid_json(
+                "Invalid input JSON on line 1, column 1: Cannot deserialize value of type "
+                "`com.hubspot.inbounddb.publicobject.core.v2.search.FilterOperatorEnum` from "
+                f'String "{f["operator"]}": not one of the values accepted for Enum class: '
+                f"[{_OP_LIST}]"
+            )
+
+
 def _check(body: Any) -> list[list[dict[str, Any]]]:
+    """The filter groups a search applies.
+
+    Besides ``filterGroups`` HubSpot applies a top-level ``filters`` list (one AND-ed group;
+    the Airbyte HubSpot source sends its incremental window that way).  Never ignore a
+    filter: when both are given, the top-level filters are AND-ed into every group, so a
+    combination can only narrow the answer.
+    """
     if not isinstance(body, dict):
         raise validation("Invalid input JSON: expected a search request object")
     groups = body.get("filterGroups") or []
+    top = body.get("filters")
+    if top is not None and not isinstance(top, list):
+        raise invalid_json("Invalid input JSON on line 1, column 1: `filters` must be an array")
     if not isinstance(groups, list) or len(groups) > _MAX_GROUPS:
         raise validation(f"Too many filter groups: at most {_MAX_GROUPS} are allowed")
     out: list[list[dict[str, Any]]] = []
@@ -56,15 +91,14 @@ def _check(body: Any) -> list[list[dict[str, Any]]]:
         if len(filters) > _MAX_PER_GROUP:
             raise validation(f"Too many filters in a group: at most {_MAX_PER_GROUP} are allowed")
         total += len(filters)
-        for f in filters:
-            if not isinstance(f, dict) or not f.get("propertyName"):
-                raise validation("Invalid input JSON: a filter needs `propertyName` and `operator`")
-            if f.get("operator") not in _OPS:
-                raise validation(
-                    f"Invalid input JSON: Cannot deserialize value of type `FilterOperatorEnum` "
-                    f'from String "{f.get("operator")}": not one of the values accepted: {sorted(_OPS)}'
-                )
+        _check_filters(filters)
         out.append(filters)
+    if top:
+        _check_filters(top)
+        if len(top) > _MAX_PER_GROUP:
+            raise validation(f"Too many filters in a group: at most {_MAX_PER_GROUP} are allowed")
+        out = [[*g, *top] for g in out] if out else [list(top)]
+        total = sum(len(g) for g in out)
     if total > _MAX_TOTAL:
         raise validation(f"Too many filters: at most {_MAX_TOTAL} are allowed in total")
     return out

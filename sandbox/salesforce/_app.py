@@ -18,8 +18,10 @@ from .._faults import FaultPlan
 from .._http import DropResponse, Request, Response, json_response
 from .._world import World
 from ._auth import Auth, sf_error
+from ._bulk import BulkJobs
 from ._collections import handle_collections
 from ._cursors import Cursors
+from ._limits import org_limits
 from ._load import INTEGRATION_USER, load_world
 from ._mutate import human_edit, mutate_opportunities
 from ._records import Ctx, full_record, handle_sobjects
@@ -29,6 +31,7 @@ from ._store import Store
 __all__ = ["SalesforceApp"]
 
 _DATA = re.compile(r"^/services/data/v(\d+\.\d+)(?:/(.*))?$")
+_ASYNC = re.compile(r"^/services/async/(\d+\.\d+)/(.+)$")
 _VERSIONS = ("55.0", "56.0", "57.0", "58.0", "59.0", "60.0", "61.0", "62.0")
 
 
@@ -50,6 +53,7 @@ class SalesforceApp:
         if world is not None:
             load_world(self.store, world)
         self.cursors = Cursors(self.store)
+        self.bulk = BulkJobs(self.store)
         self._edit_rng = random.Random(f"{self.faults.seed}:human_edit_values")
 
     # -- App protocol -------------------------------------------------------------------
@@ -83,6 +87,11 @@ class SalesforceApp:
             host = request.headers.get("host", "127.0.0.1")
             return self.auth.token_endpoint(request, f"https://{host}")
         headers = self.auth.usage_header()
+        if path.startswith("/services/async/"):
+            return self._bulk_v1(request, path)
+        if not (path == "/services/data" or path.startswith("/services/data/")):
+            # Not an API path at all: the org answers 404 whatever the credentials.
+            return sf_error(404, "NOT_FOUND", "The requested resource does not exist", headers)
         if not self.auth.valid(request.bearer):
             return sf_error(401, "INVALID_SESSION_ID", "Session expired or invalid", headers)
         if path == "/services/data":
@@ -111,7 +120,7 @@ class SalesforceApp:
     def _route(self, ctx: Ctx, request: Request, parts: list[str]) -> Response:
         version, headers = ctx.version, ctx.headers
         if not parts:
-            names = ("sobjects", "query", "queryAll", "composite", "limits")
+            names = ("sobjects", "query", "queryAll", "composite", "limits", "jobs")
             return json_response(200, {n: f"/services/data/v{version}/{n}" for n in names}, headers)
         head = parts[0]
         if head in ("query", "queryAll") and request.method == "GET":
@@ -125,12 +134,38 @@ class SalesforceApp:
             return handle_collections(ctx, request, parts[2:], self.faults)
         if head == "limits" and request.method == "GET":
             limit = self.faults.daily_limit or 5_000_000
-            return json_response(
-                200,
-                {"DailyApiRequests": {"Max": limit, "Remaining": max(0, limit - self.auth.used)}},
-                headers,
-            )
+            v2_jobs = sum(1 for j in self.bulk.jobs.values() if j.api == "2.0")
+            body = org_limits(limit, self.auth.used, self.bulk.batches_used, v2_jobs)
+            return json_response(200, body, headers)
+        if head == "jobs" and len(parts) >= 2 and parts[1] in ("query", "ingest"):
+            return self.bulk.v2(ctx, request, parts)
         return sf_error(404, "NOT_FOUND", "The requested resource does not exist", headers)
+
+    def _bulk_v1(self, request: Request, path: str) -> Response:
+        """Bulk API 1.0: the session travels in ``X-SFDC-Session``; a bad one is Bulk's own
+        400 ``InvalidSessionId`` (Bulk API Developer Guide, "Errors"), not REST's 401."""
+        m = _ASYNC.match(path)
+        session = request.headers.get("x-sfdc-session")
+        if m is None:
+            return json_response(
+                404, {"exceptionCode": "InvalidUrl", "exceptionMessage": "Invalid URL"}
+            )
+        if not self.auth.valid(session):
+            return json_response(
+                400, {"exceptionCode": "InvalidSessionId", "exceptionMessage": "Invalid session id"}
+            )
+        refused = self.auth.spend()
+        if refused is not None:
+            return refused
+        ctx = Ctx(
+            self.store,
+            m.group(1),
+            {},
+            INTEGRATION_USER,
+            self._before_update,
+            self._after_commit,
+        )
+        return self.bulk.v1(ctx, request, [p for p in m.group(2).split("/") if p])
 
     def _before_update(self, type_name: str, record_id: str) -> None:
         if type_name in ("Opportunity", "Task") and self.faults.roll("human_edit"):

@@ -41,6 +41,9 @@ def _ms(at: datetime) -> int:
     return int(at.timestamp() * 1000)
 
 
+_DAY_MS = 86_400_000
+
+
 class _Rows:
     """Builds rows for one object: named values into a full-width list."""
 
@@ -221,7 +224,9 @@ def load_world(store: Store, world: World) -> None:
         ("event", events),
     ):
         store.load(name, rows.rows)
-    _load_stages(store)
+    # The org's stages were set up with the org: a day before its first user or account.
+    first = min((row[2] for row in (*users.rows, *accounts.rows)), default=now - 365 * _DAY_MS)
+    _load_stages(store, first - _DAY_MS)
 
 
 def _load_activities(
@@ -301,14 +306,16 @@ def _load_activities(
     return tasks, events
 
 
-def _load_stages(store: Store) -> None:
+def _load_stages(store: Store, stamp: int) -> None:
+    """The org's stages, stamped when the org was set up (never 1970: incremental readers
+    filtering on SystemModstamp from a start date must see them)."""
     stages = _Rows(store.schema["opportunitystage"])
     c = stages.col
     for i, (label, order, prob, forecast, closed, won) in enumerate(STAGES):
         stages.add(
             make_id("01J", i + 1),
-            0,
-            0,
+            stamp,
+            stamp,
             INTEGRATION_USER,
             {
                 c("ApiName"): label,

@@ -276,4 +276,11 @@ def test_wrongly_shaped_bodies_are_400_not_server_errors(hs):
     for method, path, body in cases:
         response = hs.raw(method, path, json=body)
         assert response.status_code == 400, (path, response.text)
-        assert response.json()["category"] == "VALIDATION_ERROR"
+        body = response.json()
+        if path.endswith("/search"):
+            # A filter the JSON binder cannot build is refused before validation, with no
+            # category (real body quoted in hubspot-api-python issue #76).
+            assert body["message"].startswith("Invalid input JSON"), body
+            assert "category" not in body
+        else:
+            assert body["category"] == "VALIDATION_ERROR"
