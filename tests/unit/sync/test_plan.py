@@ -7,7 +7,7 @@ from typing import Any
 
 from nextadvance.connectors import WriteKind
 from nextadvance.mappings import TaskPlan, WritebackPlan
-from nextadvance.sync._plan import LedgerView, fields_key, norm, plan_deal
+from nextadvance.sync.run._plan import LedgerView, fields_key, norm, plan_deal
 
 DEAL = "006A"
 
