@@ -8,6 +8,7 @@ For a connector: ``load_mapping`` (or ``default_mapping_path``), then the read p
 ``translate_activity`` per record.  For the sync run: ``render_writeback``.
 """
 
+from nextadvance.mappings._crms import CRM_MODELS, CrmModel, crm_model
 from nextadvance.mappings._live import FieldLike, LiveReport, StageLike, check_live
 from nextadvance.mappings._loader import (
     default_mapping_path,
@@ -56,7 +57,9 @@ from nextadvance.mappings.playbook import (
 __all__ = [
     "CANONICAL_ROLES",
     "CANONICAL_STAGES",
+    "CRM_MODELS",
     "DEFAULT_OUTPUT_TYPES",
+    "CrmModel",
     "FieldLike",
     "LiveReport",
     "Located",
@@ -68,6 +71,7 @@ __all__ = [
     "WritebackPlan",
     "activity_deal_id",
     "check_live",
+    "crm_model",
     "default_mapping_path",
     "did_you_mean",
     "due_date",

@@ -17,6 +17,7 @@ from typing import Any, Literal
 
 from nextadvance.core.models import Deal
 from nextadvance.mappings._checks import DUE_RULE
+from nextadvance.mappings._crms import crm_model
 from nextadvance.mappings._model import Mapping, OutputSpec, TaskSpec
 
 __all__ = [
@@ -30,17 +31,6 @@ __all__ = [
     "typed_value",
     "wire_value",
 ]
-
-#: Default max lengths per output type and CRM (Salesforce text 255 / long text 32,000;
-#: HubSpot single-line text and textarea 65,536).
-_MAX = {
-    ("salesforce", "text"): 255,
-    ("salesforce", "picklist"): 255,
-    ("salesforce", "textarea"): 32000,
-    ("hubspot", "text"): 65536,
-    ("hubspot", "picklist"): 65536,
-    ("hubspot", "textarea"): 65536,
-}
 
 
 @dataclass(frozen=True)
@@ -110,7 +100,7 @@ def typed_value(crm: str, kind: str, value: Any, max_length: int | None = None) 
     text = str(value)
     if not text.strip():
         return None
-    limit = max_length or _MAX.get((crm, kind), 255)
+    limit = max_length or crm_model(crm).text_limit(kind)
     return truncate(text, limit)
 
 

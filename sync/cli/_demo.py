@@ -11,7 +11,7 @@ import typer
 from rich.console import Console
 
 from ._common import EXIT_CODES
-from ._demo_run import run_demo
+from ._demo_run import EMULATED, run_demo
 
 #: This module's commands, merged into the root app by :mod:`._app`.
 commands = typer.Typer()
@@ -24,7 +24,7 @@ __all__: list[str] = []
 def demo_command(
     ctx: typer.Context,
     crm: str = typer.Option(
-        "salesforce", "--crm", help="Which CRM to emulate: salesforce or hubspot."
+        "salesforce", "--crm", help="Which CRM to emulate: " + " or ".join(EMULATED) + "."
     ),
     deals: int = typer.Option(300, "--deals", min=5, max=20000, help="Invented deals to seed."),
     seed: int = typer.Option(7, "--seed", help="Seed of the invented data (same seed, same data)."),
@@ -38,8 +38,10 @@ def demo_command(
     ),
 ) -> None:
     """Start a local CRM, sync it, show what reps see, change a few deals, sync again."""
-    if crm not in ("salesforce", "hubspot"):
-        raise typer.BadParameter(f"'{crm}' is not one of: salesforce, hubspot", param_hint="--crm")
+    if crm not in EMULATED:
+        raise typer.BadParameter(
+            f"'{crm}' is not one of: {', '.join(EMULATED)}", param_hint="--crm"
+        )
     stop = threading.Event()
 
     def _stop(signum: int, frame: FrameType | None) -> None:

@@ -25,6 +25,7 @@ from rich.markup import escape
 from rich.panel import Panel
 from rich.table import Table
 
+from nextadvance.connectors import profile
 from nextadvance.mappings import default_mapping_path, load_mapping
 from nextadvance.sandbox import Sandbox
 
@@ -32,10 +33,9 @@ from ..config._settings import load_settings
 from ..run._run import run_sync
 from ._console import LiveProgress, print_summary
 
-__all__ = ["DemoResult", "rep_view", "run_demo"]
+__all__ = ["EMULATED", "DemoResult", "EmulatedCrm", "rep_view", "run_demo"]
 
 CONNECTION = "demo"
-_NAMES = {"salesforce": "Salesforce", "hubspot": "HubSpot"}
 
 
 @dataclass
@@ -74,11 +74,7 @@ class DemoResult:
 
 def _write_files(sb: Sandbox, crm: str, directory: Path) -> Path:
     """Write credentials (0600), the mapping copy and nextadvance.yaml; return the config path."""
-    creds = (
-        {"session_id": sb.salesforce_credentials["session_id"]}
-        if crm == "salesforce"
-        else {"access_token": sb.hubspot_credentials["access_token"]}
-    )
+    creds = EMULATED[crm].credentials(sb)
     secret = directory / "credentials.json"
     fd = os.open(secret, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "w", encoding="utf-8") as fh:
@@ -115,31 +111,38 @@ def rep_view(
     ``pipelines`` limits HubSpot deals to the pipelines the mapping maps (deals in other
     pipelines are not nextadvance's business until someone maps them).
     """
+    return EMULATED[crm].view(snapshot[crm], pipelines)
+
+
+def _salesforce_view(
+    snap: dict[str, Any], _pipelines: set[str] | None
+) -> dict[str, dict[str, Any]]:
     out: dict[str, dict[str, Any]] = {}
-    if crm == "salesforce":
-        snap = snapshot["salesforce"]
-        for opp in snap["Opportunity"]:
-            if opp.get("IsDeleted") or opp.get("IsClosed"):
-                continue
-            out[opp["Id"]] = {
-                "name": opp.get("Name"),
-                "stage": opp.get("StageName"),
-                "next_step": opp.get("NextStep"),
-                "fields": {k: v for k, v in opp.items() if k.startswith("NA_") and v is not None},
-                "task": None,
+    for opp in snap["Opportunity"]:
+        if opp.get("IsDeleted") or opp.get("IsClosed"):
+            continue
+        out[opp["Id"]] = {
+            "name": opp.get("Name"),
+            "stage": opp.get("StageName"),
+            "next_step": opp.get("NextStep"),
+            "fields": {k: v for k, v in opp.items() if k.startswith("NA_") and v is not None},
+            "task": None,
+        }
+    for task in snap["Task"]:
+        deal = out.get(task.get("WhatId") or "")
+        if deal is None or not task.get("NA_Key__c") or task.get("IsDeleted"):
+            continue
+        if task.get("Status") != "Completed":
+            deal["task"] = {
+                "subject": task.get("Subject"),
+                "body": task.get("Description"),
+                "due": task.get("ActivityDate"),
             }
-        for task in snap["Task"]:
-            deal = out.get(task.get("WhatId") or "")
-            if deal is None or not task.get("NA_Key__c") or task.get("IsDeleted"):
-                continue
-            if task.get("Status") != "Completed":
-                deal["task"] = {
-                    "subject": task.get("Subject"),
-                    "body": task.get("Description"),
-                    "due": task.get("ActivityDate"),
-                }
-        return out
-    snap = snapshot["hubspot"]
+    return out
+
+
+def _hubspot_view(snap: dict[str, Any], pipelines: set[str] | None) -> dict[str, dict[str, Any]]:
+    out: dict[str, dict[str, Any]] = {}
     for deal in snap["objects"]["deals"]:
         p = deal["properties"]
         if deal.get("archived") or p.get("dealstage") in ("closedwon", "closedlost"):
@@ -170,6 +173,41 @@ def rep_view(
     return out
 
 
+@dataclass(frozen=True)
+class EmulatedCrm:
+    """What the demo knows about one CRM the sandbox emulates (its data shapes, its steps).
+
+    The sandbox speaks only the CRMs listed in :data:`EMULATED`; a CRM without an emulator
+    has a connector profile but no demo.
+    """
+
+    credentials: Callable[[Sandbox], dict[str, str]]
+    view: Callable[[dict[str, Any], set[str] | None], dict[str, dict[str, Any]]]
+    #: None: the demo runs ``nextadvance setup --apply``; else why no setup is needed.
+    fields_exist: str | None
+    #: The sandbox has pipelines the stock mapping leaves alone (said after the first sync).
+    unmapped_pipelines_note: str | None = None
+
+
+EMULATED: dict[str, EmulatedCrm] = {
+    "salesforce": EmulatedCrm(
+        credentials=lambda sb: {"session_id": sb.salesforce_credentials["session_id"]},
+        view=_salesforce_view,
+        fields_exist="The Salesforce sandbox already has the NA_*__c custom fields.",
+    ),
+    "hubspot": EmulatedCrm(
+        credentials=lambda sb: {"access_token": sb.hubspot_credentials["access_token"]},
+        view=_hubspot_view,
+        fields_exist=None,
+        unmapped_pipelines_note=(
+            "   (The sandbox portal also has a custom 'Expansion' pipeline that the stock "
+            "mapping does not map, so its deals are left alone; `nextadvance mappings init` "
+            "scaffolds a mapping that covers every pipeline.)"
+        ),
+    ),
+}
+
+
 def _touched(before: dict[str, dict[str, Any]], after: dict[str, dict[str, Any]]) -> list[str]:
     """Deals whose fields or task we changed between two rep views."""
     return sorted(
@@ -183,7 +221,7 @@ def _touched(before: dict[str, dict[str, Any]], after: dict[str, dict[str, Any]]
 def _show_rep_view(console: Console, view: dict[str, dict[str, Any]], crm: str, n: int) -> None:
     with_task = [v for v in view.values() if v["task"]]
     table = Table(
-        title=f"What a rep now sees in {_NAMES[crm]} (first {n} of {len(with_task)} open deals)"
+        title=f"What a rep now sees in {profile(crm).label} (first {n} of {len(with_task)} open deals)"
     )
     table.add_column("deal")
     table.add_column("stage")
@@ -247,34 +285,33 @@ def run_demo(
     )
     directory.mkdir(parents=True, exist_ok=True)
     now = datetime.now(UTC).replace(minute=0, second=0, microsecond=0)
-    console.rule(f"[bold]nextadvance demo[/] — {_NAMES[crm]} sandbox, {deals} invented deals")
+    console.rule(
+        f"[bold]nextadvance demo[/] — {profile(crm).label} sandbox, {deals} invented deals"
+    )
     sb = Sandbox(crm=crm, deals=deals, seed=seed, now=now, state_dir=directory / "sandbox")
     sb.start()
     try:
         result = DemoResult(crm, directory, sb.base_url, str(sb.ca_path))
         config = _write_files(sb, crm, directory)
         mapping = load_mapping(directory / f"{crm}-mapping.yaml")
-        mapped = set(mapping.pipelines) if crm == "hubspot" else None
+        emulated = EMULATED[crm]
+        mapped = set(mapping.pipelines) if mapping.pipelines else None
         console.print(
-            f"1. Started a local {_NAMES[crm]} emulator at [bold]{sb.base_url}[/] "
+            f"1. Started a local {profile(crm).label} emulator at [bold]{sb.base_url}[/] "
             f"(TLS, CA {sb.ca_path}) and wrote config, mapping and state store to "
             f"[bold]{directory}[/]"
         )
-        if crm == "hubspot":
+        if emulated.fields_exist is None:
             console.print("2. Creating the write-back properties (`nextadvance setup --apply`):")
             invoke(["setup", "--connection", CONNECTION, "--config", str(config), "--apply"])
         else:
-            console.print("2. The Salesforce sandbox already has the NA_*__c custom fields.")
+            console.print(f"2. {emulated.fields_exist}")
         console.print("3. Full sync: pull every deal and activity, decide, write back.")
         result.full_run = _sync(console, config)
         view = rep_view(sb.snapshot(), crm, mapped)
         _show_rep_view(console, view, crm, 6)
-        if crm == "hubspot":
-            console.print(
-                "   (The sandbox portal also has a custom 'Expansion' pipeline that the stock "
-                "mapping does not map, so its deals are left alone; `nextadvance mappings init` "
-                "scaffolds a mapping that covers every pipeline.)"
-            )
+        if emulated.unmapped_pipelines_note:
+            console.print(emulated.unmapped_pipelines_note)
         console.print("4. Run again right away: our own writes come back once as changes.")
         result.quiet_run = _sync(console, config, summary=False)
         quiet = result.quiet_run

@@ -14,7 +14,7 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
-from nextadvance.connectors import Connector, FieldInfo, StageInfo, build_connector
+from nextadvance.connectors import CRM_NAMES, Connector, FieldInfo, StageInfo, build_connector
 from nextadvance.core import decide
 from nextadvance.core.errors import ConfigError, ConnectorError, MappingError, Problem
 from nextadvance.mappings import (
@@ -295,7 +295,7 @@ def preview_command(
 
 @mappings_app.command("default")
 def default_command(
-    crm: str = typer.Argument(..., help="salesforce or hubspot"),
+    crm: str = typer.Argument(..., help=" or ".join(CRM_NAMES)),
 ) -> None:
     """Print the shipped mapping for a stock org/portal (a starting point to copy)."""
     try:

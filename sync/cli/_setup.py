@@ -1,10 +1,10 @@
 """``nextadvance setup``: the custom fields/properties the write-back needs, checked or created.
 
 Without ``--apply`` it lists what the mapping writes and what the CRM lacks (exit 1 when
-something is missing).  With ``--apply``: on HubSpot it creates the property group
-``nextadvance`` and the missing properties through the API; on Salesforce (custom fields
-need a metadata deployment) it writes a deployable package under ``--out`` and prints how to
-deploy it.
+something is missing).  With ``--apply`` it runs the CRM profile's setup strategy: on HubSpot
+it creates the property group ``nextadvance`` and the missing properties through the API; on
+Salesforce (custom fields need a metadata deployment) it writes a deployable package under
+``--out`` and prints how to deploy it.
 """
 
 from __future__ import annotations
@@ -18,12 +18,12 @@ from rich.markup import escape
 from rich.table import Table
 
 from nextadvance.connectors import (
+    PROFILES,
     ConnectorError,
     FieldSpec,
-    create_hubspot_properties,
     missing_fields,
+    profile,
     required_fields,
-    write_salesforce_package,
 )
 
 from ..config._settings import load_settings
@@ -54,18 +54,23 @@ def setup_command(
     apply: bool = typer.Option(
         False,
         "--apply",
-        help="HubSpot: create the missing properties. Salesforce: write a metadata package.",
+        help="; ".join(f"{p.label}: {p.setup.apply_does}" for p in PROFILES.values()),
     ),
-    out: Path = typer.Option(
-        Path("nextadvance-salesforce-metadata"),
+    out: Path | None = typer.Option(
+        None,
         "--out",
-        help="Folder for the Salesforce metadata package (with --apply).",
+        help="Folder for a metadata package, for CRMs whose setup writes one (with --apply): "
+        + "; ".join(
+            f"{p.label}: {p.setup.default_out}" for p in PROFILES.values() if p.setup.default_out
+        ),
     ),
 ) -> None:
     """Check (or create) the custom fields and properties nextadvance writes back."""
     settings = load_settings(config)
     parts = load_parts(settings, connection)
     required = required_fields(parts.mapping)
+    strategy = profile(parts.connection.crm).setup
+    folder = out or Path(strategy.default_out or ".")
     connector = make_connector(parts)
     try:
         described = connector.describe()
@@ -75,19 +80,11 @@ def setup_command(
             _out.print(f"All {len(required)} fields the write-back needs exist. Nothing to do.")
             raise typer.Exit(EXIT_CODES["ok"])
         if not apply:
-            _out.print(
-                f"{len(missing)} missing. Run again with --apply to "
-                + (
-                    "create them."
-                    if parts.mapping.crm == "hubspot"
-                    else "write a deployable metadata package."
-                )
-            )
+            _out.print(f"{len(missing)} missing. Run again with --apply to {strategy.apply_does}")
             raise typer.Exit(EXIT_CODES["partial"])
-        if parts.mapping.crm == "hubspot":
-            created = create_hubspot_properties(connector, missing)
-            for line in created:
-                _out.print(f"created {escape(line)}")
+        for line in strategy.apply(connector, missing, folder):
+            _out.print(escape(line))
+        if strategy.live:
             still = missing_fields(required, connector.describe())
             if still:
                 _err.print(f"[bold red]still missing:[/] {', '.join(str(s) for s in still)}")
@@ -99,16 +96,7 @@ def setup_command(
         raise typer.Exit(EXIT_CODES["failed"]) from None
     finally:
         connector.close()
-    files = write_salesforce_package(missing, out)
-    _out.print(f"Wrote a metadata package with {len(missing)} field(s) to {escape(str(out))}:")
-    for path in files:
-        _out.print(f"  {escape(str(path))}")
-    _out.print(
-        "Deploy it with the Salesforce CLI:\n"
-        f"  sf project deploy start --metadata-dir {escape(str(out))} --target-org <alias>\n"
-        "then grant the integration user edit access to the fields (field-level security) and "
-        "run `nextadvance setup` again to check."
-    )
+    _out.print(escape(strategy.deploy_hint.format(out=folder)))
     raise typer.Exit(EXIT_CODES["ok"])
 
 

@@ -12,11 +12,12 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
+from nextadvance.connectors import CRM_NAMES
 from nextadvance.core.errors import ConfigError, Problem
 from nextadvance.mappings._yaml import Located, did_you_mean, load_yaml_file
 
@@ -52,7 +53,7 @@ class Connection(_Strict):
     """One CRM org/portal to sync: where it is, how to log in, how to map and what to write."""
 
     name: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$")
-    crm: Literal["salesforce", "hubspot"]
+    crm: str = Field(description="A CRM with a connector profile: " + ", ".join(CRM_NAMES))
     credentials: CredentialsRef
     base_url: str | None = None
     ca_bundle: Path | None = None
@@ -72,6 +73,13 @@ class Connection(_Strict):
             raise ValueError(
                 f"'{value}' is not a 5-field cron string (minute hour day month weekday)"
             )
+        return value
+
+    @field_validator("crm")
+    @classmethod
+    def _known_crm(cls, value: str) -> str:
+        if value not in CRM_NAMES:
+            raise ValueError("Input should be " + " or ".join(repr(n) for n in CRM_NAMES))
         return value
 
     @field_validator("base_url")

@@ -15,6 +15,7 @@ from nextadvance.connectors import (
     Credentials,
     Limits,
     build_connector,
+    profile,
 )
 from nextadvance.core import Playbook
 from nextadvance.core.errors import ConfigError, Problem
@@ -23,8 +24,6 @@ from nextadvance.mappings import Mapping, default_mapping_path, load_mapping, lo
 from ..config._settings import Connection, Settings
 
 __all__ = ["Parts", "connector_config", "load_parts", "make_connector"]
-
-_DEFAULT_BASE = {"hubspot": "https://api.hubapi.com"}
 
 
 @dataclass(frozen=True)
@@ -63,14 +62,15 @@ def load_parts(settings: Settings, name: str) -> Parts:
 
 def connector_config(conn: Connection, mapping: Mapping) -> ConnectorConfig:
     """The connector's configuration; reads the connection's secrets (never logged)."""
-    base_url = conn.base_url or _DEFAULT_BASE.get(conn.crm)
+    crm = profile(conn.crm, key_path=f"connections.{conn.name}.crm")
+    base_url = conn.base_url or crm.default_base_url
     if base_url is None:
         raise ConfigError(
             [
                 Problem(
-                    message="base_url is required for Salesforce (the org's instance URL)",
+                    message=f"base_url is required for {crm.label} (the org's instance URL)",
                     key_path=f"connections.{conn.name}.base_url",
-                    expected="e.g. https://acme.my.salesforce.com",
+                    expected=crm.base_url_hint,
                 )
             ]
         )

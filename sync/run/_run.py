@@ -18,7 +18,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from nextadvance.connectors import Connector
+from nextadvance.connectors import Connector, profile
 from nextadvance.connectors._guard import guarded_pull
 from nextadvance.core import decide
 from nextadvance.core.errors import ConnectorError, NextAdvanceError, QuotaExhausted
@@ -42,7 +42,6 @@ __all__ = ["Progress", "run_sync"]
 #: each tick comes ``("api_calls", calls_so_far, None)`` (ignore phases you do not show).
 Progress = Callable[[str, int, int | None], None]
 
-_BATCH = {"salesforce": 200, "hubspot": 100}
 _KIND_ORDER = {"close_task": 0, "update_deal": 1, "upsert_task": 2}
 log = logging.getLogger("nextadvance.sync")
 
@@ -194,7 +193,7 @@ class _Run:
                     self.ledger,
                     ops,
                     batch_size=self.parts.connection.limits.batch_size
-                    or _BATCH[self.parts.connection.crm],
+                    or profile(self.parts.connection.crm).write_batch,
                     run_id=self.report.run_id,
                     now=self.now,
                     report=self.report,
