@@ -43,10 +43,7 @@ def required_fields(mapping: Mapping) -> list[FieldSpec]:
     """Custom fields/properties the mapping's write-back writes (deal outputs + task key)."""
     out: list[FieldSpec] = []
     wb = mapping.writeback
-    for output in type(wb.deal).model_fields:
-        spec = getattr(wb.deal, output)
-        if spec is None or not spec.enabled:
-            continue
+    for _, spec, _ in wb.deal.enabled_outputs():
         kind = spec.type or "text"
         length = spec.max_length if kind in ("text", "textarea") else None
         out.append(FieldSpec(mapping.deal.object, spec.field, _label(spec.field), kind, length))

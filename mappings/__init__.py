@@ -32,14 +32,13 @@ from nextadvance.mappings._translate import (
 )
 from nextadvance.mappings._writeback import (
     TaskPlan,
+    Value,
     WritebackPlan,
     due_date,
-    render_value,
     render_writeback,
     task_key,
     truncate,
     typed_value,
-    wire_value,
 )
 from nextadvance.mappings._yaml import (
     Located,
@@ -68,6 +67,7 @@ __all__ = [
     "StageLike",
     "TaskPlan",
     "Translated",
+    "Value",
     "WritebackPlan",
     "activity_deal_id",
     "check_live",
@@ -84,7 +84,6 @@ __all__ = [
     "load_yaml_text",
     "mapping_json_schema",
     "playbook_json_schema",
-    "render_value",
     "render_writeback",
     "task_key",
     "translate_activity",
@@ -92,5 +91,4 @@ __all__ = [
     "translate_deal",
     "truncate",
     "typed_value",
-    "wire_value",
 ]

@@ -42,7 +42,6 @@ TEMPLATE_PLACEHOLDERS: tuple[str, ...] = (
 )
 
 _EVIDENCE_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
-_OUTPUTS = ("next_advance", "objectives", "next_step_verdict", "stalled", "last_evaluated")
 
 Path_ = tuple[str | int, ...]
 

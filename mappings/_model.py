@@ -214,7 +214,8 @@ class OutputSpec(_Spec):
     )
 
 
-#: The value type of each output when its ``type`` is not set.
+#: Every deal write-back output by name (the one list of them) and its value type when the
+#: mapping sets no ``type``; :class:`DealWriteback` has one field per name (checked below).
 DEFAULT_OUTPUT_TYPES: dict[str, OutputType] = {
     "next_advance": "text",
     "objectives": "textarea",
@@ -241,6 +242,10 @@ class DealWriteback(_Spec):
             if isinstance(spec, OutputSpec) and spec.enabled:
                 out.append((name, spec, spec.type or DEFAULT_OUTPUT_TYPES[name]))
         return out
+
+
+if set(DealWriteback.model_fields) != set(DEFAULT_OUTPUT_TYPES):  # pragma: no cover
+    raise RuntimeError("DealWriteback must have exactly one field per DEFAULT_OUTPUT_TYPES name")
 
 
 class TaskFields(_Spec):

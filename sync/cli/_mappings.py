@@ -14,7 +14,14 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
-from nextadvance.connectors import CRM_NAMES, Connector, FieldInfo, StageInfo, build_connector
+from nextadvance.connectors import (
+    CRM_NAMES,
+    Connector,
+    FieldInfo,
+    StageInfo,
+    build_connector,
+    profile,
+)
 from nextadvance.core import decide
 from nextadvance.core.errors import ConfigError, ConnectorError, MappingError, Problem
 from nextadvance.mappings import (
@@ -284,13 +291,14 @@ def preview_command(
     decision = decide(deal, playbook, moment)
     render_explanation(deal, decision, _out)
     plan = render_writeback(mapping, deal, decision, moment)
+    encode = profile(mapping.crm).encode  # shown as the CRM's API will receive them
     _out.print(f"[bold]Would write[/] to {plan.deal_object} {plan.deal_id}:")
     for crm_field, value in plan.deal_fields.items():
-        _out.print(f"  {crm_field} = {value!r}", markup=False)
+        _out.print(f"  {crm_field} = {encode(value)!r}", markup=False)
     if plan.task is not None:
         _out.print(f"[bold]Suggested task[/] ({plan.task.object_type}, key {plan.task.key}):")
         for crm_field, value in plan.task.fields.items():
-            _out.print(f"  {crm_field} = {value!r}", markup=False)
+            _out.print(f"  {crm_field} = {encode(value)!r}", markup=False)
 
 
 @mappings_app.command("default")

@@ -126,9 +126,7 @@ def plan_deal(
     if desired is None and fields_view is not None and fields_view.status == "pending":
         out.promote[fields_view.key] = dict(fields_view.written or {})  # nothing left to write
     if desired is not None:
-        _plan_fields(
-            deal_id, desired.deal_values or desired.deal_fields, crm_values, ledger, volatile, out
-        )
+        _plan_fields(deal_id, desired.deal_fields, crm_values, ledger, volatile, out)
     task = desired.task if desired is not None and want_task else None
     keep = task.key if task is not None else None
     if task is not None:

@@ -265,7 +265,7 @@ class _Run:
         cursor = None if self.report.full else self.mirror.cursor()
         seen: set[str] | None = set() if cursor is None else None
         full_listing = False
-        crm = {"salesforce": "Salesforce", "hubspot": "HubSpot"}.get(self.conn.system, "the CRM")
+        crm = profile(self.conn.system).label
         for batch in guarded_pull(crm, self.conn.pull(cursor)):
             counts = self.mirror.apply(batch, self.now)
             self.ledger.observe_pulled(counts.tasks, self.now)
