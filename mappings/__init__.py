@@ -22,6 +22,8 @@ from nextadvance.mappings._model import (
     DEFAULT_OUTPUT_TYPES,
     Mapping,
 )
+from nextadvance.mappings._playbook_errors import pydantic_problems
+from nextadvance.mappings._scaffold import scaffold_mapping
 from nextadvance.mappings._translate import (
     RecordProblem,
     Translated,
@@ -84,7 +86,9 @@ __all__ = [
     "load_yaml_text",
     "mapping_json_schema",
     "playbook_json_schema",
+    "pydantic_problems",
     "render_writeback",
+    "scaffold_mapping",
     "task_key",
     "translate_activity",
     "translate_contact",

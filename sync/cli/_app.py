@@ -11,6 +11,7 @@ import os
 import sys
 
 import typer
+from rich.markup import escape
 
 from nextadvance import __version__
 from nextadvance.core.errors import ConfigError, MappingError, NextAdvanceError, RuleError
@@ -76,7 +77,7 @@ def main(argv: list[str] | None = None) -> None:
         rv = app(args=argv, standalone_mode=False)
     except NextAdvanceError as exc:
         err_console.print(
-            f"[bold red]error:[/] {exc}", highlight=False, markup=True, soft_wrap=True
+            f"[bold red]error:[/] {escape(str(exc))}", highlight=False, markup=True, soft_wrap=True
         )
         code = (
             EXIT_CODES["usage"]

@@ -18,7 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
 from rich.markup import escape
@@ -27,11 +27,14 @@ from rich.table import Table
 
 from nextadvance.connectors import profile
 from nextadvance.mappings import default_mapping_path, load_mapping
-from nextadvance.sandbox import Sandbox
 
 from ..config._settings import load_settings
 from ..run._run import run_sync
+from ._common import sandbox_missing
 from ._console import LiveProgress, print_summary
+
+if TYPE_CHECKING:
+    from nextadvance.sandbox import Sandbox
 
 __all__ = ["EMULATED", "DemoResult", "EmulatedCrm", "rep_view", "run_demo"]
 
@@ -280,6 +283,10 @@ def run_demo(
     ``invoke`` runs one ``nextadvance`` command in-process (``setup``, ``report``) and returns
     its exit code; the caller passes the root command it was itself started from.
     """
+    try:  # the sandbox is an extra (nextadvance[sandbox]); the demo cannot run without it
+        from nextadvance.sandbox import Sandbox
+    except ImportError as exc:
+        raise sandbox_missing(exc, "demo") from exc
     directory = (
         Path(tempfile.mkdtemp(prefix="nextadvance-demo-")) if directory is None else directory
     )

@@ -34,8 +34,8 @@ from nextadvance.mappings import (
     load_playbook,
     load_yaml_file,
     render_writeback,
+    scaffold_mapping,
 )
-from nextadvance.mappings._scaffold import scaffold_mapping
 
 from ..config._settings import load_settings
 from ..run._parts import connector_config

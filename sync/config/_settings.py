@@ -19,7 +19,7 @@ from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, Settings
 
 from nextadvance.connectors import CRM_NAMES
 from nextadvance.core.errors import ConfigError, Problem
-from nextadvance.mappings._yaml import Located, did_you_mean, load_yaml_file
+from nextadvance.mappings import Located, did_you_mean, load_yaml_file
 
 from ._credentials import SECRET_KEYS, CredentialsRef
 

@@ -19,7 +19,6 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from nextadvance.connectors import Connector, profile
-from nextadvance.connectors._guard import guarded_pull
 from nextadvance.core import decide
 from nextadvance.core.errors import ConnectorError, NextAdvanceError, QuotaExhausted
 from nextadvance.mappings import render_writeback
@@ -265,8 +264,7 @@ class _Run:
         cursor = None if self.report.full else self.mirror.cursor()
         seen: set[str] | None = set() if cursor is None else None
         full_listing = False
-        crm = profile(self.conn.system).label
-        for batch in guarded_pull(crm, self.conn.pull(cursor)):
+        for batch in self.conn.pull(cursor):
             counts = self.mirror.apply(batch, self.now)
             self.ledger.observe_pulled(counts.tasks, self.now)
             if counts.deleted_activities:
