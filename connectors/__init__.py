@@ -4,7 +4,8 @@ Everything above this package sees canonical records (``nextadvance.core``), the
 tree below, and one :class:`WriteResult` per :class:`WriteOp`.  Build a connector with
 :func:`build_connector` from a :class:`ConnectorConfig`; drive it through the
 :class:`Connector` protocol (``stages``, ``describe``, ``pull``, ``apply``, ``find_tasks``,
-``budget``, ``calls``, ``close``).
+``budget``, ``calls``, ``close``).  Each CRM is described once by its package's ``PROFILE``;
+:func:`profile` looks one up by name.
 """
 
 from nextadvance.connectors._base import (
@@ -29,14 +30,9 @@ from nextadvance.connectors._base import (
     WriteResult,
 )
 from nextadvance.connectors._factory import build_connector, check_config
-from nextadvance.connectors._ops import ops_from_plan
-from nextadvance.connectors._setup import (
-    FieldSpec,
-    create_hubspot_properties,
-    missing_fields,
-    required_fields,
-    write_salesforce_package,
-)
+from nextadvance.connectors._profile import CrmProfile, SetupStrategy
+from nextadvance.connectors._registry import CRM_NAMES, PROFILES, profile
+from nextadvance.connectors._setup import FieldSpec, missing_fields, required_fields
 from nextadvance.core.errors import (
     AuthError,
     ConnectorError,
@@ -50,6 +46,8 @@ from nextadvance.core.errors import (
 )
 
 __all__ = [
+    "CRM_NAMES",
+    "PROFILES",
     "ActivityRecord",
     "AuthError",
     "Budget",
@@ -59,6 +57,7 @@ __all__ = [
     "ConnectorConfig",
     "ConnectorError",
     "Credentials",
+    "CrmProfile",
     "Cursor",
     "DealRecord",
     "FatalRemote",
@@ -70,6 +69,7 @@ __all__ = [
     "RateLimited",
     "RecordRejected",
     "Retryable",
+    "SetupStrategy",
     "StageInfo",
     "System",
     "TaskSpec",
@@ -81,9 +81,7 @@ __all__ = [
     "WriteResult",
     "build_connector",
     "check_config",
-    "create_hubspot_properties",
     "missing_fields",
-    "ops_from_plan",
+    "profile",
     "required_fields",
-    "write_salesforce_package",
 ]

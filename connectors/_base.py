@@ -119,7 +119,7 @@ class DealRecord:
     ``deal`` has contacts/roles but no activities (those stream as :class:`ActivityRecord`);
     it is None when the mapping could not translate the record (the connector's ``problems``
     say why).  ``writeback`` holds the CRM's *current* values of our write-back fields, keyed
-    by CRM field name, typed like ``WritebackPlan.deal_values`` (str, bool, date, datetime to
+    by CRM field name, typed like ``WritebackPlan.deal_fields`` (str, bool, date, datetime to
     the second in UTC; empty is None), so a human edit since our last write is visible.
     """
 

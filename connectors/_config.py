@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Literal
+from typing import Any
 
 from pydantic import SecretStr
 
@@ -17,8 +17,8 @@ from nextadvance.connectors._stats import CallEvent
 
 __all__ = ["ConnectorConfig", "Credentials", "Limits", "System"]
 
-#: Which CRM a connector talks to.
-System = Literal["salesforce", "hubspot"]
+#: Which CRM a connector talks to: the name of a registered profile (``connectors._registry``).
+System = str
 
 
 @dataclass(frozen=True, repr=False)

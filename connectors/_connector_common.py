@@ -23,11 +23,13 @@ from nextadvance.connectors._base import (
     WriteOp,
     WriteResult,
 )
+from nextadvance.connectors._guard import guarded_pull
 from nextadvance.connectors._plan import ReadPlan
 from nextadvance.connectors._session_common import TokenSession
 from nextadvance.connectors._stats import CallStats
 from nextadvance.connectors._transport import Caller, QuotaGuard, RollingWindow
 from nextadvance.core.errors import ConfigError, ConnectorError, Problem
+from nextadvance.mappings import crm_model
 
 __all__ = ["CrmConnector", "require_mapping"]
 
@@ -90,8 +92,13 @@ class CrmConnector:
         raise NotImplementedError
 
     def pull(self, cursor: Cursor | None = None) -> Iterator[PullBatch]:
-        """Stream changes since ``cursor`` (see the CRM's ``_reads`` module)."""
-        return self.reader.pull(cursor)
+        """Stream changes since ``cursor`` (see the CRM's ``_reads`` module).
+
+        Data the API does not promise (a null id, a bad stamp) ends the stream with
+        FatalRemote naming the problem (:func:`~nextadvance.connectors._guard.guarded_pull`),
+        translated here once so no caller has to.
+        """
+        return guarded_pull(crm_model(self.system).label, self.reader.pull(cursor))
 
     def apply(self, ops: Sequence[WriteOp]) -> list[WriteResult]:
         """Batched writes, one result per op."""

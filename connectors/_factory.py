@@ -10,6 +10,7 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from nextadvance.connectors._base import Connector, ConnectorConfig
+from nextadvance.connectors._registry import CRM_NAMES, PROFILES
 from nextadvance.core.errors import ConfigError, Problem
 
 __all__ = ["build_connector", "check_config"]
@@ -18,12 +19,13 @@ __all__ = ["build_connector", "check_config"]
 def check_config(config: ConnectorConfig) -> list[Problem]:
     """Every problem with ``config`` (empty when it is usable)."""
     problems: list[Problem] = []
-    if config.system not in ("salesforce", "hubspot"):
+    crm = PROFILES.get(config.system)
+    if crm is None:
         problems.append(
             Problem(
                 f"unknown CRM system {config.system!r}",
                 key_path="system",
-                expected="'salesforce' or 'hubspot'",
+                expected=" or ".join(repr(n) for n in CRM_NAMES),
             )
         )
     parts = urlsplit(config.base_url or "")
@@ -32,13 +34,14 @@ def check_config(config: ConnectorConfig) -> list[Problem]:
             Problem(
                 f"base_url {config.base_url!r} is not an http(s) URL",
                 key_path="base_url",
-                expected="e.g. https://acme.my.salesforce.com or https://api.hubapi.com",
+                expected="e.g. "
+                + " or ".join(p.base_url_hint.removeprefix("e.g. ") for p in PROFILES.values()),
             )
         )
-    elif config.system == "salesforce" and parts.scheme != "https":
+    elif crm is not None and crm.https_only and parts.scheme != "https":
         problems.append(
             Problem(
-                "Salesforce needs an https instance URL (simple-salesforce always speaks TLS)",
+                f"{crm.label} needs an https instance URL (its client library always speaks TLS)",
                 key_path="base_url",
                 hint="for a local emulator use its https URL and pass ca_bundle",
             )
@@ -74,10 +77,4 @@ def build_connector(config: ConnectorConfig) -> Connector:
     problems = check_config(config)
     if problems:
         raise ConfigError(problems)
-    if config.system == "salesforce":
-        from nextadvance.connectors.salesforce import SalesforceConnector
-
-        return SalesforceConnector(config)
-    from nextadvance.connectors.hubspot import HubSpotConnector
-
-    return HubSpotConnector(config)
+    return PROFILES[config.system].factory(config)

@@ -28,4 +28,4 @@ def guarded_pull(crm: str, batches: Iterator[PullBatch]) -> Iterator[PullBatch]:
             f"{crm} sent a record the API does not promise ({detail}); "
             "stopped before writing, the cursor of the batches already read is kept",
             endpoint="pull",
-        ) from None
+        ) from exc

@@ -75,14 +75,12 @@ class ReadPlan:
     @property
     def writeback(self) -> tuple[str, ...]:
         """CRM field names of our deal write-back outputs (enabled ones)."""
-        wb = self.mapping.writeback.deal
-        outs = [getattr(wb, name) for name in type(wb).model_fields]
-        return tuple(o.field for o in outs if o is not None and o.enabled)
+        return tuple(spec.field for _, spec, _ in self.mapping.writeback.deal.enabled_outputs())
 
     def writeback_values(self, record: Mapping[str, Any]) -> dict[str, Any]:
         """Current values of our write-back fields as typed Python values.
 
-        Same form as ``WritebackPlan.deal_values`` (str / bool / date / datetime to the
+        Same form as ``WritebackPlan.deal_fields`` (str / bool / date / datetime to the
         second, UTC; empty text is None), so the planner can compare without knowing the CRM.
         """
         wb = self.mapping.writeback.deal

@@ -8,6 +8,7 @@ For a connector: ``load_mapping`` (or ``default_mapping_path``), then the read p
 ``translate_activity`` per record.  For the sync run: ``render_writeback``.
 """
 
+from nextadvance.mappings._crms import CRM_MODELS, CrmModel, crm_model
 from nextadvance.mappings._live import FieldLike, LiveReport, StageLike, check_live
 from nextadvance.mappings._loader import (
     default_mapping_path,
@@ -21,6 +22,8 @@ from nextadvance.mappings._model import (
     DEFAULT_OUTPUT_TYPES,
     Mapping,
 )
+from nextadvance.mappings._playbook_errors import pydantic_problems
+from nextadvance.mappings._scaffold import scaffold_mapping
 from nextadvance.mappings._translate import (
     RecordProblem,
     Translated,
@@ -31,14 +34,13 @@ from nextadvance.mappings._translate import (
 )
 from nextadvance.mappings._writeback import (
     TaskPlan,
+    Value,
     WritebackPlan,
     due_date,
-    render_value,
     render_writeback,
     task_key,
     truncate,
     typed_value,
-    wire_value,
 )
 from nextadvance.mappings._yaml import (
     Located,
@@ -56,7 +58,9 @@ from nextadvance.mappings.playbook import (
 __all__ = [
     "CANONICAL_ROLES",
     "CANONICAL_STAGES",
+    "CRM_MODELS",
     "DEFAULT_OUTPUT_TYPES",
+    "CrmModel",
     "FieldLike",
     "LiveReport",
     "Located",
@@ -65,9 +69,11 @@ __all__ = [
     "StageLike",
     "TaskPlan",
     "Translated",
+    "Value",
     "WritebackPlan",
     "activity_deal_id",
     "check_live",
+    "crm_model",
     "default_mapping_path",
     "did_you_mean",
     "due_date",
@@ -80,13 +86,13 @@ __all__ = [
     "load_yaml_text",
     "mapping_json_schema",
     "playbook_json_schema",
-    "render_value",
+    "pydantic_problems",
     "render_writeback",
+    "scaffold_mapping",
     "task_key",
     "translate_activity",
     "translate_contact",
     "translate_deal",
     "truncate",
     "typed_value",
-    "wire_value",
 ]

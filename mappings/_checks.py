@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from nextadvance.core.errors import Problem
+from nextadvance.mappings._crms import CRM_MODELS
 from nextadvance.mappings._model import CANONICAL_ROLES
 from nextadvance.mappings._values import normalise_key
 from nextadvance.mappings._yaml import Located, did_you_mean
@@ -41,8 +42,6 @@ TEMPLATE_PLACEHOLDERS: tuple[str, ...] = (
 )
 
 _EVIDENCE_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
-_HUBSPOT_ACTIVITY_OBJECTS = ("calls", "meetings", "emails", "notes", "tasks")
-_OUTPUTS = ("next_advance", "objectives", "next_step_verdict", "stalled", "last_evaluated")
 
 Path_ = tuple[str | int, ...]
 
@@ -174,16 +173,13 @@ def _check_deal(located: Located, data: dict[str, Any]) -> list[Problem]:
 
 def _check_activities(located: Located, data: dict[str, Any]) -> list[Problem]:
     out: list[Problem] = []
+    model = CRM_MODELS.get(str(data.get("crm")))
+    known = model.activity_objects if model is not None else None
+    label = model.label if model is not None else ""
     for obj, spec in _items(data, "activities"):
-        if data.get("crm") == "hubspot" and obj not in _HUBSPOT_ACTIVITY_OBJECTS:
+        if known is not None and obj not in known:
             out.append(
-                _unknown(
-                    located,
-                    ("activities", obj),
-                    obj,
-                    _HUBSPOT_ACTIVITY_OBJECTS,
-                    "HubSpot activity object",
-                )
+                _unknown(located, ("activities", obj), obj, known, f"{label} activity object")
             )
         if not isinstance(spec, dict):
             continue

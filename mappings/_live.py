@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from nextadvance.core.errors import Problem
+from nextadvance.mappings._crms import crm_model
 from nextadvance.mappings._model import Mapping
 from nextadvance.mappings._values import normalise_key
 from nextadvance.mappings._yaml import Located, did_you_mean
@@ -63,30 +64,6 @@ class LiveReport:
     warnings: list[Problem] = field(default_factory=list)
 
 
-#: Relationship name in a field path -> the object it points to, per CRM.
-_RELATED: dict[str, dict[str, str | None]] = {
-    "salesforce": {"Account": "Account", "Contact": "Contact", "Owner": "User", "What": None},
-    "hubspot": {"company": "companies"},
-}
-#: Compatible CRM field types per write-back output type.
-_WRITE_TYPES = {
-    "salesforce": {
-        "text": {"string", "textarea", "picklist", "combobox"},
-        "textarea": {"textarea", "string"},
-        "picklist": {"picklist", "string", "combobox"},
-        "boolean": {"boolean"},
-        "date": {"date", "datetime"},
-        "datetime": {"datetime"},
-    },
-    "hubspot": {
-        "text": {"string", "enumeration"},
-        "textarea": {"string"},
-        "picklist": {"enumeration", "string"},
-        "boolean": {"bool", "enumeration"},
-        "date": {"date", "datetime"},
-        "datetime": {"datetime", "date"},
-    },
-}
 #: Compatible CRM field types per evidence transform (text-like transforms accept anything).
 _READ_TYPES = {
     "boolean": {"boolean", "bool", "enumeration", "picklist", "string", "checkbox"},
@@ -116,7 +93,7 @@ class _Live:
         head, _, rest = field_path.partition(".")
         if not rest:
             return obj, field_path
-        related = _RELATED.get(self.mapping.crm, {}).get(head)
+        related = crm_model(self.mapping.crm).related.get(head)
         if related is None or related.casefold() not in self.fields:
             return None
         return related, rest
@@ -201,7 +178,7 @@ def _check_contacts_and_activities(live: _Live) -> None:
     c = live.mapping.contacts
     if c is not None:
         for key, path in (("id", c.id), ("title", c.title), ("role", c.role)):
-            if path and not (live.mapping.crm == "hubspot" and path == "association_labels"):
+            if path and path not in crm_model(live.mapping.crm).virtual_contact_paths:
                 found = live.field(("contacts", key), c.object, path)
                 if key == "role":
                     live.picklist(("contacts", "roles"), found, c.roles)
@@ -260,7 +237,7 @@ def _check_target(
         return None
     if not found.writable:
         live.error(path, f"CRM field {found.name} on {obj} is read-only")
-    compatible = _WRITE_TYPES[live.mapping.crm].get(kind or "text", set())
+    compatible = crm_model(live.mapping.crm).write_types.get(kind or "text", frozenset())
     if kind is not None and found.type not in compatible:
         live.error(
             path,

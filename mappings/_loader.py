@@ -17,20 +17,16 @@ from pydantic import BaseModel, ValidationError
 
 from nextadvance.core.errors import MappingError, Problem, RuleError
 from nextadvance.mappings._checks import check_mapping
+from nextadvance.mappings._crms import crm_model
 from nextadvance.mappings._model import CANONICAL_STAGES, Mapping
 from nextadvance.mappings._yaml import Located, did_you_mean, load_yaml_file, load_yaml_text
 
 __all__ = ["default_mapping_path", "load_mapping", "load_mapping_text", "mapping_json_schema"]
 
-_CRMS = ("salesforce", "hubspot")
-
 
 def default_mapping_path(crm: str) -> Path:
-    """The shipped mapping for a stock Salesforce org or HubSpot portal."""
-    if crm not in _CRMS:
-        raise MappingError(
-            [Problem(message=f"no shipped mapping for CRM {crm!r}", expected=" or ".join(_CRMS))]
-        )
+    """The shipped mapping for a stock org/portal of ``crm`` (``defaults/<crm>.yaml``)."""
+    crm_model(crm)  # a MappingError naming the known CRMs for an unknown one
     return Path(str(resources.files("nextadvance.mappings") / "defaults" / f"{crm}.yaml"))
 
 

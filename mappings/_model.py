@@ -12,10 +12,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator
 
 from nextadvance.core import CONTACT_ROLES
 from nextadvance.core.models import ActivityKind, Outcome
+from nextadvance.mappings._crms import CRM_NAMES
 
 __all__ = [
     "CANONICAL_ROLES",
@@ -213,7 +214,8 @@ class OutputSpec(_Spec):
     )
 
 
-#: The value type of each output when its ``type`` is not set.
+#: Every deal write-back output by name (the one list of them) and its value type when the
+#: mapping sets no ``type``; :class:`DealWriteback` has one field per name (checked below).
 DEFAULT_OUTPUT_TYPES: dict[str, OutputType] = {
     "next_advance": "text",
     "objectives": "textarea",
@@ -240,6 +242,10 @@ class DealWriteback(_Spec):
             if isinstance(spec, OutputSpec) and spec.enabled:
                 out.append((name, spec, spec.type or DEFAULT_OUTPUT_TYPES[name]))
         return out
+
+
+if set(DealWriteback.model_fields) != set(DEFAULT_OUTPUT_TYPES):  # pragma: no cover
+    raise RuntimeError("DealWriteback must have exactly one field per DEFAULT_OUTPUT_TYPES name")
 
 
 class TaskFields(_Spec):
@@ -286,7 +292,7 @@ class Mapping(_Spec):
     """One connection's mapping file (``load_mapping`` builds and checks it)."""
 
     version: Literal[1] = 1
-    crm: Literal["salesforce", "hubspot"]
+    crm: str = Field(json_schema_extra={"enum": list(CRM_NAMES)})
     playbook: str = Field(default="default", description="'default' or a path to a playbook YAML.")
     lexicon: str = Field(default="default", description="'default' or a path to a lexicon YAML.")
     pipelines: dict[str, PipelineSpec] = Field(min_length=1)
@@ -296,6 +302,13 @@ class Mapping(_Spec):
     writeback: WritebackSpec = WritebackSpec()
 
     _source: Path | None = PrivateAttr(default=None)
+
+    @field_validator("crm")
+    @classmethod
+    def _known_crm(cls, value: str) -> str:
+        if value not in CRM_NAMES:
+            raise ValueError("Input should be " + " or ".join(repr(n) for n in CRM_NAMES))
+        return value
 
     @property
     def source(self) -> Path | None:

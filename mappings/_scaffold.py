@@ -16,7 +16,7 @@ from collections.abc import Iterable, Sequence
 from collections.abc import Mapping as MappingABC
 
 from nextadvance.mappings._live import FieldLike, StageLike
-from nextadvance.mappings._loader import default_mapping_path
+from nextadvance.mappings._loader import default_mapping_path, load_mapping
 from nextadvance.mappings._model import CANONICAL_STAGES
 
 __all__ = ["playbook_evidence_names", "propose_stage_keys", "scaffold_mapping"]
@@ -135,11 +135,12 @@ def scaffold_mapping(
     crm: str, stages: Sequence[StageLike], fields: MappingABC[str, Sequence[FieldLike]]
 ) -> str:
     """A mapping YAML for this CRM org/portal, from its stages and described fields."""
+    shipped = load_mapping(default_mapping_path(crm))
     text = default_mapping_path(crm).read_text(encoding="utf-8")
     start, end = text.index("pipelines:\n"), text.index("\ndeal:\n") + 1
     comment_start = text.rfind("\n\n", 0, start) + 2
     text = text[:comment_start] + _pipelines_block(stages) + text[end:]
-    deal_object = "Opportunity" if crm == "salesforce" else "deals"
+    deal_object = shipped.deal.object
     deal_fields = list(fields.get(deal_object, ()))
     ev_match = re.search(r"^  evidence:.*$", text, flags=re.MULTILINE)
     if ev_match is None:  # the shipped mapping always has one
@@ -151,7 +152,7 @@ def scaffold_mapping(
         lines_before.pop()
     cut = len("\n".join(lines_before)) + 1
     text = text[:cut] + _evidence_block(deal_fields, playbook_evidence_names()) + text[ev_end:]
-    task_object = "Task" if crm == "salesforce" else "tasks"
+    task_object = shipped.writeback.task.object if shipped.writeback.task else deal_object
     known = {
         obj: {f.name.casefold() for f in fields.get(obj, ())} for obj in (deal_object, task_object)
     }

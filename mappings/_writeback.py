@@ -1,51 +1,50 @@
-"""Render the engine's decision into the CRM values the mapping says to write. Pure.
+"""Render the engine's decision into the values the mapping says to write. Pure.
 
-:func:`render_writeback` gives the *desired* state: deal field values typed for the CRM
-(Salesforce dates ``YYYY-MM-DD`` and JSON booleans; HubSpot strings, dates as midnight-UTC
-epoch milliseconds) and the one suggested task with its idempotency key.  The sync run
-compares that with what it last wrote and what the CRM holds, and sends only changes.
+:func:`render_writeback` gives the *desired* state as CRM-neutral typed values keyed by CRM
+field: text (truncated to the field's limit), bool, date, datetime.  The connector of the CRM
+encodes them for its API (its profile's one wire encoder), so no CRM's wire format is known
+here.  The sync run compares these values with what it last wrote and what the CRM holds, and
+sends only changes.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Mapping as MappingABC
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any, Literal
 
+from nextadvance.core import Decision
 from nextadvance.core.models import Deal
 from nextadvance.mappings._checks import DUE_RULE
-from nextadvance.mappings._model import Mapping, OutputSpec, TaskSpec
+from nextadvance.mappings._crms import crm_model
+from nextadvance.mappings._model import DEFAULT_OUTPUT_TYPES, Mapping, OutputSpec, TaskSpec
 
 __all__ = [
     "TaskPlan",
+    "Value",
     "WritebackPlan",
     "due_date",
-    "render_value",
     "render_writeback",
     "task_key",
     "truncate",
     "typed_value",
-    "wire_value",
 ]
 
-#: Default max lengths per output type and CRM (Salesforce text 255 / long text 32,000;
-#: HubSpot single-line text and textarea 65,536).
-_MAX = {
-    ("salesforce", "text"): 255,
-    ("salesforce", "picklist"): 255,
-    ("salesforce", "textarea"): 32000,
-    ("hubspot", "text"): 65536,
-    ("hubspot", "picklist"): 65536,
-    ("hubspot", "textarea"): 65536,
-}
+#: A CRM-neutral write-back value: what the CRM field will hold once written.
+Value = str | bool | date | datetime | None
 
 
 @dataclass(frozen=True)
 class TaskPlan:
-    """The suggested task as the CRM should hold it; ``fields`` is ready to send."""
+    """The suggested task as the CRM should hold it.
+
+    ``fields`` holds the same task as typed values keyed by the mapping's CRM task fields
+    (key, subject, body, due as a date, and the optional priority/type/status/owner/link);
+    the connector renders the task from these parts in its own vocabulary.
+    """
 
     object_type: str
     key_field: str
@@ -57,7 +56,7 @@ class TaskPlan:
     priority: str | None
     type: str | None
     owner: str | None
-    fields: dict[str, Any] = field(default_factory=dict)
+    fields: dict[str, Value] = field(default_factory=dict)
 
     @property
     def priority_level(self) -> Literal["low", "normal", "high"]:
@@ -74,16 +73,15 @@ class TaskPlan:
 class WritebackPlan:
     """The desired CRM state of one deal.
 
-    ``deal_fields`` are {CRM field: value} ready to send (Salesforce JSON types, HubSpot
-    strings); ``deal_values`` the same values as Python objects (str, bool, date, datetime)
-    to compare with what a connector read back; ``task`` is None when no task is wanted.
+    ``deal_fields`` are {CRM field: typed value} (str, bool, date, datetime, None), in the
+    form connectors read them back, so the planner compares them directly and the connector
+    encodes them on the way out; ``task`` is None when no task is wanted.
     """
 
     deal_id: str
     deal_object: str
-    deal_fields: dict[str, Any]
+    deal_fields: dict[str, Value]
     task: TaskPlan | None
-    deal_values: dict[str, Any] = field(default_factory=dict)
 
 
 def truncate(text: str, max_length: int) -> str:
@@ -91,7 +89,7 @@ def truncate(text: str, max_length: int) -> str:
     return text if len(text) <= max_length else text[: max_length - 1].rstrip() + "…"
 
 
-def typed_value(crm: str, kind: str, value: Any, max_length: int | None = None) -> Any:
+def typed_value(crm: str, kind: str, value: Any, max_length: int | None = None) -> Value:
     """One output as a Python value of the target's type: truncated text, bool, date, datetime.
 
     This is what the CRM will hold once written, in the form connectors read it back, so a
@@ -110,32 +108,8 @@ def typed_value(crm: str, kind: str, value: Any, max_length: int | None = None) 
     text = str(value)
     if not text.strip():
         return None
-    limit = max_length or _MAX.get((crm, kind), 255)
+    limit = max_length or crm_model(crm).text_limit(kind)
     return truncate(text, limit)
-
-
-def wire_value(crm: str, value: Any) -> Any:
-    """A typed value as the CRM's API expects it (Salesforce JSON, HubSpot strings)."""
-    if value is None:
-        return None
-    if isinstance(value, bool):
-        return ("true" if value else "false") if crm == "hubspot" else value
-    if isinstance(value, datetime):
-        if crm == "hubspot":
-            return str(int(value.timestamp() * 1000))
-        return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-    if isinstance(value, date):
-        if crm == "hubspot":
-            return str(
-                int(datetime(value.year, value.month, value.day, tzinfo=UTC).timestamp() * 1000)
-            )
-        return value.isoformat()
-    return value
-
-
-def render_value(crm: str, kind: str, value: Any, max_length: int | None = None) -> Any:
-    """One value as the CRM's API expects it for a field of type ``kind``."""
-    return wire_value(crm, typed_value(crm, kind, value, max_length))
 
 
 def due_date(rule: str, today: date) -> date:
@@ -158,41 +132,16 @@ def due_date(rule: str, today: date) -> date:
     return day
 
 
-_USED: dict[str, Any] = {
-    "stage": True,
-    "open": True,
-    "objectives": {"__all__": {"id", "title", "essential", "status"}},
-    "call_objective": True,
-    "next_step_check": {"verdict", "reason"},
-    "momentum": {"stalled"},
-}
+def _advance_text(choice: Any) -> str:
+    return "" if choice is None else str(choice.text or "")
 
 
-def _as_dict(decision: object) -> dict[str, Any]:
-    dump = getattr(decision, "model_dump", None)
-    if callable(dump):
-        # Only the parts rendering reads: dumping explanations too would triple the cost.
-        result = dump(mode="python", include=_USED)
-        if isinstance(result, dict):
-            return result
-    if isinstance(decision, MappingABC):
-        return dict(decision)
-    raise TypeError("decision must be a nextadvance Decision or a dict of its JSON shape")
-
-
-def _text(value: Any) -> str:
-    if isinstance(value, MappingABC):
-        return str(value.get("text") or "")
-    return "" if value is None else str(value)
-
-
-def _context(deal: Deal, d: dict[str, Any]) -> dict[str, str]:
-    co: dict[str, Any] = d.get("call_objective") or {}
-    objectives = d.get("objectives") or []
-    titles = {o.get("id"): o.get("title") or o.get("id") for o in objectives}
-    learn = [str(titles.get(i, i)) for i in co.get("learn") or ()]
-    stretch, conservative = _text(co.get("stretch")), _text(co.get("conservative"))
-    check: dict[str, Any] = d.get("next_step_check") or {}
+def _context(deal: Deal, d: Decision) -> dict[str, str]:
+    co = d.call_objective
+    titles = {o.id: o.title or o.id for o in d.objectives}
+    learn = [str(titles.get(i, i)) for i in co.learn]
+    stretch, conservative = _advance_text(co.stretch), _advance_text(co.conservative)
+    check = d.next_step_check
     close_for = stretch + (f" (fallback: {conservative})" if conservative else "")
     parts = []
     if learn:
@@ -200,96 +149,100 @@ def _context(deal: Deal, d: dict[str, Any]) -> dict[str, str]:
     if close_for:
         parts.append("Close for: " + close_for + ".")
     summary = "\n".join(
-        f"[{'x' if o.get('status') == 'learned' else ' '}] {o.get('title') or o.get('id')}"
-        + (" (essential)" if o.get("essential") and o.get("status") != "learned" else "")
-        for o in objectives
+        f"[{'x' if o.status == 'learned' else ' '}] {o.title or o.id}"
+        + (" (essential)" if o.essential and o.status != "learned" else "")
+        for o in d.objectives
     )
     return {
         "deal_name": deal.name,
-        "stage": str(d.get("stage") or deal.stage),
+        "stage": str(d.stage or deal.stage),
         "call_objective": " ".join(parts),
         "learn": "\n".join(f"- {t}" for t in learn),
-        "questions": "\n".join(f"- {q}" for q in co.get("questions") or ()),
+        "questions": "\n".join(f"- {q}" for q in co.questions),
         "stretch": stretch,
         "conservative": conservative,
-        "plan": "\n".join(f"{i}. {step}" for i, step in enumerate(co.get("plan") or (), 1)),
+        "plan": "\n".join(f"{i}. {step}" for i, step in enumerate(co.plan, 1)),
         "objectives": summary,
-        "verdict": str(check.get("verdict") or ""),
-        "verdict_reason": str(check.get("reason") or ""),
-        "strategic_objective": str(co.get("strategic_objective") or deal.strategic_objective or ""),
+        "verdict": str(check.verdict or ""),
+        "verdict_reason": str(check.reason or ""),
+        "strategic_objective": str(co.strategic_objective or deal.strategic_objective or ""),
     }
 
 
-def task_key(deal_id: str, d: dict[str, Any]) -> str:
+def task_key(deal_id: str, d: Decision) -> str:
     """Idempotency key: same deal + same call objective => same key, so a completed task
     for that objective is recognised and not recreated."""
-    co: dict[str, Any] = d.get("call_objective") or {}
+    co = d.call_objective
     ident = {
-        "stage": d.get("stage"),
-        "learn": sorted(str(x) for x in co.get("learn") or ()),
-        "stretch": (co.get("stretch") or {}).get("advance_id"),
-        "conservative": (co.get("conservative") or {}).get("advance_id"),
+        "stage": d.stage,
+        "learn": sorted(str(x) for x in co.learn),
+        "stretch": co.stretch.advance_id if co.stretch is not None else None,
+        "conservative": co.conservative.advance_id if co.conservative is not None else None,
     }
     digest = hashlib.sha256(json.dumps(ident, sort_keys=True).encode()).hexdigest()[:16]
     return f"na-{deal_id}-{digest}"
 
 
+#: How each deal output (``DEFAULT_OUTPUT_TYPES`` names them all) is computed from the
+#: decision, the rendered context and the run's time, before typing for its field.
+_OUTPUT_VALUES: dict[str, Callable[[Decision, dict[str, str], datetime], Any]] = {
+    "next_advance": lambda d, ctx, now: (
+        ctx["stretch"] + (f" (fallback: {ctx['conservative']})" if ctx["conservative"] else "")
+    ),
+    "objectives": lambda d, ctx, now: ctx["objectives"],
+    "next_step_verdict": lambda d, ctx, now: d.next_step_check.verdict,
+    "stalled": lambda d, ctx, now: bool(d.momentum.stalled),
+    "last_evaluated": lambda d, ctx, now: now,
+}
+if set(_OUTPUT_VALUES) != set(DEFAULT_OUTPUT_TYPES):  # pragma: no cover - import-time guard
+    raise RuntimeError("every write-back output needs exactly one way to compute its value")
+
+
 def render_writeback(
-    mapping: Mapping, deal: Deal, decision: object, now: datetime
+    mapping: Mapping, deal: Deal, decision: Decision, now: datetime
 ) -> WritebackPlan:
-    """The desired CRM state for one deal after ``decision`` (a Decision or its JSON dict)."""
-    d = _as_dict(decision)
-    ctx = _context(deal, d)
+    """The desired CRM state for one deal after ``decision``."""
+    ctx = _context(deal, decision)
     wb = mapping.writeback
     never = {f.casefold() for f in wb.never_write}
-    check: dict[str, Any] = d.get("next_step_check") or {}
-    momentum: dict[str, Any] = d.get("momentum") or {}
-    raw: dict[str, Any] = {
-        "next_advance": ctx["stretch"]
-        + (f" (fallback: {ctx['conservative']})" if ctx["conservative"] else ""),
-        "objectives": ctx["objectives"],
-        "next_step_verdict": check.get("verdict"),
-        "stalled": bool(momentum.get("stalled")),
-        "last_evaluated": now,
-    }
-    values: dict[str, Any] = {}
+    values: dict[str, Value] = {}
     for output, spec, kind in wb.deal.enabled_outputs():
         if spec.field.casefold() not in never:
-            values[spec.field] = _render_output(mapping.crm, output, spec, kind, raw[output], check)
-    fields = {name: wire_value(mapping.crm, value) for name, value in values.items()}
+            raw = _OUTPUT_VALUES[output](decision, ctx, now)
+            values[spec.field] = _render_output(mapping.crm, output, spec, kind, raw, decision)
     task = None
-    if wb.task is not None and wb.task.enabled and d.get("open", True) and ctx["stretch"]:
-        task = _render_task(mapping.crm, wb.task, deal, d, ctx, now)
-    return WritebackPlan(deal.id, mapping.deal.object, fields, task, values)
+    if wb.task is not None and wb.task.enabled and decision.open and ctx["stretch"]:
+        task = _render_task(wb.task, deal, decision, ctx, now)
+    return WritebackPlan(deal.id, mapping.deal.object, values, task)
 
 
 def _render_output(
-    crm: str, output: str, spec: OutputSpec, kind: str, value: Any, check: dict[str, Any]
-) -> Any:
+    crm: str, output: str, spec: OutputSpec, kind: str, value: Any, d: Decision
+) -> Value:
     if output == "next_step_verdict" and value is not None:
         verdict = str(value)
         if spec.values:
             value = spec.values.get(verdict, verdict)
-        elif kind in ("text", "textarea") and check.get("reason"):
-            value = f"{verdict}: {check['reason']}"
+        elif kind in ("text", "textarea") and d.next_step_check.reason:
+            value = f"{verdict}: {d.next_step_check.reason}"
     if output == "next_advance" and not value:
         value = None
     return typed_value(crm, kind, value, spec.max_length)
 
 
 def _render_task(
-    crm: str, spec: TaskSpec, deal: Deal, d: dict[str, Any], ctx: dict[str, str], now: datetime
+    spec: TaskSpec, deal: Deal, d: Decision, ctx: dict[str, str], now: datetime
 ) -> TaskPlan:
     subject = truncate(" ".join(spec.subject.format_map(ctx).split()), spec.subject_max_length)
     body = truncate(spec.body.format_map(ctx).strip(), spec.body_max_length)
     due = due_date(spec.due, now.astimezone(UTC).date())
     key = task_key(deal.id, d)
     f = spec.fields
-    values: dict[str, Any] = {
+    values: dict[str, Value] = {
         spec.key_field: key,
         f.subject: subject,
         f.body: body,
-        f.due: render_value(crm, "date", due),
+        f.due: due,
     }
     optional = {
         f.priority: spec.priority,

@@ -1,5 +1,9 @@
 """The sync run (pull → decide → plan → push), state store, scheduler, settings, CLI, reports.
 
+Rooms, each importing only the ones below it (an import-linter contract)::
+
+    cli  >  serve | report  >  run  >  store  >  config
+
 Public face for the rest of nextadvance (serve, cron, demo, benchmarks)::
 
     settings = load_settings("nextadvance.yaml")        # or None: $NEXTADVANCE_CONFIG
@@ -7,11 +11,9 @@ Public face for the rest of nextadvance (serve, cron, demo, benchmarks)::
     report.status  # "ok" | "partial" | "failed" | "locked"; report.to_json() for --json
 """
 
-from nextadvance.sync._lock import ConnectionLocked
-from nextadvance.sync._run import Progress, run_sync
-from nextadvance.sync._runreport import RunReport
-from nextadvance.sync._settings import Connection, Settings, load_settings
-from nextadvance.sync._store import StateStore
+from .config import Connection, Settings, load_settings
+from .run import Progress, RunReport, run_sync
+from .store import ConnectionLocked, StateStore
 
 __all__ = [
     "Connection",

@@ -6,12 +6,12 @@ with plotly inlined, so the file opens without a network (:func:`render_html`), 
 the same numbers as JSON or CSV.
 """
 
-from nextadvance.sync.report._build import ReportData, RepPlan, build_report
-from nextadvance.sync.report._charts import CHART_IDS
-from nextadvance.sync.report._export import to_csv, to_json
-from nextadvance.sync.report._html import render_html
-from nextadvance.sync.report._input import BadLine, DealInput, read_deals, read_deals_file
-from nextadvance.sync.report._targets import RepGoals, Targets, load_targets
+from ._build import ReportData, RepPlan, build_report
+from ._charts import CHART_IDS
+from ._export import to_csv, to_json
+from ._html import render_html
+from ._input import BadLine, DealInput, read_deals, read_deals_file
+from ._targets import RepGoals, Targets, load_targets
 
 __all__ = [
     "CHART_IDS",

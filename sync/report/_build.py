@@ -37,8 +37,9 @@ from nextadvance.core.measures import (
     velocity_by,
 )
 from nextadvance.core.models import Deal
-from nextadvance.sync.report._input import BadLine
-from nextadvance.sync.report._targets import Targets
+
+from ._input import BadLine
+from ._targets import Targets
 
 __all__ = ["RepPlan", "ReportData", "build_report"]
 

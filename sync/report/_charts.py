@@ -12,7 +12,8 @@ from collections.abc import Sequence
 import plotly.graph_objects as go
 
 from nextadvance.core.measures import Ratio, Velocity
-from nextadvance.sync.report._build import ReportData
+
+from ._build import ReportData
 
 __all__ = ["CHART_IDS", "charts"]
 

@@ -19,7 +19,8 @@ from nextadvance.core.measures import (
     StageCoverage,
     Velocity,
 )
-from nextadvance.sync.report._build import ReportData
+
+from ._build import ReportData
 
 __all__ = ["to_csv", "to_json"]
 

@@ -13,8 +13,9 @@ from html import escape
 from plotly.offline import get_plotlyjs
 
 from nextadvance.core.measures import Ratio
-from nextadvance.sync.report._build import ReportData
-from nextadvance.sync.report._charts import charts
+
+from ._build import ReportData
+from ._charts import charts
 
 __all__ = ["render_html"]
 

@@ -3,7 +3,7 @@
 A report over a connection reads the state store only, never the CRM: it costs no API
 calls and works while the CRM is down.  Closed deals are included (velocity and drift need
 them), read from the mirror in chunks, and the playbook is the one the connection's sync
-runs with (:func:`nextadvance.sync._wiring.load_parts`), so the report and the CRM tasks
+runs with (:func:`nextadvance.sync.run._parts.load_parts`), so the report and the CRM tasks
 agree on what "learned" means.
 """
 
@@ -16,11 +16,12 @@ import sqlalchemy as sa
 
 from nextadvance.core import Playbook
 from nextadvance.core.models import Deal
-from nextadvance.sync import _tables as t
-from nextadvance.sync._mirror import Mirror
-from nextadvance.sync._settings import load_settings
-from nextadvance.sync._store import StateStore
-from nextadvance.sync._wiring import load_parts
+
+from ..config._settings import load_settings
+from ..run._parts import load_parts
+from ..store import _tables as t
+from ..store._db import StateStore
+from ..store._mirror import Mirror
 
 __all__ = ["MirrorDeals", "deals_from_mirror"]
 

@@ -30,8 +30,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from nextadvance.core.errors import ConfigError
 from nextadvance.core.measures import DEFAULT_BLOCKS, Metric, Target, WorkingDay
-from nextadvance.mappings._playbook_errors import pydantic_problems
-from nextadvance.mappings._yaml import load_yaml_file
+from nextadvance.mappings import load_yaml_file, pydantic_problems
 
 __all__ = ["RepGoals", "Targets", "load_targets", "zone"]
 

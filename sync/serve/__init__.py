@@ -6,15 +6,15 @@ For many connections or large orgs, run ``nextadvance sync --connection X`` from
 Kubernetes CronJob instead (deploy/k8s/); the state-store lock makes both safe together.
 """
 
-from nextadvance.sync.serve._http import HealthServer, ReadinessCheck
-from nextadvance.sync.serve._metrics import RunOutcome, ServeMetrics
-from nextadvance.sync.serve._scheduling import (
+from ._http import HealthServer, ReadinessCheck
+from ._metrics import RunOutcome, ServeMetrics
+from ._scheduling import (
     DEFAULT_MISFIRE_GRACE_S,
     JobSpec,
     build_scheduler,
     trigger_for,
 )
-from nextadvance.sync.serve._service import RunFn, ServeOptions, Service
+from ._service import RunFn, ServeOptions, Service
 
 __all__ = [
     "DEFAULT_MISFIRE_GRACE_S",

@@ -15,8 +15,8 @@ import threading
 from collections.abc import Callable, Mapping
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-from nextadvance.sync._logging import redact
-from nextadvance.sync.serve._metrics import CONTENT_TYPE_LATEST
+from ..config._logging import redact
+from ._metrics import CONTENT_TYPE_LATEST
 
 __all__ = ["HealthServer", "ReadinessCheck"]
 

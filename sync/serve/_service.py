@@ -21,10 +21,10 @@ from dataclasses import dataclass, field
 from types import FrameType
 from typing import Any
 
-from nextadvance.sync._logging import log_context, redact
-from nextadvance.sync.serve._http import HealthServer, ReadinessCheck
-from nextadvance.sync.serve._metrics import RunOutcome, ServeMetrics
-from nextadvance.sync.serve._scheduling import (
+from ..config._logging import log_context, redact
+from ._http import HealthServer, ReadinessCheck
+from ._metrics import RunOutcome, ServeMetrics
+from ._scheduling import (
     DEFAULT_MISFIRE_GRACE_S,
     JobSpec,
     build_scheduler,

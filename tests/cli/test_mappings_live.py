@@ -16,12 +16,6 @@ from nextadvance.sandbox import Sandbox
 from nextadvance.sync import cli
 
 
-@pytest.fixture(autouse=True, scope="module")
-def _registered() -> None:
-    """Every command module is registered on the app before any test invokes it."""
-    cli._register()
-
-
 @pytest.fixture(scope="module")
 def live_sandbox() -> Iterator[Sandbox]:
     """One small sandbox with both CRMs for this module (its HubSpot portal gets properties)."""
@@ -55,7 +49,6 @@ def config(live_sandbox: Sandbox, tmp_path: Path, monkeypatch: pytest.MonkeyPatc
 @pytest.fixture
 def validate(config: Path) -> Callable[..., Any]:
     """Run ``mappings validate --live`` for a mapping file and connection."""
-    cli._register()
     runner = CliRunner()
 
     def run(mapping: Path, connection: str) -> Any:

@@ -13,8 +13,7 @@ from nextadvance.sync import cli
 
 @pytest.fixture(scope="module")
 def runner() -> CliRunner:
-    """A CLI runner with every command module registered."""
-    cli._register()
+    """A CLI runner for the app."""
     return CliRunner()
 
 

@@ -13,7 +13,7 @@ import pytest
 
 from nextadvance.connectors import build_connector
 from nextadvance.sync import load_settings, run_sync
-from nextadvance.sync._wiring import connector_config, load_parts
+from nextadvance.sync.run._parts import connector_config, load_parts
 
 DEALS = 30
 

@@ -11,11 +11,11 @@ from zoneinfo import ZoneInfo
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
+from nextadvance.connectors import profile
 from nextadvance.core import decide
 from nextadvance.core.models import Deal
-from nextadvance.mappings import default_mapping_path, load_mapping, load_playbook
+from nextadvance.mappings import default_mapping_path, load_mapping, load_playbook, typed_value
 from nextadvance.mappings._values import to_date, to_datetime
-from nextadvance.mappings._writeback import typed_value, wire_value
 
 #: zones with DST (both hemispheres), a 30-minute DST shift, +13:45, and far-west/east offsets
 ZONES = [
@@ -46,7 +46,7 @@ DAY_MS = 86_400_000
 def test_a_written_date_is_that_calendar_day_at_midnight_utc(d: date, crm: str) -> None:
     """A date written back is the same calendar day when read back; HubSpot gets epoch
     milliseconds of midnight UTC, Salesforce an ISO date (never a datetime)."""
-    wire = wire_value(crm, typed_value(crm, "date", d))
+    wire = profile(crm).encode(typed_value(crm, "date", d))
     if crm == "hubspot":
         assert int(wire) % DAY_MS == 0
     else:
@@ -61,7 +61,7 @@ def test_a_written_datetime_is_the_same_instant_whatever_its_zone(
 ) -> None:
     """A datetime in any zone (DST or not) is written as the same instant, to the second, in
     UTC; its date output is the UTC calendar date of that instant."""
-    wire = wire_value(crm, typed_value(crm, "datetime", moment))
+    wire = profile(crm).encode(typed_value(crm, "datetime", moment))
     back = to_datetime(wire)
     assert back is not None and back.utcoffset() == timedelta(0)
     assert back == moment.replace(microsecond=0).astimezone(UTC)

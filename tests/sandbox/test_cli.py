@@ -24,7 +24,6 @@ def _console_script() -> str:
 
 def test_seed_then_serve_data_file_answers_salesforce_queries(tmp_path: Path) -> None:
     """`seed` writes a world; `serve --data` serves it and prints working credentials."""
-    cli._register()
     data = tmp_path / "world.jsonl.gz"
     result = CliRunner().invoke(
         cli.app, ["sandbox", "seed", "--deals", "25", "--seed", "4", "--output", str(data)]
@@ -64,7 +63,6 @@ def test_seed_then_serve_data_file_answers_salesforce_queries(tmp_path: Path) ->
 
 def test_serve_refuses_remote_host_and_bad_faults() -> None:
     """Non-loopback hosts and unknown fault keys are usage errors, not tracebacks."""
-    cli._register()
     runner = CliRunner()
     remote = runner.invoke(cli.app, ["sandbox", "serve", "--host", "0.0.0.0"])
     assert remote.exit_code == 2 and "non-loopback" in remote.output

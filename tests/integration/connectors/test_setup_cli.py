@@ -35,7 +35,6 @@ def _config(tmp_path: Path, sb: Sandbox, crm: str, monkeypatch: pytest.MonkeyPat
 
 
 def _run(*args: str) -> tuple[int, str]:
-    cli._register()
     result = CliRunner().invoke(cli.app, list(args))
     return result.exit_code, result.output
 

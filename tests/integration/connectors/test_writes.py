@@ -9,10 +9,10 @@ from nextadvance.connectors import (
     TaskSpec,
     WriteKind,
     WriteOp,
-    create_hubspot_properties,
     missing_fields,
     required_fields,
 )
+from nextadvance.connectors.hubspot import create_hubspot_properties
 
 
 def _deal_ids(conn: Any, drain: Any, n: int) -> tuple[list[str], dict[str, Any]]:

@@ -10,13 +10,12 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from nextadvance.sync.cli import _register, app, main
+from nextadvance.sync.cli import app, main
 
 NOW = "2026-11-23T12:00:00Z"  # Monday 13:00 in Berlin
 
 
 def _invoke(*args: str):
-    _register()
     return CliRunner().invoke(app, ["report", *args])
 
 

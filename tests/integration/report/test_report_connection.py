@@ -11,9 +11,9 @@ from typer.testing import CliRunner
 
 from nextadvance.connectors import ActivityRecord, DealRecord, PullBatch
 from nextadvance.core.models import Deal
-from nextadvance.sync._mirror import Mirror
-from nextadvance.sync._store import StateStore
-from nextadvance.sync.cli import _register, app, main
+from nextadvance.sync.cli import app, main
+from nextadvance.sync.store._db import StateStore
+from nextadvance.sync.store._mirror import Mirror
 
 NOW = "2026-11-23T12:00:00Z"
 
@@ -53,7 +53,6 @@ def config(tmp_path: Path, hand_lines: list[str]) -> Path:
 
 
 def _json(args: list[str], out: Path) -> dict:
-    _register()
     result = CliRunner().invoke(app, ["report", *args, "-f", "json", "-o", str(out)])
     assert result.exit_code == 0, result.output
     return json.loads(out.read_text())

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from nextadvance.sync.cli import _register, app
+from nextadvance.sync.cli import app
 from nextadvance.sync.report import CHART_IDS
 
 pytestmark = pytest.mark.chromium
@@ -20,7 +20,6 @@ def test_report_renders_every_chart_without_errors_or_network(
     tmp_path: Path, deals_jsonl: Path, targets_yaml: Path, chromium
 ) -> None:
     """Charts have plotly SVGs, the console is clean, only the local file is requested."""
-    _register()
     out = tmp_path / "report.html"
     result = CliRunner().invoke(
         app,

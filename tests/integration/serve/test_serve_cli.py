@@ -25,7 +25,7 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 
-from nextadvance.sync._store import StateStore
+from nextadvance.sync.store._db import StateStore
 
 pytestmark = [pytest.mark.postgres, pytest.mark.slow]
 

@@ -74,7 +74,6 @@ class World:
 
     def sync(self, *args: str) -> tuple[int, dict[str, Any]]:
         """``nextadvance sync --connection crm --json ARGS`` in-process; (exit code, report)."""
-        cli._register()
         result = CliRunner().invoke(
             cli.app,
             ["sync", "--connection", self.crm, "--config", str(self.config), "--json", *args],

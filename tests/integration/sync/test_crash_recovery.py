@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from nextadvance.sync import load_settings
-from nextadvance.sync._store import StateStore
+from nextadvance.sync.store._db import StateStore
 
 NOW = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
 

@@ -7,12 +7,12 @@ from typing import Any
 
 from nextadvance.connectors import WriteKind, WriteOp
 from nextadvance.sync import load_settings
-from nextadvance.sync._ledger import Ledger
-from nextadvance.sync._plan import PlannedOp
-from nextadvance.sync._push import recheck
-from nextadvance.sync._runreport import RunReport
-from nextadvance.sync._store import StateStore
-from nextadvance.sync._wiring import load_parts, make_connector
+from nextadvance.sync.run._parts import load_parts, make_connector
+from nextadvance.sync.run._plan import PlannedOp
+from nextadvance.sync.run._push import recheck
+from nextadvance.sync.run._report import RunReport
+from nextadvance.sync.store._db import StateStore
+from nextadvance.sync.store._ledger import Ledger
 
 
 def test_tasks_a_rep_touched_after_the_pull_are_left_alone(make_world: Any) -> None:

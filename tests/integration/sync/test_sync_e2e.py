@@ -180,7 +180,6 @@ def test_explain_shows_mirror_decision_and_ledger(make_world: Any) -> None:
     state = world.state()
     deal = next(d for d, v in sorted(state.items()) if v["tasks"])
     task = state[deal]["tasks"][0]
-    cli._register()
     result = CliRunner().invoke(
         cli.app,
         ["explain", "--connection", "salesforce", "--config", str(world.config), "--deal", deal],
@@ -290,7 +289,6 @@ def test_runs_lists_stored_reports_newest_first(make_world: Any) -> None:
     world = make_world("salesforce", deals=10)
     world.sync("--dry-run")
     world.sync()
-    cli._register()
     args = ["runs", "--config", str(world.config), "--json"]
     result = CliRunner().invoke(cli.app, [*args, "--connection", "salesforce"], env=world.env)
     assert result.exit_code == 0, result.output

@@ -8,8 +8,8 @@ from nextadvance.connectors import (
     FieldInfo,
     missing_fields,
     required_fields,
-    write_salesforce_package,
 )
+from nextadvance.connectors.salesforce import write_salesforce_package
 from nextadvance.mappings import default_mapping_path, load_mapping
 
 NS = {"md": "http://soap.sforce.com/2006/04/metadata"}

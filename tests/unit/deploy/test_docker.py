@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 import yaml
 
-from nextadvance.sync._settings import load_settings
+from nextadvance.sync.config._settings import load_settings
 
 
 def _instructions(dockerfile: Path) -> list[tuple[str, str]]:

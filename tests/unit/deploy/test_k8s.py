@@ -11,7 +11,7 @@ import pytest
 import yaml
 
 from nextadvance.mappings import load_mapping
-from nextadvance.sync._settings import load_settings
+from nextadvance.sync.config._settings import load_settings
 
 kv = pytest.importorskip("kubernetes_validate.utils")
 

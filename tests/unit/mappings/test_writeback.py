@@ -7,7 +7,8 @@ from typing import Any
 
 import pytest
 
-from nextadvance.core import decide
+from nextadvance.connectors import profile
+from nextadvance.core import Decision, decide
 from nextadvance.core.models import Deal
 from nextadvance.mappings import (
     Mapping,
@@ -16,7 +17,6 @@ from nextadvance.mappings import (
     render_writeback,
     translate_deal,
     truncate,
-    wire_value,
 )
 
 NOW = datetime(2026, 11, 27, 15, 30, tzinfo=UTC)  # a Friday
@@ -34,15 +34,32 @@ def _deal(**over: Any) -> Deal:
     return Deal(**values)
 
 
-def _decision(**over: Any) -> dict[str, Any]:
-    """A stand-in with the Decision JSON shape (the real engine is exercised below too)."""
+def _decision(**over: Any) -> Decision:
+    """A hand-made Decision (the real engine is exercised below too)."""
+    return Decision.model_validate({**_decision_json(**over), "decided_at": NOW})
+
+
+def _decision_json(**over: Any) -> dict[str, Any]:
+    """The JSON of :func:`_decision`, for tests that vary one part."""
     d: dict[str, Any] = {
         "deal_id": "006A",
         "stage": "discovery",
         "open": True,
         "objectives": [
-            {"id": "budget", "title": "Budget known", "essential": True, "status": "learned"},
-            {"id": "dm", "title": "Decision maker known", "essential": True, "status": "missing"},
+            {
+                "id": "budget",
+                "title": "Budget known",
+                "stage": "discovery",
+                "essential": True,
+                "status": "learned",
+            },
+            {
+                "id": "dm",
+                "title": "Decision maker known",
+                "stage": "discovery",
+                "essential": True,
+                "status": "missing",
+            },
         ],
         "call_objective": {
             "learn": ["dm"],
@@ -59,7 +76,8 @@ def _decision(**over: Any) -> dict[str, Any]:
 
 
 def test_salesforce_values_are_typed(sf_mapping: Mapping) -> None:
-    """Salesforce gets JSON booleans, ISO datetimes and YYYY-MM-DD task dates."""
+    """Values are CRM-neutral and typed; Salesforce's encoder sends JSON booleans, ISO UTC
+    datetimes and YYYY-MM-DD dates."""
     plan = render_writeback(sf_mapping, _deal(), _decision(), NOW)
     assert plan.deal_object == "Opportunity"
     assert plan.deal_fields == {
@@ -67,11 +85,14 @@ def test_salesforce_values_are_typed(sf_mapping: Mapping) -> None:
         "NA_Objectives__c": "[x] Budget known\n[ ] Decision maker known (essential)",
         "NA_Next_Step_Verdict__c": "vague: no client actor or date",
         "NA_Stalled__c": True,
-        "NA_Last_Evaluated__c": "2026-11-27T15:30:00Z",
+        "NA_Last_Evaluated__c": NOW,
     }
+    encode = profile("salesforce").encode
+    assert encode(True) is True and encode(NOW) == "2026-11-27T15:30:00.000Z"
     task = plan.task
     assert task is not None
-    assert task.fields["ActivityDate"] == "2026-12-01"  # Friday + 2 business days
+    assert task.fields["ActivityDate"] == date(2026, 12, 1)  # Friday + 2 business days
+    assert encode(task.fields["ActivityDate"]) == "2026-12-01"
     assert task.fields["OwnerId"] == "005OWNER" and task.fields["WhatId"] == "006A"
     assert task.fields["NA_Key__c"] == task.key and task.key.startswith("na-006A-")
     assert (task.fields["Priority"], task.fields["Status"]) == ("Normal", "Not Started")
@@ -80,15 +101,19 @@ def test_salesforce_values_are_typed(sf_mapping: Mapping) -> None:
     assert "1. Say the objective\n2. Ask who signs off" in task.body
 
 
-def test_hubspot_values_are_strings(hs_mapping: Mapping) -> None:
-    """HubSpot gets "true"/"false", epoch-ms strings, and midnight-UTC dates."""
+def test_hubspot_values_are_encoded_as_strings(hs_mapping: Mapping) -> None:
+    """The same typed values; HubSpot's encoder sends "true"/"false", epoch-ms strings, and
+    midnight-UTC dates."""
     plan = render_writeback(hs_mapping, _deal(), _decision(momentum={"stalled": False}), NOW)
-    assert plan.deal_fields["na_stalled"] == "false"
-    assert plan.deal_fields["na_last_evaluated"] == str(int(NOW.timestamp() * 1000))
+    encode = profile("hubspot").encode
+    assert plan.deal_fields["na_stalled"] is False and encode(False) == "false"
+    assert plan.deal_fields["na_last_evaluated"] == NOW
+    assert encode(NOW) == str(int(NOW.timestamp() * 1000))
     task = plan.task
     assert task is not None
     midnight = datetime(2026, 12, 1, tzinfo=UTC)
-    assert task.fields["hs_timestamp"] == str(int(midnight.timestamp() * 1000))
+    assert task.fields["hs_timestamp"] == date(2026, 12, 1)
+    assert encode(task.fields["hs_timestamp"]) == str(int(midnight.timestamp() * 1000))
     assert task.fields["na_task_key"] == task.key
     assert task.fields["hubspot_owner_id"] == "005OWNER"
     assert "WhatId" not in task.fields and task.deal_id == "006A"
@@ -97,7 +122,7 @@ def test_hubspot_values_are_strings(hs_mapping: Mapping) -> None:
 def test_long_text_is_truncated_with_an_ellipsis(sf_mapping: Mapping) -> None:
     """Outputs longer than the target field end in '…' at exactly the field's length."""
     long = "The champion introduces the CFO and " + "ü" * 400
-    co = {**_decision()["call_objective"], "stretch": {"text": long, "advance_id": "x"}}
+    co = {**_decision_json()["call_objective"], "stretch": {"text": long, "advance_id": "x"}}
     plan = render_writeback(sf_mapping, _deal(), _decision(call_objective=co), NOW)
     value = plan.deal_fields["NA_Next_Advance__c"]
     assert len(value) == 255 and value.endswith("…")
@@ -163,7 +188,7 @@ def test_task_key_is_stable_per_objective(sf_mapping: Mapping) -> None:
         _decision(momentum={"stalled": False}),
         datetime(2026, 12, 3, tzinfo=UTC),
     ).task
-    co = {**_decision()["call_objective"], "stretch": {"text": "Pilot", "advance_id": "pilot"}}
+    co = {**_decision_json()["call_objective"], "stretch": {"text": "Pilot", "advance_id": "pilot"}}
     moved = render_writeback(sf_mapping, _deal(), _decision(call_objective=co), NOW).task
     other_deal = render_writeback(sf_mapping, _deal(id="006B"), _decision(), NOW).task
     assert first is not None and later is not None and moved is not None and other_deal is not None
@@ -194,8 +219,8 @@ def test_due_date_rules(rule: str, today: date, expected: date) -> None:
     assert due_date(rule, today) == expected
 
 
-def test_real_decision_renders_like_its_json(sf_mapping: Mapping) -> None:
-    """A real engine Decision and its JSON dict render to the same plan."""
+def test_real_decision_renders_its_call_objective(sf_mapping: Mapping) -> None:
+    """A real engine Decision (also after a JSON round trip) renders to the same plan."""
     record = {
         "Id": "006R",
         "Name": "Kestrel Freight",
@@ -209,23 +234,21 @@ def test_real_decision_renders_like_its_json(sf_mapping: Mapping) -> None:
     assert deal is not None
     decision = decide(deal, load_playbook(), NOW)
     plan = render_writeback(sf_mapping, deal, decision, NOW)
-    assert plan == render_writeback(sf_mapping, deal, decision.model_dump(mode="json"), NOW)
+    again = Decision.model_validate_json(decision.model_dump_json())
+    assert plan == render_writeback(sf_mapping, deal, again, NOW)
     assert plan.task is not None and decision.call_objective.stretch is not None
     assert plan.task.subject == f"Next advance: {decision.call_objective.stretch.text}"
 
 
-def test_python_values_match_the_wire_values(sf_mapping: Mapping, hs_mapping: Mapping) -> None:
-    """deal_values hold the same outputs as Python objects, for comparing with read-backs."""
+def test_values_are_crm_neutral(sf_mapping: Mapping, hs_mapping: Mapping) -> None:
+    """Both CRMs get the same typed outputs (only field names differ), for comparing with
+    read-backs; encoding for the wire is each connector's job."""
     sf = render_writeback(sf_mapping, _deal(), _decision(), NOW)
     hs = render_writeback(hs_mapping, _deal(), _decision(), NOW)
-    assert sf.deal_values["NA_Last_Evaluated__c"] == NOW
-    assert sf.deal_values["NA_Stalled__c"] is True
-    assert hs.deal_values["na_last_evaluated"] == NOW and hs.deal_values["na_stalled"] is True
-    assert sf.deal_values["NA_Objectives__c"] == hs.deal_values["na_objectives"]
-    assert wire_value("hubspot", date(2026, 12, 1)) == str(
-        int(datetime(2026, 12, 1, tzinfo=UTC).timestamp() * 1000)
-    )
-    assert wire_value("salesforce", date(2026, 12, 1)) == "2026-12-01"
+    assert sf.deal_fields["NA_Last_Evaluated__c"] == NOW
+    assert sf.deal_fields["NA_Stalled__c"] is True
+    assert hs.deal_fields["na_last_evaluated"] == NOW and hs.deal_fields["na_stalled"] is True
+    assert sf.deal_fields["NA_Objectives__c"] == hs.deal_fields["na_objectives"]
 
 
 def test_priority_level_is_crm_neutral(sf_mapping: Mapping, hs_mapping: Mapping) -> None:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from nextadvance.sync._store import StateStore
+from nextadvance.sync.store._db import StateStore
 
 _spec = importlib.util.spec_from_file_location(
     "nextadvance_fixtures_pg", Path(__file__).resolve().parents[2] / "fixtures_pg.py"

@@ -17,7 +17,6 @@ def test_db_upgrade_creates_then_reports_up_to_date(
     monkeypatch.chdir(tmp_path)
     monkeypatch.delenv("NEXTADVANCE_CONFIG", raising=False)
     monkeypatch.setenv("NEXTADVANCE_STATE_URL", f"sqlite:///{tmp_path / 's.db'}")
-    cli._register()
     runner = CliRunner()
     first = runner.invoke(cli.app, ["db", "upgrade"])
     assert first.exit_code == 0, first.output

@@ -7,8 +7,8 @@ from datetime import UTC, datetime
 
 from rich.console import Console
 
-from nextadvance.sync._console import LiveProgress, print_diff, print_summary
-from nextadvance.sync._runreport import ConflictItem, DiffItem, RejectItem, RunReport
+from nextadvance.sync.cli._console import LiveProgress, print_diff, print_summary
+from nextadvance.sync.run._report import ConflictItem, DiffItem, RejectItem, RunReport
 
 
 def _console() -> tuple[Console, io.StringIO]:

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 import pytest
 from pydantic import BaseModel, SecretStr
 
-from nextadvance.sync._logging import (
+from nextadvance.sync.config._logging import (
     REDACTED,
     SECRETS,
     configure_logging,

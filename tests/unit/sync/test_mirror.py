@@ -6,8 +6,8 @@ from datetime import UTC, datetime, timedelta
 
 from nextadvance.connectors import ActivityRecord, DealRecord, PullBatch, TaskState
 from nextadvance.core.models import Activity, ActivityKind, Contact, Deal
-from nextadvance.sync._mirror import Mirror
-from nextadvance.sync._store import StateStore
+from nextadvance.sync.store._db import StateStore
+from nextadvance.sync.store._mirror import Mirror
 
 T0 = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
 

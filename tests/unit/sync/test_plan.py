@@ -7,7 +7,7 @@ from typing import Any
 
 from nextadvance.connectors import WriteKind
 from nextadvance.mappings import TaskPlan, WritebackPlan
-from nextadvance.sync._plan import LedgerView, fields_key, norm, plan_deal
+from nextadvance.sync.run._plan import LedgerView, fields_key, norm, plan_deal
 
 DEAL = "006A"
 
@@ -28,7 +28,7 @@ def _task(key: str = "na-006A-k1", subject: str = "Next advance: pilot signed") 
 
 
 def _desired(fields: dict[str, Any], task: TaskPlan | None = None) -> WritebackPlan:
-    return WritebackPlan(DEAL, "Opportunity", dict(fields), task, deal_values=dict(fields))
+    return WritebackPlan(DEAL, "Opportunity", dict(fields), task)
 
 
 def _fields_row(written: dict[str, Any], status: str = "done", payload: Any = None) -> LedgerView:

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from nextadvance.core.errors import ConfigError
-from nextadvance.sync._credentials import CredentialsRef
-from nextadvance.sync._settings import default_state_url, load_settings
+from nextadvance.sync.config._credentials import CredentialsRef
+from nextadvance.sync.config._settings import default_state_url, load_settings
 
 GOOD = """\
 state_url: sqlite:///{tmp}/state.db

@@ -12,9 +12,9 @@ import pytest
 import sqlalchemy as sa
 
 from nextadvance.core.errors import StateError
-from nextadvance.sync._lock import ConnectionLocked
-from nextadvance.sync._store import StateStore, normalise_url, redact_url
-from nextadvance.sync._tables import Base, LedgerEntry, Lock
+from nextadvance.sync.store._db import StateStore, normalise_url, redact_url
+from nextadvance.sync.store._lock import ConnectionLocked
+from nextadvance.sync.store._tables import Base, LedgerEntry, Lock
 
 EXPECTED_TABLES = {
     "activities",

@@ -8,8 +8,8 @@ import pytest
 
 from nextadvance.core.errors import ConfigError
 from nextadvance.mappings import default_mapping_path
-from nextadvance.sync._settings import load_settings
-from nextadvance.sync._wiring import connector_config, load_parts
+from nextadvance.sync.config._settings import load_settings
+from nextadvance.sync.run._parts import connector_config, load_parts
 
 
 def _config(tmp_path: Path, mapping: str) -> Path:

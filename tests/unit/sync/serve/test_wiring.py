@@ -12,10 +12,10 @@ from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
 from nextadvance.core.errors import ConfigError, StateError
-from nextadvance.sync._logging import SECRETS, redact
-from nextadvance.sync._settings import load_settings
+from nextadvance.sync.config._logging import SECRETS, redact
+from nextadvance.sync.config._settings import load_settings
 from nextadvance.sync.serve import HealthServer
-from nextadvance.sync.serve._wiring import (
+from nextadvance.sync.serve._jobs import (
     job_specs,
     outcome_from_report,
     register_credentials,
@@ -116,7 +116,7 @@ def test_run_report_becomes_the_counted_outcome() -> None:
     """A real RunReport's counts, budget and history id reach the metrics outcome."""
     from datetime import UTC, datetime
 
-    from nextadvance.sync._runreport import ApiCalls, RejectItem, RunReport, TaskCounts
+    from nextadvance.sync.run._report import ApiCalls, RejectItem, RunReport, TaskCounts
 
     report = RunReport(
         run_id=41,

@@ -1,0 +1,151 @@
+"""Push: send planned writes in batches, write-ahead, one result per record.
+
+Each batch is first recorded ``pending`` in the ledger and committed, then sent; the answers
+mark each write ``done`` or ``rejected`` and are committed.  A kill between the two commits
+leaves ``pending`` rows that the next run reconciles before sending anything new.  Per-record
+refusals are listed with the CRM's code and retried next run (the planner sees the write
+did not happen); a spent quota stops the push cleanly.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Sequence
+from datetime import datetime
+
+from nextadvance.connectors import Connector
+from nextadvance.core.errors import QuotaExhausted
+
+from ..store._ledger import Ledger
+from ._plan import PlannedOp, norm
+from ._report import ConflictItem, RejectItem, RunReport
+
+__all__ = ["push", "recheck"]
+
+
+def recheck(
+    connector: Connector, ledger: Ledger, ops: Sequence[PlannedOp], now: datetime, report: RunReport
+) -> list[PlannedOp]:
+    """Look our tasks up again right before changing them; drop writes a rep overtook.
+
+    Between the pull and the push a rep may complete, delete or rewrite a task we are about
+    to update or close (minutes, in a big org).  One ``find_tasks`` call per batch of keys
+    narrows that window to the push itself.  Creates need no check (the key is new).
+    """
+    keys = [o.write.key for o in ops if o.kind == "task" and o.counted in ("updated", "closed")]
+    if not keys:
+        return list(ops)
+    found = connector.find_tasks(keys)
+    ledger.observe_found(found, keys, now)
+    keep: list[PlannedOp] = []
+    for op in ops:
+        if op.kind != "task" or op.counted not in ("updated", "closed"):
+            keep.append(op)
+            continue
+        state = found.get(op.write.key)
+        if state is None or state.deleted:
+            continue  # gone: nothing to update or close
+        if op.counted == "closed" and state.completed:
+            continue  # the rep already completed it
+        if op.counted == "closed":
+            ours = op.payload.get("subject")
+        else:
+            ours = (ledger.written(op.write.key) or {}).get("subject")
+        if ours is not None and norm(state.subject) != norm(ours):
+            report.conflicts.append(
+                ConflictItem(
+                    record=op.write.key,
+                    deal=op.write.deal_id,
+                    field="task.subject",
+                    ours=ours,
+                    theirs=state.subject,
+                )
+            )
+            continue
+        if state.completed and op.counted == "updated" and not op.changes.get("reopened"):
+            report.tasks.unchanged += 1  # the rep just completed it: done for this objective
+            continue
+        keep.append(op)
+    return keep
+
+
+def push(
+    connector: Connector,
+    ledger: Ledger,
+    ops: Sequence[PlannedOp],
+    *,
+    batch_size: int,
+    run_id: int | None,
+    now: datetime,
+    report: RunReport,
+    commit: Callable[[], None],
+    tick: Callable[[int], None] | None = None,
+    stop: threading.Event | None = None,
+) -> bool:
+    """Send ``ops``; return False if the push stopped early (quota, stop request)."""
+    for chunk in _batches(ops, batch_size):
+        if stop is not None and stop.is_set():
+            report.message = "stopped on request; the rest is written next run"
+            return False
+        ledger.prefetch(op.write.key for op in chunk)
+        rows = [ledger.begin(op, run_id, now) for op in chunk]
+        commit()  # write-ahead: the intent is durable before the CRM sees it
+        try:
+            results = connector.apply([op.write for op in chunk])
+        except QuotaExhausted as exc:
+            report.message = f"API quota exhausted while writing: {exc}; resuming next run"
+            return False
+        for op, row, result in zip(chunk, rows, results, strict=True):
+            ledger.finish(row, result, now)
+            if result.ok:
+                _count(report, op)
+            else:
+                record = result.crm_id or op.write.crm_id
+                if record is None:
+                    record = op.write.deal_id if op.kind == "fields" else op.write.key
+                report.rejects.append(
+                    RejectItem(
+                        record=record,
+                        field=result.field,
+                        code=result.error_code,
+                        message=result.message or "",
+                    )
+                )
+                ledger.record_reject(
+                    record=op.write.deal_id,
+                    key=op.write.key,
+                    field=result.field,
+                    code=result.error_code,
+                    message=result.message or "",
+                    run_id=run_id,
+                    now=now,
+                )
+        commit()
+        if tick is not None:
+            tick(len(chunk))
+    return True
+
+
+def _batches(ops: Sequence[PlannedOp], size: int) -> list[Sequence[PlannedOp]]:
+    """Consecutive runs of one write kind, cut to ``size``: each batch is one CRM call."""
+    out: list[Sequence[PlannedOp]] = []
+    start = 0
+    while start < len(ops):
+        end = start
+        kind = ops[start].write.kind
+        while end < len(ops) and end - start < size and ops[end].write.kind == kind:
+            end += 1
+        out.append(ops[start:end])
+        start = end
+    return out
+
+
+def _count(report: RunReport, op: PlannedOp) -> None:
+    if op.counted == "fields":
+        report.fields_updated += len(op.changes)
+    elif op.counted == "created":
+        report.tasks.created += 1
+    elif op.counted == "updated":
+        report.tasks.updated += 1
+    else:
+        report.tasks.closed += 1

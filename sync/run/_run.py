@@ -1,0 +1,386 @@
+"""One sync run for one connection: lock → reconcile → pull → decide → plan → push → report.
+
+``run_sync`` is the one entry point the CLI, ``serve``, cron jobs, the demo and the
+benchmarks call.  Configuration problems raise before anything is locked or sent; once the
+run has started, every outcome is a :class:`RunReport` (``ok``, ``partial``, ``failed``,
+``locked``) stored as run history.  ``dry_run`` runs the same code path in a transaction
+that is rolled back and sends nothing; ``full`` only resets the cursor.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from nextadvance.connectors import Connector, profile
+from nextadvance.core import decide
+from nextadvance.core.errors import ConnectorError, NextAdvanceError, QuotaExhausted
+from nextadvance.mappings import render_writeback
+
+from ..config._settings import Settings
+from ..store import _tables as t
+from ..store._db import StateStore
+from ..store._history import store_report
+from ..store._ledger import Ledger
+from ..store._lock import ConnectionLocked, RunLock
+from ..store._mirror import Mirror, jsonable
+from ._parts import Parts, load_parts, make_connector
+from ._plan import PlannedOp, plan_deal
+from ._push import push, recheck
+from ._report import ConflictItem, DiffItem, RunReport
+
+__all__ = ["Progress", "run_sync"]
+
+#: ``progress(phase, advanced_by, total)``: phases are reconcile, pull, decide, push; after
+#: each tick comes ``("api_calls", calls_so_far, None)`` (ignore phases you do not show).
+Progress = Callable[[str, int, int | None], None]
+
+_KIND_ORDER = {"close_task": 0, "update_deal": 1, "upsert_task": 2}
+log = logging.getLogger("nextadvance.sync")
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def run_sync(
+    settings: Settings,
+    connection_name: str,
+    *,
+    dry_run: bool = False,
+    full: bool = False,
+    progress: Progress | None = None,
+    stop: threading.Event | None = None,
+    connector: Connector | None = None,
+) -> RunReport:
+    """Run one sync of ``connection_name`` and return its report (also stored as history).
+
+    Raises ConfigError/MappingError/RuleError for bad configuration (nothing was locked or
+    sent) and StateError when the state store is unusable.  ``stop`` ends the run cleanly at
+    the next batch boundary; ``connector`` overrides the one built from the settings.
+    """
+    parts = load_parts(settings, connection_name)
+    started = _now()
+    report = RunReport(
+        connection=connection_name,
+        crm=parts.connection.crm,
+        started_at=started,
+        dry_run=dry_run,
+        full=full,
+    )
+    store = StateStore.open(settings.state_url)
+    try:
+        lock = store.lock(connection_name, lease_s=settings.lock_lease_s)
+        try:
+            lock.acquire()
+        except ConnectionLocked as exc:
+            report.status = "locked"
+            report.message = str(exc)
+            report.finished_at = _now()
+            store_report(store, report)
+            return report
+        # History intervals are the time the lock was held, so they can prove no overlap.
+        report.started_at = _now()
+        own = connector is None
+        try:
+            conn = connector if connector is not None else make_connector(parts)
+            try:
+                _Run(store, lock, parts, conn, report, progress, stop).execute()
+            finally:
+                report.api_calls = report.api_calls.model_validate(
+                    {
+                        k: v
+                        for k, v in conn.calls.snapshot().items()
+                        if k in ("total", "reads", "writes", "retries", "by_endpoint")
+                    }
+                )
+                report.budget = _budget(conn)
+                if own:
+                    conn.close()
+        finally:
+            report.finished_at = _now()
+            lock.release()
+        store_report(store, report)
+        return report
+    finally:
+        store.close()
+
+
+def _budget(conn: Connector) -> dict[str, Any] | None:
+    try:
+        b = conn.budget()
+    except Exception:
+        return None
+    return {"used": b.used, "limit": b.limit, "remaining": b.remaining, "source": b.source}
+
+
+class _Run:
+    """The phases of one run over one session (committed per batch, or rolled back)."""
+
+    def __init__(
+        self,
+        store: StateStore,
+        lock: RunLock,
+        parts: Parts,
+        conn: Connector,
+        report: RunReport,
+        progress: Progress | None,
+        stop: threading.Event | None,
+    ) -> None:
+        self.store, self.lock, self.parts, self.conn = store, lock, parts, conn
+        self.report, self.progress, self.stop = report, progress, stop
+        self.name = parts.connection.name
+        self.now = report.started_at
+        self.dry = report.dry_run
+        self.s: Session = store.new_session()
+        stages = {s.key: s for s in parts.playbook.stages}
+        self.mirror = Mirror(
+            self.s, self.name, lambda d: getattr(stages.get(d.stage), "closed", None) is None
+        )
+        self.ledger = Ledger(self.s, self.name)
+        self._parked: dict[str, t.Parked] | None = None
+        wb = parts.mapping.writeback.deal.last_evaluated
+        self.volatile = frozenset({wb.field} if wb is not None else set())
+
+    def _tick(self, phase: str, n: int = 1, total: int | None = None) -> None:
+        if self.progress is not None:
+            self.progress(phase, n, total)
+            self.progress("api_calls", self.conn.calls.total, None)
+
+    def commit(self) -> None:
+        """Make the work so far durable (a dry run only flushes, to roll back at the end)."""
+        if self.dry:
+            self.s.flush()
+            return
+        self.s.commit()
+        self.lock.renew()
+
+    def execute(self) -> None:
+        """Run every phase; classify failures into the report instead of raising."""
+        try:
+            self._start()
+            self._reconcile()
+            complete = self._pull()
+            ops = self._decide_and_plan()
+            if self.dry or not self.parts.connection.writeback:
+                self.report.diff = [
+                    DiffItem(
+                        deal=o.write.deal_id,
+                        op=o.counted if o.kind == "task" else "update_fields",
+                        key=o.write.key,
+                        changes=jsonable(o.changes),
+                    )
+                    for o in ops
+                ]
+                if self.dry:
+                    _count_planned(self.report, ops)
+                else:
+                    self.report.message = (
+                        f"write-back is off for this connection: {len(ops)} planned writes "
+                        "not sent (listed under diff)"
+                    )
+            else:
+                ops = recheck(self.conn, self.ledger, ops, self.now, self.report)
+                pushed = push(
+                    self.conn,
+                    self.ledger,
+                    ops,
+                    batch_size=self.parts.connection.limits.batch_size
+                    or profile(self.parts.connection.crm).write_batch,
+                    run_id=self.report.run_id,
+                    now=self.now,
+                    report=self.report,
+                    commit=self.commit,
+                    tick=lambda n: self._tick("push", n, len(ops)),
+                    stop=self.stop,
+                )
+                complete = complete and pushed
+            clean = complete and not self.report.rejects and not self.report.deals.failed
+            self.report.status = "ok" if clean else "partial"
+        except QuotaExhausted as exc:
+            self.report.status = "partial"
+            self.report.message = (
+                f"API quota exhausted: {exc}; the cursor is kept, resuming next run"
+            )
+        except ConnectorError as exc:
+            self.report.status = "failed"
+            self.report.message = f"{type(exc).__name__}: {exc}"
+        except NextAdvanceError as exc:
+            self.report.status = "failed"
+            self.report.message = f"{type(exc).__name__}: {exc}"
+        except Exception as exc:
+            log.exception("sync run of %s failed", self.name)
+            self.report.status = "failed"
+            self.report.message = f"internal error: {type(exc).__name__}: {exc}"
+        finally:
+            if self.dry:
+                self.s.rollback()
+            else:
+                try:
+                    self.s.commit()
+                except Exception as exc:  # pragma: no cover - store died mid-run
+                    self.s.rollback()
+                    self.report.status = "failed"
+                    self.report.message = f"state store: {exc}"
+            self.s.close()
+
+    def _start(self) -> None:
+        if self.s.get(t.ConnectionRow, self.name) is None:
+            self.s.add(
+                t.ConnectionRow(name=self.name, crm=self.parts.connection.crm, created_at=self.now)
+            )
+        if not self.dry:
+            row = t.Run(
+                connection=self.name,
+                started_at=self.now,
+                finished_at=None,
+                status="running",
+                dry_run=False,
+                report={},
+            )
+            self.s.add(row)
+            self.s.flush()
+            self.report.run_id = row.id
+        self.commit()
+
+    def _reconcile(self) -> None:
+        """Resolve a crashed run's pending task writes by looking them up by key."""
+        pending = self.ledger.pending()
+        self.report.reconciled = len(pending)
+        keys = [r.idem_key for r in pending if r.kind == "task"]
+        if keys:
+            found = self.conn.find_tasks(keys)
+            self.ledger.observe_found(found, keys, self.now)
+            self._tick("reconcile", len(keys), len(keys))
+        self.commit()
+
+    def _pull(self) -> bool:
+        cursor = None if self.report.full else self.mirror.cursor()
+        seen: set[str] | None = set() if cursor is None else None
+        full_listing = False
+        for batch in self.conn.pull(cursor):
+            counts = self.mirror.apply(batch, self.now)
+            self.ledger.observe_pulled(counts.tasks, self.now)
+            if counts.deleted_activities:
+                self.ledger.observe_deleted_activities(counts.deleted_activities, self.now)
+            self.report.deals.pulled += len(batch.deals)
+            self.report.deals.deleted += len(counts.deleted_deals)
+            self.report.activities_pulled += len(batch.activities)
+            if seen is not None:
+                seen.update(r.crm_id for r in batch.deals if not r.deleted)
+            full_listing = full_listing or batch.full
+            self.mirror.set_cursor(batch.cursor, self.now)
+            self.commit()
+            self._tick("pull", len(batch.deals) + len(batch.activities))
+            if self.stop is not None and self.stop.is_set():
+                self.report.message = "stopped on request during the pull"
+                return False
+        if seen is not None and full_listing:
+            self.report.deals.deleted += self.mirror.forget_unseen(seen)
+            self.commit()
+        return True
+
+    def _decide_and_plan(self) -> list[PlannedOp]:
+        ops: list[PlannedOp] = []
+        total = self.mirror.count_open()
+        self.report.deals.open = total
+        open_ids: list[str] = []
+        for chunk in self.mirror.iter_open():
+            ids = [m.deal.id for m in chunk]
+            open_ids.extend(ids)
+            ledger = self.ledger.for_deals(ids)
+            for m in chunk:
+                ops.extend(self._one(m.deal, m.crm_values, ledger.get(m.deal.id, {})))
+            self._tick("decide", len(chunk), total)
+        gone = self.ledger.open_task_deals(open_ids)
+        if gone:
+            ledger = self.ledger.for_deals(gone)
+            for deal_id in gone:
+                plan = plan_deal(deal_id, None, {}, ledger.get(deal_id, {}))
+                self._absorb(plan)
+                ops.extend(plan.ops)
+        self.commit()
+        # one kind per batch: a batch maps to one collection/batch call per kind, so mixing
+        # kinds would double the write calls; closes go first (never two open tasks)
+        ops.sort(key=lambda o: _KIND_ORDER[o.write.kind.value])
+        return ops
+
+    def _one(self, deal: Any, crm_values: dict[str, Any], ledger: Any) -> list[PlannedOp]:
+        try:
+            decision = decide(deal, self.parts.playbook, self.now)
+            desired = render_writeback(self.parts.mapping, deal, decision, self.now)
+        except Exception as exc:  # one bad deal must not stop the others
+            self.report.deals.failed += 1
+            if not isinstance(exc, NextAdvanceError):
+                log.exception("deciding deal %s failed", deal.id)
+            if self.report.message is None:
+                self.report.message = f"deal {deal.id}: {type(exc).__name__}: {exc}"
+            return []
+        self.report.deals.decided += 1
+        parked = bool(decision.momentum.parked)
+        self._park(deal, parked)
+        plan = plan_deal(
+            deal.id, desired, crm_values, ledger, volatile=self.volatile, want_task=not parked
+        )
+        self._absorb(plan)
+        return plan.ops
+
+    def _park(self, deal: Any, parked: bool) -> None:
+        if self._parked is None:
+            self._parked = {
+                r.deal_id: r
+                for r in self.s.scalars(sa.select(t.Parked).where(t.Parked.connection == self.name))
+            }
+        row = self._parked.get(deal.id)
+        if parked:
+            self.report.deals.parked += 1
+            if row is None:
+                self.s.add(
+                    t.Parked(
+                        connection=self.name,
+                        deal_id=deal.id,
+                        parked_until=deal.parked_until,
+                        reason=deal.parked_reason,
+                        updated_at=self.now,
+                    )
+                )
+            else:
+                row.parked_until, row.reason, row.updated_at = (
+                    deal.parked_until,
+                    deal.parked_reason,
+                    self.now,
+                )
+        elif row is not None:
+            self.s.delete(row)
+
+    def _absorb(self, plan: Any) -> None:
+        for key, written in plan.promote.items():
+            self.ledger.promote(key, written, self.now)
+        for c in plan.conflicts:
+            self.report.conflicts.append(
+                ConflictItem(
+                    record=c.key,
+                    deal=c.deal_id,
+                    field=c.field,
+                    ours=jsonable(c.ours),
+                    theirs=jsonable(c.theirs),
+                )
+            )
+            self.ledger.record_conflict(c, self.report.run_id, self.now)
+        if plan.unchanged_task:
+            self.report.tasks.unchanged += 1
+
+
+def _count_planned(report: RunReport, ops: list[PlannedOp]) -> None:
+    """In a dry run the counts say what *would* be written."""
+    for op in ops:
+        if op.counted == "fields":
+            report.fields_updated += len(op.changes)
+        else:
+            setattr(report.tasks, op.counted, getattr(report.tasks, op.counted) + 1)

@@ -1,0 +1,358 @@
+"""The local mirror: what the CRM holds, as far as the engine and the planner need it.
+
+Each pulled batch is applied in the caller's transaction together with its cursor, so a
+crash re-reads a batch rather than skipping it.  Records may repeat across batches (overlap
+windows); a record older than the mirrored one is ignored (de-duplication by id and
+modified stamp).  Our own suggested tasks are not activities for the engine: their state
+goes to the write ledger (``observed``), which is how echoes and human edits are seen.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from nextadvance.connectors import ActivityRecord, Cursor, DealRecord, PullBatch, TaskState
+from nextadvance.core.models import Deal
+
+from . import _tables as t
+
+__all__ = ["BatchCounts", "Mirror", "MirroredDeal", "jsonable", "task_state_json"]
+
+_CHUNK = 500
+
+
+def jsonable(value: Any) -> Any:
+    """A CRM value as JSON (dates and datetimes as ISO strings), for the mirror and ledger."""
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {str(k): jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [jsonable(v) for v in value]
+    if value is None or isinstance(value, str | int | float | bool):
+        return value
+    return str(value)
+
+
+def task_state_json(state: TaskState) -> dict[str, Any]:
+    """Our task as the CRM holds it, in the ledger's ``observed`` shape."""
+    return {
+        "crm_id": state.crm_id,
+        "deal_id": state.deal_id,
+        "subject": state.subject,
+        "due": state.due.isoformat() if state.due else None,
+        "status": state.status,
+        "completed": state.completed,
+        "deleted": state.deleted,
+    }
+
+
+@dataclass
+class BatchCounts:
+    """What one batch changed in the mirror."""
+
+    deals: int = 0
+    activities: int = 0
+    deleted_deals: list[str] = field(default_factory=list)
+    deleted_activities: list[str] = field(default_factory=list)
+    tasks: list[ActivityRecord] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class MirroredDeal:
+    """An open deal ready for the engine plus the CRM's current write-back values."""
+
+    deal: Deal
+    crm_values: dict[str, Any]
+
+
+class Mirror:
+    """Mirror operations of one connection inside one session (the caller commits)."""
+
+    def __init__(self, session: Session, connection: str, is_open: Callable[[Deal], bool]) -> None:
+        self.s = session
+        self.connection = connection
+        self.is_open = is_open
+
+    # ------------------------------------------------------------------ cursor
+
+    def cursor(self) -> Cursor | None:
+        """The committed read position (None: never pulled, or reset by ``--full``)."""
+        row = self.s.get(t.Cursor, self.connection)
+        return dict(row.value) if row is not None and row.value else None
+
+    def set_cursor(self, cursor: Cursor, now: datetime) -> None:
+        """Store the position that is safe to commit with the batch just applied."""
+        row = self.s.get(t.Cursor, self.connection)
+        value = jsonable(dict(cursor))
+        if row is None:
+            self.s.add(t.Cursor(connection=self.connection, value=value, updated_at=now))
+        else:
+            row.value = value
+            row.updated_at = now
+
+    # ------------------------------------------------------------------ batches
+
+    def apply(self, batch: PullBatch, now: datetime) -> BatchCounts:
+        """Apply one pulled batch (deals, activities, deletions) to the mirror."""
+        counts = BatchCounts()
+        with self.s.no_autoflush:
+            self._deals(batch.deals, now, counts)
+            self.s.flush()
+            self._activities(batch.activities, now, counts)
+            self.s.flush()
+            if batch.deleted_deal_ids:
+                self._delete_deals(batch.deleted_deal_ids, counts)
+            if batch.deleted_activity_ids:
+                self._delete_activities(batch.deleted_activity_ids, counts)
+        return counts
+
+    def _delete_in(self, model: Any, column: Any, ids: Sequence[str]) -> None:
+        for i in range(0, len(ids), _CHUNK):
+            chunk = list(ids[i : i + _CHUNK])
+            self.s.execute(
+                sa.delete(model).where(model.connection == self.connection, column.in_(chunk))
+            )
+
+    def _existing(self, model: Any, id_col: Any, ids: Sequence[str]) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for i in range(0, len(ids), _CHUNK):
+            chunk = ids[i : i + _CHUNK]
+            rows = self.s.scalars(
+                sa.select(model).where(model.connection == self.connection, id_col.in_(chunk))
+            )
+            for row in rows:
+                out[getattr(row, id_col.key)] = row
+        return out
+
+    def _deals(self, records: Iterable[DealRecord], now: datetime, counts: BatchCounts) -> None:
+        newest: dict[str, DealRecord] = {}
+        for rec in records:
+            have = newest.get(rec.crm_id)
+            if have is None or rec.modified_at >= have.modified_at:
+                newest[rec.crm_id] = rec
+        existing = self._existing(t.Deal, t.Deal.deal_id, list(newest))
+        dead: list[str] = []
+        applied: list[Deal] = []
+        for deal_id, rec in newest.items():
+            counts.deals += 1
+            if rec.deleted or rec.deal is None:
+                dead.append(deal_id)
+                continue
+            row = existing.get(deal_id)
+            if row is not None and row.modified_at and rec.modified_at < row.modified_at:
+                continue  # an older copy from the overlap window
+            deal = rec.deal
+            data = deal.model_dump(mode="json", exclude={"activities"})
+            values = {
+                "is_open": self.is_open(deal),
+                "stage": deal.stage,
+                "owner": deal.owner,
+                "modified_at": rec.modified_at,
+                "data": data,
+                "crm_values": jsonable(dict(rec.writeback)),
+                "updated_at": now,
+            }
+            if row is None:
+                self.s.add(t.Deal(connection=self.connection, deal_id=deal_id, **values))
+            else:
+                for key, value in values.items():
+                    setattr(row, key, value)
+            applied.append(deal)
+        self._contacts(applied)
+        if dead:
+            self._delete_deals(dead, counts)
+
+    def _contacts(self, deals: Sequence[Deal]) -> None:
+        """Replace the contact roles of these deals (bulk: one delete, one insert)."""
+        if not deals:
+            return
+        self._delete_in(t.DealContact, t.DealContact.deal_id, [d.id for d in deals])
+        contacts = {c.id: c for d in deals for c in d.contacts}
+        known = self._existing(t.Contact, t.Contact.contact_id, list(contacts))
+        for cid, contact in contacts.items():
+            data = contact.model_dump(mode="json")
+            if cid in known:
+                known[cid].data = data
+            else:
+                self.s.add(t.Contact(connection=self.connection, contact_id=cid, data=data))
+        links = {(d.id, c.id): c.role for d in deals for c in d.contacts}
+        if links:
+            self.s.execute(
+                sa.insert(t.DealContact),
+                [
+                    {"connection": self.connection, "deal_id": d, "contact_id": c, "role": r}
+                    for (d, c), r in links.items()
+                ],
+            )
+
+    def _delete_deals(self, ids: Sequence[str], counts: BatchCounts) -> None:
+        """Remove deals (deleted, archived, merged away) and what hangs off them."""
+        for i in range(0, len(ids), _CHUNK):
+            chunk = list(ids[i : i + _CHUNK])
+            known = set(
+                self.s.scalars(
+                    sa.select(t.Deal.deal_id).where(
+                        t.Deal.connection == self.connection, t.Deal.deal_id.in_(chunk)
+                    )
+                )
+            )
+            for model in (t.Deal, t.DealActivity, t.DealContact, t.Parked):
+                self.s.execute(
+                    sa.delete(model).where(
+                        model.connection == self.connection, model.deal_id.in_(chunk)
+                    )
+                )
+            counts.deleted_deals.extend(d for d in chunk if d in known)
+
+    def _activities(
+        self, records: Iterable[ActivityRecord], now: datetime, counts: BatchCounts
+    ) -> None:
+        newest: dict[str, ActivityRecord] = {}
+        for rec in records:
+            have = newest.get(rec.crm_id)
+            if have is None or rec.modified_at >= have.modified_at:
+                newest[rec.crm_id] = rec
+        plain = {k: r for k, r in newest.items() if r.task is None}
+        tasks = [r for r in newest.values() if r.task is not None]
+        existing = self._existing(t.Activity, t.Activity.activity_id, list(plain))
+        gone: list[str] = []
+        links: dict[str, list[str]] = {}
+        fresh: list[dict[str, Any]] = []
+        for activity_id, rec in plain.items():
+            counts.activities += 1
+            if rec.deleted or rec.activity is None:
+                gone.append(activity_id)
+                continue
+            row = existing.get(activity_id)
+            stamp = rec.modified_at.astimezone(UTC).isoformat()
+            if row is not None and stamp < str(row.data.get("_modified_at") or ""):
+                continue  # an older copy from the overlap window
+            data = rec.activity.model_dump(mode="json")
+            data["_modified_at"] = stamp
+            if row is None:
+                # New rows go in as one executemany (no ORM instances): activities are the
+                # bulk of a pull, and building an ORM object per row dominated its cost.
+                fresh.append(
+                    {
+                        "connection": self.connection,
+                        "activity_id": activity_id,
+                        "at": rec.activity.at,
+                        "data": data,
+                        "updated_at": now,
+                    }
+                )
+            else:
+                row.at, row.data, row.updated_at = rec.activity.at, data, now
+            links[activity_id] = list(dict.fromkeys(rec.deal_ids))
+        if fresh:
+            self.s.execute(sa.insert(t.Activity), fresh)
+        if links:
+            self._delete_in(t.DealActivity, t.DealActivity.activity_id, list(links))
+            rows = [
+                {"connection": self.connection, "deal_id": d, "activity_id": a}
+                for a, deal_ids in links.items()
+                for d in deal_ids
+            ]
+            if rows:
+                self.s.execute(sa.insert(t.DealActivity), rows)
+        if gone:
+            self._delete_activities(gone, counts)
+        counts.tasks.extend(tasks)
+        counts.activities += len(tasks)
+
+    def _delete_activities(self, ids: Sequence[str], counts: BatchCounts) -> None:
+        for i in range(0, len(ids), _CHUNK):
+            chunk = list(ids[i : i + _CHUNK])
+            for model in (t.Activity, t.DealActivity):
+                self.s.execute(
+                    sa.delete(model).where(
+                        model.connection == self.connection, model.activity_id.in_(chunk)
+                    )
+                )
+        counts.deleted_activities.extend(ids)
+
+    def forget_unseen(self, seen: set[str]) -> int:
+        """After a complete listing: deals we mirror that the CRM no longer lists are gone."""
+        ids = self.s.scalars(sa.select(t.Deal.deal_id).where(t.Deal.connection == self.connection))
+        dead = [i for i in ids if i not in seen]
+        if dead:
+            self._delete_deals(dead, BatchCounts())
+        return len(dead)
+
+    # ------------------------------------------------------------------ reads
+
+    def count_open(self) -> int:
+        """Open deals in the mirror."""
+        return int(
+            self.s.scalar(
+                sa.select(sa.func.count())
+                .select_from(t.Deal)
+                .where(t.Deal.connection == self.connection, t.Deal.is_open.is_(True))
+            )
+            or 0
+        )
+
+    def iter_open(self, chunk: int = _CHUNK) -> Iterator[list[MirroredDeal]]:
+        """Open deals with their activities, in id order, ``chunk`` at a time (bounded memory)."""
+        last = ""
+        while True:
+            rows = list(
+                self.s.scalars(
+                    sa.select(t.Deal)
+                    .where(
+                        t.Deal.connection == self.connection,
+                        t.Deal.is_open.is_(True),
+                        t.Deal.deal_id > last,
+                    )
+                    .order_by(t.Deal.deal_id)
+                    .limit(chunk)
+                )
+            )
+            if not rows:
+                return
+            last = rows[-1].deal_id
+            yield self._with_activities(rows)
+
+    def load(self, deal_ids: Sequence[str]) -> list[MirroredDeal]:
+        """Specific deals (open or not) with their activities, e.g. for ``explain``."""
+        rows = list(self._existing(t.Deal, t.Deal.deal_id, list(deal_ids)).values())
+        return self._with_activities(rows)
+
+    def _with_activities(self, rows: Sequence[t.Deal]) -> list[MirroredDeal]:
+        ids = [r.deal_id for r in rows]
+        acts: dict[str, list[dict[str, Any]]] = {i: [] for i in ids}
+        q = (
+            sa.select(t.DealActivity.deal_id, t.Activity.data)
+            .join(
+                t.Activity,
+                sa.and_(
+                    t.Activity.connection == t.DealActivity.connection,
+                    t.Activity.activity_id == t.DealActivity.activity_id,
+                ),
+            )
+            .where(t.DealActivity.connection == self.connection, t.DealActivity.deal_id.in_(ids))
+        )
+        for deal_id, data in self.s.execute(q):
+            item = {k: v for k, v in data.items() if not k.startswith("_")}
+            acts[deal_id].append(item)
+        out = []
+        for row in rows:
+            activities = sorted(acts[row.deal_id], key=lambda a: (a.get("at") or "", a["id"]))
+            deal = Deal.model_validate({**row.data, "activities": activities})
+            out.append(MirroredDeal(deal=deal, crm_values=dict(row.crm_values or {})))
+        return out
+
+
+def dumps(value: Any) -> str:
+    """Canonical JSON text (sorted keys), e.g. for payload hashes."""
+    return json.dumps(jsonable(value), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
