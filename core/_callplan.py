@@ -298,14 +298,16 @@ def _call_plan(
 def check_next_step_cached(
     cp: CompiledPlaybook, deal: Deal, stage_key: str
 ) -> tuple[NextStepCheck, Explanation]:
-    """Classify the next step (or open task subject) with its explanation, memoised by text."""
+    """Classify the next step (or open task subject) with its explanation, memoised by text
+    and the deal's contacts (their names, titles and roles say who the client is)."""
     text, source = deal.next_step, "next_step"
     if not (text or "").strip() and (deal.open_task_subject or "").strip():
         text, source = deal.open_task_subject, "open_task"
-    key = (text, source, stage_key)
+    people = tuple((c.name, c.title or "", c.role or "") for c in deal.contacts)
+    key = (text, source, stage_key, people)
     hit = cp.checks.get(key)
     if hit is None:
-        res = cp.lexicon.classify(text, stage_key)
+        res = cp.lexicon.classify(text, stage_key, people)
         given = bool((text or "").strip())
         check = trusted(
             NextStepCheck,
@@ -316,11 +318,17 @@ def check_next_step_cached(
             strength=res.strength,
             action=res.action,
         )
+        parse = res.parse_text()
         why = trusted(
             Explanation,
             rule_id=f"next_step.{res.verdict}",
-            inputs={"text": check.text, "source": check.source, "stage": stage_key},
-            text=res.reason,
+            inputs={
+                "text": check.text,
+                "source": check.source,
+                "stage": stage_key,
+                "parse": [c.as_dict() for c in res.clauses],
+            },
+            text=f"{res.reason} [parse: {parse}]" if parse else res.reason,
         )
         if len(cp.checks) >= _CHECK_LIMIT:
             cp.checks.clear()

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, model_validator
 
@@ -46,11 +47,37 @@ class Lexicon(_M):
     seller_actors: tuple[str, ...] = ()
     seller_actions: tuple[str, ...] = ()
     client_actors: tuple[str, ...] = ()
+    #: client references that say "the client side" but not who ("they", "the client")
+    generic_client_actors: tuple[str, ...] = ()
     client_actions: tuple[ClientAction, ...] = ()
     dates: tuple[str, ...] = ()
     name_stopwords: tuple[str, ...] = ()
-    clause_separators: str = r"[;\n|]+|\.\s+|\s+(?:and then|then|&|\+)\s+|,\s*(?:and|then)\s+"
+    clause_separators: str = (
+        r"[;\n|]+|(?<!\bmr)(?<!\bms)(?<!\bdr)(?<!\bmrs)(?<!\bvs)\.\s+|\s+(?:and then|then)\s+"
+        r"|,\s*(?:and|then)\s+"
+    )
     strength: StrengthScores = StrengthScores()
+    #: normalisation: token -> expansion ("mtg" -> "meeting", "won't" -> "will not")
+    abbreviations: dict[str, str] = {}
+    #: inflected verb -> [base, form]; shipped as verb_forms.yaml (scripts/build_verb_forms.py)
+    verb_forms: dict[str, tuple[str, Literal["ing", "past", "s"]]] = {}
+    #: extra words one-edit typo correction may correct to (besides verbs, abbreviations
+    #: and name_stopwords)
+    vocabulary: tuple[str, ...] = ()
+    #: words shorter than this are never typo-corrected
+    typo_min_length: int = Field(default=4, ge=3)
+    #: a clause starting with one of these is the seller's goal ("get X to", "ask X for")
+    seller_goals: tuple[str, ...] = ()
+    #: negation anywhere in a clause cancels its commitment ("won't", "not yet", "no")
+    negations: tuple[str, ...] = ()
+    #: verbs of commitment that hand over to the action they govern ("agree to a pilot")
+    commitment_verbs: tuple[str, ...] = ()
+    #: an action mention right after one of these is a topic, not the action ("a call
+    #: to discuss the pilot", "confirm who signs")
+    topic_before: tuple[str, ...] = ()
+    #: an action mention followed by one of these is information about it ("the signing
+    #: process", "approval steps"): the action is sharing information, not the step
+    info_after: tuple[str, ...] = ()
 
     def patterns(self) -> Iterator[tuple[tuple[str | int, ...], str]]:
         """Every regex in the lexicon with its key path (for validation and error locations)."""
@@ -61,6 +88,12 @@ class Lexicon(_M):
             "seller_actions",
             "client_actors",
             "dates",
+            "seller_goals",
+            "negations",
+            "commitment_verbs",
+            "generic_client_actors",
+            "topic_before",
+            "info_after",
         ):
             for i, pat in enumerate(getattr(self, name)):
                 yield (name, i), pat

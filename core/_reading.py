@@ -31,7 +31,8 @@ def classify_next_step(
     playbook: Playbook, text: str | None, stage: str, contacts: Sequence[Contact] = ()
 ) -> StepResult:
     """The verdict on one next-step text for a deal in ``stage`` with these contacts."""
-    return playbook.compiled.lexicon.classify(text, stage)
+    people = tuple((c.name, c.title or "", c.role or "") for c in contacts)
+    return playbook.compiled.lexicon.classify(text, stage, people)
 
 
 def read_note(playbook: Playbook, text: str, contacts: Sequence[Contact] = ()) -> NoteReading:
