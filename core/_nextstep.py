@@ -54,7 +54,7 @@ class CompiledLexicon:
         self.lexicon = lexicon
         self.order = stage_order
         self.empty = {m.lower() for m in lexicon.empty_markers}
-        self.parser = ClauseParser(lexicon)
+        self.parser = ClauseParser(lexicon, stage_order)
         self._people: dict[Contacts, People] = {}
 
     def people(self, contacts: Contacts) -> People:

@@ -38,6 +38,7 @@ class Token:
     form: str  # "base", "ing", "past", "s"
     cap: bool  # written with a capital letter (names, titles)
     start: int  # offset of ``base`` in the clause's joined base text
+    verb: bool = False  # a form or base of the verb table
 
 
 def _deletes(word: str) -> set[str]:
@@ -89,6 +90,7 @@ class Normaliser:
                     index.setdefault(d, set()).add(w)
         self._index = index
         self._min_typo = lexicon.typo_min_length
+        self.verb_bases = frozenset(b for b, _ in self.verbs.values())
         self._memo: dict[str, str | None] = {}
 
     def correct(self, word: str) -> str | None:
@@ -96,7 +98,12 @@ class Normaliser:
         if word in self._memo:
             return self._memo[word]
         fix: str | None = None
-        if len(word) >= self._min_typo and _WORD.match(word) and word not in self.vocabulary:
+        if (
+            len(word) >= self._min_typo
+            and _WORD.match(word)
+            and word not in self.vocabulary
+            and not (word.endswith("s") and word[:-1] in self.vocabulary)  # a plural
+        ):
             cands: set[str] = set()
             for d in _deletes(word) | {word}:
                 cands |= self._index.get(d, set())
@@ -131,7 +138,7 @@ class Normaliser:
             cap = piece.strip(_EDGE)[:1].isupper()
             for word in expansion.split():
                 base, form = self.verbs.get(word, (word, "base"))
-                out.append(Token(word, base, form, cap, pos))
+                out.append(Token(word, base, form, cap, pos, base in self.verb_bases))
                 pos += len(base) + 1
             first = False
         return out

@@ -33,6 +33,8 @@ if TYPE_CHECKING:
 __all__ = ["Clause", "ClauseParser", "People"]
 
 _FLAGS = re.IGNORECASE
+#: seller verbs of receiving: "we get the PO from Michael" is Michael's commitment
+_RECEIVE = frozenset({"get", "receive", "become", "expect", "collect"})
 _FUTURE = frozenset({"to", "will", "shall", "going", "gonna", "plan", "plans", "expect"})
 
 
@@ -115,8 +117,9 @@ class Clause:
 class ClauseParser:
     """The lexicon compiled into the parser's regular expressions."""
 
-    def __init__(self, lexicon: Lexicon) -> None:
+    def __init__(self, lexicon: Lexicon, stage_order: dict[str, int]) -> None:
         self.lexicon = lexicon
+        self.order = stage_order
         self.norm = Normaliser(lexicon)
         self.split = re.compile(lexicon.clause_separators, _FLAGS)
         self.vague_lead = _alt(lexicon.vague, lead=True)
@@ -156,13 +159,32 @@ class ClauseParser:
         return self.info_after is not None and self.info_after.match(s[start:]) is not None
 
     def _action(self, s: str) -> tuple[int, int, str, str | None] | None:
-        """The most demanding client action the clause commits to (lexicon order), skipping
-        mentions that are only a topic ("a call to discuss the pilot")."""
-        for aid, pat, min_stage in self.actions:
+        """The biggest step the clause mentions (latest ``min_stage``, then lexicon order).
+
+        A big step that is only a topic ("a call to discuss the pilot", "the signing
+        process") does not count, nor a match inside a longer match of another action
+        ("approve" inside "approve the budget"): stage fit follows the object.
+        """
+        found: list[tuple[int, int, int, int, str, str | None]] = []
+        for i, (aid, pat, min_stage) in enumerate(self.actions):
+            size = -1 if min_stage is None else self.order.get(min_stage, 0)
             for m in pat.finditer(s):
-                if not self._is_topic(s, m.start(), m.end()):
-                    return m.start(), m.end(), aid, min_stage
-        return None
+                # sharing or reviewing something is the commitment whatever it is about
+                if min_stage is None or not self._is_topic(s, m.start(), m.end()):
+                    found.append((size, i, m.start(), m.end(), aid, min_stage))
+                    break
+        if not found:
+            return None
+        kept = [
+            f
+            for f in found
+            if not any(
+                g is not f and g[2] <= f[2] and f[3] <= g[3] and g[3] - g[2] > f[3] - f[2]
+                for g in found
+            )
+        ]
+        best = min(kept, key=lambda f: (-f[0], f[1]))
+        return best[2], best[3], best[4], best[5]
 
     def _client_ref(
         self, toks: list[Token], s: str, people: People, offset: int = 0
@@ -216,6 +238,7 @@ class ClauseParser:
             )
         )
         found = self._action(s)
+        actor_pos: int | None = None
         action = min_stage = obj = None
         actor, actor_text, specific = (
             ("seller", None, False) if seller else ("unknown", None, False)
@@ -230,7 +253,8 @@ class ClauseParser:
                 rest = s[end : date.start()].strip()
             obj = re.sub(r"\s+(?:by|on|for|before|until|till)$", "", rest) or None
             by = self.agent.search(s, end)
-            if seller and by is not None and not goal:
+            receive = not _RECEIVE.isdisjoint(t.base for t in toks if t.start < at)
+            if seller and by is not None and not goal and receive:
                 ref = self._client_ref(toks, s, people, by.end())
                 if ref is not None:  # "we get the PO from Michael": the client acts
                     actor, actor_text, specific = "client", ref[1], ref[2]
@@ -238,6 +262,7 @@ class ClauseParser:
                 ref = self._client_ref(toks, s, people)
                 if ref is not None and ref[0] <= at:
                     actor, actor_text, specific = "client", ref[1], ref[2]
+                    actor_pos = ref[0]
                 elif by is not None:  # passive: "to be signed by their legal"
                     ref = self._client_ref(toks, s, people, by.end())
                     if ref is not None:
@@ -246,18 +271,24 @@ class ClauseParser:
             ref = self._client_ref(toks, s, people)
             if ref is not None:
                 actor, actor_text, specific = "client", ref[1], ref[2]
+                actor_pos = ref[0]
         polarity = "positive"
         if self.negations is not None and self.negations.search(s):
             polarity = "negative"
         elif self.hedges is not None and self.hedges.search(s):
             polarity = "hedged"
         elif not text_dated:
+            # the head verb after the actor: "legal looking at it" is a status, "legal to
+            # look at it" a commitment
+            start = 0 if actor_pos is None else actor_pos + 1
             before: set[str] = set()
             for t in toks:
-                if t.start >= end:
-                    break
-                if t.form == "ing" and before.isdisjoint(_FUTURE):
-                    polarity = "ongoing"
+                if t.start < start:
+                    before.add(t.base)
+                    continue
+                if t.verb or t.form != "base":
+                    if t.form == "ing" and before.isdisjoint(_FUTURE):
+                        polarity = "ongoing"
                     break
                 before.add(t.base)
         return Clause(

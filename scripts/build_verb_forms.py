@@ -30,6 +30,9 @@ turn update upload validate visit wait want walk work finish test loop escalate 
 confirm list identify map document outline shortlist sponsor champion budget estimate
 fund purchase license contract object decline refuse postpone delay cancel hope plan expect
 intend chase follow flag circulate distribute collect compile sync clear attach enter
+pull export grab hand land lock nail pencil sort point revert loop mail text message rank
+score shortlist trial pilot prep draft host join field screen vet benchmark compute calc
+consolidate complete walk clean finish pitch position nominate name list outline rate
 """.split()  # noqa: SIM905 - a word list reads best as text
 
 IRREGULAR = {
