@@ -14,7 +14,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, model_validator
 
-__all__ = ["ClientAction", "Lexicon", "StrengthScores"]
+__all__ = ["ClientAction", "Lexicon", "StrengthScores", "TopicCues"]
 
 
 class _M(BaseModel):
@@ -28,6 +28,17 @@ class ClientAction(_M):
     patterns: tuple[str, ...] = Field(min_length=1)
     min_stage: str | None = None
     description: str = ""
+
+
+class TopicCues(_M):
+    """How a call-note clause shows one objective (a playbook objective id) and its sign."""
+
+    #: the clause talks about the objective
+    cues: tuple[str, ...] = Field(min_length=1)
+    #: ... and says it is bad news ("no budget", "spend frozen")
+    negative: tuple[str, ...] = ()
+    #: ... good news despite a negation word ("no blockers", "nobody above her needs to")
+    positive: tuple[str, ...] = ()
 
 
 class StrengthScores(_M):
@@ -78,6 +89,20 @@ class Lexicon(_M):
     #: an action mention followed by one of these is information about it ("the signing
     #: process", "approval steps"): the action is sharing information, not the step
     info_after: tuple[str, ...] = ()
+    #: call notes: phrases of not knowing ("no idea", "not sure"): the fact is negative
+    uncertainty: tuple[str, ...] = ()
+    #: call notes: objective id -> cues showing the objective and its sign
+    topics: dict[str, TopicCues] = {}
+    #: call notes: a client yes that is a commitment without a client action ("said yes",
+    #: "let's do it", "go ahead")
+    note_commitments: tuple[str, ...] = ()
+    #: call notes: client action ids that report a fact rather than commit ("confirmed")
+    note_info_actions: tuple[str, ...] = ()
+    #: call notes: a clause with one of these describes how things work or what must
+    #: happen, not a commitment ("must be signed by", "the one who signs", "normally")
+    note_not_commitment: tuple[str, ...] = ()
+    #: call notes: a promise marker that makes a client action a commitment ("will")
+    note_promises: tuple[str, ...] = ()
 
     def patterns(self) -> Iterator[tuple[tuple[str | int, ...], str]]:
         """Every regex in the lexicon with its key path (for validation and error locations)."""
@@ -94,9 +119,17 @@ class Lexicon(_M):
             "generic_client_actors",
             "topic_before",
             "info_after",
+            "uncertainty",
+            "note_commitments",
+            "note_not_commitment",
+            "note_promises",
         ):
             for i, pat in enumerate(getattr(self, name)):
                 yield (name, i), pat
+        for topic, cues in self.topics.items():
+            for part in ("cues", "negative", "positive"):
+                for i, pat in enumerate(getattr(cues, part)):
+                    yield ("topics", topic, part, i), pat
         for i, action in enumerate(self.client_actions):
             for j, pat in enumerate(action.patterns):
                 yield ("client_actions", i, "patterns", j), pat

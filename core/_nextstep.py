@@ -21,6 +21,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from nextadvance.core._notes import NoteReader
 from nextadvance.core._parse import Clause, ClauseParser, People
 
 if TYPE_CHECKING:
@@ -55,6 +56,7 @@ class CompiledLexicon:
         self.order = stage_order
         self.empty = {m.lower() for m in lexicon.empty_markers}
         self.parser = ClauseParser(lexicon, stage_order)
+        self.notes = NoteReader(lexicon, self.parser)
         self._people: dict[Contacts, People] = {}
 
     def people(self, contacts: Contacts) -> People:

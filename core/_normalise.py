@@ -81,16 +81,19 @@ class Normaliser:
         for form, (base, _) in self.verbs.items():
             vocab.add(form)
             vocab.add(base)
+        #: words typo correction may correct to (function words and names never)
+        self.targets = frozenset(w for w in vocab if _WORD.match(w))
         vocab.update(w.lower() for w in lexicon.name_stopwords)
         self.vocabulary = frozenset(w for w in vocab if _WORD.match(w))
         index: dict[str, set[str]] = {}
-        for w in self.vocabulary:
+        for w in self.targets:
             if len(w) >= 4:
                 for d in _deletes(w) | {w}:
                     index.setdefault(d, set()).add(w)
         self._index = index
         self._min_typo = lexicon.typo_min_length
         self.verb_bases = frozenset(b for b, _ in self.verbs.values())
+        self.verbs_all = self.verb_bases | frozenset(self.verbs)
         self._memo: dict[str, str | None] = {}
 
     def correct(self, word: str) -> str | None:
@@ -107,7 +110,8 @@ class Normaliser:
             cands: set[str] = set()
             for d in _deletes(word) | {word}:
                 cands |= self._index.get(d, set())
-            close = sorted(c for c in cands if _one_edit(word, c))
+            # a typo rarely changes the first letter ("light" is not "might")
+            close = sorted(c for c in cands if c[0] == word[0] and _one_edit(word, c))
             fix = close[0] if len(close) == 1 else None
         if len(self._memo) < 50_000:
             self._memo[word] = fix
@@ -131,9 +135,13 @@ class Normaliser:
                     if core.endswith("'s") and (core[:-2] in keep or piece[:1].isupper()):
                         core = core[:-2]  # "Rick's EA": the name
                     expansion = core
-                    if core not in keep and (first or not piece[:1].isupper()):
+                    if core not in keep:
                         fixed = self.correct(core)
-                        if fixed is not None:
+                        # a capitalised word is a name unless it starts the text and is
+                        # a misspelt verb ("Reveiw proposal")
+                        if fixed is not None and (
+                            not piece[:1].isupper() or (first and fixed in self.verbs_all)
+                        ):
                             expansion = fixed
             cap = piece.strip(_EDGE)[:1].isupper()
             for word in expansion.split():

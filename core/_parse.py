@@ -89,6 +89,7 @@ class Clause:
     min_stage: str | None = None
     vague: bool = False  # starts with a too-general phrase ("touch base")
     specific: bool = False  # the client actor is a person, title or team, not "they"
+    form: str = "base"  # the action verb's form ("s": a habit, "signs via DocuSign")
 
     @property
     def commitment(self) -> bool:
@@ -291,8 +292,20 @@ class ClauseParser:
                         polarity = "ongoing"
                     break
                 before.add(t.base)
+        form = next((t.form for t in toks if t.start >= at), "base")
         return Clause(
-            s, actor, actor_text, action, obj, when, polarity, goal, min_stage, vague, specific
+            s,
+            actor,
+            actor_text,
+            action,
+            obj,
+            when,
+            polarity,
+            goal,
+            min_stage,
+            vague,
+            specific,
+            form,
         )
 
     def parse(self, text: str, people: People) -> tuple[Clause, ...]:

@@ -9,22 +9,13 @@ the client committed to something.  Both exist for tools (corpus evaluation, ``e
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 
-from nextadvance.core._compiled import normalise, split_words
 from nextadvance.core._nextstep import StepResult
+from nextadvance.core._notes import NoteReading
 from nextadvance.core._playbook_model import Playbook
 from nextadvance.core.models import Contact
 
 __all__ = ["NoteReading", "classify_next_step", "read_note"]
-
-
-@dataclass(frozen=True, slots=True)
-class NoteReading:
-    """What one note sentence tells: objective id -> "positive"/"negative", and commitment."""
-
-    facts: dict[str, str] = field(default_factory=dict)
-    commitment: bool = False
 
 
 def classify_next_step(
@@ -36,14 +27,8 @@ def classify_next_step(
 
 
 def read_note(playbook: Playbook, text: str, contacts: Sequence[Contact] = ()) -> NoteReading:
-    """Objectives the sentence mentions (by the playbook's keyword rules) and commitment."""
-    cp = playbook.compiled
-    norm = normalise(text)
-    words = frozenset(split_words(text))
-    facts: dict[str, str] = {}
-    for stage in playbook.stages:
-        for obj in cp.objectives_for(stage.key, ()):
-            for rule in obj.rules:
-                if rule.keywords is not None and rule.keywords.find(norm, words):
-                    facts.setdefault(obj.id, "positive")
-    return NoteReading(facts, cp.commitment.find(norm, words) is not None)
+    """Objectives one call-note sentence informs (with their sign) and whether the client
+    committed to something (see :mod:`nextadvance.core._notes`)."""
+    lex = playbook.compiled.lexicon
+    people = lex.people(tuple((c.name, c.title or "", c.role or "") for c in contacts))
+    return lex.notes.read(text, people)
