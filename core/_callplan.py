@@ -295,6 +295,27 @@ def _call_plan(
     )
 
 
+def _mentioned(text: str, deal: Deal) -> tuple[tuple[str, str, str], ...]:
+    """The deal's contacts the text can refer to (a name part, title or role occurs in it).
+
+    Only these change how the text is read, so they - not every contact - key the memo:
+    the same next step on deals with different contact lists is parsed once.
+    """
+    if not deal.contacts:
+        return ()
+    low = text.lower()
+    out = []
+    for c in deal.contacts:
+        title, role = c.title or "", c.role or ""
+        if (
+            any(len(part) > 1 and part in low for part in c.name.lower().split())
+            or (title and title.lower() in low)
+            or (role and role.replace("_", " ") in low)
+        ):
+            out.append((c.name, title, role))
+    return tuple(out)
+
+
 def check_next_step_cached(
     cp: CompiledPlaybook, deal: Deal, stage_key: str
 ) -> tuple[NextStepCheck, Explanation]:
@@ -303,7 +324,7 @@ def check_next_step_cached(
     text, source = deal.next_step, "next_step"
     if not (text or "").strip() and (deal.open_task_subject or "").strip():
         text, source = deal.open_task_subject, "open_task"
-    people = tuple((c.name, c.title or "", c.role or "") for c in deal.contacts)
+    people = _mentioned(text or "", deal)
     key = (text, source, stage_key, people)
     hit = cp.checks.get(key)
     if hit is None:

@@ -58,6 +58,7 @@ class CompiledLexicon:
         self.parser = ClauseParser(lexicon, stage_order)
         self.notes = NoteReader(lexicon, self.parser)
         self._people: dict[Contacts, People] = {}
+        self._parses: dict[tuple[str, Contacts], tuple[Clause, ...]] = {}
 
     def people(self, contacts: Contacts) -> People:
         """The client-side words of these contacts (memoised)."""
@@ -84,7 +85,13 @@ class CompiledLexicon:
         """Classify ``text`` for a deal in ``stage`` (see the module docstring for the order)."""
         if self.is_empty(text):
             return StepResult("empty", "no next step recorded")
-        clauses = self.parser.parse((text or "").strip(), self.people(contacts))
+        key = ((text or "").strip(), contacts)
+        clauses = self._parses.get(key)
+        if clauses is None:  # the parse does not depend on the stage: one per text
+            clauses = self.parser.parse(key[0], self.people(contacts))
+            if len(self._parses) >= 50_000:
+                self._parses.clear()
+            self._parses[key] = clauses
         return self.verdict(clauses, stage)
 
     def verdict(self, clauses: tuple[Clause, ...], stage: str) -> StepResult:

@@ -74,6 +74,7 @@ class NoteReader:
             if (cues := _alt(t.cues)) is not None
         )
         self._memo: dict[tuple[str, People], NoteReading] = {}
+        self._signs: dict[tuple[str, str, str], tuple[str, str]] = {}
 
     def sign(self, topic: _Topic, s: str) -> str:
         """The sign of ``topic`` in a clause that shows it."""
@@ -83,6 +84,41 @@ class NoteReader:
             if pat is not None and pat.search(s):
                 return "negative"
         return "positive"
+
+    def sign_of(self, text: str, topic_id: str, keyword: str) -> tuple[str, str]:
+        """The sign of the fact a keyword rule found in an activity's ``text``, and the
+        clause it sits in: the clause's topic sign when the lexicon knows the topic,
+        else negative on a negation or uncertainty ("no budget set aside yet")."""
+        key = (text, topic_id, keyword)
+        hit = self._signs.get(key)
+        if hit is not None:
+            return hit
+        needle = f" {keyword.lower()} "
+        topic = next((t for t in self.topics if t.id == topic_id), None)
+        found = ("positive", "")
+        for raw in self.parser.clauses(text):
+            for part in _SUB.split(raw):
+                toks = self.parser.norm.tokens(part)
+                words = f" {' '.join(t.word for t in toks)} "
+                s = " ".join(t.base for t in toks)
+                if needle not in words and needle not in f" {s} ":
+                    continue
+                if topic is not None:
+                    sign = self.sign(topic, s)
+                else:
+                    sign = (
+                        "negative"
+                        if any(
+                            p is not None and p.search(s)
+                            for p in (self.negations, self.uncertainty)
+                        )
+                        else "positive"
+                    )
+                found = (sign, part.strip())
+        if len(self._signs) >= _MEMO_LIMIT:
+            self._signs.clear()
+        self._signs[key] = found
+        return found
 
     def committed(self, c: Clause) -> bool:
         """Whether a note clause records a client commitment made in the conversation.
