@@ -89,6 +89,15 @@ class Lexicon(_M):
     #: an action mention followed by one of these is information about it ("the signing
     #: process", "approval steps"): the action is sharing information, not the step
     info_after: tuple[str, ...] = ()
+    #: a client person followed by a promise ("to", "will", "gonna") and a verb no action
+    #: pattern knows is still a commitment, of this kind (no stage limit)
+    fallback_action: str = "other_action"
+    #: verbs that never make such a fallback commitment ("Ben to think about it")
+    fallback_exclude: tuple[str, ...] = ()
+    #: a clause opening with a verb of the verb table in its base form is the seller's
+    #: imperative ("circulate the deck") unless the verb is one of these (nouns that open
+    #: a client step too: "pilot kickoff 12/3", "review proposal")
+    imperative_exclude: tuple[str, ...] = ()
     #: call notes: phrases of not knowing ("no idea", "not sure"): the fact is negative
     uncertainty: tuple[str, ...] = ()
     #: call notes: objective id -> cues showing the objective and its sign

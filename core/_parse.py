@@ -35,6 +35,8 @@ __all__ = ["Clause", "ClauseParser", "People"]
 _FLAGS = re.IGNORECASE
 #: seller verbs of receiving: "we get the PO from Michael" is Michael's commitment
 _RECEIVE = frozenset({"get", "receive", "become", "expect", "collect"})
+#: markers of a promise between a client person and a verb
+_PROMISE = frozenset({"to", "will", "shall", "gonna", "agree", "promise", "go"})
 _FUTURE = frozenset({"to", "will", "shall", "going", "gonna", "plan", "plans", "expect"})
 
 
@@ -148,6 +150,8 @@ class ClauseParser:
             for a in lexicon.client_actions
         ]
         self.stopwords = frozenset(w.lower() for w in lexicon.name_stopwords)
+        self.fallback_exclude = frozenset(w.lower() for w in lexicon.fallback_exclude)
+        self.imperative_exclude = frozenset(w.lower() for w in lexicon.imperative_exclude)
 
     # -- pieces ---------------------------------------------------------------------------
     def clauses(self, text: str) -> list[str]:
@@ -216,6 +220,37 @@ class ClauseParser:
                     best = (m.start(), m.group(0), specific)
         return best
 
+    def _imperative(self, toks: list[Token]) -> bool:
+        """The clause opens with a bare verb of the verb table: the rep's own to-do."""
+        if not toks:
+            return False
+        t = toks[0]
+        return (
+            t.form == "base"
+            and t.word in self.norm.verb_bases
+            and t.word not in self.imperative_exclude
+            and not (t.cap and t.word not in self.norm.vocabulary)
+        )
+
+    def _fallback(self, toks: list[Token], ref_at: int) -> tuple[int, int, str, str | None] | None:
+        """An unlisted client action: the client person, a promise marker, then a verb
+        ("Ben to circulate the deck internally Fri"), or a verb in -ing/-s/past form
+        right after the person ("Ben circulating the deck Fri")."""
+        after = [t for t in toks if t.start > ref_at][:5]
+        for i, t in enumerate(after):
+            if t.base in _PROMISE and i + 1 < len(after):
+                nxt = after[i + 1]
+                if nxt.base in ("to", "be") and i + 2 < len(after):
+                    nxt = after[i + 2]
+                if nxt.verb and nxt.base not in self.fallback_exclude:
+                    return nxt.start, nxt.start + len(nxt.base), self.lexicon.fallback_action, None
+                return None
+            if t.verb and t.form in ("ing", "s", "past") and t.base not in self.fallback_exclude:
+                return t.start, t.start + len(t.base), self.lexicon.fallback_action, None
+            if t.verb:
+                return None
+        return None
+
     # -- the parse ------------------------------------------------------------------------
     def clause(
         self, raw: str, people: People, text_dated: bool, previous: Clause | None = None
@@ -227,6 +262,7 @@ class ClauseParser:
         when = date.group(0) if date else None
         vague = bool(self.vague_lead is not None and self.vague_lead.search(s))
         goal = not vague and bool(self.goal_lead is not None and self.goal_lead.search(s))
+        found = self._action(s)
         first = toks[0].form if toks else "base"
         inherit = previous is not None and previous.actor == "client" and first in ("ing", "s")
         seller = (
@@ -236,9 +272,9 @@ class ClauseParser:
                 goal
                 or bool(self.seller_actor is not None and self.seller_actor.search(s))
                 or bool(self.seller_verb is not None and self.seller_verb.search(s))
+                or (self._imperative(toks) and (found is None or found[0] > 0))
             )
         )
-        found = self._action(s)
         actor_pos: int | None = None
         action = min_stage = obj = None
         actor, actor_text, specific = (
@@ -273,6 +309,10 @@ class ClauseParser:
             if ref is not None:
                 actor, actor_text, specific = "client", ref[1], ref[2]
                 actor_pos = ref[0]
+                fb = self._fallback(toks, ref[0])
+                if fb is not None:
+                    at, end, action, min_stage = fb
+                    obj = s[end:].strip() or None
         polarity = "positive"
         if self.negations is not None and self.negations.search(s):
             polarity = "negative"
