@@ -209,6 +209,7 @@ class ClauseParser:
             ):
                 best = (t.start, t.word, True)
                 break
+        generic_end = -1
         for pat, specific in (
             (self.client_actor, True),
             (people.phrases, True),
@@ -216,8 +217,19 @@ class ClauseParser:
         ):
             if pat is not None:
                 m = pat.search(s, offset)
-                if m is not None and (best is None or m.start() < best[0]):
+                if m is None:
+                    continue
+                if not specific:
+                    generic_end = m.end()
+                if best is None or m.start() < best[0]:
                     best = (m.start(), m.group(0), specific)
+        if best is not None and not best[2] and generic_end >= 0:
+            # "their legal": the team named right after the generic word is who
+            for spec in (self.client_actor, people.phrases):
+                n = spec.search(s, generic_end) if spec is not None else None
+                if n is not None and n.start() <= generic_end + 1:
+                    best = (best[0], f"{best[1]} {n.group(0)}", True)
+                    break
         return best
 
     def _imperative(self, toks: list[Token]) -> bool:
