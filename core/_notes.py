@@ -33,7 +33,8 @@ _MEMO_LIMIT = 50_000
 def _alt(patterns: tuple[str, ...]) -> re.Pattern[str] | None:
     if not patterns:
         return None
-    return re.compile(r"\b(?:" + "|".join(f"(?:{p})" for p in patterns) + ")", _FLAGS)
+    # (?<!\w), not \b: a cue may start with a symbol ("\$")
+    return re.compile(r"(?<!\w)(?:" + "|".join(f"(?:{p})" for p in patterns) + ")", _FLAGS)
 
 
 @dataclass(frozen=True, slots=True)
