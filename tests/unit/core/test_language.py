@@ -7,9 +7,9 @@ from datetime import UTC, datetime
 import pytest
 
 from nextadvance.core import Playbook, classify_next_step, decide, read_note
+from nextadvance.core.errors import RuleError
 from nextadvance.core.models import Contact, Deal
 from nextadvance.mappings import load_playbook
-from nextadvance.core.errors import RuleError
 
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
 
