@@ -30,6 +30,7 @@ from nextadvance.core._playbook_model import (
     Stage,
     Thresholds,
 )
+from nextadvance.core._reading import NoteReading, classify_next_step, read_note
 from nextadvance.core.engine import check_next_step, decide
 from nextadvance.core.errors import (
     AuthError,
@@ -70,6 +71,7 @@ __all__ = [
     "Momentum",
     "NextAdvanceError",
     "NextStepCheck",
+    "NoteReading",
     "Objective",
     "ObjectiveOverride",
     "ObjectiveResult",
@@ -92,5 +94,7 @@ __all__ = [
     "Unavailable",
     "Verdict",
     "check_next_step",
+    "classify_next_step",
     "decide",
+    "read_note",
 ]

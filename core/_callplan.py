@@ -295,17 +295,40 @@ def _call_plan(
     )
 
 
+def _mentioned(text: str, deal: Deal) -> tuple[tuple[str, str, str], ...]:
+    """The deal's contacts the text can refer to (a name part, title or role occurs in it).
+
+    Only these change how the text is read, so they - not every contact - key the memo:
+    the same next step on deals with different contact lists is parsed once.
+    """
+    if not deal.contacts:
+        return ()
+    low = text.lower()
+    out = []
+    for c in deal.contacts:
+        title, role = c.title or "", c.role or ""
+        if (
+            any(len(part) > 1 and part in low for part in c.name.lower().split())
+            or (title and title.lower() in low)
+            or (role and role.replace("_", " ") in low)
+        ):
+            out.append((c.name, title, role))
+    return tuple(out)
+
+
 def check_next_step_cached(
     cp: CompiledPlaybook, deal: Deal, stage_key: str
 ) -> tuple[NextStepCheck, Explanation]:
-    """Classify the next step (or open task subject) with its explanation, memoised by text."""
+    """Classify the next step (or open task subject) with its explanation, memoised by text
+    and the deal's contacts (their names, titles and roles say who the client is)."""
     text, source = deal.next_step, "next_step"
     if not (text or "").strip() and (deal.open_task_subject or "").strip():
         text, source = deal.open_task_subject, "open_task"
-    key = (text, source, stage_key)
+    people = _mentioned(text or "", deal)
+    key = (text, source, stage_key, people)
     hit = cp.checks.get(key)
     if hit is None:
-        res = cp.lexicon.classify(text, stage_key)
+        res = cp.lexicon.classify(text, stage_key, people)
         given = bool((text or "").strip())
         check = trusted(
             NextStepCheck,
@@ -316,11 +339,17 @@ def check_next_step_cached(
             strength=res.strength,
             action=res.action,
         )
+        parse = res.parse_text()
         why = trusted(
             Explanation,
             rule_id=f"next_step.{res.verdict}",
-            inputs={"text": check.text, "source": check.source, "stage": stage_key},
-            text=res.reason,
+            inputs={
+                "text": check.text,
+                "source": check.source,
+                "stage": stage_key,
+                "parse": [c.as_dict() for c in res.clauses],
+            },
+            text=f"{res.reason} [parse: {parse}]" if parse else res.reason,
         )
         if len(cp.checks) >= _CHECK_LIMIT:
             cp.checks.clear()

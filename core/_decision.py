@@ -95,13 +95,15 @@ class Evidence(_M):
 
 
 class ObjectiveResult(_M):
-    """One micro-objective of the deal's stage or an earlier stage, learned or missing."""
+    """One micro-objective of the deal's stage or an earlier stage: learned, missing, or
+    ``learned_negative`` - learned and bad news ("no budget this year", METHOD.md §3):
+    not met, not missing either; the next call must deal with it."""
 
     id: str
     title: str
     stage: str
     essential: bool
-    status: Literal["learned", "missing"]
+    status: Literal["learned", "missing", "learned_negative"]
     evidence: tuple[Evidence, ...] = ()
     questions: tuple[str, ...] = ()
 
@@ -231,9 +233,16 @@ def evidence(
 
 
 def learned_result(
-    oid: str, title: str, stage: str, essential: bool, ev: Evidence, questions: tuple[str, ...]
+    oid: str,
+    title: str,
+    stage: str,
+    essential: bool,
+    ev: Evidence,
+    questions: tuple[str, ...],
+    status: str = "learned",
 ) -> ObjectiveResult:
-    """A learned :class:`ObjectiveResult` proved by ``ev``, built without validation."""
+    """A learned (or ``learned_negative``) :class:`ObjectiveResult` proved by ``ev``, built
+    without validation."""
     obj = _new(ObjectiveResult)
     _set_dict(
         obj,
@@ -242,7 +251,7 @@ def learned_result(
             "title": title,
             "stage": stage,
             "essential": essential,
-            "status": "learned",
+            "status": status,
             "evidence": (ev,),
             "questions": questions,
         },

@@ -11,6 +11,7 @@ from typing import Any
 
 from nextadvance.core._compiled import TEXT_KIND_SET, CompiledObjective, CompiledRule
 from nextadvance.core._decision import Evidence, ObjectiveResult, evidence, learned_result
+from nextadvance.core._notes import NoteReader
 from nextadvance.core._textindex import TextIndex, build_index
 from nextadvance.core.models import Activity, ActivityKind, Deal, Outcome
 
@@ -151,10 +152,13 @@ def evaluate(obj: CompiledObjective, ctx: DealContext) -> tuple[Evidence, ...]:
 
 
 def learn_all(
-    objectives: tuple[CompiledObjective, ...], ctx: DealContext
+    objectives: tuple[CompiledObjective, ...], ctx: DealContext, notes: NoteReader | None = None
 ) -> tuple[tuple[ObjectiveResult, ...], list[str]]:
-    """Each objective's result (learned with its evidence, or the shared missing one), in
-    order, and the ids of the learned ones.
+    """Each objective's result (learned with its evidence, learned_negative, or the shared
+    missing one), in order, and the ids of the (positively) learned ones.
+
+    A keyword found in a note is read with its sign (``notes``, the lexicon's note reader):
+    "no budget set aside yet" is learned and negative, not proof that budget exists.
 
     This is ``evaluate`` for every objective with the rule tests inlined: rules that cannot
     match (field absent, role absent, no keyword word in the deal's text) are rejected
@@ -167,6 +171,7 @@ def learn_all(
     learned: list[str] = []
     for obj in objectives:
         ev: Evidence | None = None
+        status = "learned"
         for rule in obj.rules:
             kind = rule.kind
             if kind == "keywords":
@@ -180,9 +185,22 @@ def learn_all(
                 if found is None:
                     continue
                 a, hit = found
-                ev = evidence(
-                    "keywords", f"'{hit}' in {a.kind._value_} of {a.at.date().isoformat()}", a.id
+                where = f"{a.kind._value_} of {a.at.date().isoformat()}"
+                sign, clause = (
+                    notes.sign_of(f"{a.subject}. {a.body}", obj.id, hit)
+                    if notes is not None
+                    else ("positive", "")
                 )
+                if sign == "negative":
+                    status = "learned_negative"
+                    ev = evidence(
+                        "keywords",
+                        f"'{hit}' in {where}, negative: '{clause}' (learned, bad news:"
+                        " not met, not missing; the next call must deal with it)",
+                        a.id,
+                    )
+                else:
+                    ev = evidence("keywords", f"'{hit}' in {where}", a.id)
                 break
             if kind == "field":
                 if rule.name not in fields:
@@ -200,8 +218,11 @@ def learn_all(
         if ev is None:
             results.append(obj.missing)
         else:
-            learned.append(obj.id)
+            if status == "learned":
+                learned.append(obj.id)
             results.append(
-                learned_result(obj.id, obj.title, obj.stage, obj.essential, ev, obj.questions)
+                learned_result(
+                    obj.id, obj.title, obj.stage, obj.essential, ev, obj.questions, status
+                )
             )
     return tuple(results), learned

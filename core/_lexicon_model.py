@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, model_validator
 
-__all__ = ["ClientAction", "Lexicon", "StrengthScores"]
+__all__ = ["ClientAction", "Lexicon", "StrengthScores", "TopicCues"]
 
 
 class _M(BaseModel):
@@ -27,6 +28,17 @@ class ClientAction(_M):
     patterns: tuple[str, ...] = Field(min_length=1)
     min_stage: str | None = None
     description: str = ""
+
+
+class TopicCues(_M):
+    """How a call-note clause shows one objective (a playbook objective id) and its sign."""
+
+    #: the clause talks about the objective
+    cues: tuple[str, ...] = Field(min_length=1)
+    #: ... and says it is bad news ("no budget", "spend frozen")
+    negative: tuple[str, ...] = ()
+    #: ... good news despite a negation word ("no blockers", "nobody above her needs to")
+    positive: tuple[str, ...] = ()
 
 
 class StrengthScores(_M):
@@ -46,11 +58,60 @@ class Lexicon(_M):
     seller_actors: tuple[str, ...] = ()
     seller_actions: tuple[str, ...] = ()
     client_actors: tuple[str, ...] = ()
+    #: client references that say "the client side" but not who ("they", "the client")
+    generic_client_actors: tuple[str, ...] = ()
     client_actions: tuple[ClientAction, ...] = ()
     dates: tuple[str, ...] = ()
     name_stopwords: tuple[str, ...] = ()
-    clause_separators: str = r"[;\n|]+|\.\s+|\s+(?:and then|then|&|\+)\s+|,\s*(?:and|then)\s+"
+    clause_separators: str = (
+        r"[;\n|]+|(?<!\bmr)(?<!\bms)(?<!\bdr)(?<!\bmrs)(?<!\bvs)\.\s+|\s+(?:and then|then)\s+"
+        r"|,\s*(?:and|then)\s+"
+    )
     strength: StrengthScores = StrengthScores()
+    #: normalisation: token -> expansion ("mtg" -> "meeting", "won't" -> "will not")
+    abbreviations: dict[str, str] = {}
+    #: inflected verb -> [base, form]; shipped as verb_forms.yaml (scripts/build_verb_forms.py)
+    verb_forms: dict[str, tuple[str, Literal["ing", "past", "s"]]] = {}
+    #: extra words one-edit typo correction may correct to (besides verbs, abbreviations
+    #: and name_stopwords)
+    vocabulary: tuple[str, ...] = ()
+    #: words shorter than this are never typo-corrected
+    typo_min_length: int = Field(default=4, ge=3)
+    #: a clause starting with one of these is the seller's goal ("get X to", "ask X for")
+    seller_goals: tuple[str, ...] = ()
+    #: negation anywhere in a clause cancels its commitment ("won't", "not yet", "no")
+    negations: tuple[str, ...] = ()
+    #: verbs of commitment that hand over to the action they govern ("agree to a pilot")
+    commitment_verbs: tuple[str, ...] = ()
+    #: an action mention right after one of these is a topic, not the action ("a call
+    #: to discuss the pilot", "confirm who signs")
+    topic_before: tuple[str, ...] = ()
+    #: an action mention followed by one of these is information about it ("the signing
+    #: process", "approval steps"): the action is sharing information, not the step
+    info_after: tuple[str, ...] = ()
+    #: a client person followed by a promise ("to", "will", "gonna") and a verb no action
+    #: pattern knows is still a commitment, of this kind (no stage limit)
+    fallback_action: str = "other_action"
+    #: verbs that never make such a fallback commitment ("Ben to think about it")
+    fallback_exclude: tuple[str, ...] = ()
+    #: a clause opening with a verb of the verb table in its base form is the seller's
+    #: imperative ("circulate the deck") unless the verb is one of these (nouns that open
+    #: a client step too: "pilot kickoff 12/3", "review proposal")
+    imperative_exclude: tuple[str, ...] = ()
+    #: call notes: phrases of not knowing ("no idea", "not sure"): the fact is negative
+    uncertainty: tuple[str, ...] = ()
+    #: call notes: objective id -> cues showing the objective and its sign
+    topics: dict[str, TopicCues] = {}
+    #: call notes: a client yes that is a commitment without a client action ("said yes",
+    #: "let's do it", "go ahead")
+    note_commitments: tuple[str, ...] = ()
+    #: call notes: client action ids that report a fact rather than commit ("confirmed")
+    note_info_actions: tuple[str, ...] = ()
+    #: call notes: a clause with one of these describes how things work or what must
+    #: happen, not a commitment ("must be signed by", "the one who signs", "normally")
+    note_not_commitment: tuple[str, ...] = ()
+    #: call notes: a promise marker that makes a client action a commitment ("will")
+    note_promises: tuple[str, ...] = ()
 
     def patterns(self) -> Iterator[tuple[tuple[str | int, ...], str]]:
         """Every regex in the lexicon with its key path (for validation and error locations)."""
@@ -61,9 +122,23 @@ class Lexicon(_M):
             "seller_actions",
             "client_actors",
             "dates",
+            "seller_goals",
+            "negations",
+            "commitment_verbs",
+            "generic_client_actors",
+            "topic_before",
+            "info_after",
+            "uncertainty",
+            "note_commitments",
+            "note_not_commitment",
+            "note_promises",
         ):
             for i, pat in enumerate(getattr(self, name)):
                 yield (name, i), pat
+        for topic, cues in self.topics.items():
+            for part in ("cues", "negative", "positive"):
+                for i, pat in enumerate(getattr(cues, part)):
+                    yield ("topics", topic, part, i), pat
         for i, action in enumerate(self.client_actions):
             for j, pat in enumerate(action.patterns):
                 yield ("client_actions", i, "patterns", j), pat

@@ -2,7 +2,9 @@
 
 An *advance* (METHOD.md §2) is anything that moved the deal: entering the current stage, a
 contact role added, a completed meeting or call with someone not met before, or an activity
-whose notes record a client commitment (playbook ``thresholds.commitment_keywords``).  Every
+whose notes record a client commitment (playbook ``thresholds.commitment_keywords``
+nominate the activity; the lexicon's note reader confirms it is a commitment and not a
+negated or hedged one).  Every
 other completed conversation after it is a *continuation*.
 """
 
@@ -43,7 +45,14 @@ def compute_momentum(
         index = ctx.index(_TEXT_KINDS)
         if not kws.any_words.isdisjoint(index.words):
             acts = index.acts
-            commitment = {acts[i].id: kw for i, kw in index.every(kws).items()}
+            notes = cp.lexicon.notes
+            # a keyword only nominates: the note must read as a commitment ("agreed to a
+            # pilot starting 4/22"), not a negated or hedged one ("won't sign until Q3")
+            commitment = {
+                acts[i].id: kw
+                for i, kw in index.every(kws).items()
+                if notes.read(f"{acts[i].subject}. {acts[i].body}").commitment
+            }
     conversation = cp.conversation_kinds
     held: list[Activity] = []  # conversations held by now: the continuation candidates
     for a in ctx.activities:  # oldest first: the first one after now ends the past

@@ -133,7 +133,7 @@ def decide(deal: Deal, playbook: Playbook, now: datetime) -> Decision:
     if stage.closed:
         return _closed(deal, stage, now, check, mom)
     segments, objectives, segments_why, relevant = cp.scope(stage.key, deal.account)
-    results, learned = learn_all(objectives, ctx)
+    results, learned = learn_all(objectives, ctx, cp.lexicon.notes)
     plan = call_plan(
         cp, stage, segments, objectives, learned, ctx.roles, deal.strategic_objective, relevant
     )
@@ -141,6 +141,16 @@ def decide(deal: Deal, playbook: Playbook, now: datetime) -> Decision:
     share = len(plan.missing_now) / plan.essentials_now if plan.essentials_now else 0.0
     priority, terms = _priority(deal, cp, now, mom, share, gap)
     explanations = [segments_why, *plan.explanations, check_why, _momentum_why(mom)]
+    for r in results:
+        if r.status == "learned_negative":
+            explanations.append(
+                explanation(
+                    "objective.learned_negative",
+                    {"objective": r.id, "evidence": r.evidence[0].detail},
+                    f"{r.title}: learned, and it is bad news - not met (so not learned) and"
+                    " not unknown (so not missing); the next call must deal with it",
+                )
+            )
     if mom.parked:
         explanations.append(
             explanation(

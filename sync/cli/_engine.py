@@ -26,6 +26,7 @@ from nextadvance.mappings import load_playbook
 
 from ._common import EXIT_CODES
 from ._explain import explain_connection
+from ._explain_text import explain_text, parse_contact
 from ._render import VERDICT_STYLE, parse_now, render_explanation
 
 #: This module's commands, merged into the root app by :mod:`._app`.
@@ -198,7 +199,14 @@ def explain_command(
     input: Path | None = typer.Option(
         None, "--input", "-i", help="JSONL file of canonical deals (or use --connection)."
     ),
-    deal_id: str = typer.Option(..., "--deal", help="Id of the deal to explain."),
+    deal_id: str | None = typer.Option(None, "--deal", help="Id of the deal to explain."),
+    text: str | None = typer.Option(
+        None, "--text", help="Explain how this text is read (next step and call note)."
+    ),
+    stage: str = typer.Option("discovery", "--stage", help="Stage for --text."),
+    contact: list[str] = typer.Option(
+        [], "--contact", help='With --text: a contact "Name|Title|role" (repeatable).'
+    ),
     connection: str | None = typer.Option(
         None, "--connection", "-C", help="Explain from this connection's mirror (after a sync)."
     ),
@@ -215,7 +223,18 @@ def explain_command(
         None, "--now", help="Decide as of this ISO time (timezone required)."
     ),
 ) -> None:
-    """Explain the decision for one deal: learned vs missing, next step, call plan, why."""
+    """Explain the decision for one deal (learned vs missing, next step, call plan, why), or
+    with --text how one next step / call-note sentence is read."""
+    if text is not None:
+        people = tuple(parse_contact(c, i) for i, c in enumerate(contact))
+        try:
+            explain_text(_load(playbook, lexicon), text, stage, people, Console(highlight=False))
+        except MappingError as exc:
+            typer.echo(str(exc), err=True)
+            raise typer.Exit(EXIT_CODES["usage"]) from None
+        return
+    if deal_id is None:
+        raise typer.BadParameter("give --deal ID (or --text TEXT)", param_hint="--deal")
     at = parse_now(now)
     if connection is not None:  # the mirror's view plus what the last runs wrote
         explain_connection(config, connection, deal_id, at, Console(highlight=False))

@@ -58,7 +58,10 @@ def render_explanation(deal: Deal, decision: Decision, console: Console) -> None
     for col in ("", "Objective", "Stage", "Kind", "Evidence / question"):
         table.add_column(col, overflow="fold")
     for o in decision.objectives:
-        mark = "[green]learned[/]" if o.status == "learned" else "[red]missing[/]"
+        mark = {
+            "learned": "[green]learned[/]",
+            "learned_negative": "[yellow]learned: negative[/]",
+        }.get(o.status, "[red]missing[/]")
         detail = (
             "; ".join(e.detail for e in o.evidence)
             if o.evidence

@@ -7,7 +7,17 @@ import tomllib
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-NOT_PACKAGED = {"tests", "benchmarks", ".ci", "docs", "deploy", "cassettes", "build", "dist"}
+NOT_PACKAGED = {
+    "tests",
+    "benchmarks",
+    "scripts",
+    ".ci",
+    "docs",
+    "deploy",
+    "cassettes",
+    "build",
+    "dist",
+}
 
 
 def _pyproject() -> dict:

@@ -1,0 +1,152 @@
+"""Normalisation: the first step of reading a rep's text the way a person would.
+
+A next step or a note sentence is lower-cased, split into tokens, abbreviations and
+contractions are expanded (``mtg`` -> ``meeting``, ``w/`` -> ``with``, ``won't`` ->
+``will not``), a word the lexicon does not know is corrected when exactly one word of the
+lexicon's own vocabulary is one edit away (``reveiw`` -> ``review``), and every verb is
+reduced to its base form from the shipped table (``sent`` -> ``send``) while remembering
+which form it was (an ``-ing`` form without a date is a status, not a commitment).
+
+Everything here is data from the lexicon; the class only applies it.  Names of the deal's
+contacts are never "corrected".
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from nextadvance.core._lexicon_model import Lexicon
+
+__all__ = ["Normaliser", "Token"]
+
+#: characters stripped from either end of a whitespace-separated piece
+_EDGE = "\"'()[]{}<>.,;:!?*~`^=_“”‘’«»…"
+_APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "`": "'"})
+_WORD = re.compile(r"^[a-z]+$")
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    """One normalised word: the text as read, its base form, the verb form, name flag."""
+
+    word: str
+    base: str
+    form: str  # "base", "ing", "past", "s"
+    cap: bool  # written with a capital letter (names, titles)
+    start: int  # offset of ``base`` in the clause's joined base text
+    verb: bool = False  # a form or base of the verb table
+
+
+def _deletes(word: str) -> set[str]:
+    return {word[:i] + word[i + 1 :] for i in range(len(word))}
+
+
+def _one_edit(a: str, b: str) -> bool:
+    """True when ``a`` and ``b`` differ by one insertion, deletion, substitution or swap."""
+    if a == b:
+        return False
+    la, lb = len(a), len(b)
+    if abs(la - lb) > 1:
+        return False
+    if la == lb:
+        diff = [i for i in range(la) if a[i] != b[i]]
+        if len(diff) == 1:
+            return True
+        return (
+            len(diff) == 2
+            and diff[1] == diff[0] + 1
+            and a[diff[0]] == b[diff[1]]
+            and a[diff[1]] == b[diff[0]]
+        )
+    if la > lb:
+        a, b = b, a
+    return any(b[:i] + b[i + 1 :] == a for i in range(len(b)))
+
+
+class Normaliser:
+    """Abbreviations, one-edit typo correction and verb base forms, from the lexicon."""
+
+    def __init__(self, lexicon: Lexicon) -> None:
+        self.abbreviations = {k.lower(): v.lower() for k, v in lexicon.abbreviations.items()}
+        self.verbs = {k.lower(): (v[0].lower(), v[1]) for k, v in lexicon.verb_forms.items()}
+        vocab: set[str] = set()
+        for w in lexicon.vocabulary:
+            vocab.update(w.lower().split())
+        for exp in self.abbreviations.values():
+            vocab.update(exp.split())
+        for form, (base, _) in self.verbs.items():
+            vocab.add(form)
+            vocab.add(base)
+        #: words typo correction may correct to (function words and names never)
+        self.targets = frozenset(w for w in vocab if _WORD.match(w))
+        vocab.update(w.lower() for w in lexicon.name_stopwords)
+        self.vocabulary = frozenset(w for w in vocab if _WORD.match(w))
+        index: dict[str, set[str]] = {}
+        for w in self.targets:
+            if len(w) >= 4:
+                for d in _deletes(w) | {w}:
+                    index.setdefault(d, set()).add(w)
+        self._index = index
+        self._min_typo = lexicon.typo_min_length
+        self.verb_bases = frozenset(b for b, _ in self.verbs.values())
+        self.verbs_all = self.verb_bases | frozenset(self.verbs)
+        self._memo: dict[str, str | None] = {}
+
+    def correct(self, word: str) -> str | None:
+        """The one vocabulary word one edit away from ``word``, or None (none or several)."""
+        if word in self._memo:
+            return self._memo[word]
+        fix: str | None = None
+        if (
+            len(word) >= self._min_typo
+            and _WORD.match(word)
+            and word not in self.vocabulary
+            and not (word.endswith("s") and word[:-1] in self.vocabulary)  # a plural
+        ):
+            cands: set[str] = set()
+            for d in _deletes(word) | {word}:
+                cands |= self._index.get(d, set())
+            # a typo rarely changes the first letter ("light" is not "might")
+            close = sorted(c for c in cands if c[0] == word[0] and _one_edit(word, c))
+            fix = close[0] if len(close) == 1 else None
+        if len(self._memo) < 50_000:
+            self._memo[word] = fix
+        return fix
+
+    def tokens(self, text: str, protected: Iterable[str] = ()) -> list[Token]:
+        """Normalised tokens of ``text``; words in ``protected`` (names) are kept as written."""
+        keep = set(protected)
+        out: list[Token] = []
+        pos = 0
+        first = True
+        for piece in text.translate(_APOSTROPHES).split():
+            low = piece.lower()
+            expansion = self.abbreviations.get(low)
+            if expansion is None:
+                core = low.strip(_EDGE)
+                if not core:
+                    continue
+                expansion = self.abbreviations.get(core)
+                if expansion is None:
+                    if core.endswith("'s") and (core[:-2] in keep or piece[:1].isupper()):
+                        core = core[:-2]  # "Rick's EA": the name
+                    expansion = core
+                    if core not in keep:
+                        fixed = self.correct(core)
+                        # a capitalised word is a name unless it starts the text and is
+                        # a misspelt verb ("Reveiw proposal")
+                        if fixed is not None and (
+                            not piece[:1].isupper() or (first and fixed in self.verbs_all)
+                        ):
+                            expansion = fixed
+            cap = piece.strip(_EDGE)[:1].isupper()
+            for word in expansion.split():
+                base, form = self.verbs.get(word, (word, "base"))
+                out.append(Token(word, base, form, cap, pos, base in self.verb_bases))
+                pos += len(base) + 1
+            first = False
+        return out

@@ -1,0 +1,180 @@
+"""Reading call notes: which objectives a sentence informs, with what sign, and commitment.
+
+METHOD.md §3: what is learned has a sign.  "No budget this year" is learned and bad news;
+it is neither missing nor learned in the good sense.  A note sentence is split into
+clauses; a clause *shows* an objective when one of the lexicon's ``topics`` cues matches
+its normalised text, and the fact is ``negative`` when the clause also has one of the
+topic's negative cues, a negation or an uncertainty phrase ("no idea who signs") -
+unless a positive override matches ("no blockers").  A sentence is a *commitment* when a
+clause is a client commitment (:mod:`nextadvance.core._parse`: a client action, not the
+seller's, positive) or a plain-English yes ("said yes", "green light", "let's do it").
+Everything here is lexicon data; results are memoised per (text, people).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from nextadvance.core._parse import Clause, ClauseParser, People
+
+if TYPE_CHECKING:
+    from nextadvance.core._lexicon_model import Lexicon
+
+__all__ = ["NoteReader", "NoteReading"]
+
+_FLAGS = re.IGNORECASE
+#: finer clause boundaries inside one note sentence
+_SUB = re.compile(r",\s+|\s+but\s+|\s+-\s+|:\s+|\s+so\s+|\s+because\s+|\s+while\s+", _FLAGS)
+_MEMO_LIMIT = 50_000
+
+
+def _alt(patterns: tuple[str, ...]) -> re.Pattern[str] | None:
+    if not patterns:
+        return None
+    # (?<!\w), not \b: a cue may start with a symbol ("\$")
+    return re.compile(r"(?<!\w)(?:" + "|".join(f"(?:{p})" for p in patterns) + ")", _FLAGS)
+
+
+@dataclass(frozen=True, slots=True)
+class NoteReading:
+    """What one note sentence tells: objective id -> "positive"/"negative", commitment,
+    the commitment's parse, and the clause text that showed each fact."""
+
+    facts: dict[str, str] = field(default_factory=dict)
+    commitment: bool = False
+    clauses: tuple[Clause, ...] = ()
+    where: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class _Topic:
+    id: str
+    cues: re.Pattern[str]
+    negative: re.Pattern[str] | None
+    positive: re.Pattern[str] | None
+
+
+class NoteReader:
+    """The lexicon's topic cues compiled, sharing the next-step check's clause parser."""
+
+    def __init__(self, lexicon: Lexicon, parser: ClauseParser) -> None:
+        self.parser = parser
+        self.negations = _alt(lexicon.negations)
+        self.uncertainty = _alt(lexicon.uncertainty)
+        self.hedges = _alt(lexicon.hedges)
+        self.yes = _alt(lexicon.note_commitments)
+        #: client actions that in a note report a fact ("Kofi confirmed it works")
+        self.info_actions = frozenset(lexicon.note_info_actions)
+        self.not_commitment = _alt(lexicon.note_not_commitment)
+        self.promise = _alt(lexicon.note_promises)
+        self.topics = tuple(
+            _Topic(tid, cues, _alt(t.negative), _alt(t.positive))
+            for tid, t in lexicon.topics.items()
+            if (cues := _alt(t.cues)) is not None
+        )
+        self._memo: dict[tuple[str, People], NoteReading] = {}
+        self._signs: dict[tuple[str, str, str], tuple[str, str]] = {}
+
+    def sign(self, topic: _Topic, s: str) -> str:
+        """The sign of ``topic`` in a clause that shows it."""
+        if topic.positive is not None and topic.positive.search(s):
+            return "positive"
+        for pat in (topic.negative, self.negations, self.uncertainty):
+            if pat is not None and pat.search(s):
+                return "negative"
+        return "positive"
+
+    def sign_of(self, text: str, topic_id: str, keyword: str) -> tuple[str, str]:
+        """The sign of the fact a keyword rule found in an activity's ``text``, and the
+        clause it sits in: the clause's topic sign when the lexicon knows the topic,
+        else negative on a negation or uncertainty ("no budget set aside yet")."""
+        key = (text, topic_id, keyword)
+        hit = self._signs.get(key)
+        if hit is not None:
+            return hit
+        needle = f" {keyword.lower()} "
+        topic = next((t for t in self.topics if t.id == topic_id), None)
+        found = ("positive", "")
+        for raw in self.parser.clauses(text):
+            for part in _SUB.split(raw):
+                toks = self.parser.norm.tokens(part)
+                words = f" {' '.join(t.word for t in toks)} "
+                s = " ".join(t.base for t in toks)
+                if needle not in words and needle not in f" {s} ":
+                    continue
+                if topic is not None:
+                    sign = self.sign(topic, s)
+                else:
+                    sign = (
+                        "negative"
+                        if any(
+                            p is not None and p.search(s)
+                            for p in (self.negations, self.uncertainty)
+                        )
+                        else "positive"
+                    )
+                found = (sign, part.strip())
+        if len(self._signs) >= _MEMO_LIMIT:
+            self._signs.clear()
+        self._signs[key] = found
+        return found
+
+    def committed(self, c: Clause) -> bool:
+        """Whether a note clause records a client commitment made in the conversation.
+
+        A yes ("said yes", "green light") counts; otherwise a client action must be
+        agreed (past: "booked", "signed", "agreed to"), promised ("will", "to", "gonna")
+        or dated, and not a fact report ("confirmed it works"), an obligation or a
+        description of how things work ("must be signed by two directors", "the one who
+        signs", "normally 2 weeks").
+        """
+        if c.actor == "seller" or c.polarity != "positive":
+            return False
+        if self.not_commitment is not None and self.not_commitment.search(c.text):
+            return False
+        if self.yes is not None and self.yes.search(c.text):
+            return True
+        if c.action is None or c.action in self.info_actions:
+            return False
+        if c.form == "past" or c.when is not None:
+            return True
+        return self.promise is not None and self.promise.search(c.text) is not None
+
+    def read(self, text: str, people: People = People()) -> NoteReading:
+        """Facts and commitment of one note sentence (memoised)."""
+        key = (text, people)
+        hit = self._memo.get(key)
+        if hit is not None:
+            return hit
+        facts: dict[str, str] = {}
+        where: dict[str, str] = {}
+        for raw in self.parser.clauses(text):
+            for part in _SUB.split(raw):
+                s = " ".join(t.base for t in self.parser.norm.tokens(part, people.names))
+                if not s:
+                    continue
+                for topic in self.topics:
+                    if topic.cues.search(s) is None:
+                        continue
+                    sign = self.sign(topic, s)
+                    if facts.get(topic.id) != "negative":  # bad news is not undone
+                        facts[topic.id] = sign
+                        where[topic.id] = part.strip()
+        clauses = self.parser.parse(text, people)
+        # commitment per finer clause: "Claire wants kickoff 1/6, booked it w/ her team"
+        parts = [p for raw in self.parser.clauses(text) for p in _SUB.split(raw) if p.strip()]
+        dated = any(c.when for c in clauses)
+        previous: Clause | None = None
+        commitment = False
+        for part in parts:
+            previous = self.parser.clause(part, people, dated, previous)
+            if self.committed(previous):
+                commitment = True
+                break
+        reading = NoteReading(facts, commitment, clauses, where)
+        if len(self._memo) >= _MEMO_LIMIT:
+            self._memo.clear()
+        self._memo[key] = reading
+        return reading

@@ -1,0 +1,375 @@
+"""The clause parser: a next step or note sentence as who · action · object · when · polarity.
+
+Steps (every phrase comes from the lexicon, see docs/playbook.md "How a text is read"):
+
+1. the text is split into clauses (``;``, new lines, ``. ``, ``and then``, ...) and each
+   clause normalised (:mod:`nextadvance.core._normalise`);
+2. **when**: the first date-like phrase of the clause ("Fri", "12/5", "EOW", "next week");
+3. **action**: the client action that starts first in the clause; a commitment verb
+   ("agree to", "commit to", "say yes to") hands over to the action it governs ("agree to a
+   pilot" is a pilot, not a confirmation), so stage fit follows the object;
+4. **who**: the seller when the clause starts with a seller actor ("we", "I'll", "our
+   SE"), a seller verb in the imperative ("send", "walk them through") or a seller *goal*
+   ("get/have/ask/make sure/need X to ..."); the client when a client reference (one of
+   the deal's contacts by name, title or role, "their legal", "procurement", an unknown
+   capitalised name) comes before the action or is the agent of a passive ("to be signed by
+   their legal"); otherwise unknown (a bare noun or verb: "signed SOW by 12/5");
+5. **polarity**: ``negative`` (negation: "won't", "no", "not yet"), ``hedged`` (hope,
+   waiting, "might"), ``ongoing`` (an ``-ing`` form with no future marker and no date:
+   "legal looking at it"), else ``positive``.  Only a positive clause is a commitment.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from nextadvance.core._normalise import Normaliser, Token
+
+if TYPE_CHECKING:
+    from nextadvance.core._lexicon_model import Lexicon
+
+__all__ = ["Clause", "ClauseParser", "People"]
+
+_FLAGS = re.IGNORECASE
+#: seller verbs of receiving: "we get the PO from Michael" is Michael's commitment
+_RECEIVE = frozenset({"get", "receive", "become", "expect", "collect"})
+#: markers of a promise between a client person and a verb
+_PROMISE = frozenset({"to", "will", "shall", "gonna", "agree", "promise", "go"})
+_FUTURE = frozenset({"to", "will", "shall", "going", "gonna", "plan", "plans", "expect"})
+
+
+def _alt(patterns: tuple[str, ...], lead: bool = False) -> re.Pattern[str] | None:
+    if not patterns:
+        return None
+    body = "|".join(f"(?:{p})" for p in patterns)
+    return re.compile((r"^(?:" + body + r")\b") if lead else (r"\b(?:" + body + r")"), _FLAGS)
+
+
+@dataclass(frozen=True, slots=True)
+class People:
+    """The deal's client side as words: contact name parts and title/role phrases."""
+
+    names: frozenset[str] = frozenset()
+    phrases: re.Pattern[str] | None = None
+
+    @staticmethod
+    def of(contacts: tuple[tuple[str, str, str], ...]) -> People:
+        """From (name, title, role) triples (any may be empty)."""
+        names: set[str] = set()
+        phrases: set[str] = set()
+        for name, title, role in contacts:
+            parts = [p for p in re.split(r"[\s.]+", name.lower()) if len(p) > 1]
+            names.update(parts)
+            if len(parts) > 1:
+                names.add("".join(p[0] for p in parts))  # initials: "nl"
+            if title:
+                phrases.add(re.escape(title.lower()))
+            if role:
+                phrases.add(re.escape(role.replace("_", " ").lower()))
+        pat = (
+            re.compile(r"\b(?:" + "|".join(sorted(phrases, key=len, reverse=True)) + r")\b")
+            if phrases
+            else None
+        )
+        return People(frozenset(names), pat)
+
+
+@dataclass(frozen=True, slots=True)
+class Clause:
+    """One clause read: who acts, the action, its object, when, and its polarity."""
+
+    text: str
+    actor: str  # "seller", "client", "unknown"
+    actor_text: str | None
+    action: str | None  # a client action id, or None
+    object: str | None
+    when: str | None
+    polarity: str  # "positive", "negative", "hedged", "ongoing"
+    goal: bool = False  # a seller goal about the client ("get Nora to sign")
+    min_stage: str | None = None
+    vague: bool = False  # starts with a too-general phrase ("touch base")
+    specific: bool = False  # the client actor is a person, title or team, not "they"
+    form: str = "base"  # the action verb's form ("s": a habit, "signs via DocuSign")
+
+    @property
+    def commitment(self) -> bool:
+        """A client-side (or unattributed) action read as positive."""
+        return self.action is not None and self.actor != "seller" and self.polarity == "positive"
+
+    def as_dict(self) -> dict[str, Any]:
+        """The parse as plain data (explanation inputs)."""
+        return {
+            "who": self.actor if self.actor_text is None else f"{self.actor} ({self.actor_text})",
+            "action": self.action,
+            "object": self.object,
+            "when": self.when,
+            "polarity": self.polarity,
+            **({"seller_goal": True} if self.goal else {}),
+        }
+
+    def describe(self) -> str:
+        """``who · action · object · when · polarity`` for explanations."""
+        d = self.as_dict()
+        return " · ".join(
+            f"{k}={v}" for k, v in d.items() if v is not None and k != "seller_goal"
+        ) + (" (seller goal, not a client commitment)" if self.goal else "")
+
+
+class ClauseParser:
+    """The lexicon compiled into the parser's regular expressions."""
+
+    def __init__(self, lexicon: Lexicon, stage_order: dict[str, int]) -> None:
+        self.lexicon = lexicon
+        self.order = stage_order
+        self.norm = Normaliser(lexicon)
+        self.split = re.compile(lexicon.clause_separators, _FLAGS)
+        self.vague_lead = _alt(lexicon.vague, lead=True)
+        self.hedges = _alt(lexicon.hedges)
+        self.negations = _alt(lexicon.negations)
+        self.seller_actor = _alt(lexicon.seller_actors, lead=True)
+        self.seller_verb = _alt(lexicon.seller_actions, lead=True)
+        self.goal_lead = _alt(lexicon.seller_goals, lead=True)
+        self.client_actor = _alt(lexicon.client_actors)
+        self.generic_actor = _alt(lexicon.generic_client_actors)
+        self.agent = re.compile(r"\b(?:by|from)\b")
+        self.dates = _alt(lexicon.dates)
+        self.topic_before = (
+            re.compile(r"\b(?:" + "|".join(lexicon.topic_before) + r")\s+(?:\S+\s+){0,2}$")
+            if lexicon.topic_before
+            else None
+        )
+        self.info_after = (
+            re.compile(r"^\S*\s+(?:\S+\s+)?(?:" + "|".join(lexicon.info_after) + r")\b")
+            if lexicon.info_after
+            else None
+        )
+        self.actions = [
+            (a.id, re.compile(r"\b(?:" + "|".join(a.patterns) + r")", _FLAGS), a.min_stage)
+            for a in lexicon.client_actions
+        ]
+        self.stopwords = frozenset(w.lower() for w in lexicon.name_stopwords)
+        self.fallback_exclude = frozenset(w.lower() for w in lexicon.fallback_exclude)
+        self.imperative_exclude = frozenset(w.lower() for w in lexicon.imperative_exclude)
+
+    # -- pieces ---------------------------------------------------------------------------
+    def clauses(self, text: str) -> list[str]:
+        """The raw clauses of ``text``."""
+        return [c.strip() for c in self.split.split(text) if c and c.strip()]
+
+    def _is_topic(self, s: str, start: int, end: int) -> bool:
+        if self.topic_before is not None and self.topic_before.search(s, 0, start):
+            return True
+        return self.info_after is not None and self.info_after.match(s[start:]) is not None
+
+    def _action(self, s: str) -> tuple[int, int, str, str | None] | None:
+        """The biggest step the clause mentions (latest ``min_stage``, then lexicon order).
+
+        A big step that is only a topic ("a call to discuss the pilot", "the signing
+        process") does not count, nor a match inside a longer match of another action
+        ("approve" inside "approve the budget"): stage fit follows the object.
+        """
+        found: list[tuple[int, int, int, int, str, str | None]] = []
+        for i, (aid, pat, min_stage) in enumerate(self.actions):
+            size = -1 if min_stage is None else self.order.get(min_stage, 0)
+            for m in pat.finditer(s):
+                # sharing or reviewing something is the commitment whatever it is about
+                if min_stage is None or not self._is_topic(s, m.start(), m.end()):
+                    found.append((size, i, m.start(), m.end(), aid, min_stage))
+                    break
+        if not found:
+            return None
+        kept = [
+            f
+            for f in found
+            if not any(
+                g is not f and g[2] <= f[2] and f[3] <= g[3] and g[3] - g[2] > f[3] - f[2]
+                for g in found
+            )
+        ]
+        best = min(kept, key=lambda f: (-f[0], f[1]))
+        return best[2], best[3], best[4], best[5]
+
+    def _client_ref(
+        self, toks: list[Token], s: str, people: People, offset: int = 0
+    ) -> tuple[int, str, bool] | None:
+        """Offset, text and specificity of the first client reference at or after
+        ``offset`` (a name, title or team is specific; "they", "the client" is not)."""
+        best: tuple[int, str, bool] | None = None
+        for t in toks:
+            if t.start < offset:
+                continue
+            if t.word in people.names or (
+                t.cap
+                and t.word not in self.stopwords
+                and t.word not in self.norm.vocabulary
+                and t.word.isalpha()
+                and len(t.word) > 1
+            ):
+                best = (t.start, t.word, True)
+                break
+        generic_end = -1
+        for pat, specific in (
+            (self.client_actor, True),
+            (people.phrases, True),
+            (self.generic_actor, False),
+        ):
+            if pat is not None:
+                m = pat.search(s, offset)
+                if m is None:
+                    continue
+                if not specific:
+                    generic_end = m.end()
+                if best is None or m.start() < best[0]:
+                    best = (m.start(), m.group(0), specific)
+        if best is not None and not best[2] and generic_end >= 0:
+            # "their legal": the team named right after the generic word is who
+            for spec in (self.client_actor, people.phrases):
+                n = spec.search(s, generic_end) if spec is not None else None
+                if n is not None and n.start() <= generic_end + 1:
+                    best = (best[0], f"{best[1]} {n.group(0)}", True)
+                    break
+        return best
+
+    def _imperative(self, toks: list[Token]) -> bool:
+        """The clause opens with a bare verb of the verb table: the rep's own to-do."""
+        if not toks:
+            return False
+        t = toks[0]
+        return (
+            t.form == "base"
+            and t.word in self.norm.verb_bases
+            and t.word not in self.imperative_exclude
+            and not (t.cap and t.word not in self.norm.vocabulary)
+        )
+
+    def _fallback(self, toks: list[Token], ref_at: int) -> tuple[int, int, str, str | None] | None:
+        """An unlisted client action: the client person, a promise marker, then a verb
+        ("Ben to circulate the deck internally Fri"), or a verb in -ing/-s/past form
+        right after the person ("Ben circulating the deck Fri")."""
+        after = [t for t in toks if t.start > ref_at][:5]
+        for i, t in enumerate(after):
+            if t.base in _PROMISE and i + 1 < len(after):
+                nxt = after[i + 1]
+                if nxt.base in ("to", "be") and i + 2 < len(after):
+                    nxt = after[i + 2]
+                if nxt.verb and nxt.base not in self.fallback_exclude:
+                    return nxt.start, nxt.start + len(nxt.base), self.lexicon.fallback_action, None
+                return None
+            if t.verb and t.form in ("ing", "s", "past") and t.base not in self.fallback_exclude:
+                return t.start, t.start + len(t.base), self.lexicon.fallback_action, None
+            if t.verb:
+                return None
+        return None
+
+    # -- the parse ------------------------------------------------------------------------
+    def clause(
+        self, raw: str, people: People, text_dated: bool, previous: Clause | None = None
+    ) -> Clause:
+        """Parse one clause (``text_dated``: the whole text names a date)."""
+        toks = self.norm.tokens(raw, people.names)
+        s = " ".join(t.base for t in toks)
+        date = self.dates.search(s) if self.dates is not None else None
+        when = date.group(0) if date else None
+        vague = bool(self.vague_lead is not None and self.vague_lead.search(s))
+        goal = not vague and bool(self.goal_lead is not None and self.goal_lead.search(s))
+        found = self._action(s)
+        first = toks[0].form if toks else "base"
+        inherit = previous is not None and previous.actor == "client" and first in ("ing", "s")
+        seller = (
+            not vague
+            and not inherit
+            and (
+                goal
+                or bool(self.seller_actor is not None and self.seller_actor.search(s))
+                or bool(self.seller_verb is not None and self.seller_verb.search(s))
+                or (self._imperative(toks) and (found is None or found[0] > 0))
+            )
+        )
+        actor_pos: int | None = None
+        action = min_stage = obj = None
+        actor, actor_text, specific = (
+            ("seller", None, False) if seller else ("unknown", None, False)
+        )
+        if inherit and previous is not None:
+            actor, actor_text, specific = "client", previous.actor_text, previous.specific
+        at = end = len(s)
+        if found is not None:
+            at, end, action, min_stage = found
+            rest = s[end:].strip()
+            if date is not None and date.start() >= end:
+                rest = s[end : date.start()].strip()
+            obj = re.sub(r"\s+(?:by|on|for|before|until|till)$", "", rest) or None
+            by = self.agent.search(s, end)
+            receive = not _RECEIVE.isdisjoint(t.base for t in toks if t.start < at)
+            if seller and by is not None and not goal and receive:
+                ref = self._client_ref(toks, s, people, by.end())
+                if ref is not None:  # "we get the PO from Michael": the client acts
+                    actor, actor_text, specific = "client", ref[1], ref[2]
+            elif actor == "unknown":
+                ref = self._client_ref(toks, s, people)
+                if ref is not None and ref[0] <= at:
+                    actor, actor_text, specific = "client", ref[1], ref[2]
+                    actor_pos = ref[0]
+                elif by is not None:  # passive: "to be signed by their legal"
+                    ref = self._client_ref(toks, s, people, by.end())
+                    if ref is not None:
+                        actor, actor_text, specific = "client", ref[1], ref[2]
+        elif actor == "unknown":
+            ref = self._client_ref(toks, s, people)
+            if ref is not None:
+                actor, actor_text, specific = "client", ref[1], ref[2]
+                actor_pos = ref[0]
+                fb = self._fallback(toks, ref[0])
+                if fb is not None:
+                    at, end, action, min_stage = fb
+                    obj = s[end:].strip() or None
+        polarity = "positive"
+        if self.negations is not None and self.negations.search(s):
+            polarity = "negative"
+        elif self.hedges is not None and self.hedges.search(s):
+            polarity = "hedged"
+        elif not text_dated:
+            # the head verb after the actor: "legal looking at it" is a status, "legal to
+            # look at it" a commitment
+            start = 0 if actor_pos is None else actor_pos + 1
+            before: set[str] = set()
+            for t in toks:
+                if t.start < start:
+                    before.add(t.base)
+                    continue
+                if t.verb or t.form != "base":
+                    if t.form == "ing" and before.isdisjoint(_FUTURE):
+                        polarity = "ongoing"
+                    break
+                before.add(t.base)
+        form = next((t.form for t in toks if t.start >= at), "base")
+        return Clause(
+            s,
+            actor,
+            actor_text,
+            action,
+            obj,
+            when,
+            polarity,
+            goal,
+            min_stage,
+            vague,
+            specific,
+            form,
+        )
+
+    def parse(self, text: str, people: People) -> tuple[Clause, ...]:
+        """Every clause of ``text``, parsed."""
+        dated = (
+            self.dates is not None
+            and self.dates.search(" ".join(t.base for t in self.norm.tokens(text, people.names)))
+            is not None
+        )
+        out: list[Clause] = []
+        previous: Clause | None = None
+        for raw in self.clauses(text):
+            previous = self.clause(raw, people, dated, previous)
+            out.append(previous)
+        return tuple(out)

@@ -1,0 +1,91 @@
+"""Regression floors on the labelled corpus, split by author (benchmarks/corpus.py).
+
+The floors sit slightly below what the language layer achieved when it was built (see
+the issue 16 report), not at the targets: the held-out authors (channel, mobile) measure
+generalisation and were never tuned on; the issue's held-out targets (>= 95 % overall,
+every verdict >= 90 %, wrongly-advance <= 1 %) are NOT met yet (90.9 %, seller_action
+86.8 %, advance 89.5 %, wrongly-advance 4.7 %).  A failure here means a lexicon or parser
+change made things worse; it never prints a held-out text, only aggregates.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from benchmarks.corpus import evaluate
+
+#: split -> (overall, per-verdict floors, max wrongly-advance share of non-advance texts,
+#: note polarity accuracy, note commitment accuracy)
+FLOORS: dict[str, tuple[float, dict[str, float], float, float, float]] = {
+    "train": (
+        0.985,
+        {
+            "advance": 0.98,
+            "vague": 0.98,
+            "seller_action": 0.97,
+            "unrealistic_for_stage": 0.98,
+            "empty": 0.98,
+        },
+        0.01,
+        0.75,
+        0.90,
+    ),
+    "heldout": (
+        0.895,
+        {
+            "advance": 0.875,
+            "vague": 0.90,
+            "seller_action": 0.85,
+            "unrealistic_for_stage": 0.93,
+            "empty": 0.97,
+        },
+        0.055,
+        0.60,
+        0.87,
+    ),
+}
+
+
+@pytest.fixture(scope="module", params=sorted(FLOORS))
+def figures(request: pytest.FixtureRequest) -> tuple[str, dict[str, Any]]:
+    """Aggregate figures of one split (no texts)."""
+    split = str(request.param)
+    return split, evaluate(split)
+
+
+def test_corpus_has_the_promised_size_per_split(figures: tuple[str, dict[str, Any]]) -> None:
+    """>= 1,500 next steps and >= 500 note sentences overall; both splits non-trivial."""
+    split, res = figures
+    assert res["next_steps"]["texts"] >= (900 if split == "train" else 600)
+    assert res["notes"]["sentences"] >= (350 if split == "train" else 240)
+
+
+def test_next_step_accuracy_stays_above_its_floors(figures: tuple[str, dict[str, Any]]) -> None:
+    """Overall, per verdict and wrongly-advance rate do not regress."""
+    split, res = figures
+    overall, per_verdict, max_wrong, _, _ = FLOORS[split]
+    ns = res["next_steps"]
+    assert ns["overall"] >= overall, (split, ns["overall"])
+    for verdict, floor in per_verdict.items():
+        assert ns["per_verdict"][verdict] >= floor, (split, verdict, ns["per_verdict"][verdict])
+    assert ns["wrongly_advance_rate_of_non_advance"] <= max_wrong, (
+        split,
+        ns["wrongly_advance_rate_of_non_advance"],
+    )
+
+
+def test_note_reading_stays_above_its_floors(figures: tuple[str, dict[str, Any]]) -> None:
+    """Per-fact polarity and commitment accuracy on note sentences do not regress."""
+    split, res = figures
+    _, _, _, polarity, commitment = FLOORS[split]
+    nt = res["notes"]
+    assert nt["polarity_accuracy"] >= polarity, (split, nt["polarity_accuracy"])
+    assert nt["commitment_accuracy"] >= commitment, (split, nt["commitment_accuracy"])
+
+
+def test_held_out_misses_are_never_listed() -> None:
+    """The tool refuses to list per-text misses of the held-out split."""
+    with pytest.raises(ValueError, match="training split"):
+        evaluate("heldout", misses=[])

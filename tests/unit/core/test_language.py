@@ -1,0 +1,136 @@
+"""The language layer: normalisation, the clause parse, note polarity and commitments."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from nextadvance.core import Playbook, classify_next_step, decide, read_note
+from nextadvance.core.errors import RuleError
+from nextadvance.core.models import Contact, Deal
+from nextadvance.mappings import load_playbook
+
+NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
+
+
+def _verdict(pb: Playbook, text: str, stage: str, *contacts: Contact) -> str:
+    return classify_next_step(pb, text, stage, contacts).verdict
+
+
+def test_normalisation_expands_abbreviations_fixes_typos_and_reduces_verbs(
+    playbook: Playbook,
+) -> None:
+    """mtg/w/ expand, a one-edit typo is corrected, "sent" reads as "send" (past)."""
+    norm = playbook.compiled.lexicon.parser.norm
+    toks = norm.tokens("Reveiw mtg w/ Nora, sent questionaire", ["nora"])
+    assert [t.base for t in toks] == ["review", "meeting", "with", "nora", "send", "questionnaire"]
+    assert toks[4].form == "past"
+    assert [t.word for t in norm.tokens("Frank gave green light")][:1] == ["frank"]
+    assert norm.tokens("green light")[1].word == "light"  # not "might": same first letter
+
+
+@pytest.mark.parametrize(
+    ("text", "stage", "verdict"),
+    [
+        ("Sheila sending analytics org chart EOW", "prospecting", "advance"),
+        ("get Nora to agree to a pilot", "discovery", "seller_action"),
+        ("ask Ben for the org chart", "discovery", "seller_action"),
+        ("procurement reviewing", "proposal", "vague"),
+        ("Omar reviewing w/ CTO, feedback Thu", "solution", "advance"),
+        ("they won't commit to a pilot yet", "discovery", "vague"),
+        ("hopefully they sign next week", "negotiation", "vague"),
+        ("MSA to be signed by their legal by 30th", "negotiation", "advance"),
+        ("MSA to be signed by their legal by 12/3", "proposal", "unrealistic_for_stage"),
+        ("Nora to book a call to discuss the pilot Tue", "qualification", "advance"),
+        ("Ben agreed to a pilot starting 4/22", "qualification", "unrealistic_for_stage"),
+        ("Ben to circulate the deck internally Fri", "discovery", "advance"),
+        ("circulate the deck to Ben Fri", "discovery", "seller_action"),
+        ("review proposal", "proposal", "vague"),
+        ("k.A.", "proposal", "empty"),
+    ],
+)
+def test_next_step_reads_who_action_when_and_polarity(
+    playbook: Playbook, text: str, stage: str, verdict: str
+) -> None:
+    """Each case exercises one rule of the parse (see core/_parse.py)."""
+    assert _verdict(playbook, text, stage) == verdict
+
+
+def test_the_deals_own_contacts_are_clients(playbook: Playbook) -> None:
+    """A contact's title counts as who ("the Controller" is on the deal)."""
+    ctl = Contact(id="c1", name="Uma Rao", title="Controller", role="economic_buyer")
+    assert _verdict(playbook, "Controller to share the cost data", "discovery", ctl) == "advance"
+    assert _verdict(playbook, "Uma to share the cost data", "discovery", ctl) == "advance"
+
+
+@pytest.mark.parametrize(
+    ("text", "facts", "commitment"),
+    [
+        ("Ben said there's no budget set aside until next FY", {"budget": "negative"}, False),
+        ("Anil approved pilot $ on the call", {"budget": "positive"}, True),
+        (
+            "nobody owns the decision - they point at each other",
+            {"decision_maker": "negative"},
+            False,
+        ),
+        ("Frank gave green light, PO will come from purchasing 17.12.", {}, True),
+        ("Rosa won't sign until indemnity fixed", {}, False),
+        ("Sam might do a trial", {}, False),
+    ],
+)
+def test_note_facts_have_a_sign_and_commitments_are_read(
+    playbook: Playbook, text: str, facts: dict[str, str], commitment: bool
+) -> None:
+    """Labelled facts are found with their sign; yes counts, no/might does not."""
+    got = read_note(playbook, text)
+    assert {k: got.facts.get(k) for k in facts} == facts
+    assert got.commitment is commitment
+
+
+def _deal(body: str) -> Deal:
+    return Deal.model_validate(
+        {
+            "id": "D1",
+            "stage": "qualification",
+            "created_at": "2026-11-01T09:00:00Z",
+            "stage_entered_at": "2026-11-02T09:00:00Z",
+            "activities": [
+                {"id": "a1", "kind": "note", "at": "2026-11-20T09:00:00Z", "body": body}
+            ],
+        }
+    )
+
+
+def test_negative_fact_is_learned_negative_not_learned_nor_missing(playbook: Playbook) -> None:
+    """The budget objective is learned_negative, not ready, and explained as bad news."""
+    d = decide(_deal("No budget set aside yet."), playbook, NOW)
+    budget = next(o for o in d.objectives if o.id == "budget")
+    assert budget.status == "learned_negative" and "negative" in budget.evidence[0].detail
+    assert any(e.rule_id == "objective.learned_negative" for e in d.explanations)
+    positive = decide(_deal("Budget is set aside for Q1."), playbook, NOW)
+    assert next(o for o in positive.objectives if o.id == "budget").status == "learned"
+
+
+def test_negated_commitment_in_a_note_is_not_an_advance(playbook: Playbook) -> None:
+    """ "never signed" is not momentum; "said yes to a pilot" is."""
+    no = decide(_deal("They never signed, not agreed to anything."), playbook, NOW)
+    assert no.momentum.last_advance == "entered stage"
+    yes = decide(_deal("Ben said yes to a pilot starting 12/1"), playbook, NOW)
+    assert yes.momentum.last_advance is not None and "commitment" in yes.momentum.last_advance
+
+
+def test_a_bad_topic_regex_is_reported_at_its_line(tmp_path: object) -> None:
+    """Lexicon topic cues are validated like every other pattern (file, line, key path)."""
+    from pathlib import Path
+
+    from nextadvance.mappings.playbook import DEFAULT_LEXICON
+
+    lex = Path(str(tmp_path)) / "lexicon.yaml"
+    text = DEFAULT_LEXICON.read_text(encoding="utf-8")
+    lex.write_text(text.replace("cues: ['pain',", "cues: ['pain(',", 1), encoding="utf-8")
+    with pytest.raises(RuleError) as err:
+        load_playbook(None, lex)
+    msg = str(err.value)
+    assert "topics.pain.cues[0]" in msg and "bad regular expression" in msg
+    assert "lexicon.yaml:" in msg
