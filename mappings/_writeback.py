@@ -17,6 +17,7 @@ from typing import Any, Literal
 
 from nextadvance.core.models import Deal
 from nextadvance.mappings._checks import DUE_RULE
+from nextadvance.mappings._coach_task import coach_context, coach_due, crm_priority
 from nextadvance.mappings._model import Mapping, OutputSpec, TaskSpec
 
 __all__ = [
@@ -165,6 +166,7 @@ _USED: dict[str, Any] = {
     "call_objective": True,
     "next_step_check": {"verdict", "reason"},
     "momentum": {"stalled"},
+    "coaching": True,
 }
 
 
@@ -217,6 +219,7 @@ def _context(deal: Deal, d: dict[str, Any]) -> dict[str, str]:
         "verdict": str(check.get("verdict") or ""),
         "verdict_reason": str(check.get("reason") or ""),
         "strategic_objective": str(co.get("strategic_objective") or deal.strategic_objective or ""),
+        **coach_context(d),
     }
 
 
@@ -245,8 +248,7 @@ def render_writeback(
     check: dict[str, Any] = d.get("next_step_check") or {}
     momentum: dict[str, Any] = d.get("momentum") or {}
     raw: dict[str, Any] = {
-        "next_advance": ctx["stretch"]
-        + (f" (fallback: {ctx['conservative']})" if ctx["conservative"] else ""),
+        "next_advance": ctx["next_advance"],
         "objectives": ctx["objectives"],
         "next_step_verdict": check.get("verdict"),
         "stalled": bool(momentum.get("stalled")),
@@ -255,7 +257,9 @@ def render_writeback(
     values: dict[str, Any] = {}
     for output, spec, kind in wb.deal.enabled_outputs():
         if spec.field.casefold() not in never:
-            values[spec.field] = _render_output(mapping.crm, output, spec, kind, raw[output], check)
+            values[spec.field] = _render_output(
+                mapping.crm, output, spec, kind, raw[output], check, ctx["verdict_sentence"]
+            )
     fields = {name: wire_value(mapping.crm, value) for name, value in values.items()}
     task = None
     if wb.task is not None and wb.task.enabled and d.get("open", True) and ctx["stretch"]:
@@ -264,12 +268,20 @@ def render_writeback(
 
 
 def _render_output(
-    crm: str, output: str, spec: OutputSpec, kind: str, value: Any, check: dict[str, Any]
+    crm: str,
+    output: str,
+    spec: OutputSpec,
+    kind: str,
+    value: Any,
+    check: dict[str, Any],
+    sentence: str,
 ) -> Any:
     if output == "next_step_verdict" and value is not None:
         verdict = str(value)
         if spec.values:
             value = spec.values.get(verdict, verdict)
+        elif kind in ("text", "textarea") and sentence:
+            value = sentence  # plain language with a rewrite, never the internal code
         elif kind in ("text", "textarea") and check.get("reason"):
             value = f"{verdict}: {check['reason']}"
     if output == "next_advance" and not value:
@@ -282,7 +294,8 @@ def _render_task(
 ) -> TaskPlan:
     subject = truncate(" ".join(spec.subject.format_map(ctx).split()), spec.subject_max_length)
     body = truncate(spec.body.format_map(ctx).strip(), spec.body_max_length)
-    due = due_date(spec.due, now.astimezone(UTC).date())
+    due = coach_due(d) or due_date(spec.due, now.astimezone(UTC).date())
+    priority = crm_priority(d, spec.priority)
     key = task_key(deal.id, d)
     f = spec.fields
     values: dict[str, Any] = {
@@ -292,7 +305,7 @@ def _render_task(
         f.due: render_value(crm, "date", due),
     }
     optional = {
-        f.priority: spec.priority,
+        f.priority: priority,
         f.type: spec.type,
         f.status: spec.status,
         f.owner: deal.owner,
@@ -309,7 +322,7 @@ def _render_task(
         subject=subject,
         body=body,
         due=due,
-        priority=spec.priority,
+        priority=priority,
         type=spec.type,
         owner=deal.owner,
         fields=values,

@@ -103,7 +103,15 @@ def test_explain_shows_objectives_plan_and_why(runner: CliRunner) -> None:
     )
     assert result.exit_code == 0, result.output
     text = result.stdout
-    for needle in ("learned", "missing", "Next step: advance", "Close for", "Momentum", "Why"):
+    for needle in (
+        "learned",
+        "missing",
+        "Next step: advance",
+        "Close:",
+        "Task: ",
+        "Momentum",
+        "Why",
+    ):
         assert needle in text
 
 
