@@ -61,10 +61,34 @@ def _cap(text: str) -> str:
 
 
 _HONORIFICS = frozenset({"dr", "dr.", "mr", "mr.", "mrs", "mrs.", "ms", "ms.", "prof", "prof."})
+#: said dates and role-label tables are the same for many deals: small shared caches
+_SAID: dict[date, str] = {}
+_BASES: dict[int, tuple[Wording, dict[str, str]]] = {}
+
+
+def _say(d: date) -> str:
+    hit = _SAID.get(d)
+    if hit is None:
+        if len(_SAID) > 4096:
+            _SAID.clear()
+        hit = _SAID[d] = say_date(d)
+    return hit
+
+
+def _base(wording: Wording) -> dict[str, str]:
+    """Role placeholders filled with their labels (per wording, built once)."""
+    hit = _BASES.get(id(wording))
+    if hit is None or hit[0] is not wording:
+        roles = wording.roles
+        base = {r: roles.get(r, r.replace("_", " ")) for r in ROLE_PLACEHOLDERS}
+        hit = _BASES[id(wording)] = (wording, base)
+    return hit[1]
 
 
 def _first_name(name: str) -> str | None:
-    parts = [p for p in name.split() if p.casefold() not in _HONORIFICS]
+    parts = name.split()
+    if parts and parts[0].casefold() in _HONORIFICS:
+        parts = parts[1:]
     return parts[0] if parts else None
 
 
@@ -80,7 +104,7 @@ def next_meeting(activities: list[Activity], now: datetime) -> date | None:
 
 
 class _Deal:
-    """Names and dates of one deal, for filling templates."""
+    """Names and dates of one deal, for filling templates (one ``fill`` dict, reused)."""
 
     __slots__ = ("account", "fill", "holders", "main", "today", "wording")
 
@@ -92,29 +116,48 @@ class _Deal:
             first = _first_name(c.name)
             if first is None:
                 continue
-            anyone = anyone or first
-            if c.role and c.role not in holders:
-                holders[c.role] = first
+            if anyone is None:
+                anyone = first
+            role = c.role
+            if role and role not in holders:
+                holders[role] = first
         self.holders = holders
-        self.main = next((holders[r] for r in _MAIN_ROLES if r in holders), anyone)
+        main = anyone
+        for r in _MAIN_ROLES:
+            if r in holders:
+                main = holders[r]
+                break
+        self.main = main
         self.account = deal.account.name or "the account"
-        roles = wording.roles
-        self.fill = {
-            r: holders.get(r) or roles.get(r, r.replace("_", " ")) for r in ROLE_PLACEHOLDERS
-        }
-        self.fill["account"] = self.account
+        fill = _base(wording).copy()
+        for r, n in holders.items():
+            if r in fill:
+                fill[r] = n
+        fill["account"] = self.account
+        self.fill = fill
 
     def who(self, pick: Pick | None) -> str:
         adv = pick.advance if pick else None
         if adv is not None and pick is not None and pick.finds_role is None:
             if adv.actor is not None and adv.actor in self.holders:
                 return self.holders[adv.actor]
-            busy = {self.holders.get(r) for r in adv.requires_roles}
-            if self.main in busy:  # "Nora brings Nora": let someone else bring her
-                other = next((n for r, n in self.holders.items() if n not in busy), None)
-                if other is not None:
-                    return other
+            if adv.requires_roles and self.main is not None:
+                busy = {self.holders.get(r) for r in adv.requires_roles}
+                if self.main in busy:  # "Nora brings Nora": let someone else bring her
+                    for n in self.holders.values():
+                        if n not in busy:
+                            return n
         return self.main or self.wording.no_contact.format(account=self.account)
+
+    def spoken(self, who: str) -> dict[str, str]:
+        """The fill for sentences said to ``who``: a role they hold themselves is "you"."""
+        own = [r for r, n in self.holders.items() if n == who and r in self.fill]
+        if not own:
+            return self.fill
+        out = self.fill.copy()
+        for r in own:
+            out[r] = "you"
+        return out
 
 
 def _by(adv_days: int, base: date, close: date | None, today: date) -> date:
@@ -132,15 +175,17 @@ def _choice(
     adv = pick.advance
     by = _by(adv.days, base, close, d.today)
     who = d.who(pick)
-    fill = {**d.fill, "who": who, "by": say_date(by)}
-    if pick.finds_role is not None:
-        fill["role"] = d.wording.roles.get(pick.finds_role, pick.finds_role.replace("_", " "))
+    fill = d.fill
+    fill["who"] = who
+    fill["by"] = _say(by)
+    role = pick.finds_role
+    if role is not None:
+        fill["role"] = d.wording.roles.get(role, role.replace("_", " "))
         text, subject, ask, goal = find.text, find.subject, find.ask, find.goal
     else:
         text, subject, ask, goal = adv.text, adv.subject or adv.text, adv.ask, adv.goal
     filled = _cap(text.format_map(fill))
-    # said to the person the rep talks to: a role they hold themselves is "you"
-    spoken = {**fill, **{r: "you" for r, n in d.holders.items() if n == who and r in fill}}
+    spoken = d.spoken(who)
     return trusted(
         AdvanceChoice,
         text=filled,
@@ -150,28 +195,37 @@ def _choice(
         goal=goal.format_map(spoken) if goal else "on this: " + filled,
         who=who,
         by=by,
-        finds_role=pick.finds_role,
+        finds_role=role,
     )
 
 
 def _close_date_note(
-    cp: CompiledPlaybook, plan: CallPlan, deal: Deal, d: _Deal, who: str
+    cp: CompiledPlaybook, plan: CallPlan, deal: Deal, d: _Deal, fill: dict[str, str]
 ) -> str | None:
     close = deal.close_date
     if close is None:
         return None
-    w = cp.playbook.wording.close_date
-    fill = {**d.fill, "who": who, "by": "", "close": say_date(close)}
     if close < d.today:
-        return w.past.format_map(fill)
+        fill["close"] = _say(close)
+        return cp.playbook.wording.close_date.past.format_map(fill)
     days = (close - d.today).days
     if plan.remaining and days < plan.remaining * cp.playbook.thresholds.days_per_essential:
         titles = ", ".join(t[:1].lower() + t[1:] for t in plan.remaining_titles)
         more = ", ..." if plan.remaining > len(plan.remaining_titles) else ""
-        return w.too_soon.format_map(
-            {**fill, "days": days, "count": plan.remaining, "open": titles + more}
+        return cp.playbook.wording.close_date.too_soon.format_map(
+            {
+                **fill,
+                "close": _say(close),
+                "days": days,
+                "count": plan.remaining,
+                "open": titles + more,
+            }
         )
     return None
+
+
+def _urgency(priority: float, high: float, low: float) -> Urgency:
+    return "high" if priority >= high else "low" if priority < low else "normal"
 
 
 def coach(
@@ -183,12 +237,16 @@ def coach(
     priority: float,
     now: datetime,
 ) -> tuple[CallObjective, Coaching, list[Explanation]]:
-    """The filled call objective, the task's coaching fields, and any per-deal explanations."""
+    """The filled call objective, the task's coaching fields, and any per-deal explanations.
+
+    The task body and the call objective's ``plan`` are the same lines: what the rep reads
+    in the CRM is what ``explain`` shows.
+    """
     pb = cp.playbook
     w, th = pb.wording, pb.thresholds
     today = now.date()
     d = _Deal(deal, w, today)
-    meeting = next_meeting(activities, now)
+    meeting = next_meeting(activities, now) if activities and activities[-1].at > now else None
     base = meeting or today
     close = deal.close_date
     stretch = _choice(plan.stretch, d, w.find_stretch, base, close) if plan.stretch else None
@@ -199,84 +257,75 @@ def coach(
     )
     lead = stretch or conservative
     who = lead.who if lead is not None and lead.who else d.who(None)
-    fill = {**d.fill, "who": who, "by": say_date(lead.by) if lead and lead.by else ""}
-    # questions are said to the main contact: a role they hold is "you"
-    spoken = {**fill, **{r: "you" for r, n in d.holders.items() if n == who and r in fill}}
-    questions = tuple(q.format_map(spoken) if "{" in q else q for q in plan.agenda.questions)
-    opening = _cap(w.opening.format_map({**fill, "goal": stretch.goal})) if stretch else ""
-    close_line = stretch.ask if stretch else ""
-    note = _close_date_note(cp, plan, deal, d, who)
-    negatives = tuple(
-        _cap(w.negative.format_map({**fill, "title": o.title}))
-        for o in plan.agenda.items
-        if o.id in plan.agenda.negatives
-    )
-    steps = [*negatives]
-    if opening:
-        steps.append(f'Open: "{opening}"')
-    if deal.strategic_objective:
-        steps.append(f"Tie it to the strategic objective: {deal.strategic_objective}")
-    steps.extend(f'Ask: "{q}"' for q in questions)
-    if stretch is not None:
-        steps.append(f'Close: "{close_line}"')
-    if conservative is not None:
-        steps.append(f'If not: "{conservative.ask}"')
-    call = trusted(
-        CallObjective,
-        learn=tuple([o.id for o in plan.agenda.items]),
-        questions=questions,
-        stretch=stretch,
-        conservative=conservative,
-        plan=tuple(steps),
-        strategic_objective=deal.strategic_objective,
-        opening=opening,
-        close=close_line,
-        negatives=plan.agenda.negatives,
-        close_date_note=note,
-        look_ahead=tuple([o.id for o in plan.agenda.look_ahead]),
-    )
-    urgency: Urgency = (
-        "high"
-        if priority >= th.high_priority
-        else "low"
-        if priority < th.low_priority
-        else "normal"
-    )
-    days = th.due_business_days.get(urgency, 2)
-    due = meeting if meeting is not None else _business_days(today, days)
-    rewrite = conservative.text if conservative is not None else (lead.text if lead else "")
-    verdict = w.verdicts.get(check.verdict.value, "").format_map({**fill, "rewrite": rewrite})
+    fill = d.fill
+    fill["who"] = who
+    fill["by"] = _say(lead.by) if lead is not None and lead.by else ""
+    agenda = plan.agenda
+    spoken = d.spoken(who)  # questions are said to this person
+    questions = tuple([q.format_map(spoken) if "{" in q else q for q in agenda.questions])
+    note = _close_date_note(cp, plan, deal, d, fill)
     b = w.body
-    head = [b.first.format(note=n) for n in negatives]
-    if opening:
+    head = []
+    if agenda.negatives:
+        for o in agenda.items:
+            if o.id in agenda.negatives:
+                fill["title"] = o.title
+                head.append(b.first.format(note=_cap(w.negative.format_map(fill))))
+    opening = ""
+    if stretch is not None:
+        fill["goal"] = stretch.goal
+        opening = _cap(w.opening.format_map(fill))
         head.append(b.open.format(opening=opening))
-    tail = [b.close.format(close=close_line)] if close_line else []
+    if deal.strategic_objective:
+        head.append(f"Tie it to: {deal.strategic_objective}")
+    tail = [b.close.format(close=stretch.ask)] if stretch is not None else []
     if conservative is not None:
         tail.append(b.least.format(conservative=conservative.text))
     if note is not None:
         tail.append(b.watch.format(note=note))
     asks = [b.ask.format(question=q) for q in questions]
     # read in ten seconds: fewer questions rather than a longer task (at least one stays)
-    fixed = sum(len(x.split()) for x in head + tail)
-    while len(asks) > 1 and fixed + sum(len(x.split()) for x in asks) > th.task_words:
+    words = [len(x.split()) for x in asks]
+    budget = th.task_words - sum(len(x.split()) for x in head) - sum(len(x.split()) for x in tail)
+    while len(asks) > 1 and sum(words) > budget:
         asks.pop()
-    body = head + asks + tail
+        words.pop()
+    body = tuple(head + asks + tail)
+    call = trusted(
+        CallObjective,
+        learn=tuple([o.id for o in agenda.items]),
+        questions=questions,
+        stretch=stretch,
+        conservative=conservative,
+        plan=body,
+        strategic_objective=deal.strategic_objective,
+        opening=opening,
+        close=stretch.ask if stretch is not None else "",
+        negatives=agenda.negatives,
+        close_date_note=note,
+        look_ahead=tuple([o.id for o in agenda.look_ahead]),
+    )
+    urgency = _urgency(priority, th.high_priority, th.low_priority)
+    due = meeting or _business_days(today, th.due_business_days.get(urgency, 2))
+    verdict = w.verdicts.get(check.verdict.value, "")
+    if "{" in verdict:
+        rewrite = conservative or lead
+        fill["rewrite"] = rewrite.text if rewrite is not None else ""
+        verdict = verdict.format_map(fill)
     coaching = trusted(
         Coaching,
-        body=tuple(body),
         subject=lead.subject if lead is not None else "",
         verdict=verdict,
         due=due,
         urgency=urgency,
         next_meeting=meeting,
+        body=body,
     )
-    why = []
-    if note is not None:
-        why.append(
-            explanation(
-                "close_date.unrealistic",
-                {"close_date": str(close), "open_essentials": plan.remaining},
-                note,
-            )
-        )
-    return call, coaching, why
+    if note is None:
+        return call, coaching, []
+    why = explanation(
+        "close_date.unrealistic",
+        {"close_date": str(close), "open_essentials": plan.remaining},
+        note,
+    )
+    return call, coaching, [why]
