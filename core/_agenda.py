@@ -35,14 +35,31 @@ def implied(
     cp: CompiledPlaybook, stage: Stage, o: CompiledObjective, learned: Collection[str]
 ) -> bool:
     """True when later evidence or the deal's stage makes ``o`` self-evident."""
-    meta = cp.objective_meta.get(o.id)
-    if meta is None:
+    rule = _implication(cp, stage.key, o.id)
+    if rule is None:
         return False
-    if meta.implied_from_stage is not None and cp.order.get(stage.key, 0) >= cp.order.get(
-        meta.implied_from_stage, 1 << 30
-    ):
+    if rule is True:
         return True
-    return any(ref in learned for ref in meta.implied_by)
+    return not rule.isdisjoint(learned)
+
+
+def _implication(cp: CompiledPlaybook, stage_key: str, oid: str) -> frozenset[str] | bool | None:
+    """True (implied by the stage), the ids that would imply it, or None; memoised."""
+    key = ("implied", stage_key, oid)
+    hit = cp.plans.get(key, key)
+    if hit is not key:
+        return hit  # type: ignore[no-any-return]
+    meta = cp.objective_meta.get(oid)
+    out: frozenset[str] | bool | None = None
+    if meta is not None:
+        if meta.implied_from_stage is not None and cp.order.get(stage_key, 0) >= cp.order.get(
+            meta.implied_from_stage, 1 << 30
+        ):
+            out = True
+        elif meta.implied_by:
+            out = frozenset(meta.implied_by)
+    cp.plans[key] = out
+    return out
 
 
 def _finds(o: CompiledObjective, role: str | None) -> bool:

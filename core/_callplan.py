@@ -178,7 +178,7 @@ def call_plan(
     stage's objectives, ids an advance requires or that imply another objective), so the
     key keeps just those when the caller knows them (``CompiledPlaybook.scope``).
     """
-    needed = cp.required_roles.intersection(roles)
+    needed = cp.stage_roles[stage.key].intersection(roles)
     key_learned = tuple(learned if relevant is None else [x for x in learned if x in relevant])
     full_key = (stage.key, segments, key_learned, needed, negatives, close_soon)
     hit: CallPlan | None = cp.full_plans.get(full_key)
@@ -274,9 +274,26 @@ def _call_plan(
     )
     wanted = wanted_by_bigger(stage, stretch.advance if stretch else None, learned)
     to_learn = [o for o in missing_earlier + missing_now if o not in negatives]
-    agenda = build_agenda(
-        cp, stage, segments, to_learn, nice_now, tuple(negatives), wanted, finds, close_soon
+    agenda_key = (
+        "agenda",
+        key,
+        segments,
+        tuple([o.id for o in to_learn]),
+        tuple([o.id for o in nice_now]),
+        negative_ids,
+        wanted,
+        finds,
+        close_soon,
     )
+    agenda = plans.get(agenda_key)
+    if agenda is None:
+        agenda = _remember(
+            cp,
+            agenda_key,
+            build_agenda(
+                cp, stage, segments, to_learn, nice_now, tuple(negatives), wanted, finds, close_soon
+            ),
+        )
     remaining, titles = _remaining(cp, stage, segments, missing_earlier + missing_now)
     ready_key = ("ready", key, now_ids, essentials_now)
     ready = plans.get(ready_key)

@@ -185,6 +185,11 @@ class CompiledPlaybook:
         self.required_roles = frozenset(
             r for s in playbook.stages for a in s.advances for r in a.requires_roles
         )
+        #: per stage, the contact roles its advances need (a plan depends on no others)
+        self.stage_roles = {
+            s.key: frozenset(r for a in s.advances for r in a.requires_roles)
+            for s in playbook.stages
+        }
         #: every objective (stage or segment-added) by id, for the agenda's implication,
         #: negative-answer and time-critical settings (nextadvance.core._agenda)
         self.objective_meta: dict[str, Objective] = {
