@@ -36,10 +36,8 @@ def implied(
 ) -> bool:
     """True when later evidence or the deal's stage makes ``o`` self-evident."""
     rule = _implication(cp, stage.key, o.id)
-    if rule is None:
-        return False
-    if rule is True:
-        return True
+    if rule is None or isinstance(rule, bool):
+        return bool(rule)
     return not rule.isdisjoint(learned)
 
 
