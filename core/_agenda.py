@@ -29,6 +29,11 @@ class Agenda:
     negatives: tuple[str, ...]
     #: next-stage essentials the call looks ahead to (ready deals only)
     look_ahead: tuple[CompiledObjective, ...]
+    #: precomputed for the per-deal fill: the ids, and each question's body line and
+    #: word count when it has no placeholder (None where names must be filled in)
+    learn_ids: tuple[str, ...] = ()
+    look_ids: tuple[str, ...] = ()
+    ask_lines: tuple[tuple[str, int] | None, ...] = ()
 
 
 def implied(
@@ -107,12 +112,22 @@ def build_agenda(
             questions.append(o.questions[0])
     if len(questions) < th.max_questions:
         questions.extend(q for o in items if o not in negatives for q in o.questions[1:2])
+    qs = tuple(dict.fromkeys(questions))[: th.max_questions]
+    ask = cp.playbook.wording.body.ask
+    lines = tuple(None if "{" in q else _line(ask.format(question=q)) for q in qs)
     return Agenda(
         tuple(items),
-        tuple(dict.fromkeys(questions))[: th.max_questions],
+        qs,
         tuple(o.id for o in negatives),
         look,
+        tuple(o.id for o in items),
+        tuple(o.id for o in look),
+        lines,
     )
+
+
+def _line(text: str) -> tuple[str, int]:
+    return text, len(text.split())
 
 
 def _next_stage_essentials(

@@ -23,8 +23,8 @@ from nextadvance.core._decision import (
     explanation,
     trusted,
 )
-from nextadvance.core._playbook_model import Urgency
-from nextadvance.core._wording_model import ROLE_PLACEHOLDERS, FindWording, Wording
+from nextadvance.core._playbook_model import Advance, Urgency
+from nextadvance.core._wording_model import ROLE_PLACEHOLDERS, FindWording, Wording, placeholders
 from nextadvance.core.models import Activity, ActivityKind, Deal, Outcome
 
 __all__ = ["coach"]
@@ -45,6 +45,19 @@ def _weekday(d: date) -> date:
     while d.weekday() >= 5:
         d += timedelta(days=1)
     return d
+
+
+_DUE: dict[tuple[date, int], date] = {}
+
+
+def _due(start: date, n: int) -> date:
+    key = (start, n)
+    hit = _DUE.get(key)
+    if hit is None:
+        if len(_DUE) > 4096:
+            _DUE.clear()
+        hit = _DUE[key] = _business_days(start, n)
+    return hit
 
 
 def _business_days(start: date, n: int) -> date:
@@ -169,16 +182,41 @@ def _by(adv_days: int, base: date, close: date | None, today: date) -> date:
     return by
 
 
+_CHOICES: dict[tuple[object, ...], tuple[object, AdvanceChoice]] = {}
+_USES: dict[tuple[int, str | None, int], tuple[object, tuple[str, ...]]] = {}
+
+
+def _uses(adv: Advance, role: str | None, find: FindWording) -> tuple[str, ...]:
+    """The deal placeholders this pick's four templates read (memo key of its fill)."""
+    key = (id(adv), role, id(find))
+    hit = _USES.get(key)
+    if hit is None or hit[0] is not (adv, find)[role is not None]:
+        src = (
+            (find.text, find.subject, find.ask, find.goal)
+            if role
+            else (adv.text, adv.subject, adv.ask, adv.goal)
+        )
+        names = {n for t in src for n in placeholders(t)} - {"who", "by", "role"}
+        hit = _USES[key] = ((adv, find)[role is not None], tuple(sorted(names)))
+    return hit[1]
+
+
 def _choice(
     pick: Pick, d: _Deal, find: FindWording, base: date, close: date | None
 ) -> AdvanceChoice:
+    """The advance written for this deal; memoised on exactly the values it reads, since
+    the same first names, role labels and dates recur across an org."""
     adv = pick.advance
     by = _by(adv.days, base, close, d.today)
     who = d.who(pick)
+    role = pick.finds_role
     fill = d.fill
+    key = (id(adv), role, id(find), who, by, *[fill[p] for p in _uses(adv, role, find)])
+    hit = _CHOICES.get(key)
+    if hit is not None and hit[0] is adv:
+        return hit[1]
     fill["who"] = who
     fill["by"] = _say(by)
-    role = pick.finds_role
     if role is not None:
         fill["role"] = d.wording.roles.get(role, role.replace("_", " "))
         text, subject, ask, goal = find.text, find.subject, find.ask, find.goal
@@ -186,7 +224,7 @@ def _choice(
         text, subject, ask, goal = adv.text, adv.subject or adv.text, adv.ask, adv.goal
     filled = _cap(text.format_map(fill))
     spoken = d.spoken(who)
-    return trusted(
+    choice = trusted(
         AdvanceChoice,
         text=filled,
         advance_id=adv.id,
@@ -197,6 +235,10 @@ def _choice(
         by=by,
         finds_role=role,
     )
+    if len(_CHOICES) >= 50_000:
+        _CHOICES.clear()
+    _CHOICES[key] = (adv, choice)
+    return choice
 
 
 def _close_date_note(
@@ -222,6 +264,10 @@ def _close_date_note(
             }
         )
     return None
+
+
+def _words(text: str) -> tuple[str, int]:
+    return text, len(text.split())
 
 
 def _urgency(priority: float, high: float, low: float) -> Urgency:
@@ -261,10 +307,19 @@ def coach(
     fill["who"] = who
     fill["by"] = _say(lead.by) if lead is not None and lead.by else ""
     agenda = plan.agenda
-    spoken = d.spoken(who)  # questions are said to this person
-    questions = tuple([q.format_map(spoken) if "{" in q else q for q in agenda.questions])
-    note = _close_date_note(cp, plan, deal, d, fill)
     b = w.body
+    questions = agenda.questions
+    ask_lines = agenda.ask_lines
+    if None in ask_lines:  # some question names a role: said to this person
+        spoken = d.spoken(who)
+        questions = tuple([q.format_map(spoken) if "{" in q else q for q in questions])
+        ask_lines = tuple(
+            [
+                x if x is not None else _words(b.ask.format(question=q))
+                for x, q in zip(ask_lines, questions, strict=True)
+            ]
+        )
+    note = _close_date_note(cp, plan, deal, d, fill)
     head = []
     if agenda.negatives:
         for o in agenda.items:
@@ -283,17 +338,22 @@ def coach(
         tail.append(b.least.format(conservative=conservative.text))
     if note is not None:
         tail.append(b.watch.format(note=note))
-    asks = [b.ask.format(question=q) for q in questions]
     # read in ten seconds: fewer questions rather than a longer task (at least one stays)
-    words = [len(x.split()) for x in asks]
-    budget = th.task_words - sum(len(x.split()) for x in head) - sum(len(x.split()) for x in tail)
-    while len(asks) > 1 and sum(words) > budget:
-        asks.pop()
-        words.pop()
-    body = tuple(head + asks + tail)
+    budget = th.task_words
+    for x in head:
+        budget -= x.count(" ") + 1
+    for x in tail:
+        budget -= x.count(" ") + 1
+    lines = [x for x in ask_lines if x is not None]  # all filled by now
+    n = len(lines)
+    used = sum([x[1] for x in lines])
+    while n > 1 and used > budget:
+        n -= 1
+        used -= lines[n][1]
+    body = tuple(head + [x[0] for x in lines[:n]] + tail)
     call = trusted(
         CallObjective,
-        learn=tuple([o.id for o in agenda.items]),
+        learn=agenda.learn_ids,
         questions=questions,
         stretch=stretch,
         conservative=conservative,
@@ -303,10 +363,10 @@ def coach(
         close=stretch.ask if stretch is not None else "",
         negatives=agenda.negatives,
         close_date_note=note,
-        look_ahead=tuple([o.id for o in agenda.look_ahead]),
+        look_ahead=agenda.look_ids,
     )
     urgency = _urgency(priority, th.high_priority, th.low_priority)
-    due = meeting or _business_days(today, th.due_business_days.get(urgency, 2))
+    due = meeting or _due(today, th.due_business_days.get(urgency, 2))
     verdict = w.verdicts.get(check.verdict.value, "")
     if "{" in verdict:
         rewrite = conservative or lead
