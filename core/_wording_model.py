@@ -117,7 +117,6 @@ class Wording(_M):
     )
     opening: str = "By the end of today I'd like us to agree {goal}."
     negative: str = "{title}: the answer was no. Deal with that before anything else."
-    look_ahead: str = "Ready for the next stage: use this call for {stage}."
     verdicts: dict[VerdictCode, str] = Field(default_factory=_default_verdicts)
     close_date: CloseDateWording = CloseDateWording()
     body: BodyWording = BodyWording()
@@ -130,7 +129,6 @@ _ALLOWED: dict[str, tuple[str, ...]] = {
     "find_conservative": (*_DEAL, "role"),
     "opening": (*_DEAL, "goal"),
     "negative": (*_DEAL, "title"),
-    "look_ahead": (*_DEAL, "stage"),
     "verdicts": (*_DEAL, "rewrite"),
     "close_date": (*_DEAL, "close", "days", "count", "open"),
     "body.least": ("conservative",),
@@ -191,7 +189,7 @@ def wording_problems(w: Wording) -> list[tuple[tuple[str | int, ...], str]]:
                 "the conservative 'find' text must differ from the stretch one",
             )
         )
-    for key in ("opening", "negative", "look_ahead"):
+    for key in ("opening", "negative"):
         check((key,), getattr(w, key), _ALLOWED[key])
     for verdict, text in w.verdicts.items():
         check(("verdicts", verdict), text, _ALLOWED["verdicts"])
