@@ -235,7 +235,7 @@ def _choice(
         by=by,
         finds_role=role,
     )
-    if len(_CHOICES) >= 50_000:
+    if len(_CHOICES) >= 10_000:
         _CHOICES.clear()
     _CHOICES[key] = (adv, choice)
     return choice
