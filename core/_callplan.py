@@ -1,8 +1,9 @@
-"""The call objective, readiness and stage gap, with their explanations, memoised in parts.
+"""The call plan's shape, readiness and stage gap, with their explanations, memoised.
 
-Everything here depends only on which objectives are learned, which contact roles exist
-and the strategic objective; across an org the parts repeat a lot, so each (frozen,
-shared) part is cached on the compiled playbook under a small key and reused.
+Everything here depends only on which objectives are learned (or learned negative), which
+contact roles exist and whether the close date is near; across an org these repeat a
+lot, so each (frozen, shared) plan is cached on the compiled playbook under a small key
+and reused.  Names and dates, which differ per deal, are filled in by ``_coach``.
 """
 
 from __future__ import annotations
@@ -11,19 +12,18 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any
 
+from nextadvance.core._agenda import Agenda, build_agenda, implied, wanted_by_bigger
 from nextadvance.core._compiled import CompiledObjective, CompiledPlaybook
 from nextadvance.core._decision import (
-    AdvanceChoice,
-    CallObjective,
     Explanation,
     NextStepCheck,
     Verdict,
     trusted,
 )
-from nextadvance.core._playbook_model import Stage
+from nextadvance.core._playbook_model import Advance, Stage
 from nextadvance.core.models import Deal
 
-__all__ = ["CallPlan", "call_plan", "check_next_step_cached"]
+__all__ = ["CallPlan", "Pick", "call_plan", "check_next_step_cached"]
 
 #: memo sizes: a full memo is dropped and rebuilt (bounded memory, no LRU bookkeeping)
 _PLAN_LIMIT = 50_000
@@ -32,66 +32,78 @@ _CHECK_LIMIT = 20_000
 
 
 @dataclass(frozen=True, slots=True)
-class CallPlan:
-    """What the learned set implies: readiness, stage gap, the call objective, and why."""
+class Pick:
+    """An advance chosen from the catalog; ``finds_role`` when its person must be found first."""
 
-    call: CallObjective
+    advance: Advance
+    finds_role: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class CallPlan:
+    """What the learned set implies: readiness, stage gap, the (unfilled) call plan, and why.
+
+    Names and dates are filled per deal by :mod:`nextadvance.core._coach`; everything here
+    depends only on the memo key, so deals with the same evidence share one plan.
+    """
+
+    stretch: Pick | None
+    conservative: Pick | None
+    agenda: Agenda
     ready: bool
     gap_ids: tuple[str, ...]
     missing_now: tuple[str, ...]
     essentials_now: int
+    #: essentials still open from here to the last open stage, and the first few titles
+    remaining: int
+    remaining_titles: tuple[str, ...]
     explanations: tuple[Explanation, ...]
 
 
-def _advances(
-    stage: Stage, learned: frozenset[str], active: frozenset[str], roles: frozenset[str]
-) -> tuple[AdvanceChoice | None, AdvanceChoice | None, tuple[Explanation, ...]]:
-    """First eligible stretch and conservative advance of the stage's catalog (YAML order).
+def _pick(
+    stage: Stage, level: str, learned: frozenset[str], active: frozenset[str], roles: frozenset[str]
+) -> tuple[Pick | None, list[Explanation]]:
+    """The first advance of ``level`` whose required objectives are learned (YAML order).
 
-    A required objective that a segment removed for this deal counts as satisfied.
+    A required objective that a segment removed for this deal counts as satisfied; a
+    missing required role does not skip the advance but turns it into finding that person.
     """
-    picks: dict[str, AdvanceChoice] = {}
     why: list[Explanation] = []
     for adv in stage.advances:
-        if adv.level in picks:
+        if adv.level != level:
             continue
         missing = [r for r in adv.requires if r in active and r not in learned]
-        missing_roles = [r for r in adv.requires_roles if r not in roles]
-        if missing or missing_roles:
+        if missing:
             why.append(
                 trusted(
                     Explanation,
                     rule_id="advance.precondition_unmet",
-                    inputs={"advance": adv.id, "missing": missing, "missing_roles": missing_roles},
-                    text=f"'{adv.id}' skipped: needs {', '.join(missing + missing_roles)} first",
+                    inputs={"advance": adv.id, "missing": missing},
+                    text=f"'{adv.id}' skipped: needs {', '.join(missing)} first",
                 )
             )
             continue
-        picks[adv.level] = trusted(AdvanceChoice, text=adv.text, advance_id=adv.id)
-    stretch, conservative = picks.get("stretch"), picks.get("conservative")
-    if stretch is None and conservative is not None:
-        stretch = conservative
-    return stretch, conservative, tuple(why)
+        absent = next((r for r in adv.requires_roles if r not in roles), None)
+        if absent is not None:
+            why.append(
+                trusted(
+                    Explanation,
+                    rule_id="advance.find_role",
+                    inputs={"advance": adv.id, "role": absent},
+                    text=f"'{adv.id}' needs a {absent} the deal does not have: find them first",
+                )
+            )
+        return Pick(adv, absent), why
+    return None, why
 
 
-def _plan(
-    stretch: AdvanceChoice | None,
-    conservative: AdvanceChoice | None,
-    questions: tuple[str, ...],
-    strategic: str | None,
-) -> tuple[str, ...]:
-    steps = []
-    if stretch is not None:
-        steps.append(f'Open: "By the end of today I\'d like us to agree: {stretch.text}"')
-    if strategic:
-        steps.append(f"Tie it to the strategic objective: {strategic}")
-    steps.extend(f"Ask: {q}" for q in questions)
-    if stretch is not None:
-        close = f"Close for: {stretch.text}"
-        if conservative is not None and conservative.advance_id != stretch.advance_id:
-            close += f"; if not, at least: {conservative.text}"
-        steps.append(close)
-    return tuple(steps)
+def _advances(
+    stage: Stage, learned: frozenset[str], active: frozenset[str], roles: frozenset[str]
+) -> tuple[Pick | None, Pick | None, tuple[Explanation, ...]]:
+    """Stretch and conservative picks; the playbook guarantees one of each is always eligible."""
+    stretch, why_s = _pick(stage, "stretch", learned, active, roles)
+    conservative, why_c = _pick(stage, "conservative", learned, active, roles)
+    return stretch, conservative, tuple(why_s + why_c)
 
 
 def _readiness(stage: str, missing_now: tuple[str, ...], essentials_now: int) -> Explanation:
@@ -117,60 +129,33 @@ def _gap(missing_earlier: tuple[str, ...]) -> Explanation:
     )
 
 
-def _call(
-    cp: CompiledPlaybook,
-    agenda: list[CompiledObjective],
-    essentials_missing: bool,
-    stretch: AdvanceChoice | None,
-    conservative: AdvanceChoice | None,
-    strategic: str | None,
-    stage: str,
-) -> tuple[CallObjective, tuple[Explanation, ...]]:
-    th = cp.playbook.thresholds
-    questions: list[str] = []
-    for obj in agenda:
-        questions.extend(obj.questions[:2])
-    qs = tuple(questions[: th.max_questions])
-    call = trusted(
-        CallObjective,
-        learn=tuple(o.id for o in agenda),
-        questions=qs,
-        stretch=stretch,
-        conservative=conservative,
-        plan=_plan(stretch, conservative, qs, strategic),
-        strategic_objective=strategic,
-    )
+def _agenda_why(agenda: Agenda, essentials_missing: bool, skipped: list[str]) -> list[Explanation]:
     why = [
         trusted(
             Explanation,
             rule_id="call_objective.learn",
-            inputs={"learn": list(call.learn)},
+            inputs={"learn": [o.id for o in agenda.items], "negatives": list(agenda.negatives)},
             text=(
-                "learn the missing essentials first"
+                "deal with the bad news first, then the missing essentials"
+                if agenda.negatives
+                else "learn the missing essentials first, most needed first"
                 if essentials_missing
+                else "essentials done: look ahead to the next stage"
+                if agenda.look_ahead
                 else "essentials done: use the call for nice-to-haves and the advance"
             ),
         )
     ]
-    if stretch is None:
+    if skipped:
         why.append(
             trusted(
                 Explanation,
-                rule_id="advance.none",
-                inputs={"stage": stage},
-                text="no advance in the catalog is eligible yet",
+                rule_id="agenda.implied",
+                inputs={"implied": skipped},
+                text="not asked, implied by later evidence or the stage: " + ", ".join(skipped),
             )
         )
-    if strategic:
-        why.append(
-            trusted(
-                Explanation,
-                rule_id="strategic_objective",
-                inputs={"strategic_objective": strategic},
-                text="call objective framed as a step toward the account's strategic objective",
-            )
-        )
-    return call, tuple(why)
+    return why
 
 
 def call_plan(
@@ -180,29 +165,29 @@ def call_plan(
     objectives: tuple[CompiledObjective, ...],
     learned: list[str],
     roles: Collection[str],
-    strategic: str | None,
+    negatives: tuple[str, ...] = (),
+    close_soon: bool = False,
     relevant: frozenset[str] | None = None,
 ) -> CallPlan:
-    """Readiness, stage gap and the call objective for this deal's evidence.
+    """Readiness, stage gap, the advances and the agenda for this deal's evidence.
 
-    ``learned`` lists the learned objective ids in ``objectives`` order.  The whole plan
-    is a function of (stage, segments, learned ids, the contact roles any advance needs,
-    strategic objective), so it is memoised on that key.  Of the learned ids only the
-    ``relevant`` ones matter (essentials, this stage's objectives, ids an advance of this
-    stage requires: nothing else is read below), so the key keeps just those when the
-    caller knows them (``CompiledPlaybook.scope``).  On a miss the plan's parts are
-    memoised separately on smaller keys (the advance picks on the learned objectives the
-    catalog requires, the call objective on its agenda, the readiness and gap
-    explanations on their lists), so fresh combinations mostly reuse parts too.
+    ``learned`` lists the learned objective ids in ``objectives`` order (negatives not
+    among them).  The whole plan is a function of (stage, segments, learned ids, the
+    contact roles any advance needs, negatives, close date near), so it is memoised on
+    that key.  Of the learned ids only the ``relevant`` ones matter (essentials, this
+    stage's objectives, ids an advance requires or that imply another objective), so the
+    key keeps just those when the caller knows them (``CompiledPlaybook.scope``).
     """
-    needed = cp.required_roles.intersection(roles)
+    needed = cp.stage_roles[stage.key].intersection(roles)
     key_learned = tuple(learned if relevant is None else [x for x in learned if x in relevant])
-    full_key = (stage.key, segments, key_learned, needed, strategic)
+    full_key = (stage.key, segments, key_learned, needed, negatives, close_soon)
     hit: CallPlan | None = cp.full_plans.get(full_key)
     if hit is None:
         if len(cp.full_plans) >= _FULL_PLAN_LIMIT:
             cp.full_plans.clear()
-        hit = _call_plan(cp, stage, segments, objectives, frozenset(learned), needed, strategic)
+        hit = _call_plan(
+            cp, stage, segments, objectives, frozenset(learned), needed, negatives, close_soon
+        )
         cp.full_plans[full_key] = hit
     return hit
 
@@ -214,6 +199,28 @@ def _remember(cp: CompiledPlaybook, key: tuple[Any, ...], value: Any) -> Any:
     return value
 
 
+def _remaining(
+    cp: CompiledPlaybook, stage: Stage, segments: tuple[str, ...], open_now: list[CompiledObjective]
+) -> tuple[int, tuple[str, ...]]:
+    """Essentials open from this stage to the last open one (later stages count whole)."""
+    key = ("later", stage.key, segments)
+    later = cp.plans.get(key)
+    if later is None:
+        last = cp.open_stages[-1] if cp.open_stages else stage.key
+        here = cp.order[stage.key]
+        later = _remember(
+            cp,
+            key,
+            tuple(
+                o
+                for o in cp.objectives_for(last, segments)
+                if o.essential and cp.order[o.stage] > here
+            ),
+        )
+    titles = [o.title for o in open_now] + [o.title for o in later]
+    return len(open_now) + len(later), tuple(titles[:3])
+
+
 def _call_plan(
     cp: CompiledPlaybook,
     stage: Stage,
@@ -221,30 +228,40 @@ def _call_plan(
     objectives: tuple[CompiledObjective, ...],
     learned: frozenset[str],
     roles: frozenset[str],
-    strategic: str | None,
+    negative_ids: tuple[str, ...],
+    close_soon: bool,
 ) -> CallPlan:
-    # no closures here: a lambda per memoised part would allocate a cell per captured
-    # variable on every call, hit or miss
     key = stage.key
     plans = cp.plans
     missing_earlier: list[CompiledObjective] = []
     missing_now: list[CompiledObjective] = []
     nice_now: list[CompiledObjective] = []
+    negatives: list[CompiledObjective] = []
+    skipped: list[str] = []
     essentials_now = 0
     for o in objectives:
+        if o.id in negative_ids:
+            negatives.append(o)
+            if o.stage == key and o.essential:
+                essentials_now += 1
+                missing_now.append(o)
+            continue
+        if o.stage == key and o.essential:
+            essentials_now += 1
+        if o.id in learned:
+            continue
+        if (o.essential or o.stage == key) and implied(cp, stage, o, learned):
+            skipped.append(o.id)
+            continue
         if o.stage != key:
-            if o.essential and o.id not in learned:
+            if o.essential:
                 missing_earlier.append(o)
         elif o.essential:
-            essentials_now += 1
-            if o.id not in learned:
-                missing_now.append(o)
-        elif o.id not in learned:
+            missing_now.append(o)
+        else:
             nice_now.append(o)
-    agenda = ((missing_earlier + missing_now) or nice_now)[: cp.playbook.thresholds.max_learn]
     gap_ids = tuple([o.id for o in missing_earlier])
     now_ids = tuple([o.id for o in missing_now])
-    roles = roles & cp.required_roles
     adv_learned = learned & cp.advance_required.get(key, frozenset())
     adv_key = ("adv", key, segments, adv_learned, roles)
     adv = plans.get(adv_key)
@@ -252,25 +269,32 @@ def _call_plan(
         active = frozenset([o.id for o in objectives])
         adv = _remember(cp, adv_key, _advances(stage, learned, active, roles))
     stretch, conservative, adv_why = adv
-    essentials_missing = bool(gap_ids or now_ids)
-    call_key = (
-        "call",
+    finds = (stretch.finds_role if stretch else None) or (
+        conservative.finds_role if conservative else None
+    )
+    wanted = wanted_by_bigger(stage, stretch.advance if stretch else None, learned)
+    to_learn = [o for o in missing_earlier + missing_now if o not in negatives]
+    agenda_key = (
+        "agenda",
         key,
         segments,
-        tuple([o.id for o in agenda]),
-        essentials_missing,
-        stretch.advance_id if stretch else None,
-        conservative.advance_id if conservative else None,
-        strategic,
+        tuple([o.id for o in to_learn]),
+        tuple([o.id for o in nice_now]),
+        negative_ids,
+        wanted,
+        finds,
+        close_soon,
     )
-    made = plans.get(call_key)
-    if made is None:
-        made = _remember(
+    agenda = plans.get(agenda_key)
+    if agenda is None:
+        agenda = _remember(
             cp,
-            call_key,
-            _call(cp, agenda, essentials_missing, stretch, conservative, strategic, key),
+            agenda_key,
+            build_agenda(
+                cp, stage, segments, to_learn, nice_now, tuple(negatives), wanted, finds, close_soon
+            ),
         )
-    call, call_why = made
+    remaining, titles = _remaining(cp, stage, segments, missing_earlier + missing_now)
     ready_key = ("ready", key, now_ids, essentials_now)
     ready = plans.get(ready_key)
     if ready is None:
@@ -282,15 +306,20 @@ def _call_plan(
         if gap is None:
             gap = _remember(cp, gap_key, _gap(gap_ids))
         why.append(gap)
-    why.append(call_why[0])
+    agenda_why = _agenda_why(agenda, bool(gap_ids or now_ids), skipped)
+    why.append(agenda_why[0])
     why.extend(adv_why)
-    why.extend(call_why[1:])
+    why.extend(agenda_why[1:])
     return CallPlan(
-        call=call,
+        stretch=stretch,
+        conservative=conservative,
+        agenda=agenda,
         ready=not now_ids,
         gap_ids=gap_ids,
         missing_now=now_ids,
         essentials_now=essentials_now,
+        remaining=remaining,
+        remaining_titles=titles,
         explanations=tuple(why),
     )
 

@@ -185,6 +185,21 @@ class CompiledPlaybook:
         self.required_roles = frozenset(
             r for s in playbook.stages for a in s.advances for r in a.requires_roles
         )
+        #: per stage, the contact roles its advances need (a plan depends on no others)
+        self.stage_roles = {
+            s.key: frozenset(r for a in s.advances for r in a.requires_roles)
+            for s in playbook.stages
+        }
+        #: every objective (stage or segment-added) by id, for the agenda's implication,
+        #: negative-answer and time-critical settings (nextadvance.core._agenda)
+        self.objective_meta: dict[str, Objective] = {
+            o.id: o for s in playbook.stages for o in s.objectives
+        }
+        for seg in playbook.segments:
+            for ov in seg.add:
+                self.objective_meta.setdefault(ov.objective.id, ov.objective)
+        #: learned ids that imply another objective (they change the agenda)
+        self.implying = frozenset(r for o in self.objective_meta.values() for r in o.implied_by)
 
     # -- stages -------------------------------------------------------------------------
     def stage(self, key: str) -> Stage:
@@ -262,6 +277,7 @@ class CompiledPlaybook:
                 if o.stage == stage_key
                 or o.essential
                 or o.id in self.advance_required.get(stage_key, ())
+                or o.id in self.implying
             )
             hit = (segments, objectives, why, relevant)
             self._scopes[key] = hit

@@ -16,6 +16,7 @@ from pydantic import BaseModel, ConfigDict
 __all__ = [
     "AdvanceChoice",
     "CallObjective",
+    "Coaching",
     "Decision",
     "Evidence",
     "Explanation",
@@ -103,16 +104,29 @@ class ObjectiveResult(_M):
     title: str
     stage: str
     essential: bool
+    #: "learned_negative": learned, and the answer is bad news (e.g. no budget this year)
     status: Literal["learned", "missing", "learned_negative"]
     evidence: tuple[Evidence, ...] = ()
     questions: tuple[str, ...] = ()
 
 
 class AdvanceChoice(_M):
-    """A client action from the stage's advance catalog to close for on the next call."""
+    """A client action from the stage's advance catalog to close for on the next call.
+
+    ``text`` names the client person and the date; ``subject`` is the task's subject;
+    ``ask`` is the close said to the client; ``goal`` completes the opening line.  When
+    the advance needed a person the deal does not have, ``finds_role`` names that role
+    and the advance is getting them introduced.
+    """
 
     text: str
     advance_id: str
+    subject: str = ""
+    ask: str = ""
+    goal: str = ""
+    who: str | None = None
+    by: date | None = None
+    finds_role: str | None = None
 
 
 class CallObjective(_M):
@@ -124,6 +138,27 @@ class CallObjective(_M):
     conservative: AdvanceChoice | None = None
     plan: tuple[str, ...] = ()
     strategic_objective: str | None = None
+    #: the sentence that opens the call and the one that closes it, sayable as they are
+    opening: str = ""
+    close: str = ""
+    #: bad news already learned (objective ids) the call must deal with first
+    negatives: tuple[str, ...] = ()
+    #: why the close date looks unreachable (or None)
+    close_date_note: str | None = None
+    #: the essentials of the next stage the call looks ahead to (ready deals)
+    look_ahead: tuple[str, ...] = ()
+
+
+class Coaching(_M):
+    """What the rep's task says, ready to write: subject, verdict sentence, due, urgency."""
+
+    subject: str = ""
+    verdict: str = ""
+    due: date | None = None
+    urgency: Literal["high", "normal", "low"] = "normal"
+    next_meeting: date | None = None
+    #: the task body, one line each, in the order the rep uses them on the call
+    body: tuple[str, ...] = ()
 
 
 class NextStepCheck(_M):
@@ -181,6 +216,7 @@ class Decision(_M):
     momentum: Momentum = Momentum()
     priority: float = 0.0
     explanations: tuple[Explanation, ...] = ()
+    coaching: Coaching = Coaching()
 
 
 # -- positional builders for the per-deal hot path ----------------------------------------
@@ -320,6 +356,7 @@ def open_decision(
     momentum: Momentum,
     priority: float,
     explanations: tuple[Explanation, ...],
+    coaching: Coaching,
 ) -> Decision:
     """The :class:`Decision` for an open deal, built without validation (field order)."""
     obj = _new(Decision)
@@ -341,6 +378,7 @@ def open_decision(
             "momentum": momentum,
             "priority": priority,
             "explanations": explanations,
+            "coaching": coaching,
         },
     )
     _set_fields(obj, _DECISION_SET)

@@ -13,6 +13,13 @@ from typing import TYPE_CHECKING, Literal
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationInfo, model_validator
 
 from nextadvance.core._lexicon_model import Lexicon
+from nextadvance.core._wording_model import (
+    ADVANCE_FIELDS,
+    ROLE_PLACEHOLDERS,
+    Wording,
+    template_problems,
+    wording_problems,
+)
 from nextadvance.core.models import ActivityKind, Outcome
 
 if TYPE_CHECKING:
@@ -110,16 +117,38 @@ class Objective(_M):
     essential: bool = True
     evidence: tuple[EvidenceRule, ...] = Field(min_length=1)
     questions: tuple[str, ...] = ()
+    #: learned objectives that make this one self-evident (not asked once any is learned)
+    implied_by: tuple[str, ...] = ()
+    #: a stage from which on this objective is taken as met (no first-call question in
+    #: negotiation just because no first call was logged)
+    implied_from_stage: str | None = None
+    #: the question to ask when the answer came back negative (e.g. no budget)
+    if_negative: str | None = None
+    #: asked first when the close date is near (timeline, approvals, signing)
+    time_critical: bool = False
 
 
 class Advance(_M):
-    """A client action to close for; ``requires`` lists objectives that must be learned first."""
+    """A client action to close for; ``requires`` lists objectives that must be learned first.
+
+    The strings are templates filled per deal (docs/playbook.md): ``text`` the commitment,
+    ``subject`` the task subject, ``ask`` the close said to the client, ``goal`` what the
+    opening line proposes to agree.  When a role of ``requires_roles`` is missing on the
+    deal, the advance becomes "find that person first" (``wording.find_*``).  ``actor``
+    names the role whose holder acts (default: the deal's main contact).
+    """
 
     id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
     text: str
     level: Literal["stretch", "conservative"]
     requires: tuple[str, ...] = ()
     requires_roles: tuple[str, ...] = ()
+    subject: str = ""
+    ask: str = ""
+    goal: str = ""
+    actor: str | None = None
+    #: days from now the client commits to (moved off weekends, capped by the close date)
+    days: int = Field(default=7, ge=1, le=120)
 
 
 class Stage(_M):
@@ -170,12 +199,19 @@ class Segment(_M):
         return self
 
 
+Urgency = Literal["high", "normal", "low"]
+
+
+def _default_due_days() -> dict[Urgency, int]:
+    return {"high": 1, "normal": 2, "low": 5}
+
+
 class Thresholds(_M):
     """Numbers that tune the engine: stalls, call agenda length, close horizon."""
 
     stall_continuations: int = Field(default=3, ge=1)
     max_learn: int = Field(default=3, ge=1)
-    max_questions: int = Field(default=4, ge=1)
+    max_questions: int = Field(default=3, ge=1)
     close_horizon_days: int = Field(default=90, ge=1)
     amount_reference: float = Field(default=100_000.0, gt=0)
     conversation_kinds: tuple[ActivityKind, ...] = (
@@ -184,6 +220,17 @@ class Thresholds(_M):
         ActivityKind.email,
     )
     commitment_keywords: tuple[str, ...] = ()
+    #: close-date realism: days of work one open essential needs at least
+    days_per_essential: int = Field(default=5, ge=0)
+    #: the close date counts as near within this many days (time-critical questions first)
+    close_soon_days: int = Field(default=30, ge=0)
+    #: task urgency from the priority score: high at or above, low below
+    high_priority: float = Field(default=60.0, ge=0, le=100)
+    low_priority: float = Field(default=35.0, ge=0, le=100)
+    #: words the task body aims to stay under (questions are dropped first, one stays)
+    task_words: int = Field(default=85, ge=20)
+    #: business days until the task is due, by urgency, when no client meeting is booked
+    due_business_days: dict[Urgency, int] = Field(default_factory=_default_due_days)
 
 
 class PriorityWeights(_M):
@@ -194,6 +241,29 @@ class PriorityWeights(_M):
     stall: float = Field(default=2.0, ge=0)
     missing_essentials: float = Field(default=2.0, ge=0)
     stage_gap: float = Field(default=1.0, ge=0)
+
+
+_ADVANCE_PLACEHOLDERS = ("who", "account", "by", *ROLE_PLACEHOLDERS)
+_QUESTION_PLACEHOLDERS = ("who", "account", *ROLE_PLACEHOLDERS)
+
+
+def _objective_problems(
+    obj: Objective, path: tuple[str | int, ...], objectives: set[str]
+) -> list[tuple[tuple[str | int, ...], str]]:
+    out: list[tuple[tuple[str | int, ...], str]] = []
+    for k, ref in enumerate(obj.implied_by):
+        if ref not in objectives:
+            out.append(((*path, "implied_by", k), f"unknown objective '{ref}'"))
+    for k, q in enumerate(obj.questions):
+        out.extend(
+            ((*path, "questions", k), m) for m in template_problems(q, _QUESTION_PLACEHOLDERS)
+        )
+    if obj.if_negative is not None:
+        out.extend(
+            ((*path, "if_negative"), m)
+            for m in template_problems(obj.if_negative, _QUESTION_PLACEHOLDERS)
+        )
+    return out
 
 
 class Playbook(_M):
@@ -207,6 +277,7 @@ class Playbook(_M):
     thresholds: Thresholds = Thresholds()
     priority: PriorityWeights = PriorityWeights()
     lexicon: Lexicon = Lexicon()
+    wording: Wording = Wording()
     _compiled: CompiledPlaybook | None = PrivateAttr(default=None)
 
     @model_validator(mode="after")
@@ -293,9 +364,57 @@ class Playbook(_M):
                     out.append(
                         (("segments", i, "set_essential", rid), f"unknown objective '{rid}'")
                     )
+        out.extend(self._coach_problems(all_objectives))
         for path, ref in self.lexicon.stage_references():
             if ref not in stage_keys:
                 out.append((("lexicon", *path), f"unknown stage '{ref}'"))
+        return out
+
+    def _coach_problems(self, objectives: set[str]) -> list[tuple[tuple[str | int, ...], str]]:
+        """Advance templates, actors, implication references and the catalog's shape."""
+        out = wording_problems(self.wording)
+        stage_keys = [s.key for s in self.stages]
+        for i, stage in enumerate(self.stages):
+            for j, obj in enumerate(stage.objectives):
+                out.extend(_objective_problems(obj, ("stages", i, "objectives", j), objectives))
+                if obj.implied_from_stage is not None and obj.implied_from_stage not in stage_keys:
+                    out.append(
+                        (
+                            ("stages", i, "objectives", j, "implied_from_stage"),
+                            f"unknown stage '{obj.implied_from_stage}'",
+                        )
+                    )
+            if stage.closed or not stage.advances:
+                continue
+            for level in ("stretch", "conservative"):
+                if not any(a.level == level and not a.requires for a in stage.advances):
+                    out.append(
+                        (
+                            ("stages", i, "advances"),
+                            f"stage '{stage.key}' needs a {level} advance without 'requires'"
+                            " so one is always available",
+                        )
+                    )
+            texts: dict[str, str] = {}
+            for j, adv in enumerate(stage.advances):
+                here: tuple[str | int, ...] = ("stages", i, "advances", j)
+                if adv.text in texts:
+                    out.append(((*here, "text"), f"same text as advance '{texts[adv.text]}'"))
+                texts.setdefault(adv.text, adv.id)
+                if adv.actor is not None and adv.actor not in ROLE_PLACEHOLDERS:
+                    out.append(((*here, "actor"), f"unknown contact role '{adv.actor}'"))
+                for f in ADVANCE_FIELDS:
+                    out.extend(
+                        ((*here, f), msg)
+                        for msg in template_problems(getattr(adv, f), _ADVANCE_PLACEHOLDERS)
+                    )
+        for i, seg in enumerate(self.segments):
+            for k, ov in enumerate(seg.add):
+                out.extend(
+                    _objective_problems(
+                        ov.objective, ("segments", i, "add", k, "objective"), objectives
+                    )
+                )
         return out
 
     @property

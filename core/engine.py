@@ -12,6 +12,7 @@ import math
 from datetime import datetime
 
 from nextadvance.core._callplan import call_plan, check_next_step_cached
+from nextadvance.core._coach import coach
 from nextadvance.core._compiled import CompiledPlaybook
 from nextadvance.core._decision import (
     Decision,
@@ -134,8 +135,13 @@ def decide(deal: Deal, playbook: Playbook, now: datetime) -> Decision:
         return _closed(deal, stage, now, check, mom)
     segments, objectives, segments_why, relevant = cp.scope(stage.key, deal.account)
     results, learned = learn_all(objectives, ctx, cp.lexicon.notes)
+    negatives = tuple([r.id for r in results if r.status == "learned_negative"])
+    close = deal.close_date
+    close_soon = (
+        close is not None and (close - now.date()).days <= cp.playbook.thresholds.close_soon_days
+    )
     plan = call_plan(
-        cp, stage, segments, objectives, learned, ctx.roles, deal.strategic_objective, relevant
+        cp, stage, segments, objectives, learned, ctx.roles, negatives, close_soon, relevant
     )
     gap = bool(plan.gap_ids)
     share = len(plan.missing_now) / plan.essentials_now if plan.essentials_now else 0.0
@@ -160,6 +166,16 @@ def decide(deal: Deal, playbook: Playbook, now: datetime) -> Decision:
             )
         )
     explanations.append(explanation("priority", terms, f"priority {priority} from weighted terms"))
+    call, coaching, coach_why = coach(cp, plan, deal, ctx.activities, check, priority, now)
+    explanations.extend(coach_why)
+    if deal.strategic_objective:
+        explanations.append(
+            explanation(
+                "strategic_objective",
+                {"strategic_objective": deal.strategic_objective},
+                "call objective framed as a step toward the account's strategic objective",
+            )
+        )
     return open_decision(
         deal.id,
         deal.name,
@@ -170,9 +186,10 @@ def decide(deal: Deal, playbook: Playbook, now: datetime) -> Decision:
         plan.ready,
         gap,
         plan.gap_ids,
-        plan.call,
+        call,
         check,
         mom,
         priority,
         tuple(explanations),
+        coaching,
     )

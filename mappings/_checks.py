@@ -39,6 +39,10 @@ TEMPLATE_PLACEHOLDERS: tuple[str, ...] = (
     "verdict",
     "verdict_reason",
     "strategic_objective",
+    "task_subject",
+    "task_body",
+    "verdict_sentence",
+    "next_advance",
 )
 
 _EVIDENCE_NAME = re.compile(r"^[a-z][a-z0-9_]*$")

@@ -19,6 +19,7 @@ from typing import Any, Literal
 from nextadvance.core import Decision
 from nextadvance.core.models import Deal
 from nextadvance.mappings._checks import DUE_RULE
+from nextadvance.mappings._coach_task import coach_context, coach_due, crm_priority
 from nextadvance.mappings._crms import crm_model
 from nextadvance.mappings._model import DEFAULT_OUTPUT_TYPES, Mapping, OutputSpec, TaskSpec
 
@@ -166,6 +167,7 @@ def _context(deal: Deal, d: Decision) -> dict[str, str]:
         "verdict": str(check.verdict or ""),
         "verdict_reason": str(check.reason or ""),
         "strategic_objective": str(co.strategic_objective or deal.strategic_objective or ""),
+        **coach_context(d),
     }
 
 
@@ -186,9 +188,7 @@ def task_key(deal_id: str, d: Decision) -> str:
 #: How each deal output (``DEFAULT_OUTPUT_TYPES`` names them all) is computed from the
 #: decision, the rendered context and the run's time, before typing for its field.
 _OUTPUT_VALUES: dict[str, Callable[[Decision, dict[str, str], datetime], Any]] = {
-    "next_advance": lambda d, ctx, now: (
-        ctx["stretch"] + (f" (fallback: {ctx['conservative']})" if ctx["conservative"] else "")
-    ),
+    "next_advance": lambda d, ctx, now: ctx["next_advance"],
     "objectives": lambda d, ctx, now: ctx["objectives"],
     "next_step_verdict": lambda d, ctx, now: d.next_step_check.verdict,
     "stalled": lambda d, ctx, now: bool(d.momentum.stalled),
@@ -209,7 +209,9 @@ def render_writeback(
     for output, spec, kind in wb.deal.enabled_outputs():
         if spec.field.casefold() not in never:
             raw = _OUTPUT_VALUES[output](decision, ctx, now)
-            values[spec.field] = _render_output(mapping.crm, output, spec, kind, raw, decision)
+            values[spec.field] = _render_output(
+                mapping.crm, output, spec, kind, raw, decision, ctx["verdict_sentence"]
+            )
     task = None
     if wb.task is not None and wb.task.enabled and decision.open and ctx["stretch"]:
         task = _render_task(wb.task, deal, decision, ctx, now)
@@ -217,12 +219,20 @@ def render_writeback(
 
 
 def _render_output(
-    crm: str, output: str, spec: OutputSpec, kind: str, value: Any, d: Decision
+    crm: str,
+    output: str,
+    spec: OutputSpec,
+    kind: str,
+    value: Any,
+    d: Decision,
+    sentence: str,
 ) -> Value:
     if output == "next_step_verdict" and value is not None:
         verdict = str(value)
         if spec.values:
             value = spec.values.get(verdict, verdict)
+        elif kind in ("text", "textarea") and sentence:
+            value = sentence  # plain language with a rewrite, never the internal code
         elif kind in ("text", "textarea") and d.next_step_check.reason:
             value = f"{verdict}: {d.next_step_check.reason}"
     if output == "next_advance" and not value:
@@ -235,7 +245,8 @@ def _render_task(
 ) -> TaskPlan:
     subject = truncate(" ".join(spec.subject.format_map(ctx).split()), spec.subject_max_length)
     body = truncate(spec.body.format_map(ctx).strip(), spec.body_max_length)
-    due = due_date(spec.due, now.astimezone(UTC).date())
+    due = coach_due(d) or due_date(spec.due, now.astimezone(UTC).date())
+    priority = crm_priority(d, spec.priority)
     key = task_key(deal.id, d)
     f = spec.fields
     values: dict[str, Value] = {
@@ -245,7 +256,7 @@ def _render_task(
         f.due: due,
     }
     optional = {
-        f.priority: spec.priority,
+        f.priority: priority,
         f.type: spec.type,
         f.status: spec.status,
         f.owner: deal.owner,
@@ -262,7 +273,7 @@ def _render_task(
         subject=subject,
         body=body,
         due=due,
-        priority=spec.priority,
+        priority=priority,
         type=spec.type,
         owner=deal.owner,
         fields=values,

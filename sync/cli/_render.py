@@ -84,11 +84,16 @@ def render_explanation(deal: Deal, decision: Decision, console: Console) -> None
     console.print("[bold]Next call[/]")
     for line in call.plan or ("No advance eligible yet: learn the missing essentials.",):
         console.print(f"  - {line}", markup=False)
-    if call.stretch is not None and call.conservative is not None:
-        same = call.stretch.advance_id == call.conservative.advance_id
-        stretch = "(none eligible yet: see why)" if same else call.stretch.text
-        console.print(f"  stretch: {stretch}", markup=False)
+    if call.stretch is not None:
+        console.print(f"  stretch: {call.stretch.text}", markup=False)
+    if call.conservative is not None:
         console.print(f"  conservative: {call.conservative.text}", markup=False)
+    if call.close_date_note:
+        console.print(f"  watch: {call.close_date_note}", markup=False)
+    c = decision.coaching
+    if c.subject:
+        console.print(f"Task: {c.subject} (due {c.due}, {c.urgency})", markup=False)
+        console.print(f"Verdict: {c.verdict}", markup=False)
     m = decision.momentum
     mom = (
         f"Momentum: {m.days_in_stage} days in stage (norm {m.stage_norm_days}),"

@@ -102,7 +102,15 @@ def test_explain_shows_objectives_plan_and_why(runner: CliRunner) -> None:
     )
     assert result.exit_code == 0, result.output
     text = result.stdout
-    for needle in ("learned", "missing", "Next step: advance", "Close for", "Momentum", "Why"):
+    for needle in (
+        "learned",
+        "missing",
+        "Next step: advance",
+        "Close:",
+        "Task: ",
+        "Momentum",
+        "Why",
+    ):
         assert needle in text
 
 
@@ -152,3 +160,37 @@ def test_decide_with_custom_lexicon_changes_verdicts(runner: CliRunner, tmp_path
         return row["next_step_check"]["verdict"]
 
     assert verdict(default.stdout) == "vague" and verdict(custom.stdout) == "empty"
+
+
+def test_wording_typo_in_a_playbook_is_a_located_error(runner: CliRunner, tmp_path: Path) -> None:
+    """Ops change a task subject with a misspelt placeholder: file, line, did-you-mean, exit 1."""
+    from nextadvance.mappings.playbook import DEFAULT_PLAYBOOK
+
+    text = DEFAULT_PLAYBOOK.read_text(encoding="utf-8")
+    good = 'subject: "Get {who}\'s OK for a pilot by {by}"'
+    assert good in text
+    line = text[: text.index(good)].count("\n") + 1
+    bad = tmp_path / "pb.yaml"
+    bad.write_text(text.replace(good, good.replace("{who}", "{whoo}")), encoding="utf-8")
+    result = runner.invoke(
+        cli.app, ["decide", "--input", str(EXAMPLES), "--now", NOW, "--playbook", str(bad)]
+    )
+    assert result.exit_code != 0
+    out = " ".join((result.stderr + str(result.exception or "")).split())
+    assert f"{bad}:{line}" in out and "unknown placeholder '{whoo}'" in out
+    assert "did you mean '{who}'?" in out
+
+
+def test_decide_writes_named_sayable_tasks(runner: CliRunner) -> None:
+    """Through the CLI: every open decision has a subject, a verdict sentence and a body."""
+    result = runner.invoke(cli.app, ["decide", "--input", str(EXAMPLES), "--now", NOW])
+    assert result.exit_code == 0
+    for line in result.stdout.splitlines():
+        d = json.loads(line)
+        if not d["open"]:
+            continue
+        co, c = d["call_objective"], d["coaching"]
+        assert co["stretch"]["text"] != co["conservative"]["text"]
+        assert c["subject"].startswith("Get ") and c["body"] and c["verdict"]
+        assert co["opening"].startswith("By the end of today")
+        assert "_" not in c["subject"] + c["verdict"] + " ".join(c["body"])

@@ -55,7 +55,10 @@ def test_ready_to_advance_when_all_current_essentials_learned(
     assert d.ready_to_advance is True
     assert d.stage_gap is False
     assert _status(d, "current_solution") == "missing"
-    assert d.call_objective.learn == ("current_solution",)
+    # ready: the call looks ahead to the next stage's essentials instead of nice-to-haves
+    assert d.call_objective.look_ahead and set(d.call_objective.look_ahead) >= {"impact"}
+    assert d.call_objective.learn == d.call_objective.look_ahead[:3]
+    assert len(d.call_objective.questions) <= 3
 
 
 def test_stage_gap_lists_missing_earlier_essentials_first(
@@ -66,7 +69,9 @@ def test_stage_gap_lists_missing_earlier_essentials_first(
     d = decide(deal, playbook, now)
     assert d.stage_gap is True
     assert "budget" in d.stage_gap_objectives
-    assert d.call_objective.learn[0] in d.stage_gap_objectives
+    # ordered by need, not stage order: the stretch "verbal yes" waits on procurement steps
+    assert d.call_objective.learn[0] == "procurement_steps"
+    assert set(d.call_objective.learn[1:]) <= set(d.stage_gap_objectives)
     assert any(e.rule_id == "stage_gap" for e in d.explanations)
 
 

@@ -201,7 +201,7 @@ def test_every_problem_is_reported_in_one_pass(write_mapping: Writer) -> None:
     path = write_mapping("    close_date: CloseDate", "    close_dat: CloseDate")
     text = path.read_text().replace("Prospecting: prospecting", "Prospecting: prospect")
     text = text.replace("due: +2 business days", "due: next week")
-    text = text.replace('subject: "Next advance: {stretch}"', 'subject: "Do {strech}"')
+    text = text.replace('subject: "{task_subject}"', 'subject: "Do {task_subjet}"')
     path.write_text(text)
     problems = _problems(path)
     assert {p.key_path for p in problems} == {

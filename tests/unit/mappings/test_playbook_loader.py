@@ -43,6 +43,8 @@ stages:
         level: stretch
         text: DM joins a meeting
         requires: [pain]
+      - {id: intro, level: stretch, text: Contact introduces the team}
+      - {id: notes, level: conservative, text: Contact shares notes}
   - key: closed_won
     closed: won
 """ + "".join(f"  - key: {k}\n" for k in ("prospecting", "solution", "proposal", "negotiation"))
@@ -89,7 +91,9 @@ def test_unknown_key_is_located_with_did_you_mean(tmp_path: Path) -> None:
 
 def test_all_problems_reported_in_one_pass(tmp_path: Path) -> None:
     """Several mistakes in one file are all reported together, each with its line."""
-    bad = MINI.replace("stall_days: 20", "stall_days: -1").replace("level: stretch", "level: huge")
+    bad = MINI.replace("stall_days: 20", "stall_days: -1").replace(
+        "level: stretch", "level: huge", 1
+    )
     path = _write(tmp_path, "pb.yaml", bad)
     with pytest.raises(RuleError) as exc:
         load_playbook(path)
@@ -124,7 +128,7 @@ def test_segment_with_unknown_stage(tmp_path: Path) -> None:
         load_playbook(path)
     (problem,) = exc.value.problems
     assert problem.key_path == "segments[0].add[0].stage"
-    assert problem.line == 24 and problem.hint == "did you mean 'discovery'?"
+    assert problem.line == 26 and problem.hint == "did you mean 'discovery'?"
 
 
 def test_bad_regex_in_lexicon_is_located(tmp_path: Path) -> None:

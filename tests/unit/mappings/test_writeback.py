@@ -34,6 +34,16 @@ def _deal(**over: Any) -> Deal:
     return Deal(**values)
 
 
+#: the engine's coaching fields (rep-facing words, due date, urgency) for the stand-in
+COACHING = {
+    "subject": "Get Ana's CFO into the demo by Thu 3 Dec",
+    "verdict": "Too vague to check afterwards. Try: 'Ana names the approvers by Tue'",
+    "due": "2026-12-02",
+    "urgency": "high",
+    "body": ['Open: "Shall we agree on a demo?"', "Ask: Who signs off?", "Ask: Who signs off?"],
+}
+
+
 def _decision(**over: Any) -> Decision:
     """A hand-made Decision (the real engine is exercised below too)."""
     return Decision.model_validate({**_decision_json(**over), "decided_at": NOW})
@@ -78,12 +88,12 @@ def _decision_json(**over: Any) -> dict[str, Any]:
 def test_salesforce_values_are_typed(sf_mapping: Mapping) -> None:
     """Values are CRM-neutral and typed; Salesforce's encoder sends JSON booleans, ISO UTC
     datetimes and YYYY-MM-DD dates."""
-    plan = render_writeback(sf_mapping, _deal(), _decision(), NOW)
+    plan = render_writeback(sf_mapping, _deal(), _decision(coaching=COACHING), NOW)
     assert plan.deal_object == "Opportunity"
     assert plan.deal_fields == {
-        "NA_Next_Advance__c": "CFO joins the demo on a date (fallback: Champion names the approvers)",
+        "NA_Next_Advance__c": "Aim: CFO joins the demo on a date. At least: Champion names the approvers",
         "NA_Objectives__c": "[x] Budget known\n[ ] Decision maker known (essential)",
-        "NA_Next_Step_Verdict__c": "vague: no client actor or date",
+        "NA_Next_Step_Verdict__c": "Too vague to check afterwards. Try: 'Ana names the approvers by Tue'",
         "NA_Stalled__c": True,
         "NA_Last_Evaluated__c": NOW,
     }
@@ -91,14 +101,23 @@ def test_salesforce_values_are_typed(sf_mapping: Mapping) -> None:
     assert encode(True) is True and encode(NOW) == "2026-11-27T15:30:00.000Z"
     task = plan.task
     assert task is not None
-    assert task.fields["ActivityDate"] == date(2026, 12, 1)  # Friday + 2 business days
-    assert encode(task.fields["ActivityDate"]) == "2026-12-01"
+    assert task.fields["ActivityDate"] == date(2026, 12, 2)  # the engine's due date
+    assert encode(task.fields["ActivityDate"]) == "2026-12-02"
     assert task.fields["OwnerId"] == "005OWNER" and task.fields["WhatId"] == "006A"
     assert task.fields["NA_Key__c"] == task.key and task.key.startswith("na-006A-")
-    assert (task.fields["Priority"], task.fields["Status"]) == ("Normal", "Not Started")
-    assert task.subject == "Next advance: CFO joins the demo on a date"
-    assert "Learn: Decision maker known." in task.body and "- Who signs off?" in task.body
-    assert "1. Say the objective\n2. Ask who signs off" in task.body
+    assert (task.fields["Priority"], task.fields["Status"]) == ("High", "Not Started")
+    assert task.subject == "Get Ana's CFO into the demo by Thu 3 Dec"
+    assert task.body == 'Open: "Shall we agree on a demo?"\nAsk: Who signs off?'  # no repeat
+
+
+def test_decision_without_coaching_keeps_the_mapping_rules(sf_mapping: Mapping) -> None:
+    """A decision JSON from before the coaching fields: due rule, configured priority, code."""
+    plan = render_writeback(sf_mapping, _deal(), _decision(), NOW)
+    assert plan.task is not None
+    assert plan.task.fields["ActivityDate"] == date(2026, 12, 1)  # Friday + 2 business days
+    assert plan.task.fields["Priority"] == "Normal"
+    assert plan.task.subject == "CFO joins the demo on a date"
+    assert plan.deal_fields["NA_Next_Step_Verdict__c"] == "vague: no client actor or date"
 
 
 def test_hubspot_values_are_encoded_as_strings(hs_mapping: Mapping) -> None:
@@ -237,7 +256,8 @@ def test_real_decision_renders_its_call_objective(sf_mapping: Mapping) -> None:
     again = Decision.model_validate_json(decision.model_dump_json())
     assert plan == render_writeback(sf_mapping, deal, again, NOW)
     assert plan.task is not None and decision.call_objective.stretch is not None
-    assert plan.task.subject == f"Next advance: {decision.call_objective.stretch.text}"
+    assert plan.task.subject == decision.coaching.subject
+    assert "_" not in plan.task.subject + plan.task.body
 
 
 def test_values_are_crm_neutral(sf_mapping: Mapping, hs_mapping: Mapping) -> None:

@@ -1,0 +1,154 @@
+"""Which objectives the next call works on, in the order the rep should raise them.
+
+Stage order is the wrong order for a conversation: the call should first deal with bad
+news already learned, then learn what the advance the rep wants to close for still needs
+(and, with the close date near, what the date depends on), and never re-ask what later
+evidence already implies ("what made you take this call?" in negotiation).  When the
+stage's essentials are all learned, the call looks ahead to the next stage's essentials.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from dataclasses import dataclass
+
+from nextadvance.core._compiled import CompiledObjective, CompiledPlaybook
+from nextadvance.core._playbook_model import Advance, Stage
+
+__all__ = ["Agenda", "build_agenda", "implied"]
+
+
+@dataclass(frozen=True, slots=True)
+class Agenda:
+    """The ordered agenda of one call, before names and dates are filled in."""
+
+    #: objectives to work on, in order (negatives first); ids go to CallObjective.learn
+    items: tuple[CompiledObjective, ...]
+    #: question templates, at most ``max_questions``
+    questions: tuple[str, ...]
+    negatives: tuple[str, ...]
+    #: next-stage essentials the call looks ahead to (ready deals only)
+    look_ahead: tuple[CompiledObjective, ...]
+    #: precomputed for the per-deal fill: the ids, and each question's body line and
+    #: word count when it has no placeholder (None where names must be filled in)
+    learn_ids: tuple[str, ...] = ()
+    look_ids: tuple[str, ...] = ()
+    ask_lines: tuple[tuple[str, int] | None, ...] = ()
+
+
+def implied(
+    cp: CompiledPlaybook, stage: Stage, o: CompiledObjective, learned: Collection[str]
+) -> bool:
+    """True when later evidence or the deal's stage makes ``o`` self-evident."""
+    rule = _implication(cp, stage.key, o.id)
+    if rule is None or isinstance(rule, bool):
+        return bool(rule)
+    return not rule.isdisjoint(learned)
+
+
+def _implication(cp: CompiledPlaybook, stage_key: str, oid: str) -> frozenset[str] | bool | None:
+    """True (implied by the stage), the ids that would imply it, or None; memoised."""
+    key = ("implied", stage_key, oid)
+    hit = cp.plans.get(key, key)
+    if hit is not key:
+        return hit  # type: ignore[no-any-return]
+    meta = cp.objective_meta.get(oid)
+    out: frozenset[str] | bool | None = None
+    if meta is not None:
+        if meta.implied_from_stage is not None and cp.order.get(stage_key, 0) >= cp.order.get(
+            meta.implied_from_stage, 1 << 30
+        ):
+            out = True
+        elif meta.implied_by:
+            out = frozenset(meta.implied_by)
+    cp.plans[key] = out
+    return out
+
+
+def _finds(o: CompiledObjective, role: str | None) -> bool:
+    return role is not None and any(r.kind == "role" and r.name == role for r in o.rules)
+
+
+def build_agenda(
+    cp: CompiledPlaybook,
+    stage: Stage,
+    segments: tuple[str, ...],
+    missing: list[CompiledObjective],
+    nice: list[CompiledObjective],
+    negatives: tuple[CompiledObjective, ...],
+    wanted: frozenset[str],
+    finds_role: str | None,
+    close_soon: bool,
+) -> Agenda:
+    """Negatives, then missing essentials by need (``wanted``: what a bigger advance
+    requires; the role being found; time-critical ones when the close date is near), then
+    stage order; nice-to-haves or the next stage's essentials only when nothing is missing.
+    """
+    th = cp.playbook.thresholds
+    meta = cp.objective_meta
+
+    def rank(pair: tuple[int, CompiledObjective]) -> tuple[int, int, int, int]:
+        i, o = pair
+        m = meta.get(o.id)
+        return (
+            0 if _finds(o, finds_role) else 1,
+            0 if o.id in wanted else 1,
+            0 if close_soon and m is not None and m.time_critical else 1,
+            i,
+        )
+
+    ordered = [o for _, o in sorted(enumerate(missing), key=rank)]
+    look: tuple[CompiledObjective, ...] = ()
+    if not ordered and not negatives:
+        look = _next_stage_essentials(cp, stage, segments)
+        ordered = list(look) or nice
+    items = (list(negatives) + ordered)[: th.max_learn]
+    questions: list[str] = []
+    for o in items:
+        m = meta.get(o.id)
+        if o in negatives and m is not None and m.if_negative:
+            questions.append(m.if_negative)
+        elif o.questions:
+            questions.append(o.questions[0])
+    if len(questions) < th.max_questions:
+        questions.extend(q for o in items if o not in negatives for q in o.questions[1:2])
+    qs = tuple(dict.fromkeys(questions))[: th.max_questions]
+    ask = cp.playbook.wording.body.ask
+    lines = tuple(None if "{" in q else _line(ask.format(question=q)) for q in qs)
+    return Agenda(
+        tuple(items),
+        qs,
+        tuple(o.id for o in negatives),
+        look,
+        tuple(o.id for o in items),
+        tuple(o.id for o in look),
+        lines,
+    )
+
+
+def _line(text: str) -> tuple[str, int]:
+    return text, len(text.split())
+
+
+def _next_stage_essentials(
+    cp: CompiledPlaybook, stage: Stage, segments: tuple[str, ...]
+) -> tuple[CompiledObjective, ...]:
+    order = cp.order[stage.key]
+    later = [s.key for s in cp.playbook.stages[order + 1 :] if not s.closed]
+    if not later:
+        return ()
+    nxt = later[0]
+    return tuple(o for o in cp.objectives_for(nxt, segments) if o.stage == nxt and o.essential)
+
+
+def wanted_by_bigger(
+    stage: Stage, chosen: Advance | None, learned: Collection[str]
+) -> frozenset[str]:
+    """Objectives that stretch advances ranked above ``chosen`` still require."""
+    out: set[str] = set()
+    for adv in stage.advances:
+        if adv is chosen:
+            break
+        if adv.level == "stretch":
+            out.update(r for r in adv.requires if r not in learned)
+    return frozenset(out)

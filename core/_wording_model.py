@@ -1,0 +1,203 @@
+"""The words a rep reads, as playbook data: call-plan sentences, task lines, verdicts.
+
+Ops teams change the wording without touching Python (docs/operations.md, "Changing the
+wording").  Every template is a Python format string whose ``{placeholders}`` are checked
+once, when the playbook loads: an unknown one is a located error with a did-you-mean, so a
+typo never reaches a rep as a literal ``{whoo}``.
+"""
+
+from __future__ import annotations
+
+import difflib
+import string
+from collections.abc import Iterator
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+__all__ = [
+    "ADVANCE_FIELDS",
+    "ROLE_PLACEHOLDERS",
+    "Wording",
+    "template_problems",
+]
+
+#: roles a template may name; each fills with the first name of the contact holding the
+#: role, or with the role's label (``Wording.roles``) when the deal has nobody in it
+ROLE_PLACEHOLDERS = (
+    "decision_maker",
+    "economic_buyer",
+    "champion",
+    "technical_buyer",
+    "influencer",
+    "legal",
+    "procurement",
+    "user",
+)
+#: what every deal-level template can use: the acting contact, the account, the date
+_DEAL = ("who", "account", "by", *ROLE_PLACEHOLDERS)
+#: the advance strings of the playbook catalog (Advance.text/subject/ask/goal)
+ADVANCE_FIELDS = ("text", "subject", "ask", "goal")
+
+
+VerdictCode = Literal["advance", "vague", "seller_action", "unrealistic_for_stage", "empty"]
+
+
+def _default_verdicts() -> dict[VerdictCode, str]:
+    return {
+        "advance": "Good next step: a client commitment with a date.",
+        "vague": "Too vague to check afterwards. Try: '{rewrite}'",
+        "seller_action": "That is your action, not the client's. Try: '{rewrite}'",
+        "unrealistic_for_stage": "Too big a step for this stage. Try: '{rewrite}'",
+        "empty": "No client commitment yet. Try: '{rewrite}'",
+    }
+
+
+class _M(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class FindWording(_M):
+    """An advance rewritten to first find a person the deal does not have yet."""
+
+    text: str
+    subject: str
+    ask: str
+    goal: str
+
+
+class BodyWording(_M):
+    """The lines of the task body, in the order a rep uses them on the call."""
+
+    first: str = "First: {note}"
+    open: str = 'Open: "{opening}"'
+    ask: str = "Ask: {question}"
+    close: str = 'Close: "{close}"'
+    least: str = "At least: {conservative}"
+    watch: str = "Watch: {note}"
+
+
+class CloseDateWording(_M):
+    """Close-date realism: a date already past, or one the open essentials cannot meet."""
+
+    past: str = "close date {close} has passed; agree a real date with {who}."
+    too_soon: str = (
+        "close date {close} is {days} days out with {count} essentials still open;"
+        " ask {who} what the date depends on."
+    )
+
+
+class Wording(_M):
+    """Every rep-facing template; the defaults ship in ``mappings/defaults/playbook.yaml``."""
+
+    roles: dict[str, str] = Field(
+        default_factory=lambda: {
+            "decision_maker": "the decision maker",
+            "economic_buyer": "the budget owner",
+            "champion": "your champion",
+            "technical_buyer": "the technical buyer",
+            "influencer": "the person who raised this",
+            "legal": "their legal team",
+            "procurement": "their procurement team",
+            "user": "the people who will use it",
+        }
+    )
+    no_contact: str = "your contact at {account}"
+    find_stretch: FindWording = FindWording(
+        text="{who} introduces you to {role} in a meeting by {by}",
+        subject="Get {who} to introduce {role} by {by}",
+        ask="Who is {role} for this, and could you bring them to 30 minutes with us by {by}?",
+        goal="who {role} is and when we meet them",
+    )
+    find_conservative: FindWording = FindWording(
+        text="{who} tells you who {role} is and how to reach them by {by}",
+        subject="Get {who} to name {role} by {by}",
+        ask="Could you tell me who {role} is and let them know I'll reach out by {by}?",
+        goal="who {role} is",
+    )
+    opening: str = "By the end of today I'd like us to agree {goal}."
+    negative: str = "{title}: the answer was no. Deal with that before anything else."
+    verdicts: dict[VerdictCode, str] = Field(default_factory=_default_verdicts)
+    close_date: CloseDateWording = CloseDateWording()
+    body: BodyWording = BodyWording()
+
+
+#: allowed placeholders per template, by the template's key path below ``wording``
+_ALLOWED: dict[str, tuple[str, ...]] = {
+    "no_contact": ("account",),
+    "find_stretch": (*_DEAL, "role"),
+    "find_conservative": (*_DEAL, "role"),
+    "opening": (*_DEAL, "goal"),
+    "negative": (*_DEAL, "title"),
+    "verdicts": (*_DEAL, "rewrite"),
+    "close_date": (*_DEAL, "close", "days", "count", "open"),
+    "body.least": ("conservative",),
+    "body.open": ("opening",),
+    "body.ask": ("question",),
+    "body.close": ("close",),
+    "body.first": ("note",),
+    "body.watch": ("note",),
+}
+
+
+def placeholders(template: str) -> list[str]:
+    """The ``{names}`` a format string uses; raises ValueError for a malformed one."""
+    names = []
+    for _, name, spec, conv in string.Formatter().parse(template):
+        if name is None:
+            continue
+        if not name.isidentifier() or spec or conv:
+            raise ValueError(f"placeholder '{{{name}}}' must be a plain name like {{who}}")
+        names.append(name)
+    return names
+
+
+def template_problems(template: str, allowed: tuple[str, ...]) -> Iterator[str]:
+    """Messages for placeholders of ``template`` that are not ``allowed``, with a did-you-mean."""
+    try:
+        names = placeholders(template)
+    except ValueError as err:
+        yield f"bad template {template!r}: {err} (write {{{{ and }}}} for literal braces)"
+        return
+    for name in names:
+        if name not in allowed:
+            close = difflib.get_close_matches(name, allowed, n=1, cutoff=0.6)
+            hint = f"; did you mean '{{{close[0]}}}'?" if close else ""
+            yield (
+                f"unknown placeholder '{{{name}}}' (allowed: "
+                + ", ".join(f"{{{a}}}" for a in allowed)
+                + f"){hint}"
+            )
+
+
+def wording_problems(w: Wording) -> list[tuple[tuple[str | int, ...], str]]:
+    """(key path below the playbook, message) for every bad template of ``w``."""
+    out: list[tuple[tuple[str | int, ...], str]] = []
+
+    def check(path: tuple[str | int, ...], text: str, allowed: tuple[str, ...]) -> None:
+        out.extend((("wording", *path), msg) for msg in template_problems(text, allowed))
+
+    check(("no_contact",), w.no_contact, _ALLOWED["no_contact"])
+    for key in ("find_stretch", "find_conservative"):
+        find: FindWording = getattr(w, key)
+        for f in ADVANCE_FIELDS:
+            check((key, f), getattr(find, f), _ALLOWED[key])
+    if w.find_stretch.text == w.find_conservative.text:
+        out.append(
+            (
+                ("wording", "find_conservative", "text"),
+                "the conservative 'find' text must differ from the stretch one",
+            )
+        )
+    for key in ("opening", "negative"):
+        check((key,), getattr(w, key), _ALLOWED[key])
+    for verdict, text in w.verdicts.items():
+        check(("verdicts", verdict), text, _ALLOWED["verdicts"])
+    for key in ("past", "too_soon"):
+        check(("close_date", key), getattr(w.close_date, key), _ALLOWED["close_date"])
+    for key in BodyWording.model_fields:
+        check(("body", key), getattr(w.body, key), _ALLOWED[f"body.{key}"])
+    for role in w.roles:
+        if role not in ROLE_PLACEHOLDERS:
+            out.append((("wording", "roles", role), f"unknown contact role '{role}'"))
+    return out
