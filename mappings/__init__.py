@@ -8,6 +8,14 @@ For a connector: ``load_mapping`` (or ``default_mapping_path``), then the read p
 ``translate_activity`` per record.  For the sync run: ``render_writeback``.
 """
 
+from nextadvance.mappings._coach import (
+    COACH_VERSION,
+    CoachPayload,
+    build_coach,
+    coach_json,
+    coach_json_schema,
+    coach_signature,
+)
 from nextadvance.mappings._live import FieldLike, LiveReport, StageLike, check_live
 from nextadvance.mappings._loader import (
     default_mapping_path,
@@ -56,7 +64,9 @@ from nextadvance.mappings.playbook import (
 __all__ = [
     "CANONICAL_ROLES",
     "CANONICAL_STAGES",
+    "COACH_VERSION",
     "DEFAULT_OUTPUT_TYPES",
+    "CoachPayload",
     "FieldLike",
     "LiveReport",
     "Located",
@@ -67,7 +77,11 @@ __all__ = [
     "Translated",
     "WritebackPlan",
     "activity_deal_id",
+    "build_coach",
     "check_live",
+    "coach_json",
+    "coach_json_schema",
+    "coach_signature",
     "default_mapping_path",
     "did_you_mean",
     "due_date",
