@@ -19,6 +19,7 @@ published as JSON Schema by ``nextadvance schema coach`` and checked against in 
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable, Mapping
 from datetime import UTC, date, datetime
 from typing import Any, Literal
@@ -35,6 +36,7 @@ __all__ = [
     "coach_json",
     "coach_json_schema",
     "coach_signature",
+    "evidence_line",
     "stage_label",
 ]
 
@@ -156,27 +158,70 @@ def _day(value: datetime | date | None) -> str | None:
     return value.isoformat()
 
 
+_KEYWORDS = re.compile(r"^'(?P<word>[^']+)' in (?P<kind>\w+)(?: of \S+)?$")
+_ACTIVITY = re.compile(r"^completed (?P<kind>\w+)(?: on \S+)?(?: with (?P<role>\w+))?$")
+_ROLE = re.compile(r"^contact with role (?P<role>\w+)$")
+_FIELD = re.compile(r"^field (?P<name>\w+) = '(?P<value>[^']*)'(?: \(\w+\))?$")
+_ISO_DAY = re.compile(r"\b(\d{4}-\d{2}-\d{2})\b")
+_CODE = re.compile(r"\s*\([a-z]+(?:_[a-z]+)*\)$")
+
+
+def _words(key: str) -> str:
+    return key.replace("_", " ")
+
+
+def evidence_line(detail: str, contact: str | None = None) -> str:
+    """The engine's evidence detail in the rep's words (no field keys, rule codes or dates).
+
+    The engine's details are written for explanations (``field pain = 'manual work'
+    (non_empty)``); the card wants ``Pain: manual work``.  Unknown shapes are kept, with
+    snake_case turned into words, so a new engine wording never breaks the card.
+    """
+    text = " ".join(detail.split())
+    if m := _KEYWORDS.match(text):
+        return f"“{m['word']}” mentioned in a {m['kind']}"
+    if m := _ACTIVITY.match(text):
+        who = f" with the {_words(m['role'])}" if m["role"] else ""
+        return f"{m['kind'].capitalize()} held{who}"
+    if m := _ROLE.match(text):
+        role = _words(m["role"]).capitalize()
+        return f"{role}: {contact}" if contact else f"{role} named"
+    if m := _FIELD.match(text):
+        name, value = _words(m["name"]).capitalize(), m["value"]
+        if value.casefold() in ("true", "yes", "1"):
+            return name
+        return f"{name}: {value}"
+    return _words(_CODE.sub("", text))
+
+
 def _status(raw: str) -> str:
     # Statuses the card does not know yet read as missing: never a false "learned".
     return raw if raw in ("learned", "missing", "learned_negative") else "missing"
 
 
 def _objectives(
-    decision: Decision, activity_dates: Mapping[str, datetime | date]
+    decision: Decision,
+    activity_dates: Mapping[str, datetime | date],
+    contact_names: Mapping[str, str],
 ) -> list[dict[str, Any]]:
     out: list[dict[str, Any]] = []
     for o in decision.objectives[:_OBJECTIVES]:
         status = _status(str(o.status))
         ev = o.evidence[0] if o.evidence and status != "missing" else None
-        on = None
-        if ev is not None and ev.activity_id is not None:
-            on = _day(activity_dates.get(ev.activity_id))
+        line = on = None
+        if ev is not None:
+            contact = contact_names.get(ev.contact_id) if ev.contact_id else None
+            line = _cut(evidence_line(ev.detail, contact))
+            if ev.activity_id is not None and ev.activity_id in activity_dates:
+                on = _day(activity_dates[ev.activity_id])
+            elif ev.source in ("activity", "keywords") and (m := _ISO_DAY.search(ev.detail)):
+                on = m.group(1)
         out.append(
             {
                 "title": _cut(o.title) or o.id,
                 "status": status,
                 "essential": o.essential,
-                "evidence": _cut(ev.detail) if ev is not None else None,
+                "evidence": line,
                 "on": on,
             }
         )
@@ -216,12 +261,14 @@ def build_coach(
     *,
     stage_title: str | None = None,
     activity_dates: Mapping[str, datetime | date] | None = None,
+    contact_names: Mapping[str, str] | None = None,
 ) -> dict[str, Any]:
     """The coach payload of one decision, as a JSON-ready dict.
 
     ``stage_title`` is the playbook's name for the stage (else the key, made readable);
     ``activity_dates`` maps activity ids to when they happened, so evidence lines carry a
-    date (the decision names the activity, not its time).
+    date (the decision names the activity, not its time); ``contact_names`` maps contact
+    ids to names, so a role line says who.
     """
     dates = activity_dates or {}
     co = decision.call_objective
@@ -239,7 +286,7 @@ def build_coach(
         "gap": _texts(titles.get(i, i) for i in decision.stage_gap_objectives)
         if decision.stage_gap
         else [],
-        "objectives": _objectives(decision, dates),
+        "objectives": _objectives(decision, dates, contact_names or {}),
         "advance": {
             "stretch": stretch,
             "conservative": conservative,

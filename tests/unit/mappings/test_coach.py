@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import re
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -21,6 +22,7 @@ from nextadvance.mappings._coach import (
     coach_json,
     coach_json_schema,
     coach_signature,
+    evidence_line,
     stage_label,
 )
 
@@ -52,8 +54,12 @@ def test_real_decisions_build_valid_payloads(decisions: list[tuple[Deal, Decisio
     sizes = []
     for deal, decision in decisions:
         dates = {a.id: a.at for a in deal.activities}
+        names = {c.id: c.name for c in deal.contacts if c.name}
         payload = build_coach(
-            decision, stage_title=titles.get(decision.stage), activity_dates=dates
+            decision,
+            stage_title=titles.get(decision.stage),
+            activity_dates=dates,
+            contact_names=names,
         )
         CoachPayload.model_validate(payload)  # the published contract holds
         text = coach_json(payload)
@@ -62,8 +68,11 @@ def test_real_decisions_build_valid_payloads(decisions: list[tuple[Deal, Decisio
         assert payload["verdict"]["label"] == VERDICT_LABELS[str(decision.next_step_check.verdict)]
         for o, src in zip(payload["objectives"], decision.objectives, strict=False):
             assert o["title"] == src.title  # names, not ids
+            assert o["evidence"] is None or not re.search(r"_|\(\w+\)", o["evidence"])
             if src.status == "learned" and src.evidence and src.evidence[0].activity_id:
                 assert o["on"] == dates[src.evidence[0].activity_id].date().isoformat()
+            if src.evidence and src.evidence[0].source in ("field", "role"):
+                assert o["on"] is None  # a field's value is not when it was learned
     assert max(sizes) < 8_000, max(sizes)
     # the set covers what the card has to show
     built = [build_coach(d) for _, d in decisions]
@@ -170,3 +179,24 @@ def test_schema_is_published_shape() -> None:
 )
 def test_stage_label(key: str, label: str) -> None:
     assert stage_label(key) == label
+
+
+@pytest.mark.parametrize(
+    ("detail", "contact", "line"),
+    [
+        ("'budget' in call of 2027-01-14", None, "\u201cbudget\u201d mentioned in a call"),
+        ("completed meeting on 2027-04-24", None, "Meeting held"),
+        (
+            "completed call on 2026-11-23 with decision_maker",
+            None,
+            "Call held with the decision maker",
+        ),
+        ("contact with role economic_buyer", "Dana Lee", "Economic buyer: Dana Lee"),
+        ("contact with role champion", None, "Champion named"),
+        ("field pain = 'manual work' (non_empty)", None, "Pain: manual work"),
+        ("field budget_confirmed = 'True' (truthy)", None, "Budget confirmed"),
+        ("stage_change to solution (stage_entered)", None, "stage change to solution"),
+    ],
+)
+def test_evidence_lines_are_in_words(detail: str, contact: str | None, line: str) -> None:
+    assert evidence_line(detail, contact) == line

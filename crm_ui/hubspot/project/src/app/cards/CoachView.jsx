@@ -106,7 +106,7 @@ export function CoachView({ view }) {
         </List>
         {view.questions.length ? (
           <>
-            <Text variant="microcopy">Questions to ask</Text>
+            <Text variant="microcopy">Also ask</Text>
             <List variant="unordered">
               {view.questions.map((q) => (
                 <Text key={q.key}>{q.text}</Text>

@@ -54,7 +54,7 @@ function objective(o, i) {
         essentialLabel: o.essential ? 'Essential' : 'Nice to have',
         evidence: status === 'missing' ? null : o.evidence || null,
         evidenceLine:
-            status === 'missing' || !o.evidence ? null : on ? `${o.evidence} (${on})` : o.evidence
+            status === 'missing' || !o.evidence ? null : on ? `${o.evidence} · ${on}` : o.evidence
     };
 }
 
@@ -102,6 +102,9 @@ export function parseCoach(text) {
     const verdict = p.verdict || {};
     const advance = p.advance || {};
     const momentum = p.momentum || {};
+    const plan = list(p.plan);
+    // the plan usually asks the questions already: list only the ones it does not
+    const questions = list(p.questions).filter((q) => !plan.some((step) => step.includes(q)));
     return {
         view: {
             deal: p.deal || '',
@@ -120,8 +123,8 @@ export function parseCoach(text) {
             hasAdvance: Boolean(advance.stretch || advance.conservative),
             stretchId: advance.stretch_id || null,
             learn: list(p.learn).map((text, i) => ({ key: `l${i}`, text })),
-            questions: list(p.questions).map((text, i) => ({ key: `q${i}`, text })),
-            plan: list(p.plan).map((text, i) => ({ key: `p${i}`, text, n: i + 1 })),
+            questions: questions.map((text, i) => ({ key: `q${i}`, text })),
+            plan: plan.map((text, i) => ({ key: `p${i}`, text, n: i + 1 })),
             verdict: {
                 isAdvance: verdict.code === 'advance',
                 label: verdict.label || '',
