@@ -69,13 +69,21 @@ async function open(card, stage, feedback) {
   });
   const q = new URLSearchParams({ card, fixture: stage, ...(feedback ? { feedback } : {}) });
   await page.goto(`${base}/harness/index.html?${q}`, { waitUntil: 'load' });
-  // sections live in the LWC's shadow root: pierce/ reaches into it
+  // sections live in the LWC's shadow root, which selectors and mutation observers miss: poll
   try {
-    await page.waitForSelector(`pierce/[data-section="feedback"], [data-testid="section-feedback"]`, {
-      timeout: 10_000,
-    });
+    await page.waitForFunction(
+      () => {
+        const host = document.querySelector('c-na-coach-card');
+        const scope = host ? host.shadowRoot : document;
+        return scope && scope.querySelector('[data-section="feedback"], [data-testid="section-feedback"]');
+      },
+      { timeout: 10_000, polling: 50 },
+    );
   } catch (e) {
-    const html = await page.evaluate(() => document.body.innerHTML.slice(0, 400));
+    const html = await page.evaluate(() => {
+      const host = document.querySelector('c-na-coach-card');
+      return (host && host.shadowRoot ? host.shadowRoot.innerHTML : document.body.innerHTML).slice(0, 600);
+    });
     throw new Error(`${card}/${stage} did not render: ${problems.join('; ') || html}`);
   }
   return { page, problems };
