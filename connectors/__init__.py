@@ -28,6 +28,7 @@ from nextadvance.connectors._base import (
     WriteOp,
     WriteResult,
 )
+from nextadvance.connectors._card import CardFields, card_fields, write_hubspot_project
 from nextadvance.connectors._factory import build_connector, check_config
 from nextadvance.connectors._ops import ops_from_plan
 from nextadvance.connectors._setup import (
@@ -55,6 +56,7 @@ __all__ = [
     "Budget",
     "CallEvent",
     "CallStats",
+    "CardFields",
     "Connector",
     "ConnectorConfig",
     "ConnectorError",
@@ -80,10 +82,12 @@ __all__ = [
     "WriteOp",
     "WriteResult",
     "build_connector",
+    "card_fields",
     "check_config",
     "create_hubspot_properties",
     "missing_fields",
     "ops_from_plan",
     "required_fields",
+    "write_hubspot_project",
     "write_salesforce_package",
 ]

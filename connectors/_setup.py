@@ -15,6 +15,7 @@ from pathlib import Path
 from xml.sax.saxutils import escape
 
 from nextadvance.connectors._base import Connector, FieldInfo
+from nextadvance.connectors._card import CardFields, write_salesforce_card
 from nextadvance.core.errors import ConnectorError, RecordRejected
 from nextadvance.mappings import Mapping
 
@@ -42,6 +43,7 @@ class FieldSpec:
     type: str  # text | textarea | boolean | date | datetime | picklist
     length: int | None = None
     unique: bool = False
+    options: tuple[str, ...] = ()
 
     def __str__(self) -> str:
         extra = f", {self.length} chars" if self.length else ""
@@ -64,7 +66,12 @@ def required_fields(mapping: Mapping) -> list[FieldSpec]:
             continue
         kind = spec.type or "text"
         length = spec.max_length if kind in ("text", "textarea") else None
-        out.append(FieldSpec(mapping.deal.object, spec.field, _label(spec.field), kind, length))
+        options = tuple(dict.fromkeys(spec.values.values())) if kind == "picklist" else ()
+        out.append(
+            FieldSpec(
+                mapping.deal.object, spec.field, _label(spec.field), kind, length, False, options
+            )
+        )
     task = wb.task
     if task is not None and task.enabled:
         out.append(
@@ -127,6 +134,13 @@ def create_hubspot_properties(connector: Connector, missing: Sequence[FieldSpec]
                 {"label": "Yes", "value": "true", "displayOrder": 0, "hidden": False},
                 {"label": "No", "value": "false", "displayOrder": 1, "hidden": False},
             ]
+        if spec.options:  # a dropdown the rep picks from (the coach card's feedback)
+            body["type"], body["fieldType"] = "enumeration", "select"
+            body["description"] = "Set by reps on the nextadvance coach card; read by the sync."
+            body["options"] = [
+                {"label": o.capitalize(), "value": o, "displayOrder": i, "hidden": False}
+                for i, o in enumerate(spec.options)
+            ]
         if spec.unique:
             body["hasUniqueValue"] = True
         try:
@@ -153,7 +167,7 @@ _SF_TYPES = {
 
 
 def _sf_field(spec: FieldSpec) -> str:
-    kind = _SF_TYPES.get(spec.type, "Text")
+    kind = "Picklist" if spec.options else _SF_TYPES.get(spec.type, "Text")
     lines = [
         "    <fields>",
         f"        <fullName>{escape(spec.name)}</fullName>",
@@ -168,6 +182,17 @@ def _sf_field(spec: FieldSpec) -> str:
         lines.append("        <visibleLines>5</visibleLines>")
     if kind == "Checkbox":
         lines.append("        <defaultValue>false</defaultValue>")
+    if kind == "Picklist":
+        lines[4] = "        <description>Set by reps on the nextadvance coach card.</description>"
+        values = "".join(
+            f"<value><fullName>{escape(o)}</fullName><default>false</default>"
+            f"<label>{escape(o.capitalize())}</label></value>"
+            for o in spec.options
+        )
+        lines.append(
+            "        <valueSet><restricted>true</restricted><valueSetDefinition>"
+            f"<sorted>false</sorted>{values}</valueSetDefinition></valueSet>"
+        )
     if spec.unique:
         lines.append("        <externalId>true</externalId>")
         lines.append("        <unique>true</unique>")
@@ -176,11 +201,15 @@ def _sf_field(spec: FieldSpec) -> str:
     return "\n".join(lines)
 
 
-def write_salesforce_package(missing: Sequence[FieldSpec], folder: str | Path) -> list[Path]:
+def write_salesforce_package(
+    missing: Sequence[FieldSpec], folder: str | Path, card: CardFields | None = None
+) -> list[Path]:
     """Write a metadata package creating ``missing`` under ``folder``; return the files.
 
-    Deploy with ``sf project deploy start --metadata-dir FOLDER`` (Salesforce CLI) or any
-    Metadata API tool; custom fields on Task are declared on the ``Activity`` object.
+    With ``card``, the package also holds the coach card (LWC for the Opportunity record
+    page) and the permission set reps need to see it and give feedback.  Deploy with ``sf
+    project deploy start --metadata-dir FOLDER`` (Salesforce CLI) or any Metadata API tool;
+    custom fields on Task are declared on the ``Activity`` object.
     """
     root = Path(folder)
     (root / "objects").mkdir(parents=True, exist_ok=True)
@@ -189,7 +218,7 @@ def write_salesforce_package(missing: Sequence[FieldSpec], folder: str | Path) -
         target = "Activity" if spec.object in ("Task", "Event") else spec.object
         by_object.setdefault(target, []).append(spec)
     written: list[Path] = []
-    members: list[str] = []
+    types: dict[str, list[str]] = {"CustomField": []}
     for obj, specs in by_object.items():
         body = "\n".join(_sf_field(s) for s in specs)
         path = root / "objects" / f"{obj}.object"
@@ -200,16 +229,23 @@ def write_salesforce_package(missing: Sequence[FieldSpec], folder: str | Path) -
             encoding="utf-8",
         )
         written.append(path)
-        members += [f"{obj}.{s.name}" for s in specs]
-    member_xml = "\n".join(f"        <members>{escape(m)}</members>" for m in members)
+        types["CustomField"] += [f"{obj}.{s.name}" for s in specs]
+    if card is not None:
+        files, members = write_salesforce_card(card, root)
+        written += files
+        types.update(members)
+    blocks = "".join(
+        "    <types>\n"
+        + "".join(f"        <members>{escape(m)}</members>\n" for m in members)
+        + f"        <name>{name}</name>\n    </types>\n"
+        for name, members in types.items()
+        if members
+    )
     package = root / "package.xml"
     package.write_text(
         '<?xml version="1.0" encoding="UTF-8"?>\n'
         '<Package xmlns="http://soap.sforce.com/2006/04/metadata">\n'
-        "    <types>\n"
-        f"{member_xml}\n"
-        "        <name>CustomField</name>\n"
-        "    </types>\n"
+        f"{blocks}"
         f"    <version>{_SF_API_VERSION}</version>\n"
         "</Package>\n",
         encoding="utf-8",

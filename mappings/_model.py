@@ -220,6 +220,7 @@ DEFAULT_OUTPUT_TYPES: dict[str, OutputType] = {
     "next_step_verdict": "text",
     "stalled": "boolean",
     "last_evaluated": "datetime",
+    "coach": "textarea",
 }
 
 
@@ -231,6 +232,17 @@ class DealWriteback(_Spec):
     next_step_verdict: OutputSpec | None = None
     stalled: OutputSpec | None = None
     last_evaluated: OutputSpec | None = None
+    coach: OutputSpec | None = Field(
+        default=None,
+        description="The coach payload (JSON, `nextadvance schema coach`) the CRM card renders.",
+    )
+    feedback: OutputSpec | None = Field(
+        default=None,
+        description=(
+            "Read, never written: the field the CRM card saves the rep's yes/no/done in "
+            "(`values` maps yes/no/done to the CRM's values); the report counts it."
+        ),
+    )
 
     def enabled_outputs(self) -> list[tuple[str, OutputSpec, OutputType]]:
         """(output name, spec, effective value type) of every output switched on."""

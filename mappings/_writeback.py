@@ -15,8 +15,12 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any, Literal
 
+from pydantic import ValidationError
+
+from nextadvance.core import Decision
 from nextadvance.core.models import Deal
 from nextadvance.mappings._checks import DUE_RULE
+from nextadvance.mappings._coach import build_coach, coach_json
 from nextadvance.mappings._model import Mapping, OutputSpec, TaskSpec
 
 __all__ = [
@@ -234,10 +238,36 @@ def task_key(deal_id: str, d: dict[str, Any]) -> str:
     return f"na-{deal_id}-{digest}"
 
 
+def _coach_text(
+    deal: Deal, decision: object, stage_titles: MappingABC[str, str] | None
+) -> str | None:
+    if isinstance(decision, Decision):
+        model = decision
+    else:
+        try:
+            model = Decision.model_validate(decision)
+        except ValidationError:
+            return None  # a partial decision dict cannot make a payload: nothing to write
+    payload = build_coach(
+        model,
+        stage_title=(stage_titles or {}).get(model.stage),
+        activity_dates={a.id: a.at for a in deal.activities},
+        contact_names={c.id: c.name for c in deal.contacts if c.name},
+    )
+    return coach_json(payload)
+
+
 def render_writeback(
-    mapping: Mapping, deal: Deal, decision: object, now: datetime
+    mapping: Mapping,
+    deal: Deal,
+    decision: object,
+    now: datetime,
+    stage_titles: MappingABC[str, str] | None = None,
 ) -> WritebackPlan:
-    """The desired CRM state for one deal after ``decision`` (a Decision or its JSON dict)."""
+    """The desired CRM state for one deal after ``decision`` (a Decision or its JSON dict).
+
+    ``stage_titles`` (stage key -> the playbook's name) lets the coach payload name stages.
+    """
     d = _as_dict(decision)
     ctx = _context(deal, d)
     wb = mapping.writeback
@@ -254,6 +284,10 @@ def render_writeback(
     }
     values: dict[str, Any] = {}
     for output, spec, kind in wb.deal.enabled_outputs():
+        if output == "coach" and spec.field.casefold() not in never:
+            raw["coach"] = _coach_text(deal, decision, stage_titles)
+            if raw["coach"] is None:
+                continue
         if spec.field.casefold() not in never:
             values[spec.field] = _render_output(mapping.crm, output, spec, kind, raw[output], check)
     fields = {name: wire_value(mapping.crm, value) for name, value in values.items()}

@@ -18,11 +18,14 @@ from rich.markup import escape
 from rich.table import Table
 
 from nextadvance.connectors import (
+    CardFields,
     ConnectorError,
     FieldSpec,
+    card_fields,
     create_hubspot_properties,
     missing_fields,
     required_fields,
+    write_hubspot_project,
     write_salesforce_package,
 )
 from nextadvance.sync._settings import load_settings
@@ -51,16 +54,19 @@ def setup_command(
         "--apply",
         help="HubSpot: create the missing properties. Salesforce: write a metadata package.",
     ),
-    out: Path = typer.Option(
-        Path("nextadvance-salesforce-metadata"),
+    out: Path | None = typer.Option(
+        None,
         "--out",
-        help="Folder for the Salesforce metadata package (with --apply).",
+        help="Salesforce: folder for the metadata package (default "
+        "nextadvance-salesforce-metadata). HubSpot: folder for the coach card's developer "
+        "project (default nextadvance-hubspot-card).",
     ),
 ) -> None:
     """Check (or create) the custom fields and properties nextadvance writes back."""
     settings = load_settings(config)
     parts = load_parts(settings, connection)
     required = required_fields(parts.mapping)
+    card = card_fields(parts.mapping)
     connector = make_connector(parts)
     try:
         described = connector.describe()
@@ -88,14 +94,20 @@ def setup_command(
                 _err.print(f"[bold red]still missing:[/] {', '.join(str(s) for s in still)}")
                 raise typer.Exit(EXIT_CODES["failed"])
             _out.print("All write-back properties exist now.")
+            if card is not None:
+                _hubspot_card(card, out or Path("nextadvance-hubspot-card"))
             raise typer.Exit(EXIT_CODES["ok"])
     except ConnectorError as exc:
         _err.print(f"[bold red]cannot read or change the CRM's metadata:[/] {escape(str(exc))}")
         raise typer.Exit(EXIT_CODES["failed"]) from None
     finally:
         connector.close()
-    files = write_salesforce_package(missing, out)
-    _out.print(f"Wrote a metadata package with {len(missing)} field(s) to {escape(str(out))}:")
+    out = out or Path("nextadvance-salesforce-metadata")
+    files = write_salesforce_package(missing, out, card)
+    extra = " and the coach card (LWC + permission set NextAdvance_Coach)" if card else ""
+    _out.print(
+        f"Wrote a metadata package with {len(missing)} field(s){extra} to {escape(str(out))}:"
+    )
     for path in files:
         _out.print(f"  {escape(str(path))}")
     _out.print(
@@ -103,8 +115,28 @@ def setup_command(
         f"  sf project deploy start --metadata-dir {escape(str(out))} --target-org <alias>\n"
         "then grant the integration user edit access to the fields (field-level security) and "
         "run `nextadvance setup` again to check."
+        + (
+            "\nAdd the 'nextadvance coach' component to the Opportunity record page (Lightning "
+            "App Builder) and assign the NextAdvance_Coach permission set to reps "
+            "(docs/crm-card.md)."
+            if card
+            else ""
+        )
     )
     raise typer.Exit(EXIT_CODES["ok"])
+
+
+def _hubspot_card(card: CardFields, out: Path) -> None:
+    files = write_hubspot_project(card, out)
+    _out.print(
+        f"Wrote the coach card's HubSpot project ({len(files)} files) to {escape(str(out))}."
+    )
+    _out.print(
+        "Upload it with the HubSpot CLI:\n"
+        f"  cd {escape(str(out))} && hs project upload\n"
+        "then install the app in your portal and add the 'Next advance coach' card to the deal "
+        "record (docs/crm-card.md)."
+    )
 
 
 def _print_table(required: Sequence[FieldSpec], missing: set[tuple[str, str]]) -> None:
