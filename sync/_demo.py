@@ -196,7 +196,7 @@ def _show_rep_view(console: Console, view: dict[str, dict[str, Any]], crm: str, 
     if with_task:
         first = with_task[0]
         fields = "\n".join(
-            f"[cyan]{escape(k)}[/]: {escape(str(val))}"
+            f"[cyan]{escape(k)}[/]: {escape(_shown(val))}"
             for k, val in sorted(first["fields"].items())
         )
         console.print(
@@ -206,6 +206,14 @@ def _show_rep_view(console: Console, view: dict[str, dict[str, Any]], crm: str, 
                 title_align="left",
             )
         )
+
+
+def _shown(value: object) -> str:
+    """A field's value as the panel shows it: the coach card's JSON payload summarised."""
+    text = str(value)
+    if text.startswith('{"v":'):
+        return f"coach card payload ({len(text):,} chars; the CRM card renders it)"
+    return text
 
 
 def _cli(args: list[str]) -> int:

@@ -37,6 +37,7 @@ from nextadvance.core.measures import (
     velocity_by,
 )
 from nextadvance.core.models import Deal
+from nextadvance.sync.report._feedback import Suggestions
 from nextadvance.sync.report._input import BadLine
 from nextadvance.sync.report._targets import Targets
 
@@ -77,6 +78,8 @@ class ReportData:
     questions_by_rep: dict[str, QuestionsAsked]
     drift: list[ObjectiveDrift]
     goals: list[RepPlan] = field(default_factory=list)
+    #: reps' answers on the coach card (reports from a connection's mirror only)
+    suggestions: Suggestions | None = None
 
 
 def build_report(
