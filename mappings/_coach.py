@@ -179,7 +179,8 @@ def evidence_line(detail: str, contact: str | None = None) -> str:
     """
     text = " ".join(detail.split())
     if m := _KEYWORDS.match(text):
-        return f"“{m['word']}” mentioned in a {m['kind']}"
+        article = "an" if m["kind"][:1] in "aeiou" else "a"
+        return f"“{m['word']}” mentioned in {article} {m['kind']}"
     if m := _ACTIVITY.match(text):
         who = f" with the {_words(m['role'])}" if m["role"] else ""
         return f"{m['kind'].capitalize()} held{who}"

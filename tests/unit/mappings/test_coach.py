@@ -185,6 +185,7 @@ def test_stage_label(key: str, label: str) -> None:
     ("detail", "contact", "line"),
     [
         ("'budget' in call of 2027-01-14", None, "\u201cbudget\u201d mentioned in a call"),
+        ("'budget' in email of 2027-01-14", None, "\u201cbudget\u201d mentioned in an email"),
         ("completed meeting on 2027-04-24", None, "Meeting held"),
         (
             "completed call on 2026-11-23 with decision_maker",

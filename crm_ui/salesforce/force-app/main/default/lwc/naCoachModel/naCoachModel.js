@@ -119,7 +119,11 @@ export function parseCoach(text) {
             hasGap: list(p.gap).length > 0,
             objectives,
             stretch: advance.stretch || null,
-            conservative: advance.conservative || null,
+            // the minimum only when it differs from the stretch (no "at least" the same thing)
+            conservative:
+                advance.conservative && advance.conservative !== advance.stretch
+                    ? advance.conservative
+                    : null,
             hasAdvance: Boolean(advance.stretch || advance.conservative),
             stretchId: advance.stretch_id || null,
             learn: list(p.learn).map((text, i) => ({ key: `l${i}`, text })),
