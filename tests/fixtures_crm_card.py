@@ -1,6 +1,6 @@
 """Regenerate crm_ui/fixtures/: coach payloads a real sandbox sync wrote, one per stage.
 
-    .venv/bin/python crm_ui/harness/fixtures.py
+    .venv/bin/python tests/fixtures_crm_card.py
 
 Runs ``nextadvance demo`` (the bundled sandbox CRM, a full and an incremental sync through
 the real connector) into a temp dir, reads back the ``NA_Coach__c`` values the sync wrote
@@ -17,8 +17,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
-OUT = HERE.parent / "fixtures"
+OUT = Path(__file__).resolve().parents[1] / "crm_ui" / "fixtures"
 STAGES = {"prospecting": "Prospecting", "discovery": "Discovery", "negotiation": "Negotiation"}
 
 
