@@ -271,7 +271,13 @@ def run_demo(
         )
         if crm == "hubspot":
             console.print("2. Creating the write-back properties (`nextadvance setup --apply`):")
-            _cli(["setup", "--connection", CONNECTION, "--config", str(config), "--apply"])
+            card = str(Path(directory) / "hubspot-card")  # the coach card's project, to upload
+            _cli(
+                [
+                    *("setup", "--connection", CONNECTION, "--config", str(config)),
+                    *("--apply", "--out", card),
+                ]
+            )
         else:
             console.print("2. The Salesforce sandbox already has the NA_*__c custom fields.")
         console.print("3. Full sync: pull every deal and activity, decide, write back.")
