@@ -11,6 +11,9 @@ names and sentences rather than codes, and must fit the CRM's field with room to
 Every list and string has a cap, so the worst case is bounded (:data:`MAX_CHARS`) far below
 Salesforce's Long Text Area maximum (131,072) and HubSpot's text limit (65,536).
 
+The deal's name is left out on purpose: the card sits on the deal's own page, and a rename
+must not rewrite every payload (nor echo back as a change on the next pull).
+
 Pure: no clock (``decided_at`` comes from the decision), no I/O.  The builder returns plain
 dicts (it runs for every open deal on every sync); :class:`CoachPayload` is the contract,
 published as JSON Schema by ``nextadvance schema coach`` and checked against in the tests.
@@ -110,7 +113,6 @@ class CoachPayload(_P):
     """What a CRM card renders for one deal (the value of ``NA_Coach__c`` / ``na_coach``)."""
 
     v: Literal[1] = Field(description="Payload version.")
-    deal: str = Field(max_length=_TEXT)
     stage: str = Field(max_length=_TEXT, description="The stage's name, not its key.")
     decided_at: datetime = Field(description="When this advice was decided (UTC).")
     open: bool
@@ -279,7 +281,6 @@ def build_coach(
     mom = decision.momentum
     return {
         "v": COACH_VERSION,
-        "deal": _cut(decision.deal_name) or decision.deal_id,
         "stage": _cut(stage_title) or stage_label(decision.stage),
         "decided_at": decision.decided_at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
         "open": decision.open,

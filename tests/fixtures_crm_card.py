@@ -29,7 +29,7 @@ def _score(p: dict) -> tuple:
         p["momentum"]["stalled"],
         learned,
         bool(p["verdict"]["next_step"]),
-        p["deal"],
+        len(p["plan"]),
     )
 
 
@@ -66,7 +66,7 @@ def main() -> int:
         best = max(at_stage, key=_score)
         text = json.dumps(best, ensure_ascii=False, separators=(",", ":"))
         (OUT / f"{name}.json").write_text(text + "\n", encoding="utf-8")
-        print(f"{name}: {best['deal']} ({len(text)} chars)")
+        print(f"{name}: {best['stage']} ({len(text)} chars)")
     return 0
 
 

@@ -132,7 +132,6 @@ def test_worst_case_is_bounded(decisions: list[tuple[Deal, Decision]]) -> None:
     )
     worst = base.model_copy(
         update={
-            "deal_name": huge,
             "objectives": many,
             "call_objective": co,
             "stage_gap": True,
@@ -167,7 +166,7 @@ def test_signature_ignores_only_decided_at(decisions: list[tuple[Deal, Decision]
 def test_schema_is_published_shape() -> None:
     schema: dict[str, Any] = coach_json_schema()
     assert schema["title"] == "CoachPayload"
-    assert set(schema["required"]) >= {"v", "deal", "stage", "objectives", "verdict", "momentum"}
+    assert set(schema["required"]) >= {"v", "stage", "objectives", "verdict", "momentum"}
     status = schema["$defs"]["CoachObjective"]["properties"]["status"]
     assert set(status["enum"]) == {"learned", "missing", "learned_negative"}
     json.dumps(schema)

@@ -107,7 +107,6 @@ export function parseCoach(text) {
     const questions = list(p.questions).filter((q) => !plan.some((step) => step.includes(q)));
     return {
         view: {
-            deal: p.deal || '',
             stage: p.stage || '',
             decidedOn: formatDay(p.decided_at),
             open: p.open !== false,
