@@ -29,6 +29,7 @@ from nextadvance.connectors._base import (
     WriteOp,
     WriteResult,
 )
+from nextadvance.connectors._card import CardFields, card_fields, write_hubspot_project
 from nextadvance.connectors._factory import build_connector, check_config
 from nextadvance.connectors._profile import CrmProfile, SetupStrategy
 from nextadvance.connectors._registry import CRM_NAMES, PROFILES, profile
@@ -53,6 +54,7 @@ __all__ = [
     "Budget",
     "CallEvent",
     "CallStats",
+    "CardFields",
     "Connector",
     "ConnectorConfig",
     "ConnectorError",
@@ -80,8 +82,10 @@ __all__ = [
     "WriteOp",
     "WriteResult",
     "build_connector",
+    "card_fields",
     "check_config",
     "missing_fields",
     "profile",
     "required_fields",
+    "write_hubspot_project",
 ]

@@ -17,6 +17,7 @@ from nextadvance.core.errors import ConfigError, Problem
 
 if TYPE_CHECKING:
     from nextadvance.connectors._base import Connector, ConnectorConfig
+    from nextadvance.connectors._card import CardFields
     from nextadvance.connectors._setup import FieldSpec
 
 __all__ = ["CrmProfile", "SetupStrategy", "WireEncoder"]
@@ -32,14 +33,17 @@ class SetupStrategy:
 
     ``live`` strategies create them through the API (then setup checks again); the others
     write files for an admin to deploy and print ``deploy_hint`` (``{out}`` is the folder).
+    With the mapping's coach card (``CardFields``), ``apply`` also writes the card's files
+    into the folder and setup prints ``card_hint``.
     """
 
     apply_does: str
     live: bool
-    apply: Callable[[Connector, Sequence[FieldSpec], Path], list[str]]
+    apply: Callable[[Connector, Sequence[FieldSpec], Path, CardFields | None], list[str]]
     out_help: str = ""
     default_out: str = ""
     deploy_hint: str = ""
+    card_hint: str = ""
 
 
 @dataclass(frozen=True)

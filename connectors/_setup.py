@@ -27,6 +27,7 @@ class FieldSpec:
     type: str  # text | textarea | boolean | date | datetime | picklist
     length: int | None = None
     unique: bool = False
+    options: tuple[str, ...] = ()
 
     def __str__(self) -> str:
         extra = f", {self.length} chars" if self.length else ""
@@ -46,7 +47,12 @@ def required_fields(mapping: Mapping) -> list[FieldSpec]:
     for _, spec, _ in wb.deal.enabled_outputs():
         kind = spec.type or "text"
         length = spec.max_length if kind in ("text", "textarea") else None
-        out.append(FieldSpec(mapping.deal.object, spec.field, _label(spec.field), kind, length))
+        options = tuple(dict.fromkeys(spec.values.values())) if kind == "picklist" else ()
+        out.append(
+            FieldSpec(
+                mapping.deal.object, spec.field, _label(spec.field), kind, length, False, options
+            )
+        )
     task = wb.task
     if task is not None and task.enabled:
         out.append(

@@ -8,6 +8,14 @@ For a connector: ``load_mapping`` (or ``default_mapping_path``), then the read p
 ``translate_activity`` per record.  For the sync run: ``render_writeback``.
 """
 
+from nextadvance.mappings._coach import (
+    COACH_VERSION,
+    CoachPayload,
+    build_coach,
+    coach_json,
+    coach_json_schema,
+    coach_signature,
+)
 from nextadvance.mappings._crms import CRM_MODELS, CrmModel, crm_model
 from nextadvance.mappings._live import FieldLike, LiveReport, StageLike, check_live
 from nextadvance.mappings._loader import (
@@ -58,8 +66,10 @@ from nextadvance.mappings.playbook import (
 __all__ = [
     "CANONICAL_ROLES",
     "CANONICAL_STAGES",
+    "COACH_VERSION",
     "CRM_MODELS",
     "DEFAULT_OUTPUT_TYPES",
+    "CoachPayload",
     "CrmModel",
     "FieldLike",
     "LiveReport",
@@ -72,7 +82,11 @@ __all__ = [
     "Value",
     "WritebackPlan",
     "activity_deal_id",
+    "build_coach",
     "check_live",
+    "coach_json",
+    "coach_json_schema",
+    "coach_signature",
     "crm_model",
     "default_mapping_path",
     "did_you_mean",

@@ -222,6 +222,7 @@ DEFAULT_OUTPUT_TYPES: dict[str, OutputType] = {
     "next_step_verdict": "text",
     "stalled": "boolean",
     "last_evaluated": "datetime",
+    "coach": "textarea",
 }
 
 
@@ -233,6 +234,17 @@ class DealWriteback(_Spec):
     next_step_verdict: OutputSpec | None = None
     stalled: OutputSpec | None = None
     last_evaluated: OutputSpec | None = None
+    coach: OutputSpec | None = Field(
+        default=None,
+        description="The coach payload (JSON, `nextadvance schema coach`) the CRM card renders.",
+    )
+    feedback: OutputSpec | None = Field(
+        default=None,
+        description=(
+            "Read, never written: the field the CRM card saves the rep's yes/no/done in "
+            "(`values` maps yes/no/done to the CRM's values); the report counts it."
+        ),
+    )
 
     def enabled_outputs(self) -> list[tuple[str, OutputSpec, OutputType]]:
         """(output name, spec, effective value type) of every output switched on."""
@@ -244,7 +256,12 @@ class DealWriteback(_Spec):
         return out
 
 
-if set(DealWriteback.model_fields) != set(DEFAULT_OUTPUT_TYPES):  # pragma: no cover
+#: DealWriteback fields the sync reads and never writes (the card's feedback).
+READ_ONLY_OUTPUTS = frozenset({"feedback"})
+
+if set(DealWriteback.model_fields) - READ_ONLY_OUTPUTS != set(
+    DEFAULT_OUTPUT_TYPES
+):  # pragma: no cover
     raise RuntimeError("DealWriteback must have exactly one field per DEFAULT_OUTPUT_TYPES name")
 
 

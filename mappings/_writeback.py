@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable
+from collections.abc import Mapping as MappingABC
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any, Literal
@@ -19,6 +20,7 @@ from typing import Any, Literal
 from nextadvance.core import Decision
 from nextadvance.core.models import Deal
 from nextadvance.mappings._checks import DUE_RULE
+from nextadvance.mappings._coach import build_coach, coach_json
 from nextadvance.mappings._coach_task import coach_context, coach_due, crm_priority
 from nextadvance.mappings._crms import crm_model
 from nextadvance.mappings._model import DEFAULT_OUTPUT_TYPES, Mapping, OutputSpec, TaskSpec
@@ -194,21 +196,44 @@ _OUTPUT_VALUES: dict[str, Callable[[Decision, dict[str, str], datetime], Any]] =
     "stalled": lambda d, ctx, now: bool(d.momentum.stalled),
     "last_evaluated": lambda d, ctx, now: now,
 }
-if set(_OUTPUT_VALUES) != set(DEFAULT_OUTPUT_TYPES):  # pragma: no cover - import-time guard
+if set(_OUTPUT_VALUES) | {"coach"} != set(
+    DEFAULT_OUTPUT_TYPES
+):  # pragma: no cover - import-time guard
     raise RuntimeError("every write-back output needs exactly one way to compute its value")
 
 
+def _coach_text(deal: Deal, decision: Decision, stage_titles: MappingABC[str, str] | None) -> str:
+    payload = build_coach(
+        decision,
+        stage_title=(stage_titles or {}).get(decision.stage),
+        activity_dates={a.id: a.at for a in deal.activities},
+        contact_names={c.id: c.name for c in deal.contacts if c.name},
+    )
+    return coach_json(payload)
+
+
 def render_writeback(
-    mapping: Mapping, deal: Deal, decision: Decision, now: datetime
+    mapping: Mapping,
+    deal: Deal,
+    decision: Decision,
+    now: datetime,
+    stage_titles: MappingABC[str, str] | None = None,
 ) -> WritebackPlan:
-    """The desired CRM state for one deal after ``decision``."""
+    """The desired CRM state for one deal after ``decision``.
+
+    ``stage_titles`` (stage key -> the playbook's name) lets the coach payload name stages.
+    """
     ctx = _context(deal, decision)
     wb = mapping.writeback
     never = {f.casefold() for f in wb.never_write}
     values: dict[str, Value] = {}
     for output, spec, kind in wb.deal.enabled_outputs():
         if spec.field.casefold() not in never:
-            raw = _OUTPUT_VALUES[output](decision, ctx, now)
+            raw = (
+                _coach_text(deal, decision, stage_titles)
+                if output == "coach"
+                else _OUTPUT_VALUES[output](decision, ctx, now)
+            )
             values[spec.field] = _render_output(
                 mapping.crm, output, spec, kind, raw, decision, ctx["verdict_sentence"]
             )

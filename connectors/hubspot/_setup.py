@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from nextadvance.connectors._base import Connector
+from nextadvance.connectors._card import CardFields, write_hubspot_project
 from nextadvance.connectors._profile import SetupStrategy
 from nextadvance.connectors._setup import FieldSpec
 from nextadvance.core.errors import ConnectorError, RecordRejected
@@ -57,6 +58,13 @@ def create_hubspot_properties(connector: Connector, missing: Sequence[FieldSpec]
                 {"label": "Yes", "value": "true", "displayOrder": 0, "hidden": False},
                 {"label": "No", "value": "false", "displayOrder": 1, "hidden": False},
             ]
+        if spec.options:  # a dropdown the rep picks from (the coach card's feedback)
+            body["type"], body["fieldType"] = "enumeration", "select"
+            body["description"] = "Set by reps on the nextadvance coach card; read by the sync."
+            body["options"] = [
+                {"label": o.capitalize(), "value": o, "displayOrder": i, "hidden": False}
+                for i, o in enumerate(spec.options)
+            ]
         if spec.unique:
             body["hasUniqueValue"] = True
         try:
@@ -70,8 +78,26 @@ def create_hubspot_properties(connector: Connector, missing: Sequence[FieldSpec]
     return created
 
 
-def _apply(connector: Connector, missing: Sequence[FieldSpec], _out: Path) -> list[str]:
-    return [f"created {line}" for line in create_hubspot_properties(connector, missing)]
+def _apply(
+    connector: Connector, missing: Sequence[FieldSpec], out: Path, card: CardFields | None
+) -> list[str]:
+    lines = [f"created {line}" for line in create_hubspot_properties(connector, missing)]
+    if card is not None:
+        files = write_hubspot_project(card, out)
+        lines.append(f"Wrote the coach card's HubSpot project ({len(files)} files) to {out}.")
+    return lines
 
 
-SETUP = SetupStrategy(apply_does="create them.", live=True, apply=_apply)
+SETUP = SetupStrategy(
+    apply_does="create them.",
+    live=True,
+    apply=_apply,
+    out_help="Folder for the coach card's HubSpot developer project (with --apply).",
+    default_out="nextadvance-hubspot-card",
+    card_hint=(
+        "Upload the card with the HubSpot CLI:\n"
+        "  cd {out} && hs project upload\n"
+        "then install the app in your portal and add the 'Next advance coach' card to the deal "
+        "record (docs/crm-card.md)."
+    ),
+)

@@ -145,6 +145,8 @@ NA_FIELDS: dict[str, tuple[Field, ...]] = {
         Field("NA_Last_Evaluated__c", "datetime", custom=True),
         Field("NA_Parked_Until__c", "date", custom=True),
         Field("NA_Parked_Reason__c", "string", 255, custom=True),
+        Field("NA_Coach__c", "textarea", 32768, custom=True),
+        Field("NA_Feedback__c", "picklist", 255, custom=True, picklist=("yes", "no", "done")),
     ),
     "Task": (Field("NA_Key__c", "string", 80, custom=True, external_id=True, unique=True),),
 }

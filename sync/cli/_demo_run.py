@@ -242,7 +242,7 @@ def _show_rep_view(console: Console, view: dict[str, dict[str, Any]], crm: str, 
     if with_task:
         first = with_task[0]
         fields = "\n".join(
-            f"[cyan]{escape(k)}[/]: {escape(str(val))}"
+            f"[cyan]{escape(k)}[/]: {escape(_shown(val))}"
             for k, val in sorted(first["fields"].items())
         )
         console.print(
@@ -252,6 +252,14 @@ def _show_rep_view(console: Console, view: dict[str, dict[str, Any]], crm: str, 
                 title_align="left",
             )
         )
+
+
+def _shown(value: object) -> str:
+    """A field's value as the panel shows it: the coach card's JSON payload summarised."""
+    text = str(value)
+    if text.startswith('{"v":'):
+        return f"coach card payload ({len(text):,} chars; the CRM card renders it)"
+    return text
 
 
 def _sync(console: Console, config: Path, *, summary: bool = True) -> dict[str, Any]:
@@ -310,7 +318,13 @@ def run_demo(
         )
         if emulated.fields_exist is None:
             console.print("2. Creating the write-back properties (`nextadvance setup --apply`):")
-            invoke(["setup", "--connection", CONNECTION, "--config", str(config), "--apply"])
+            card = str(Path(directory) / "hubspot-card")  # the coach card's project, to upload
+            invoke(
+                [
+                    *("setup", "--connection", CONNECTION, "--config", str(config)),
+                    *("--apply", "--out", card),
+                ]
+            )
         else:
             console.print(f"2. {emulated.fields_exist}")
         console.print("3. Full sync: pull every deal and activity, decide, write back.")

@@ -7,6 +7,7 @@ and daily blocks are computed in ``--tz`` (and each rep's timezone from ``--targ
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import sys
@@ -173,6 +174,8 @@ def report(
         pb = load_playbook(playbook, lexicon)
         source = str(input_)
     data = build_report(loaded.deals, pb, span, at, tz, goals, loaded.bad)
+    if connection is not None and mirrored.suggestions is not None:
+        data = dataclasses.replace(data, suggestions=mirrored.suggestions)
     if fmt is Format.html:
         text = render_html(data)
     elif fmt is Format.json:

@@ -1,7 +1,7 @@
 """``nextadvance schema KIND``: print the JSON Schema of an input or output format.
 
-Editors validate YAML against these (``# yaml-language-server: $schema=...``) and
-integrators generate code from the deal/decision schemas.
+Editors validate YAML against these (``# yaml-language-server: $schema=...``),
+integrators generate code from the deal/decision schemas, and the CRM cards follow the coach one.
 """
 
 from __future__ import annotations
@@ -35,6 +35,7 @@ def _mapping() -> dict[str, Any]:
 
 
 SCHEMAS: dict[str, Callable[[], dict[str, Any]]] = {
+    "coach": mappings.coach_json_schema,
     "deal": Deal.model_json_schema,
     "decision": Decision.model_json_schema,
     "playbook": mappings.playbook_json_schema,
@@ -45,9 +46,9 @@ SCHEMAS: dict[str, Callable[[], dict[str, Any]]] = {
 
 @commands.command("schema")
 def schema_command(
-    kind: str = typer.Argument(..., help="deal, decision, playbook, lexicon or mapping"),
+    kind: str = typer.Argument(..., help="coach, deal, decision, playbook, lexicon or mapping"),
 ) -> None:
-    """Print the JSON Schema of deals, decisions, playbooks, lexicons or mappings."""
+    """Print the JSON Schema of deals, decisions, coach payloads, playbooks, lexicons or mappings."""
     fn = SCHEMAS.get(kind)
     if fn is None:
         raise typer.BadParameter(f"unknown kind {kind!r}; choose one of: {', '.join(SCHEMAS)}")

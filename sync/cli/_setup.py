@@ -21,6 +21,7 @@ from nextadvance.connectors import (
     PROFILES,
     ConnectorError,
     FieldSpec,
+    card_fields,
     missing_fields,
     profile,
     required_fields,
@@ -71,6 +72,7 @@ def setup_command(
     required = required_fields(parts.mapping)
     strategy = profile(parts.connection.crm).setup
     folder = out or Path(strategy.default_out or ".")
+    card = card_fields(parts.mapping)
     connector = make_connector(parts)
     try:
         described = connector.describe()
@@ -82,7 +84,7 @@ def setup_command(
         if not apply:
             _out.print(f"{len(missing)} missing. Run again with --apply to {strategy.apply_does}")
             raise typer.Exit(EXIT_CODES["partial"])
-        for line in strategy.apply(connector, missing, folder):
+        for line in strategy.apply(connector, missing, folder, card):
             _out.print(escape(line))
         if strategy.live:
             still = missing_fields(required, connector.describe())
@@ -90,6 +92,8 @@ def setup_command(
                 _err.print(f"[bold red]still missing:[/] {', '.join(str(s) for s in still)}")
                 raise typer.Exit(EXIT_CODES["failed"])
             _out.print("All write-back properties exist now.")
+            if card is not None and strategy.card_hint:
+                _out.print(escape(strategy.card_hint.format(out=folder)))
             raise typer.Exit(EXIT_CODES["ok"])
     except ConnectorError as exc:
         _err.print(f"[bold red]cannot read or change the CRM's metadata:[/] {escape(str(exc))}")
@@ -97,6 +101,8 @@ def setup_command(
     finally:
         connector.close()
     _out.print(escape(strategy.deploy_hint.format(out=folder)))
+    if card is not None and strategy.card_hint:
+        _out.print(escape(strategy.card_hint.format(out=folder)))
     raise typer.Exit(EXIT_CODES["ok"])
 
 

@@ -38,6 +38,7 @@ from nextadvance.core.measures import (
 )
 from nextadvance.core.models import Deal
 
+from ._feedback import Suggestions
 from ._input import BadLine
 from ._targets import Targets
 
@@ -78,6 +79,8 @@ class ReportData:
     questions_by_rep: dict[str, QuestionsAsked]
     drift: list[ObjectiveDrift]
     goals: list[RepPlan] = field(default_factory=list)
+    #: reps' answers on the coach card (reports from a connection's mirror only)
+    suggestions: Suggestions | None = None
 
 
 def build_report(

@@ -16,6 +16,7 @@ from nextadvance.core.measures import Ratio
 
 from ._build import ReportData
 from ._charts import charts
+from ._feedback import FeedbackCounts
 
 __all__ = ["render_html"]
 
@@ -303,6 +304,37 @@ def _sections(d: ReportData, figs: dict[str, str]) -> list[str]:
     return out
 
 
+def _suggestions(d: ReportData) -> str:
+    s = d.suggestions
+    if s is None:
+        return ""
+
+    def rows(by: dict[str, FeedbackCounts]) -> list[list[object]]:
+        ordered = sorted(by.items(), key=lambda kv: (-kv[1].rejected, -kv[1].total, kv[0]))
+        return [[k, c.accepted, c.rejected, c.done, c.total] for k, c in ordered]
+
+    head = ["accepted", "rejected", "done", "answers"]
+    body = (
+        f"<p>{s.total.total} deals answered: {s.total.accepted} accepted, "
+        f"{s.total.rejected} rejected, {s.total.done} done.</p>"
+        + (
+            "<h3>By advance</h3>"
+            + _table(["advance suggested", *head], rows(s.by_advance))
+            + "<h3>By rep</h3>"
+            + _table(["rep", *head], rows(s.by_rep))
+            if s.total.total
+            else ""
+        )
+    )
+    return _section(
+        "Suggestions: accepted / rejected / done, by advance and by rep",
+        "Reps' answers to 'Was this useful?' on the coach card (yes = accepted, no = "
+        "rejected, done = the rep did it), as of the last sync. Advances reps reject most "
+        "come first: candidates to rewrite or retire in the playbook.",
+        body,
+    )
+
+
 def render_html(data: ReportData) -> str:
     """The complete HTML document (plotly.js inlined)."""
     figs = charts(data)
@@ -364,6 +396,7 @@ def render_html(data: ReportData) -> str:
             f"{d.now.astimezone(d.period.tz):%Y-%m-%d %H:%M} · {d.deals} deals, {d.open_deals} open</p></header>",
             f'<main><div class="kpis">{kpis}</div>{skipped}',
             *_sections(d, figs),
+            _suggestions(d),
             "</main></body></html>",
         ]
     )

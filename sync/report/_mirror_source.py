@@ -22,6 +22,7 @@ from ..run._parts import load_parts
 from ..store import _tables as t
 from ..store._db import StateStore
 from ..store._mirror import Mirror
+from ._feedback import Suggestions, suggestions
 
 __all__ = ["MirrorDeals", "deals_from_mirror"]
 
@@ -35,6 +36,7 @@ class MirrorDeals:
     deals: list[Deal]
     playbook: Playbook
     store: str
+    suggestions: Suggestions | None = None
 
 
 def deals_from_mirror(config: Path | None, connection: str) -> MirrorDeals:
@@ -57,9 +59,16 @@ def deals_from_mirror(config: Path | None, connection: str) -> MirrorDeals:
             )
             mirror = Mirror(s, parts.connection.name, is_open=lambda _deal: True)
             deals: list[Deal] = []
+            values: list[tuple[str | None, dict[str, object]]] = []
             for i in range(0, len(ids), _CHUNK):
-                deals.extend(m.deal for m in mirror.load(ids[i : i + _CHUNK]))
+                for m in mirror.load(ids[i : i + _CHUNK]):
+                    deals.append(m.deal)
+                    values.append((m.deal.owner, m.crm_values))
         deals.sort(key=lambda d: d.id)
-        return MirrorDeals(deals, parts.playbook, store.describe())
+        wb = parts.mapping.writeback.deal
+        said = None
+        if wb.coach is not None and wb.feedback is not None and wb.feedback.enabled:
+            said = suggestions(values, wb.coach.field, wb.feedback.field, wb.feedback.values)
+        return MirrorDeals(deals, parts.playbook, store.describe(), said)
     finally:
         store.close()

@@ -21,7 +21,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from nextadvance.connectors import TaskSpec, WriteKind, WriteOp
-from nextadvance.mappings import WritebackPlan
+from nextadvance.mappings import WritebackPlan, coach_signature
 
 from ..store import Conflict, LedgerView, PlannedOp, fields_key
 
@@ -66,6 +66,8 @@ def norm(value: Any) -> str | None:
     text = str(value).replace("\r\n", "\n").strip()
     if not text:
         return None
+    if text.startswith('{"v":'):  # the coach payload: same advice = same value
+        return coach_signature(text) or text
     low = text.lower()
     if low in ("true", "false"):
         return low

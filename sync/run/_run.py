@@ -147,6 +147,8 @@ class _Run:
         self._parked: dict[str, t.Parked] | None = None
         wb = parts.mapping.writeback.deal.last_evaluated
         self.volatile = frozenset({wb.field} if wb is not None else set())
+        #: stage key -> the playbook's name, for the coach payload the CRM card shows
+        self.stage_titles = {s.key: s.title for s in parts.playbook.stages if s.title}
 
     def _tick(self, phase: str, n: int = 1, total: int | None = None) -> None:
         if self.progress is not None:
@@ -314,7 +316,9 @@ class _Run:
     def _one(self, deal: Any, crm_values: dict[str, Any], ledger: Any) -> list[PlannedOp]:
         try:
             decision = decide(deal, self.parts.playbook, self.now)
-            desired = render_writeback(self.parts.mapping, deal, decision, self.now)
+            desired = render_writeback(
+                self.parts.mapping, deal, decision, self.now, self.stage_titles
+            )
         except Exception as exc:  # one bad deal must not stop the others
             self.report.deals.failed += 1
             if not isinstance(exc, NextAdvanceError):

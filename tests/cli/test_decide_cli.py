@@ -121,7 +121,7 @@ def test_explain_unknown_deal_exits_2(runner: CliRunner) -> None:
     assert "not found" in result.stderr
 
 
-@pytest.mark.parametrize("kind", ["deal", "decision", "playbook", "lexicon"])
+@pytest.mark.parametrize("kind", ["deal", "decision", "playbook", "lexicon", "coach"])
 def test_schema_prints_json_schema(runner: CliRunner, kind: str) -> None:
     """schema KIND prints a JSON Schema object with properties."""
     result = runner.invoke(cli.app, ["schema", kind])

@@ -18,7 +18,6 @@ NOW = "2026-11-23T12:00:00Z"
 @pytest.fixture(scope="module")
 def runner() -> CliRunner:
     """A CliRunner with every command module registered on the app."""
-    cli._register()
     return CliRunner()
 
 

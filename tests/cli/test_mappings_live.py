@@ -150,6 +150,8 @@ def test_hubspot_missing_properties_then_created(
         ("na_next_step_verdict", "string", "text"),
         ("na_stalled", "bool", "booleancheckbox"),
         ("na_last_evaluated", "datetime", "date"),
+        ("na_coach", "string", "textarea"),
+        ("na_feedback", "enumeration", "select"),
     ]
     for name, typ, field_type in props:
         body = {
@@ -161,6 +163,8 @@ def test_hubspot_missing_properties_then_created(
         }
         if typ == "bool":
             body["options"] = [{"label": "Yes", "value": "true"}, {"label": "No", "value": "false"}]
+        if typ == "enumeration":
+            body["options"] = [{"label": v.capitalize(), "value": v} for v in ("yes", "no", "done")]
         response = session.post(
             f"{live_sandbox.base_url}/crm/v3/properties/deals",
             json=body,

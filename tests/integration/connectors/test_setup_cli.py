@@ -7,6 +7,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
+import requests
 from typer.testing import CliRunner
 
 from nextadvance.sandbox import Sandbox
@@ -46,9 +47,35 @@ def test_hubspot_setup_lists_missing_then_creates_them(sandbox_factory, tmp_path
     code, out = _run("setup", "--connection", "acme", "--config", str(config))
     assert code == 1, out
     assert "na_next_advance" in out and "missing" in out
-    code, out = _run("setup", "--connection", "acme", "--config", str(config), "--apply")
+    project = tmp_path / "hs-card"
+    code, out = _run(
+        "setup", "--connection", "acme", "--config", str(config), "--apply", "--out", str(project)
+    )
     assert code == 0, out
     assert "created" in out
+    # the card's feedback property is a dropdown reps pick from; the coach is long text
+    token = sb.hubspot_credentials["access_token"]
+
+    def prop(name: str) -> dict:
+        r = requests.get(
+            f"{sb.base_url}/crm/v3/properties/deals/{name}",
+            headers={"Authorization": f"Bearer {token}"},
+            verify=str(sb.ca_path),
+            timeout=10,
+        )
+        assert r.status_code == 200, r.text
+        return r.json()
+
+    props = {n: prop(n) for n in ("na_feedback", "na_coach")}
+    assert props["na_feedback"]["type"] == "enumeration"
+    assert [o["value"] for o in props["na_feedback"]["options"]] == ["yes", "no", "done"]
+    assert props["na_coach"]["fieldType"] == "textarea"
+    # and the coach card's developer project, ready for `hs project upload`
+    assert "hs project upload" in " ".join(out.split())
+    assert json.loads((project / "hsproject.json").read_text())["srcDir"] == "src"
+    view = (project / "src" / "app" / "cards" / "CoachView.jsx").read_text()
+    assert "'na_coach'" in view and "'na_feedback'" in view
+    assert (project / "src" / "app" / "cards" / "coach-card-hsmeta.json").exists()
     code, out = _run("setup", "--connection", "acme", "--config", str(config))
     assert code == 0, out
     assert "Nothing to do" in out
@@ -70,3 +97,13 @@ def test_salesforce_setup_writes_a_deployable_package(sandbox_factory, tmp_path,
     }
     assert "Opportunity.NA_Next_Advance__c" in members
     assert "Activity.NA_Key__c" in members
+    # the coach card ships in the same package: LWC bundles and the reps' permission set
+    assert {"naCoachCard", "naCoachModel", "NextAdvance_Coach"} <= members
+    lwc = out_dir / "lwc" / "naCoachCard"
+    assert "Opportunity.NA_Coach__c" in (lwc / "naCoachCard.js").read_text()
+    assert (lwc / "naCoachCard.js-meta.xml").exists()
+    assert not (lwc / "__tests__").exists()
+    perm = (out_dir / "permissionsets" / "NextAdvance_Coach.permissionset").read_text()
+    assert "<field>Opportunity.NA_Feedback__c</field>" in perm
+    obj = (out_dir / "objects" / "Opportunity.object").read_text()
+    assert "<fullName>NA_Feedback__c</fullName>" in obj and "<type>Picklist</type>" in obj

@@ -42,6 +42,8 @@ HS_PROPS = [
     ("na_last_evaluated", "datetime", "date"),
     ("na_parked_until", "date", "date"),
     ("na_parked_reason", "string", "text"),
+    ("na_coach", "string", "textarea"),
+    ("na_feedback", "string", "text"),
 ]
 SF_FIELDS = ("NA_Next_Advance__c", "NA_Objectives__c", "NA_Next_Step_Verdict__c", "NA_Stalled__c")
 HS_FIELDS = ("na_next_advance", "na_objectives", "na_next_step_verdict", "na_stalled")

@@ -1,0 +1,338 @@
+"""The coach payload: one deal's decision as the compact, versioned JSON a CRM card renders.
+
+Reps only see the CRM.  The sync writes this payload into one long-text field per deal
+(Salesforce ``NA_Coach__c``, HubSpot ``na_coach``) and the cards in ``crm_ui/`` render it:
+the objective checklist with evidence, readiness and stage gap, the advance to close for,
+the call plan, the verdict on the rep's next step with a suggested rewrite, and momentum.
+
+Why a payload and not the decision itself: the card must not depend on the engine's
+internal shape (which changes: new objective statuses, new next-step fields), must show
+names and sentences rather than codes, and must fit the CRM's field with room to spare.
+Every list and string has a cap, so the worst case is bounded (:data:`MAX_CHARS`) far below
+Salesforce's Long Text Area maximum (131,072) and HubSpot's text limit (65,536).
+
+The deal's name is left out on purpose: the card sits on the deal's own page, and a rename
+must not rewrite every payload (nor echo back as a change on the next pull).
+
+Pure: no clock (``decided_at`` comes from the decision), no I/O.  The builder returns plain
+dicts (it runs for every open deal on every sync); :class:`CoachPayload` is the contract,
+published as JSON Schema by ``nextadvance schema coach`` and checked against in the tests.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Mapping
+from datetime import UTC, date, datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from nextadvance.core import Decision
+
+__all__ = [
+    "COACH_VERSION",
+    "MAX_CHARS",
+    "CoachPayload",
+    "build_coach",
+    "coach_json",
+    "coach_json_schema",
+    "coach_signature",
+    "evidence_line",
+    "stage_label",
+]
+
+#: Bumped when a field changes meaning or disappears; adding an optional field keeps it.
+COACH_VERSION = 1
+
+#: Caps that bound the payload (characters per text, items per list).
+_TEXT = 240
+_LONG = 400
+_OBJECTIVES = 24
+_ITEMS = 8
+
+ObjectiveStatus = Literal["learned", "missing", "learned_negative"]
+
+#: Plain-language names of the next-step verdicts (cards show these, never the codes).
+VERDICT_LABELS: dict[str, str] = {
+    "advance": "A real advance",
+    "vague": "Too vague",
+    "seller_action": "Your action, not the client's",
+    "unrealistic_for_stage": "Unrealistic for this stage",
+    "empty": "No next step recorded",
+}
+
+
+class _P(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class CoachObjective(_P):
+    """One checklist line: a micro-objective and what proved it (or that it is missing)."""
+
+    title: str = Field(max_length=_TEXT)
+    status: ObjectiveStatus = Field(
+        description="learned; missing; learned_negative (learned, and the answer is a no)."
+    )
+    essential: bool
+    evidence: str | None = Field(default=None, max_length=_TEXT)
+    on: date | None = Field(default=None, description="Date of the activity that proved it.")
+
+
+class CoachAdvance(_P):
+    """The two advances to close for: the most the client could agree to, and the minimum."""
+
+    stretch: str | None = Field(default=None, max_length=_TEXT)
+    conservative: str | None = Field(default=None, max_length=_TEXT)
+    stretch_id: str | None = Field(default=None, max_length=_TEXT)
+    conservative_id: str | None = Field(default=None, max_length=_TEXT)
+
+
+class CoachVerdict(_P):
+    """The verdict on the rep's recorded next step, in words, with a suggested rewrite."""
+
+    code: str = Field(max_length=40, description="advance, vague, seller_action, ...")
+    label: str = Field(max_length=_TEXT)
+    sentence: str = Field(max_length=_LONG)
+    next_step: str | None = Field(default=None, max_length=_TEXT)
+    rewrite: str | None = Field(default=None, max_length=_LONG)
+
+
+class CoachMomentum(_P):
+    """Is the deal moving: stalled flag, parking, the last advance and when."""
+
+    stalled: bool = False
+    parked_until: date | None = None
+    parked_reason: str | None = Field(default=None, max_length=_TEXT)
+    last_advance: str | None = Field(default=None, max_length=_TEXT)
+    last_advance_on: date | None = None
+
+
+class CoachPayload(_P):
+    """What a CRM card renders for one deal (the value of ``NA_Coach__c`` / ``na_coach``)."""
+
+    v: Literal[1] = Field(description="Payload version.")
+    stage: str = Field(max_length=_TEXT, description="The stage's name, not its key.")
+    decided_at: datetime = Field(description="When this advice was decided (UTC).")
+    open: bool
+    ready: bool = Field(description="Every essential of the current stage is learned.")
+    gap: list[str] = Field(
+        max_length=_OBJECTIVES,
+        description="Earlier stages' essentials still unknown (the deal is ahead of its evidence).",
+    )
+    objectives: list[CoachObjective] = Field(max_length=_OBJECTIVES)
+    advance: CoachAdvance
+    learn: list[str] = Field(max_length=_ITEMS)
+    questions: list[str] = Field(max_length=_ITEMS)
+    plan: list[str] = Field(max_length=_ITEMS)
+    verdict: CoachVerdict
+    momentum: CoachMomentum
+
+
+def coach_json_schema() -> dict[str, Any]:
+    """The JSON Schema of :class:`CoachPayload` (``nextadvance schema coach``)."""
+    schema = CoachPayload.model_json_schema()
+    schema["$id"] = f"https://nextadvance.dev/schemas/coach-v{COACH_VERSION}.json"
+    return schema
+
+
+def _cut(text: object, limit: int = _TEXT) -> str | None:
+    if text is None:
+        return None
+    flat = " ".join(str(text).split())
+    if not flat:
+        return None
+    return flat if len(flat) <= limit else flat[: limit - 1].rstrip() + "…"
+
+
+def stage_label(key: str) -> str:
+    """A readable stage name from a key when no title is known (``needs_analysis``)."""
+    words = key.replace("_", " ").replace("-", " ").split()
+    return " ".join(words).capitalize() if words else key
+
+
+def _day(value: datetime | date | None) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        return value.astimezone(UTC).date().isoformat()
+    return value.isoformat()
+
+
+_KEYWORDS = re.compile(r"^'(?P<word>[^']+)' in (?P<kind>\w+)(?: of \S+)?$")
+_ACTIVITY = re.compile(r"^completed (?P<kind>\w+)(?: on \S+)?(?: with (?P<role>\w+))?$")
+_ROLE = re.compile(r"^contact with role (?P<role>\w+)$")
+_FIELD = re.compile(r"^field (?P<name>\w+) = '(?P<value>[^']*)'(?: \(\w+\))?$")
+_ISO_DAY = re.compile(r"\b(\d{4}-\d{2}-\d{2})\b")
+_CODE = re.compile(r"\s*\([a-z]+(?:_[a-z]+)*\)$")
+
+
+def _words(key: str) -> str:
+    return key.replace("_", " ")
+
+
+def evidence_line(detail: str, contact: str | None = None) -> str:
+    """The engine's evidence detail in the rep's words (no field keys, rule codes or dates).
+
+    The engine's details are written for explanations (``field pain = 'manual work'
+    (non_empty)``); the card wants ``Pain: manual work``.  Unknown shapes are kept, with
+    snake_case turned into words, so a new engine wording never breaks the card.
+    """
+    text = " ".join(detail.split())
+    if m := _KEYWORDS.match(text):
+        article = "an" if m["kind"][:1] in "aeiou" else "a"
+        return f"“{m['word']}” mentioned in {article} {m['kind']}"
+    if m := _ACTIVITY.match(text):
+        who = f" with the {_words(m['role'])}" if m["role"] else ""
+        return f"{m['kind'].capitalize()} held{who}"
+    if m := _ROLE.match(text):
+        role = _words(m["role"]).capitalize()
+        return f"{role}: {contact}" if contact else f"{role} named"
+    if m := _FIELD.match(text):
+        name, value = _words(m["name"]).capitalize(), m["value"]
+        if value.casefold() in ("true", "yes", "1"):
+            return name
+        return f"{name}: {value}"
+    return _words(_CODE.sub("", text))
+
+
+def _status(raw: str) -> str:
+    # Statuses the card does not know yet read as missing: never a false "learned".
+    return raw if raw in ("learned", "missing", "learned_negative") else "missing"
+
+
+def _objectives(
+    decision: Decision,
+    activity_dates: Mapping[str, datetime | date],
+    contact_names: Mapping[str, str],
+) -> list[dict[str, Any]]:
+    out: list[dict[str, Any]] = []
+    for o in decision.objectives[:_OBJECTIVES]:
+        status = _status(str(o.status))
+        ev = o.evidence[0] if o.evidence and status != "missing" else None
+        line = on = None
+        if ev is not None:
+            contact = contact_names.get(ev.contact_id) if ev.contact_id else None
+            line = _cut(evidence_line(ev.detail, contact))
+            if ev.activity_id is not None and ev.activity_id in activity_dates:
+                on = _day(activity_dates[ev.activity_id])
+            elif ev.source in ("activity", "keywords") and (m := _ISO_DAY.search(ev.detail)):
+                on = m.group(1)
+        out.append(
+            {
+                "title": _cut(o.title) or o.id,
+                "status": status,
+                "essential": o.essential,
+                "evidence": line,
+                "on": on,
+            }
+        )
+    return out
+
+
+def _texts(items: Iterable[object], limit: int = _TEXT) -> list[str]:
+    out = []
+    for item in items:
+        text = _cut(item, limit)
+        if text:
+            out.append(text)
+        if len(out) == _ITEMS:
+            break
+    return out
+
+
+def _verdict(decision: Decision, stretch: str | None) -> dict[str, Any]:
+    check = decision.next_step_check
+    code = str(check.verdict)
+    # issue17 adds a plain-language sentence and a rewrite to the check: use them when present.
+    sentence = getattr(check, "sentence", None) or check.reason
+    rewrite = getattr(check, "rewrite", None)
+    if rewrite is None and code != "advance" and stretch:
+        rewrite = stretch
+    return {
+        "code": code,
+        "label": VERDICT_LABELS.get(code, stage_label(code)),
+        "sentence": _cut(sentence, _LONG) or VERDICT_LABELS.get(code, code),
+        "next_step": _cut(check.text),
+        "rewrite": _cut(rewrite, _LONG),
+    }
+
+
+def build_coach(
+    decision: Decision,
+    *,
+    stage_title: str | None = None,
+    activity_dates: Mapping[str, datetime | date] | None = None,
+    contact_names: Mapping[str, str] | None = None,
+) -> dict[str, Any]:
+    """The coach payload of one decision, as a JSON-ready dict.
+
+    ``stage_title`` is the playbook's name for the stage (else the key, made readable);
+    ``activity_dates`` maps activity ids to when they happened, so evidence lines carry a
+    date (the decision names the activity, not its time); ``contact_names`` maps contact
+    ids to names, so a role line says who.
+    """
+    dates = activity_dates or {}
+    co = decision.call_objective
+    titles = {o.id: o.title for o in decision.objectives}
+    stretch = _cut(co.stretch.text) if co.stretch is not None else None
+    conservative = _cut(co.conservative.text) if co.conservative is not None else None
+    mom = decision.momentum
+    return {
+        "v": COACH_VERSION,
+        "stage": _cut(stage_title) or stage_label(decision.stage),
+        "decided_at": decision.decided_at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "open": decision.open,
+        "ready": decision.ready_to_advance,
+        "gap": _texts(titles.get(i, i) for i in decision.stage_gap_objectives)
+        if decision.stage_gap
+        else [],
+        "objectives": _objectives(decision, dates, contact_names or {}),
+        "advance": {
+            "stretch": stretch,
+            "conservative": conservative,
+            "stretch_id": co.stretch.advance_id if co.stretch is not None else None,
+            "conservative_id": co.conservative.advance_id if co.conservative is not None else None,
+        },
+        "learn": _texts(titles.get(i, i) for i in co.learn),
+        "questions": _texts(co.questions, _LONG),
+        "plan": _texts(co.plan, _LONG),
+        "verdict": _verdict(decision, stretch),
+        "momentum": {
+            "stalled": mom.stalled,
+            "parked_until": _day(mom.parked_until) if mom.parked else None,
+            "parked_reason": _cut(mom.parked_reason) if mom.parked else None,
+            "last_advance": _cut(mom.last_advance),
+            "last_advance_on": _day(mom.last_advance_at),
+        },
+    }
+
+
+def coach_json(payload: Mapping[str, Any]) -> str:
+    """The payload as the field's text: compact JSON, keys in a fixed order, UTF-8 kept."""
+    return json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
+
+
+def coach_signature(text: str) -> str | None:
+    """The payload's text without ``decided_at``: what decides whether it changed.
+
+    ``decided_at`` moves on every run; comparing without it keeps the write idempotent (no
+    write when the advice is the same), and the stored ``decided_at`` then says when this
+    advice was first given.  None when ``text`` is not a coach payload.
+    """
+    if not text.startswith('{"v":'):
+        return None
+    try:
+        data = json.loads(text)
+    except ValueError:
+        return None
+    if not isinstance(data, dict):
+        return None
+    data.pop("decided_at", None)
+    return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+#: Worst-case length of :func:`coach_json` output: every list full, every text at its cap
+#: (checked by a test that builds exactly that payload).
+MAX_CHARS = 24_000
