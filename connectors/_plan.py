@@ -74,8 +74,9 @@ class ReadPlan:
     # -- selection -----------------------------------------------------------------------
     @property
     def writeback(self) -> tuple[str, ...]:
-        """CRM field names of our deal write-back outputs (enabled ones)."""
-        return tuple(spec.field for _, spec, _ in self.mapping.writeback.deal.enabled_outputs())
+        """CRM field names of our deal write-back outputs (enabled ones) and the card's
+        feedback field."""
+        return self.mapping.writeback.deal.read_fields()
 
     def writeback_values(self, record: Mapping[str, Any]) -> dict[str, Any]:
         """Current values of our write-back fields as typed Python values.

@@ -255,6 +255,15 @@ class DealWriteback(_Spec):
                 out.append((name, spec, spec.type or DEFAULT_OUTPUT_TYPES[name]))
         return out
 
+    def read_fields(self) -> tuple[str, ...]:
+        """CRM fields a pull reads for us: every enabled output, plus read-only ones (the
+        card's feedback) that reps write and the report counts."""
+        out = [spec.field for _, spec, _ in self.enabled_outputs()]
+        fb = self.feedback
+        if fb is not None and fb.enabled:
+            out.append(fb.field)
+        return tuple(out)
+
 
 #: DealWriteback fields the sync reads and never writes (the card's feedback).
 READ_ONLY_OUTPUTS = frozenset({"feedback"})

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -90,6 +91,8 @@ def test_salesforce_values_are_typed(sf_mapping: Mapping) -> None:
     datetimes and YYYY-MM-DD dates."""
     plan = render_writeback(sf_mapping, _deal(), _decision(coaching=COACHING), NOW)
     assert plan.deal_object == "Opportunity"
+    coach = json.loads(str(plan.deal_fields.pop("NA_Coach__c")))  # the card's payload
+    assert coach["v"] == 1 and coach["advance"]["stretch"] == "CFO joins the demo on a date"
     assert plan.deal_fields == {
         "NA_Next_Advance__c": "Aim: CFO joins the demo on a date. At least: Champion names the approvers",
         "NA_Objectives__c": "[x] Budget known\n[ ] Decision maker known (essential)",
@@ -167,6 +170,7 @@ def test_disabled_outputs_are_not_written(sf_mapping: Mapping) -> None:
         "NA_Next_Advance__c",
         "NA_Next_Step_Verdict__c",
         "NA_Last_Evaluated__c",
+        "NA_Coach__c",
     }
     assert plan.task is None
 
