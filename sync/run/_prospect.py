@@ -75,7 +75,7 @@ def render_day(plans: Sequence[DayPlan]) -> tuple[str, str] | None:
     """Subject and body of one rep's task for today; None on a day off (no blocks at all).
 
     Subject: today's target per metric ("Prospecting today: 5 calls, 3 emails").  Body: one
-    line per block ("09:00–12:00 (now): 3 calls (1 done, +1 re-spread)"), then today's and
+    line per block ("09:00–12:00 (now): 3 calls (1 done, +1 carried over)"), then today's and
     the period's progress.  No clock time in the text, so an idle run changes nothing.
     """
     plans = [p for p in plans if p.blocks]
@@ -98,7 +98,7 @@ def render_day(plans: Sequence[DayPlan]) -> tuple[str, str] | None:
             if b.state is BlockState.missed:
                 notes.append(f"{b.target - b.done} missed")
             if not ended and b.target > b.planned:
-                notes.append(f"+{b.target - b.planned} re-spread")
+                notes.append(f"+{b.target - b.planned} carried over")
             items.append(text + (f" ({', '.join(notes)})" if notes else ""))
         if not items:
             continue
@@ -107,12 +107,14 @@ def render_day(plans: Sequence[DayPlan]) -> tuple[str, str] | None:
         lines.append(f"{span}{state}: {', '.join(items)}")
     today = ", ".join(f"{p.done_today} of {_n(p.day_target, p.metric)}" for p in plans)
     lines.append(f"Done today: {today}.")
-    period = ", ".join(
-        f"{p.done_in_period} of {_n(p.period_target, p.metric)}"
-        + (" this week" if "-W" in p.period.label else " this month")
-        for p in plans
-    )
-    lines.append(f"So far: {period}.")
+    for name, per in (("This week", True), ("This month", False)):
+        so_far = [
+            f"{p.done_in_period} of {_n(p.period_target, p.metric)}"
+            for p in plans
+            if ("-W" in p.period.label) is per
+        ]
+        if so_far:
+            lines.append(f"{name}: {', '.join(so_far)}.")
     missed = [_n(p.missed, p.metric) for p in plans if p.missed]
     if missed and any(
         b.state in (BlockState.current, BlockState.upcoming) for b in plans[0].blocks

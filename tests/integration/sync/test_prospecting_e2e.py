@@ -155,8 +155,8 @@ def _progress(body: str) -> dict[str, tuple[int, int, int]]:
     today = {
         m: (int(d), int(n)) for d, n, m in re.findall(r"(\d+) of (\d+) (call|email)", today_line)
     }
-    week_line = next(line for line in body.splitlines() if line.startswith("So far:"))
-    week = {m: int(d) for d, m in re.findall(r"(\d+) of \d+ (call|email)s? this week", week_line)}
+    week_line = next(line for line in body.splitlines() if line.startswith("This week:"))
+    week = {m: int(d) for d, m in re.findall(r"(\d+) of \d+ (call|email)", week_line)}
     return {m: (today[m][0], today[m][1], week[m]) for m in ("call", "email")}
 
 
