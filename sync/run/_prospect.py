@@ -169,6 +169,8 @@ def plan_prospecting(
         if not rep.targets:
             continue
         owner = rep.owner_id
+        if rep_handle(owner) in wanted:
+            continue  # two entries for one owner id: the first one counts
         if owner not in known:
             out.unknown.append(rep.rep)
             continue
@@ -221,12 +223,14 @@ def _desired(
 def rep_ledger(
     ledger: Ledger, session: Session, connection: str
 ) -> dict[str, dict[str, LedgerView]]:
-    """Every ledger row of a rep handle, by handle then key."""
+    """The ledger rows of rep handles, by handle then key (not those we closed ourselves)."""
     out: dict[str, dict[str, LedgerView]] = defaultdict(dict)
     rows = session.scalars(
         sa.select(t.LedgerEntry).where(
             t.LedgerEntry.connection == connection,
             t.LedgerEntry.deal_id.startswith(REP_HANDLE, autoescape=True),
+            # tasks we closed ourselves need nothing more (the bulk of the history)
+            sa.not_(sa.and_(t.LedgerEntry.op == "close_task", t.LedgerEntry.status == "done")),
         )
     )
     for row in rows:
