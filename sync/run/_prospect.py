@@ -20,7 +20,7 @@ import dataclasses
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -188,6 +188,18 @@ def plan_prospecting(
     return out
 
 
+def _local_dates(activities: Sequence[Activity], tz: tzinfo) -> list[Activity]:
+    """Date-only activity times (Salesforce ``ActivityDate``: midnight UTC) as that date's
+    local start of day, so a call logged today in New York is not yesterday's."""
+    out = []
+    for a in activities:
+        at = a.at.astimezone(UTC)
+        if at.hour == at.minute == at.second == at.microsecond == 0:
+            a = a.model_copy(update={"at": datetime.combine(at.date(), time(0), tzinfo=tz)})
+        out.append(a)
+    return out
+
+
 def _desired(
     rep: RepGoals,
     targets: Targets,
@@ -196,7 +208,8 @@ def _desired(
     task_object: str,
     task_key_field: str,
 ) -> WritebackPlan | None:
-    plans = [plan_day(tg, activities, rep.tz, now, targets.working) for tg in rep.targets]
+    acts = _local_dates(activities, rep.tz)
+    plans = [plan_day(tg, acts, rep.tz, now, targets.working) for tg in rep.targets]
     text = render_day(plans)
     if text is None:
         return None

@@ -100,3 +100,14 @@ def test_progress_updates_and_a_rep_leaving_the_file_closes_their_task() -> None
     assert op.counted == "updated" and op.changes == {"body": "changed"}
     [close] = _plan(None, ledger).ops
     assert close.write.kind is WriteKind.close_task
+
+
+def test_date_only_activity_counts_on_its_local_date() -> None:
+    """A Salesforce call dated today (midnight UTC) counts today for a New York rep."""
+    ny = ZoneInfo("America/New_York")
+    targets = Targets(reps=(RepGoals("Ava", ny, (Target(Metric.calls, 10),), "005A"),))
+    now = datetime(2026, 12, 2, 15, 0, tzinfo=UTC)  # 10:00 in New York
+    dated = _calls(datetime(2026, 12, 2, tzinfo=UTC))
+    [op] = _plan(targets, {}, now, dated).ops
+    assert op.write.task is not None
+    assert "Done today: 1 of 4 calls." in op.write.task.body
