@@ -219,6 +219,21 @@ def test_prospecting_task_lifecycle(make_world: Any, monkeypatch: pytest.MonkeyP
     assert new["due"] == "2026-12-03" and new["deal"] is None
 
 
+def test_dry_run_lists_the_rep_task_and_writes_nothing(
+    make_world: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """--dry-run shows the rep's task in the diff and sends no write."""
+    world = make_world("salesforce", deals=10, now=NOW - timedelta(hours=1))
+    owner, _ = _rep_and_deal(world)
+    _opt_in(world, owner)
+    _at(monkeypatch, NOW)
+    code, dry = world.sync("--dry-run")
+    assert code == 0, dry
+    keys = {d["key"] for d in dry["diff"] if d["deal"] == f"rep:{owner}"}
+    assert keys == {f"na-rep-{owner}-2026-12-02"}
+    assert world.write_requests() == 0 and _rep_tasks(world, owner) == []
+
+
 def test_rep_edit_of_the_task_is_left_alone(make_world: Any, monkeypatch: pytest.MonkeyPatch):
     """A rep who rewrites today's task keeps their text; progress is not pushed over it."""
     world = make_world("hubspot", deals=20, now=NOW - timedelta(hours=1))

@@ -111,3 +111,14 @@ def test_date_only_activity_counts_on_its_local_date() -> None:
     [op] = _plan(targets, {}, now, dated).ops
     assert op.write.task is not None
     assert "Done today: 1 of 4 calls." in op.write.task.body
+
+
+def test_day_off_closes_the_open_task_and_writes_none() -> None:
+    """On Saturday the rep gets no task, and Friday's open one is closed."""
+    targets = _targets(Ava="005A")
+    friday = NOW + timedelta(days=2)
+    ledger = _written(_plan(targets, {}, friday))
+    plan = _plan(targets, ledger, friday + timedelta(days=1))
+    assert plan.day_off == ["005A"] and plan.reps == []
+    [op] = plan.ops
+    assert op.write.kind is WriteKind.close_task and op.write.key.endswith("2026-12-04")
