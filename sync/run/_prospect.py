@@ -102,7 +102,8 @@ def render_day(plans: Sequence[DayPlan]) -> tuple[str, str] | None:
             items.append(text + (f" ({', '.join(notes)})" if notes else ""))
         if not items:
             continue
-        state = {BlockState.current: " (now)", BlockState.met: " ✓"}.get(block.state, "")
+        met = all(p.blocks[i].state is BlockState.met for p in plans)
+        state = " (now)" if block.state is BlockState.current else " ✓" if met else ""
         span = f"{block.local_start:%H:%M}–{block.local_end:%H:%M}"
         lines.append(f"{span}{state}: {', '.join(items)}")
     today = ", ".join(f"{p.done_today} of {_n(p.day_target, p.metric)}" for p in plans)
