@@ -39,6 +39,9 @@ class TopicCues(_M):
     negative: tuple[str, ...] = ()
     #: ... good news despite a negation word ("no blockers", "nobody above her needs to")
     positive: tuple[str, ...] = ()
+    #: a clause matching one of these is about something else, not this objective
+    #: ("$400k set aside" is budget, not impact; "success = error down 15%" is criteria)
+    unless: tuple[str, ...] = ()
 
 
 class StrengthScores(_M):
@@ -136,7 +139,7 @@ class Lexicon(_M):
             for i, pat in enumerate(getattr(self, name)):
                 yield (name, i), pat
         for topic, cues in self.topics.items():
-            for part in ("cues", "negative", "positive"):
+            for part in ("cues", "negative", "positive", "unless"):
                 for i, pat in enumerate(getattr(cues, part)):
                     yield ("topics", topic, part, i), pat
         for i, action in enumerate(self.client_actions):

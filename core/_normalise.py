@@ -27,6 +27,8 @@ __all__ = ["Normaliser", "Token"]
 _EDGE = "\"'()[]{}<>.,;:!?*~`^=_“”‘’«»…"
 _APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "`": "'"})
 _WORD = re.compile(r"^[a-z]+$")
+#: a literal word in a regular expression (not a prefix such as "struggl")
+_CUE_WORD = re.compile(r"(?<![a-z\\])[a-z]{3,}(?=\\b|[\s)|?]|$)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,6 +86,11 @@ class Normaliser:
         #: words typo correction may correct to (function words and names never)
         self.targets = frozenset(w for w in vocab if _WORD.match(w))
         vocab.update(w.lower() for w in lexicon.name_stopwords)
+        # whole words the call-note topic cues spell out ("hate", "manual") are known
+        # words: never "corrected" into another word ("hates" is not "haves")
+        for topic in lexicon.topics.values():
+            for pat in (*topic.cues, *topic.negative, *topic.positive):
+                vocab.update(_CUE_WORD.findall(pat.lower()))
         self.vocabulary = frozenset(w for w in vocab if _WORD.match(w))
         index: dict[str, set[str]] = {}
         for w in self.targets:

@@ -37,6 +37,13 @@ def _alt(patterns: tuple[str, ...]) -> re.Pattern[str] | None:
     return re.compile(r"(?<!\w)(?:" + "|".join(f"(?:{p})" for p in patterns) + ")", _FLAGS)
 
 
+def _hit(pat: re.Pattern[str] | None, s: str, words: str) -> bool:
+    """``pat`` matches the clause in base forms or as written."""
+    return pat is not None and (
+        pat.search(s) is not None or (words != s and pat.search(words) is not None)
+    )
+
+
 @dataclass(frozen=True, slots=True)
 class NoteReading:
     """What one note sentence tells: objective id -> "positive"/"negative", commitment,
@@ -54,6 +61,7 @@ class _Topic:
     cues: re.Pattern[str]
     negative: re.Pattern[str] | None
     positive: re.Pattern[str] | None
+    unless: re.Pattern[str] | None = None
 
 
 class NoteReader:
@@ -70,19 +78,20 @@ class NoteReader:
         self.not_commitment = _alt(lexicon.note_not_commitment)
         self.promise = _alt(lexicon.note_promises)
         self.topics = tuple(
-            _Topic(tid, cues, _alt(t.negative), _alt(t.positive))
+            _Topic(tid, cues, _alt(t.negative), _alt(t.positive), _alt(t.unless))
             for tid, t in lexicon.topics.items()
             if (cues := _alt(t.cues)) is not None
         )
         self._memo: dict[tuple[str, People], NoteReading] = {}
         self._signs: dict[tuple[str, str, str], tuple[str, str]] = {}
 
-    def sign(self, topic: _Topic, s: str) -> str:
-        """The sign of ``topic`` in a clause that shows it."""
-        if topic.positive is not None and topic.positive.search(s):
+    def sign(self, topic: _Topic, s: str, words: str = "") -> str:
+        """The sign of ``topic`` in a clause that shows it (``s``: base forms, ``words``:
+        the words as written; a cue may match either: "froze" and "frozen")."""
+        if _hit(topic.positive, s, words):
             return "positive"
         for pat in (topic.negative, self.negations, self.uncertainty):
-            if pat is not None and pat.search(s):
+            if _hit(pat, s, words):
                 return "negative"
         return "positive"
 
@@ -105,7 +114,7 @@ class NoteReader:
                 if needle not in words and needle not in f" {s} ":
                     continue
                 if topic is not None:
-                    sign = self.sign(topic, s)
+                    sign = self.sign(topic, s, words.strip())
                 else:
                     sign = (
                         "negative"
@@ -152,13 +161,15 @@ class NoteReader:
         where: dict[str, str] = {}
         for raw in self.parser.clauses(text):
             for part in _SUB.split(raw):
-                s = " ".join(t.base for t in self.parser.norm.tokens(part, people.names))
+                toks = self.parser.norm.tokens(part, people.names)
+                s = " ".join(t.base for t in toks)
                 if not s:
                     continue
+                words = " ".join(t.word for t in toks)
                 for topic in self.topics:
-                    if topic.cues.search(s) is None:
+                    if not _hit(topic.cues, s, words) or _hit(topic.unless, s, words):
                         continue
-                    sign = self.sign(topic, s)
+                    sign = self.sign(topic, s, words)
                     if facts.get(topic.id) != "negative":  # bad news is not undone
                         facts[topic.id] = sign
                         where[topic.id] = part.strip()
