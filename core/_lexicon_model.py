@@ -42,6 +42,9 @@ class TopicCues(_M):
     #: a clause matching one of these is about something else, not this objective
     #: ("$400k set aside" is budget, not impact; "success = error down 15%" is criteria)
     unless: tuple[str, ...] = ()
+    #: weak cues: they show this objective only when no other objective's cue matches
+    #: anywhere in the sentence ("until Q3" alone is timeline; "no budget until Q3" budget)
+    weak: tuple[str, ...] = ()
 
 
 class StrengthScores(_M):
@@ -139,7 +142,7 @@ class Lexicon(_M):
             for i, pat in enumerate(getattr(self, name)):
                 yield (name, i), pat
         for topic, cues in self.topics.items():
-            for part in ("cues", "negative", "positive", "unless"):
+            for part in ("cues", "negative", "positive", "unless", "weak"):
                 for i, pat in enumerate(getattr(cues, part)):
                     yield ("topics", topic, part, i), pat
         for i, action in enumerate(self.client_actions):

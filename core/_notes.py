@@ -28,6 +28,7 @@ _FLAGS = re.IGNORECASE
 #: finer clause boundaries inside one note sentence
 _SUB = re.compile(r",\s+|\s+but\s+|\s+-\s+|:\s+|\s+so\s+|\s+because\s+|\s+while\s+", _FLAGS)
 _MEMO_LIMIT = 50_000
+_NEVER = re.compile(r"(?!)")
 
 
 def _alt(patterns: tuple[str, ...]) -> re.Pattern[str] | None:
@@ -62,6 +63,7 @@ class _Topic:
     negative: re.Pattern[str] | None
     positive: re.Pattern[str] | None
     unless: re.Pattern[str] | None = None
+    weak: re.Pattern[str] | None = None
 
 
 class NoteReader:
@@ -78,9 +80,9 @@ class NoteReader:
         self.not_commitment = _alt(lexicon.note_not_commitment)
         self.promise = _alt(lexicon.note_promises)
         self.topics = tuple(
-            _Topic(tid, cues, _alt(t.negative), _alt(t.positive), _alt(t.unless))
+            _Topic(tid, cues, _alt(t.negative), _alt(t.positive), _alt(t.unless), _alt(t.weak))
             for tid, t in lexicon.topics.items()
-            if (cues := _alt(t.cues)) is not None
+            if (cues := _alt(t.cues) or _NEVER) is not None
         )
         self._memo: dict[tuple[str, People], NoteReading] = {}
         self._signs: dict[tuple[str, str, str], tuple[str, str]] = {}
@@ -159,6 +161,7 @@ class NoteReader:
             return hit
         facts: dict[str, str] = {}
         where: dict[str, str] = {}
+        weak: dict[str, tuple[str, str]] = {}
         for raw in self.parser.clauses(text):
             for part in _SUB.split(raw):
                 toks = self.parser.norm.tokens(part, people.names)
@@ -167,12 +170,21 @@ class NoteReader:
                     continue
                 words = " ".join(t.word for t in toks)
                 for topic in self.topics:
-                    if not _hit(topic.cues, s, words) or _hit(topic.unless, s, words):
+                    if _hit(topic.unless, s, words):
+                        continue
+                    strong = _hit(topic.cues, s, words)
+                    if not strong and not _hit(topic.weak, s, words):
                         continue
                     sign = self.sign(topic, s, words)
-                    if facts.get(topic.id) != "negative":  # bad news is not undone
+                    if not strong:
+                        if weak.get(topic.id, ("",))[0] != "negative":
+                            weak[topic.id] = (sign, part.strip())
+                    elif facts.get(topic.id) != "negative":  # bad news is not undone
                         facts[topic.id] = sign
                         where[topic.id] = part.strip()
+        if not facts:  # a weak cue ("this year", "until Q3") only when nothing else is said
+            for tid, (sign, part) in weak.items():
+                facts[tid], where[tid] = sign, part
         clauses = self.parser.parse(text, people)
         # commitment per finer clause: "Claire wants kickoff 1/6, booked it w/ her team"
         parts = [p for raw in self.parser.clauses(text) for p in _SUB.split(raw) if p.strip()]
