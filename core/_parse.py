@@ -168,7 +168,8 @@ class ClauseParser:
 
         A big step that is only a topic ("a call to discuss the pilot", "the signing
         process") does not count, nor a match inside a longer match of another action
-        ("approve" inside "approve the budget"): stage fit follows the object.
+        ("approve" inside "approve the budget", or starting inside "budget is approved"):
+        stage fit follows the object.
         """
         found: list[tuple[int, int, int, int, str, str | None]] = []
         for i, (aid, pat, min_stage) in enumerate(self.actions):
@@ -184,7 +185,7 @@ class ClauseParser:
             f
             for f in found
             if not any(
-                g is not f and g[2] <= f[2] and f[3] <= g[3] and g[3] - g[2] > f[3] - f[2]
+                g is not f and g[2] <= f[2] < g[3] and g[3] - g[2] > f[3] - f[2]
                 for g in found
             )
         ]
