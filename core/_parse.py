@@ -278,12 +278,14 @@ class ClauseParser:
         found = self._action(s)
         first = toks[0].form if toks else "base"
         inherit = previous is not None and previous.actor == "client" and first in ("ing", "s")
+        # a contact's own name is never the seller's "will" ("Will to send the list")
+        named = bool(toks) and toks[0].cap and toks[0].word in people.names
         seller = (
             not vague
             and not inherit
             and (
                 goal
-                or bool(self.seller_actor is not None and self.seller_actor.search(s))
+                or bool(not named and self.seller_actor is not None and self.seller_actor.search(s))
                 or bool(self.seller_verb is not None and self.seller_verb.search(s))
                 or (self._imperative(toks) and (found is None or found[0] > 0))
             )
