@@ -104,6 +104,12 @@ class Lexicon(_M):
     #: imperative ("circulate the deck") unless the verb is one of these (nouns that open
     #: a client step too: "pilot kickoff 12/3", "review proposal")
     imperative_exclude: tuple[str, ...] = ()
+    #: ... but these are still the seller's to-do when done for or with someone
+    #: ("review Deborah's redlines with our legal", "run the true-up calc for Howard")
+    imperative_recipient: tuple[str, ...] = ()
+    #: phrases after an opening bare verb that make it the seller's to-do for or with
+    #: someone ("with our legal", "in our system", "for Howard" is found as a client name)
+    recipients: tuple[str, ...] = ()
     #: call notes: phrases of not knowing ("no idea", "not sure"): the fact is negative
     uncertainty: tuple[str, ...] = ()
     #: call notes: objective id -> cues showing the objective and its sign
@@ -138,6 +144,7 @@ class Lexicon(_M):
             "note_commitments",
             "note_not_commitment",
             "note_promises",
+            "recipients",
         ):
             for i, pat in enumerate(getattr(self, name)):
                 yield (name, i), pat

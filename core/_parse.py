@@ -152,6 +152,8 @@ class ClauseParser:
         self.stopwords = frozenset(w.lower() for w in lexicon.name_stopwords)
         self.fallback_exclude = frozenset(w.lower() for w in lexicon.fallback_exclude)
         self.imperative_exclude = frozenset(w.lower() for w in lexicon.imperative_exclude)
+        self.imperative_recipient = frozenset(w.lower() for w in lexicon.imperative_recipient)
+        self.recipient = _alt(lexicon.recipients)
 
     # -- pieces ---------------------------------------------------------------------------
     def clauses(self, text: str) -> list[str]:
@@ -245,6 +247,27 @@ class ClauseParser:
             and not (t.cap and t.word not in self.norm.vocabulary)
         )
 
+    def _for_someone(self, toks: list[Token], s: str, people: People) -> bool:
+        """The clause opens with a bare verb done *for or with* someone, or on the seller's
+        own things: "share the one-pager w Kenji", "review Deborah's redlines with our
+        legal", "run the true-up calc for Howard" - the rep's to-do, even when the verb
+        is a client action (a bare "review proposal" is not: nobody is named)."""
+        if not toks:
+            return False
+        t = toks[0]
+        if not (
+            t.form == "base"
+            and t.word in self.norm.verb_bases
+            and (t.word not in self.imperative_exclude or t.word in self.imperative_recipient)
+            and not (t.cap and t.word not in self.norm.vocabulary)
+            and t.word not in people.names
+        ):
+            return False
+        if self.recipient is not None and self.recipient.search(s, len(t.base)):
+            return True
+        ref = self._client_ref(toks, s, people, len(t.base) + 1)
+        return ref is not None and ref[2]
+
     def _fallback(self, toks: list[Token], ref_at: int) -> tuple[int, int, str, str | None] | None:
         """An unlisted client action: the client person, a promise marker, then a verb
         ("Ben to circulate the deck internally Fri"), or a verb in -ing/-s/past form
@@ -288,6 +311,7 @@ class ClauseParser:
                 or bool(not named and self.seller_actor is not None and self.seller_actor.search(s))
                 or bool(self.seller_verb is not None and self.seller_verb.search(s))
                 or (self._imperative(toks) and (found is None or found[0] > 0))
+                or self._for_someone(toks, s, people)
             )
         )
         actor_pos: int | None = None
