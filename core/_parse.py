@@ -187,8 +187,7 @@ class ClauseParser:
             f
             for f in found
             if not any(
-                g is not f and g[2] <= f[2] < g[3] and g[3] - g[2] > f[3] - f[2]
-                for g in found
+                g is not f and g[2] <= f[2] < g[3] and g[3] - g[2] > f[3] - f[2] for g in found
             )
         ]
         best = min(kept, key=lambda f: (-f[0], f[1]))
