@@ -79,6 +79,7 @@ class NoteReader:
         self.info_actions = frozenset(lexicon.note_info_actions)
         self.not_commitment = _alt(lexicon.note_not_commitment)
         self.promise = _alt(lexicon.note_promises)
+        self.fallback = lexicon.fallback_action
         self.topics = tuple(
             _Topic(tid, cues, _alt(t.negative), _alt(t.positive), _alt(t.unless), _alt(t.weak))
             for tid, t in lexicon.topics.items()
@@ -139,19 +140,23 @@ class NoteReader:
         agreed (past: "booked", "signed", "agreed to"), promised ("will", "to", "gonna")
         or dated, and not a fact report ("confirmed it works"), an obligation or a
         description of how things work ("must be signed by two directors", "the one who
-        signs", "normally 2 weeks").
+        signs", "normally 2 weeks", a present-tense habit "Greg signs via DocuSign").  A
+        verb no client action names ("just renewed") commits only when promised.
         """
         if c.actor == "seller" or c.polarity != "positive":
             return False
         if self.not_commitment is not None and self.not_commitment.search(c.text):
             return False
+        promised = self.promise is not None and self.promise.search(c.text) is not None
+        if c.action is not None and c.form == "s" and c.when is None and not promised:
+            return False  # a habit, how things work: "Greg signs via DocuSign"
         if self.yes is not None and self.yes.search(c.text):
             return True
         if c.action is None or c.action in self.info_actions:
             return False
-        if c.form == "past" or c.when is not None:
-            return True
-        return self.promise is not None and self.promise.search(c.text) is not None
+        if c.action == self.fallback and not promised:
+            return False  # an unlisted verb reports news ("just renewed"), it commits nothing
+        return c.form == "past" or c.when is not None or promised
 
     def read(self, text: str, people: People = People()) -> NoteReading:
         """Facts and commitment of one note sentence (memoised)."""
