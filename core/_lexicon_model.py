@@ -110,6 +110,9 @@ class Lexicon(_M):
     #: phrases after an opening bare verb that make it the seller's to-do for or with
     #: someone ("with our legal", "in our system", "for Howard" is found as a client name)
     recipients: tuple[str, ...] = ()
+    #: client actions that, opening a clause in the past tense, report a step both sides
+    #: agreed, not the seller's to-do ("booked a demo w/ Lisa 11/12")
+    joint_actions: tuple[str, ...] = ()
     #: call notes: phrases of not knowing ("no idea", "not sure"): the fact is negative
     uncertainty: tuple[str, ...] = ()
     #: call notes: objective id -> cues showing the objective and its sign

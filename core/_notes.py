@@ -27,6 +27,12 @@ __all__ = ["NoteReader", "NoteReading"]
 _FLAGS = re.IGNORECASE
 #: finer clause boundaries inside one note sentence
 _SUB = re.compile(r",\s+|\s+but\s+|\s+-\s+|:\s+|\s+so\s+|\s+because\s+|\s+while\s+", _FLAGS)
+#: ... and for commitments also "... and she'll release it Monday", "... and gave us the
+#: verbal yes": a new subject or verb after "and" is a new step ("wants X and gave Y")
+_SUB_STEP = re.compile(
+    _SUB.pattern + r"|\s+and\s+(?=(?:she|he|they|has|have|gave|agreed|booked|said|signed|sent)\b)",
+    _FLAGS,
+)
 _MEMO_LIMIT = 50_000
 _NEVER = re.compile(r"(?!)")
 
@@ -192,7 +198,7 @@ class NoteReader:
                 facts[tid], where[tid] = sign, part
         clauses = self.parser.parse(text, people)
         # commitment per finer clause: "Claire wants kickoff 1/6, booked it w/ her team"
-        parts = [p for raw in self.parser.clauses(text) for p in _SUB.split(raw) if p.strip()]
+        parts = [p for raw in self.parser.clauses(text) for p in _SUB_STEP.split(raw) if p.strip()]
         dated = any(c.when for c in clauses)
         previous: Clause | None = None
         commitment = False

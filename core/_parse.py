@@ -154,6 +154,7 @@ class ClauseParser:
         self.imperative_exclude = frozenset(w.lower() for w in lexicon.imperative_exclude)
         self.imperative_recipient = frozenset(w.lower() for w in lexicon.imperative_recipient)
         self.recipient = _alt(lexicon.recipients)
+        self.joint = frozenset(lexicon.joint_actions)
 
     # -- pieces ---------------------------------------------------------------------------
     def clauses(self, text: str) -> list[str]:
@@ -308,7 +309,11 @@ class ClauseParser:
             and (
                 goal
                 or bool(not named and self.seller_actor is not None and self.seller_actor.search(s))
-                or bool(self.seller_verb is not None and self.seller_verb.search(s))
+                or bool(
+                    self.seller_verb is not None
+                    and self.seller_verb.search(s)
+                    and not (first == "past" and found is not None and found[2] in self.joint)
+                )
                 or (self._imperative(toks) and (found is None or found[0] > 0))
                 or self._for_someone(toks, s, people)
             )
