@@ -70,7 +70,8 @@ class Lexicon(_M):
     dates: tuple[str, ...] = ()
     name_stopwords: tuple[str, ...] = ()
     clause_separators: str = (
-        r"[;\n|]+|(?<!\bmr)(?<!\bms)(?<!\bdr)(?<!\bmrs)(?<!\bvs)\.\s+|\s+(?:and then|then)\s+"
+        r"[;\n|]+|(?<!\bmr)(?<!\bms)(?<!\bdr)(?<!\bmrs)(?<!\bvs)(?<!\bno)(?<!\best)\.\s+"
+        r"|\s+(?:and then|then)\s+"
         r"|,\s*(?:and|then)\s+"
     )
     strength: StrengthScores = StrengthScores()
