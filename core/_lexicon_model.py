@@ -86,6 +86,8 @@ class Lexicon(_M):
     typo_min_length: int = Field(default=4, ge=3)
     #: a clause starting with one of these is the seller's goal ("get X to", "ask X for")
     seller_goals: tuple[str, ...] = ()
+    #: anywhere in a clause: the client asked the seller to act ("said to call him")
+    seller_requests: tuple[str, ...] = ()
     #: negation anywhere in a clause cancels its commitment ("won't", "not yet", "no")
     negations: tuple[str, ...] = ()
     #: verbs of commitment that hand over to the action they govern ("agree to a pilot")
@@ -149,6 +151,7 @@ class Lexicon(_M):
             "note_not_commitment",
             "note_promises",
             "recipients",
+            "seller_requests",
         ):
             for i, pat in enumerate(getattr(self, name)):
                 yield (name, i), pat

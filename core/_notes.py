@@ -30,7 +30,8 @@ _SUB = re.compile(r",\s+|\s+but\s+|\s+-\s+|:\s+|\s+so\s+|\s+because\s+|\s+while\
 #: ... and for commitments also "... and she'll release it Monday", "... and gave us the
 #: verbal yes": a new subject or verb after "and" is a new step ("wants X and gave Y")
 _SUB_STEP = re.compile(
-    _SUB.pattern + r"|\s+and\s+(?=(?:she|he|they|has|have|gave|agreed|booked|said|signed|sent)\b)",
+    _SUB.pattern
+    + r"|\s+and\s+(?=(?:she|he|they|has|have|gave|agreed|booked|said|told|asked|signed|sent)\b)",
     _FLAGS,
 )
 _MEMO_LIMIT = 50_000
