@@ -229,7 +229,13 @@ class ClauseParser:
         date = self.dates.search(s) if self.dates is not None else None
         when = date.group(0) if date else None
         vague = bool(self.vague_lead is not None and self.vague_lead.search(s))
-        goal = not vague and bool(self.goal_lead is not None and self.goal_lead.search(s))
+        # a goal reached ("got the green light from Ben") is not a goal any more
+        goal = (
+            not vague
+            and bool(toks)
+            and toks[0].form != "past"
+            and bool(self.goal_lead is not None and self.goal_lead.search(s))
+        )
         found = self._action(s)
         first = toks[0].form if toks else "base"
         inherit = previous is not None and previous.actor == "client" and first in ("ing", "s")
