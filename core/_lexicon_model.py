@@ -73,6 +73,9 @@ class Lexicon(_M):
         r"[;\n|]+|(?<!\bmr)(?<!\bms)(?<!\bdr)(?<!\bmrs)(?<!\bvs)(?<!\bno)(?<!\best)\.\s+"
         r"|\s+(?:and then|then)\s+"
         r"|,\s*(?:and|then)\s+"
+        # "Ben: send pricing Fri", "asked for case studies - send by Fri": a heading or
+        # a dash starts the rep's own clause
+        r"|(?<!\bre):\s+|\s+-+\s+|\s+->\s+"
     )
     strength: StrengthScores = StrengthScores()
     #: normalisation: token -> expansion ("mtg" -> "meeting", "won't" -> "will not")

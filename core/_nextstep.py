@@ -13,8 +13,7 @@ when · polarity); this module turns the clauses into a verdict, in a fixed orde
 4. a commitment that is too big for the stage (and says who or when) makes the text
    ``unrealistic_for_stage`` unless another commitment fits;
 5. otherwise any seller clause -> ``seller_action`` (``vague`` when the text is only a hedged
-   or negated intention such as "call me next quarter", "invite sent, no response"); else
-   ``vague``.
+   intention such as "call me next quarter", "invite sent, no response"); else ``vague``.
 """
 
 from __future__ import annotations
@@ -155,7 +154,7 @@ class CompiledLexicon:
         if (
             seller
             and not any(c.goal for c in seller)
-            and all(c.polarity != "positive" for c in seller)
+            and all(c.polarity in ("hedged", "ongoing") for c in seller)
         ):
             return StepResult(
                 "vague", "a hedged intention (hope, later), not a commitment", clauses=clauses
