@@ -35,7 +35,7 @@ score shortlist trial pilot prep draft host join field screen vet benchmark comp
 consolidate complete walk clean finish pitch position nominate name list outline rate
 summarise summarize extend record recalculate calculate reconcile refresh verify define
 investigate analyse analyze audit prioritise prioritize customise customize configure install
-deploy migrate hate like love struggle juggle waste save cost
+deploy migrate hate like love struggle juggle waste save cost commit promise defer decline
 """.split()  # noqa: SIM905 - a word list reads best as text
 
 IRREGULAR = {
