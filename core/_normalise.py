@@ -103,6 +103,17 @@ class Normaliser:
         self.verbs_all = self.verb_bases | frozenset(self.verbs)
         self._memo: dict[str, str | None] = {}
 
+    def _inflected(self, word: str) -> bool:
+        """``word`` is a regular form of a known word ("loads", "expired", "handling",
+        "deferred"): a real word, not a typo."""
+        v = self.vocabulary
+        for suffix in ("s", "es", "ed", "d", "ing", "er", "ers"):
+            if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+                stem = word[: -len(suffix)]
+                if stem in v or stem + "e" in v or (stem[-1:] == stem[-2:-1] and stem[:-1] in v):
+                    return True
+        return False
+
     def correct(self, word: str) -> str | None:
         """The one vocabulary word one edit away from ``word``, or None (none or several)."""
         if word in self._memo:
@@ -112,7 +123,7 @@ class Normaliser:
             len(word) >= self._min_typo
             and _WORD.match(word)
             and word not in self.vocabulary
-            and not (word.endswith("s") and word[:-1] in self.vocabulary)  # a plural
+            and not self._inflected(word)
         ):
             cands: set[str] = set()
             for d in _deletes(word) | {word}:

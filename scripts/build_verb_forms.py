@@ -117,6 +117,7 @@ DOUBLING = {
     "scan",
     "skip",
     "flag",
+    "grab",
 }
 
 #: -ing words that are nouns in sales notes and keep their form ("the meeting")
