@@ -121,6 +121,9 @@ class Lexicon(_M):
     joint_actions: tuple[str, ...] = ()
     #: call notes: phrases of not knowing ("no idea", "not sure"): the fact is negative
     uncertainty: tuple[str, ...] = ()
+    #: call notes: a negation that is good news for any topic ("not an issue", "no
+    #: objections"), unless the topic's own negative cues match
+    note_good_news: tuple[str, ...] = ()
     #: call notes: objective id -> cues showing the objective and its sign
     topics: dict[str, TopicCues] = {}
     #: call notes: a client yes that is a commitment without a client action ("said yes",
@@ -150,6 +153,7 @@ class Lexicon(_M):
             "topic_before",
             "info_after",
             "uncertainty",
+            "note_good_news",
             "note_commitments",
             "note_not_commitment",
             "note_promises",

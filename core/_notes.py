@@ -80,6 +80,7 @@ class NoteReader:
         self.parser = parser
         self.negations = _alt(lexicon.negations)
         self.uncertainty = _alt(lexicon.uncertainty)
+        self.good_news = _alt(lexicon.note_good_news)
         self.hedges = _alt(lexicon.hedges)
         self.yes = _alt(lexicon.note_commitments)
         #: client actions that in a note report a fact ("Kofi confirmed it works")
@@ -100,7 +101,11 @@ class NoteReader:
         the words as written; a cue may match either: "froze" and "frozen")."""
         if _hit(topic.positive, s, words):
             return "positive"
-        for pat in (topic.negative, self.negations, self.uncertainty):
+        if _hit(topic.negative, s, words):
+            return "negative"
+        if _hit(self.good_news, s, words):  # "budget not an issue", "no objections"
+            return "positive"
+        for pat in (self.negations, self.uncertainty):
             if _hit(pat, s, words):
                 return "negative"
         return "positive"
