@@ -36,7 +36,7 @@ consolidate complete walk clean finish pitch position nominate name list outline
 summarise summarize extend record recalculate calculate reconcile refresh verify define
 investigate analyse analyze audit prioritise prioritize customise customize configure install
 deploy migrate hate like love struggle juggle waste save cost commit promise defer decline
-provision troubleshoot coach debug resolve enable
+provision troubleshoot coach debug resolve enable pin multithread
 """.split()  # noqa: SIM905 - a word list reads best as text
 
 IRREGULAR = {
@@ -119,6 +119,7 @@ DOUBLING = {
     "skip",
     "flag",
     "grab",
+    "pin",
 }
 
 #: -ing words that are nouns in sales notes and keep their form ("the meeting")
