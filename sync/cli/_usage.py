@@ -70,8 +70,7 @@ def print_usage_error(console: Console, exc: Exception) -> int:
     what += _suggest_command(exc)
     command = ctx.command_path if ctx is not None else "nextadvance"
     console.print(
-        f"[bold red]error:[/] {escape(command)}: {escape(what)}\n"
-        f"  see: {escape(command)} --help",
+        f"[bold red]error:[/] {escape(command)}: {escape(what)}\n  see: {escape(command)} --help",
         highlight=False,
         soft_wrap=True,
     )

@@ -35,7 +35,9 @@ def runtime_cli(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture
-def run_runtime(runtime_cli: Path, tmp_path: Path) -> Callable[..., subprocess.CompletedProcess[str]]:
+def run_runtime(
+    runtime_cli: Path, tmp_path: Path
+) -> Callable[..., subprocess.CompletedProcess[str]]:
     """Run the runtime-only ``nextadvance`` with ``args`` in ``tmp_path`` (no TTY, no colour)."""
 
     def run(
@@ -53,4 +55,3 @@ def run_runtime(runtime_cli: Path, tmp_path: Path) -> Callable[..., subprocess.C
         )
 
     return run
-
