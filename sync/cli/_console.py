@@ -96,7 +96,8 @@ def print_summary(console: Console, report: RunReport) -> None:
         table.add_row(name, str(value))
     console.print(table)
     if report.message:
-        console.print(f"[bold]note:[/] {report.message}", highlight=False)
+        label = "[bold red]failed:[/]" if report.status == "failed" else "[bold]note:[/]"
+        console.print(f"{label} {escape(report.message)}", highlight=False, soft_wrap=True)
     for u in report.unmapped[:50]:
         console.print(
             f"[red]unmapped[/] deal {escape(u.deal)} {escape(repr(u.name))}: {escape(u.message)}",

@@ -31,6 +31,7 @@ from ..store._history import store_report
 from ..store._ledger import Ledger
 from ..store._lock import ConnectionLocked, RunLock
 from ..store._mirror import Mirror, jsonable
+from ._failure import failure_message
 from ._parts import Parts, load_parts, make_connector
 from ._plan import PlannedOp, plan_deal
 from ._push import push, recheck
@@ -215,7 +216,7 @@ class _Run:
             )
         except ConnectorError as exc:
             self.report.status = "failed"
-            self.report.message = f"{type(exc).__name__}: {exc}"
+            self.report.message = failure_message(exc, self.parts)
         except NextAdvanceError as exc:
             self.report.status = "failed"
             self.report.message = f"{type(exc).__name__}: {exc}"
