@@ -74,6 +74,9 @@ def test_unmapped_stage_is_listed_and_the_run_is_partial(make_world: Callable[..
     assert "unmapped open deals (not decided)" in proc.stdout
     assert f"unmapped deal {neg[0]}" in proc.stdout
     assert "partial" in proc.stdout
+    explained = _cli(world, "explain", "-C", "salesforce", "--deal", neg[0])
+    assert explained.returncode == 2, explained.stdout + explained.stderr
+    assert f"deal {neg[0]} cannot be decided: stage '{STAGE}'" in " ".join(explained.stderr.split())
 
 
 def test_fixed_mapping_acts_on_the_next_run_without_reading_the_crm_again(
