@@ -217,6 +217,7 @@ def translate_deal(
         "modified_at": reader.read(f.modified_at, to_datetime),
         "stage_entered_at": reader.read(f.stage_entered_at, to_datetime),
         "owner": reader.read(f.owner, to_text),
+        "owner_name": reader.read(f.owner_name, to_text),
         "next_step": reader.read(f.next_step, to_text),
         "strategic_objective": reader.read(f.strategic_objective, to_text),
         "parked_until": reader.read(f.parked_until, to_date),

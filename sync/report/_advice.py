@@ -8,13 +8,17 @@ cases say so instead of a percentage; each figure past its warning threshold get
 
 from __future__ import annotations
 
+from dataclasses import replace
 from html import escape
+from typing import TypeVar
 
 from nextadvance.core.measures import Ratio
 
 from ._build import ReportData
 
-__all__ = ["MIN_SAMPLE", "advice", "pct", "with_advice"]
+__all__ = ["MIN_SAMPLE", "advice", "for_people", "pct", "with_advice"]
+
+_V = TypeVar("_V")
 
 #: fewer cases than this behind a ratio: "not enough data" instead of a percentage
 MIN_SAMPLE = 5
@@ -79,3 +83,34 @@ def with_advice(sections: list[str], todo: dict[str, list[str]]) -> list[str]:
                 html = html.replace(head, head + items, 1)
         out.append(html)
     return out
+
+
+def for_people(d: ReportData) -> ReportData:
+    """The same data with owner ids replaced by names (what the HTML and its charts show).
+
+    JSON and CSV keep the CRM ids (stable keys for scripts); a person reads names.
+    """
+    names = d.rep_names
+    if not names:
+        return d
+
+    def n(rep: str) -> str:
+        return names.get(rep, rep)
+
+    def keys(by: dict[str, _V]) -> dict[str, _V]:
+        return {n(k): v for k, v in by.items()}
+
+    sit = replace(
+        d.sit,
+        by_rep=keys(d.sit.by_rep),
+        not_counted=tuple(replace(c, rep=n(c.rep)) for c in d.sit.not_counted),
+    )
+    return replace(
+        d,
+        sit=sit,
+        velocity_by_rep=keys(d.velocity_by_rep),
+        advance=replace(d.advance, by_rep=keys(d.advance.by_rep)),
+        productivity=replace(d.productivity, by_rep=keys(d.productivity.by_rep)),
+        questions_by_rep=keys(d.questions_by_rep),
+        goals=[replace(g, rep=n(g.rep)) for g in d.goals],
+    )

@@ -83,6 +83,8 @@ class ReportData:
     suggestions: Suggestions | None = None
     #: deal id -> what a person calls it (deal name, else account name), for tables
     deal_names: dict[str, str] = field(default_factory=dict)
+    #: owner id -> display name (from the mapping's ``owner_name``), for the rep columns
+    rep_names: dict[str, str] = field(default_factory=dict)
     #: the deals' currency when they share one ("mixed" otherwise, None when unknown)
     currency: str | None = None
 
@@ -157,6 +159,7 @@ def build_report(
         goals=goals,
         deal_names={d.id: d.name or d.account.name for d in known if d.name or d.account.name},
         currency=_currency(known),
+        rep_names={d.owner: d.owner_name for d in known if d.owner and d.owner_name},
     )
 
 

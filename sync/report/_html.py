@@ -12,7 +12,7 @@ from html import escape
 
 from plotly.offline import get_plotlyjs
 
-from ._advice import advice, with_advice
+from ._advice import advice, for_people, with_advice
 from ._advice import pct as _pct
 from ._build import ReportData
 from ._charts import charts
@@ -346,8 +346,8 @@ def _suggestions(d: ReportData) -> str:
 
 def render_html(data: ReportData) -> str:
     """The complete HTML document (plotly.js inlined)."""
-    figs = charts(data)
-    d = data
+    d = for_people(data)
+    figs = charts(d)
     kpis = "".join(
         [
             _kpi(

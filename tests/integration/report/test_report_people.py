@@ -8,10 +8,13 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
+from nextadvance.sandbox import Sandbox
 from nextadvance.sync.cli import app
 
 NOW = "2026-11-25T12:00:00Z"
@@ -68,3 +71,28 @@ def test_drift_never_judges_from_zero_vs_zero(tmp_path: Path, deals_jsonl: Path)
     rows = re.findall(r"<tr>(.*?)</tr>", _section(html, "Drift"), flags=re.S)
     judged = [r for r in rows if re.search(r">0%<.*>0%<", r) and ("retire" in r or "demote" in r)]
     assert not judged, judged[:2]
+
+
+def test_report_from_a_connection_names_the_owners(
+    sandbox_factory: Callable[..., Sandbox], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Salesforce: reps appear by their User name (Owner.Name), not as 005… record ids."""
+    sb = sandbox_factory(crm="salesforce", deals=20, seed=4)
+    creds = sb.salesforce_credentials
+    monkeypatch.setenv("NA_PEOPLE_SF", json.dumps({"session_id": creds["session_id"]}))
+    config = tmp_path / "nextadvance.yaml"
+    config.write_text(
+        f"state_url: sqlite:///{tmp_path / 'state.db'}\nconnections:\n"
+        f"  - {{name: sf, crm: salesforce, base_url: '{creds['instance_url']}',"
+        f" ca_bundle: '{sb.ca_path}', credentials: {{env: NA_PEOPLE_SF}}}}\n",
+        encoding="utf-8",
+    )
+    synced = CliRunner().invoke(app, ["sync", "-C", "sf", "-c", str(config), "--json"])
+    assert synced.exit_code == 0, synced.output
+    owners = {o["OwnerId"] for o in sb.snapshot()["salesforce"]["Opportunity"] if o.get("OwnerId")}
+    users = {u["Id"]: u.get("Name") for u in sb.snapshot()["salesforce"].get("User", [])}
+    html = _html("--connection", "sf", "-c", str(config), out=tmp_path / "r.html")
+    main = html[html.index("<main>") :]
+    assert not any(owner in main for owner in owners), "owner ids shown instead of names"
+    named = [users[o] for o in owners if users.get(o)]
+    assert named and any(name in main for name in named)
