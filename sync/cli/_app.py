@@ -42,6 +42,8 @@ app = typer.Typer(
     name="nextadvance",
     help="Stage micro-objectives and the next client advance for every open deal, in your CRM.",
     no_args_is_help=True,
+    epilog="Exit codes: 0 ok; 1 partial (some records failed, listed); 2 bad usage, config, "
+    "mapping or playbook (nothing written); 3 another run holds the lock; 4 the run failed.",
     add_completion=False,
     pretty_exceptions_enable=False,
 )

@@ -43,7 +43,7 @@ def explain_connection(
             found = mirror.load([deal_id])
             if not found:
                 typer.echo(
-                    f"deal {deal_id!r} is not in the mirror of connection '{connection}' "
+                    f"error: deal {deal_id!r} is not in the mirror of connection '{connection}' "
                     "(run `nextadvance sync` first, or check the id)",
                     err=True,
                 )

@@ -285,8 +285,13 @@ def preview_command(
     for problem in problems:
         _err.print(f"[yellow]mapping problem:[/] {escape(problem)}")
     if deal is None:
-        _err.print(f"deal {deal_id} was not found or could not be translated")
-        raise typer.Exit(EXIT_CODES["partial"])
+        # the same code as `explain` of an unknown deal: the id (or the mapping) is wrong
+        _err.print(
+            f"[bold red]error:[/] deal {escape(deal_id)} was not found in connection "
+            f"'{escape(connection)}', or the mapping could not translate it (problems above)",
+            highlight=False,
+        )
+        raise typer.Exit(EXIT_CODES["usage"])
     deal = deal.model_copy(update={"activities": tuple(sorted(activities, key=lambda a: a.at))})
     _out.print("[bold]Canonical deal[/] (as the mapping reads it):")
     _out.print(deal.model_dump_json(indent=2, exclude={"activities"}), markup=False)
