@@ -20,6 +20,7 @@ from nextadvance.core.models import Activity, Contact, Deal
 from nextadvance.mappings import (
     UNMAPPED_STAGE,
     Translated,
+    get_path,
     translate_activity,
     translate_contact,
     translate_deal,
@@ -32,16 +33,6 @@ __all__ = ["ReadPlan", "TaskFieldNames", "get_path", "typed_read"]
 
 MAX_PROBLEMS = 200
 T = TypeVar("T")
-
-
-def get_path(record: Mapping[str, Any], path: str) -> Any:
-    """``record["A"]["B"]`` for ``"A.B"`` (None when any step is missing)."""
-    value: Any = record
-    for part in path.split("."):
-        if not isinstance(value, Mapping):
-            return None
-        value = value.get(part)
-    return value
 
 
 @dataclass(frozen=True)

@@ -41,6 +41,7 @@ from nextadvance.mappings._translate import (
     translate_contact,
     translate_deal,
 )
+from nextadvance.mappings._values import get_path, to_datetime
 from nextadvance.mappings._writeback import (
     TaskPlan,
     Value,
@@ -95,6 +96,7 @@ __all__ = [
     "did_you_mean",
     "due_date",
     "format_path",
+    "get_path",
     "lexicon_json_schema",
     "load_mapping",
     "load_mapping_text",
@@ -108,6 +110,7 @@ __all__ = [
     "render_writeback",
     "scaffold_mapping",
     "task_key",
+    "to_datetime",
     "translate_activity",
     "translate_contact",
     "translate_deal",
