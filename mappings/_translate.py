@@ -188,12 +188,16 @@ def translate_deal(
         reader.problem(f.id, "record has no id", skipped=True)
         return reader.result(None)
     pipeline = reader.read(f.pipeline, to_text) if f.pipeline else "default"
-    looked = map_stage(mapping, pipeline, get_path(record, f.stage))
+    raw_stage = get_path(record, f.stage)
+    looked = map_stage(mapping, pipeline, raw_stage)
     stage = looked.stage
     if stage is None:
-        field = f.pipeline if looked.key_path == "pipelines" else f.stage
-        reader.problem(field, looked.problem or "not mapped", skipped=not keep_unmapped)
-        if not keep_unmapped:
+        on_pipeline = looked.key_path == "pipelines"
+        # an empty stage is bad CRM data, not a mapping gap: skipped, as any unreadable record
+        keep = keep_unmapped and (on_pipeline or not is_empty(raw_stage))
+        field = f.pipeline if on_pipeline else f.stage
+        reader.problem(field, looked.problem or "not mapped", skipped=not keep)
+        if not keep:
             return reader.result(None)
         stage = UNMAPPED_STAGE
     try:
