@@ -121,6 +121,9 @@ class DealRecord:
     say why).  ``writeback`` holds the CRM's *current* values of our write-back fields, keyed
     by CRM field name, typed like ``WritebackPlan.deal_fields`` (str, bool, date, datetime to
     the second in UTC; empty is None), so a human edit since our last write is visible.
+    ``crm_stage`` is the CRM's own stage value: the mirror keeps it so that a changed stage
+    mapping re-stages the deal on the next run without reading the CRM again (a deal whose
+    stage is not mapped has ``deal.stage == UNMAPPED_STAGE``).
     """
 
     crm_id: str
@@ -128,6 +131,7 @@ class DealRecord:
     deal: Deal | None
     writeback: Mapping[str, Any] = field(default_factory=dict)
     deleted: bool = False
+    crm_stage: str | None = None
 
 
 @dataclass(frozen=True)

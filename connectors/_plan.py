@@ -18,14 +18,15 @@ from nextadvance.connectors._base import TaskState
 from nextadvance.connectors._cursor import parse_ts
 from nextadvance.core.models import Activity, Contact, Deal
 from nextadvance.mappings import (
-    Mapping as MappingSpec,
-)
-from nextadvance.mappings import (
+    UNMAPPED_STAGE,
     Translated,
     get_path,
     translate_activity,
     translate_contact,
     translate_deal,
+)
+from nextadvance.mappings import (
+    Mapping as MappingSpec,
 )
 
 __all__ = ["ReadPlan", "TaskFieldNames", "get_path", "typed_read"]
@@ -147,8 +148,22 @@ class ReadPlan:
         return tuple(out.values())
 
     def deal(self, record: Mapping[str, Any], contacts: Iterable[Contact]) -> Deal | None:
-        """The canonical deal, or None (counted) when the mapping must skip it."""
-        return self._kept(translate_deal(self.mapping, record, contacts=contacts))
+        """The canonical deal, or None (counted) when the mapping must skip it.
+
+        A deal whose pipeline or stage is not mapped is kept (stage ``UNMAPPED_STAGE``) for
+        the mirror; the run reports it at decide time, under the mapping in force then.
+        """
+        result = translate_deal(self.mapping, record, contacts=contacts, keep_unmapped=True)
+        if result.value is not None and result.value.stage == UNMAPPED_STAGE:
+            f = self.mapping.deal.fields
+            kept = tuple(p for p in result.problems if p.field not in (f.stage, f.pipeline))
+            result = Translated(result.value, kept)
+        return self._kept(result)
+
+    def crm_stage(self, record: Mapping[str, Any]) -> str | None:
+        """The CRM's own stage value of a deal record (kept in the mirror)."""
+        raw = get_path(record, self.mapping.deal.fields.stage)
+        return None if raw is None else str(raw)
 
     def activity(
         self,

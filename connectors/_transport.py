@@ -25,6 +25,7 @@ from nextadvance.connectors._redact import redact
 from nextadvance.core.errors import (
     AuthError,
     ConnectorError,
+    FatalRemote,
     QuotaExhausted,
     RateLimited,
     Retryable,
@@ -220,6 +221,26 @@ class Caller:
             type(exc).__name__,
         )
 
+    def _not_this_api(self, err: ConnectorError, endpoint: str) -> ConnectorError | None:
+        """A 404 that means the base_url is not this CRM's API (wrong ``crm:`` or URL).
+
+        A web page instead of the CRM's JSON cannot be a missing record: say which URL and
+        CRM were assumed, and stop instead of skipping record after record.
+        """
+        text = str(err).lower()
+        html = "<html" in text or "<!doctype" in text
+        if not html:
+            return None
+        label = {"salesforce": "Salesforce", "hubspot": "HubSpot"}.get(self.system, self.system)
+        return FatalRemote(
+            f"{self.config.base_url} does not look like the {label} API: {endpoint} answered "
+            f"404 Not Found with a web page. Check the connection's crm "
+            f"({self.system}) and base_url (Salesforce: https://<org>.my.salesforce.com; "
+            "HubSpot: https://api.hubapi.com)",
+            endpoint=endpoint,
+            status=404,
+        )
+
     def _send(
         self, endpoint: str, fn: Callable[[], T], write: bool, search: bool, *, retry: bool
     ) -> T:
@@ -237,6 +258,8 @@ class Caller:
                 raise
             err = exc if isinstance(exc, ConnectorError) else self._classify(exc, endpoint)
             status = err.status
+            if status == 404 and not write:
+                err = self._not_this_api(err, endpoint) or err
             if err is exc:
                 raise
             raise err from exc

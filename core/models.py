@@ -112,6 +112,8 @@ class Deal(_Model):
     modified_at: AwareDatetime | None = None
     stage_entered_at: AwareDatetime | None = None
     owner: str | None = None
+    #: the owner's display name (reports name people; the engine never reads it)
+    owner_name: str | None = None
     account: Account = Account()
     next_step: str | None = None
     fields: dict[str, Any] = Field(default_factory=dict)

@@ -32,6 +32,7 @@ from nextadvance.mappings._model import (
 )
 from nextadvance.mappings._playbook_errors import pydantic_problems
 from nextadvance.mappings._scaffold import scaffold_mapping
+from nextadvance.mappings._stages import UNMAPPED_STAGE, StageLookup, map_stage
 from nextadvance.mappings._translate import (
     RecordProblem,
     Translated,
@@ -70,6 +71,7 @@ __all__ = [
     "COACH_VERSION",
     "CRM_MODELS",
     "DEFAULT_OUTPUT_TYPES",
+    "UNMAPPED_STAGE",
     "CoachPayload",
     "CrmModel",
     "FieldLike",
@@ -78,6 +80,7 @@ __all__ = [
     "Mapping",
     "RecordProblem",
     "StageLike",
+    "StageLookup",
     "TaskPlan",
     "Translated",
     "Value",
@@ -100,6 +103,7 @@ __all__ = [
     "load_playbook",
     "load_yaml_file",
     "load_yaml_text",
+    "map_stage",
     "mapping_json_schema",
     "playbook_json_schema",
     "pydantic_problems",

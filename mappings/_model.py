@@ -95,6 +95,10 @@ class DealFields(_Spec):
     modified_at: str | None = None
     stage_entered_at: str | None = None
     owner: str | None = None
+    owner_name: str | None = Field(
+        default=None,
+        description="The owner's display name, for reports (Salesforce: Owner.Name).",
+    )
     next_step: str | None = None
     strategic_objective: str | None = None
     parked_until: str | None = None

@@ -26,6 +26,7 @@ from pydantic import ValidationError
 
 from nextadvance.core.models import Account, Activity, Contact, Deal, Outcome
 from nextadvance.mappings._model import ActivitySpec, EvidenceSpec, Mapping
+from nextadvance.mappings._stages import UNMAPPED_STAGE, map_stage
 from nextadvance.mappings._values import (
     ValueProblem,
     get_path,
@@ -167,13 +168,19 @@ def _evidence(reader: _Reader, spec: EvidenceSpec) -> Any:
 
 
 def translate_deal(
-    mapping: Mapping, record: Record, *, contacts: Iterable[Contact] = ()
+    mapping: Mapping,
+    record: Record,
+    *,
+    contacts: Iterable[Contact] = (),
+    keep_unmapped: bool = False,
 ) -> Translated[Deal]:
     """A canonical :class:`Deal` (without activities) from one CRM deal record.
 
     Skipped, with a problem, when the pipeline or stage is not mapped or a required value
     (id, created date) is missing or unreadable; other unreadable values are left empty
-    and reported.
+    and reported.  With ``keep_unmapped`` (the sync's mirror) a deal whose pipeline or stage
+    is not mapped is kept with the stage :data:`UNMAPPED_STAGE` and the problem, so a later
+    mapping fix re-stages it without reading the CRM again.
     """
     spec, f = mapping.deal, mapping.deal.fields
     reader = _Reader(spec.object, record, f.id)
@@ -181,24 +188,18 @@ def translate_deal(
         reader.problem(f.id, "record has no id", skipped=True)
         return reader.result(None)
     pipeline = reader.read(f.pipeline, to_text) if f.pipeline else "default"
-    pipe_spec = mapping.pipelines.get(pipeline or "")
-    if pipe_spec is None:
-        known = ", ".join(mapping.pipelines)
-        reader.problem(
-            f.pipeline,
-            f"pipeline {pipeline!r} is not in the mapping (mapped: {known})",
-            skipped=True,
-        )
-        return reader.result(None)
     raw_stage = get_path(record, f.stage)
-    stage = _lookup(pipe_spec.stages, raw_stage)
+    looked = map_stage(mapping, pipeline, raw_stage)
+    stage = looked.stage
     if stage is None:
-        reader.problem(
-            f.stage,
-            f"stage {raw_stage!r} of pipeline {pipeline!r} is not mapped to a canonical stage",
-            skipped=True,
-        )
-        return reader.result(None)
+        on_pipeline = looked.key_path == "pipelines"
+        # an empty stage is bad CRM data, not a mapping gap: skipped, as any unreadable record
+        keep = keep_unmapped and (on_pipeline or not is_empty(raw_stage))
+        field = f.pipeline if on_pipeline else f.stage
+        reader.problem(field, looked.problem or "not mapped", skipped=not keep)
+        if not keep:
+            return reader.result(None)
+        stage = UNMAPPED_STAGE
     try:
         created = to_datetime(get_path(record, f.created_at))
     except ValueProblem as exc:
@@ -220,6 +221,7 @@ def translate_deal(
         "modified_at": reader.read(f.modified_at, to_datetime),
         "stage_entered_at": reader.read(f.stage_entered_at, to_datetime),
         "owner": reader.read(f.owner, to_text),
+        "owner_name": reader.read(f.owner_name, to_text),
         "next_step": reader.read(f.next_step, to_text),
         "strategic_objective": reader.read(f.strategic_objective, to_text),
         "parked_until": reader.read(f.parked_until, to_date),

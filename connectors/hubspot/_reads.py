@@ -290,6 +290,7 @@ class HubSpotReader(Reader[ReadPlan, "_State"]):
                     modified_at=_stamp(row),
                     deal=self.plan.deal(record, self.plan.contacts(roles)),
                     writeback=self.plan.writeback_values(props),
+                    crm_stage=self.plan.crm_stage(record),
                 )
             )
         return tuple(out)

@@ -18,6 +18,7 @@ import urllib3
 from hubspot import Client
 
 from nextadvance.connectors._base import ConnectorConfig
+from nextadvance.connectors._netfail import connect_failure
 from nextadvance.connectors._session_common import TokenSession
 from nextadvance.connectors._transport import redact
 from nextadvance.core.errors import (
@@ -62,6 +63,9 @@ def classify_hubspot(
             f"TLS verification of the HubSpot host failed ({endpoint})", endpoint=endpoint
         )
     if isinstance(exc, urllib3.exceptions.HTTPError):
+        unreachable = connect_failure(exc, "HubSpot", endpoint)
+        if unreachable is not None:
+            return unreachable
         return Unavailable(
             f"HubSpot unreachable ({endpoint}): {type(exc).__name__}", endpoint=endpoint
         )
@@ -89,6 +93,9 @@ def classify_hubspot(
             return FatalRemote(
                 f"TLS verification of the HubSpot host failed ({endpoint})", endpoint=endpoint
             )
+        unreachable = connect_failure(exc, "HubSpot", endpoint)
+        if unreachable is not None:
+            return unreachable
         return Unavailable(f"HubSpot unreachable ({endpoint})", endpoint=endpoint)
     category = str(body.get("category") or body.get("errorType") or "")
     message = scrub(str(body.get("message") or getattr(exc, "reason", "") or ""))[:500]

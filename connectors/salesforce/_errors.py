@@ -8,12 +8,14 @@ message (``raise classify_salesforce(exc, endpoint) from exc`` at every call sit
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
 import requests
 from simple_salesforce.exceptions import SalesforceError
 
+from nextadvance.connectors._netfail import connect_failure
 from nextadvance.connectors._transport import redact
 from nextadvance.core.errors import (
     AuthError,
@@ -25,6 +27,8 @@ from nextadvance.core.errors import (
     Timeout,
     Unavailable,
 )
+
+_NO_COLUMN = re.compile(r"No such column '[^']+' on (?:entity '[^']+'|sobject of type \w+)")
 
 __all__ = ["RETRYABLE_RECORD_CODES", "classify_salesforce", "first_error"]
 
@@ -75,6 +79,9 @@ def classify_salesforce(
             endpoint=endpoint,
         )
     if isinstance(exc, requests.RequestException):
+        unreachable = connect_failure(exc, "Salesforce", endpoint)
+        if unreachable is not None:
+            return unreachable
         return Unavailable(
             f"Salesforce unreachable ({endpoint}): {type(exc).__name__}", endpoint=endpoint
         )
@@ -87,7 +94,10 @@ def classify_salesforce(
     status = int(exc.status or 0)
     err = first_error(exc.content)
     code = str(err.get("errorCode") or err.get("statusCode") or "")
-    message = scrub(str(err.get("message") or ""))[:500]
+    message = scrub(str(err.get("message") or ""))
+    column = _NO_COLUMN.search(message)
+    # a SOQL error repeats the whole query before saying which column: keep what matters
+    message = column.group(0) if column else message[:500]
     fields = err.get("fields") or []
     text = f"Salesforce {status} {code}: {message} ({endpoint})".replace(" : ", ": ")
     if code == "REQUEST_LIMIT_EXCEEDED":

@@ -184,6 +184,7 @@ class SalesforceReader(Reader[ReadPlan, PullState]):
             modified_at=parse_ts(record["SystemModstamp"]),
             deal=self.plan.translate_deal(record, roles),
             writeback=self.plan.writeback_values(record),
+            crm_stage=self.plan.crm_stage(record),
         )
 
     # ----------------------------------------------------------------------------- activities

@@ -185,6 +185,13 @@ def _suggest(
             Suggestion.insufficient_data,
             f"{n} closed deals (need {th.min_sample}, with won and lost)",
         )
+    if won.numerator + lost.numerator == 0:
+        # 0 % vs 0 %: nothing shows it matters *or* that it does not; usually it is simply
+        # never recorded (no field, no note that mentions it)
+        return (
+            Suggestion.insufficient_data,
+            f"never learned in any of the {n} closed deals: check it is recorded before judging it",
+        )
     lift = won.value - lost.value
     diff = f"learned in {won.value:.0%} of won vs {lost.value:.0%} of lost deals"
     if lift >= th.promote_lift:

@@ -19,6 +19,7 @@ from nextadvance.core.errors import ConfigError, MappingError, NextAdvanceError,
 from ..config import configure_logging
 from . import _db, _demo, _engine, _mappings, _report, _sandbox, _schema, _serve, _setup, _sync
 from ._common import EXIT_CODES, err_console
+from ._usage import ABORT, CLICK_EXCEPTION, print_usage_error
 
 __all__ = ["COMMAND_GROUPS", "EXIT_CODES", "app", "main"]
 
@@ -41,6 +42,8 @@ app = typer.Typer(
     name="nextadvance",
     help="Stage micro-objectives and the next client advance for every open deal, in your CRM.",
     no_args_is_help=True,
+    epilog="Exit codes: 0 ok; 1 partial (some records failed, listed); 2 bad usage, config, "
+    "mapping or playbook (nothing written); 3 another run holds the lock; 4 the run failed.",
     add_completion=False,
     pretty_exceptions_enable=False,
 )
@@ -87,13 +90,9 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(code)
     except SystemExit:
         raise
-    except Exception as exc:  # click's own usage errors and aborts
-        import click
-
-        if isinstance(exc, click.exceptions.ClickException):
-            exc.show()
-            sys.exit(EXIT_CODES["usage"])
-        if isinstance(exc, click.exceptions.Abort):
-            sys.exit(130)
-        raise
+    except CLICK_EXCEPTION as exc:  # the parser's usage errors: missing option, unknown flag...
+        sys.exit(print_usage_error(err_console, exc))
+    except ABORT:
+        err_console.print("aborted", highlight=False)
+        sys.exit(130)
     sys.exit(rv if isinstance(rv, int) else 0)

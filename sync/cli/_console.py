@@ -10,6 +10,7 @@ from types import TracebackType
 from typing import Any
 
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn
 from rich.table import Table
 
@@ -80,6 +81,7 @@ def print_summary(console: Console, report: RunReport) -> None:
         ("deals pulled", d.pulled),
         ("activities pulled", report.activities_pulled),
         ("open deals decided", f"{d.decided}/{d.open}"),
+        ("unmapped open deals (not decided)", d.unmapped),
         ("parked deals", d.parked),
         ("deals removed", d.deleted),
         ("tasks created / updated / closed", f"{tk.created} / {tk.updated} / {tk.closed}"),
@@ -103,7 +105,28 @@ def print_summary(console: Console, report: RunReport) -> None:
             highlight=False,
         )
     if report.message:
-        console.print(f"[bold]note:[/] {report.message}", highlight=False)
+        label = "[bold red]failed:[/]" if report.status == "failed" else "[bold]note:[/]"
+        console.print(f"{label} {escape(report.message)}", highlight=False, soft_wrap=True)
+    for u in report.unmapped[:50]:
+        console.print(
+            f"[red]unmapped[/] deal {escape(u.deal)} {escape(repr(u.name))}: {escape(u.message)}",
+            highlight=False,
+            markup=True,
+            soft_wrap=True,
+        )
+    if report.deals.unmapped > 50:
+        console.print(f"... and {report.deals.unmapped - 50} more unmapped deals (see --json)")
+    for pipeline, n in sorted(report.pipelines_left_out.items()):
+        console.print(
+            f"[yellow]skipped[/] {n} deal(s) of pipeline {escape(repr(pipeline))}: the mapping "
+            "leaves it out (add it under pipelines: to decide them)",
+            highlight=False,
+            soft_wrap=True,
+        )
+    for p in report.problems[:20]:
+        console.print(f"[yellow]problem[/] {escape(p)}", highlight=False, soft_wrap=True)
+    if len(report.problems) > 20:
+        console.print(f"... and {len(report.problems) - 20} more problems (see --json)")
     for r in report.rejects[:50]:
         console.print(
             f"[red]rejected[/] {r.record} {r.field or ''} {r.code or ''}: {r.message}",

@@ -17,6 +17,7 @@ import typer
 from rich.console import Console
 
 from nextadvance.core import decide
+from nextadvance.core.errors import MappingError, Problem
 
 from ..config._settings import load_settings
 from ..run._parts import load_parts
@@ -38,16 +39,27 @@ def explain_connection(
     store = StateStore.open(settings.state_url)
     try:
         with store.session() as s:
-            mirror = Mirror(s, connection, lambda _d: True)
+            mirror = Mirror(s, connection, lambda _d: True, parts.mapping)
             found = mirror.load([deal_id])
             if not found:
                 typer.echo(
-                    f"deal {deal_id!r} is not in the mirror of connection '{connection}' "
+                    f"error: deal {deal_id!r} is not in the mirror of connection '{connection}' "
                     "(run `nextadvance sync` first, or check the id)",
                     err=True,
                 )
                 raise typer.Exit(2)
             deal = found[0].deal
+            if found[0].unmapped is not None:
+                src = parts.mapping.source
+                raise MappingError(
+                    [
+                        Problem(
+                            f"deal {deal_id} cannot be decided: {found[0].unmapped}",
+                            file=str(src) if src else None,
+                            hint="then `nextadvance mappings preview` and the next sync use it",
+                        )
+                    ]
+                )
             decision = decide(deal, parts.playbook, now)
             render_explanation(deal, decision, console)
             _print_crm_values(console, found[0].crm_values)

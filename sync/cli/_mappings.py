@@ -157,11 +157,15 @@ def _print_warnings(warnings: Sequence[Problem]) -> None:
         _err.print(f"[yellow]warning:[/] {escape(str(warning))}")
 
 
-def _connector_for(mapping: Mapping, connection: str, config: Path | None) -> Connector:
-    """A connector for the named connection that reads with ``mapping``; errors exit 2/4."""
+def _connector_for(
+    mapping: Mapping, connection: str, config: Path | None, *, new_mapping: bool = False
+) -> Connector:
+    """A connector for the named connection that reads with ``mapping``; errors exit 2/4.
 
+    ``new_mapping``: the connection's own mapping file may not exist yet (``init`` makes it).
+    """
     try:
-        settings = load_settings(config)
+        settings = load_settings(config, mapping_may_be_missing=new_mapping)
         conn = settings.connection(connection)
         if conn.crm != mapping.crm:
             _err.print(
@@ -217,12 +221,12 @@ def init_command(
         _err.print(f"{output} exists; pass --force to overwrite it")
         raise typer.Exit(EXIT_CODES["usage"])
     try:
-        crm = load_settings(config).connection(connection).crm
+        crm = load_settings(config, mapping_may_be_missing=True).connection(connection).crm
     except ConfigError as exc:
         _err.print(f"[bold red]configuration:[/] {escape(str(exc))}")
         raise typer.Exit(EXIT_CODES["usage"]) from None
     base = load_mapping(default_mapping_path(crm))
-    fields, stages = _read_metadata(_connector_for(base, connection, config))
+    fields, stages = _read_metadata(_connector_for(base, connection, config, new_mapping=True))
     text = scaffold_mapping(crm, stages, fields)
     load_mapping_text(text, "<scaffold>")  # a scaffold that does not load is a bug: fail loudly
     if output is None:
@@ -281,8 +285,13 @@ def preview_command(
     for problem in problems:
         _err.print(f"[yellow]mapping problem:[/] {escape(problem)}")
     if deal is None:
-        _err.print(f"deal {deal_id} was not found or could not be translated")
-        raise typer.Exit(EXIT_CODES["partial"])
+        # the same code as `explain` of an unknown deal: the id (or the mapping) is wrong
+        _err.print(
+            f"[bold red]error:[/] deal {escape(deal_id)} was not found in connection "
+            f"'{escape(connection)}', or the mapping could not translate it (problems above)",
+            highlight=False,
+        )
+        raise typer.Exit(EXIT_CODES["usage"])
     deal = deal.model_copy(update={"activities": tuple(sorted(activities, key=lambda a: a.at))})
     _out.print("[bold]Canonical deal[/] (as the mapping reads it):")
     _out.print(deal.model_dump_json(indent=2, exclude={"activities"}), markup=False)

@@ -72,6 +72,8 @@ def runs_command(
 ) -> None:
     """Show run history (the stored run reports), newest first."""
     settings = load_settings(config)
+    if connection is not None:
+        settings.connection(connection)  # unknown name: a ConfigError (exit 2), not an empty list
     store = StateStore.open(settings.state_url)
     try:
         reports = recent_runs(store, connection, limit)

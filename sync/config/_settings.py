@@ -171,8 +171,15 @@ def find_config(path: str | Path | None) -> Path:
     return Path("nextadvance.yaml")
 
 
-def load_settings(path: str | Path | None = None) -> Settings:
-    """Read and validate the configuration; raise one ConfigError listing every problem."""
+def load_settings(
+    path: str | Path | None = None, *, mapping_may_be_missing: bool = False
+) -> Settings:
+    """Read and validate the configuration; raise one ConfigError listing every problem.
+
+    ``mapping_may_be_missing``: a connection's ``mapping:`` file need not exist yet — for
+    ``mappings init -o FILE``, which creates it (the README's order: name the file in the
+    config, then scaffold it).
+    """
     file = find_config(path)
     if not file.exists():
         raise ConfigError(
@@ -194,7 +201,9 @@ def load_settings(path: str | Path | None = None) -> Settings:
         raise ConfigError([located.problem((), "the file must be a mapping of settings")])
     problems.extend(_inline_secrets(located))
     base = file.resolve().parent
-    problems.extend(_check_files(located, base))
+    problems.extend(
+        _check_files(located, base, skip=("mapping",) if mapping_may_be_missing else ())
+    )
     settings: Settings | None = None
     try:
         settings = Settings(**{**data, "config_file": file.resolve()})
@@ -282,7 +291,7 @@ def _inline_secrets(located: Located) -> list[Problem]:
     return out
 
 
-def _check_files(located: Located, base: Path) -> list[Problem]:
+def _check_files(located: Located, base: Path, skip: tuple[str, ...] = ()) -> list[Problem]:
     """Referenced files must exist; checked on the raw data so every problem is listed at once."""
     out: list[Problem] = []
     conns = located.data.get("connections") if isinstance(located.data, dict) else None
@@ -303,6 +312,8 @@ def _check_files(located: Located, base: Path) -> list[Problem]:
                 )
             names.setdefault(name, i)
         for key in ("mapping", "playbook", "ca_bundle"):
+            if key in skip:
+                continue
             value = conn.get(key)
             if isinstance(value, str) and (key == "ca_bundle" or _is_path(value)):
                 p = _absolute(value, base)

@@ -81,6 +81,12 @@ class ReportData:
     goals: list[RepPlan] = field(default_factory=list)
     #: reps' answers on the coach card (reports from a connection's mirror only)
     suggestions: Suggestions | None = None
+    #: deal id -> what a person calls it (deal name, else account name), for tables
+    deal_names: dict[str, str] = field(default_factory=dict)
+    #: owner id -> display name (from the mapping's ``owner_name``), for the rep columns
+    rep_names: dict[str, str] = field(default_factory=dict)
+    #: the deals' currency when they share one ("mixed" otherwise, None when unknown)
+    currency: str | None = None
 
 
 def build_report(
@@ -151,4 +157,15 @@ def build_report(
         questions_by_rep=by_rep_q,
         drift=objective_outcomes(known, playbook, period, now),
         goals=goals,
+        deal_names={d.id: d.name or d.account.name for d in known if d.name or d.account.name},
+        currency=_currency(known),
+        rep_names={d.owner: d.owner_name for d in known if d.owner and d.owner_name},
     )
+
+
+def _currency(deals: Sequence[Deal]) -> str | None:
+    """The one currency of the deals' amounts, ``mixed``, or None when none is recorded."""
+    found = {d.currency for d in deals if d.currency and d.amount is not None}
+    if not found:
+        return None
+    return found.pop() if len(found) == 1 else "mixed"

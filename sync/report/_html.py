@@ -12,8 +12,8 @@ from html import escape
 
 from plotly.offline import get_plotlyjs
 
-from nextadvance.core.measures import Ratio
-
+from ._advice import advice, for_people, with_advice
+from ._advice import pct as _pct
 from ._build import ReportData
 from ._charts import charts
 from ._feedback import FeedbackCounts
@@ -42,14 +42,15 @@ table{border-collapse:collapse;font-size:12px;margin:8px 0;width:100%}
 th,td{border-bottom:1px solid #e2e8f0;padding:4px 8px;text-align:left}
 th{background:#f1f5f9;font-weight:600}td.n{text-align:right;font-variant-numeric:tabular-nums}
 .warn{background:#fef3c7;border-color:#f59e0b}
+.todo{background:#fee2e2;border-left:4px solid #dc2626;padding:4px 8px;margin:6px 0}
 .tag{display:inline-block;padding:1px 6px;border-radius:4px;font-size:11px;background:#e2e8f0}
 .tag.promote{background:#dcfce7}.tag.demote{background:#fee2e2}.tag.retire{background:#fde68a}
 .tag.missed{background:#fee2e2}.tag.met{background:#dcfce7}.tag.current{background:#dbeafe}
 """
 
 
-def _pct(r: Ratio) -> str:
-    return "n/a" if r.value is None else f"{100 * r.value:.0f}%"
+def _cur(d: ReportData) -> str:
+    return f" ({d.currency})" if d.currency else ""
 
 
 def _num(value: float | int | None, digits: int = 0) -> str:
@@ -139,7 +140,7 @@ def _sections(d: ReportData, figs: dict[str, str]) -> list[str]:
                     ["deal", "meetings", "when", "rep", "status"],
                     [
                         [
-                            c.deal_id,
+                            d.deal_names.get(c.deal_id, c.deal_id),
                             ", ".join(c.meeting_ids),
                             f"{c.at.astimezone(d.period.tz):%Y-%m-%d %H:%M}",
                             c.rep,
@@ -176,7 +177,15 @@ def _sections(d: ReportData, figs: dict[str, str]) -> list[str]:
             " won and lost deals closed in the period (cycle = created → closed).",
             f'<div class="row">{figs["chart-velocity-month"]}{figs["chart-velocity-rep"]}</div>'
             + _table(
-                ["group", "open", "win rate", "avg won", "avg cycle days", "per day"], vel_rows
+                [
+                    "group",
+                    "open",
+                    "win rate",
+                    f"avg won{_cur(d)}",
+                    "avg cycle days",
+                    f"per day{_cur(d)}",
+                ],
+                vel_rows,
             ),
         )
     )
@@ -337,8 +346,8 @@ def _suggestions(d: ReportData) -> str:
 
 def render_html(data: ReportData) -> str:
     """The complete HTML document (plotly.js inlined)."""
-    figs = charts(data)
-    d = data
+    d = for_people(data)
+    figs = charts(d)
     kpis = "".join(
         [
             _kpi(
@@ -347,7 +356,7 @@ def render_html(data: ReportData) -> str:
                 f"{d.sit.total.held} held of {d.sit.total.rate.denominator}",
             ),
             _kpi(
-                "pipeline velocity / day",
+                f"pipeline velocity / day{_cur(d)}",
                 _num(d.velocity.per_day),
                 f"{d.velocity.open_count} open, win rate {_pct(d.velocity.win_rate)}",
             ),
@@ -395,7 +404,7 @@ def render_html(data: ReportData) -> str:
             f"{d.period.last:%d %b %Y} (timezone {escape(d.tz_name)}) · as of "
             f"{d.now.astimezone(d.period.tz):%Y-%m-%d %H:%M} · {d.deals} deals, {d.open_deals} open</p></header>",
             f'<main><div class="kpis">{kpis}</div>{skipped}',
-            *_sections(d, figs),
+            *with_advice(_sections(d, figs), advice(d)),
             _suggestions(d),
             "</main></body></html>",
         ]

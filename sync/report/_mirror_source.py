@@ -57,11 +57,13 @@ def deals_from_mirror(config: Path | None, connection: str) -> MirrorDeals:
                     .order_by(t.Deal.deal_id)
                 )
             )
-            mirror = Mirror(s, parts.connection.name, is_open=lambda _deal: True)
+            mirror = Mirror(s, parts.connection.name, lambda _deal: True, parts.mapping)
             deals: list[Deal] = []
             values: list[tuple[str | None, dict[str, object]]] = []
             for i in range(0, len(ids), _CHUNK):
                 for m in mirror.load(ids[i : i + _CHUNK]):
+                    if m.unmapped is not None:
+                        continue  # not decidable under this mapping; the sync lists it
                     deals.append(m.deal)
                     values.append((m.deal.owner, m.crm_values))
         deals.sort(key=lambda d: d.id)

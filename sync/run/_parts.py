@@ -6,7 +6,7 @@ ConfigError/MappingError/RuleError before the run takes its lock or sends a requ
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from nextadvance.connectors import (
@@ -19,7 +19,14 @@ from nextadvance.connectors import (
 )
 from nextadvance.core import Playbook
 from nextadvance.core.errors import ConfigError, Problem
-from nextadvance.mappings import Mapping, default_mapping_path, load_mapping, load_playbook
+from nextadvance.mappings import (
+    Mapping,
+    default_mapping_path,
+    format_path,
+    load_mapping,
+    load_playbook,
+    load_yaml_file,
+)
 
 from ..config._settings import Connection, Settings
 from ..config._targets import Targets, load_targets, zone
@@ -36,6 +43,9 @@ class Parts:
     playbook: Playbook
     #: the ``prospecting.targets`` file, parsed (None: the connection does not opt in)
     targets: Targets | None = None
+    #: the configuration file and the connection's index in it (to locate problems)
+    config_file: Path | None = None
+    index: int | None = None
 
 
 def load_parts(settings: Settings, name: str) -> Parts:
@@ -63,7 +73,8 @@ def load_parts(settings: Settings, name: str) -> Parts:
     targets = None
     if conn.prospecting is not None:
         targets = load_targets(Path(conn.prospecting.targets), zone(conn.prospecting.timezone))
-    return Parts(conn, mapping, playbook, targets)
+    index = next((i for i, c in enumerate(settings.connections) if c.name == name), None)
+    return Parts(conn, mapping, playbook, targets, settings.config_file, index)
 
 
 def connector_config(conn: Connection, mapping: Mapping) -> ConnectorConfig:
@@ -98,5 +109,28 @@ def connector_config(conn: Connection, mapping: Mapping) -> ConnectorConfig:
 
 
 def make_connector(parts: Parts) -> Connector:
-    """A ready connector for the connection (no request sent yet)."""
-    return build_connector(connector_config(parts.connection, parts.mapping))
+    """A ready connector for the connection (no request sent yet).
+
+    The connector names bad settings by its own keys (``base_url``); they are re-located
+    here to the configuration file's line (``nextadvance.yaml:7 connections[2].base_url``).
+    """
+    try:
+        return build_connector(connector_config(parts.connection, parts.mapping))
+    except ConfigError as exc:
+        raise ConfigError([_locate(parts, p) for p in exc.problems]) from exc
+
+
+def _locate(parts: Parts, problem: Problem) -> Problem:
+    if parts.config_file is None or parts.index is None or problem.file is not None:
+        return problem
+    located, _ = load_yaml_file(parts.config_file)
+    key = problem.key_path.split(".")[0] if problem.key_path else ""
+    path: tuple[str | int, ...] = ("connections", parts.index, *((key,) if key else ()))
+    return replace(
+        problem,
+        file=str(parts.config_file),
+        line=located.line_of(path),
+        key_path=format_path(("connections", parts.index, *problem.key_path.split(".")))
+        if problem.key_path
+        else format_path(path),
+    )

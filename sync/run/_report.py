@@ -22,6 +22,7 @@ __all__ = [
     "RunReport",
     "RunStatus",
     "TaskCounts",
+    "UnmappedItem",
 ]
 
 RunStatus = Literal["ok", "partial", "failed", "locked"]
@@ -50,6 +51,10 @@ class DealCounts(_M):
     parked: int = 0
     deleted: int = 0
     failed: int = 0
+    #: open deals not decided because their stage is not in their pipeline's mapping
+    unmapped: int = 0
+    #: deals in pipelines the mapping leaves out (deliberately: not counted as open)
+    other_pipelines: int = 0
 
 
 class TaskCounts(_M):
@@ -91,6 +96,16 @@ class ConflictItem(_M):
     theirs: Any = None
 
 
+class UnmappedItem(_M):
+    """An open deal the run could not decide: its pipeline or stage is not in the mapping."""
+
+    deal: str
+    name: str = ""
+    pipeline: str | None = None
+    stage: str | None = None
+    message: str = ""
+
+
 class DiffItem(_M):
     """One planned write (printed by ``--dry-run``): record, what and the values."""
 
@@ -120,6 +135,12 @@ class RunReport(_M):
     reconciled: int = 0
     conflicts: list[ConflictItem] = Field(default_factory=list)
     rejects: list[RejectItem] = Field(default_factory=list)
+    #: open deals left undecided because their pipeline's mapping lacks their stage
+    unmapped: list[UnmappedItem] = Field(default_factory=list)
+    #: pipelines the mapping leaves out -> how many deals the run skipped in each
+    pipelines_left_out: dict[str, int] = Field(default_factory=dict)
+    #: CRM records the mapping could not (fully) translate: record, field and why (first 200)
+    problems: list[str] = Field(default_factory=list)
     budget: dict[str, Any] | None = None
     diff: list[DiffItem] = Field(default_factory=list)
     prospecting: ProspectingSummary | None = None

@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from nextadvance.connectors import Connector, profile
 from nextadvance.core import decide
 from nextadvance.core.errors import ConnectorError, NextAdvanceError, QuotaExhausted
+from nextadvance.core.models import Deal
 from nextadvance.mappings import render_writeback
 
 from ..config._settings import Settings
@@ -30,11 +31,13 @@ from ..store._history import store_report
 from ..store._ledger import Ledger
 from ..store._lock import ConnectionLocked, RunLock
 from ..store._mirror import Mirror, jsonable
+from ._failure import failure_message
 from ._parts import Parts, load_parts, make_connector
 from ._plan import PlannedOp, plan_deal
 from ._prospect import is_rep_handle, load_inputs, plan_prospecting
 from ._push import push, recheck
 from ._report import ConflictItem, DiffItem, ProspectingSummary, RunReport
+from ._tally import MAX_LISTED, budget_of, count_planned, count_unmapped
 
 __all__ = ["Progress", "run_sync"]
 
@@ -101,7 +104,8 @@ def run_sync(
                         if k in ("total", "reads", "writes", "retries", "by_endpoint")
                     }
                 )
-                report.budget = _budget(conn)
+                report.budget = budget_of(conn)
+                report.problems = list(getattr(conn, "problems", None) or [])[:MAX_LISTED]
                 if own:
                     conn.close()
         finally:
@@ -111,14 +115,6 @@ def run_sync(
         return report
     finally:
         store.close()
-
-
-def _budget(conn: Connector) -> dict[str, Any] | None:
-    try:
-        b = conn.budget()
-    except Exception:
-        return None
-    return {"used": b.used, "limit": b.limit, "remaining": b.remaining, "source": b.source}
 
 
 class _Run:
@@ -141,9 +137,12 @@ class _Run:
         self.dry = report.dry_run
         self.s: Session = store.new_session()
         stages = {s.key: s for s in parts.playbook.stages}
-        self.mirror = Mirror(
-            self.s, self.name, lambda d: getattr(stages.get(d.stage), "closed", None) is None
-        )
+
+        def is_open(d: Deal) -> bool:
+            return getattr(stages.get(d.stage), "closed", None) is None
+
+        self.is_open = is_open
+        self.mirror = Mirror(self.s, self.name, self.is_open, parts.mapping)
         self.ledger = Ledger(self.s, self.name)
         self._parked: dict[str, t.Parked] | None = None
         wb = parts.mapping.writeback.deal.last_evaluated
@@ -182,7 +181,7 @@ class _Run:
                     for o in ops
                 ]
                 if self.dry:
-                    _count_planned(self.report, ops)
+                    count_planned(self.report, ops)
                 else:
                     self.report.message = (
                         f"write-back is off for this connection: {len(ops)} planned writes "
@@ -204,7 +203,12 @@ class _Run:
                     stop=self.stop,
                 )
                 complete = complete and pushed
-            clean = complete and not self.report.rejects and not self.report.deals.failed
+            clean = (
+                complete
+                and not self.report.rejects
+                and not self.report.deals.failed
+                and not self.report.unmapped
+            )
             self.report.status = "ok" if clean else "partial"
         except QuotaExhausted as exc:
             self.report.status = "partial"
@@ -213,7 +217,7 @@ class _Run:
             )
         except ConnectorError as exc:
             self.report.status = "failed"
-            self.report.message = f"{type(exc).__name__}: {exc}"
+            self.report.message = failure_message(exc, self.parts)
         except NextAdvanceError as exc:
             self.report.status = "failed"
             self.report.message = f"{type(exc).__name__}: {exc}"
@@ -299,6 +303,13 @@ class _Run:
             open_ids.extend(ids)
             ledger = self.ledger.for_deals(ids)
             for m in chunk:
+                if m.unmapped is not None:
+                    count_unmapped(self.report, self.parts.mapping, m)  # its task is left as is
+                    continue
+                if not self.is_open(m.deal):  # re-mapped to a closed stage since the pull
+                    open_ids.remove(m.deal.id)
+                    self.report.deals.open -= 1
+                    continue
                 ops.extend(self._one(m.deal, m.crm_values, ledger.get(m.deal.id, {})))
             self._tick("decide", len(chunk), total)
         # rep-level prospecting tasks are planned by _prospecting, not as deals that are gone
@@ -400,12 +411,3 @@ class _Run:
             self.ledger.record_conflict(c, self.report.run_id, self.now)
         if plan.unchanged_task:
             self.report.tasks.unchanged += 1
-
-
-def _count_planned(report: RunReport, ops: list[PlannedOp]) -> None:
-    """In a dry run the counts say what *would* be written."""
-    for op in ops:
-        if op.counted == "fields":
-            report.fields_updated += len(op.changes)
-        else:
-            setattr(report.tasks, op.counted, getattr(report.tasks, op.counted) + 1)

@@ -20,6 +20,8 @@ from sqlalchemy.orm import Session
 
 from nextadvance.connectors import ActivityRecord, Cursor, DealRecord, PullBatch, TaskState
 from nextadvance.core.models import Deal
+from nextadvance.mappings import UNMAPPED_STAGE, map_stage
+from nextadvance.mappings import Mapping as MappingSpec
 
 from . import _tables as t
 
@@ -69,19 +71,34 @@ class BatchCounts:
 
 @dataclass(frozen=True)
 class MirroredDeal:
-    """An open deal ready for the engine plus the CRM's current write-back values."""
+    """An open deal ready for the engine plus the CRM's current write-back values.
+
+    ``unmapped`` says why the deal cannot be decided (its pipeline or stage is not in the
+    mapping in force); its ``deal.stage`` is then ``UNMAPPED_STAGE``.
+    """
 
     deal: Deal
     crm_values: dict[str, Any]
+    crm_stage: str | None = None
+    unmapped: str | None = None
 
 
 class Mirror:
     """Mirror operations of one connection inside one session (the caller commits)."""
 
-    def __init__(self, session: Session, connection: str, is_open: Callable[[Deal], bool]) -> None:
+    def __init__(
+        self,
+        session: Session,
+        connection: str,
+        is_open: Callable[[Deal], bool],
+        mapping: MappingSpec | None = None,
+    ) -> None:
+        """``mapping``: the mapping in force, to re-stage deals as they are read (see
+        :func:`nextadvance.mappings.map_stage`); without it, deals read as they were pulled."""
         self.s = session
         self.connection = connection
         self.is_open = is_open
+        self.mapping = mapping
 
     # ------------------------------------------------------------------ cursor
 
@@ -153,6 +170,7 @@ class Mirror:
                 continue  # an older copy from the overlap window
             deal = rec.deal
             data = deal.model_dump(mode="json", exclude={"activities"})
+            data["_crm_stage"] = rec.crm_stage
             values = {
                 "is_open": self.is_open(deal),
                 "stage": deal.stage,
@@ -348,9 +366,25 @@ class Mirror:
         out = []
         for row in rows:
             activities = sorted(acts[row.deal_id], key=lambda a: (a.get("at") or "", a["id"]))
-            deal = Deal.model_validate({**row.data, "activities": activities})
-            out.append(MirroredDeal(deal=deal, crm_values=dict(row.crm_values or {})))
+            data = {k: v for k, v in row.data.items() if not k.startswith("_")}
+            deal = Deal.model_validate({**data, "activities": activities})
+            crm_stage = row.data.get("_crm_stage")
+            deal, unmapped = self._restage(deal, crm_stage)
+            out.append(MirroredDeal(deal, dict(row.crm_values or {}), crm_stage, unmapped))
         return out
+
+    def _restage(self, deal: Deal, crm_stage: str | None) -> tuple[Deal, str | None]:
+        """The deal under the mapping in force (its stage may have been re-mapped since)."""
+        if self.mapping is None or crm_stage is None:
+            if deal.stage == UNMAPPED_STAGE:
+                return deal, "its stage was not mapped when it was pulled"
+            return deal, None
+        looked = map_stage(self.mapping, deal.pipeline, crm_stage)
+        if looked.stage is None:
+            return deal.model_copy(update={"stage": UNMAPPED_STAGE}), looked.problem
+        if looked.stage != deal.stage:
+            deal = deal.model_copy(update={"stage": looked.stage})
+        return deal, None
 
 
 def dumps(value: Any) -> str:

@@ -280,11 +280,11 @@ def test_preview_shows_deal_decision_and_writes(
     assert "Suggested task" in out
 
 
-def test_preview_of_unknown_deal_exits_1(config: Path) -> None:
-    """A deal id the CRM does not have is reported, exit 1."""
+def test_preview_of_unknown_deal_exits_2(config: Path) -> None:
+    """A deal id the CRM does not have is reported, exit 2 (as in ``explain``)."""
     result = CliRunner().invoke(
         cli.app,
         ["mappings", "preview", "-C", "sf", "--deal", "006000000000000XXX", "-c", str(config)],
     )
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert "deal 006000000000000XXX was not found" in result.stderr

@@ -296,6 +296,7 @@ def test_runs_lists_stored_reports_newest_first(make_world: Any) -> None:
     assert [r["dry_run"] for r in runs] == [False, True]
     assert runs[0]["run_id"] > runs[1]["run_id"] and runs[0]["status"] == "ok"
     other = CliRunner().invoke(cli.app, [*args, "--connection", "nope"], env=world.env)
-    assert json.loads(other.stdout) == []
+    # an unknown connection is an error, as in every command (the console script: exit 2)
+    assert "no connection named 'nope'" in str(other.exception)
     table = CliRunner().invoke(cli.app, ["runs", "--config", str(world.config)], env=world.env)
     assert table.exit_code == 0 and "salesforce" in table.output

@@ -111,7 +111,9 @@ def _hs(status, body, headers=None):
         (_hs(409, {"category": "CONFLICT"}), RecordRejected),
         (_hs(400, {"category": "VALIDATION_ERROR"}), RecordRejected),
         (_hs(400, {"category": "BAD_REQUEST"}), FatalRemote),
-        (ApiException(status=0, reason="connection refused"), Unavailable),
+        # nothing listens at base_url: a configuration mistake, not worth 13 s of retries
+        (ApiException(status=0, reason="connection refused"), FatalRemote),
+        (ApiException(status=0, reason="connection reset by peer"), Unavailable),
         (urllib3.exceptions.ReadTimeoutError(None, "/x", "timed out"), Timeout),
     ],
 )

@@ -61,3 +61,46 @@ FLOORS: dict[str, tuple[float, dict[str, float], float, float, float]] = {
         0.91,
     ),
 }
+
+
+@pytest.fixture(scope="module", params=sorted(FLOORS))
+def figures(request: pytest.FixtureRequest) -> tuple[str, dict[str, Any]]:
+    """Aggregate figures of one split (no texts)."""
+    split = str(request.param)
+    return split, evaluate(split)
+
+
+def test_corpus_has_the_promised_size_per_split(figures: tuple[str, dict[str, Any]]) -> None:
+    """>= 1,500 next steps and >= 500 note sentences overall; both splits non-trivial."""
+    split, res = figures
+    assert res["next_steps"]["texts"] >= (900 if split == "train" else 600)
+    assert res["notes"]["sentences"] >= (350 if split == "train" else 240)
+
+
+def test_next_step_accuracy_stays_above_its_floors(figures: tuple[str, dict[str, Any]]) -> None:
+    """Overall, per verdict and wrongly-advance rate do not regress."""
+    split, res = figures
+    overall, per_verdict, max_wrong, _, _ = FLOORS[split]
+    ns = res["next_steps"]
+    assert ns["overall"] >= overall, (split, ns["overall"])
+    for verdict, floor in per_verdict.items():
+        assert ns["per_verdict"][verdict] >= floor, (split, verdict, ns["per_verdict"][verdict])
+    assert ns["wrongly_advance_rate_of_non_advance"] <= max_wrong, (
+        split,
+        ns["wrongly_advance_rate_of_non_advance"],
+    )
+
+
+def test_note_reading_stays_above_its_floors(figures: tuple[str, dict[str, Any]]) -> None:
+    """Per-fact polarity and commitment accuracy on note sentences do not regress."""
+    split, res = figures
+    _, _, _, polarity, commitment = FLOORS[split]
+    nt = res["notes"]
+    assert nt["polarity_accuracy"] >= polarity, (split, nt["polarity_accuracy"])
+    assert nt["commitment_accuracy"] >= commitment, (split, nt["commitment_accuracy"])
+
+
+def test_held_out_misses_are_never_listed() -> None:
+    """The tool refuses to list per-text misses of the held-out split."""
+    with pytest.raises(ValueError, match="training split"):
+        evaluate("heldout", misses=[])

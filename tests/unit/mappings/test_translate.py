@@ -157,7 +157,8 @@ def test_unmapped_stage_skips_the_record_with_a_problem(sf_mapping: Mapping) -> 
     assert problem.skipped and problem.field == "StageName"
     assert str(problem) == (
         "Opportunity 006000000000001AAA field StageName: stage 'Pilot Running' of pipeline "
-        "'default' is not mapped to a canonical stage (record skipped)"
+        "'default' is not mapped in salesforce.yaml; add it under pipelines.default.stages "
+        "(record skipped)"
     )
 
 
@@ -171,7 +172,7 @@ def test_unmapped_pipeline_skips_the_record(hs_mapping: Mapping) -> None:
     """A deal in a pipeline the mapping lacks is skipped with the pipeline named."""
     result = translate_deal(hs_mapping, hs_deal(pipeline="7654321", dealstage="7654322"))
     assert result.value is None
-    assert "pipeline '7654321' is not in the mapping" in result.problems[0].message
+    assert "pipeline '7654321' is not mapped in" in result.problems[0].message
 
 
 def test_bad_values_are_per_record_problems(sf_mapping: Mapping) -> None:

@@ -61,7 +61,7 @@ def _closed(b, i: int, won: bool, notes: str, dm: bool):
 
 
 def test_won_vs_lost_suggestions_by_hand(b, playbook) -> None:
-    """6 won / 4 lost: budget keeps, timeline is promoted, dm demoted, competitors retired."""
+    """6 won / 4 lost: budget keeps, timeline is promoted, dm demoted, competitors retired, tech_fit unjudged."""
     won_notes = [
         "budget timeline competitor",
         "budget timeline",
@@ -82,7 +82,8 @@ def test_won_vs_lost_suggestions_by_hand(b, playbook) -> None:
     assert result["timeline"].suggestion is Suggestion.promote  # 5/6 vs 0/4
     assert result["decision_maker"].suggestion is Suggestion.demote  # 3/6 vs 2/4
     assert result["competitors"].suggestion is Suggestion.retire  # 1/6 vs 1/4
-    assert result["tech_fit"].suggestion is Suggestion.demote  # 0/6 vs 0/4
+    # 0/6 vs 0/4: never recorded, so nothing to judge (was "demote" from no data)
+    assert result["tech_fit"].suggestion is Suggestion.insufficient_data
     assert [d.objective_id for d in result.values()][:1] == ["budget"]
 
 
