@@ -45,6 +45,7 @@ HS_PROPS = [
     ("na_last_evaluated", "datetime", "date"),
     ("na_parked_until", "date", "date"),
     ("na_parked_reason", "string", "text"),
+    ("na_written", "string", "text"),
 ]
 
 

@@ -147,6 +147,7 @@ class _Run:
         self._parked: dict[str, t.Parked] | None = None
         wb = parts.mapping.writeback.deal.last_evaluated
         self.volatile = frozenset({wb.field} if wb is not None else set())
+        self.stamp_field = parts.mapping.writeback.deal.stamp_field
         #: stage key -> the playbook's name, for the coach payload the CRM card shows
         self.stage_titles = {s.key: s.title for s in parts.playbook.stages if s.title}
 
@@ -330,7 +331,13 @@ class _Run:
         parked = bool(decision.momentum.parked)
         self._park(deal, parked)
         plan = plan_deal(
-            deal.id, desired, crm_values, ledger, volatile=self.volatile, want_task=not parked
+            deal.id,
+            desired,
+            crm_values,
+            ledger,
+            volatile=self.volatile,
+            want_task=not parked,
+            stamp_field=self.stamp_field,
         )
         self._absorb(plan)
         return plan.ops
