@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from nextadvance.sync.run._values import norm
+from nextadvance.sync.run._plan import norm
 
 CRMS = ("salesforce", "hubspot")
 #: neutral task part -> CRM field, per CRM (the shipped mappings)
