@@ -149,7 +149,7 @@ def rep_holds(view: LedgerView) -> bool:
     obs = view.observed
     if written is None or written.get("completed") or not _present(obs):
         return False
-    if obs and obs.get("completed"):  # type: ignore[union-attr]
+    if obs and obs.get("completed"):
         return False
     return bool(human_parts(written, obs))
 
