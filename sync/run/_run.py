@@ -25,7 +25,7 @@ from nextadvance.mappings import render_writeback
 
 from ..config._settings import Settings
 from ..store import _tables as t
-from ..store._db import StateStore
+from ..store._db import StateStore, StoreBusy
 from ..store._history import store_report
 from ..store._ledger import Ledger
 from ..store._lock import ConnectionLocked, RunLock
@@ -74,7 +74,13 @@ def run_sync(
         dry_run=dry_run,
         full=full,
     )
-    store = StateStore.open(settings.state_url)
+    try:
+        store = StateStore.open(settings.state_url)
+    except StoreBusy as exc:  # another process holds a SQLite store it is creating
+        report.status = "locked"
+        report.message = str(exc)
+        report.finished_at = _now()
+        return report
     try:
         lock = store.lock(connection_name, lease_s=settings.lock_lease_s)
         try:
