@@ -90,8 +90,15 @@ def main(argv: list[str] | None = None) -> None:
     except Exception as exc:  # click's own usage errors and aborts
         import click
 
-        if isinstance(exc, click.exceptions.ClickException):
-            exc.show()
+        usage: tuple[type[Exception], ...] = (click.exceptions.ClickException,)
+        try:  # typer >= 0.25 raises its own vendored copy of click's usage errors
+            from typer._click.exceptions import ClickException as TyperClickException
+
+            usage += (TyperClickException,)
+        except ImportError:  # pragma: no cover - older typer
+            pass
+        if isinstance(exc, usage):
+            exc.show()  # type: ignore[attr-defined]
             sys.exit(EXIT_CODES["usage"])
         if isinstance(exc, click.exceptions.Abort):
             sys.exit(130)
