@@ -23,7 +23,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
-from nextadvance.core.errors import StateError
+from nextadvance.core.errors import ConfigError, Problem, StateError
 
 from ._lock import RunLock, make_lock
 
@@ -82,7 +82,21 @@ class StateStore:
         if parsed.get_backend_name() == "sqlite":
             db = parsed.database
             if db and db != ":memory:":
-                Path(db).expanduser().parent.mkdir(parents=True, exist_ok=True)
+                folder = Path(db).expanduser().parent
+                try:
+                    folder.mkdir(parents=True, exist_ok=True)
+                except OSError as exc:
+                    raise ConfigError(
+                        [
+                            Problem(
+                                message=f"cannot create the state store's folder {folder}: "
+                                f"{exc.strerror or type(exc).__name__}",
+                                key_path="state_url",
+                                hint="point state_url (or NEXTADVANCE_STATE_URL) at a folder "
+                                "nextadvance may create and write",
+                            )
+                        ]
+                    ) from None
             kwargs["connect_args"] = {"timeout": 30}
         elif parsed.get_backend_name() != "postgresql":
             raise StateError(
