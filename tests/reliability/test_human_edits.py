@@ -1,10 +1,14 @@
 """A rep's edits are sacred: every part of our task and every deal field a person changed is
 kept, field by field, even when our template changes, the deal changes stage, or the state
 store is lost.  Everything runs ``nextadvance sync`` against the sandbox and reads the CRM back.
+
+Each test runs once per CRM by default; ``NA_REL_TRIALS=N`` repeats it on N seeded sandboxes
+(different deals, owners, priorities and stages) for a longer measurement.
 """
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from collections.abc import Callable
 from pathlib import Path
@@ -15,6 +19,7 @@ import pytest
 from nextadvance.sync.run._plan import norm
 
 CRMS = ("salesforce", "hubspot")
+SEEDS = [11 + i for i in range(int(os.environ.get("NA_REL_TRIALS", "1")))]
 #: neutral task part -> CRM field, per CRM (the shipped mappings)
 TASK_FIELDS = {
     "salesforce": {
@@ -143,13 +148,14 @@ def conflicts_of(report: dict[str, Any]) -> set[tuple[str, str]]:
     return {(c["deal"], c["field"]) for c in report["conflicts"]}
 
 
+@pytest.mark.parametrize("seed", SEEDS)
 @pytest.mark.parametrize("crm", CRMS)
 def test_every_part_a_rep_edits_survives_an_update_in_place(
-    rworld: Callable[..., Any], rel: Any, tmp_path: Path, crm: str
+    rworld: Callable[..., Any], rel: Any, tmp_path: Path, crm: str, seed: int
 ) -> None:
     """10 edit scenarios per CRM: each edited part is kept and reported, the rest is updated,
     and the task's status (set by the rep to in progress) is never reset."""
-    world = rworld(crm, deals=24)
+    world = rworld(crm, deals=24, seed=seed)
     code, report = world.sync()
     assert code == 0, report
     before = tasks_of(world)
@@ -202,13 +208,14 @@ def _stages(world: Any) -> dict[str, tuple[str, str]]:
     return {d: (raw[d], s) for d, s in canon.items() if d in raw}
 
 
+@pytest.mark.parametrize("seed", SEEDS)
 @pytest.mark.parametrize("crm", CRMS)
 def test_a_rewritten_task_is_not_joined_by_a_second_one_when_the_stage_moves(
-    rworld: Callable[..., Any], rel: Any, crm: str
+    rworld: Callable[..., Any], rel: Any, crm: str, seed: int
 ) -> None:
     """A rep rewrote our task, then the deal changed stage: the rep's task stays the deal's
     only open task (reported as a conflict), and once they complete it ours follows."""
-    world = rworld(crm, deals=24)
+    world = rworld(crm, deals=24, seed=seed)
     code, _ = world.sync()
     assert code == 0
     tasks = tasks_of(world)
@@ -250,13 +257,14 @@ def _done(crm: str, task: dict[str, Any]) -> bool:
     return str(task["status"]).upper() == "COMPLETED"
 
 
+@pytest.mark.parametrize("seed", SEEDS)
 @pytest.mark.parametrize("crm", CRMS)
 def test_a_lost_state_store_does_not_overwrite_a_reps_edits(
-    rworld: Callable[..., Any], rel: Any, tmp_path: Path, crm: str
+    rworld: Callable[..., Any], rel: Any, tmp_path: Path, crm: str, seed: int
 ) -> None:
     """Sync; a rep edits a deal field and parts of three tasks; the store is deleted; the next
     run (with a changed template) keeps every edit, reports each, and updates the rest."""
-    world = rworld(crm, deals=24)
+    world = rworld(crm, deals=24, seed=seed)
     code, _ = world.sync()
     assert code == 0
     tasks = tasks_of(world)
