@@ -38,6 +38,8 @@ __all__ = [
 PARTS = ("subject", "body", "due", "priority", "owner")
 #: Ledger key listing parts a rep changed whose value from us is unknown (lost store).
 THEIRS = "theirs"
+#: Pending-payload key listing the parts an update sent (how a crash's leftover is judged).
+SENT = "sent"
 
 
 def task_payload(task: Any, due: date | None, completed: bool) -> dict[str, Any]:
@@ -118,10 +120,12 @@ def effective_written(view: LedgerView | None) -> dict[str, Any] | None:
     present = _present(obs)
     if view.status == "pending" and present:
         p = view.payload
-        if same(obs.get("subject"), p.get("subject")) and bool(obs.get("completed")) == bool(
+        # an update names the parts it sent; a create or close is recognised by its subject
+        sent = [x for x in p.get(SENT) or ("subject",) if x in PARTS and x in obs]
+        if all(same(obs.get(x), p.get(x)) for x in sent) and bool(obs.get("completed")) == bool(
             p.get("completed")
         ):
-            return dict(p)
+            return {k: v for k, v in p.items() if k != SENT}
     if written is None and present:
         return _adopt(obs)  # our key is on a task in the CRM but the ledger lost what we wrote
     return written
@@ -223,6 +227,7 @@ def _update(
     payload["completed"] = False
     if written.get(THEIRS):
         payload[THEIRS] = list(written[THEIRS])
+    payload[SENT] = list(send)
     only = frozenset(send) | ({"status"} if reopen else frozenset())
     spec = spec_of(payload, only, task_stamp(payload, (obs or {}).get("stamp")))
     op = WriteOp(WriteKind.upsert_task, task.key, deal_id, task=spec, crm_id=crm_id)

@@ -111,3 +111,19 @@ def test_a_task_the_rep_edited_is_not_closed_nor_joined_by_a_second() -> None:
     plan = _plan(_task(key="na-006A-k9"), [old])
     assert plan.ops == []
     assert [(c.key, c.field) for c in plan.conflicts] == [("na-006A-k9", "task")]
+
+
+def test_a_partial_update_that_never_left_is_sent_again_not_taken_for_an_edit() -> None:
+    """A crash between the write-ahead record and the send: the body never changed in the CRM,
+    so it is still ours and is sent again (no conflict)."""
+    payload = {**WRITTEN, "body": "Ask: budget and timing.", "sent": ["body"]}
+    row = LedgerView("na-006A-k2", "task", DEAL, "pending", payload, WRITTEN, _obs(), "00T1")
+    plan = _plan(_task(body="Ask: budget and timing."), [row])
+    (op,) = plan.ops
+    assert op.write.task is not None and op.write.task.only == frozenset({"body"})
+    assert plan.conflicts == []
+    landed = LedgerView(
+        "na-006A-k2", "task", DEAL, "pending", payload, WRITTEN, _obs(body=payload["body"]), "00T1"
+    )
+    plan = _plan(_task(body="Ask: budget and timing."), [landed])
+    assert plan.ops == [] and plan.conflicts == [] and plan.promote
