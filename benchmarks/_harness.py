@@ -45,6 +45,8 @@ HS_PROPS = [
     ("na_last_evaluated", "datetime", "date"),
     ("na_parked_until", "date", "date"),
     ("na_parked_reason", "string", "text"),
+    ("na_coach", "string", "textarea"),
+    ("na_feedback", "string", "text"),
     ("na_written", "string", "text"),
 ]
 

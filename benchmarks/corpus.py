@@ -5,6 +5,7 @@ Run from the repository root::
     .venv/bin/python -m benchmarks.corpus --split train            # tune on these
     .venv/bin/python -m benchmarks.corpus --split train --misses   # ... and list the misses
     .venv/bin/python -m benchmarks.corpus --split heldout          # aggregate figures only
+    .venv/bin/python -m benchmarks.corpus --split heldout2         # a second, later held-out set
 
 The corpus (tests/unit/core/data/corpus/, format in its GUIDE.md) has one next-step file and
 one note file per author; training and held-out authors sit in separate folders.  The
@@ -209,9 +210,9 @@ def render(res: dict[str, Any]) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Command-line entry: ``--split train|heldout`` [``--misses``] [``--json``]."""
+    """Command-line entry: ``--split train|heldout|heldout2`` [``--misses``] [``--json``]."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--split", choices=("train", "heldout"), required=True)
+    parser.add_argument("--split", choices=("train", "heldout", "heldout2"), required=True)
     parser.add_argument("--root", type=Path, default=ROOT, help="corpus folder")
     parser.add_argument("--misses", action="store_true", help="list misses (train only)")
     parser.add_argument("--json", action="store_true", help="print JSON")

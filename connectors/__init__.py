@@ -32,6 +32,7 @@ from nextadvance.connectors._base import (
 from nextadvance.connectors._card import CardFields, card_fields, write_hubspot_project
 from nextadvance.connectors._factory import build_connector, check_config
 from nextadvance.connectors._profile import CrmProfile, SetupStrategy
+from nextadvance.connectors._redact import REDACTED, redact
 from nextadvance.connectors._registry import CRM_NAMES, PROFILES, profile
 from nextadvance.connectors._setup import FieldSpec, missing_fields, required_fields
 from nextadvance.core.errors import (
@@ -49,6 +50,7 @@ from nextadvance.core.errors import (
 __all__ = [
     "CRM_NAMES",
     "PROFILES",
+    "REDACTED",
     "ActivityRecord",
     "AuthError",
     "Budget",
@@ -86,6 +88,7 @@ __all__ = [
     "check_config",
     "missing_fields",
     "profile",
+    "redact",
     "required_fields",
     "write_hubspot_project",
 ]

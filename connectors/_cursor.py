@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from nextadvance.mappings import to_datetime
+
 __all__ = ["MAX_SEEN", "StreamCursor", "format_ts", "parse_ts"]
 
 #: Upper bound of remembered (id, stamp) pairs; past it the oldest are dropped, which can only
@@ -22,19 +24,14 @@ MAX_SEEN = 20_000
 
 
 def parse_ts(value: Any) -> datetime:
-    """A timezone-aware UTC datetime from ISO 8601 (``Z``, ``+0000``) or epoch milliseconds."""
-    if isinstance(value, datetime):
-        return value if value.tzinfo else value.replace(tzinfo=UTC)
-    if isinstance(value, int | float) or (isinstance(value, str) and value.isdigit()):
-        return datetime.fromtimestamp(int(value) / 1000, tz=UTC)
-    text = str(value).strip()
-    if text.endswith("Z"):
-        text = text[:-1] + "+00:00"
-    elif len(text) > 5 and text[-5] in "+-" and text[-3] != ":":
-        text = f"{text[:-2]}:{text[-2:]}"
-    parsed = datetime.fromisoformat(text)
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=UTC)
+    """A timezone-aware UTC datetime from ISO 8601 (``Z``, ``+0000``) or epoch milliseconds.
+
+    The one timestamp reader (:func:`nextadvance.mappings.to_datetime`), required here: a
+    cursor or a record stamp that is empty is an error, not "no time".
+    """
+    parsed = to_datetime(value)
+    if parsed is None:
+        raise ValueError(f"{value!r} is not a timestamp")
     return parsed.astimezone(UTC)
 
 

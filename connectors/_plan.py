@@ -22,6 +22,7 @@ from nextadvance.mappings import (
 )
 from nextadvance.mappings import (
     Translated,
+    get_path,
     translate_activity,
     translate_contact,
     translate_deal,
@@ -31,16 +32,6 @@ __all__ = ["ReadPlan", "TaskFieldNames", "get_path", "typed_read"]
 
 MAX_PROBLEMS = 200
 T = TypeVar("T")
-
-
-def get_path(record: Mapping[str, Any], path: str) -> Any:
-    """``record["A"]["B"]`` for ``"A.B"`` (None when any step is missing)."""
-    value: Any = record
-    for part in path.split("."):
-        if not isinstance(value, Mapping):
-            return None
-        value = value.get(part)
-    return value
 
 
 @dataclass(frozen=True)

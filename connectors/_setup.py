@@ -41,12 +41,16 @@ def _label(name: str) -> str:
 
 
 def required_fields(mapping: Mapping) -> list[FieldSpec]:
-    """Custom fields/properties the mapping's write-back writes (deal outputs, task key, and
-    the hidden write stamps that let a run on a lost state store recognise our writes)."""
+    """Custom fields/properties the mapping's write-back uses (deal outputs, the card's
+    feedback field, the task key, and the hidden write stamps that let a run on a lost state
+    store recognise our writes)."""
     out: list[FieldSpec] = []
     wb = mapping.writeback
-    for _, spec, _ in wb.deal.enabled_outputs():
-        kind = spec.type or "text"
+    outputs = [(spec, kind) for _, spec, kind in wb.deal.enabled_outputs()]
+    feedback = wb.deal.feedback  # read, not written, but it must exist for the card to save
+    if feedback is not None and feedback.enabled:
+        outputs.append((feedback, feedback.type or "picklist"))
+    for spec, kind in outputs:
         length = spec.max_length if kind in ("text", "textarea") else None
         options = tuple(dict.fromkeys(spec.values.values())) if kind == "picklist" else ()
         out.append(

@@ -12,17 +12,17 @@ from __future__ import annotations
 
 import logging
 import random
-import re
 import threading
 import time
 from collections import deque
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from typing import TypeVar
 
 import tenacity
 
 from nextadvance.connectors._base import Budget, CallEvent, CallStats, ConnectorConfig
 from nextadvance.connectors._config import Limits
+from nextadvance.connectors._redact import redact
 from nextadvance.core.errors import (
     AuthError,
     ConnectorError,
@@ -36,23 +36,6 @@ __all__ = ["Caller", "QuotaGuard", "RollingWindow", "redact"]
 
 T = TypeVar("T")
 log = logging.getLogger("nextadvance.connectors")
-
-_SECRET_PATTERNS = (
-    re.compile(r"(?i)(bearer\s+)[^\s\"',;]+"),
-    re.compile(r"(?i)((?:access|refresh)_token[\"']?\s*[:=]\s*[\"']?)[^\s\"'&,;}]+"),
-    re.compile(r"(?i)((?:client_secret|session_?id|sid)[\"']?\s*[:=]\s*[\"']?)[^\s\"'&,;}]+"),
-    re.compile(r"()\b00D[A-Za-z0-9]{12,15}![A-Za-z0-9._]+"),  # Salesforce session ids
-)
-
-
-def redact(text: str, secrets: Iterable[str] = ()) -> str:
-    """``text`` with known secret values and anything token-shaped replaced by ``***``."""
-    for value in secrets:
-        if value and len(value) >= 4:
-            text = text.replace(value, "***")
-    for pattern in _SECRET_PATTERNS:
-        text = pattern.sub(lambda m: f"{m.group(1)}***", text)
-    return text
 
 
 class RollingWindow:

@@ -121,7 +121,13 @@ class _Deal:
 
     __slots__ = ("account", "fill", "holders", "main", "today", "wording")
 
-    def __init__(self, deal: Deal, wording: Wording, today: date) -> None:
+    def __init__(
+        self,
+        deal: Deal,
+        wording: Wording,
+        today: date,
+        stand_ins: dict[str, tuple[str, ...]],
+    ) -> None:
         self.wording, self.today = wording, today
         holders: dict[str, str] = {}
         anyone: str | None = None
@@ -134,6 +140,11 @@ class _Deal:
             role = c.role
             if role and role not in holders:
                 holders[role] = first
+        for role, subs in stand_ins.items():  # e.g. the economic buyer decides
+            if role not in holders:
+                sub = next((holders[r] for r in subs if r in holders), None)
+                if sub is not None:
+                    holders[role] = sub
         self.holders = holders
         main = anyone
         for r in _MAIN_ROLES:
@@ -291,7 +302,7 @@ def coach(
     pb = cp.playbook
     w, th = pb.wording, pb.thresholds
     today = now.date()
-    d = _Deal(deal, w, today)
+    d = _Deal(deal, w, today, pb.role_stand_ins)
     meeting = next_meeting(activities, now) if activities and activities[-1].at > now else None
     base = meeting or today
     close = deal.close_date

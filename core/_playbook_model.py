@@ -274,6 +274,9 @@ class Playbook(_M):
     size_bands: tuple[SizeBand, ...] = ()
     segments: tuple[Segment, ...] = ()
     synonyms: dict[str, tuple[str, ...]] = Field(default_factory=dict)
+    #: role -> roles that can stand in for it when an advance needs a person in that role
+    #: (an economic buyer is who decides when no decision maker is named)
+    role_stand_ins: dict[str, tuple[str, ...]] = Field(default_factory=dict)
     thresholds: Thresholds = Thresholds()
     priority: PriorityWeights = PriorityWeights()
     lexicon: Lexicon = Lexicon()

@@ -122,6 +122,19 @@ def _momentum_why(m: Momentum) -> Explanation:
     )
 
 
+def _with_stand_ins(roles: dict[str, str], stand_ins: dict[str, tuple[str, ...]]) -> dict[str, str]:
+    """``roles`` with each absent role filled by its first present stand-in (playbook data)."""
+    out = roles
+    for role, subs in stand_ins.items():
+        if role not in roles:
+            sub = next((roles[r] for r in subs if r in roles), None)
+            if sub is not None:
+                if out is roles:
+                    out = dict(roles)
+                out[role] = sub
+    return out
+
+
 def decide(deal: Deal, playbook: Playbook, now: datetime) -> Decision:
     """Decide one deal's objectives, next-step verdict, call plan, momentum and priority."""
     if now.tzinfo is None or now.utcoffset() is None:
@@ -140,8 +153,9 @@ def decide(deal: Deal, playbook: Playbook, now: datetime) -> Decision:
     close_soon = (
         close is not None and (close - now.date()).days <= cp.playbook.thresholds.close_soon_days
     )
+    roles = _with_stand_ins(ctx.roles, cp.playbook.role_stand_ins)
     plan = call_plan(
-        cp, stage, segments, objectives, learned, ctx.roles, negatives, close_soon, relevant
+        cp, stage, segments, objectives, learned, roles, negatives, close_soon, relevant
     )
     gap = bool(plan.gap_ids)
     share = len(plan.missing_now) / plan.essentials_now if plan.essentials_now else 0.0

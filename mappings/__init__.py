@@ -40,6 +40,7 @@ from nextadvance.mappings._translate import (
     translate_contact,
     translate_deal,
 )
+from nextadvance.mappings._values import get_path, to_datetime
 from nextadvance.mappings._writeback import (
     TaskPlan,
     Value,
@@ -92,6 +93,7 @@ __all__ = [
     "did_you_mean",
     "due_date",
     "format_path",
+    "get_path",
     "lexicon_json_schema",
     "load_mapping",
     "load_mapping_text",
@@ -104,6 +106,7 @@ __all__ = [
     "render_writeback",
     "scaffold_mapping",
     "task_key",
+    "to_datetime",
     "translate_activity",
     "translate_contact",
     "translate_deal",

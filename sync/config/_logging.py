@@ -20,7 +20,6 @@ import contextvars
 import json
 import logging
 import os
-import re
 import sys
 import threading
 from collections.abc import Iterator, Mapping
@@ -28,6 +27,9 @@ from datetime import UTC, datetime
 from types import MappingProxyType
 from typing import Any, TextIO
 from urllib.parse import quote, quote_plus
+
+from nextadvance.connectors import REDACTED
+from nextadvance.connectors import redact as _redact
 
 __all__ = [
     "REDACTED",
@@ -41,7 +43,6 @@ __all__ = [
     "register_secrets_from",
 ]
 
-REDACTED = "[REDACTED]"
 
 #: Shortest value we register as a secret: replacing 1-3 character strings everywhere
 #: would shred ordinary text and protect nothing.
@@ -126,39 +127,9 @@ def register_secrets_from(obj: Any, _depth: int = 0) -> int:
     return found
 
 
-_KEYED = (
-    r"access_token|refresh_token|id_token|session_id|sessionid|client_secret|"
-    r"private_app_token|api_key|apikey|password|passwd|\bsid|\bhapikey"
-)
-_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
-    # Authorization / Proxy-Authorization headers in any rendering: "Authorization: x",
-    # "'Authorization': 'x'", '"authorization": "x"', "Authorization=x".
-    (
-        re.compile(r"""((?:proxy-)?authorization['"]?\s*[:=]\s*['"]?)([^'"\r\n,}]+)""", re.I),
-        r"\1" + REDACTED,
-    ),
-    (re.compile(r"\b(Bearer|OAuth|Basic)\s+[A-Za-z0-9._~+/=!-]{6,}", re.I), r"\1 " + REDACTED),
-    # key=value / key: value / "key": "value" for token-ish keys (URLs, bodies, reprs).
-    (
-        re.compile(rf"""((?:{_KEYED})['"]?\s*[:=]\s*['"]?)([^\s&'",;}}]+)""", re.I),
-        r"\1" + REDACTED,
-    ),
-    # Salesforce session ids (00D<org id>!<token>) and HubSpot private-app tokens.
-    (re.compile(r"\b00D[A-Za-z0-9]{12,15}![A-Za-z0-9._]{8,}"), REDACTED),
-    (re.compile(r"\bpat-[a-z0-9]{2,4}-[0-9a-f]{8}-[0-9a-f-]{27}\b", re.I), REDACTED),
-)
-
-
 def redact(text: str) -> str:
     """Return ``text`` with registered secrets and known token shapes replaced by ``[REDACTED]``."""
-    if not text:
-        return text
-    for value in SECRETS.values():
-        if value in text:
-            text = text.replace(value, REDACTED)
-    for pattern, repl in _PATTERNS:
-        text = pattern.sub(repl, text)
-    return text
+    return _redact(text, SECRETS.values())
 
 
 # -- context -------------------------------------------------------------------------------

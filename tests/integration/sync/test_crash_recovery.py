@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import signal
 import sqlite3
 import subprocess
 import time
@@ -81,9 +82,17 @@ def test_sigkill_during_push_then_rerun_equals_a_clean_run(
     proc = _spawn(world)
     deadline = time.monotonic() + 90
     try:
-        while world.write_requests() < kill_after or not _pending(world):
+        while True:
             assert proc.poll() is None, f"run ended before the kill point: {proc.stderr.read()!r}"  # type: ignore[union-attr]
             assert time.monotonic() < deadline, "no writes seen in time"
+            if world.write_requests() >= kill_after:
+                # Freeze the run, then look: what it has pending cannot be confirmed between
+                # the look and the kill (on a loaded machine it could, and the test then
+                # checked nothing).
+                os.kill(proc.pid, signal.SIGSTOP)
+                if _pending(world):
+                    break
+                os.kill(proc.pid, signal.SIGCONT)
             time.sleep(0.005)
         proc.kill()
     finally:

@@ -66,7 +66,7 @@ def test_quota_guard_stops_when_the_crm_reports_the_limit_reached():
 
 
 def test_redact_removes_tokens_and_known_secrets():
-    """Bearer tokens, token parameters, session ids and known values all become ***."""
+    """Bearer tokens, token parameters, session ids and known values all become [REDACTED]."""
     text = (
         "Authorization: Bearer abc.def-123 access_token=xyz&refresh_token=rrr "
         '{"client_secret": "shh"} 00D5g000000ABCD!AQ4AQ.sid mine-secret-value'
