@@ -181,6 +181,11 @@ class WriteKind(StrEnum):
     upsert_task = "upsert_task"
     #: Mark our suggested task completed (no-op result ``ok`` if it no longer exists).
     close_task = "close_task"
+    #: Create or update a rep-level task (the day's prospecting blocks), keyed by
+    #: ``WriteOp.key`` like ``upsert_task`` but linked to no deal: ``WriteOp.deal_id`` is
+    #: only the ledger's handle (``rep:<owner id>``) and ``TaskSpec.owner_id`` the rep.
+    #: Closed with ``close_task`` like any task of ours.
+    upsert_rep_task = "upsert_rep_task"
 
 
 @dataclass(frozen=True)

@@ -39,6 +39,12 @@ class TopicCues(_M):
     negative: tuple[str, ...] = ()
     #: ... good news despite a negation word ("no blockers", "nobody above her needs to")
     positive: tuple[str, ...] = ()
+    #: a clause matching one of these is about something else, not this objective
+    #: ("$400k set aside" is budget, not impact; "success = error down 15%" is criteria)
+    unless: tuple[str, ...] = ()
+    #: weak cues: they show this objective only when no other objective's cue matches
+    #: anywhere in the sentence ("until Q3" alone is timeline; "no budget until Q3" budget)
+    weak: tuple[str, ...] = ()
 
 
 class StrengthScores(_M):
@@ -64,8 +70,12 @@ class Lexicon(_M):
     dates: tuple[str, ...] = ()
     name_stopwords: tuple[str, ...] = ()
     clause_separators: str = (
-        r"[;\n|]+|(?<!\bmr)(?<!\bms)(?<!\bdr)(?<!\bmrs)(?<!\bvs)\.\s+|\s+(?:and then|then)\s+"
+        r"[;\n|]+|(?<!\bmr)(?<!\bms)(?<!\bdr)(?<!\bmrs)(?<!\bvs)(?<!\bno)(?<!\best)\.\s+"
+        r"|\s+(?:and then|then)\s+"
         r"|,\s*(?:and|then)\s+"
+        # "Ben: send pricing Fri", "asked for case studies - send by Fri": a heading or
+        # a dash starts the rep's own clause
+        r"|(?<!\bre):\s+|\s+-+\s+|\s+->\s+"
     )
     strength: StrengthScores = StrengthScores()
     #: normalisation: token -> expansion ("mtg" -> "meeting", "won't" -> "will not")
@@ -79,6 +89,8 @@ class Lexicon(_M):
     typo_min_length: int = Field(default=4, ge=3)
     #: a clause starting with one of these is the seller's goal ("get X to", "ask X for")
     seller_goals: tuple[str, ...] = ()
+    #: anywhere in a clause: the client asked the seller to act ("said to call him")
+    seller_requests: tuple[str, ...] = ()
     #: negation anywhere in a clause cancels its commitment ("won't", "not yet", "no")
     negations: tuple[str, ...] = ()
     #: verbs of commitment that hand over to the action they govern ("agree to a pilot")
@@ -98,8 +110,20 @@ class Lexicon(_M):
     #: imperative ("circulate the deck") unless the verb is one of these (nouns that open
     #: a client step too: "pilot kickoff 12/3", "review proposal")
     imperative_exclude: tuple[str, ...] = ()
+    #: ... but these are still the seller's to-do when done for or with someone
+    #: ("review Deborah's redlines with our legal", "run the true-up calc for Howard")
+    imperative_recipient: tuple[str, ...] = ()
+    #: phrases after an opening bare verb that make it the seller's to-do for or with
+    #: someone ("with our legal", "in our system", "for Howard" is found as a client name)
+    recipients: tuple[str, ...] = ()
+    #: client actions that, opening a clause in the past tense, report a step both sides
+    #: agreed, not the seller's to-do ("booked a demo w/ Lisa 11/12")
+    joint_actions: tuple[str, ...] = ()
     #: call notes: phrases of not knowing ("no idea", "not sure"): the fact is negative
     uncertainty: tuple[str, ...] = ()
+    #: call notes: a negation that is good news for any topic ("not an issue", "no
+    #: objections"), unless the topic's own negative cues match
+    note_good_news: tuple[str, ...] = ()
     #: call notes: objective id -> cues showing the objective and its sign
     topics: dict[str, TopicCues] = {}
     #: call notes: a client yes that is a commitment without a client action ("said yes",
@@ -129,14 +153,17 @@ class Lexicon(_M):
             "topic_before",
             "info_after",
             "uncertainty",
+            "note_good_news",
             "note_commitments",
             "note_not_commitment",
             "note_promises",
+            "recipients",
+            "seller_requests",
         ):
             for i, pat in enumerate(getattr(self, name)):
                 yield (name, i), pat
         for topic, cues in self.topics.items():
-            for part in ("cues", "negative", "positive"):
+            for part in ("cues", "negative", "positive", "unless", "weak"):
                 for i, pat in enumerate(getattr(cues, part)):
                     yield ("topics", topic, part, i), pat
         for i, action in enumerate(self.client_actions):

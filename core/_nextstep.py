@@ -12,8 +12,10 @@ when · polarity); this module turns the clauses into a verdict, in a fixed orde
    (a client person, title or team) or when (a date); with neither it is ``vague``;
 4. a commitment that is too big for the stage (and says who or when) makes the text
    ``unrealistic_for_stage`` unless another commitment fits;
-5. otherwise any seller clause -> ``seller_action`` (``vague`` when the text is only a hedged
-   intention such as "call me next quarter"); else ``vague``.
+5. otherwise any seller clause -> ``seller_action`` (a past-tense seller clause next to a
+   hedged or ongoing client action is only a report: "sent pricing, hopefully they review
+   soon" is ``vague``; and ``vague`` when the text is only a hedged
+   intention such as "call me next quarter", "invite sent, no response"); else ``vague``.
 """
 
 from __future__ import annotations
@@ -151,6 +153,10 @@ class CompiledLexicon:
                 clauses,
             )
         seller = [c for c in clauses if c.actor == "seller"]
+        if any(c.actor != "seller" and c.action is not None for c in clauses):
+            # "sent pricing. hopefully they review soon": what the seller already did is a
+            # report; the next step is the client's, and it is only hoped for
+            seller = [c for c in seller if c.form != "past" or c.goal]
         if (
             seller
             and not any(c.goal for c in seller)

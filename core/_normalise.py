@@ -27,6 +27,8 @@ __all__ = ["Normaliser", "Token"]
 _EDGE = "\"'()[]{}<>.,;:!?*~`^=_“”‘’«»…"
 _APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "`": "'"})
 _WORD = re.compile(r"^[a-z]+$")
+#: a literal word in a regular expression (not a prefix such as "struggl")
+_CUE_WORD = re.compile(r"(?<![a-z\\])[a-z]{3,}(?=\\b|[\s)|?]|$)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,6 +86,11 @@ class Normaliser:
         #: words typo correction may correct to (function words and names never)
         self.targets = frozenset(w for w in vocab if _WORD.match(w))
         vocab.update(w.lower() for w in lexicon.name_stopwords)
+        # whole words the call-note topic cues spell out ("hate", "manual") are known
+        # words: never "corrected" into another word ("hates" is not "haves")
+        for topic in lexicon.topics.values():
+            for pat in (*topic.cues, *topic.negative, *topic.positive):
+                vocab.update(_CUE_WORD.findall(pat.lower()))
         self.vocabulary = frozenset(w for w in vocab if _WORD.match(w))
         index: dict[str, set[str]] = {}
         for w in self.targets:
@@ -96,6 +103,17 @@ class Normaliser:
         self.verbs_all = self.verb_bases | frozenset(self.verbs)
         self._memo: dict[str, str | None] = {}
 
+    def _inflected(self, word: str) -> bool:
+        """``word`` is a regular form of a known word ("loads", "expired", "handling",
+        "deferred"): a real word, not a typo."""
+        v = self.vocabulary
+        for suffix in ("s", "es", "ed", "d", "ing", "er", "ers"):
+            if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+                stem = word[: -len(suffix)]
+                if stem in v or stem + "e" in v or (stem[-1:] == stem[-2:-1] and stem[:-1] in v):
+                    return True
+        return False
+
     def correct(self, word: str) -> str | None:
         """The one vocabulary word one edit away from ``word``, or None (none or several)."""
         if word in self._memo:
@@ -105,7 +123,7 @@ class Normaliser:
             len(word) >= self._min_typo
             and _WORD.match(word)
             and word not in self.vocabulary
-            and not (word.endswith("s") and word[:-1] in self.vocabulary)  # a plural
+            and not self._inflected(word)
         ):
             cands: set[str] = set()
             for d in _deletes(word) | {word}:

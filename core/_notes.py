@@ -27,7 +27,15 @@ __all__ = ["NoteReader", "NoteReading"]
 _FLAGS = re.IGNORECASE
 #: finer clause boundaries inside one note sentence
 _SUB = re.compile(r",\s+|\s+but\s+|\s+-\s+|:\s+|\s+so\s+|\s+because\s+|\s+while\s+", _FLAGS)
+#: ... and for commitments also "... and she'll release it Monday", "... and gave us the
+#: verbal yes": a new subject or verb after "and" is a new step ("wants X and gave Y")
+_SUB_STEP = re.compile(
+    _SUB.pattern
+    + r"|\s+and\s+(?=(?:she|he|they|has|have|gave|agreed|booked|said|told|asked|signed|sent)\b)",
+    _FLAGS,
+)
 _MEMO_LIMIT = 50_000
+_NEVER = re.compile(r"(?!)")
 
 
 def _alt(patterns: tuple[str, ...]) -> re.Pattern[str] | None:
@@ -35,6 +43,13 @@ def _alt(patterns: tuple[str, ...]) -> re.Pattern[str] | None:
         return None
     # (?<!\w), not \b: a cue may start with a symbol ("\$")
     return re.compile(r"(?<!\w)(?:" + "|".join(f"(?:{p})" for p in patterns) + ")", _FLAGS)
+
+
+def _hit(pat: re.Pattern[str] | None, s: str, words: str) -> bool:
+    """``pat`` matches the clause in base forms or as written."""
+    return pat is not None and (
+        pat.search(s) is not None or (words != s and pat.search(words) is not None)
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,6 +69,8 @@ class _Topic:
     cues: re.Pattern[str]
     negative: re.Pattern[str] | None
     positive: re.Pattern[str] | None
+    unless: re.Pattern[str] | None = None
+    weak: re.Pattern[str] | None = None
 
 
 class NoteReader:
@@ -63,26 +80,33 @@ class NoteReader:
         self.parser = parser
         self.negations = _alt(lexicon.negations)
         self.uncertainty = _alt(lexicon.uncertainty)
+        self.good_news = _alt(lexicon.note_good_news)
         self.hedges = _alt(lexicon.hedges)
         self.yes = _alt(lexicon.note_commitments)
         #: client actions that in a note report a fact ("Kofi confirmed it works")
         self.info_actions = frozenset(lexicon.note_info_actions)
         self.not_commitment = _alt(lexicon.note_not_commitment)
         self.promise = _alt(lexicon.note_promises)
+        self.fallback = lexicon.fallback_action
         self.topics = tuple(
-            _Topic(tid, cues, _alt(t.negative), _alt(t.positive))
+            _Topic(tid, cues, _alt(t.negative), _alt(t.positive), _alt(t.unless), _alt(t.weak))
             for tid, t in lexicon.topics.items()
-            if (cues := _alt(t.cues)) is not None
+            if (cues := _alt(t.cues) or _NEVER) is not None
         )
         self._memo: dict[tuple[str, People], NoteReading] = {}
         self._signs: dict[tuple[str, str, str], tuple[str, str]] = {}
 
-    def sign(self, topic: _Topic, s: str) -> str:
-        """The sign of ``topic`` in a clause that shows it."""
-        if topic.positive is not None and topic.positive.search(s):
+    def sign(self, topic: _Topic, s: str, words: str = "") -> str:
+        """The sign of ``topic`` in a clause that shows it (``s``: base forms, ``words``:
+        the words as written; a cue may match either: "froze" and "frozen")."""
+        if _hit(topic.positive, s, words):
             return "positive"
-        for pat in (topic.negative, self.negations, self.uncertainty):
-            if pat is not None and pat.search(s):
+        if _hit(topic.negative, s, words):
+            return "negative"
+        if _hit(self.good_news, s, words):  # "budget not an issue", "no objections"
+            return "positive"
+        for pat in (self.negations, self.uncertainty):
+            if _hit(pat, s, words):
                 return "negative"
         return "positive"
 
@@ -105,7 +129,7 @@ class NoteReader:
                 if needle not in words and needle not in f" {s} ":
                     continue
                 if topic is not None:
-                    sign = self.sign(topic, s)
+                    sign = self.sign(topic, s, words.strip())
                 else:
                     sign = (
                         "negative"
@@ -128,19 +152,23 @@ class NoteReader:
         agreed (past: "booked", "signed", "agreed to"), promised ("will", "to", "gonna")
         or dated, and not a fact report ("confirmed it works"), an obligation or a
         description of how things work ("must be signed by two directors", "the one who
-        signs", "normally 2 weeks").
+        signs", "normally 2 weeks", a present-tense habit "Greg signs via DocuSign").  A
+        verb no client action names ("just renewed") commits only when promised.
         """
         if c.actor == "seller" or c.polarity != "positive":
             return False
         if self.not_commitment is not None and self.not_commitment.search(c.text):
             return False
+        promised = self.promise is not None and self.promise.search(c.text) is not None
+        if c.action is not None and c.form == "s" and c.when is None and not promised:
+            return False  # a habit, how things work: "Greg signs via DocuSign"
         if self.yes is not None and self.yes.search(c.text):
             return True
         if c.action is None or c.action in self.info_actions:
             return False
-        if c.form == "past" or c.when is not None:
-            return True
-        return self.promise is not None and self.promise.search(c.text) is not None
+        if c.action == self.fallback and not promised:
+            return False  # an unlisted verb reports news ("just renewed"), it commits nothing
+        return c.form == "past" or c.when is not None or promised
 
     def read(self, text: str, people: People = People()) -> NoteReading:
         """Facts and commitment of one note sentence (memoised)."""
@@ -150,21 +178,33 @@ class NoteReader:
             return hit
         facts: dict[str, str] = {}
         where: dict[str, str] = {}
+        weak: dict[str, tuple[str, str]] = {}
         for raw in self.parser.clauses(text):
             for part in _SUB.split(raw):
-                s = " ".join(t.base for t in self.parser.norm.tokens(part, people.names))
+                toks = self.parser.norm.tokens(part, people.names)
+                s = " ".join(t.base for t in toks)
                 if not s:
                     continue
+                words = " ".join(t.word for t in toks)
                 for topic in self.topics:
-                    if topic.cues.search(s) is None:
+                    if _hit(topic.unless, s, words):
                         continue
-                    sign = self.sign(topic, s)
-                    if facts.get(topic.id) != "negative":  # bad news is not undone
+                    strong = _hit(topic.cues, s, words)
+                    if not strong and not _hit(topic.weak, s, words):
+                        continue
+                    sign = self.sign(topic, s, words)
+                    if not strong:
+                        if weak.get(topic.id, ("",))[0] != "negative":
+                            weak[topic.id] = (sign, part.strip())
+                    elif facts.get(topic.id) != "negative":  # bad news is not undone
                         facts[topic.id] = sign
                         where[topic.id] = part.strip()
+        if not facts:  # a weak cue ("this year", "until Q3") only when nothing else is said
+            for tid, (sign, part) in weak.items():
+                facts[tid], where[tid] = sign, part
         clauses = self.parser.parse(text, people)
         # commitment per finer clause: "Claire wants kickoff 1/6, booked it w/ her team"
-        parts = [p for raw in self.parser.clauses(text) for p in _SUB.split(raw) if p.strip()]
+        parts = [p for raw in self.parser.clauses(text) for p in _SUB_STEP.split(raw) if p.strip()]
         dated = any(c.when for c in clauses)
         previous: Clause | None = None
         commitment = False

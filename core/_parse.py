@@ -22,9 +22,9 @@ Steps (every phrase comes from the lexicon, see docs/playbook.md "How a text is 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
+from nextadvance.core._clause import Clause, People
 from nextadvance.core._normalise import Normaliser, Token
 
 if TYPE_CHECKING:
@@ -37,6 +37,7 @@ _FLAGS = re.IGNORECASE
 _RECEIVE = frozenset({"get", "receive", "become", "expect", "collect"})
 #: markers of a promise between a client person and a verb
 _PROMISE = frozenset({"to", "will", "shall", "gonna", "agree", "promise", "go"})
+_COMMA = re.compile(r",\s+")
 _FUTURE = frozenset({"to", "will", "shall", "going", "gonna", "plan", "plans", "expect"})
 
 
@@ -45,76 +46,6 @@ def _alt(patterns: tuple[str, ...], lead: bool = False) -> re.Pattern[str] | Non
         return None
     body = "|".join(f"(?:{p})" for p in patterns)
     return re.compile((r"^(?:" + body + r")\b") if lead else (r"\b(?:" + body + r")"), _FLAGS)
-
-
-@dataclass(frozen=True, slots=True)
-class People:
-    """The deal's client side as words: contact name parts and title/role phrases."""
-
-    names: frozenset[str] = frozenset()
-    phrases: re.Pattern[str] | None = None
-
-    @staticmethod
-    def of(contacts: tuple[tuple[str, str, str], ...]) -> People:
-        """From (name, title, role) triples (any may be empty)."""
-        names: set[str] = set()
-        phrases: set[str] = set()
-        for name, title, role in contacts:
-            parts = [p for p in re.split(r"[\s.]+", name.lower()) if len(p) > 1]
-            names.update(parts)
-            if len(parts) > 1:
-                names.add("".join(p[0] for p in parts))  # initials: "nl"
-            if title:
-                phrases.add(re.escape(title.lower()))
-            if role:
-                phrases.add(re.escape(role.replace("_", " ").lower()))
-        pat = (
-            re.compile(r"\b(?:" + "|".join(sorted(phrases, key=len, reverse=True)) + r")\b")
-            if phrases
-            else None
-        )
-        return People(frozenset(names), pat)
-
-
-@dataclass(frozen=True, slots=True)
-class Clause:
-    """One clause read: who acts, the action, its object, when, and its polarity."""
-
-    text: str
-    actor: str  # "seller", "client", "unknown"
-    actor_text: str | None
-    action: str | None  # a client action id, or None
-    object: str | None
-    when: str | None
-    polarity: str  # "positive", "negative", "hedged", "ongoing"
-    goal: bool = False  # a seller goal about the client ("get Nora to sign")
-    min_stage: str | None = None
-    vague: bool = False  # starts with a too-general phrase ("touch base")
-    specific: bool = False  # the client actor is a person, title or team, not "they"
-    form: str = "base"  # the action verb's form ("s": a habit, "signs via DocuSign")
-
-    @property
-    def commitment(self) -> bool:
-        """A client-side (or unattributed) action read as positive."""
-        return self.action is not None and self.actor != "seller" and self.polarity == "positive"
-
-    def as_dict(self) -> dict[str, Any]:
-        """The parse as plain data (explanation inputs)."""
-        return {
-            "who": self.actor if self.actor_text is None else f"{self.actor} ({self.actor_text})",
-            "action": self.action,
-            "object": self.object,
-            "when": self.when,
-            "polarity": self.polarity,
-            **({"seller_goal": True} if self.goal else {}),
-        }
-
-    def describe(self) -> str:
-        """``who · action · object · when · polarity`` for explanations."""
-        d = self.as_dict()
-        return " · ".join(
-            f"{k}={v}" for k, v in d.items() if v is not None and k != "seller_goal"
-        ) + (" (seller goal, not a client commitment)" if self.goal else "")
 
 
 class ClauseParser:
@@ -152,6 +83,10 @@ class ClauseParser:
         self.stopwords = frozenset(w.lower() for w in lexicon.name_stopwords)
         self.fallback_exclude = frozenset(w.lower() for w in lexicon.fallback_exclude)
         self.imperative_exclude = frozenset(w.lower() for w in lexicon.imperative_exclude)
+        self.imperative_recipient = frozenset(w.lower() for w in lexicon.imperative_recipient)
+        self.recipient = _alt(lexicon.recipients)
+        self.joint = frozenset(lexicon.joint_actions)
+        self.requests = _alt(lexicon.seller_requests)
 
     # -- pieces ---------------------------------------------------------------------------
     def clauses(self, text: str) -> list[str]:
@@ -168,7 +103,8 @@ class ClauseParser:
 
         A big step that is only a topic ("a call to discuss the pilot", "the signing
         process") does not count, nor a match inside a longer match of another action
-        ("approve" inside "approve the budget"): stage fit follows the object.
+        ("approve" inside "approve the budget", or starting inside "budget is approved"):
+        stage fit follows the object.
         """
         found: list[tuple[int, int, int, int, str, str | None]] = []
         for i, (aid, pat, min_stage) in enumerate(self.actions):
@@ -184,8 +120,7 @@ class ClauseParser:
             f
             for f in found
             if not any(
-                g is not f and g[2] <= f[2] and f[3] <= g[3] and g[3] - g[2] > f[3] - f[2]
-                for g in found
+                g is not f and g[2] <= f[2] < g[3] and g[3] - g[2] > f[3] - f[2] for g in found
             )
         ]
         best = min(kept, key=lambda f: (-f[0], f[1]))
@@ -244,6 +179,27 @@ class ClauseParser:
             and not (t.cap and t.word not in self.norm.vocabulary)
         )
 
+    def _for_someone(self, toks: list[Token], s: str, people: People) -> bool:
+        """The clause opens with a bare verb done *for or with* someone, or on the seller's
+        own things: "share the one-pager w Kenji", "review Deborah's redlines with our
+        legal", "run the true-up calc for Howard" - the rep's to-do, even when the verb
+        is a client action (a bare "review proposal" is not: nobody is named)."""
+        if not toks:
+            return False
+        t = toks[0]
+        if not (
+            t.form == "base"
+            and t.word in self.norm.verb_bases
+            and (t.word not in self.imperative_exclude or t.word in self.imperative_recipient)
+            and not (t.cap and t.word not in self.norm.vocabulary)
+            and t.word not in people.names
+        ):
+            return False
+        if self.recipient is not None and self.recipient.search(s, len(t.base)):
+            return True
+        ref = self._client_ref(toks, s, people, len(t.base) + 1)
+        return ref is not None and ref[2]
+
     def _fallback(self, toks: list[Token], ref_at: int) -> tuple[int, int, str, str | None] | None:
         """An unlisted client action: the client person, a promise marker, then a verb
         ("Ben to circulate the deck internally Fri"), or a verb in -ing/-s/past form
@@ -273,18 +229,32 @@ class ClauseParser:
         date = self.dates.search(s) if self.dates is not None else None
         when = date.group(0) if date else None
         vague = bool(self.vague_lead is not None and self.vague_lead.search(s))
-        goal = not vague and bool(self.goal_lead is not None and self.goal_lead.search(s))
+        # a goal reached ("got the green light from Ben") is not a goal any more
+        goal = (
+            not vague
+            and bool(toks)
+            and toks[0].form != "past"
+            and bool(self.goal_lead is not None and self.goal_lead.search(s))
+        )
         found = self._action(s)
         first = toks[0].form if toks else "base"
         inherit = previous is not None and previous.actor == "client" and first in ("ing", "s")
+        # a contact's own name is never the seller's "will" ("Will to send the list")
+        named = bool(toks) and toks[0].cap and toks[0].word in people.names
         seller = (
             not vague
             and not inherit
             and (
                 goal
-                or bool(self.seller_actor is not None and self.seller_actor.search(s))
-                or bool(self.seller_verb is not None and self.seller_verb.search(s))
+                or bool(self.requests is not None and self.requests.search(s))
+                or bool(not named and self.seller_actor is not None and self.seller_actor.search(s))
+                or bool(
+                    self.seller_verb is not None
+                    and self.seller_verb.search(s)
+                    and not (first == "past" and found is not None and found[2] in self.joint)
+                )
                 or (self._imperative(toks) and (found is None or found[0] > 0))
+                or self._for_someone(toks, s, people)
             )
         )
         actor_pos: int | None = None
@@ -370,6 +340,25 @@ class ClauseParser:
         out: list[Clause] = []
         previous: Clause | None = None
         for raw in self.clauses(text):
-            previous = self.clause(raw, people, dated, previous)
-            out.append(previous)
+            for part in self._by_person(raw, people):
+                previous = self.clause(part, people, dated, previous)
+                out.append(previous)
         return tuple(out)
+
+    def _by_person(self, raw: str, people: People) -> list[str]:
+        """``raw`` split at commas that open a client person's own clause ("sent proposal,
+        ben reviewing w cto, feedback thu": the second clause is Ben's)."""
+        pieces = _COMMA.split(raw)
+        if len(pieces) == 1:
+            return pieces
+        out = [pieces[0]]
+        for piece in pieces[1:]:
+            low = piece.lower()
+            head = low.split(maxsplit=1)[0].strip(".'\"()") if low.strip() else ""
+            if head in people.names or any(
+                p is not None and p.match(low) for p in (self.client_actor, people.phrases)
+            ):
+                out.append(piece)
+            else:
+                out[-1] = f"{out[-1]}, {piece}"
+        return out

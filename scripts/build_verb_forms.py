@@ -33,6 +33,10 @@ intend chase follow flag circulate distribute collect compile sync clear attach 
 pull export grab hand land lock nail pencil sort point revert loop mail text message rank
 score shortlist trial pilot prep draft host join field screen vet benchmark compute calc
 consolidate complete walk clean finish pitch position nominate name list outline rate
+summarise summarize extend record recalculate calculate reconcile refresh verify define
+investigate analyse analyze audit prioritise prioritize customise customize configure install
+deploy migrate hate like love struggle juggle waste save cost commit promise defer decline
+provision troubleshoot coach debug resolve enable pin multithread
 """.split()  # noqa: SIM905 - a word list reads best as text
 
 IRREGULAR = {
@@ -77,6 +81,7 @@ IRREGULAR = {
     "forget": ("forgot", "forgotten"),
     "sell": ("sold",),
     "spend": ("spent",),
+    "lose": ("lost",),
     "read": ("read",),
     "sign": (),
 }
@@ -113,6 +118,8 @@ DOUBLING = {
     "scan",
     "skip",
     "flag",
+    "grab",
+    "pin",
 }
 
 #: -ing words that are nouns in sales notes and keep their form ("the meeting")

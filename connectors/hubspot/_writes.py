@@ -83,25 +83,20 @@ class HubSpotWriter:
                 continue
             props = self._task_props(op)
             if crm_id is None:
-                creates.append(
-                    (
-                        i,
+                body: dict[str, Any] = {"properties": props}
+                if op.kind == WriteKind.upsert_task:  # a rep-level task links to no deal
+                    body["associations"] = [
                         {
-                            "properties": props,
-                            "associations": [
+                            "to": {"id": op.deal_id},
+                            "types": [
                                 {
-                                    "to": {"id": op.deal_id},
-                                    "types": [
-                                        {
-                                            "associationCategory": "HUBSPOT_DEFINED",
-                                            "associationTypeId": TASK_TO_DEAL,
-                                        }
-                                    ],
+                                    "associationCategory": "HUBSPOT_DEFINED",
+                                    "associationTypeId": TASK_TO_DEAL,
                                 }
                             ],
-                        },
-                    )
-                )
+                        }
+                    ]
+                creates.append((i, body))
             else:
                 task_updates.append((i, {"id": crm_id, "properties": props}))
         self._send("deals", "update", deal_updates, ops, results, by="id")

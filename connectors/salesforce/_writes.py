@@ -65,7 +65,7 @@ class SalesforceWriter:
                 updates.append(
                     (i, {"attributes": {"type": "Opportunity"}, "id": op.deal_id, **rec})
                 )
-            elif op.kind == WriteKind.upsert_task:
+            elif op.kind in (WriteKind.upsert_task, WriteKind.upsert_rep_task):
                 upserts.append((i, self._task_record(op)))
             else:
                 crm_id = op.crm_id or (found[op.key].crm_id if op.key in found else None)
@@ -100,8 +100,8 @@ class SalesforceWriter:
         assert task is not None and op.task is not None  # render_task refused otherwise
         if task.owner and op.task.owner_id and sends(op.task, "owner"):
             rec[task.owner] = op.task.owner_id
-        if task.deal and op.task.only is None:
-            rec[task.deal] = op.deal_id
+        if task.deal and op.kind == WriteKind.upsert_task and op.task.only is None:
+            rec[task.deal] = op.deal_id  # a rep-level task (upsert_rep_task) has no WhatId
         return rec
 
     def _send(

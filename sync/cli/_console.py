@@ -90,9 +90,18 @@ def print_summary(console: Console, report: RunReport) -> None:
         ("API calls (reads / writes)", f"{api.total} ({api.reads} / {api.writes})"),
         ("duration", f"{report.duration_s or 0:.1f}s"),
     ]
+    if report.prospecting is not None:
+        rows.insert(-2, ("reps with a prospecting task today", len(report.prospecting.reps)))
     for name, value in rows:
         table.add_row(name, str(value))
     console.print(table)
+    if report.prospecting is not None and report.prospecting.unknown_reps:
+        console.print(
+            "[yellow]prospecting[/] no synced deal is owned by: "
+            + ", ".join(report.prospecting.unknown_reps)
+            + " (give them owner: <CRM owner id> in the targets file)",
+            highlight=False,
+        )
     if report.message:
         console.print(f"[bold]note:[/] {report.message}", highlight=False)
     for r in report.rejects[:50]:

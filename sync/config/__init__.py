@@ -14,7 +14,16 @@ from ._logging import (
     register_secret,
     register_secrets_from,
 )
-from ._settings import Connection, Limits, Settings, default_state_url, find_config, load_settings
+from ._settings import (
+    Connection,
+    Limits,
+    Prospecting,
+    Settings,
+    default_state_url,
+    find_config,
+    load_settings,
+)
+from ._targets import RepGoals, Targets, load_targets
 
 __all__ = [
     "REDACTED",
@@ -24,11 +33,15 @@ __all__ = [
     "Credentials",
     "CredentialsRef",
     "Limits",
+    "Prospecting",
+    "RepGoals",
     "Settings",
+    "Targets",
     "configure_logging",
     "default_state_url",
     "find_config",
     "load_settings",
+    "load_targets",
     "log_context",
     "redact",
     "register_secret",

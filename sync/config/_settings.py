@@ -22,8 +22,17 @@ from nextadvance.core.errors import ConfigError, Problem
 from nextadvance.mappings import Located, did_you_mean, load_yaml_file
 
 from ._credentials import SECRET_KEYS, CredentialsRef
+from ._targets import load_targets, zone
 
-__all__ = ["Connection", "Limits", "Settings", "default_state_url", "find_config", "load_settings"]
+__all__ = [
+    "Connection",
+    "Limits",
+    "Prospecting",
+    "Settings",
+    "default_state_url",
+    "find_config",
+    "load_settings",
+]
 
 CONFIG_ENV = "NEXTADVANCE_CONFIG"
 
@@ -61,6 +70,23 @@ class Limits(_Strict):
     )
 
 
+class Prospecting(_Strict):
+    """Opt-in: write each rep's bite-sized prospecting blocks as one rep-level task a day.
+
+    ``targets`` is the targets file (the one ``nextadvance report --targets`` reads);
+    ``timezone`` is the default for reps without one when the file names none.
+    """
+
+    targets: str = Field(min_length=1)
+    timezone: str = "UTC"
+
+    @field_validator("timezone")
+    @classmethod
+    def _tz(cls, value: str) -> str:
+        zone(value)
+        return value
+
+
 class Connection(_Strict):
     """One CRM org/portal to sync: where it is, how to log in, how to map and what to write."""
 
@@ -74,6 +100,7 @@ class Connection(_Strict):
     schedule: str | None = None
     writeback: bool = True
     limits: Limits = Limits()
+    prospecting: Prospecting | None = None
 
     @field_validator("schedule")
     @classmethod
@@ -231,6 +258,8 @@ def _known_keys(loc: tuple[Any, ...]) -> list[str]:
             return list(Limits.model_fields)
         if len(loc) >= 4 and loc[2] == "credentials":
             return ["env", "file"]
+        if len(loc) >= 4 and loc[2] == "prospecting":
+            return list(Prospecting.model_fields)
         return list(Connection.model_fields)
     return []
 
@@ -291,7 +320,24 @@ def _check_files(located: Located, base: Path) -> list[Problem]:
                 p = _absolute(value, base)
                 if not p.exists():
                     out.append(located.problem(("connections", i, key), f"file not found: {p}"))
+        out.extend(_check_targets(located, conn.get("prospecting"), i, base))
     return out
+
+
+def _check_targets(located: Located, spec: Any, i: int, base: Path) -> list[Problem]:
+    """The prospecting targets file must exist and be valid (its own problems, located)."""
+    if not isinstance(spec, dict) or not isinstance(spec.get("targets"), str):
+        return []
+    path = _absolute(spec["targets"], base)
+    if not path.exists():
+        return [
+            located.problem(("connections", i, "prospecting", "targets"), f"file not found: {path}")
+        ]
+    try:
+        load_targets(path, zone("UTC"))
+    except ConfigError as exc:
+        return list(exc.problems)
+    return []
 
 
 def _absolute(value: str | Path, base: Path) -> Path:
@@ -309,6 +355,10 @@ def _resolve_paths(settings: Settings, base: Path) -> Settings:
                 update[key] = str(_absolute(value, base))
         if conn.ca_bundle is not None:
             update["ca_bundle"] = _absolute(conn.ca_bundle, base)
+        if conn.prospecting is not None:
+            update["prospecting"] = conn.prospecting.model_copy(
+                update={"targets": str(_absolute(conn.prospecting.targets, base))}
+            )
         creds = conn.credentials.resolved_relative_to(base)
         if creds is not conn.credentials:
             update["credentials"] = creds

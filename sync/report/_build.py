@@ -114,7 +114,7 @@ def build_report(
     teams = tg.teams
     goals: list[RepPlan] = []
     for rep in tg.reps:
-        acts = [a for d in known for a in d.activities if rep_of(d, a) == rep.rep]
+        acts = [a for d in known for a in d.activities if rep_of(d, a) == rep.owner_id]
         for target in rep.targets:
             plan = plan_day(target, acts, rep.tz, now, tg.working)
             goals.append(RepPlan(rep.rep, str(rep.tz), plan))

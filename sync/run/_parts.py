@@ -22,17 +22,20 @@ from nextadvance.core.errors import ConfigError, Problem
 from nextadvance.mappings import Mapping, default_mapping_path, load_mapping, load_playbook
 
 from ..config._settings import Connection, Settings
+from ..config._targets import Targets, load_targets, zone
 
 __all__ = ["Parts", "connector_config", "load_parts", "make_connector"]
 
 
 @dataclass(frozen=True)
 class Parts:
-    """The loaded mapping and playbook of one connection."""
+    """The loaded mapping and playbook of one connection (and its prospecting targets)."""
 
     connection: Connection
     mapping: Mapping
     playbook: Playbook
+    #: the ``prospecting.targets`` file, parsed (None: the connection does not opt in)
+    targets: Targets | None = None
 
 
 def load_parts(settings: Settings, name: str) -> Parts:
@@ -57,7 +60,10 @@ def load_parts(settings: Settings, name: str) -> Parts:
                 )
             ]
         )
-    return Parts(conn, mapping, playbook)
+    targets = None
+    if conn.prospecting is not None:
+        targets = load_targets(Path(conn.prospecting.targets), zone(conn.prospecting.timezone))
+    return Parts(conn, mapping, playbook, targets)
 
 
 def connector_config(conn: Connection, mapping: Mapping) -> ConnectorConfig:

@@ -17,6 +17,7 @@ __all__ = [
     "ConflictItem",
     "DealCounts",
     "DiffItem",
+    "ProspectingSummary",
     "RejectItem",
     "RunReport",
     "RunStatus",
@@ -58,6 +59,17 @@ class TaskCounts(_M):
     updated: int = 0
     closed: int = 0
     unchanged: int = 0
+
+
+class ProspectingSummary(_M):
+    """The reps' prospecting tasks (connections with ``prospecting:`` only)."""
+
+    #: owner ids with a task for today
+    reps: list[str] = Field(default_factory=list)
+    #: owner ids whose today is not a working day (no task; an open one is closed)
+    day_off: list[str] = Field(default_factory=list)
+    #: reps of the targets file whose owner id owns no mirrored deal or activity
+    unknown_reps: list[str] = Field(default_factory=list)
 
 
 class RejectItem(_M):
@@ -110,6 +122,7 @@ class RunReport(_M):
     rejects: list[RejectItem] = Field(default_factory=list)
     budget: dict[str, Any] | None = None
     diff: list[DiffItem] = Field(default_factory=list)
+    prospecting: ProspectingSummary | None = None
 
     @property
     def duration_s(self) -> float | None:
@@ -133,4 +146,6 @@ class RunReport(_M):
         data = self.model_dump(mode="json")
         if not self.dry_run and not self.diff:
             data.pop("diff", None)
+        if self.prospecting is None:
+            data.pop("prospecting", None)
         return data

@@ -32,8 +32,9 @@ from ..store._lock import ConnectionLocked, RunLock
 from ..store._mirror import Mirror, jsonable
 from ._parts import Parts, load_parts, make_connector
 from ._plan import PlannedOp, plan_deal
+from ._prospect import is_rep_handle, load_inputs, plan_prospecting
 from ._push import push, recheck
-from ._report import ConflictItem, DiffItem, RunReport
+from ._report import ConflictItem, DiffItem, ProspectingSummary, RunReport
 
 __all__ = ["Progress", "run_sync"]
 
@@ -41,7 +42,7 @@ __all__ = ["Progress", "run_sync"]
 #: each tick comes ``("api_calls", calls_so_far, None)`` (ignore phases you do not show).
 Progress = Callable[[str, int, int | None], None]
 
-_KIND_ORDER = {"close_task": 0, "update_deal": 1, "upsert_task": 2}
+_KIND_ORDER = {"close_task": 0, "update_deal": 1, "upsert_task": 2, "upsert_rep_task": 3}
 log = logging.getLogger("nextadvance.sync")
 
 
@@ -307,13 +308,15 @@ class _Run:
             for m in chunk:
                 ops.extend(self._one(m.deal, m.crm_values, ledger.get(m.deal.id, {})))
             self._tick("decide", len(chunk), total)
-        gone = self.ledger.open_task_deals(open_ids)
+        # rep-level prospecting tasks are planned by _prospecting, not as deals that are gone
+        gone = [d for d in self.ledger.open_task_deals(open_ids) if not is_rep_handle(d)]
         if gone:
             ledger = self.ledger.for_deals(gone)
             for deal_id in gone:
                 plan = plan_deal(deal_id, None, {}, ledger.get(deal_id, {}))
                 self._absorb(plan)
                 ops.extend(plan.ops)
+        ops.extend(self._prospecting())
         self.commit()
         # one kind per batch: a batch maps to one collection/batch call per kind, so mixing
         # kinds would double the write calls; closes go first (never two open tasks)
@@ -346,6 +349,24 @@ class _Run:
             stamp_field=self.stamp_field,
         )
         self._absorb(plan)
+        return plan.ops
+
+    def _prospecting(self) -> list[PlannedOp]:
+        """Today's rep-level prospecting tasks (``._prospect``); closes stale ones."""
+        task = self.parts.mapping.writeback.task
+        if task is None or not task.enabled:
+            return []
+        targets = self.parts.targets
+        acts, known, rows = load_inputs(targets, self.ledger, self.s, self.name, self.now)
+        if targets is None and not rows:
+            return []
+        plan = plan_prospecting(targets, acts, known, rows, self.now, task.object, task.key_field)
+        for planned in plan.planned:
+            self._absorb(planned)
+        if targets is not None:
+            self.report.prospecting = ProspectingSummary(
+                reps=plan.reps, day_off=plan.day_off, unknown_reps=plan.unknown
+            )
         return plan.ops
 
     def _park(self, deal: Any, parked: bool) -> None:
