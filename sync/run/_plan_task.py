@@ -4,7 +4,8 @@ A task has five parts a rep can change: ``subject``, ``body``, ``due``, ``priori
 ``owner``.  Each is compared on its own: *written* (the ledger: what we last wrote) against
 *observed* (the CRM now).  A part that differs is a human edit: it is never sent again and,
 when we would want it different, it is reported as a conflict (``task.<part>``).  The other
-parts are still ours and are updated in place when the decision or the template changes.
+parts are still ours and are updated in place when the decision or the template changes,
+unless the rep rewrote the subject: then the task is theirs and nothing of it is sent.
 An update never sends the status of a task that stays open.
 
 When the ledger does not know the task (a lost or new state store), the task's write stamp
@@ -209,10 +210,12 @@ def _update(
         if not same(obs[part], want[part]):  # type: ignore[index]
             ours = written.get(part, want[part])
             out.conflicts.append(Conflict(deal_id, task.key, f"task.{part}", ours, obs[part]))  # type: ignore[index]
+    taken = "subject" in edited  # a rewritten subject: the rep took the task over, send nothing
     send = [
         part
         for part in PARTS
-        if part not in edited
+        if not taken
+        and part not in edited
         and part in written
         and want[part] is not None
         and not same(written[part], want[part])

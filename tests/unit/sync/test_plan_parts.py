@@ -88,11 +88,14 @@ def test_each_edited_part_is_its_own_conflict() -> None:
 def test_a_lost_store_tells_our_write_from_a_reps_edit_by_the_stamp() -> None:
     """No ledger record: parts whose hash matches the task's stamp are ours, the rest theirs."""
     stamp = task_stamp(WRITTEN)
-    obs = _obs(subject="Rep: call Dana", stamp=stamp)
+    obs = _obs(due="2026-12-02", stamp=stamp)
     plan = _plan(_task(body="Ask: budget and timing."), [_row(obs, written=None)])
     (op,) = plan.ops
     assert op.write.task is not None and op.write.task.only == frozenset({"body"})
-    assert [c.field for c in plan.conflicts] == ["task.subject"]
+    assert [c.field for c in plan.conflicts] == ["task.due"]
+    rewritten = _obs(subject="Rep: call Dana", stamp=stamp)
+    plan = _plan(_task(body="Ask: budget and timing."), [_row(rewritten, written=None)])
+    assert plan.ops == [] and [c.field for c in plan.conflicts] == ["task.subject"]
 
 
 def test_a_lost_store_keeps_a_reps_deal_field_edit() -> None:
