@@ -47,6 +47,7 @@ HS_PROPS = [
     ("na_parked_reason", "string", "text"),
     ("na_coach", "string", "textarea"),
     ("na_feedback", "string", "text"),
+    ("na_written", "string", "text"),
 ]
 
 

@@ -98,7 +98,10 @@ class TaskState:
     """Our own suggested task as the CRM holds it now, found by its idempotency key.
 
     ``subject``/``due``/``status`` are the CRM's current values, so the planner can see a
-    human edit (a changed subject, a moved due date, a task closed by the rep).
+    human edit (a changed subject, a moved due date, a task closed by the rep).  ``edits``
+    holds the other fields a person can change, in CRM-neutral terms, for the ones the
+    mapping maps: ``body``, ``priority`` (low/normal/high) and ``owner``; ``stamp`` is the
+    hidden hash of what we last wrote (None when the mapping keeps none).
     """
 
     key: str
@@ -110,6 +113,8 @@ class TaskState:
     completed: bool
     modified_at: datetime | None = None
     deleted: bool = False
+    edits: Mapping[str, str | None] = field(default_factory=dict)
+    stamp: str | None = None
 
 
 @dataclass(frozen=True)
@@ -204,6 +209,12 @@ class TaskSpec:
     owner_id: str | None = None
     priority: Literal["low", "normal", "high"] = "normal"
     fields: Mapping[str, Any] = field(default_factory=dict)
+    #: None: a create, every part is sent.  Else an update of an existing task that sends
+    #: only these parts (``subject``, ``body``, ``due``, ``priority``, ``owner``, ``status``):
+    #: parts a rep changed, and the status of a task that stays open, are never sent.
+    only: frozenset[str] | None = None
+    #: The write stamp (a short hash of each part we wrote), for the mapping's stamp field.
+    stamp: str | None = None
 
 
 @dataclass(frozen=True)

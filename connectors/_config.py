@@ -91,10 +91,20 @@ class Limits:
     requests_per_10s: int = 100
     search_per_s: float = 4.0
     max_quota_share: float = 0.5
-    retry_deadline_s: float = 120.0
+    #: The total deadline of one request, retries and waits included: no retry starts that
+    #: could not finish before it.
+    retry_deadline_s: float = 90.0
     max_attempts: int = 6
+    #: Read timeout: the longest wait for the CRM's answer once connected.
     timeout_s: float = 30.0
     backoff_max_s: float = 30.0
+    #: Connect timeout: TCP connection and TLS handshake.
+    connect_timeout_s: float = 10.0
+
+    @property
+    def timeouts(self) -> tuple[float, float]:
+        """(connect, read) timeouts, as HTTP clients take them."""
+        return (self.connect_timeout_s, self.timeout_s)
 
 
 @dataclass(frozen=True)

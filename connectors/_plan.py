@@ -52,6 +52,7 @@ class TaskFieldNames:
     open_status: str | None
     default_priority: str | None
     task_type: str | None
+    stamp: str | None = None
 
 
 @dataclass
@@ -106,6 +107,7 @@ class ReadPlan:
             open_status=t.status,
             default_priority=t.priority,
             task_type=t.type,
+            stamp=f.stamp,
         )
 
     @property
@@ -118,8 +120,9 @@ class ReadPlan:
         fields = list(self.mapping.activity_read_fields(obj))
         task = self.task
         if task is not None and obj == task.object:
-            fields += [task.key, task.subject, task.due]
-            fields += [f for f in (task.status, task.deal) if f]
+            fields += [task.key, task.subject, task.due, task.body]
+            extra = (task.status, task.deal, task.priority, task.owner, task.stamp)
+            fields += [f for f in extra if f]
         return tuple(dict.fromkeys(fields))
 
     # -- translation ---------------------------------------------------------------------
@@ -189,6 +192,11 @@ class ReadPlan:
             return None
         status = str(get_path(record, task.status) or "") if task.status else ""
         due_raw = get_path(record, task.due)
+        edits: dict[str, str | None] = {"body": _text(get_path(record, task.body))}
+        if task.priority:
+            edits["priority"] = _priority(get_path(record, task.priority))
+        if task.owner:
+            edits["owner"] = _text(get_path(record, task.owner))
         return TaskState(
             key=str(key),
             crm_id=crm_id,
@@ -198,7 +206,23 @@ class ReadPlan:
             status=status,
             completed=status.upper() == self.completed_status.upper(),
             modified_at=stamp,
+            edits=edits,
+            stamp=_text(get_path(record, task.stamp)) if task.stamp else None,
         )
+
+
+def _text(raw: Any) -> str | None:
+    return None if raw is None or str(raw) == "" else str(raw)
+
+
+def _priority(raw: Any) -> str | None:
+    """A CRM priority (Salesforce High/Normal/Low, HubSpot HIGH/MEDIUM/LOW) as low/normal/high."""
+    level = str(raw or "").strip().casefold()
+    if not level:
+        return None
+    if level == "high":
+        return "high"
+    return "low" if level in ("low", "none") else "normal"
 
 
 def typed_read(kind: str, raw: Any) -> Any:

@@ -42,7 +42,8 @@ def _label(name: str) -> str:
 
 def required_fields(mapping: Mapping) -> list[FieldSpec]:
     """Custom fields/properties the mapping's write-back uses (deal outputs, the card's
-    feedback field, the task key)."""
+    feedback field, the task key, and the hidden write stamps that let a run on a lost state
+    store recognise our writes)."""
     out: list[FieldSpec] = []
     wb = mapping.writeback
     outputs = [(spec, kind) for _, spec, kind in wb.deal.enabled_outputs()]
@@ -57,11 +58,18 @@ def required_fields(mapping: Mapping) -> list[FieldSpec]:
                 mapping.deal.object, spec.field, _label(spec.field), kind, length, False, options
             )
         )
+    stamp = wb.deal.stamp_field
+    if stamp:
+        out.append(FieldSpec(mapping.deal.object, stamp, "NextAdvance written", "text", 255))
     task = wb.task
     if task is not None and task.enabled:
         out.append(
             FieldSpec(task.object, task.key_field, "NextAdvance task key", "text", 80, unique=True)
         )
+        if task.fields.stamp:
+            out.append(
+                FieldSpec(task.object, task.fields.stamp, "NextAdvance written", "text", 255)
+            )
     return out
 
 

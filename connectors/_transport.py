@@ -21,6 +21,7 @@ from typing import TypeVar
 import tenacity
 
 from nextadvance.connectors._base import Budget, CallEvent, CallStats, ConnectorConfig
+from nextadvance.connectors._config import Limits
 from nextadvance.connectors._redact import redact
 from nextadvance.core.errors import (
     AuthError,
@@ -29,6 +30,7 @@ from nextadvance.core.errors import (
     QuotaExhausted,
     RateLimited,
     Retryable,
+    Timeout,
 )
 
 __all__ = ["Caller", "QuotaGuard", "RollingWindow", "redact"]
@@ -191,15 +193,23 @@ class Caller:
         retrying = tenacity.Retrying(
             retry=tenacity.retry_if_exception_type(Retryable),
             wait=_wait_retry_after(limits.backoff_max_s),
-            stop=(
-                tenacity.stop_after_delay(limits.retry_deadline_s)
-                | tenacity.stop_after_attempt(limits.max_attempts)
-            ),
+            stop=_stop(limits),
             sleep=self._sleep,
             before_sleep=self._log_retry,
             reraise=True,
         )
-        return retrying(attempt)
+        started = time.monotonic()
+        try:
+            return retrying(attempt)
+        except Timeout as exc:
+            took = time.monotonic() - started
+            raise Timeout(
+                f"{exc}; gave up after {state['attempt']} attempt(s) in {took:.1f} s "
+                f"(connect timeout {limits.connect_timeout_s:g} s, read timeout "
+                f"{limits.timeout_s:g} s, request deadline {limits.retry_deadline_s:g} s)",
+                endpoint=exc.endpoint,
+                status=exc.status,
+            ) from exc
 
     def record(self, endpoint: str, status: int | None, seconds: float, *, write: bool) -> None:
         """Count a request made outside :meth:`call` (the OAuth token exchange)."""
@@ -287,6 +297,22 @@ class Caller:
             )
             if self.config.on_call is not None:
                 self.config.on_call(event)
+
+
+def _stop(limits: Limits) -> Callable[[tenacity.RetryCallState], bool]:
+    """Stop at ``max_attempts``, at the request deadline, or when a timed-out request could
+    not time out once more before the deadline (never overshoot it by a whole timeout)."""
+
+    def stop(state: tenacity.RetryCallState) -> bool:
+        elapsed = state.seconds_since_start or 0.0
+        if state.attempt_number >= limits.max_attempts or elapsed >= limits.retry_deadline_s:
+            return True
+        exc = state.outcome.exception() if state.outcome else None
+        if isinstance(exc, Timeout):
+            return elapsed + sum(limits.timeouts) > limits.retry_deadline_s
+        return False
+
+    return stop
 
 
 def _wait_retry_after(max_s: float) -> Callable[[tenacity.RetryCallState], float]:

@@ -16,7 +16,7 @@ from nextadvance.connectors._base import WriteOp, WriteResult
 from nextadvance.connectors._plan import TaskFieldNames
 from nextadvance.core.errors import ConnectorError, FatalRemote, RecordRejected, Retryable
 
-__all__ = ["CALL_FAILURES", "fail_chunk", "render_task", "task_gone"]
+__all__ = ["CALL_FAILURES", "fail_chunk", "render_task", "sends", "task_gone"]
 
 #: What a failed write *call* raises after retries; each fails the ops of its chunk.
 CALL_FAILURES = (Retryable, RecordRejected, FatalRemote)
@@ -58,21 +58,36 @@ def render_task(
     """Our task's field values: extra mapped fields, ``head``, key/subject/body/due/status/priority.
 
     The connector's own rendering wins over the mapping's extra fields; the CRM adds what only
-    it has (link, owner, type) after these, in its own order.
+    it has (link, owner, type) after these, in its own order.  An update (``spec.only`` set)
+    sends the key, the stamp and only the parts it names: never a part a rep changed, never
+    the status of a task that stays open, never the mapping's extra fields.
     """
     spec = op.task
     if task is None or spec is None:
         raise RecordRejected("no task mapping or task content", record=op.key)
-    rec: dict[str, Any] = {
-        **{k: wire(v) for k, v in spec.fields.items()},
-        **(head or {}),
-        task.key: op.key,
-        task.subject: spec.subject,
-        task.body: spec.body,
-        task.due: wire(spec.due),
+    only = spec.only
+    parts: dict[str, Any] = {
+        "subject": (task.subject, spec.subject),
+        "body": (task.body, spec.body),
+        "due": (task.due, wire(spec.due)),
     }
     if task.status:
-        rec[task.status] = completed if spec.completed else (task.open_status or not_started)
+        parts["status"] = (
+            task.status,
+            completed if spec.completed else (task.open_status or not_started),
+        )
     if task.priority:
-        rec[task.priority] = priorities[spec.priority]
+        parts["priority"] = (task.priority, priorities[spec.priority])
+    rec: dict[str, Any] = {} if only is not None else {k: wire(v) for k, v in spec.fields.items()}
+    rec.update({**(head or {}), task.key: op.key})
+    for part, (name, value) in parts.items():
+        if only is None or part in only:
+            rec[name] = value
+    if task.stamp and spec.stamp:
+        rec[task.stamp] = spec.stamp
     return rec
+
+
+def sends(spec: Any, part: str) -> bool:
+    """Whether a task write sends ``part`` (a create sends every part)."""
+    return spec is not None and (spec.only is None or part in spec.only)

@@ -249,6 +249,13 @@ class DealWriteback(_Spec):
             "(`values` maps yes/no/done to the CRM's values); the report counts it."
         ),
     )
+    stamp: OutputSpec | None = Field(
+        default=None,
+        description=(
+            "Bookkeeping, hidden from reps: a short hash of each value we last wrote, so a "
+            "run on an empty state store tells a rep's edit from our own write."
+        ),
+    )
 
     def enabled_outputs(self) -> list[tuple[str, OutputSpec, OutputType]]:
         """(output name, spec, effective value type) of every output switched on."""
@@ -263,14 +270,21 @@ class DealWriteback(_Spec):
         """CRM fields a pull reads for us: every enabled output, plus read-only ones (the
         card's feedback) that reps write and the report counts."""
         out = [spec.field for _, spec, _ in self.enabled_outputs()]
-        fb = self.feedback
-        if fb is not None and fb.enabled:
-            out.append(fb.field)
+        for extra in (self.feedback, self.stamp):
+            if extra is not None and extra.enabled:
+                out.append(extra.field)
         return tuple(out)
 
+    @property
+    def stamp_field(self) -> str | None:
+        """The deal field holding the write stamp (None: no stamp kept)."""
+        s = self.stamp
+        return s.field if s is not None and s.enabled else None
 
-#: DealWriteback fields the sync reads and never writes (the card's feedback).
-READ_ONLY_OUTPUTS = frozenset({"feedback"})
+
+#: DealWriteback fields that are not engine outputs: the card's feedback (read, never
+#: written) and the write stamp (written by the planner beside a real change).
+READ_ONLY_OUTPUTS = frozenset({"feedback", "stamp"})
 
 if set(DealWriteback.model_fields) - READ_ONLY_OUTPUTS != set(
     DEFAULT_OUTPUT_TYPES
@@ -290,6 +304,13 @@ class TaskFields(_Spec):
     status: str | None = None
     deal: str | None = Field(
         default=None, description="Field linking the task to the deal (Salesforce WhatId)."
+    )
+    stamp: str | None = Field(
+        default=None,
+        description=(
+            "Hidden field holding a short hash of each task value we last wrote (lets a run "
+            "on an empty state store tell a rep's edit from our write)."
+        ),
     )
 
 

@@ -4,6 +4,12 @@ Ops people edit our YAML by hand; every error must point at a file and line.  Py
 composer keeps marks on nodes, so we build plain Python data from the node tree and
 remember the line of every key path on the way.  Validation errors (pydantic ``loc``
 tuples) are then located with :meth:`Located.line_of`.
+
+Every YAML nextadvance reads (config, mapping, playbook, lexicon, targets) comes through
+here, so the limits that keep a hostile or broken file from hanging or crashing a run live
+here too: at most :data:`MAX_CHARS` characters, :data:`MAX_DEPTH` levels of nesting and
+:data:`MAX_VALUES` values once aliases are expanded (a "billion laughs" alias bomb).  Each
+fails fast with a located problem instead of a traceback or a CPU-bound hang.
 """
 
 from __future__ import annotations
@@ -18,9 +24,55 @@ import yaml
 
 from nextadvance.core.errors import Problem
 
-__all__ = ["Located", "did_you_mean", "format_path", "load_yaml_file", "load_yaml_text"]
+__all__ = [
+    "MAX_CHARS",
+    "MAX_DEPTH",
+    "MAX_VALUES",
+    "Located",
+    "did_you_mean",
+    "format_path",
+    "load_yaml_file",
+    "load_yaml_text",
+]
 
 KeyPath = tuple[str | int, ...]
+
+#: The largest YAML file read (characters); the shipped ones are under 40,000.
+MAX_CHARS = 2_000_000
+#: The deepest nesting of mappings and lists; the shipped files nest at most 11 levels.
+MAX_DEPTH = 64
+#: The most values (keys, items, scalars) a file may expand to, aliases included.
+MAX_VALUES = 200_000
+
+
+class _TooBig(yaml.MarkedYAMLError):
+    """A YAML limit was hit (depth, alias expansion): reported as a located problem."""
+
+    def __init__(self, problem: str, mark: Any, expected: str, path: KeyPath = ()) -> None:
+        super().__init__(problem=problem, problem_mark=mark)
+        self.expected = expected
+        self.path = path
+
+
+class _Loader(yaml.SafeLoader):
+    """The safe loader whose composer stops at :data:`MAX_DEPTH` levels (it recurses)."""
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self._depth = 0
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        self._depth += 1
+        try:
+            if self._depth > MAX_DEPTH:
+                raise _TooBig(
+                    f"YAML nested deeper than {MAX_DEPTH} levels",
+                    self.peek_event().start_mark,  # type: ignore[no-untyped-call]
+                    f"at most {MAX_DEPTH} levels of mappings and lists",
+                )
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
 
 
 @dataclass
@@ -81,8 +133,25 @@ class _Builder:
         self.keys_as_text = keys_as_text
         self.lines: dict[KeyPath, int] = {}
         self.duplicates: list[tuple[KeyPath, int, int]] = []
+        self.values = 0
 
     def build(self, node: yaml.Node, path: KeyPath) -> Any:
+        self.values += 1
+        if self.values > MAX_VALUES:
+            raise _TooBig(
+                f"YAML expands to more than {MAX_VALUES:,} values (aliases repeat what their "
+                "anchor holds: an alias bomb?)",
+                node.start_mark,
+                f"at most {MAX_VALUES:,} values with aliases expanded",
+                path[:1],
+            )
+        if len(path) > MAX_DEPTH:  # only aliases pointing at their own anchor get here
+            raise _TooBig(
+                f"YAML nested deeper than {MAX_DEPTH} levels (an alias inside its own anchor?)",
+                node.start_mark,
+                f"at most {MAX_DEPTH} levels of mappings and lists",
+                path[:1],
+            )
         self.lines.setdefault(path, node.start_mark.line + 1)
         if isinstance(node, yaml.MappingNode):
             out: dict[Any, Any] = {}
@@ -131,8 +200,18 @@ def load_yaml_text(
     With ``keys_as_text`` every mapping key is kept as the text written (YAML 1.1 would
     turn ``Yes``/``No`` keys into booleans and ``10`` into an int): CRM values are text.
     """
+    if len(text) > MAX_CHARS:
+        return Located(None, file), [
+            Problem(
+                message=f"file too large: {len(text):,} characters",
+                file=file,
+                expected=f"at most {MAX_CHARS:,} characters",
+            )
+        ]
     try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
+        root = yaml.compose(text, Loader=_Loader)
+    except _TooBig as exc:
+        return Located(None, file), [_limit_problem(exc, file)]
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else None
@@ -145,6 +224,8 @@ def load_yaml_text(
     builder = _Builder(keys_as_text)
     try:
         data = builder.build(root, ())
+    except _TooBig as exc:
+        return Located(None, file), [_limit_problem(exc, file)]
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark
         return Located(None, file), [
@@ -168,12 +249,32 @@ def load_yaml_text(
     return located, problems
 
 
+def _limit_problem(exc: _TooBig, file: str) -> Problem:
+    mark = exc.problem_mark
+    return Problem(
+        message=str(exc.problem),
+        file=file,
+        line=mark.line + 1 if mark is not None else None,
+        key_path=format_path(exc.path),
+        expected=exc.expected,
+    )
+
+
 def load_yaml_file(
     path: str | Path, *, keys_as_text: bool = False
 ) -> tuple[Located, list[Problem]]:
     """Read and parse a YAML file; unreadable files become a located problem, not a traceback."""
     p = Path(path)
     try:
+        size = p.stat().st_size
+        if size > 4 * MAX_CHARS:  # do not even read it (characters are up to 4 bytes)
+            return Located(None, str(p)), [
+                Problem(
+                    message=f"file too large: {size:,} bytes",
+                    file=str(p),
+                    expected=f"at most {MAX_CHARS:,} characters",
+                )
+            ]
         text = p.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         return Located(None, str(p)), [Problem(message=f"cannot read file: {exc}", file=str(p))]

@@ -26,7 +26,7 @@ class HubSpotApi:
         self.session = session
         self.caller = caller
         self.page_size = page_size
-        self.timeout = caller.config.limits.timeout_s
+        self.timeout = caller.config.limits.timeouts
 
     def _run(
         self, endpoint: str, fn: Callable[[Any], Any], *, write: bool = False, search: bool = False

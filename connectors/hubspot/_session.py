@@ -34,6 +34,12 @@ from nextadvance.core.errors import (
 
 __all__ = ["HubSpotSession", "classify_hubspot"]
 
+#: A TLS failure is never retried: a wrong ``ca_bundle`` does not fix itself.
+_TLS = (
+    "TLS verification of the HubSpot host failed ({endpoint}); check that ca_bundle "
+    "trusts that host's certificate"
+)
+
 
 def _header(headers: Any, name: str) -> str | None:
     if not headers:
@@ -43,6 +49,10 @@ def _header(headers: Any, name: str) -> str | None:
     except AttributeError:
         return None
     return None if value is None else str(value)
+
+
+def _from_client(exc: BaseException) -> bool:
+    return type(exc).__module__.split(".")[0] in ("hubspot", "urllib3")
 
 
 def classify_hubspot(
@@ -56,12 +66,18 @@ def classify_hubspot(
     """
     if isinstance(exc, ConnectorError):
         return exc
+    inner = exc.__cause__ or exc.__context__
+    if inner is not None and not _from_client(exc) and _from_client(inner):
+        # the client's own error handling can fail on what it raised (a TLS failure becomes
+        # ``AttributeError: 'NoneType' object has no attribute 'decode'``): classify the cause
+        return classify_hubspot(inner, endpoint, scrub=scrub)
     if isinstance(exc, urllib3.exceptions.TimeoutError):
-        return Timeout(f"HubSpot did not answer in time ({endpoint})", endpoint=endpoint)
-    if isinstance(exc, urllib3.exceptions.SSLError):
-        return FatalRemote(
-            f"TLS verification of the HubSpot host failed ({endpoint})", endpoint=endpoint
+        which = "connect" if isinstance(exc, urllib3.exceptions.ConnectTimeoutError) else "read"
+        return Timeout(
+            f"HubSpot: no answer within the {which} timeout ({endpoint})", endpoint=endpoint
         )
+    if isinstance(exc, urllib3.exceptions.SSLError):
+        return FatalRemote(_TLS.format(endpoint=endpoint), endpoint=endpoint)
     if isinstance(exc, urllib3.exceptions.HTTPError):
         unreachable = connect_failure(exc, "HubSpot", endpoint)
         if unreachable is not None:
@@ -90,8 +106,11 @@ def classify_hubspot(
     if status == 0:
         reason = str(getattr(exc, "reason", "") or "")
         if "SSL" in reason:
-            return FatalRemote(
-                f"TLS verification of the HubSpot host failed ({endpoint})", endpoint=endpoint
+            return FatalRemote(_TLS.format(endpoint=endpoint), endpoint=endpoint)
+        if "timed out" in reason.lower() or "timeout" in reason.lower():
+            which = "connect" if "connect" in reason.lower() else "read"
+            return Timeout(
+                f"HubSpot: no answer within the {which} timeout ({endpoint})", endpoint=endpoint
             )
         unreachable = connect_failure(exc, "HubSpot", endpoint)
         if unreachable is not None:
@@ -150,13 +169,13 @@ class HubSpotSession(TokenSession[Client]):
                     else None,
                     refresh_token=creds.refresh_token.get_secret_value(),
                     _preload_content=False,
-                    _request_timeout=self.config.limits.timeout_s,
+                    _request_timeout=self.config.limits.timeouts,
                 )
                 call.status = int(answer.status)
             except Exception as exc:
                 call.status = getattr(exc, "status", None)
                 err = classify_hubspot(exc, "oauth.token", scrub=self.scrub)
-                if isinstance(err, RecordRejected | FatalRemote):
+                if isinstance(err, RecordRejected | FatalRemote) and err.status:
                     err = AuthError(
                         f"HubSpot refused the refresh token: {err}", endpoint="oauth.token"
                     )

@@ -16,7 +16,13 @@ from typing import Any
 from nextadvance.connectors._base import TaskState, WriteKind, WriteOp, WriteResult
 from nextadvance.connectors._cursor import parse_ts
 from nextadvance.connectors._plan import ReadPlan
-from nextadvance.connectors._write_common import CALL_FAILURES, fail_chunk, render_task, task_gone
+from nextadvance.connectors._write_common import (
+    CALL_FAILURES,
+    fail_chunk,
+    render_task,
+    sends,
+    task_gone,
+)
 from nextadvance.connectors.hubspot._api import BATCH, HubSpotApi
 
 __all__ = ["COMPLETED", "TASK_TO_DEAL", "HubSpotWriter", "wire"]
@@ -124,9 +130,9 @@ class HubSpotWriter:
             priorities=_PRIORITY,
         )
         assert task is not None and op.task is not None  # render_task refused otherwise
-        if task.type and task.task_type:
+        if task.type and task.task_type and op.task.only is None:
             props[task.type] = task.task_type
-        if task.owner and op.task.owner_id:
+        if task.owner and op.task.owner_id and sends(op.task, "owner"):
             props[task.owner] = op.task.owner_id
         return props
 

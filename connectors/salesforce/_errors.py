@@ -72,7 +72,10 @@ def classify_salesforce(
         return exc
     headers = headers or {}
     if isinstance(exc, requests.Timeout):
-        return Timeout(f"Salesforce did not answer in time ({endpoint})", endpoint=endpoint)
+        which = "connect" if isinstance(exc, requests.ConnectTimeout) else "read"
+        return Timeout(
+            f"Salesforce: no answer within the {which} timeout ({endpoint})", endpoint=endpoint
+        )
     if isinstance(exc, requests.exceptions.SSLError):
         return FatalRemote(
             f"TLS verification of the Salesforce host failed ({endpoint}); check ca_bundle",

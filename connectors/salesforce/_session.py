@@ -20,7 +20,7 @@ from simple_salesforce.api import Salesforce
 
 from nextadvance.connectors._base import ConnectorConfig
 from nextadvance.connectors._session_common import TokenSession
-from nextadvance.core.errors import AuthError, Timeout, Unavailable
+from nextadvance.core.errors import AuthError, FatalRemote, Timeout, Unavailable
 
 __all__ = ["DEFAULT_TOKEN_URL", "SalesforceSession"]
 
@@ -34,10 +34,10 @@ class _Adapter(HTTPAdapter):
     simple-salesforce's exceptions do not expose.
     """
 
-    def __init__(self, ca_bundle: str | None, timeout_s: float) -> None:
+    def __init__(self, ca_bundle: str | None, timeouts: tuple[float, float]) -> None:
         super().__init__(max_retries=0)  # one retry layer: ours
         self.ca_bundle = ca_bundle
-        self.timeout_s = timeout_s
+        self.timeouts = timeouts
         self.local = threading.local()
 
     def send(self, request: requests.PreparedRequest, **kwargs: Any) -> requests.Response:  # type: ignore[override]
@@ -46,7 +46,7 @@ class _Adapter(HTTPAdapter):
         else:
             kwargs["verify"] = True
         if kwargs.get("timeout") is None:
-            kwargs["timeout"] = self.timeout_s
+            kwargs["timeout"] = self.timeouts  # (connect, read)
         self.local.headers = {}
         response = super().send(request, **kwargs)
         self.local.headers = dict(response.headers)
@@ -63,7 +63,7 @@ class SalesforceSession(TokenSession[Salesforce]):
     def __init__(self, config: ConnectorConfig) -> None:
         super().__init__(config)
         self.http = requests.Session()
-        self.adapter = _Adapter(config.ca_bundle, config.limits.timeout_s)
+        self.adapter = _Adapter(config.ca_bundle, config.limits.timeouts)
         self.http.mount("https://", self.adapter)
         self.http.mount("http://", self.adapter)
         self.instance_url = config.base_url.rstrip("/")
@@ -93,9 +93,17 @@ class SalesforceSession(TokenSession[Salesforce]):
             try:
                 response = self.http.post(url, data=form, headers={"Accept": "application/json"})
                 call.status = response.status_code
-            except requests.Timeout:
+            except requests.Timeout as exc:
+                which = "connect" if isinstance(exc, requests.ConnectTimeout) else "read"
                 raise Timeout(
-                    "Salesforce token endpoint timed out", endpoint="oauth.token"
+                    f"Salesforce token endpoint: no answer within the {which} timeout",
+                    endpoint="oauth.token",
+                ) from None
+            except requests.exceptions.SSLError:
+                raise FatalRemote(
+                    f"TLS verification of the Salesforce token endpoint failed; check "
+                    f"ca_bundle ({self.config.ca_bundle or 'the system CAs'}) trusts that host",
+                    endpoint="oauth.token",
                 ) from None
             except requests.RequestException as exc:
                 raise Unavailable(

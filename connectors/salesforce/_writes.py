@@ -15,7 +15,13 @@ from typing import Any
 
 from nextadvance.connectors._base import TaskState, WriteKind, WriteOp, WriteResult
 from nextadvance.connectors._cursor import format_ts, parse_ts
-from nextadvance.connectors._write_common import CALL_FAILURES, fail_chunk, render_task, task_gone
+from nextadvance.connectors._write_common import (
+    CALL_FAILURES,
+    fail_chunk,
+    render_task,
+    sends,
+    task_gone,
+)
 from nextadvance.connectors.salesforce._errors import RETRYABLE_RECORD_CODES
 from nextadvance.connectors.salesforce._plan import ReadPlan
 from nextadvance.connectors.salesforce._reads import soql_quote
@@ -92,9 +98,9 @@ class SalesforceWriter:
             head={"attributes": {"type": task.object}} if task else None,
         )
         assert task is not None and op.task is not None  # render_task refused otherwise
-        if task.owner and op.task.owner_id:
+        if task.owner and op.task.owner_id and sends(op.task, "owner"):
             rec[task.owner] = op.task.owner_id
-        if task.deal and op.kind == WriteKind.upsert_task:
+        if task.deal and op.kind == WriteKind.upsert_task and op.task.only is None:
             rec[task.deal] = op.deal_id  # a rep-level task (upsert_rep_task) has no WhatId
         return rec
 

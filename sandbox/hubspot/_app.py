@@ -89,6 +89,17 @@ class HubSpotApp:
                     hubspot_defined=False,
                 ),
             )
+            self.portal.add_property(
+                "tasks",
+                PropDef(
+                    "na_written",
+                    "NextAdvance written",
+                    "string",
+                    "text",
+                    "nextadvance",
+                    hubspot_defined=False,
+                ),
+            )
         if self.world is not None:
             load_world(self.portal, self.world)
         self.objects = ObjectRoutes(self.portal, self.faults, self._count)

@@ -147,8 +147,12 @@ NA_FIELDS: dict[str, tuple[Field, ...]] = {
         Field("NA_Parked_Reason__c", "string", 255, custom=True),
         Field("NA_Coach__c", "textarea", 32768, custom=True),
         Field("NA_Feedback__c", "picklist", 255, custom=True, picklist=("yes", "no", "done")),
+        Field("NA_Written__c", "string", 255, custom=True),
     ),
-    "Task": (Field("NA_Key__c", "string", 80, custom=True, external_id=True, unique=True),),
+    "Task": (
+        Field("NA_Key__c", "string", 80, custom=True, external_id=True, unique=True),
+        Field("NA_Written__c", "string", 255, custom=True),
+    ),
 }
 
 

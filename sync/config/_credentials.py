@@ -129,7 +129,22 @@ class Credentials(Mapping[str, str]):
 
     @classmethod
     def parse(cls, raw: str, *, source: str = "") -> Credentials:
-        """A JSON object of strings, or a single token stored as ``token``."""
+        """A JSON object of strings, or a single token stored as ``token``.
+
+        Anything else (empty, a JSON array or string, several words or lines) is refused
+        with a ConfigError naming where it came from, never sent to the CRM as a token.
+        """
+        shape = _not_a_secret(raw)
+        if shape:
+            raise ConfigError(
+                [
+                    Problem(
+                        message=f"credentials from {source} hold {shape}",
+                        expected='a JSON object ({"client_id": ..., "refresh_token": ...}) '
+                        "or a single access token",
+                    )
+                ]
+            )
         if raw.startswith("{"):
             try:
                 data = json.loads(raw)
@@ -137,6 +152,10 @@ class Credentials(Mapping[str, str]):
                 raise ConfigError(
                     [Problem(message=f"credentials from {source} are not valid JSON")]
                 ) from None
+            if not isinstance(data, dict):
+                raise ConfigError(
+                    [Problem(message=f"credentials from {source} are not a JSON object")]
+                )
             return cls({str(k): str(v) for k, v in data.items() if v is not None}, source=source)
         return cls({"token": raw}, source=source)
 
@@ -153,3 +172,16 @@ class Credentials(Mapping[str, str]):
         return f"Credentials(keys={sorted(self._values)}, source={self._source!r})"
 
     __str__ = __repr__
+
+
+def _not_a_secret(raw: str) -> str | None:
+    """What ``raw`` is when it is neither a JSON object nor one token (None: it may be one)."""
+    if not raw:
+        return "nothing (empty)"
+    if raw.startswith("["):
+        return "a JSON array"
+    if raw.startswith('"'):
+        return "a JSON string (quotes included)"
+    if any(c.isspace() for c in raw) and not raw.startswith("{"):
+        return "several words or lines, not one token"
+    return None

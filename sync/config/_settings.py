@@ -56,6 +56,18 @@ class Limits(_Strict):
     daily_quota_share: float = Field(default=0.5, gt=0.0, le=1.0)
     rate_per_s: float | None = Field(default=None, gt=0.0)
     batch_size: int | None = Field(default=None, ge=1, le=200)
+    connect_timeout_s: float = Field(
+        default=10.0, gt=0.0, le=300.0, description="TCP connect and TLS handshake."
+    )
+    read_timeout_s: float = Field(
+        default=30.0, gt=0.0, le=600.0, description="Longest wait for an answer once connected."
+    )
+    request_deadline_s: float = Field(
+        default=90.0,
+        gt=0.0,
+        le=3600.0,
+        description="Total time for one request, retries and waits included.",
+    )
 
 
 class Prospecting(_Strict):

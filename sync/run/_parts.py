@@ -92,12 +92,15 @@ def connector_config(conn: Connection, mapping: Mapping) -> ConnectorConfig:
             ]
         )
     secrets = conn.credentials.resolve(connection=conn.name)
-    limits = Limits(max_quota_share=conn.limits.daily_quota_share)
-    if conn.limits.rate_per_s is not None:
-        limits = Limits(
-            max_quota_share=conn.limits.daily_quota_share,
-            requests_per_10s=max(1, int(conn.limits.rate_per_s * 10)),
-        )
+    lim = conn.limits
+    limits = Limits(
+        max_quota_share=lim.daily_quota_share,
+        connect_timeout_s=lim.connect_timeout_s,
+        timeout_s=lim.read_timeout_s,
+        retry_deadline_s=lim.request_deadline_s,
+    )
+    if lim.rate_per_s is not None:
+        limits = replace(limits, requests_per_10s=max(1, int(lim.rate_per_s * 10)))
     return ConnectorConfig(
         system=conn.crm,
         base_url=base_url,

@@ -12,12 +12,15 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Sequence
 from datetime import datetime
+from typing import Any
 
 from nextadvance.connectors import Connector
 from nextadvance.core.errors import QuotaExhausted
 
 from ..store._ledger import Ledger
-from ._plan import PlannedOp, norm
+from ..store._mirror import jsonable, task_state_json
+from ._plan import PlannedOp
+from ._plan_task import human_parts
 from ._report import ConflictItem, RejectItem, RunReport
 
 __all__ = ["push", "recheck"]
@@ -28,9 +31,11 @@ def recheck(
 ) -> list[PlannedOp]:
     """Look our tasks up again right before changing them; drop writes a rep overtook.
 
-    Between the pull and the push a rep may complete, delete or rewrite a task we are about
+    Between the pull and the push a rep may complete, delete or edit a task we are about
     to update or close (minutes, in a big org).  One ``find_tasks`` call per batch of keys
-    narrows that window to the push itself.  Creates need no check (the key is new).
+    narrows that window to the push itself: an update that would send a part the rep just
+    changed, or a close of a task the rep edited, is dropped and each edited part reported
+    as a conflict.  Creates need no check (the key is new).
     """
     keys = [o.write.key for o in ops if o.kind == "task" and o.counted in ("updated", "closed")]
     if not keys:
@@ -48,19 +53,24 @@ def recheck(
         if op.counted == "closed" and state.completed:
             continue  # the rep already completed it
         if op.counted == "closed":
-            ours = op.payload.get("subject")
+            ours: dict[str, Any] = {k: v for k, v in op.payload.items() if k != "completed"}
         else:
-            ours = (ledger.written(op.write.key) or {}).get("subject")
-        if ours is not None and norm(state.subject) != norm(ours):
-            report.conflicts.append(
-                ConflictItem(
-                    record=op.write.key,
-                    deal=op.write.deal_id,
-                    field="task.subject",
-                    ours=ours,
-                    theirs=state.subject,
+            ours = ledger.written(op.write.key) or {}
+        obs = task_state_json(state)
+        edited = human_parts(ours, obs)
+        sending = op.write.task.only if op.write.task is not None else None
+        touched = [p for p in edited if op.counted == "closed" or sending is None or p in sending]
+        if touched:
+            for part in touched:
+                report.conflicts.append(
+                    ConflictItem(
+                        record=op.write.key,
+                        deal=op.write.deal_id,
+                        field=f"task.{part}",
+                        ours=jsonable(ours.get(part)),
+                        theirs=jsonable(obs.get(part)),
+                    )
                 )
-            )
             continue
         if state.completed and op.counted == "updated" and not op.changes.get("reopened"):
             report.tasks.unchanged += 1  # the rep just completed it: done for this objective

@@ -26,7 +26,7 @@ from nextadvance.mappings import render_writeback
 
 from ..config._settings import Settings
 from ..store import _tables as t
-from ..store._db import StateStore
+from ..store._db import StateStore, StoreBusy
 from ..store._history import store_report
 from ..store._ledger import Ledger
 from ..store._lock import ConnectionLocked, RunLock
@@ -78,7 +78,13 @@ def run_sync(
         dry_run=dry_run,
         full=full,
     )
-    store = StateStore.open(settings.state_url)
+    try:
+        store = StateStore.open(settings.state_url)
+    except StoreBusy as exc:  # another process holds a SQLite store it is creating
+        report.status = "locked"
+        report.message = str(exc)
+        report.finished_at = _now()
+        return report
     try:
         lock = store.lock(connection_name, lease_s=settings.lock_lease_s)
         try:
@@ -147,6 +153,7 @@ class _Run:
         self._parked: dict[str, t.Parked] | None = None
         wb = parts.mapping.writeback.deal.last_evaluated
         self.volatile = frozenset({wb.field} if wb is not None else set())
+        self.stamp_field = parts.mapping.writeback.deal.stamp_field
         #: stage key -> the playbook's name, for the coach payload the CRM card shows
         self.stage_titles = {s.key: s.title for s in parts.playbook.stages if s.title}
 
@@ -344,7 +351,13 @@ class _Run:
         parked = bool(decision.momentum.parked)
         self._park(deal, parked)
         plan = plan_deal(
-            deal.id, desired, crm_values, ledger, volatile=self.volatile, want_task=not parked
+            deal.id,
+            desired,
+            crm_values,
+            ledger,
+            volatile=self.volatile,
+            want_task=not parked,
+            stamp_field=self.stamp_field,
         )
         self._absorb(plan)
         return plan.ops

@@ -9,6 +9,7 @@ the same explicitly (e.g. as an init container).
 from __future__ import annotations
 
 import contextlib
+import sqlite3
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -22,11 +23,20 @@ from alembic.script import ScriptDirectory
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
-from nextadvance.core.errors import StateError
+from nextadvance.core.errors import ConfigError, Problem, StateError
 
 from ._lock import RunLock, make_lock
 
-__all__ = ["StateStore", "normalise_url", "redact_url"]
+__all__ = ["StateStore", "StoreBusy", "normalise_url", "redact_url"]
+
+#: How long a process waits for another one holding a SQLite store (creating it, say).
+BUSY_WAIT_S = 30.0
+
+
+class StoreBusy(StateError):
+    """Another process kept the SQLite store locked for longer than we wait: like a held
+    run lock, this run does not start (exit code 3)."""
+
 
 _MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 _MIGRATION_LOCK_KEY = 0x6E61_6D69_6772  # "namigr": serialises concurrent migrations on PG
@@ -72,7 +82,21 @@ class StateStore:
         if parsed.get_backend_name() == "sqlite":
             db = parsed.database
             if db and db != ":memory:":
-                Path(db).expanduser().parent.mkdir(parents=True, exist_ok=True)
+                folder = Path(db).expanduser().parent
+                try:
+                    folder.mkdir(parents=True, exist_ok=True)
+                except OSError as exc:
+                    raise ConfigError(
+                        [
+                            Problem(
+                                message=f"cannot create the state store's folder {folder}: "
+                                f"{exc.strerror or type(exc).__name__}",
+                                key_path="state_url",
+                                hint="point state_url (or NEXTADVANCE_STATE_URL) at a folder "
+                                "nextadvance may create and write",
+                            )
+                        ]
+                    ) from None
             kwargs["connect_args"] = {"timeout": 30}
         elif parsed.get_backend_name() != "postgresql":
             raise StateError(
@@ -110,6 +134,11 @@ class StateStore:
             with self.engine.connect() as conn:
                 return MigrationContext.configure(conn).get_current_revision()
         except sa.exc.SQLAlchemyError as exc:
+            if _busy(exc):
+                raise StoreBusy(
+                    f"state store {self.describe()} stayed locked by another process for "
+                    f"{BUSY_WAIT_S:.0f} s; not starting"
+                ) from None
             raise StateError(f"cannot reach state store {self.describe()}: {_short(exc)}") from None
 
     def upgrade(self) -> str | None:
@@ -143,6 +172,8 @@ class StateStore:
             try:
                 if self.current_revision() == head:
                     return True
+            except StoreBusy:
+                raise
             except StateError:
                 pass
             time.sleep(0.2)
@@ -176,10 +207,34 @@ class StateStore:
 
 
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
+    """Busy timeout first, then WAL mode, waiting for a process that holds a new store.
+
+    Switching a brand-new store to WAL needs it unlocked, and SQLite answers "database is
+    locked" at once (no busy handler) while another process is still creating it in the
+    rollback-journal mode; so the switch is retried until :data:`BUSY_WAIT_S` has passed.
+    """
     cur = dbapi_conn.cursor()
-    cur.execute("PRAGMA journal_mode=WAL")
-    cur.execute("PRAGMA busy_timeout=30000")
-    cur.close()
+    try:
+        cur.execute(f"PRAGMA busy_timeout={int(BUSY_WAIT_S * 1000)}")
+        deadline = time.monotonic() + BUSY_WAIT_S
+        pause = 0.02
+        while True:
+            try:
+                cur.execute("PRAGMA journal_mode=WAL")
+                return
+            except sqlite3.OperationalError as exc:
+                if not _busy(exc) or time.monotonic() + pause > deadline:
+                    raise
+                time.sleep(pause)
+                pause = min(pause * 2, 0.5)
+    finally:
+        cur.close()
+
+
+def _busy(exc: BaseException) -> bool:
+    """Whether a database error means another process holds the SQLite file locked."""
+    text = str(getattr(exc, "orig", None) or exc).lower()
+    return "database is locked" in text or "database is busy" in text
 
 
 def _short(exc: BaseException) -> str:

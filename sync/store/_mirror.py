@@ -55,6 +55,8 @@ def task_state_json(state: TaskState) -> dict[str, Any]:
         "status": state.status,
         "completed": state.completed,
         "deleted": state.deleted,
+        **dict(state.edits),
+        "stamp": state.stamp,
     }
 
 

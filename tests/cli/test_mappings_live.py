@@ -152,6 +152,7 @@ def test_hubspot_missing_properties_then_created(
         ("na_last_evaluated", "datetime", "date"),
         ("na_coach", "string", "textarea"),
         ("na_feedback", "enumeration", "select"),
+        ("na_written", "string", "text"),
     ]
     for name, typ, field_type in props:
         body = {

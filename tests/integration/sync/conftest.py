@@ -44,6 +44,7 @@ HS_PROPS = [
     ("na_parked_reason", "string", "text"),
     ("na_coach", "string", "textarea"),
     ("na_feedback", "string", "text"),
+    ("na_written", "string", "text"),
 ]
 SF_FIELDS = ("NA_Next_Advance__c", "NA_Objectives__c", "NA_Next_Step_Verdict__c", "NA_Stalled__c")
 HS_FIELDS = ("na_next_advance", "na_objectives", "na_next_step_verdict", "na_stalled")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from nextadvance.connectors import WriteKind, WriteOp
+from nextadvance.connectors import TaskSpec, WriteKind, WriteOp
 from nextadvance.sync import load_settings
 from nextadvance.sync.run._parts import load_parts, make_connector
 from nextadvance.sync.run._plan import PlannedOp
@@ -51,3 +51,41 @@ def test_tasks_a_rep_touched_after_the_pull_are_left_alone(make_world: Any) -> N
     assert [(c.deal, c.field) for c in report.conflicts] == [(edited, "task.subject")]
     assert report.tasks.unchanged == 1
     assert connector.calls.reads == 1 and connector.calls.writes == 0
+
+
+def test_an_update_that_would_send_a_part_the_rep_just_changed_is_dropped(make_world: Any) -> None:
+    """The recheck compares every part, not only the subject: a rep's fresh description or
+    due date edit drops our update of that part (reported), an update of other parts goes on."""
+    world = make_world("salesforce", deals=20)
+    world.sync()
+    state = world.state()
+    body_deal, due_deal = [d for d, v in sorted(state.items()) if v["tasks"]][:2]
+    for deal, body in (
+        (body_deal, {"Description": "Rep notes"}),
+        (due_deal, {"ActivityDate": "2027-02-01"}),
+    ):
+        url = (
+            f"{world.sb.base_url}/services/data/v59.0/sobjects/Task/{state[deal]['tasks'][0]['id']}"
+        )
+        assert world.http().patch(url, json=body).status_code < 300
+    settings = load_settings(world.config)
+    connector = make_connector(load_parts(settings, "salesforce"))
+    store = StateStore.open(settings.state_url)
+    now = datetime.now(UTC)
+    report = RunReport(connection="salesforce", started_at=now)
+    try:
+        with store.session() as s:
+            ledger = Ledger(s, "salesforce")
+            ops = []
+            for deal in (body_deal, due_deal):
+                task = state[deal]["tasks"][0]
+                written = ledger.written(task["key"]) or {}
+                spec = TaskSpec(subject=written["subject"], body="new", only=frozenset({"body"}))
+                op = WriteOp(WriteKind.upsert_task, task["key"], deal, task=spec)
+                ops.append(PlannedOp(op, "task", dict(written), "updated", {"body": "changed"}))
+            kept = recheck(connector, ledger, ops, now, report)
+    finally:
+        connector.close()
+        store.close()
+    assert [o.write.deal_id for o in kept] == [due_deal]
+    assert [(c.deal, c.field) for c in report.conflicts] == [(body_deal, "task.body")]

@@ -1,0 +1,96 @@
+"""Hostile or broken YAML in any file we read (config, mapping, playbook, lexicon, targets):
+nested 5,000 levels deep, an alias bomb under an unknown key, or far too large.  Each fails
+fast through the CLI with exit 2 and a message naming the file (and line), never a
+traceback or a CPU-bound hang."""
+
+from __future__ import annotations
+
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+
+from nextadvance.sandbox import Sandbox  # noqa: F401  (the suite's sandbox extra is present)
+
+ROOT = Path(__file__).resolve().parents[2]
+DEALS = ROOT / "docs" / "examples" / "deals.jsonl"
+NOW = "2026-11-23T09:00:00Z"
+
+
+def _exe() -> str:
+    import sys
+
+    return str(Path(sys.executable).with_name("nextadvance"))
+
+
+def hostile(kind: str) -> str:
+    """YAML text: ``deep`` (5,000 nested flow mappings), ``bomb`` (9 levels x 9 aliases under
+    an unknown key) or ``large`` (3 MB of comments)."""
+    if kind == "deep":
+        return "version: 1\nnested: " + "{a: " * 5000 + "1" + "}" * 5000 + "\n"
+    if kind == "bomb":
+        lines = [
+            "version: 1",
+            "not_a_known_key:",
+            "  l0: &l0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]",
+        ]
+        for i in range(1, 10):
+            lines.append(f"  l{i}: &l{i} [" + ", ".join([f"*l{i - 1}"] * 9) + "]")
+        return "\n".join(lines) + "\n"
+    return "version: 1\n" + ("# " + "x" * 98 + "\n") * 30_000
+
+
+def command(kind: str, path: Path) -> list[str]:
+    """The CLI command that reads ``path`` as a file of this kind."""
+    if kind == "config":
+        return ["sync", "--connection", "x", "--config", str(path)]
+    if kind == "mapping":
+        return ["mappings", "validate", str(path)]
+    if kind in ("playbook", "lexicon"):
+        return ["decide", "--input", str(DEALS), f"--{kind}", str(path), "--now", NOW]
+    return [
+        "report",
+        "--input",
+        str(DEALS),
+        "--targets",
+        str(path),
+        "--now",
+        NOW,
+        "-f",
+        "json",
+        "-o",
+        "-",
+    ]
+
+
+@pytest.mark.parametrize("shape", ["deep", "bomb", "large"])
+@pytest.mark.parametrize("kind", ["config", "mapping", "playbook", "lexicon", "targets"])
+def test_hostile_yaml_fails_fast_with_a_located_message(
+    tmp_path: Path, kind: str, shape: str
+) -> None:
+    """Exit 2 in seconds; stderr names the file (and the line for depth and aliases)."""
+    path = tmp_path / f"{kind}.yaml"
+    path.write_text(hostile(shape))
+    started = time.monotonic()
+    result = subprocess.run(
+        [_exe(), *command(kind, path)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=tmp_path,
+        env={"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "NEXTADVANCE_STATE_URL": ""},
+        check=False,
+    )
+    took = time.monotonic() - started
+    err = result.stderr
+    assert result.returncode == 2, (result.returncode, err[-1500:])
+    assert took < 20, took
+    assert "Traceback" not in err and len(err.splitlines()) < 15, err[-1500:]
+    assert path.name in err, err
+    if shape == "deep":
+        assert "deeper than 64 levels" in err and f"{path.name}:2" in err, err
+    elif shape == "bomb":
+        assert "alias" in err and f"{path.name}:3 not_a_known_key" in err, err
+    else:
+        assert "too large" in err, err
