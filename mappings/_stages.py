@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from nextadvance.mappings._model import Mapping
-from nextadvance.mappings._values import is_empty, normalise_key
+from nextadvance.mappings._values import lookup_value
 
 __all__ = ["UNMAPPED_STAGE", "StageLookup", "map_stage"]
 
@@ -42,7 +42,7 @@ def map_stage(mapping: Mapping, pipeline: str | None, raw_stage: object) -> Stag
             f"add it under pipelines:",
             "pipelines",
         )
-    stage = _lookup(pipe_spec.stages, raw_stage)
+    stage = lookup_value(pipe_spec.stages, raw_stage)
     if stage is None:
         return StageLookup(
             None,
@@ -51,17 +51,3 @@ def map_stage(mapping: Mapping, pipeline: str | None, raw_stage: object) -> Stag
             f"pipelines.{pipeline}.stages",
         )
     return StageLookup(stage)
-
-
-def _lookup(table: dict[str, str], raw: object) -> str | None:
-    """Exact key first, then ignoring case, spaces, ``_`` and ``-`` (as every value map)."""
-    if is_empty(raw):
-        return None
-    text = str(raw).strip()
-    if text in table:
-        return table[text]
-    norm = normalise_key(text)
-    for key, value in table.items():
-        if normalise_key(key) == norm:
-            return value
-    return None

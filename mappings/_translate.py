@@ -31,7 +31,7 @@ from nextadvance.mappings._values import (
     ValueProblem,
     get_path,
     is_empty,
-    normalise_key,
+    lookup_value,
     to_bool,
     to_date,
     to_datetime,
@@ -120,20 +120,6 @@ class _Reader:
         return Translated(value, tuple(self.problems))
 
 
-def _lookup(table: MappingABC[str, T], raw: object) -> T | None:
-    """A value-map lookup: exact key first, then ignoring case, spaces, ``_`` and ``-``."""
-    if is_empty(raw):
-        return None
-    text = str(raw).strip()
-    if text in table:
-        return table[text]
-    norm = normalise_key(text)
-    for key, value in table.items():
-        if normalise_key(key) == norm:
-            return value
-    return None
-
-
 def _split(raw: object) -> list[object]:
     if isinstance(raw, list | tuple):
         return list(raw)
@@ -148,7 +134,7 @@ def _evidence(reader: _Reader, spec: EvidenceSpec) -> Any:
         if spec.transform == "map":
             if is_empty(raw):
                 return None
-            value = _lookup(spec.values or {}, raw)
+            value = lookup_value(spec.values or {}, raw)
             if value is None:
                 reader.problem(spec.field, f"value {raw!r} is not in the mapping's values table")
             return value
@@ -250,7 +236,7 @@ def _account(mapping: Mapping, reader: _Reader) -> Account:
 
     industry = reader.read(path(spec.industry), to_text)
     if industry is not None and spec.industry_values:
-        industry = _lookup(spec.industry_values, industry) or industry
+        industry = lookup_value(spec.industry_values, industry) or industry
     employees = reader.read(path(spec.employees), to_int)
     if employees is not None and employees < 0:
         reader.problem(path(spec.employees), f"employee count {employees} is negative")
@@ -285,7 +271,7 @@ def translate_contact(mapping: Mapping, record: Record) -> Translated[Contact]:
     role: str | None = None
     raw_role = get_path(record, spec.role)
     for candidate in _split(raw_role):
-        role = _lookup(spec.roles, candidate)
+        role = lookup_value(spec.roles, candidate)
         if role is not None:
             break
     if role is None and not is_empty(raw_role) and spec.default_role is None:
@@ -329,20 +315,20 @@ def translate_activity(
         return reader.result(None)
     kind = spec.kind.default
     for kind_rule in spec.kind.rules:
-        found_kind = _lookup(kind_rule.values, get_path(record, kind_rule.field))
+        found_kind = lookup_value(kind_rule.values, get_path(record, kind_rule.field))
         if found_kind is not None:
             kind = found_kind
             break
     outcome: Outcome | None = None
     for outcome_rule in spec.outcome.rules:
-        outcome = _lookup(outcome_rule.values, get_path(record, outcome_rule.field))
+        outcome = lookup_value(outcome_rule.values, get_path(record, outcome_rule.field))
         if outcome is not None:
             break
     if outcome is None and spec.outcome.future is not None and now is not None and at > now:
         outcome = spec.outcome.future
     direction = None
     if spec.direction is not None:
-        direction = _lookup(spec.direction.values, get_path(record, spec.direction.field))
+        direction = lookup_value(spec.direction.values, get_path(record, spec.direction.field))
     if contact_ids is None:
         ids = [to_text(get_path(record, p)) for p in spec.contacts]
         contact_ids = [i for i in ids if i]

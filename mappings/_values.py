@@ -11,11 +11,12 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 __all__ = [
     "ValueProblem",
     "get_path",
+    "lookup_value",
     "normalise_key",
     "to_bool",
     "to_date",
@@ -26,6 +27,7 @@ __all__ = [
 ]
 
 _MISSING = object()
+T = TypeVar("T")
 
 
 class ValueProblem(ValueError):
@@ -162,3 +164,17 @@ def to_date(value: object) -> date | None:
         return to_datetime(value).astimezone(UTC).date()  # type: ignore[union-attr]
     except ValueProblem:
         raise ValueProblem(f"{value!r} is not a date (expected YYYY-MM-DD)") from None
+
+
+def lookup_value(table: Mapping[str, T], raw: object) -> T | None:
+    """A value-map lookup: exact key first, then ignoring case, spaces, ``_`` and ``-``."""
+    if is_empty(raw):
+        return None
+    text = str(raw).strip()
+    if text in table:
+        return table[text]
+    norm = normalise_key(text)
+    for key, value in table.items():
+        if normalise_key(key) == norm:
+            return value
+    return None

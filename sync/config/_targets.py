@@ -96,32 +96,29 @@ def _parse_block(text: str) -> tuple[time, time]:
     return start, end
 
 
-class _Rep(_M):
+class _Zoned(_M):
+    """A section that may name a timezone; the name is checked where the YAML gives it."""
+
     timezone: str | None = None
+
+    @field_validator("timezone")
+    @classmethod
+    def _tz(cls, value: str | None) -> str | None:
+        if value is not None:
+            zone(value)
+        return value
+
+
+class _Rep(_Zoned):
     owner: str | None = Field(default=None, min_length=1, max_length=64)
     targets: dict[Metric, int | _TargetSpec] = Field(default_factory=dict)
     per: Literal["week", "month"] = "week"
 
-    @field_validator("timezone")
-    @classmethod
-    def _tz(cls, value: str | None) -> str | None:
-        if value is not None:
-            zone(value)
-        return value
 
-
-class _File(_M):
-    timezone: str | None = None
+class _File(_Zoned):
     workday: _Workday = _Workday()
     teams: dict[str, str] = Field(default_factory=dict)
     reps: dict[str, _Rep] = Field(default_factory=dict)
-
-    @field_validator("timezone")
-    @classmethod
-    def _tz(cls, value: str | None) -> str | None:
-        if value is not None:
-            zone(value)
-        return value
 
 
 @dataclass(frozen=True)
