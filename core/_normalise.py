@@ -114,6 +114,21 @@ class Normaliser:
                     return True
         return False
 
+    def _named(self, piece: str, after: list[str]) -> bool:
+        """An acronym written in capitals before a capitalised word the lexicon does not
+        know is part of a name ("SIG Lite", "MTG Group"), not an abbreviation."""
+        if not (len(piece) >= 3 and piece.isalpha() and piece.isupper() and after):
+            return False
+        nxt = after[0].strip(_EDGE)
+        low = nxt.lower()
+        return (
+            nxt[:1].isupper()
+            and not nxt.isupper()
+            and low not in self.vocabulary
+            and low not in self.abbreviations
+            and low not in self.verbs_all
+        )
+
     def correct(self, word: str) -> str | None:
         """The one vocabulary word one edit away from ``word``, or None (none or several)."""
         if word in self._memo:
@@ -141,9 +156,12 @@ class Normaliser:
         out: list[Token] = []
         pos = 0
         first = True
-        for piece in text.translate(_APOSTROPHES).split():
+        pieces = text.translate(_APOSTROPHES).split()
+        for i, piece in enumerate(pieces):
             low = piece.lower()
             expansion = self.abbreviations.get(low)
+            if expansion is not None and self._named(piece, pieces[i + 1 : i + 2]):
+                expansion = low  # "SIG Lite", a named thing: not "signature lite"
             if expansion is None:
                 core = low.strip(_EDGE)
                 if not core:

@@ -22,6 +22,7 @@ Steps (every phrase comes from the lexicon, see docs/playbook.md "How a text is 
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from nextadvance.core._clause import Clause, People
@@ -38,6 +39,13 @@ _RECEIVE = frozenset({"get", "receive", "become", "expect", "collect"})
 #: markers of a promise between a client person and a verb
 _PROMISE = frozenset({"to", "will", "shall", "gonna", "agree", "promise", "go"})
 _COMMA = re.compile(r",\s+")
+#: a word written in capitals (3+ letters, maybe a plural "s"): an acronym
+_ACRONYM = re.compile(r"(?<![\w'])[A-Z]{3,}s?(?![\w'])")
+_OWN = re.compile(r"\b(?:our|my)\s+$")
+#: an object that only points back at the step before ("confirming it in writing")
+_ANAPHOR = re.compile(
+    r"^(?:(?:it|this|that|the date|the time|in writing|in write|by email)\b\s*)*$"
+)
 _FUTURE = frozenset({"to", "will", "shall", "going", "gonna", "plan", "plans", "expect"})
 
 
@@ -127,16 +135,23 @@ class ClauseParser:
         return best[2], best[3], best[4], best[5]
 
     def _client_ref(
-        self, toks: list[Token], s: str, people: People, offset: int = 0
+        self,
+        toks: list[Token],
+        s: str,
+        people: People,
+        offset: int = 0,
+        acronyms: frozenset[str] = frozenset(),
     ) -> tuple[int, str, bool] | None:
         """Offset, text and specificity of the first client reference at or after
-        ``offset`` (a name, title or team is specific; "they", "the client" is not)."""
+        ``offset`` (a name, title or team is specific; "they", "the client" is not; an
+        unknown acronym in capitals, "MRAs", "PHI", is a thing, not a person)."""
         best: tuple[int, str, bool] | None = None
         for t in toks:
             if t.start < offset:
                 continue
             if t.word in people.names or (
                 t.cap
+                and t.word not in acronyms
                 and t.word not in self.stopwords
                 and t.word not in self.norm.vocabulary
                 and t.word.isalpha()
@@ -151,7 +166,10 @@ class ClauseParser:
             (self.generic_actor, False),
         ):
             if pat is not None:
-                m = pat.search(s, offset)
+                # "our legal", "my manager": a team of the seller's own side
+                m = next(
+                    (m for m in pat.finditer(s, offset) if not _OWN.search(s, 0, m.start())), None
+                )
                 if m is None:
                     continue
                 if not specific:
@@ -226,6 +244,7 @@ class ClauseParser:
         """Parse one clause (``text_dated``: the whole text names a date)."""
         toks = self.norm.tokens(raw, people.names)
         s = " ".join(t.base for t in toks)
+        acr = frozenset(a.lower() for a in _ACRONYM.findall(raw)) - people.names
         date = self.dates.search(s) if self.dates is not None else None
         when = date.group(0) if date else None
         vague = bool(self.vague_lead is not None and self.vague_lead.search(s))
@@ -274,20 +293,20 @@ class ClauseParser:
             by = self.agent.search(s, end)
             receive = not _RECEIVE.isdisjoint(t.base for t in toks if t.start < at)
             if seller and by is not None and not goal and receive:
-                ref = self._client_ref(toks, s, people, by.end())
+                ref = self._client_ref(toks, s, people, by.end(), acr)
                 if ref is not None:  # "we get the PO from Michael": the client acts
                     actor, actor_text, specific = "client", ref[1], ref[2]
             elif actor == "unknown":
-                ref = self._client_ref(toks, s, people)
+                ref = self._client_ref(toks, s, people, 0, acr)
                 if ref is not None and ref[0] <= at:
                     actor, actor_text, specific = "client", ref[1], ref[2]
                     actor_pos = ref[0]
                 elif by is not None:  # passive: "to be signed by their legal"
-                    ref = self._client_ref(toks, s, people, by.end())
+                    ref = self._client_ref(toks, s, people, by.end(), acr)
                     if ref is not None:
                         actor, actor_text, specific = "client", ref[1], ref[2]
         elif actor == "unknown":
-            ref = self._client_ref(toks, s, people)
+            ref = self._client_ref(toks, s, people, 0, acr)
             if ref is not None:
                 actor, actor_text, specific = "client", ref[1], ref[2]
                 actor_pos = ref[0]
@@ -341,9 +360,31 @@ class ClauseParser:
         previous: Clause | None = None
         for raw in self.clauses(text):
             for part in self._by_person(raw, people):
-                previous = self.clause(part, people, dated, previous)
-                out.append(previous)
+                current = self.clause(part, people, dated, previous)
+                out.append(self._refers_back(current, previous))
+                previous = current
         return tuple(out)
+
+    def _refers_back(self, c: Clause, previous: Clause | None) -> Clause:
+        """A client clause with no object of its own after a step ("exec workshop on the
+        18th - Freya to host", "gave a verbal yes; confirming in writing Tue") is the
+        client's part in that step: it takes that step's action and stage fit."""
+        if (
+            previous is None
+            or previous.action is None
+            or previous.actor == "seller"
+            or c.actor != "client"
+            or c.action is None
+            or c.action == previous.action
+            or (c.object is not None and _ANAPHOR.match(c.object) is None)
+        ):
+            return c
+        size = self.order.get(previous.min_stage or "", -1)
+        if size <= self.order.get(c.min_stage or "", -1):
+            return c
+        return replace(
+            c, action=previous.action, min_stage=previous.min_stage, object=previous.object
+        )
 
     def _by_person(self, raw: str, people: People) -> list[str]:
         """``raw`` split at commas that open a client person's own clause ("sent proposal,

@@ -36,7 +36,8 @@ consolidate complete walk clean finish pitch position nominate name list outline
 summarise summarize extend record recalculate calculate reconcile refresh verify define
 investigate analyse analyze audit prioritise prioritize customise customize configure install
 deploy migrate hate like love struggle juggle waste save cost commit promise defer decline
-provision troubleshoot coach debug resolve enable pin multithread
+provision troubleshoot coach debug resolve enable pin multithread coordinate remediate
+resubmit liaise
 """.split()  # noqa: SIM905 - a word list reads best as text
 
 IRREGULAR = {
