@@ -155,8 +155,12 @@ class NoteReader:
         signs", "normally 2 weeks", a present-tense habit "Greg signs via DocuSign").  A
         verb no client action names ("just renewed") commits only when promised.
         """
-        if c.actor == "seller" or c.polarity != "positive":
+        if c.actor == "seller" or c.polarity not in ("positive", "ongoing"):
             return False
+        if c.polarity == "ongoing":  # "they're going ahead with it": a big step told
+            return (
+                c.min_stage is not None and self.yes is not None and bool(self.yes.search(c.text))
+            )
         if self.not_commitment is not None and self.not_commitment.search(c.text):
             return False
         promised = self.promise is not None and self.promise.search(c.text) is not None
