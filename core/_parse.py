@@ -41,6 +41,7 @@ _PROMISE = frozenset({"to", "will", "shall", "gonna", "agree", "promise", "go"})
 _COMMA = re.compile(r",\s+")
 #: a word written in capitals (3+ letters, maybe a plural "s"): an acronym
 _ACRONYM = re.compile(r"(?<![\w'])[A-Z]{3,}s?(?![\w'])")
+_CONDITION = re.compile(r"^(?:if|once|assuming|provided|unless)\b|\bonce (?!a\b|more\b|again\b)")
 _OWN = re.compile(r"\b(?:our|my)\s+$")
 #: an object that only points back at the step before ("confirming it in writing")
 _ANAPHOR = re.compile(
@@ -361,6 +362,13 @@ class ClauseParser:
         for raw in self.clauses(text):
             for part in self._by_person(raw, people):
                 current = self.clause(part, people, dated, previous)
+                if not dated and (
+                    _CONDITION.search(current.text)
+                    or (previous is not None and _CONDITION.match(previous.text))
+                ):
+                    # "Ben to revert once he's spoken to the FD", "once legal approves,
+                    # Ben will review": a condition and no date, nothing to check
+                    current = replace(current, polarity="hedged")
                 out.append(self._refers_back(current, previous))
                 previous = current
         return tuple(out)
