@@ -124,6 +124,9 @@ class Lexicon(_M):
     #: call notes: a negation that is good news for any topic ("not an issue", "no
     #: objections"), unless the topic's own negative cues match
     note_good_news: tuple[str, ...] = ()
+    #: call notes: a clause naming no topic that is bad news about the clause before it
+    #: ("..., which adds weeks", "- could be a blocker", "but neither confirmed")
+    note_bad_news: tuple[str, ...] = ()
     #: call notes: objective id -> cues showing the objective and its sign
     topics: dict[str, TopicCues] = {}
     #: call notes: a client yes that is a commitment without a client action ("said yes",
@@ -154,6 +157,7 @@ class Lexicon(_M):
             "info_after",
             "uncertainty",
             "note_good_news",
+            "note_bad_news",
             "note_commitments",
             "note_not_commitment",
             "note_promises",

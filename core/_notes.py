@@ -81,6 +81,7 @@ class NoteReader:
         self.negations = _alt(lexicon.negations)
         self.uncertainty = _alt(lexicon.uncertainty)
         self.good_news = _alt(lexicon.note_good_news)
+        self.bad_news = _alt(lexicon.note_bad_news)
         self.hedges = _alt(lexicon.hedges)
         self.yes = _alt(lexicon.note_commitments)
         #: client actions that in a note report a fact ("Kofi confirmed it works")
@@ -174,6 +175,41 @@ class NoteReader:
             return False  # an unlisted verb reports news ("just renewed"), it commits nothing
         return c.form == "past" or c.when is not None or promised
 
+    def _bad_news(self, s: str, words: str) -> bool:
+        """A clause that names no topic but is bad news ("which adds weeks")."""
+        if _hit(self.good_news, s, words):
+            return False
+        return _hit(self.bad_news, s, words)
+
+    def _read_part(
+        self,
+        part: str,
+        s: str,
+        words: str,
+        facts: dict[str, str],
+        where: dict[str, str],
+        weak: dict[str, tuple[str, str]],
+    ) -> list[str]:
+        """Record the topics one clause shows (strong cues in ``facts``, weak ones aside);
+        returns the topics it showed with a strong cue."""
+        shown: list[str] = []
+        for topic in self.topics:
+            if _hit(topic.unless, s, words):
+                continue
+            strong = _hit(topic.cues, s, words)
+            if not strong and not _hit(topic.weak, s, words):
+                continue
+            sign = self.sign(topic, s, words)
+            if not strong:
+                if weak.get(topic.id, ("",))[0] != "negative":
+                    weak[topic.id] = (sign, part.strip())
+                continue
+            shown.append(topic.id)
+            if facts.get(topic.id) != "negative":  # bad news is not undone
+                facts[topic.id] = sign
+                where[topic.id] = part.strip()
+        return shown
+
     def read(self, text: str, people: People = People()) -> NoteReading:
         """Facts and commitment of one note sentence (memoised)."""
         key = (text, people)
@@ -183,6 +219,7 @@ class NoteReader:
         facts: dict[str, str] = {}
         where: dict[str, str] = {}
         weak: dict[str, tuple[str, str]] = {}
+        before: list[str] = []  # the topics of the last clause that showed any
         for raw in self.parser.clauses(text):
             for part in _SUB.split(raw):
                 toks = self.parser.norm.tokens(part, people.names)
@@ -190,19 +227,11 @@ class NoteReader:
                 if not s:
                     continue
                 words = " ".join(t.word for t in toks)
-                for topic in self.topics:
-                    if _hit(topic.unless, s, words):
-                        continue
-                    strong = _hit(topic.cues, s, words)
-                    if not strong and not _hit(topic.weak, s, words):
-                        continue
-                    sign = self.sign(topic, s, words)
-                    if not strong:
-                        if weak.get(topic.id, ("",))[0] != "negative":
-                            weak[topic.id] = (sign, part.strip())
-                    elif facts.get(topic.id) != "negative":  # bad news is not undone
-                        facts[topic.id] = sign
-                        where[topic.id] = part.strip()
+                shown = self._read_part(part, s, words, facts, where, weak)
+                if not shown and before and self._bad_news(s, words):
+                    for tid in before:  # "..., which adds weeks": about the clause before
+                        facts[tid] = "negative"
+                before = shown or before
         if not facts:  # a weak cue ("this year", "until Q3") only when nothing else is said
             for tid, (sign, part) in weak.items():
                 facts[tid], where[tid] = sign, part
