@@ -42,6 +42,10 @@ class TopicCues(_M):
     #: a clause matching one of these is about something else, not this objective
     #: ("$400k set aside" is budget, not impact; "success = error down 15%" is criteria)
     unless: tuple[str, ...] = ()
+    #: ``unless`` looks at the whole sentence, not the clause: for objectives shown by
+    #: generic words (a number, "big problem") that another clause of the sentence
+    #: explains ("budget approved, $40k"; "no SSO with their IdP, big problem")
+    sentence_unless: bool = False
     #: weak cues: they show this objective only when no other objective's cue matches
     #: anywhere in the sentence ("until Q3" alone is timeline; "no budget until Q3" budget)
     weak: tuple[str, ...] = ()

@@ -71,6 +71,7 @@ class _Topic:
     positive: re.Pattern[str] | None
     unless: re.Pattern[str] | None = None
     weak: re.Pattern[str] | None = None
+    sentence_unless: bool = False
 
 
 class NoteReader:
@@ -90,7 +91,15 @@ class NoteReader:
         self.promise = _alt(lexicon.note_promises)
         self.fallback = lexicon.fallback_action
         self.topics = tuple(
-            _Topic(tid, cues, _alt(t.negative), _alt(t.positive), _alt(t.unless), _alt(t.weak))
+            _Topic(
+                tid,
+                cues,
+                _alt(t.negative),
+                _alt(t.positive),
+                _alt(t.unless),
+                _alt(t.weak),
+                t.sentence_unless,
+            )
             for tid, t in lexicon.topics.items()
             if (cues := _alt(t.cues) or _NEVER) is not None
         )
@@ -189,12 +198,13 @@ class NoteReader:
         facts: dict[str, str],
         where: dict[str, str],
         weak: dict[str, tuple[str, str]],
+        whole: tuple[str, str],
     ) -> list[str]:
         """Record the topics one clause shows (strong cues in ``facts``, weak ones aside);
         returns the topics it showed with a strong cue."""
         shown: list[str] = []
         for topic in self.topics:
-            if _hit(topic.unless, s, words):
+            if _hit(topic.unless, *(whole if topic.sentence_unless else (s, words))):
                 continue
             strong = _hit(topic.cues, s, words)
             if not strong and not _hit(topic.weak, s, words):
@@ -221,13 +231,15 @@ class NoteReader:
         weak: dict[str, tuple[str, str]] = {}
         before: list[str] = []  # the topics of the last clause that showed any
         for raw in self.parser.clauses(text):
+            rtoks = self.parser.norm.tokens(raw, people.names)
+            whole = (" ".join(t.base for t in rtoks), " ".join(t.word for t in rtoks))
             for part in _SUB.split(raw):
                 toks = self.parser.norm.tokens(part, people.names)
                 s = " ".join(t.base for t in toks)
                 if not s:
                     continue
                 words = " ".join(t.word for t in toks)
-                shown = self._read_part(part, s, words, facts, where, weak)
+                shown = self._read_part(part, s, words, facts, where, weak, whole)
                 if not shown and before and self._bad_news(s, words):
                     for tid in before:  # "..., which adds weeks": about the clause before
                         facts[tid] = "negative"
