@@ -39,6 +39,16 @@ _RECEIVE = frozenset({"get", "receive", "become", "expect", "collect"})
 #: markers of a promise between a client person and a verb
 _PROMISE = frozenset({"to", "will", "shall", "gonna", "agree", "promise", "go"})
 _COMMA = re.compile(r",\s+")
+#: words after "<person> to" that are not the verb of a promise
+_NOT_VERB = frozenset(
+    "the a an our us my me you him her his them their this that it its be all any some "
+    "each every next last today tomorrow tonight morning afternoon evening week month "
+    "mon tue wed thu fri sat sun monday tuesday wednesday thursday friday".split()
+)
+#: a clause that opens with a preposition is where something sits, a status
+_STATUS_LEAD = re.compile(
+    r"^(?:with|under|in|still with|sat with|sitting with)\s+(?:the|their|his|her)\b"
+)
 #: a word written in capitals (3+ letters, maybe a plural "s"): an acronym
 _ACRONYM = re.compile(r"(?<![\w'])[A-Z]{3,}s?(?![\w'])")
 _CONDITION = re.compile(r"^(?:if|once|assuming|provided|unless)\b|\bonce (?!a\b|more\b|again\b)")
@@ -229,7 +239,10 @@ class ClauseParser:
                 nxt = after[i + 1]
                 if nxt.base in ("to", "be") and i + 2 < len(after):
                     nxt = after[i + 2]
-                if nxt.verb and nxt.base not in self.fallback_exclude:
+                # a verb of the table, or after "to" any word that is not a function
+                # word or a date ("Ben to cascade the deck", "Ben to pop it over")
+                unlisted = t.base == "to" and nxt.word.isalpha() and nxt.word not in _NOT_VERB
+                if (nxt.verb or unlisted) and nxt.base not in self.fallback_exclude:
                     return nxt.start, nxt.start + len(nxt.base), self.lexicon.fallback_action, None
                 return None
             if t.verb and t.form in ("ing", "s", "past") and t.base not in self.fallback_exclude:
@@ -320,6 +333,8 @@ class ClauseParser:
             polarity = "negative"
         elif self.hedges is not None and self.hedges.search(s):
             polarity = "hedged"
+        elif not text_dated and found is not None and _STATUS_LEAD.match(s):
+            polarity = "ongoing"  # "with their procurement team for review"
         elif not text_dated:
             # the head verb after the actor: "legal looking at it" is a status, "legal to
             # look at it" a commitment
