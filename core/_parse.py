@@ -22,10 +22,10 @@ Steps (every phrase comes from the lexicon, see docs/playbook.md "How a text is 
 from __future__ import annotations
 
 import re
-from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from nextadvance.core._clause import Clause, People
+from nextadvance.core._links import conditioned, refers_back
 from nextadvance.core._normalise import Normaliser, Token
 
 if TYPE_CHECKING:
@@ -43,7 +43,7 @@ _COMMA = re.compile(r",\s+")
 _NOT_VERB = frozenset(
     "the a an our us my me you him her his them their this that it its be all any some "
     "each every next last today tomorrow tonight morning afternoon evening week month "
-    "mon tue wed thu fri sat sun monday tuesday wednesday thursday friday".split()
+    "mon tue wed thu fri sat sun monday tuesday wednesday thursday friday".split()  # noqa: SIM905
 )
 #: a clause that opens with a preposition is where something sits, a status
 _STATUS_LEAD = re.compile(
@@ -51,12 +51,7 @@ _STATUS_LEAD = re.compile(
 )
 #: a word written in capitals (3+ letters, maybe a plural "s"): an acronym
 _ACRONYM = re.compile(r"(?<![\w'])[A-Z]{3,}s?(?![\w'])")
-_CONDITION = re.compile(r"^(?:if|once|assuming|provided|unless)\b|\bonce (?!a\b|more\b|again\b)")
 _OWN = re.compile(r"\b(?:our|my)\s+$")
-#: an object that only points back at the step before ("confirming it in writing")
-_ANAPHOR = re.compile(
-    r"^(?:(?:it|this|that|the date|the time|in writing|in write|by email)\b\s*)*$"
-)
 _FUTURE = frozenset({"to", "will", "shall", "going", "gonna", "plan", "plans", "expect"})
 
 
@@ -377,37 +372,10 @@ class ClauseParser:
         for raw in self.clauses(text):
             for part in self._by_person(raw, people):
                 current = self.clause(part, people, dated, previous)
-                if not dated and (
-                    _CONDITION.search(current.text)
-                    or (previous is not None and _CONDITION.match(previous.text))
-                ):
-                    # "Ben to revert once he's spoken to the FD", "once legal approves,
-                    # Ben will review": a condition and no date, nothing to check
-                    current = replace(current, polarity="hedged")
-                out.append(self._refers_back(current, previous))
+                current = conditioned(current, previous, dated)
+                out.append(refers_back(current, previous, self.order))
                 previous = current
         return tuple(out)
-
-    def _refers_back(self, c: Clause, previous: Clause | None) -> Clause:
-        """A client clause with no object of its own after a step ("exec workshop on the
-        18th - Freya to host", "gave a verbal yes; confirming in writing Tue") is the
-        client's part in that step: it takes that step's action and stage fit."""
-        if (
-            previous is None
-            or previous.action is None
-            or previous.actor == "seller"
-            or c.actor != "client"
-            or c.action is None
-            or c.action == previous.action
-            or (c.object is not None and _ANAPHOR.match(c.object) is None)
-        ):
-            return c
-        size = self.order.get(previous.min_stage or "", -1)
-        if size <= self.order.get(c.min_stage or "", -1):
-            return c
-        return replace(
-            c, action=previous.action, min_stage=previous.min_stage, object=previous.object
-        )
 
     def _by_person(self, raw: str, people: People) -> list[str]:
         """``raw`` split at commas that open a client person's own clause ("sent proposal,
