@@ -25,7 +25,7 @@ import re
 from typing import TYPE_CHECKING
 
 from nextadvance.core._clause import Clause, People
-from nextadvance.core._links import conditioned, refers_back
+from nextadvance.core._links import NOT_VERB, STATUS_LEAD, addressed, conditioned, refers_back
 from nextadvance.core._normalise import Normaliser, Token
 
 if TYPE_CHECKING:
@@ -39,17 +39,6 @@ _RECEIVE = frozenset({"get", "receive", "become", "expect", "collect"})
 #: markers of a promise between a client person and a verb
 _PROMISE = frozenset({"to", "will", "shall", "gonna", "agree", "promise", "go"})
 _COMMA = re.compile(r",\s+")
-#: words after "<person> to" that are not the verb of a promise
-_NOT_VERB_WORDS = (
-    "the a an our us my me you him her his them their this that it its be all any some "
-    "each every next last today tomorrow tonight morning afternoon evening week month "
-    "mon tue wed thu fri sat sun monday tuesday wednesday thursday friday"
-)
-_NOT_VERB = frozenset(_NOT_VERB_WORDS.split())
-#: a clause that opens with a preposition is where something sits, a status
-_STATUS_LEAD = re.compile(
-    r"^(?:with|under|in|still with|sat with|sitting with)\s+(?:the|their|his|her)\b"
-)
 #: a word written in capitals (3+ letters, maybe a plural "s"): an acronym
 _ACRONYM = re.compile(r"(?<![\w'])[A-Z]{3,}s?(?![\w'])")
 _OWN = re.compile(r"\b(?:our|my)\s+$")
@@ -156,9 +145,10 @@ class ClauseParser:
         for t in toks:
             if t.start < offset:
                 continue
-            if t.word in people.names or (
+            if (t.word in people.names and not _OWN.search(s, 0, t.start)) or (
                 t.cap
                 and t.word not in acronyms
+                and not _OWN.search(s, 0, t.start)
                 and t.word not in self.stopwords
                 and t.word not in self.norm.vocabulary
                 and t.word.isalpha()
@@ -237,7 +227,7 @@ class ClauseParser:
                     nxt = after[i + 2]
                 # a verb of the table, or after "to" any word that is not a function
                 # word or a date ("Ben to cascade the deck", "Ben to pop it over")
-                unlisted = t.base == "to" and nxt.word.isalpha() and nxt.word not in _NOT_VERB
+                unlisted = t.base == "to" and nxt.word.isalpha() and nxt.word not in NOT_VERB
                 if (nxt.verb or unlisted) and nxt.base not in self.fallback_exclude:
                     return nxt.start, nxt.start + len(nxt.base), self.lexicon.fallback_action, None
                 return None
@@ -324,12 +314,16 @@ class ClauseParser:
                 if fb is not None:
                     at, end, action, min_stage = fb
                     obj = s[end:].strip() or None
+                elif (way := addressed(toks, s, ref[0])) == "seller":
+                    actor, actor_text, specific = "seller", None, False
+                elif way == "client":  # "org chart from Ben by Fri"
+                    action, at, end = self.lexicon.fallback_action, ref[0], ref[0]
         polarity = "positive"
         if self.negations is not None and self.negations.search(s):
             polarity = "negative"
         elif self.hedges is not None and self.hedges.search(s):
             polarity = "hedged"
-        elif not text_dated and found is not None and _STATUS_LEAD.match(s):
+        elif not text_dated and found is not None and STATUS_LEAD.match(s):
             polarity = "ongoing"  # "with their procurement team for review"
         elif not text_dated:
             # the head verb after the actor: "legal looking at it" is a status, "legal to
