@@ -230,6 +230,8 @@ class ClauseParser:
                 unlisted = t.base == "to" and nxt.word.isalpha() and nxt.word not in NOT_VERB
                 if (nxt.verb or unlisted) and nxt.base not in self.fallback_exclude:
                     return nxt.start, nxt.start + len(nxt.base), self.lexicon.fallback_action, None
+                if t.base == "promise":  # "Ben promised the architecture diagram by Fri"
+                    return t.start, t.start + len(t.base), self.lexicon.fallback_action, None
                 return None
             if t.verb and t.form in ("ing", "s", "past") and t.base not in self.fallback_exclude:
                 return t.start, t.start + len(t.base), self.lexicon.fallback_action, None
