@@ -323,8 +323,8 @@ class ClauseParser:
         polarity = "positive"
         if self.negations is not None and self.negations.search(s):
             polarity = "negative"
-        elif self.hedges is not None and self.hedges.search(s):
-            polarity = "hedged"
+        elif "?" in raw or (self.hedges is not None and self.hedges.search(s)):
+            polarity = "hedged"  # a hedge, or a question: "has Ben confirmed the pilot?"
         elif not text_dated and found is not None and STATUS_LEAD.match(s):
             polarity = "ongoing"  # "with their procurement team for review"
         elif not text_dated:
