@@ -101,11 +101,16 @@ class CompiledLexicon:
         here = self.order.get(stage, 0)
         s = self.lexicon.strength
         dated = any(c.when for c in clauses)
+        joint = self.lexicon.joint_actions
+        done: list[Clause] = []
         fitting: list[Clause] = []
         too_big: list[Clause] = []
         weak: list[Clause] = []
         for c in clauses:
             if not c.commitment or c.vague:
+                continue
+            if not dated and c.form == "past" and c.min_stage is None and c.action not in joint:
+                done.append(c)  # done, not a next step: "Ben shared the org chart"
                 continue
             if c.min_stage is not None and self.order.get(c.min_stage, 0) > here:
                 too_big.append(c)
@@ -181,6 +186,14 @@ class CompiledLexicon:
                 f"client action '{cancelled.action}' is {cancelled.polarity}: no commitment",
                 0.2,
                 cancelled.action,
+                clauses,
+            )
+        if done:
+            return StepResult(
+                "vague",
+                f"client action '{done[0].action}' already done, no next step or date",
+                0.2,
+                done[0].action,
                 clauses,
             )
         if any(c.vague for c in clauses):
