@@ -9,7 +9,8 @@ when · polarity); this module turns the clauses into a verdict, in a fixed orde
    such as "get Nora to sign"), and positive (no negation, hedge, or ``-ing`` status
    without a date);
 3. a commitment whose action fits the deal's stage is an ``advance`` when the text says who
-   (a client person, title or team) or when (a date); with neither it is ``vague``;
+   (a client person, title or team) or when (a date); with neither it is ``vague``; a
+   small step already done (past tense, no date in the text) is no next step;
 4. a commitment that is too big for the stage (and says who or when) makes the text
    ``unrealistic_for_stage`` unless another commitment fits;
 5. otherwise any seller clause -> ``seller_action`` (a past-tense seller clause next to a
