@@ -33,6 +33,7 @@ NOT_VERB = frozenset(_NOT_VERB_WORDS.split())
 #: a clause that opens with a preposition is where something sits, a status
 STATUS_LEAD = re.compile(
     r"^(?:with|under|in|still with|sat with|sitting with)\s+(?:the|their|his|her)\b"
+    r"|^(?:in|under) (?:\S+ )?review\b"
 )
 
 _TO = re.compile(r"\S\s+(?:to|for)\s+$")
