@@ -114,9 +114,9 @@ class Normaliser:
                     return True
         return False
 
-    def _named(self, piece: str, after: list[str]) -> bool:
+    def _named(self, piece: str, after: list[str], names: set[str]) -> bool:
         """An acronym written in capitals before a capitalised word the lexicon does not
-        know is part of a name ("SIG Lite", "MTG Group"), not an abbreviation."""
+        know (nor a contact's name) is part of a name ("SIG Lite"), not an abbreviation."""
         if not (len(piece) >= 3 and piece.isalpha() and piece.isupper() and after):
             return False
         nxt = after[0].strip(_EDGE)
@@ -127,6 +127,7 @@ class Normaliser:
             and low not in self.vocabulary
             and low not in self.abbreviations
             and low not in self.verbs_all
+            and low not in names  # "MTG Ben Tues": Ben is a contact, MTG a meeting
         )
 
     def correct(self, word: str) -> str | None:
@@ -160,7 +161,7 @@ class Normaliser:
         for i, piece in enumerate(pieces):
             low = piece.lower()
             expansion = self.abbreviations.get(low)
-            if expansion is not None and self._named(piece, pieces[i + 1 : i + 2]):
+            if expansion is not None and self._named(piece, pieces[i + 1 : i + 2], keep):
                 expansion = low  # "SIG Lite", a named thing: not "signature lite"
             if expansion is None:
                 core = low.strip(_EDGE)
