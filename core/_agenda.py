@@ -66,7 +66,7 @@ def _implication(cp: CompiledPlaybook, stage_key: str, oid: str) -> frozenset[st
 
 
 def _finds(o: CompiledObjective, role: str | None) -> bool:
-    return role is not None and any(r.kind == "role" and r.name == role for r in o.rules)
+    return role is not None and role in o.role_names
 
 
 def build_agenda(
