@@ -43,8 +43,31 @@ KINDS = ["call", "meeting", "email", "note", "task"]
 OUTCOMES = ["completed", "completed", "completed", "no_show", "canceled", "unknown"]
 
 
-def deals(n: int, seed: int = 7, now: datetime | None = None) -> Iterator[Deal]:
-    """Yield ``n`` varied open deals, reproducibly."""
+def _next_step(rng: random.Random, unique: int | None) -> str:
+    text = rng.choice(NEXT_STEPS).format(name=rng.choice(NAMES), date=rng.choice(DATES))
+    return f"{text} re {_tag(unique)}" if unique is not None and text else text
+
+
+def _tag(i: int) -> str:
+    """A letters-only word unique to ``i`` (no digits, so no date or amount is read into it)."""
+    out = ""
+    while True:
+        i, r = divmod(i, 26)
+        out += chr(ord("a") + r)
+        if not i:
+            return "zq" + out
+
+
+def deals(
+    n: int, seed: int = 7, now: datetime | None = None, unique_texts: bool = False
+) -> Iterator[Deal]:
+    """Yield ``n`` varied open deals, reproducibly.
+
+    The texts come from small pools (8 notes, ~400 next steps), so an org-wide memo of the
+    language layer hits nearly every time.  ``unique_texts`` appends a word unique to the
+    deal and activity to every note and next step, so no two texts repeat: the figure a
+    text-keyed cache cannot help (real notes rarely repeat; next steps repeat more).
+    """
     rng = random.Random(seed)
     now = now or datetime(2026, 11, 23, tzinfo=UTC)
     for i in range(n):
@@ -63,7 +86,8 @@ def deals(n: int, seed: int = 7, now: datetime | None = None) -> Iterator[Deal]:
                     "kind": rng.choice(KINDS),
                     "at": created + timedelta(hours=rng.randint(1, 24 * 200)),
                     "subject": "Call notes",
-                    "body": rng.choice(NOTES),
+                    "body": rng.choice(NOTES)
+                    + (f" Re {_tag(i * 16 + k)}." if unique_texts else ""),
                     "outcome": rng.choice(OUTCOMES),
                     "contact_ids": rng.sample(cids, k=min(len(cids), rng.randint(0, 2))),
                 }
@@ -89,9 +113,7 @@ def deals(n: int, seed: int = 7, now: datetime | None = None) -> Iterator[Deal]:
                     "industry": rng.choice(INDUSTRIES),
                     "employees": rng.choice([None, 12, 150, 800, 5000]),
                 },
-                "next_step": rng.choice(NEXT_STEPS).format(
-                    name=rng.choice(NAMES), date=rng.choice(DATES)
-                ),
+                "next_step": _next_step(rng, i if unique_texts else None),
                 "fields": fields,
                 "contacts": contacts,
                 "activities": acts,

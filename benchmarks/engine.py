@@ -4,6 +4,7 @@ Run from the repository root::
 
     .venv/bin/python -m benchmarks.engine            # 100,000 deals
     .venv/bin/python -m benchmarks.engine --deals 5000
+    .venv/bin/python -m benchmarks.engine --deals 20000 --unique-texts   # no text repeats
 
 Deals are generated in chunks outside the timed section; only ``decide`` is timed.  Prints
 one JSON object: deals, seconds (wall), deals_per_s, cpu_seconds, deals_per_cpu_s (the
@@ -27,11 +28,11 @@ from nextadvance.mappings import load_playbook
 CHUNK = 2_000
 
 
-def run(n: int, seed: int = 7) -> dict[str, float | int]:
+def run(n: int, seed: int = 7, unique_texts: bool = False) -> dict[str, float | int]:
     """Decide ``n`` generated deals; return the measured figures."""
     playbook = load_playbook()
     now = datetime(2026, 11, 23, tzinfo=UTC)
-    gen = deals(n, seed=seed, now=now)
+    gen = deals(n, seed=seed, now=now, unique_texts=unique_texts)
     elapsed = cpu = 0.0
     done = 0
     while True:
@@ -60,8 +61,13 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--deals", type=int, default=100_000)
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument(
+        "--unique-texts",
+        action="store_true",
+        help="no note or next step repeats (the figure text-keyed memos cannot help)",
+    )
     args = parser.parse_args(argv)
-    json.dump(run(args.deals, args.seed), sys.stdout)
+    json.dump(run(args.deals, args.seed, args.unique_texts), sys.stdout)
     sys.stdout.write("\n")
     return 0
 

@@ -66,7 +66,7 @@ def _implication(cp: CompiledPlaybook, stage_key: str, oid: str) -> frozenset[st
 
 
 def _finds(o: CompiledObjective, role: str | None) -> bool:
-    return role is not None and any(r.kind == "role" and r.name == role for r in o.rules)
+    return role is not None and role in o.role_names
 
 
 def build_agenda(
@@ -86,18 +86,21 @@ def build_agenda(
     """
     th = cp.playbook.thresholds
     meta = cp.objective_meta
+    if finds_role is None and not wanted and not close_soon:
+        ordered = list(missing)  # every rank key but the position ties: stage order
+    else:
 
-    def rank(pair: tuple[int, CompiledObjective]) -> tuple[int, int, int, int]:
-        i, o = pair
-        m = meta.get(o.id)
-        return (
-            0 if _finds(o, finds_role) else 1,
-            0 if o.id in wanted else 1,
-            0 if close_soon and m is not None and m.time_critical else 1,
-            i,
-        )
+        def rank(pair: tuple[int, CompiledObjective]) -> tuple[int, int, int, int]:
+            i, o = pair
+            m = meta.get(o.id)
+            return (
+                0 if _finds(o, finds_role) else 1,
+                0 if o.id in wanted else 1,
+                0 if close_soon and m is not None and m.time_critical else 1,
+                i,
+            )
 
-    ordered = [o for _, o in sorted(enumerate(missing), key=rank)]
+        ordered = [o for _, o in sorted(enumerate(missing), key=rank)]
     look: tuple[CompiledObjective, ...] = ()
     if not ordered and not negatives:
         look = _next_stage_essentials(cp, stage, segments)

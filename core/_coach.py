@@ -98,7 +98,20 @@ def _base(wording: Wording) -> dict[str, str]:
     return hit[1]
 
 
+_FIRST: dict[str, str | None] = {}
+
+
 def _first_name(name: str) -> str | None:
+    """The first name of a contact (honorific skipped); memoised, names recur in an org."""
+    if name in _FIRST:
+        return _FIRST[name]
+    if len(_FIRST) > 50_000:
+        _FIRST.clear()
+    first = _FIRST[name] = _split_first(name)
+    return first
+
+
+def _split_first(name: str) -> str | None:
     parts = name.split()
     if parts and parts[0].casefold() in _HONORIFICS:
         parts = parts[1:]
@@ -184,7 +197,22 @@ class _Deal:
         return out
 
 
+_BY: dict[tuple[int, date, date | None, date], date] = {}
+
+
 def _by(adv_days: int, base: date, close: date | None, today: date) -> date:
+    """The due date of an advance: ``adv_days`` after ``base``, on a weekday, capped by a
+    close date still ahead; memoised (a handful of advances, dates of the coming months)."""
+    key = (adv_days, base, close, today)
+    hit = _BY.get(key)
+    if hit is None:
+        if len(_BY) > 20_000:
+            _BY.clear()
+        hit = _BY[key] = _compute_by(adv_days, base, close, today)
+    return hit
+
+
+def _compute_by(adv_days: int, base: date, close: date | None, today: date) -> date:
     by = _weekday(base + timedelta(days=adv_days))
     if close is not None and today < close < by:
         by = close

@@ -116,6 +116,9 @@ class CompiledObjective:
     rules: tuple[CompiledRule, ...]
     #: the shared result for this objective when nothing proves it
     missing: ObjectiveResult
+    #: the contact roles its role rules look for: the agenda ranks the objective that
+    #: finds the role an advance needs first, and a set test beats scanning the rules
+    role_names: frozenset[str] = frozenset()
 
 
 def _missing(
@@ -320,6 +323,7 @@ class CompiledPlaybook:
                         co.questions,
                         co.rules,
                         _missing(co.stage, co.id, co.title, flag, co.questions),
+                        co.role_names,
                     )
                 out.append(co)
         result = tuple(out)
@@ -362,6 +366,7 @@ class CompiledPlaybook:
             obj.questions,
             tuple(rules),
             _missing(stage_key, obj.id, obj.title, obj.essential, obj.questions),
+            frozenset(r.name for r in rules if r.kind == "role"),
         )
         self._compiled_objectives[ck] = co
         return co

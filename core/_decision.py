@@ -28,7 +28,7 @@ __all__ = [
 ]
 
 _M_co = TypeVar("_M_co", bound=BaseModel)
-_DEFAULTS: dict[type[BaseModel], tuple[dict[str, Any], int]] = {}
+_DEFAULTS: dict[type[BaseModel], tuple[dict[str, Any], int, dict[tuple[str, ...], set[str]]]] = {}
 #: BaseModel's own slot descriptors: calling their ``__set__`` directly skips the
 #: attribute lookup ``object.__setattr__`` does (~30 ns per slot, 4 slots per object)
 _SLOTS = BaseModel.__dict__
@@ -45,6 +45,11 @@ def trusted(cls: type[_M_co], /, **values: Any) -> _M_co:
     objects per deal would cost more than the decision itself.  This mirrors pydantic's
     ``model_construct`` (no validation) with the defaults precomputed per class; the tests
     round-trip decisions through full validation to keep it honest.
+
+    The fields-set is shared by every object built with the same field names, as the
+    positional builders below do: the models are frozen, so pydantic never mutates it
+    (``model_copy`` copies it), and memoised outputs then hold no set each for the
+    garbage collector to traverse.
     """
     known = _DEFAULTS.get(cls)
     if known is None:
@@ -56,17 +61,22 @@ def trusted(cls: type[_M_co], /, **values: Any) -> _M_co:
                 if not f.is_required()
             },
             len(fields),
+            {},
         )
         _DEFAULTS[cls] = known
-    defaults, n_fields = known
+    defaults, n_fields, field_sets = known
     if len(values) == n_fields:
         data = values  # every field given: the fresh kwargs dict is ours to keep
     else:
         data = defaults.copy()
         data.update(values)
+    names = tuple(values)
+    given = field_sets.get(names)
+    if given is None:
+        given = field_sets[names] = set(names)
     obj = cls.__new__(cls)
     _set_dict(obj, data)
-    _set_fields(obj, set(values))
+    _set_fields(obj, given)
     _set_extra(obj, None)
     _set_private(obj, None)
     return obj

@@ -48,7 +48,7 @@ def is_truthy(value: Any) -> bool:
 class DealContext:
     """One deal indexed for evidence tests; built once per ``decide`` call."""
 
-    __slots__ = ("_indexes", "activities", "deal", "role_of", "roles")
+    __slots__ = ("_indexes", "_notes", "activities", "deal", "role_of", "roles")
 
     def __init__(self, deal: Deal) -> None:
         self.deal = deal
@@ -66,6 +66,22 @@ class DealContext:
         self.roles = roles
         self.role_of = role_of
         self._indexes: dict[frozenset[ActivityKind], TextIndex] = {}
+        self._notes: dict[int, tuple[str, str]] = {}
+
+    def note(self, a: Activity) -> tuple[str, str]:
+        """``a``'s text as the note reader reads it, and "kind of date" for evidence details.
+
+        Several objectives (and momentum) cite the same newest activity; building both
+        strings once per activity also hands the note reader's memo one string object,
+        whose hash Python then computes only once.
+        """
+        hit = self._notes.get(id(a))
+        if hit is None:
+            hit = self._notes[id(a)] = (
+                f"{a.subject}. {a.body}",
+                f"{a.kind._value_} of {a.at.date().isoformat()}",
+            )
+        return hit
 
     def spoken(self) -> list[Activity]:
         """Activities whose text counts (not canceled, no-show or merely scheduled)."""
@@ -185,11 +201,9 @@ def learn_all(
                 if found is None:
                     continue
                 a, hit = found
-                where = f"{a.kind._value_} of {a.at.date().isoformat()}"
+                text, where = ctx.note(a)
                 sign, clause = (
-                    notes.sign_of(f"{a.subject}. {a.body}", obj.id, hit)
-                    if notes is not None
-                    else ("positive", "")
+                    notes.sign_of(text, obj.id, hit) if notes is not None else ("positive", "")
                 )
                 if sign == "negative":
                     status = "learned_negative"

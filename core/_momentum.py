@@ -51,7 +51,7 @@ def compute_momentum(
             commitment = {
                 acts[i].id: kw
                 for i, kw in index.every(kws).items()
-                if notes.read(f"{acts[i].subject}. {acts[i].body}").commitment
+                if notes.read(ctx.note(acts[i])[0]).commitment
             }
     conversation = cp.conversation_kinds
     held: list[Activity] = []  # conversations held by now: the continuation candidates

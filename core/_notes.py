@@ -105,6 +105,7 @@ class NoteReader:
         )
         self._memo: dict[tuple[str, People], NoteReading] = {}
         self._signs: dict[tuple[str, str, str], tuple[str, str]] = {}
+        self._parts: dict[str, tuple[tuple[str, str, str], ...]] = {}
 
     def sign(self, topic: _Topic, s: str, words: str = "") -> str:
         """The sign of ``topic`` in a clause that shows it (``s``: base forms, ``words``:
@@ -131,29 +132,46 @@ class NoteReader:
         needle = f" {keyword.lower()} "
         topic = next((t for t in self.topics if t.id == topic_id), None)
         found = ("positive", "")
-        for raw in self.parser.clauses(text):
-            for part in _SUB.split(raw):
-                toks = self.parser.norm.tokens(part)
-                words = f" {' '.join(t.word for t in toks)} "
-                s = " ".join(t.base for t in toks)
-                if needle not in words and needle not in f" {s} ":
-                    continue
-                if topic is not None:
-                    sign = self.sign(topic, s, words.strip())
-                else:
-                    sign = (
-                        "negative"
-                        if any(
-                            p is not None and p.search(s)
-                            for p in (self.negations, self.uncertainty)
-                        )
-                        else "positive"
+        for part, words, s in self._split(text):
+            if needle not in words and needle not in f" {s} ":
+                continue
+            if topic is not None:
+                sign = self.sign(topic, s, words.strip())
+            else:
+                sign = (
+                    "negative"
+                    if any(
+                        p is not None and p.search(s) for p in (self.negations, self.uncertainty)
                     )
-                found = (sign, part.strip())
+                    else "positive"
+                )
+            found = (sign, part.strip())
         if len(self._signs) >= _MEMO_LIMIT:
             self._signs.clear()
         self._signs[key] = found
         return found
+
+    def _split(self, text: str) -> tuple[tuple[str, str, str], ...]:
+        """The finer clauses of ``text`` with their padded words and base forms, memoised:
+        every objective a note proves asks for its sign, and tokenising the note once
+        instead of once per objective is most of what a new note costs."""
+        hit = self._parts.get(text)
+        if hit is None:
+            out = []
+            for raw in self.parser.clauses(text):
+                for part in _SUB.split(raw):
+                    toks = self.parser.norm.tokens(part)
+                    out.append(
+                        (
+                            part,
+                            f" {' '.join(t.word for t in toks)} ",
+                            " ".join(t.base for t in toks),
+                        )
+                    )
+            if len(self._parts) >= _MEMO_LIMIT:
+                self._parts.clear()
+            hit = self._parts[text] = tuple(out)
+        return hit
 
     def committed(self, c: Clause) -> bool:
         """Whether a note clause records a client commitment made in the conversation.
