@@ -213,7 +213,9 @@ def render(res: dict[str, Any]) -> str:
 def main(argv: list[str] | None = None) -> int:
     """Command-line entry: ``--split train|heldout|heldout2`` [``--misses``] [``--json``]."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--split", choices=("train", "heldout", "heldout2", "heldout3"), required=True)
+    parser.add_argument(
+        "--split", choices=("train", "heldout", "heldout2", "heldout3"), required=True
+    )
     parser.add_argument("--root", type=Path, default=ROOT, help="corpus folder")
     parser.add_argument("--misses", action="store_true", help="list misses (train only)")
     parser.add_argument("--json", action="store_true", help="print JSON")

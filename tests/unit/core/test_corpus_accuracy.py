@@ -4,8 +4,10 @@ The floors sit slightly below what the language layer measured, not at the targe
 held-out authors (``heldout``: channel, mobile; ``heldout2``: presales, manager, written later)
 were never tuned on; the tuning after heldout2 existed used only the training split.  The
 issue's held-out targets (>= 95 % overall, every verdict >= 90 %, wrongly-advance <= 1 %) are
-NOT met: heldout 92.9 % (seller_action 88.9 %, wrongly-advance 4.9 %), heldout2 92.3 %
-(seller_action 75.7 %, wrongly-advance 5.7 %; it measured 86.9 % before that tuning).  A
+NOT met.  After the third round of tuning (training authors agency and regulated added):
+heldout 94.0 % (seller_action 88.2 %, wrongly-advance 4.4 %), heldout2 92.7 % (seller_action
+75.0 %, wrongly-advance 5.5 %), heldout3 (emea, written 2026-12-05) 96.2 % (wrongly-advance
+1.4 %; it measured 95.9 % / 2.9 % before that tuning).  A
 failure here means a lexicon or parser change made things worse; it never prints a held-out
 text, only aggregates.
 """
@@ -60,7 +62,23 @@ FLOORS: dict[str, tuple[float, dict[str, float], float, float, float]] = {
         0.65,
         0.91,
     ),
+    "heldout3": (
+        0.95,
+        {
+            "advance": 0.96,
+            "vague": 0.94,
+            "seller_action": 0.96,
+            "unrealistic_for_stage": 0.90,
+            "empty": 0.97,
+        },
+        0.02,
+        0.80,
+        0.89,
+    ),
 }
+
+#: the smallest split each figure is measured on (heldout3 is one author)
+MIN_SIZE = {"train": (900, 350), "heldout3": (300, 100)}
 
 
 @pytest.fixture(scope="module", params=sorted(FLOORS))
@@ -73,8 +91,9 @@ def figures(request: pytest.FixtureRequest) -> tuple[str, dict[str, Any]]:
 def test_corpus_has_the_promised_size_per_split(figures: tuple[str, dict[str, Any]]) -> None:
     """>= 1,500 next steps and >= 500 note sentences overall; both splits non-trivial."""
     split, res = figures
-    assert res["next_steps"]["texts"] >= (900 if split == "train" else 600)
-    assert res["notes"]["sentences"] >= (350 if split == "train" else 240)
+    texts, sentences = MIN_SIZE.get(split, (600, 240))
+    assert res["next_steps"]["texts"] >= texts
+    assert res["notes"]["sentences"] >= sentences
 
 
 def test_next_step_accuracy_stays_above_its_floors(figures: tuple[str, dict[str, Any]]) -> None:
