@@ -57,6 +57,12 @@ class Ledger:
                 self._cache[row.idem_key] = row
                 self._absent.discard(row.idem_key)
 
+    def release(self) -> None:
+        """Forget the rows read so far (call after a commit): memory stays bounded by a
+        batch instead of growing with every deal of the run; later reads query again."""
+        self._cache.clear()
+        self._absent.clear()
+
     def _row(self, key: str) -> t.LedgerEntry | None:
         row = self._cache.get(key)
         if row is None and key not in self._absent:
