@@ -124,13 +124,20 @@ class Ledger:
     def open_task_deals(self, open_deals: Iterable[str]) -> list[str]:
         """Deals not open (closed, gone) with an open task of ours or a write still pending."""
         skip = set(open_deals)
+        # only task rows and pending writes can qualify (field rows carry the big payloads),
+        # streamed a thousand at a time: the ledger has rows for every deal ever written
         rows = self.s.execute(
             sa.select(
                 t.LedgerEntry.deal_id,
                 t.LedgerEntry.kind,
                 t.LedgerEntry.written,
                 t.LedgerEntry.status,
-            ).where(t.LedgerEntry.connection == self.connection)
+            )
+            .where(
+                t.LedgerEntry.connection == self.connection,
+                sa.or_(t.LedgerEntry.kind == "task", t.LedgerEntry.status == "pending"),
+            )
+            .execution_options(yield_per=1000)
         )
         out = set()
         for deal_id, kind, written, status in rows:
