@@ -161,8 +161,8 @@ class Mirror:
             if rec.deleted or rec.deal is None:
                 dead.append(deal_id)
                 continue
-            have = existing.get(deal_id)
-            if have is not None and have[0] and rec.modified_at < have[0]:
+            known = existing.get(deal_id)
+            if known is not None and known[0] and rec.modified_at < known[0]:
                 continue  # an older copy from the overlap window
             deal = rec.deal
             data = deal.model_dump(mode="json", exclude={"activities"})
@@ -178,7 +178,7 @@ class Mirror:
                 "crm_values": jsonable(dict(rec.writeback)),
                 "updated_at": now,
             }
-            (fresh if have is None else changed).append(values)
+            (fresh if known is None else changed).append(values)
             applied.append(deal)
         write_rows(self.s, t.Deal, fresh, changed)
         self._contacts(applied)
@@ -259,14 +259,14 @@ class Mirror:
             if rec.deleted or rec.activity is None:
                 gone.append(activity_id)
                 continue
-            have = existing.get(activity_id)
+            known = existing.get(activity_id)
             stamp = rec.modified_at.astimezone(UTC).isoformat()
-            if have is not None and stamp < str((have[0] or {}).get("_modified_at") or ""):
+            if known is not None and stamp < str((known[0] or {}).get("_modified_at") or ""):
                 continue  # an older copy from the overlap window
             data = rec.activity.model_dump(mode="json")
             data["_modified_at"] = stamp
             # rows go in as executemany (no ORM instances): activities are the bulk of a pull
-            (fresh if have is None else changed).append(
+            (fresh if known is None else changed).append(
                 {
                     "connection": self.connection,
                     "activity_id": activity_id,
