@@ -116,6 +116,8 @@ class ConnectorConfig:
     API host; ``ca_bundle`` a PEM file trusted for TLS (never a switch to disable checks).
     ``lookback_s`` is the overlap window re-read on every incremental pull; ``page_size``
     overrides the page size (tests use it to hit page edges; None = the CRM maximum).
+    ``label_refresh_s``: how often a HubSpot incremental pull re-reads the open deals' contact
+    roles, which change without moving any modified stamp (0: every pull).
     """
 
     system: System
@@ -127,4 +129,5 @@ class ConnectorConfig:
     limits: Limits = field(default_factory=Limits)
     lookback_s: float = 300.0
     page_size: int | None = None
+    label_refresh_s: float = 86_400.0
     on_call: Callable[[CallEvent], None] | None = None

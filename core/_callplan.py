@@ -25,10 +25,11 @@ from nextadvance.core.models import Deal
 
 __all__ = ["CallPlan", "Pick", "call_plan", "check_next_step_cached"]
 
-#: memo sizes: a full memo is dropped and rebuilt (bounded memory, no LRU bookkeeping)
-_PLAN_LIMIT = 50_000
-_FULL_PLAN_LIMIT = 50_000
-_CHECK_LIMIT = 20_000
+#: memo sizes: a full memo is dropped and rebuilt (bounded memory, no LRU bookkeeping);
+#: small enough that a 100k-deal run needs no more memory than a 10k one (issue #20)
+_PLAN_LIMIT = 8_192
+_FULL_PLAN_LIMIT = 8_192
+_CHECK_LIMIT = 8_192
 
 
 @dataclass(frozen=True, slots=True)

@@ -105,7 +105,7 @@ def _first_name(name: str) -> str | None:
     """The first name of a contact (honorific skipped); memoised, names recur in an org."""
     if name in _FIRST:
         return _FIRST[name]
-    if len(_FIRST) > 50_000:
+    if len(_FIRST) > 8_192:
         _FIRST.clear()
     first = _FIRST[name] = _split_first(name)
     return first
@@ -206,7 +206,7 @@ def _by(adv_days: int, base: date, close: date | None, today: date) -> date:
     key = (adv_days, base, close, today)
     hit = _BY.get(key)
     if hit is None:
-        if len(_BY) > 20_000:
+        if len(_BY) > 8_192:
             _BY.clear()
         hit = _BY[key] = _compute_by(adv_days, base, close, today)
     return hit

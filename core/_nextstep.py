@@ -92,7 +92,7 @@ class CompiledLexicon:
         clauses = self._parses.get(key)
         if clauses is None:  # the parse does not depend on the stage: one per text
             clauses = self.parser.parse(key[0], self.people(contacts))
-            if len(self._parses) >= 50_000:
+            if len(self._parses) >= 8_192:
                 self._parses.clear()
             self._parses[key] = clauses
         return self.verdict(clauses, stage)

@@ -147,7 +147,7 @@ class Normaliser:
             # a typo rarely changes the first letter ("light" is not "might")
             close = sorted(c for c in cands if c[0] == word[0] and _one_edit(word, c))
             fix = close[0] if len(close) == 1 else None
-        if len(self._memo) < 50_000:
+        if len(self._memo) < 16_384:
             self._memo[word] = fix
         return fix
 

@@ -52,7 +52,11 @@ class HubSpotConnector(CrmConnector):
         self.api = HubSpotApi(self.session, self.caller, config.page_size)
         self.plan = ReadPlan(config.mapping, completed_status=COMPLETED)
         self.reader = HubSpotReader(
-            self.plan, self.api, config.lookback_s, lambda: datetime.now(UTC)
+            self.plan,
+            self.api,
+            config.lookback_s,
+            lambda: datetime.now(UTC),
+            label_refresh_s=config.label_refresh_s,
         )
         self.writer = HubSpotWriter(self.plan, self.api)
 

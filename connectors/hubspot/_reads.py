@@ -6,7 +6,9 @@ hs_object_id), 200 per page; before the 10,000-result cap it restarts the query 
 (timestamp, id) with two OR-ed filter groups (``> ts`` or ``= ts and id > last``), so even
 10,000+ records sharing one timestamp are read exactly once.  Archiving does not bump the
 modified date, so archived deals (and our tasks) are listed with ``archived=true``.
-Associations come from v4 batch reads, 100 ids per call.
+Associations come from v4 batch reads, 100 ids per call.  Association-only changes (a contact's
+role label on a deal) move no stamp: the label sweep (``._sweep``) re-reads the open deals
+every ``label_refresh_s``.
 """
 
 from __future__ import annotations
@@ -16,10 +18,11 @@ from datetime import datetime
 from typing import Any
 
 from nextadvance.connectors._base import ActivityRecord, Cursor, DealRecord, PullBatch
-from nextadvance.connectors._cursor import StreamCursor, parse_ts
+from nextadvance.connectors._cursor import StreamCursor, format_ts, parse_ts
 from nextadvance.connectors._plan import ReadPlan
 from nextadvance.connectors._reads_common import PullState, Reader, streams_from
 from nextadvance.connectors.hubspot._api import SEARCH_LIMIT, HubSpotApi
+from nextadvance.connectors.hubspot._sweep import SWEEP_KEY, open_deal_pages, sweep_due
 
 __all__ = ["SEARCH_CAP", "HubSpotReader"]
 
@@ -49,10 +52,16 @@ class HubSpotReader(Reader[ReadPlan, "_State"]):
     """Turns HubSpot pages into :class:`PullBatch` es."""
 
     def __init__(
-        self, plan: ReadPlan, api: HubSpotApi, lookback_s: float, now: Callable[[], datetime]
+        self,
+        plan: ReadPlan,
+        api: HubSpotApi,
+        lookback_s: float,
+        now: Callable[[], datetime],
+        label_refresh_s: float = 86_400.0,
     ) -> None:
         super().__init__(plan, lookback_s, now)
         self.api = api
+        self.label_refresh_s = label_refresh_s
         self.search_limit = min(api.page_size or SEARCH_LIMIT, SEARCH_LIMIT)
         self.search_cap = SEARCH_CAP
         self._companies: dict[str, dict[str, Any]] = {}
@@ -118,6 +127,7 @@ class HubSpotReader(Reader[ReadPlan, "_State"]):
             state.streams[obj] = StreamCursor(ts=started)
         for obj in self.archive_watch():
             state.archived[obj] = StreamCursor(ts=started)
+        state.swept = full["started"]  # a full listing read every label
         state.full = None
         yield PullBatch(cursor=state.dump(), full=True)
 
@@ -129,7 +139,20 @@ class HubSpotReader(Reader[ReadPlan, "_State"]):
                 yield self._batch(state, obj, fresh, full=False, track=True)
         for obj in self.archive_watch():
             yield from self._archived(state, obj)
+        if self.plan.mapping.contacts is not None:
+            yield from self._sweep(state)
         yield PullBatch(cursor=state.dump())
+
+    def _sweep(self, state: _State) -> Iterator[PullBatch]:
+        """Re-read the open deals when the label sweep is due (see ``._sweep``)."""
+        started = self.now()
+        if not sweep_due(state.swept, started, self.label_refresh_s):
+            return
+        for rows in open_deal_pages(
+            self.api, self.deal_props(), self.search_limit, self.search_cap
+        ):
+            yield PullBatch(cursor=state.dump(), deals=self._deals(rows))
+        state.swept = format_ts(started)
 
     # -- search windows ------------------------------------------------------------------
     def _search(self, obj: str, cur: StreamCursor) -> Iterator[list[dict[str, Any]]]:
@@ -328,6 +351,11 @@ class _State(PullState):
     def __init__(self, cursor: Cursor | None, objs: list[str], watched: list[str]) -> None:
         super().__init__(cursor, objs, objs[0])
         self.archived = streams_from(cursor, watched, "archived")
+        swept = (cursor or {}).get(SWEEP_KEY)
+        self.swept: str | None = str(swept) if swept else None
 
     def extra(self) -> Cursor:
-        return {"archived": {o: c.to_json() for o, c in self.archived.items()}}
+        out: Cursor = {"archived": {o: c.to_json() for o, c in self.archived.items()}}
+        if self.swept is not None:
+            out[SWEEP_KEY] = self.swept
+        return out

@@ -87,6 +87,32 @@ class Associations:
             self._remove_one((to_type, from_type), to_id, from_id)
             return found
 
+    def _remove_type_one(self, pair: tuple[str, str], a: int, b: int, type_id: int) -> None:
+        by = self._links.get(pair, {})
+        targets = self._expand(pair, by.get(a))
+        have = targets.get(b)
+        if have is None or type_id not in have:
+            return
+        rest = tuple(i for i in have if i != type_id)
+        targets = dict(targets)
+        if rest:
+            targets[b] = self._intern(rest)
+        else:
+            del targets[b]
+        if targets:
+            by[a] = targets
+        else:
+            by.pop(a, None)
+
+    def remove_type(
+        self, from_type: str, from_id: int, to_type: str, to_id: int, type_id: int
+    ) -> None:
+        """Remove one link type (a label) between two records, and its inverse."""
+        with self.lock:
+            self._remove_type_one((from_type, to_type), from_id, to_id, type_id)
+            back = INVERSE.get(type_id, type_id)
+            self._remove_type_one((to_type, from_type), to_id, from_id, back)
+
     def targets(self, from_type: str, from_id: int, to_type: str) -> dict[int, tuple[int, ...]]:
         """The records of ``to_type`` linked from one record, with the link type ids."""
         pair = (from_type, to_type)

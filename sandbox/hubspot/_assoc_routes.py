@@ -1,6 +1,10 @@
-"""Associations v4: batch read/create/associate-default/archive and the single-record
-read and create endpoints, in the shapes of hubspot-api-client 12's v4 models
+"""Associations v4: batch read/create/associate-default/archive/labels-archive and the
+single-record read and create endpoints, in the shapes of hubspot-api-client 12's v4 models
 (BatchResponsePublicAssociationMultiWithLabel, LabelsBetweenObjectPair ...).
+
+Like HubSpot, linking or unlinking a contact and a deal recalculates the deal's
+``num_associated_contacts``, and that change moves the deal's ``hs_lastmodifieddate``; adding
+or removing only a label (the contact stays linked) moves no stamp.
 """
 
 from __future__ import annotations
@@ -31,6 +35,8 @@ class AssocRoutes:
         inputs = body.get("inputs") if isinstance(body, dict) else None
         if not isinstance(inputs, list):
             raise validation("Invalid input JSON: expected an object with an `inputs` list")
+        if action not in ("read", "create", "default", "archive", "labels/archive"):
+            raise not_found(f"Unsupported associations batch action {action}")
         if len(inputs) > (1000 if action == "read" else 100):
             raise validation(f"Too many inputs: {len(inputs)}")
         started = now_ms()
@@ -66,16 +72,25 @@ class AssocRoutes:
                         f"{(item.get('from') or {}).get('id')}->{(item.get('to') or {}).get('id')}"
                     )
                     continue
+                linked = bool(self.portal.assoc.targets(ft.name, fid, tt.name).get(tid))
                 if action == "archive":
                     self.portal.assoc.remove(ft.name, fid, tt.name, tid)
+                    self._recount(ft, fid, tt, tid, linked)
+                    continue
+                if action == "labels/archive":
+                    for type_id in self._type_ids(ft, tt, item.get("types")):
+                        self.portal.assoc.remove_type(ft.name, fid, tt.name, tid, type_id)
+                    still = bool(self.portal.assoc.targets(ft.name, fid, tt.name).get(tid))
+                    self._recount(ft, fid, tt, tid, linked != still)
                     continue
                 type_ids = self._type_ids(ft, tt, item.get("types") if action == "create" else None)
                 for type_id in type_ids:
                     self.portal.assoc.add(ft.name, fid, tt.name, tid, type_id)
+                self._recount(ft, fid, tt, tid, not linked)
                 results.append(
                     self._created(ft, tt, fid, tid, type_ids, default=action != "create")
                 )
-        if action == "archive":
+        if action in ("archive", "labels/archive"):
             return Response(204)
         errors = []
         if missing:
@@ -96,6 +111,15 @@ class AssocRoutes:
             out["errors"] = errors
         status = 207 if errors else (201 if action == "create" else 200)
         return json_response(status, out)
+
+    def _recount(self, ft: ObjectType, fid: int, tt: ObjectType, tid: int, changed: bool) -> None:
+        """A contact joined or left a deal: its contact count, hence its stamp, changes."""
+        if not changed or {ft.name, tt.name} != {"deals", "contacts"}:
+            return
+        deals = _type("deals")
+        rec = self.portal.stores["deals"].get(fid if ft.name == "deals" else tid)
+        if rec is not None:
+            self.portal.update(deals, rec, {})
 
     def _type_ids(self, ft: ObjectType, tt: ObjectType, specs: Any) -> list[int]:
         if specs is None:
@@ -166,7 +190,9 @@ class AssocRoutes:
             self._check_target(tt, tid)
             assert tid is not None
             type_ids = self._type_ids(ft, tt, None)
+            linked = bool(self.portal.assoc.targets(ft.name, fid, tt.name).get(tid))
             self.portal.assoc.add(ft.name, fid, tt.name, tid, type_ids[0])
+            self._recount(ft, fid, tt, tid, not linked)
             started = now_ms()
             return json_response(
                 200,
@@ -182,13 +208,16 @@ class AssocRoutes:
             self._check_target(tt, tid)
             assert tid is not None
             type_ids = self._type_ids(ft, tt, _json(request))
+            linked = bool(self.portal.assoc.targets(ft.name, fid, tt.name).get(tid))
             for type_id in type_ids:
                 self.portal.assoc.add(ft.name, fid, tt.name, tid, type_id)
+            self._recount(ft, fid, tt, tid, not linked)
             return json_response(201, self._created(ft, tt, fid, tid, type_ids, False))
         if request.method == "DELETE" and len(rest) == 2:
             tt, tid = _type(rest[0]), _rid(rest[1])
             if tid is not None:
-                self.portal.assoc.remove(ft.name, fid, tt.name, tid)
+                linked = self.portal.assoc.remove(ft.name, fid, tt.name, tid)
+                self._recount(ft, fid, tt, tid, linked)
             return Response(204)
         raise not_found("Unsupported associations request")
 

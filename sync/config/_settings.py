@@ -99,6 +99,12 @@ class Connection(_Strict):
     playbook: str | None = None
     schedule: str | None = None
     writeback: bool = True
+    label_refresh_s: float = Field(
+        default=86_400.0,
+        ge=0.0,
+        description="HubSpot: seconds between re-reads of the open deals' contact role labels "
+        "(label changes move no modified date); 0 = every run.",
+    )
     limits: Limits = Limits()
     prospecting: Prospecting | None = None
 

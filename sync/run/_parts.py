@@ -108,6 +108,7 @@ def connector_config(conn: Connection, mapping: Mapping) -> ConnectorConfig:
         mapping=mapping,
         ca_bundle=str(Path(conn.ca_bundle)) if conn.ca_bundle else None,
         limits=limits,
+        label_refresh_s=conn.label_refresh_s,
     )
 
 

@@ -35,8 +35,8 @@ from ._failure import failure_message
 from ._parts import Parts, load_parts, make_connector
 from ._plan import PlannedOp, plan_deal
 from ._prospect import is_rep_handle, load_inputs, plan_prospecting
-from ._push import push, recheck
 from ._report import ConflictItem, DiffItem, ProspectingSummary, RunReport
+from ._stream import KIND_ORDER, Streamer
 from ._tally import MAX_LISTED, budget_of, count_planned, count_unmapped
 
 __all__ = ["Progress", "run_sync"]
@@ -45,7 +45,6 @@ __all__ = ["Progress", "run_sync"]
 #: each tick comes ``("api_calls", calls_so_far, None)`` (ignore phases you do not show).
 Progress = Callable[[str, int, int | None], None]
 
-_KIND_ORDER = {"close_task": 0, "update_deal": 1, "upsert_task": 2, "upsert_rep_task": 3}
 log = logging.getLogger("nextadvance.sync")
 
 
@@ -176,8 +175,26 @@ class _Run:
             self._start()
             self._reconcile()
             complete = self._pull()
-            ops = self._decide_and_plan()
-            if self.dry or not self.parts.connection.writeback:
+            streaming = not self.dry and self.parts.connection.writeback
+            if streaming:
+                stream = Streamer(
+                    self.conn,
+                    self.ledger,
+                    batch_size=self.parts.connection.limits.batch_size
+                    or profile(self.parts.connection.crm).write_batch,
+                    run_id=self.report.run_id,
+                    now=self.now,
+                    report=self.report,
+                    commit=self.commit,
+                    tick=lambda n: self._tick("push", n, None),
+                    stop=self.stop,
+                )
+                self._decide_and_plan(stream.add, lambda: stream.stopped)
+                complete = stream.finish() and complete
+            else:
+                ops: list[PlannedOp] = []
+                self._decide_and_plan(ops.extend, lambda: False)
+                ops.sort(key=lambda o: KIND_ORDER[o.write.kind.value])
                 self.report.diff = [
                     DiffItem(
                         deal=o.write.deal_id,
@@ -194,22 +211,6 @@ class _Run:
                         f"write-back is off for this connection: {len(ops)} planned writes "
                         "not sent (listed under diff)"
                     )
-            else:
-                ops = recheck(self.conn, self.ledger, ops, self.now, self.report)
-                pushed = push(
-                    self.conn,
-                    self.ledger,
-                    ops,
-                    batch_size=self.parts.connection.limits.batch_size
-                    or profile(self.parts.connection.crm).write_batch,
-                    run_id=self.report.run_id,
-                    now=self.now,
-                    report=self.report,
-                    commit=self.commit,
-                    tick=lambda n: self._tick("push", n, len(ops)),
-                    stop=self.stop,
-                )
-                complete = complete and pushed
             clean = (
                 complete
                 and not self.report.rejects
@@ -300,25 +301,35 @@ class _Run:
             self.commit()
         return True
 
-    def _decide_and_plan(self) -> list[PlannedOp]:
-        ops: list[PlannedOp] = []
+    def _decide_and_plan(
+        self, emit: Callable[[list[PlannedOp]], None], stopped: Callable[[], bool]
+    ) -> None:
+        """Decide every open deal, a chunk at a time, handing each chunk's writes to ``emit``
+        (which may push them at once: nothing grows with the number of deals)."""
         total = self.mirror.count_open()
         self.report.deals.open = total
-        open_ids: list[str] = []
+        open_ids: set[str] = set()
         for chunk in self.mirror.iter_open():
             ids = [m.deal.id for m in chunk]
-            open_ids.extend(ids)
             ledger = self.ledger.for_deals(ids)
+            ops: list[PlannedOp] = []
             for m in chunk:
+                open_ids.add(m.deal.id)
                 if m.unmapped is not None:
                     count_unmapped(self.report, self.parts.mapping, m)  # its task is left as is
                     continue
                 if not self.is_open(m.deal):  # re-mapped to a closed stage since the pull
-                    open_ids.remove(m.deal.id)
+                    open_ids.discard(m.deal.id)
                     self.report.deals.open -= 1
                     continue
                 ops.extend(self._one(m.deal, m.crm_values, ledger.get(m.deal.id, {})))
-            self._tick("decide", len(chunk), total)
+            del ledger, chunk
+            emit(ops)
+            self.commit()
+            self.ledger.release()
+            self._tick("decide", len(ids), total)
+            if stopped():
+                return
         # rep-level prospecting tasks are planned by _prospecting, not as deals that are gone
         gone = [d for d in self.ledger.open_task_deals(open_ids) if not is_rep_handle(d)]
         if gone:
@@ -326,13 +337,9 @@ class _Run:
             for deal_id in gone:
                 plan = plan_deal(deal_id, None, {}, ledger.get(deal_id, {}))
                 self._absorb(plan)
-                ops.extend(plan.ops)
-        ops.extend(self._prospecting())
+                emit(list(plan.ops))
+        emit(self._prospecting())
         self.commit()
-        # one kind per batch: a batch maps to one collection/batch call per kind, so mixing
-        # kinds would double the write calls; closes go first (never two open tasks)
-        ops.sort(key=lambda o: _KIND_ORDER[o.write.kind.value])
-        return ops
 
     def _one(self, deal: Any, crm_values: dict[str, Any], ledger: Any) -> list[PlannedOp]:
         try:

@@ -57,6 +57,12 @@ class Ledger:
                 self._cache[row.idem_key] = row
                 self._absent.discard(row.idem_key)
 
+    def release(self) -> None:
+        """Forget the rows read so far (call after a commit): memory stays bounded by a
+        batch instead of growing with every deal of the run; later reads query again."""
+        self._cache.clear()
+        self._absent.clear()
+
     def _row(self, key: str) -> t.LedgerEntry | None:
         row = self._cache.get(key)
         if row is None and key not in self._absent:
@@ -118,13 +124,20 @@ class Ledger:
     def open_task_deals(self, open_deals: Iterable[str]) -> list[str]:
         """Deals not open (closed, gone) with an open task of ours or a write still pending."""
         skip = set(open_deals)
+        # only task rows and pending writes can qualify (field rows carry the big payloads),
+        # streamed a thousand at a time: the ledger has rows for every deal ever written
         rows = self.s.execute(
             sa.select(
                 t.LedgerEntry.deal_id,
                 t.LedgerEntry.kind,
                 t.LedgerEntry.written,
                 t.LedgerEntry.status,
-            ).where(t.LedgerEntry.connection == self.connection)
+            )
+            .where(
+                t.LedgerEntry.connection == self.connection,
+                sa.or_(t.LedgerEntry.kind == "task", t.LedgerEntry.status == "pending"),
+            )
+            .execution_options(yield_per=1000)
         )
         out = set()
         for deal_id, kind, written, status in rows:

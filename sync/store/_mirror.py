@@ -24,6 +24,7 @@ from nextadvance.mappings import UNMAPPED_STAGE, map_stage
 from nextadvance.mappings import Mapping as MappingSpec
 
 from . import _tables as t
+from ._bulk import lookup, write_rows
 
 __all__ = ["BatchCounts", "Mirror", "MirroredDeal", "jsonable", "task_state_json"]
 
@@ -142,38 +143,33 @@ class Mirror:
                 sa.delete(model).where(model.connection == self.connection, column.in_(chunk))
             )
 
-    def _existing(self, model: Any, id_col: Any, ids: Sequence[str]) -> dict[str, Any]:
-        out: dict[str, Any] = {}
-        for i in range(0, len(ids), _CHUNK):
-            chunk = ids[i : i + _CHUNK]
-            rows = self.s.scalars(
-                sa.select(model).where(model.connection == self.connection, id_col.in_(chunk))
-            )
-            for row in rows:
-                out[getattr(row, id_col.key)] = row
-        return out
-
     def _deals(self, records: Iterable[DealRecord], now: datetime, counts: BatchCounts) -> None:
         newest: dict[str, DealRecord] = {}
         for rec in records:
             have = newest.get(rec.crm_id)
             if have is None or rec.modified_at >= have.modified_at:
                 newest[rec.crm_id] = rec
-        existing = self._existing(t.Deal, t.Deal.deal_id, list(newest))
+        existing = lookup(
+            self.s, t.Deal, t.Deal.deal_id, self.connection, list(newest), t.Deal.modified_at
+        )
         dead: list[str] = []
         applied: list[Deal] = []
+        fresh: list[dict[str, Any]] = []
+        changed: list[dict[str, Any]] = []
         for deal_id, rec in newest.items():
             counts.deals += 1
             if rec.deleted or rec.deal is None:
                 dead.append(deal_id)
                 continue
-            row = existing.get(deal_id)
-            if row is not None and row.modified_at and rec.modified_at < row.modified_at:
+            known = existing.get(deal_id)
+            if known is not None and known[0] and rec.modified_at < known[0]:
                 continue  # an older copy from the overlap window
             deal = rec.deal
             data = deal.model_dump(mode="json", exclude={"activities"})
             data["_crm_stage"] = rec.crm_stage
             values = {
+                "connection": self.connection,
+                "deal_id": deal_id,
                 "is_open": self.is_open(deal),
                 "stage": deal.stage,
                 "owner": deal.owner,
@@ -182,12 +178,9 @@ class Mirror:
                 "crm_values": jsonable(dict(rec.writeback)),
                 "updated_at": now,
             }
-            if row is None:
-                self.s.add(t.Deal(connection=self.connection, deal_id=deal_id, **values))
-            else:
-                for key, value in values.items():
-                    setattr(row, key, value)
+            (fresh if known is None else changed).append(values)
             applied.append(deal)
+        write_rows(self.s, t.Deal, fresh, changed)
         self._contacts(applied)
         if dead:
             self._delete_deals(dead, counts)
@@ -198,22 +191,27 @@ class Mirror:
             return
         self._delete_in(t.DealContact, t.DealContact.deal_id, [d.id for d in deals])
         contacts = {c.id: c for d in deals for c in d.contacts}
-        known = self._existing(t.Contact, t.Contact.contact_id, list(contacts))
+        known = lookup(self.s, t.Contact, t.Contact.contact_id, self.connection, list(contacts))
+        fresh: list[dict[str, Any]] = []
+        changed: list[dict[str, Any]] = []
         for cid, contact in contacts.items():
-            data = contact.model_dump(mode="json")
-            if cid in known:
-                known[cid].data = data
-            else:
-                self.s.add(t.Contact(connection=self.connection, contact_id=cid, data=data))
+            row = {
+                "connection": self.connection,
+                "contact_id": cid,
+                "data": contact.model_dump(mode="json"),
+            }
+            (changed if cid in known else fresh).append(row)
+        write_rows(self.s, t.Contact, fresh, changed)
         links = {(d.id, c.id): c.role for d in deals for c in d.contacts}
-        if links:
-            self.s.execute(
-                sa.insert(t.DealContact),
-                [
-                    {"connection": self.connection, "deal_id": d, "contact_id": c, "role": r}
-                    for (d, c), r in links.items()
-                ],
-            )
+        write_rows(
+            self.s,
+            t.DealContact,
+            [
+                {"connection": self.connection, "deal_id": d, "contact_id": c, "role": r}
+                for (d, c), r in links.items()
+            ],
+            [],
+        )
 
     def _delete_deals(self, ids: Sequence[str], counts: BatchCounts) -> None:
         """Remove deals (deleted, archived, merged away) and what hangs off them."""
@@ -244,38 +242,42 @@ class Mirror:
                 newest[rec.crm_id] = rec
         plain = {k: r for k, r in newest.items() if r.task is None}
         tasks = [r for r in newest.values() if r.task is not None]
-        existing = self._existing(t.Activity, t.Activity.activity_id, list(plain))
+        existing = lookup(
+            self.s,
+            t.Activity,
+            t.Activity.activity_id,
+            self.connection,
+            list(plain),
+            t.Activity.data,
+        )
         gone: list[str] = []
         links: dict[str, list[str]] = {}
         fresh: list[dict[str, Any]] = []
+        changed: list[dict[str, Any]] = []
         for activity_id, rec in plain.items():
             counts.activities += 1
             if rec.deleted or rec.activity is None:
                 gone.append(activity_id)
                 continue
-            row = existing.get(activity_id)
+            known = existing.get(activity_id)
             stamp = rec.modified_at.astimezone(UTC).isoformat()
-            if row is not None and stamp < str(row.data.get("_modified_at") or ""):
+            if known is not None and stamp < str((known[0] or {}).get("_modified_at") or ""):
                 continue  # an older copy from the overlap window
             data = rec.activity.model_dump(mode="json")
             data["_modified_at"] = stamp
-            if row is None:
-                # New rows go in as one executemany (no ORM instances): activities are the
-                # bulk of a pull, and building an ORM object per row dominated its cost.
-                fresh.append(
-                    {
-                        "connection": self.connection,
-                        "activity_id": activity_id,
-                        "at": rec.activity.at,
-                        "data": data,
-                        "updated_at": now,
-                    }
-                )
-            else:
-                row.at, row.data, row.updated_at = rec.activity.at, data, now
+            # rows go in as executemany (no ORM instances): activities are the bulk of a pull
+            (fresh if known is None else changed).append(
+                {
+                    "connection": self.connection,
+                    "activity_id": activity_id,
+                    "at": rec.activity.at,
+                    "data": data,
+                    "updated_at": now,
+                }
+            )
             links[activity_id] = list(dict.fromkeys(rec.deal_ids))
-        if fresh:
-            self.s.execute(sa.insert(t.Activity), fresh)
+        del existing
+        write_rows(self.s, t.Activity, fresh, changed)
         if links:
             self._delete_in(t.DealActivity, t.DealActivity.activity_id, list(links))
             rows = [
@@ -283,8 +285,7 @@ class Mirror:
                 for a, deal_ids in links.items()
                 for d in deal_ids
             ]
-            if rows:
-                self.s.execute(sa.insert(t.DealActivity), rows)
+            write_rows(self.s, t.DealActivity, rows, [])
         if gone:
             self._delete_activities(gone, counts)
         counts.tasks.extend(tasks)
@@ -327,8 +328,8 @@ class Mirror:
         last = ""
         while True:
             rows = list(
-                self.s.scalars(
-                    sa.select(t.Deal)
+                self.s.execute(
+                    sa.select(t.Deal.deal_id, t.Deal.data, t.Deal.crm_values)
                     .where(
                         t.Deal.connection == self.connection,
                         t.Deal.is_open.is_(True),
@@ -345,10 +346,20 @@ class Mirror:
 
     def load(self, deal_ids: Sequence[str]) -> list[MirroredDeal]:
         """Specific deals (open or not) with their activities, e.g. for ``explain``."""
-        rows = list(self._existing(t.Deal, t.Deal.deal_id, list(deal_ids)).values())
+        ids = list(dict.fromkeys(deal_ids))
+        rows = [
+            row
+            for i in range(0, len(ids), _CHUNK)
+            for row in self.s.execute(
+                sa.select(t.Deal.deal_id, t.Deal.data, t.Deal.crm_values).where(
+                    t.Deal.connection == self.connection, t.Deal.deal_id.in_(ids[i : i + _CHUNK])
+                )
+            )
+        ]
         return self._with_activities(rows)
 
-    def _with_activities(self, rows: Sequence[t.Deal]) -> list[MirroredDeal]:
+    def _with_activities(self, rows: Sequence[Any]) -> list[MirroredDeal]:
+        """``rows``: deal rows or (deal_id, data, crm_values) rows."""
         ids = [r.deal_id for r in rows]
         acts: dict[str, list[dict[str, Any]]] = {i: [] for i in ids}
         q = (

@@ -14,6 +14,7 @@ CURSOR = {
     "v": 1,
     "streams": {o: dict(SINCE) for o in OBJECTS},
     "archived": {o: dict(SINCE) for o in ("deals", "tasks")},
+    "label_sweep": "2999-01-01T00:00:00.000Z",  # not due: the cassette has no label sweep
 }
 
 

@@ -1,0 +1,43 @@
+"""Bulk reads and writes of mirror rows with SQLAlchemy Core (no ORM instance per row).
+
+A full sync mirrors every deal, contact and activity of the org.  Building an ORM object per
+row (identity map, attribute events, unit-of-work flush) cost more time and memory than the
+rows themselves; here rows are plain dicts sent as one ``executemany`` per chunk, and
+lookups return only the columns the caller compares.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+__all__ = ["CHUNK", "lookup", "write_rows"]
+
+#: ids per IN (...) lookup and rows per executemany
+CHUNK = 500
+
+
+def lookup(
+    s: Session, model: Any, id_col: Any, connection: str, ids: Sequence[str], *cols: Any
+) -> dict[str, tuple[Any, ...]]:
+    """``cols`` of the rows of ``ids`` that exist, by id (a tuple per row)."""
+    out: dict[str, tuple[Any, ...]] = {}
+    for i in range(0, len(ids), CHUNK):
+        chunk = list(ids[i : i + CHUNK])
+        q = sa.select(id_col, *cols).where(model.connection == connection, id_col.in_(chunk))
+        for row in s.execute(q):
+            out[row[0]] = tuple(row[1:])
+    return out
+
+
+def write_rows(
+    s: Session, model: Any, new: list[dict[str, Any]], changed: list[dict[str, Any]]
+) -> None:
+    """Insert ``new`` rows and update ``changed`` ones by primary key, in chunks."""
+    for i in range(0, len(new), CHUNK):
+        s.execute(sa.insert(model), new[i : i + CHUNK])
+    for i in range(0, len(changed), CHUNK):
+        s.execute(sa.update(model), changed[i : i + CHUNK])
