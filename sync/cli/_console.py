@@ -116,10 +116,25 @@ def print_summary(console: Console, report: RunReport) -> None:
         )
     if report.deals.unmapped > 50:
         console.print(f"... and {report.deals.unmapped - 50} more unmapped deals (see --json)")
+    listed = {u.pipeline for u in report.unmapped}
     for pipeline, n in sorted(report.pipelines_left_out.items()):
+        if pipeline in listed:  # the mapping has ignore_pipelines: not a choice but undecided
+            console.print(
+                f"[red]undecided[/] {n} deal(s) of pipeline {escape(repr(pipeline))}: neither "
+                "mapped nor ignored (add it under pipelines: or ignore_pipelines:)",
+                highlight=False,
+                soft_wrap=True,
+            )
+            continue
         console.print(
             f"[yellow]skipped[/] {n} deal(s) of pipeline {escape(repr(pipeline))}: the mapping "
             "leaves it out (add it under pipelines: to decide them)",
+            highlight=False,
+            soft_wrap=True,
+        )
+    for pipeline, n in sorted(report.pipelines_ignored.items()):
+        console.print(
+            f"ignored {n} deal(s) of pipeline {escape(repr(pipeline))} (ignore_pipelines)",
             highlight=False,
             soft_wrap=True,
         )
