@@ -104,11 +104,22 @@ def _pipelines_block(stages: Sequence[StageLike]) -> str:
     ]
     for pipe, pipe_stages in by_pipeline.items():
         active = [s for s in pipe_stages if s.active]
-        lines += [f"  {_q(pipe)}:", "    stages:"]
+        lines.append(f"  {_q(pipe)}:")
+        label = getattr(pipe_stages[0], "pipeline_label", None)
+        if label and label != pipe:
+            lines.append(f"    label: {json.dumps(label, ensure_ascii=False)}")
+        lines.append("    stages:")
         proposed = propose_stage_keys(active)
         for s in active:
             note = f"   # {s.label}" if s.label != s.id else ""
             lines.append(f"      {_q(s.id)}: {proposed[s.id]}{note}")
+    lines += [
+        "",
+        "# Pipelines to skip on purpose (ids). With this key present, a pipeline in neither",
+        "# list is reported as undecided and the run is 'partial': move each pipeline you do",
+        "# not want decided here from pipelines: above.",
+        "ignore_pipelines: []",
+    ]
     return "\n".join(lines) + "\n\n"
 
 

@@ -15,7 +15,7 @@ from typing import Any
 
 from nextadvance.connectors._base import TaskState, WriteKind, WriteOp, WriteResult
 from nextadvance.connectors._cursor import parse_ts
-from nextadvance.connectors._plan import ReadPlan
+from nextadvance.connectors._plan import MAX_PROBLEMS, ReadPlan
 from nextadvance.connectors._write_common import (
     CALL_FAILURES,
     fail_chunk,
@@ -190,6 +190,50 @@ class HubSpotWriter:
                     message=str(err.get("message") or "")[:500],
                     field=_field(err),
                     retryable=code in ("RATE_LIMITS", "LOCKED", "INTERNAL_ERROR"),
+                )
+        self._unassigned(obj, action, items, ops, results, by=by)
+
+    def _unassigned(
+        self,
+        obj: str,
+        action: str,
+        items: list[tuple[int, dict[str, Any]]],
+        ops: Sequence[WriteOp],
+        results: dict[int, WriteResult],
+        *,
+        by: str,
+    ) -> None:
+        """Send again, without an owner, the tasks refused for their owner alone.
+
+        A deal whose owner was deactivated keeps the owner id, but an archived owner is no
+        longer an option of ``hubspot_owner_id``: HubSpot refuses a task assigned to them.
+        The task is still worth having, so it is created unassigned (the portal's default),
+        and the run lists a problem naming the task, the deal and the owner, for ops to
+        reassign the deal.  Costs a call only when such a refusal happened.
+        """
+        task = self.plan.task
+        owner = task.owner if task is not None else None
+        if task is None or owner is None or obj != task.object:
+            return
+        again = [
+            (i, {**body, "properties": {k: v for k, v in body["properties"].items() if k != owner}})
+            for i, body in items
+            if i in results
+            and not results[i].ok
+            and results[i].field == owner
+            and body["properties"].get(owner)
+        ]
+        if not again:
+            return
+        refused = {i: str(body["properties"][owner]) for i, body in items}
+        self._send(obj, action, again, ops, results, by=by)
+        for i, _ in again:
+            if results[i].ok and len(self.plan.problems) < MAX_PROBLEMS:
+                op = ops[i]
+                self.plan.problems.append(
+                    f"task {op.key} (deal {op.deal_id}): owner {refused[i]} is not an active "
+                    "HubSpot owner (deactivated?); the task was written unassigned - "
+                    "reassign the deal's owner"
                 )
 
     def find_tasks(self, keys: Iterable[str], *, with_deals: bool = True) -> dict[str, TaskState]:
