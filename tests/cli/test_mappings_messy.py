@@ -14,7 +14,6 @@ from nextadvance.mappings import default_mapping_path
 from nextadvance.sandbox import Sandbox
 from nextadvance.sync import cli
 
-
 _PROPS = (
     ("na_parked_until", "date", "date", ()),
     ("na_parked_reason", "string", "text", ()),
