@@ -142,6 +142,23 @@ def _evidence_block(deal_fields: Iterable[FieldLike], names: Sequence[str]) -> s
     return "\n".join(lines) + "\n"
 
 
+#: deal fields holding a deal's currency code, by CRM (a multi-currency HubSpot portal)
+_CURRENCY_FIELDS = ("deal_currency_code", "CurrencyIsoCode")
+
+
+def _currency(text: str, mapped: str | None, deal_fields: Sequence[FieldLike]) -> str:
+    """Map the deal currency when the org has a currency field the shipped mapping lacks."""
+    if mapped:
+        return text
+    names = {f.name for f in deal_fields}
+    found = next((n for n in _CURRENCY_FIELDS if n in names), None)
+    match = re.search(r"^    amount: .*$", text, flags=re.MULTILINE)
+    if found is None or match is None:
+        return text
+    line = f"    currency: {found}   # the org keeps deals in several currencies"
+    return text[: match.end()] + "\n" + line + text[match.end() :]
+
+
 def scaffold_mapping(
     crm: str, stages: Sequence[StageLike], fields: MappingABC[str, Sequence[FieldLike]]
 ) -> str:
@@ -163,6 +180,7 @@ def scaffold_mapping(
         lines_before.pop()
     cut = len("\n".join(lines_before)) + 1
     text = text[:cut] + _evidence_block(deal_fields, playbook_evidence_names()) + text[ev_end:]
+    text = _currency(text, shipped.deal.fields.currency, deal_fields)
     task_object = shipped.writeback.task.object if shipped.writeback.task else deal_object
     known = {
         obj: {f.name.casefold() for f in fields.get(obj, ())} for obj in (deal_object, task_object)

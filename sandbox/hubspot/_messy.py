@@ -2,7 +2,7 @@
 
 Why apart from ``_load.py``: the stock projection must stay byte-for-byte what it was; this
 module only acts on a world whose ``org`` is ``messy``.  It adds the further pipelines
-(with a stage renamed after deals were in it), custom deal properties in their own group,
+(with a stage renamed after deals were in it), custom deal properties in their own group (and the currency code of a multi-currency portal),
 owners who were deactivated (archived: listed only with ``archived=true`` and no longer
 assignable), and engagements associated with several deals.  HTML bodies, long text,
 meeting time zones and the very busy deal come from the neutral world as they are.
@@ -23,6 +23,7 @@ __all__ = ["CUSTOM_DEAL_PROPERTIES", "PIPELINE_IDS", "custom_values", "finish", 
 PIPELINE_IDS = {"renewal": "8800001", "partner": "8800101"}
 #: the custom deal properties a messy portal has (group ``deal_qualification``)
 CUSTOM_DEAL_PROPERTIES = ("budget_confirmed", "decision_date", "pain", "competitor")
+_CURRENCIES = ("USD", "EUR", "GBP")
 _COMPETITORS = (("incumbent", "Incumbent vendor"), ("inhouse", "Built in-house"), ("none", "None"))
 
 
@@ -52,6 +53,19 @@ def prepare(portal: Portal, world: World) -> None:
                 created_ms=1,
             ),
         )
+    # a multi-currency portal: HubSpot adds the deal's currency code once currencies are on
+    portal.add_property(
+        "deals",
+        PropDef(
+            "deal_currency_code",
+            "Currency",
+            "enumeration",
+            "select",
+            "dealinformation",
+            [(c, c) for c in _CURRENCIES],
+            created_ms=1,
+        ),
+    )
 
 
 def custom_values(world: World, deal: WDeal, index: int) -> dict[str, str | None]:
@@ -64,6 +78,7 @@ def custom_values(world: World, deal: WDeal, index: int) -> dict[str, str | None
         "decision_date": _day(deal.decision_date) if deal.decision_date else None,
         "pain": deal.pain,
         "competitor": _COMPETITORS[index % len(_COMPETITORS)][0] if index % 4 else None,
+        "deal_currency_code": _CURRENCIES[index % 5] if index % 5 < len(_CURRENCIES) else "USD",
     }
 
 

@@ -72,7 +72,8 @@ def _run(*args: str) -> object:
 
 
 def test_init_scaffolds_every_pipeline_with_labels(config: Path, tmp_path: Path) -> None:
-    """Each pipeline with its label and stages (current labels as comments), ignore list empty."""
+    """Each pipeline with its label and stages (current labels as comments), ignore list empty,
+    the deal currency and the custom properties the playbook's evidence names."""
     out = tmp_path / "messy.yaml"
     result = _run("mappings", "init", "-C", "hs", "-c", str(config), "-o", str(out))
     assert result.exit_code == 0, result.output  # type: ignore[attr-defined]
@@ -86,6 +87,9 @@ def test_init_scaffolds_every_pipeline_with_labels(config: Path, tmp_path: Path)
         assert f'  {pipe}:\n    label: "{label}"\n    stages:\n' in text
     assert '"8800004": proposal   # Renewal Quote Out' in text
     assert "ignore_pipelines: []" in text
+    assert "    amount: amount\n    currency: deal_currency_code" in text  # several currencies
+    assert "budget_confirmed: {field: budget_confirmed, transform: boolean}" in text
+    assert "decision_date: {field: decision_date, transform: date}" in text
     checked = _run("mappings", "validate", str(out), "--live", "-C", "hs", "-c", str(config))
     assert checked.exit_code == 0, checked.output  # type: ignore[attr-defined]
 

@@ -44,6 +44,9 @@ def _messy_mapping(world: World, ignored: list[str]) -> Path:
     text = text.replace("\ndeal:\n", RENEWALS + f"\nignore_pipelines: {ignored}\n\ndeal:\n", 1)
     old_evidence = text[text.index("  # Canonical evidence fields") : text.index("  evidence: {}")]
     text = text.replace(old_evidence + "  evidence: {}\n", EVIDENCE, 1)
+    text = text.replace(
+        "    amount: amount\n", "    amount: amount\n    currency: deal_currency_code\n"
+    )
     path = world.config.parent / "messy-hubspot.yaml"
     path.write_text(text, encoding="utf-8")
     config = world.config.read_text(encoding="utf-8")
@@ -94,6 +97,10 @@ def test_messy_portal_syncs_partial_then_ok(make_world: Callable[..., World]) ->
     assert all("deal " in p and "task " in p for p in owner_problems)
 
     db = _db(world)
+    currencies = {
+        row[0] for row in db.execute("SELECT json_extract(data, '$.currency') FROM deals")
+    }
+    assert {"USD", "EUR", "GBP"} <= currencies  # a multi-currency portal
     bodies = [row[0] for row in db.execute("SELECT json_extract(data, '$.body') FROM activities")]
     assert not [b for b in bodies if b and ("<p>" in b or "&nbsp;" in b or "<li>" in b)]
     assert max(len(b or "") for b in bodies) > 50_000  # the very long note is kept whole
