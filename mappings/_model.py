@@ -62,6 +62,9 @@ CANONICAL_ROLES: tuple[str, ...] = CONTACT_ROLES
 #: How a CRM value becomes an evidence value (see docs/mappings.md, "transforms").
 Transform = Literal["text", "non_empty", "boolean", "date", "datetime", "number", "integer", "map"]
 
+#: How a mapping treats a CRM pipeline (see :meth:`Mapping.pipeline_policy`).
+PipelinePolicy = Literal["mapped", "ignored", "left_out", "unlisted"]
+
 #: Value types a write-back target can have; decides how a value is rendered per CRM.
 OutputType = Literal["text", "textarea", "picklist", "boolean", "date", "datetime"]
 
@@ -389,7 +392,7 @@ class Mapping(_Spec):
             path = self._source.parent / path
         return path
 
-    def pipeline_policy(self, pipeline: str) -> str:
+    def pipeline_policy(self, pipeline: str) -> PipelinePolicy:
         """``mapped``, ``ignored`` (listed under ignore_pipelines), ``left_out`` (a mapping
         without ignore_pipelines: leaving a pipeline out is a choice) or ``unlisted`` (the
         mapping lists what it ignores and this pipeline is in neither list: ops must decide).

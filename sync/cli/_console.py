@@ -116,9 +116,8 @@ def print_summary(console: Console, report: RunReport) -> None:
         )
     if report.deals.unmapped > 50:
         console.print(f"... and {report.deals.unmapped - 50} more unmapped deals (see --json)")
-    listed = {u.pipeline for u in report.unmapped}
     for pipeline, n in sorted(report.pipelines_left_out.items()):
-        if pipeline in listed:  # the mapping has ignore_pipelines: not a choice but undecided
+        if pipeline in report.pipelines_undecided:  # not a choice: nobody decided yet
             console.print(
                 f"[red]undecided[/] {n} deal(s) of pipeline {escape(repr(pipeline))}: neither "
                 "mapped nor ignored (add it under pipelines: or ignore_pipelines:)",

@@ -53,6 +53,8 @@ def count_unmapped(report: RunReport, mapping: Mapping, m: MirroredDeal) -> None
     if policy == "unlisted":
         left_out = report.pipelines_left_out
         left_out[pipeline] = left_out.get(pipeline, 0) + 1
+        if pipeline not in report.pipelines_undecided:
+            report.pipelines_undecided.append(pipeline)
     report.deals.unmapped += 1
     if len(report.unmapped) < MAX_LISTED:
         report.unmapped.append(

@@ -15,8 +15,11 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from typer.testing import CliRunner
+
 from nextadvance.mappings import default_mapping_path
 from nextadvance.sandbox._messy import BUSY_DEAL_ACTIVITIES
+from nextadvance.sync import cli
 
 from .conftest import World
 
@@ -87,6 +90,7 @@ def test_messy_portal_syncs_partial_then_ok(make_world: Callable[..., World]) ->
     assert undecided and {u["pipeline"] for u in undecided} == {"8800101"}
     assert all(path.name in u["message"] and "ignore_pipelines" in u["message"] for u in undecided)
     assert report["pipelines_left_out"] == {"8800101": len(undecided)}
+    assert report["pipelines_undecided"] == ["8800101"]
     # the ignored pipeline: counted, not listed
     assert set(report["pipelines_ignored"]) == {"7654321"}
     # the renewals pipeline (renamed stage included) is decided like the default one
@@ -114,6 +118,16 @@ def test_messy_portal_syncs_partial_then_ok(make_world: Callable[..., World]) ->
     assert busiest >= BUSY_DEAL_ACTIVITIES
     db.close()
 
+    # the summary a person reads says the same
+    shown = CliRunner().invoke(
+        cli.app,
+        ["sync", "--connection", "hubspot", "--config", str(world.config)],
+        env={**world.env, "COLUMNS": "200", "NO_COLOR": "1"},
+    )
+    assert shown.exit_code == 1, shown.output
+    assert f"undecided {len(undecided)} deal(s) of pipeline '8800101'" in shown.stdout
+    assert "ignored" in shown.stdout and "(ignore_pipelines)" in shown.stdout
+
     # ops decide: the partner channel is ignored on purpose -> the run is ok
     path.write_text(
         path.read_text().replace(
@@ -124,6 +138,7 @@ def test_messy_portal_syncs_partial_then_ok(make_world: Callable[..., World]) ->
     code, report = world.sync()
     assert code == 0 and report["status"] == "ok", report
     assert report["unmapped"] == [] and report["pipelines_left_out"] == {}
+    assert "pipelines_undecided" not in report
     assert report["conflicts"] == []  # an unassigned task of ours is not a rep's edit
     assert report["tasks"]["created"] == 0  # the first run's tasks stand (no loop)
     assert set(report["pipelines_ignored"]) == {"7654321", "8800101"}
