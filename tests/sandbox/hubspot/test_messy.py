@@ -9,6 +9,7 @@ The stock world of the same seed is unchanged by the option.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from datetime import UTC
 from typing import Any
 
 import pytest
@@ -136,3 +137,31 @@ def test_messy_org_from_the_cli_option(sandbox_factory: Callable[..., Sandbox]) 
         Sandbox(crm="hubspot", org="tidy")
     sb = sandbox_factory(crm="hubspot", deals=10, org="messy")
     assert sb.stats()["org"] == "messy"
+
+
+def test_meetings_in_reps_time_zones_are_stored_as_utc_instants(messy: Sandbox) -> None:
+    """Meetings booked at 08:30 in Sydney or Auckland fall on the previous UTC day; the
+    portal stores the instant, which the client reads back unchanged."""
+    world = generate(40, seed=5, org="messy")
+    early = [
+        a
+        for a in world.activities
+        if a.kind == "meeting"
+        and a.at.tzinfo is not None
+        and a.at.utcoffset().total_seconds() > 0  # type: ignore[union-attr]
+        and (a.at.hour, a.at.minute) == (8, 30)
+    ]
+    assert early and any(a.at.date() != a.at.astimezone(UTC).date() for a in early)
+    client = hubspot_client(messy)
+    starts = set()
+    after = None
+    while True:
+        page = client.crm.objects.meetings.basic_api.get_page(
+            limit=100, after=after, properties=["hs_meeting_start_time"]
+        )
+        starts.update(m.properties["hs_meeting_start_time"] for m in page.results)
+        if page.paging is None or page.paging.next is None:
+            break
+        after = page.paging.next.after
+    wanted = early[0].at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S")
+    assert any(s and s.startswith(wanted) for s in starts)
