@@ -69,6 +69,8 @@ class StageInfo:
     is_closed: bool = False
     is_won: bool = False
     active: bool = True
+    #: the pipeline's name for people (HubSpot pipeline label), when the CRM has one
+    pipeline_label: str | None = None
 
 
 @dataclass(frozen=True)

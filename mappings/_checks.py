@@ -60,6 +60,7 @@ def check_mapping(located: Located, stage_keys: tuple[str, ...]) -> list[Problem
         if isinstance(stages, dict):
             out += _check_targets(located, stages_path, stages, stage_keys, "canonical stage")
             out += _clashes(located, stages_path, stages, "CRM stage")
+    out += _check_ignored(located, data)
     contacts = data.get("contacts")
     if isinstance(contacts, dict):
         roles = contacts.get("roles")
@@ -75,6 +76,23 @@ def check_mapping(located: Located, stage_keys: tuple[str, ...]) -> list[Problem
     out += _check_activities(located, data)
     out += _check_writeback(located, data)
     return out
+
+
+def _check_ignored(located: Located, data: dict[str, Any]) -> list[Problem]:
+    """A pipeline both mapped and ignored is a contradiction ops must resolve."""
+    ignored = data.get("ignore_pipelines")
+    mapped = data.get("pipelines")
+    if not isinstance(ignored, list) or not isinstance(mapped, dict):
+        return []
+    return [
+        located.problem(
+            ("ignore_pipelines", i),
+            f"pipeline '{name}' is both mapped under pipelines: and listed in ignore_pipelines",
+            hint="remove it from one of the two",
+        )
+        for i, name in enumerate(ignored)
+        if str(name) in mapped
+    ]
 
 
 def _items(data: Any, *path: str) -> Iterator[tuple[str, Any]]:

@@ -338,11 +338,35 @@ def _check_stages(live: _Live, stages: Sequence[StageLike]) -> None:
                         f"CRM stage '{s.id}' ({s.label}) is not mapped: its deals will be skipped",
                     )
                 )
-    for pipe in by_pipeline:
-        if pipe not in live.mapping.pipelines:
+    ignored = live.mapping.ignore_pipelines
+    for i, pipe in enumerate(ignored or ()):
+        if pipe not in by_pipeline:
+            live.report.warnings.append(
+                live.located.problem(
+                    ("ignore_pipelines", i),
+                    f"ignored pipeline '{pipe}' does not exist in the CRM",
+                    expected="one of: " + ", ".join(by_pipeline),
+                    hint=did_you_mean(pipe, by_pipeline),
+                )
+            )
+    for pipe, pipe_stages in by_pipeline.items():
+        policy = live.mapping.pipeline_policy(pipe)
+        label = getattr(pipe_stages[0], "pipeline_label", None)
+        called = f" (pipeline label: {label})" if label else ""
+        if policy == "left_out":
             live.report.warnings.append(
                 live.located.problem(
                     ("pipelines",),
-                    f"CRM pipeline '{pipe}' is not mapped: its deals will be skipped",
+                    f"CRM pipeline '{pipe}' is not mapped: its deals will be skipped{called}",
+                    hint="map it under pipelines:, or list it under ignore_pipelines:",
+                )
+            )
+        elif policy == "unlisted":
+            live.report.warnings.append(
+                live.located.problem(
+                    ("ignore_pipelines",),
+                    f"CRM pipeline '{pipe}' is neither mapped nor ignored: its deals will be "
+                    f"listed as undecided and runs will be 'partial'{called}",
+                    hint="map it under pipelines:, or add it to ignore_pipelines:",
                 )
             )

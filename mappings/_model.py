@@ -62,6 +62,9 @@ CANONICAL_ROLES: tuple[str, ...] = CONTACT_ROLES
 #: How a CRM value becomes an evidence value (see docs/mappings.md, "transforms").
 Transform = Literal["text", "non_empty", "boolean", "date", "datetime", "number", "integer", "map"]
 
+#: How a mapping treats a CRM pipeline (see :meth:`Mapping.pipeline_policy`).
+PipelinePolicy = Literal["mapped", "ignored", "left_out", "unlisted"]
+
 #: Value types a write-back target can have; decides how a value is rendered per CRM.
 OutputType = Literal["text", "textarea", "picklist", "boolean", "date", "datetime"]
 
@@ -347,12 +350,27 @@ class Mapping(_Spec):
     playbook: str = Field(default="default", description="'default' or a path to a playbook YAML.")
     lexicon: str = Field(default="default", description="'default' or a path to a lexicon YAML.")
     pipelines: dict[str, PipelineSpec] = Field(min_length=1)
+    ignore_pipelines: list[str] | None = Field(
+        default=None,
+        description=(
+            "CRM pipeline ids ops chose not to decide. When this key is present (even as []), "
+            "a pipeline in neither pipelines nor ignore_pipelines makes a run 'partial'."
+        ),
+    )
     deal: DealSpec
     contacts: ContactSpec | None = None
     activities: dict[str, ActivitySpec] = Field(default_factory=dict)
     writeback: WritebackSpec = WritebackSpec()
 
     _source: Path | None = PrivateAttr(default=None)
+
+    @field_validator("ignore_pipelines", mode="before")
+    @classmethod
+    def _ids_as_text(cls, value: object) -> object:
+        # HubSpot pipeline ids are digits: YAML reads [7654321] as a number
+        if isinstance(value, list):
+            return [str(v) if isinstance(v, int) and not isinstance(v, bool) else v for v in value]
+        return value
 
     @field_validator("crm")
     @classmethod
@@ -373,6 +391,17 @@ class Mapping(_Spec):
         if not path.is_absolute() and self._source is not None:
             path = self._source.parent / path
         return path
+
+    def pipeline_policy(self, pipeline: str) -> PipelinePolicy:
+        """``mapped``, ``ignored`` (listed under ignore_pipelines), ``left_out`` (a mapping
+        without ignore_pipelines: leaving a pipeline out is a choice) or ``unlisted`` (the
+        mapping lists what it ignores and this pipeline is in neither list: ops must decide).
+        """
+        if pipeline in self.pipelines:
+            return "mapped"
+        if self.ignore_pipelines is None:
+            return "left_out"
+        return "ignored" if pipeline in self.ignore_pipelines else "unlisted"
 
     def playbook_path(self) -> Path | None:
         """The playbook file to use, or None for the shipped default."""

@@ -104,11 +104,22 @@ def _pipelines_block(stages: Sequence[StageLike]) -> str:
     ]
     for pipe, pipe_stages in by_pipeline.items():
         active = [s for s in pipe_stages if s.active]
-        lines += [f"  {_q(pipe)}:", "    stages:"]
+        lines.append(f"  {_q(pipe)}:")
+        label = getattr(pipe_stages[0], "pipeline_label", None)
+        if label and label != pipe:
+            lines.append(f"    label: {json.dumps(label, ensure_ascii=False)}")
+        lines.append("    stages:")
         proposed = propose_stage_keys(active)
         for s in active:
             note = f"   # {s.label}" if s.label != s.id else ""
             lines.append(f"      {_q(s.id)}: {proposed[s.id]}{note}")
+    lines += [
+        "",
+        "# Pipelines to skip on purpose (ids). With this key present, a pipeline in neither",
+        "# list is reported as undecided and the run is 'partial': move each pipeline you do",
+        "# not want decided here from pipelines: above.",
+        "ignore_pipelines: []",
+    ]
     return "\n".join(lines) + "\n\n"
 
 
@@ -129,6 +140,23 @@ def _evidence_block(deal_fields: Iterable[FieldLike], names: Sequence[str]) -> s
     if missing:
         lines.append("    # No CRM field found for: " + ", ".join(missing))
     return "\n".join(lines) + "\n"
+
+
+#: deal fields holding a deal's currency code, by CRM (a multi-currency HubSpot portal)
+_CURRENCY_FIELDS = ("deal_currency_code", "CurrencyIsoCode")
+
+
+def _currency(text: str, mapped: str | None, deal_fields: Sequence[FieldLike]) -> str:
+    """Map the deal currency when the org has a currency field the shipped mapping lacks."""
+    if mapped:
+        return text
+    names = {f.name for f in deal_fields}
+    found = next((n for n in _CURRENCY_FIELDS if n in names), None)
+    match = re.search(r"^    amount: .*$", text, flags=re.MULTILINE)
+    if found is None or match is None:
+        return text
+    line = f"    currency: {found}   # the org keeps deals in several currencies"
+    return text[: match.end()] + "\n" + line + text[match.end() :]
 
 
 def scaffold_mapping(
@@ -152,6 +180,7 @@ def scaffold_mapping(
         lines_before.pop()
     cut = len("\n".join(lines_before)) + 1
     text = text[:cut] + _evidence_block(deal_fields, playbook_evidence_names()) + text[ev_end:]
+    text = _currency(text, shipped.deal.fields.currency, deal_fields)
     task_object = shipped.writeback.task.object if shipped.writeback.task else deal_object
     known = {
         obj: {f.name.casefold() for f in fields.get(obj, ())} for obj in (deal_object, task_object)

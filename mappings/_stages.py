@@ -36,6 +36,14 @@ def map_stage(mapping: Mapping, pipeline: str | None, raw_stage: object) -> Stag
     pipe_spec = mapping.pipelines.get(pipeline or "")
     if pipe_spec is None:
         known = ", ".join(mapping.pipelines) or "none"
+        if mapping.ignore_pipelines is not None:
+            return StageLookup(
+                None,
+                f"pipeline {pipeline!r} is neither mapped nor ignored{where} (mapped: {known}); "
+                f"add it under pipelines: to decide its deals, or to ignore_pipelines: "
+                f"to skip them",
+                "ignore_pipelines",
+            )
         return StageLookup(
             None,
             f"pipeline {pipeline!r} is not mapped{where} (mapped: {known}); "

@@ -25,6 +25,7 @@ from typing import Any, Generic, TypeVar
 from pydantic import ValidationError
 
 from nextadvance.core.models import Account, Activity, Contact, Deal, Outcome
+from nextadvance.mappings._html import html_to_text
 from nextadvance.mappings._model import ActivitySpec, EvidenceSpec, Mapping
 from nextadvance.mappings._stages import UNMAPPED_STAGE, map_stage
 from nextadvance.mappings._values import (
@@ -337,7 +338,7 @@ def translate_activity(
         "kind": kind,
         "at": at,
         "subject": reader.read(spec.subject, to_text) or "",
-        "body": reader.read(spec.body, to_text) or "",
+        "body": html_to_text(reader.read(spec.body, to_text) or ""),
         "outcome": outcome or spec.outcome.default,
         "direction": direction,
         "owner": reader.read(spec.owner, to_text),

@@ -29,6 +29,7 @@ from ._vocab import (
 )
 from ._world import (
     NEUTRAL_OPEN_STAGES,
+    ORGS,
     PIPELINES,
     WActivity,
     WCompany,
@@ -351,10 +352,20 @@ class _Gen:
         return " ".join(dict.fromkeys(lines))  # a line said twice is written once
 
 
-def generate(deals: int, seed: int = 0, now: datetime | None = None) -> World:
-    """Invent a world with ``deals`` deals (about 10 activities each) from ``seed``."""
+def generate(deals: int, seed: int = 0, now: datetime | None = None, org: str = "stock") -> World:
+    """Invent a world with ``deals`` deals (about 10 activities each) from ``seed``.
+
+    ``org="messy"`` layers the shapes of a real org on top (``_messy.py``); the stock world
+    of a seed is the same either way until that pass runs.
+    """
+    if org not in ORGS:
+        raise ValueError(f"org must be one of {', '.join(ORGS)}, not {org!r}")
     gen = _Gen(seed, now or DEFAULT_NOW)
     gen.owners(min(200, max(4, deals // 25)))
     gen.companies(max(1, int(deals * 0.6)))
     gen.deals(deals)
+    if org == "messy":
+        from ._messy import messify
+
+        messify(gen.world)
     return gen.world

@@ -24,7 +24,7 @@ from ._generator import generate
 from ._http import App
 from ._server import Hub, SandboxHTTPServer
 from ._tls import make_tls, server_context
-from ._world import World
+from ._world import ORGS, World
 
 __all__ = ["Sandbox"]
 
@@ -47,7 +47,11 @@ class Sandbox:
         custom_fields: bool = True,
         state_dir: str | Path | None = None,
         allow_remote: bool = False,
+        org: str = "stock",
     ) -> None:
+        if org not in ORGS:
+            raise ValueError(f"org must be one of {', '.join(ORGS)}, not {org!r}")
+        self.org = org
         if crm not in ("both", "salesforce", "hubspot"):
             raise ValueError(f"crm must be both, salesforce or hubspot, not {crm!r}")
         if host not in _LOOPBACK and not allow_remote:
@@ -79,7 +83,7 @@ class Sandbox:
             from ._datafile import load_world
 
             return load_world(self.data)
-        return generate(self.deals, self.seed, self.now)
+        return generate(self.deals, self.seed, self.now, org=self.org)
 
     def _apps(self) -> list[App]:
         world = self._world()
@@ -103,7 +107,9 @@ class Sandbox:
         return apps
 
     def _notes(self) -> dict[str, Any]:
+        extra = {} if self.org == "stock" else {"org": self.org}  # stock stats stay as they were
         return {
+            **extra,
             "crm": self.crm,
             "seed": self.seed,
             "deals": self.deals,

@@ -11,7 +11,9 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 __all__ = [
+    "MESSY_PIPELINES",
     "NEUTRAL_OPEN_STAGES",
+    "ORGS",
     "PIPELINES",
     "WActivity",
     "WCompany",
@@ -29,6 +31,14 @@ NEUTRAL_OPEN_STAGES = 5
 #: The two pipelines deals are spread over: new business (most deals) and expansion of
 #: existing customers (HubSpot: a second pipeline; Salesforce: Opportunity.Type).
 PIPELINES = ("default", "expansion")
+
+#: The shapes of org the generator can invent: ``stock`` (the default, unchanged data that
+#: cassettes, golden files and benchmarks rely on) and ``messy`` (see ``_messy.py``).
+ORGS = ("stock", "messy")
+
+#: Further pipelines of a messy org: renewals (a mapping is expected to map it) and a
+#: partner channel (left for ops to decide about).
+MESSY_PIPELINES = ("renewal", "partner")
 
 
 @dataclass(slots=True)
@@ -121,10 +131,20 @@ class WDeal:
 
 @dataclass(slots=True)
 class World:
-    """Everything the generator invented, in a deterministic order."""
+    """Everything the generator invented, in a deterministic order.
+
+    ``org`` is ``stock`` or ``messy``; a messy world also says which owners were
+    deactivated (``inactive_owners``), which activities are linked to further deals
+    (``shared_activities``: activity key -> more deal keys) and which activity bodies are
+    HTML (``html_bodies``), so each CRM can project them its own way.
+    """
 
     seed: int
     now: datetime
+    org: str = "stock"
+    inactive_owners: list[str] = field(default_factory=list)
+    shared_activities: dict[str, list[str]] = field(default_factory=dict)
+    html_bodies: set[str] = field(default_factory=set)
     owners: list[WOwner] = field(default_factory=list)
     companies: list[WCompany] = field(default_factory=list)
     contacts: list[WContact] = field(default_factory=list)

@@ -62,6 +62,9 @@ def serve(
         None, help="Where ca.pem is written (default: a temp dir)."
     ),
     allow_remote: bool = typer.Option(False, help="Allow a non-loopback --host."),
+    org: str = typer.Option(
+        "stock", help="stock, or messy: the shapes real orgs have (docs/connectors.md)."
+    ),
 ) -> None:
     """Serve the emulator until Ctrl-C / SIGTERM, printing URL, CA path and credentials."""
     if crm not in ("both", "salesforce", "hubspot"):
@@ -78,6 +81,7 @@ def serve(
             custom_fields=custom_fields,
             state_dir=state_dir,
             allow_remote=allow_remote,
+            org=org,
         )
     except ValueError as exc:
         raise typer.BadParameter(str(exc)) from None

@@ -81,6 +81,7 @@ class HubSpotConnector(CrmConnector):
                         is_closed=closed,
                         is_won=closed and prob not in (None, "") and float(prob) >= 1.0,
                         active=not stage.get("archived", False),
+                        pipeline_label=str(pipe.get("label") or "") or None,
                     )
                 )
         return sorted(out, key=lambda s: (s.pipeline, s.order))

@@ -15,7 +15,7 @@ from typing import Any
 
 from nextadvance.connectors._base import TaskState, WriteKind, WriteOp, WriteResult
 from nextadvance.connectors._cursor import parse_ts
-from nextadvance.connectors._plan import ReadPlan
+from nextadvance.connectors._plan import MAX_PROBLEMS, ReadPlan
 from nextadvance.connectors._write_common import (
     CALL_FAILURES,
     fail_chunk,
@@ -151,7 +151,12 @@ class HubSpotWriter:
             try:
                 answer = self.api.batch_write(obj, action, [body for _, body in chunk])
             except CALL_FAILURES as exc:
-                fail_chunk(exc, chunk, ops, results)
+                refused = self._refused_owners(obj, chunk, str(exc))
+                if not refused:
+                    fail_chunk(exc, chunk, ops, results)
+                    continue
+                # the whole batch was refused for deactivated owners: once more without them
+                self._retry_unassigned(obj, action, chunk, refused, ops, results, by=by)
                 continue
             ok_by: dict[str, dict[str, Any]] = {}
             for row in answer.get("results", []):
@@ -190,6 +195,77 @@ class HubSpotWriter:
                     message=str(err.get("message") or "")[:500],
                     field=_field(err),
                     retryable=code in ("RATE_LIMITS", "LOCKED", "INTERNAL_ERROR"),
+                )
+        refused_field = {i: r.field for i, r in results.items() if not r.ok}
+        owner = self.plan.task.owner if self.plan.task is not None else None
+        refused = {
+            i: str(body["properties"][owner])
+            for i, body in items
+            if owner
+            and i in refused_field
+            and refused_field[i] == owner
+            and body["properties"].get(owner)
+        }
+        if refused and obj == (self.plan.task.object if self.plan.task else None):
+            self._retry_unassigned(obj, action, items, refused, ops, results, by=by)
+
+    def _refused_owners(
+        self, obj: str, items: list[tuple[int, dict[str, Any]]], text: str
+    ) -> dict[int, str]:
+        """{op index: owner id} of tasks whose owner the error names as not an option."""
+        task = self.plan.task
+        if task is None or task.owner is None or obj != task.object or task.owner not in text:
+            return {}
+        out: dict[int, str] = {}
+        for i, body in items:
+            value = body["properties"].get(task.owner)
+            if value and f"{value} was not one of the allowed options" in text:
+                out[i] = str(value)
+        return out
+
+    def _retry_unassigned(
+        self,
+        obj: str,
+        action: str,
+        items: list[tuple[int, dict[str, Any]]],
+        refused: dict[int, str],
+        ops: Sequence[WriteOp],
+        results: dict[int, WriteResult],
+        *,
+        by: str,
+    ) -> None:
+        """Send again, the refused owners left out, and list each task written unassigned.
+
+        A deal whose owner was deactivated keeps the owner id, but an archived owner is no
+        longer an option of ``hubspot_owner_id``: HubSpot refuses a task assigned to them
+        (a 400 for the whole batch create, or a per-record error).  The task is still worth
+        having, so it is written unassigned and the run lists a problem naming the task, the
+        deal and the owner, for ops to reassign the deal.  Costs a call only after such a
+        refusal.
+        """
+        owner = self.plan.task.owner if self.plan.task is not None else None
+        again = [
+            (
+                i,
+                {
+                    **body,
+                    "properties": {
+                        k: v
+                        for k, v in body["properties"].items()
+                        if not (i in refused and k == owner)
+                    },
+                },
+            )
+            for i, body in items
+        ]
+        self._send(obj, action, again, ops, results, by=by)
+        for i, value in refused.items():
+            if results[i].ok and len(self.plan.problems) < MAX_PROBLEMS:
+                op = ops[i]
+                self.plan.problems.append(
+                    f"task {op.key} (deal {op.deal_id}): owner {value} is not an active "
+                    "HubSpot owner (deactivated?); the task was written unassigned - "
+                    "reassign the deal's owner"
                 )
 
     def find_tasks(self, keys: Iterable[str], *, with_deals: bool = True) -> dict[str, TaskState]:

@@ -16,7 +16,9 @@ __all__ = [
     "CALL_DISPOSITIONS",
     "DEFAULT_ASSOC",
     "INVERSE",
+    "MESSY_PIPELINES",
     "PIPELINES",
+    "RENAMED_STAGES",
     "ROLE_LABEL_TYPES",
     "STAGES",
     "AssocType",
@@ -154,3 +156,35 @@ CALL_DISPOSITIONS: dict[str, tuple[str, str]] = {
     "left_live_message": ("a4c4c377-d246-4b32-a13b-75a56a4cd0ff", "Left live message"),
     "wrong_number": ("17b47fee-58de-441e-a44c-c6300d46f273", "Wrong number"),
 }
+
+#: The further pipelines of a messy portal (``org="messy"``), each with its own stages.
+#: Renewals' "Quote Sent" stage was renamed "Renewal Quote Out" after deals were in it: the
+#: id (what a deal stores) stays, the label changes (see ``RENAMED_STAGES``).
+MESSY_PIPELINES: dict[str, tuple[str, list[Stage]]] = {
+    "8800001": (
+        "Renewals",
+        [
+            Stage("8800002", "Renewal Due", 0.3, False),
+            Stage("8800003", "Usage Reviewed", 0.5, False),
+            Stage("8800004", "Renewal Quote Out", 0.7, False),
+            Stage("8800005", "Verbal Yes", 0.9, False),
+            Stage("8800006", "Paper Signed", 0.95, False),
+            Stage("8800007", "Renewed", 1.0, True),
+            Stage("8800008", "Churned", 0.0, True),
+        ],
+    ),
+    "8800101": (
+        "Partner Channel",
+        [
+            Stage("8800102", "Partner Registered", 0.2, False),
+            Stage("8800103", "Joint Call Held", 0.4, False),
+            Stage("8800104", "Partner Quote", 0.6, False),
+            Stage("8800105", "Partner Commit", 0.8, False),
+            Stage("8800106", "Partner Closing", 0.9, False),
+            Stage("8800107", "Partner Won", 1.0, True),
+            Stage("8800108", "Partner Lost", 0.0, True),
+        ],
+    ),
+}
+#: stage id -> the label it had before a rename (messy portal)
+RENAMED_STAGES: dict[str, str] = {"8800004": "Quote Sent"}

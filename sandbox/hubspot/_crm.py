@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ._assoc import Associations
-from ._catalog import ASSOCIATION_TYPES, PIPELINES, STAGES
+from ._catalog import ASSOCIATION_TYPES, PIPELINES, STAGES, Stage
 from ._errors import property_errors, validation
 from ._schema import OBJECT_TYPES, ObjectType, PropDef, default_properties
 from ._store import Record, TypeStore, iso, now_ms, parse_ms
@@ -33,6 +33,8 @@ class Owner:
     first_name: str
     last_name: str
     created_ms: int
+    #: a deactivated user: listed only with ``archived=true``, not assignable to records
+    archived: bool = False
 
 
 @dataclass
@@ -56,6 +58,9 @@ class Portal:
     datetimes: dict[str, set[str]] = field(default_factory=dict)
     lock: threading.RLock = field(default_factory=threading.RLock)
     next_id: int = 1_000_001
+    #: deal pipelines (id -> label, stages): HubSpot's stock two unless a world adds more
+    pipelines: dict[str, tuple[str, list[Stage]]] = field(default_factory=lambda: dict(PIPELINES))
+    stages: dict[str, Stage] = field(default_factory=lambda: dict(STAGES))
 
     def __post_init__(self) -> None:
         for name in OBJECT_TYPES:
@@ -66,6 +71,11 @@ class Portal:
             for p in defs:
                 self.groups[name].setdefault(p.group, Group(p.group, p.group.title(), 0))
             self.stores[name] = TypeStore(p.name for p in defs if p.unique)
+
+    def add_pipeline(self, pid: str, label: str, stages: list[Stage]) -> None:
+        """Define a further deal pipeline (a messy portal has several)."""
+        self.pipelines[pid] = (label, stages)
+        self.stages.update({s.id: s for s in stages})
 
     # -- properties -------------------------------------------------------------------
     def add_group(self, type_name: str, name: str, label: str, order: int = -1) -> Group:
@@ -125,11 +135,12 @@ class Portal:
 
     def _allowed(self, type_name: str, pdef: PropDef, value: str) -> bool:
         if type_name == "deals" and pdef.name == "dealstage":
-            return value in STAGES
+            return value in self.stages
         if type_name == "deals" and pdef.name == "pipeline":
-            return value in PIPELINES
+            return value in self.pipelines
         if pdef.name == "hubspot_owner_id":
-            return not self.owners or any(o.id == value for o in self.owners)
+            # a deactivated (archived) owner is no longer an option of the owner property
+            return not self.owners or any(o.id == value and not o.archived for o in self.owners)
         if pdef.type != "enumeration" or not pdef.options:
             return True
         allowed = {v for v, _ in pdef.options}
@@ -194,7 +205,7 @@ class Portal:
             "hs_is_closed_won",
             "hs_deal_stage_probability",
         ):
-            stage = STAGES.get(self.stores["deals"].value(rec, "dealstage") or "")
+            stage = self.stages.get(self.stores["deals"].value(rec, "dealstage") or "")
             if stage is None:
                 return None
             if name == "hs_is_closed":

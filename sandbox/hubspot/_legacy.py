@@ -16,7 +16,6 @@ from __future__ import annotations
 from typing import Any
 
 from .._http import Request, Response, json_response
-from ._catalog import PIPELINES
 from ._crm import Portal
 from ._errors import ApiError, error, not_found
 from ._schema import OBJECT_TYPES, ObjectType, PropDef, resolve_type
@@ -87,7 +86,8 @@ class LegacyRoutes:
         if parts[:3] == ["deals", "v1", "deal"] and len(parts) == 4:
             return self._one(OBJECT_TYPES["deals"], parts[3], "dealId")
         if parts == ["deals", "v1", "pipelines"]:
-            return json_response(200, [_v1_pipeline(pid) for pid in PIPELINES])
+            pipes = self.portal.pipelines
+            return json_response(200, [_v1_pipeline(pipes, pid) for pid in pipes])
         if parts[:3] == ["crm-pipelines", "v1", "pipelines"] and len(parts) == 4:
             return self._crm_pipelines(parts[3])
         if head == ["engagements", "v1"]:
@@ -301,7 +301,8 @@ class LegacyRoutes:
     # -- pipelines and tokens --------------------------------------------------------------
     def _crm_pipelines(self, object_type: str) -> Response:
         if object_type == "deals":
-            return json_response(200, {"results": [_crm_pipeline(pid) for pid in PIPELINES]})
+            pipes = self.portal.pipelines
+            return json_response(200, {"results": [_crm_pipeline(pipes, pid) for pid in pipes]})
         if object_type == "tickets":
             stages = [
                 {
@@ -386,12 +387,12 @@ def _v1_prop(p: PropDef) -> dict[str, Any]:
     }
 
 
-def _v1_pipeline(pid: str) -> dict[str, Any]:
-    label, stages = PIPELINES[pid]
+def _v1_pipeline(pipelines: dict[str, tuple[str, list[Any]]], pid: str) -> dict[str, Any]:
+    label, stages = pipelines[pid]
     return {
         "pipelineId": pid,
         "label": label,
-        "displayOrder": list(PIPELINES).index(pid),
+        "displayOrder": list(pipelines).index(pid),
         "active": True,
         "stages": [
             {
@@ -407,13 +408,13 @@ def _v1_pipeline(pid: str) -> dict[str, Any]:
     }
 
 
-def _crm_pipeline(pid: str) -> dict[str, Any]:
-    label, stages = PIPELINES[pid]
+def _crm_pipeline(pipelines: dict[str, tuple[str, list[Any]]], pid: str) -> dict[str, Any]:
+    label, stages = pipelines[pid]
     return {
         "pipelineId": pid,
         "objectType": "DEAL",
         "label": label,
-        "displayOrder": list(PIPELINES).index(pid),
+        "displayOrder": list(pipelines).index(pid),
         "active": True,
         "stages": [
             {

@@ -16,6 +16,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from .._world import World
+from . import _messy as messy
 from ._catalog import CALL_DISPOSITIONS, DEFAULT_ASSOC, PIPELINES, ROLE_LABEL_TYPES, STAGES
 from ._crm import Owner, Portal
 from ._schema import OBJECT_TYPES
@@ -43,6 +44,7 @@ def _day(d: date) -> str:
 
 def load_world(portal: Portal, world: World) -> None:
     """Fill an empty portal from the world, in the world's deterministic order."""
+    messy.prepare(portal, world)
     base_ms = _ms(world.now - timedelta(days=730))
     for i, o in enumerate(world.owners):
         portal.owners.append(
@@ -79,9 +81,9 @@ def load_world(portal: Portal, world: World) -> None:
         if company is not None:
             portal.assoc.add("contacts", rec.id, "companies", company, 279)
             portal.assoc.add("contacts", rec.id, "companies", company, 1)
-    for d in world.deals:
-        pipeline = _PIPELINE_IDS.get(d.pipeline, "default")
-        stages = PIPELINES[pipeline][1]
+    for n, d in enumerate(world.deals):
+        pipeline = _PIPELINE_IDS.get(d.pipeline) or messy.PIPELINE_IDS.get(d.pipeline, "default")
+        stages = portal.pipelines[pipeline][1]
         stage = stages[max(0, min(d.stage_index, len(stages) - 1))]
         props = {
             "dealname": d.name,
@@ -93,6 +95,7 @@ def load_world(portal: Portal, world: World) -> None:
             "hs_next_step": d.next_step,
             "description": d.description,
             "dealtype": "existingbusiness" if d.pipeline == "expansion" else "newbusiness",
+            **messy.custom_values(world, d, n),
         }
         rec = portal.create(
             T["deals"],
@@ -123,6 +126,8 @@ def load_world(portal: Portal, world: World) -> None:
         props["hubspot_owner_id"] = owner_id.get(a.owner_key)
         stamp = min(at, now)
         rec = portal.create(t, {k: v for k, v in props.items() if v is not None}, stamp, bulk=True)
+        if a.key in world.shared_activities:
+            ids[a.key] = rec.id
         deal = ids.get(a.deal_key)
         if deal is not None:
             portal.assoc.add(t.name, rec.id, "deals", deal, _default(t.name, "deals"))
@@ -130,6 +135,7 @@ def load_world(portal: Portal, world: World) -> None:
             cid = ids.get(ck)
             if cid is not None:
                 portal.assoc.add(t.name, rec.id, "contacts", cid, _default(t.name, "contacts"))
+    messy.finish(portal, world, ids)
     for store in portal.stores.values():
         store.finish_bulk()
 
@@ -192,7 +198,7 @@ def mutate(portal: Portal, count: int, seed: int) -> list[str]:
         open_ids = [
             rid
             for rid in deals.active_ids
-            if not STAGES.get(
+            if not portal.stages.get(
                 deals.value(deals.records[rid], "dealstage") or "", STAGES["closedwon"]
             ).closed
         ]
@@ -216,7 +222,7 @@ def mutate(portal: Portal, count: int, seed: int) -> list[str]:
             for cid in list(portal.assoc.targets("deals", rid, "contacts"))[:1]:
                 portal.assoc.add("meetings", meeting.id, "contacts", cid, 200)
             pipeline = deals.value(rec, "pipeline") or "default"
-            stages = PIPELINES.get(pipeline, PIPELINES["default"])[1]
+            stages = portal.pipelines.get(pipeline, PIPELINES["default"])[1]
             ids = [s.id for s in stages]
             current = deals.value(rec, "dealstage") or ids[0]
             pos = ids.index(current) if current in ids else 0

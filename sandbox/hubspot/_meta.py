@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from .._http import Request, Response, json_response
-from ._catalog import CALL_DISPOSITIONS, PIPELINES
+from ._catalog import CALL_DISPOSITIONS
 from ._crm import Portal
 from ._errors import ApiError, error, not_found, validation
 from ._schema import ObjectType, PropDef, resolve_type
@@ -64,13 +64,14 @@ class MetaRoutes:
                 return json_response(200, {"results": []})
             raise _no_pipeline(parts)
         if len(parts) == 1:
-            return json_response(200, {"results": [_pipeline(pid) for pid in PIPELINES]})
+            pipes = self.portal.pipelines
+            return json_response(200, {"results": [_pipeline(pipes, pid) for pid in pipes]})
         pid = parts[1]
-        if pid not in PIPELINES:
+        if pid not in self.portal.pipelines:
             raise _no_pipeline(parts)
         if len(parts) == 2:
-            return json_response(200, _pipeline(pid))
-        stages = _pipeline(pid)["stages"]
+            return json_response(200, _pipeline(self.portal.pipelines, pid))
+        stages = _pipeline(self.portal.pipelines, pid)["stages"]
         if len(parts) == 3 and parts[2] == "stages":
             return json_response(200, {"results": stages})
         if len(parts) == 4 and parts[2] == "stages":
@@ -170,8 +171,13 @@ class MetaRoutes:
 
     # -- owners -------------------------------------------------------------------------
     def owners(self, request: Request, parts: list[str]) -> Response:
-        """``GET /crm/v3/owners/`` (paged, ``email`` filter) and ``/crm/v3/owners/{id}``."""
-        owners = self.portal.owners
+        """``GET /crm/v3/owners/`` (paged, ``email`` filter) and ``/crm/v3/owners/{id}``.
+
+        Like HubSpot, only active owners are listed unless ``archived=true`` asks for the
+        deactivated ones instead.
+        """
+        archived = (request.param("archived") or "false").lower() == "true"
+        owners = [o for o in self.portal.owners if o.archived == archived]
         if parts:
             by_user = request.param("idProperty") == "userId"
             for o in owners:
@@ -211,13 +217,13 @@ def _no_pipeline(parts: list[str]) -> ApiError:
     return not_found(f"Pipeline {parts[1] if len(parts) > 1 else ''} not found for {parts[0]}")
 
 
-def _pipeline(pid: str) -> dict[str, Any]:
-    label, stages = PIPELINES[pid]
+def _pipeline(pipelines: dict[str, tuple[str, list[Any]]], pid: str) -> dict[str, Any]:
+    label, stages = pipelines[pid]
     stamp = iso(_EPOCH_MS)
     return {
         "id": pid,
         "label": label,
-        "displayOrder": list(PIPELINES).index(pid),
+        "displayOrder": list(pipelines).index(pid),
         "archived": False,
         "createdAt": stamp,
         "updatedAt": stamp,
@@ -287,6 +293,6 @@ def _owner_json(o: Any) -> dict[str, Any]:
         "userIdIncludingInactive": o.user_id,
         "createdAt": stamp,
         "updatedAt": stamp,
-        "archived": False,
+        "archived": bool(o.archived),
         "teams": [],
     }

@@ -117,9 +117,23 @@ def print_summary(console: Console, report: RunReport) -> None:
     if report.deals.unmapped > 50:
         console.print(f"... and {report.deals.unmapped - 50} more unmapped deals (see --json)")
     for pipeline, n in sorted(report.pipelines_left_out.items()):
+        if pipeline in report.pipelines_undecided:  # not a choice: nobody decided yet
+            console.print(
+                f"[red]undecided[/] {n} deal(s) of pipeline {escape(repr(pipeline))}: neither "
+                "mapped nor ignored (add it under pipelines: or ignore_pipelines:)",
+                highlight=False,
+                soft_wrap=True,
+            )
+            continue
         console.print(
             f"[yellow]skipped[/] {n} deal(s) of pipeline {escape(repr(pipeline))}: the mapping "
             "leaves it out (add it under pipelines: to decide them)",
+            highlight=False,
+            soft_wrap=True,
+        )
+    for pipeline, n in sorted(report.pipelines_ignored.items()):
+        console.print(
+            f"ignored {n} deal(s) of pipeline {escape(repr(pipeline))} (ignore_pipelines)",
             highlight=False,
             soft_wrap=True,
         )

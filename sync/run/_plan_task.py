@@ -143,6 +143,8 @@ def human_parts(written: Mapping[str, Any], obs: Mapping[str, Any] | None) -> li
             continue  # not mapped, or observed before this part was read
         # an owner, priority or body we never set is the CRM's default, not an edit
         known = part in written and (written[part] is not None or part in ("subject", "due"))
+        if part == "owner" and obs[part] in (None, ""):
+            continue  # unassigned: the CRM refused our owner (deactivated), not a rep's claim
         if part in theirs or (known and not same(obs[part], written[part])):
             out.append(part)
     return out

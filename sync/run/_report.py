@@ -139,6 +139,11 @@ class RunReport(_M):
     unmapped: list[UnmappedItem] = Field(default_factory=list)
     #: pipelines the mapping leaves out -> how many deals the run skipped in each
     pipelines_left_out: dict[str, int] = Field(default_factory=dict)
+    #: pipelines the mapping lists under ignore_pipelines -> deals skipped in each (by choice)
+    pipelines_ignored: dict[str, int] = Field(default_factory=dict)
+    #: pipelines in neither pipelines nor ignore_pipelines (a mapping with that key): their
+    #: open deals are listed under ``unmapped`` and the run is ``partial`` until ops decide
+    pipelines_undecided: list[str] = Field(default_factory=list)
     #: CRM records the mapping could not (fully) translate: record, field and why (first 200)
     problems: list[str] = Field(default_factory=list)
     budget: dict[str, Any] | None = None
@@ -169,4 +174,7 @@ class RunReport(_M):
             data.pop("diff", None)
         if self.prospecting is None:
             data.pop("prospecting", None)
+        for key in ("pipelines_ignored", "pipelines_undecided"):
+            if not data.get(key):
+                data.pop(key, None)
         return data

@@ -34,16 +34,27 @@ def count_unmapped(report: RunReport, mapping: Mapping, m: MirroredDeal) -> None
     """Count and list an open deal whose pipeline or stage the mapping does not name.
 
     A pipeline the mapping leaves out is a choice (``mappings validate --live`` warns):
-    its deals are counted per pipeline, not as open.  A stage missing from a mapped
-    pipeline is a mistake: the deal is listed and the run is ``partial``.
+    its deals are counted per pipeline, not as open.  A mapping that has
+    ``ignore_pipelines`` says which pipelines it leaves out on purpose: those are counted
+    under ``pipelines_ignored``; any other unmapped pipeline is one ops have not decided
+    about yet: counted under ``pipelines_left_out`` *and* each deal listed like an
+    unmapped stage (the message names the file and the keys), so the run is ``partial``.
+    A stage missing from a mapped pipeline is a mistake: the deal is listed and the run
+    is ``partial``.
     """
     pipeline = m.deal.pipeline or "default"
-    if pipeline not in mapping.pipelines:
-        left_out = report.pipelines_left_out
-        left_out[pipeline] = left_out.get(pipeline, 0) + 1
+    policy = mapping.pipeline_policy(pipeline)
+    if policy in ("left_out", "ignored"):
+        counts = report.pipelines_ignored if policy == "ignored" else report.pipelines_left_out
+        counts[pipeline] = counts.get(pipeline, 0) + 1
         report.deals.other_pipelines += 1
         report.deals.open -= 1
         return
+    if policy == "unlisted":
+        left_out = report.pipelines_left_out
+        left_out[pipeline] = left_out.get(pipeline, 0) + 1
+        if pipeline not in report.pipelines_undecided:
+            report.pipelines_undecided.append(pipeline)
     report.deals.unmapped += 1
     if len(report.unmapped) < MAX_LISTED:
         report.unmapped.append(

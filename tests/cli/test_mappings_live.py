@@ -225,7 +225,11 @@ def test_init_covers_every_hubspot_pipeline(config: Path) -> None:
     """init for HubSpot maps every pipeline of the portal, custom ones included, to stdout."""
     result = CliRunner().invoke(cli.app, ["mappings", "init", "-C", "hs", "-c", str(config)])
     assert result.exit_code == 0, result.output
-    assert "  default:\n    stages:\n      appointmentscheduled: prospecting" in result.stdout
+    assert (
+        '  default:\n    label: "Sales Pipeline"\n    stages:\n'
+        "      appointmentscheduled: prospecting" in result.stdout
+    )
+    assert "ignore_pipelines: []" in result.stdout
     assert '  "7654321":\n' in result.stdout
     assert "closed_won   # Won" in result.stdout
 

@@ -226,7 +226,8 @@ def _hubspot_setup(sb: Sandbox) -> None:
 def make_world(
     sandbox_factory: Callable[..., Sandbox], tmp_path: Path
 ) -> Iterator[Callable[..., World]]:
-    """``make_world(crm, deals=300, state_url=None, batch_size=None, faults=None, seed, now)``."""
+    """``make_world(crm, deals=300, state_url=None, batch_size=None, faults=None, seed, now,
+    org="stock")``."""
     made = 0
 
     def make(
@@ -237,10 +238,12 @@ def make_world(
         faults: dict[str, Any] | None = None,
         seed: int = 11,
         now: Any = None,
+        org: str = "stock",
     ) -> World:
         nonlocal made
         made += 1
-        sb = sandbox_factory(crm=crm, deals=deals, seed=seed, faults=faults or {}, now=now)
+        extra = {"org": org} if org != "stock" else {}
+        sb = sandbox_factory(crm=crm, deals=deals, seed=seed, faults=faults or {}, now=now, **extra)
         if crm == "hubspot":
             _hubspot_setup(sb)
         home = tmp_path / f"world{made}"
