@@ -47,6 +47,7 @@ class Sandbox:
         custom_fields: bool = True,
         state_dir: str | Path | None = None,
         allow_remote: bool = False,
+        org: str = "stock",
     ) -> None:
         if crm not in ("both", "salesforce", "hubspot"):
             raise ValueError(f"crm must be both, salesforce or hubspot, not {crm!r}")
@@ -58,6 +59,7 @@ class Sandbox:
         self.host, self.port = host, port
         self.data = Path(data) if data is not None else None
         self.custom_fields = custom_fields
+        self.org = org
         if isinstance(faults, FaultPlan):
             self.faults = faults
         else:
@@ -88,7 +90,9 @@ class Sandbox:
         if self.crm in ("both", "salesforce"):
             from .salesforce import SalesforceApp
 
-            apps.append(SalesforceApp(world, self.faults, custom_fields=self.custom_fields))
+            apps.append(
+                SalesforceApp(world, self.faults, custom_fields=self.custom_fields, org=self.org)
+            )
         self.hubspot_mounted = False
         if self.crm in ("both", "hubspot"):
             try:

@@ -40,18 +40,25 @@ class SalesforceApp:
 
     name = "salesforce"
 
-    def __init__(self, world: World | None, faults: FaultPlan, custom_fields: bool = True) -> None:
+    def __init__(
+        self,
+        world: World | None,
+        faults: FaultPlan,
+        custom_fields: bool = True,
+        org: str = "stock",
+    ) -> None:
         self.faults = faults
         self.custom_fields = custom_fields
+        self.org = org
         self.auth = Auth(faults, world.seed if world is not None else 0)
         self._lock = threading.Lock()
         self.human_edits = 0
         self._load(world)
 
     def _load(self, world: World | None) -> None:
-        self.store = Store(build_schema(self.custom_fields))
+        self.store = Store(build_schema(self.custom_fields, self.org))
         if world is not None:
-            load_world(self.store, world)
+            load_world(self.store, world, self.org)
         self.cursors = Cursors(self.store)
         self.bulk = BulkJobs(self.store)
         self._edit_rng = random.Random(f"{self.faults.seed}:human_edit_values")
