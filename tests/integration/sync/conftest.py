@@ -226,7 +226,8 @@ def _hubspot_setup(sb: Sandbox) -> None:
 def make_world(
     sandbox_factory: Callable[..., Sandbox], tmp_path: Path
 ) -> Iterator[Callable[..., World]]:
-    """``make_world(crm, deals=300, state_url=None, batch_size=None, faults=None, seed, now)``."""
+    """``make_world(crm, deals=300, state_url=None, batch_size=None, faults=None, seed, now,
+    org="stock", mapping=None)``."""
     made = 0
 
     def make(
@@ -237,10 +238,15 @@ def make_world(
         faults: dict[str, Any] | None = None,
         seed: int = 11,
         now: Any = None,
+        org: str = "stock",
+        mapping: Path | None = None,
     ) -> World:
         nonlocal made
         made += 1
-        sb = sandbox_factory(crm=crm, deals=deals, seed=seed, faults=faults or {}, now=now)
+        extra: dict[str, Any] = {"org": org} if org != "stock" else {}
+        sb = sandbox_factory(
+            crm=crm, deals=deals, seed=seed, faults=faults or {}, now=now, **extra
+        )
         if crm == "hubspot":
             _hubspot_setup(sb)
         home = tmp_path / f"world{made}"
@@ -266,6 +272,7 @@ def make_world(
             f"    base_url: {sb.base_url}\n"
             f"    ca_bundle: {sb.ca_path}\n"
             f"    limits: {limits}\n"
+            + (f"    mapping: {mapping}\n" if mapping is not None else "")
         )
         return World(sb=sb, crm=crm, config=config, env=env)
 
