@@ -25,6 +25,7 @@ from typing import Any, Generic, TypeVar
 from pydantic import ValidationError
 
 from nextadvance.core.models import Account, Activity, Contact, Deal, Outcome
+from nextadvance.mappings._html import html_to_text
 from nextadvance.mappings._model import ActivitySpec, EvidenceSpec, Mapping
 from nextadvance.mappings._stages import UNMAPPED_STAGE, map_stage
 from nextadvance.mappings._values import (
@@ -128,6 +129,12 @@ def _split(raw: object) -> list[object]:
     return [raw]
 
 
+def _plain_text(value: object) -> str | None:
+    """``text`` evidence: rich-text fields hold HTML, the engine judges words."""
+    text = to_text(value)
+    return html_to_text(text) or None if text is not None else None
+
+
 def _evidence(reader: _Reader, spec: EvidenceSpec) -> Any:
     raw = get_path(reader.record, spec.field)
     try:
@@ -139,7 +146,7 @@ def _evidence(reader: _Reader, spec: EvidenceSpec) -> Any:
                 reader.problem(spec.field, f"value {raw!r} is not in the mapping's values table")
             return value
         convert: Callable[[Any], Any] = {
-            "text": to_text,
+            "text": _plain_text,
             "non_empty": lambda v: None if is_empty(v) else True,
             "boolean": to_bool,
             "date": to_date,
@@ -337,7 +344,7 @@ def translate_activity(
         "kind": kind,
         "at": at,
         "subject": reader.read(spec.subject, to_text) or "",
-        "body": reader.read(spec.body, to_text) or "",
+        "body": html_to_text(reader.read(spec.body, to_text) or ""),
         "outcome": outcome or spec.outcome.default,
         "direction": direction,
         "owner": reader.read(spec.owner, to_text),
