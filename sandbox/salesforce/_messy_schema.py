@@ -183,5 +183,3 @@ def messy_schema(schema: dict[str, SObject]) -> None:
     ]
     for obj in objs:
         schema[obj.name.lower()] = obj
-
-

@@ -17,6 +17,7 @@ from ._auth import sf_error
 from ._replication import replication
 from ._schema import SObject
 from ._store import ID, IS_DELETED, Store, fmt_datetime
+from ._uiapi import record_type_infos
 from ._writes import WriteError, create, delete, update
 
 __all__ = ["Ctx", "describe_global", "full_record", "handle_sobjects", "upsert_one"]
@@ -77,11 +78,11 @@ def _summary(obj: SObject, version: str) -> dict[str, Any]:
     }
 
 
-def _describe(obj: SObject, version: str) -> dict[str, Any]:
+def _describe(store: Store, obj: SObject, version: str) -> dict[str, Any]:
     out = _summary(obj, version)
     out["fields"] = [f.describe() for f in obj.fields.values()]
     out["childRelationships"] = []
-    out["recordTypeInfos"] = []
+    out["recordTypeInfos"] = record_type_infos(store, obj.name, version)
     return out
 
 
@@ -151,7 +152,7 @@ def handle_sobjects(ctx: Ctx, request: Request, parts: list[str]) -> Response:
                     200, {"objectDescribe": _summary(obj, version), "recentItems": []}, ctx.headers
                 )
         elif len(parts) == 2 and parts[1] == "describe" and method == "GET":
-            return json_response(200, _describe(obj, version), ctx.headers)
+            return json_response(200, _describe(store, obj, version), ctx.headers)
         elif len(parts) == 2 and parts[1] in ("updated", "deleted") and method == "GET":
             return replication(store, obj, parts[1], request, ctx.headers)
         elif len(parts) == 2:
