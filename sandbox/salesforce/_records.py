@@ -17,7 +17,7 @@ from ._auth import sf_error
 from ._replication import replication
 from ._schema import SObject
 from ._store import ID, IS_DELETED, Store, fmt_datetime
-from ._uiapi import record_type_infos
+from ._uiapi import child_relationships, record_type_infos
 from ._writes import WriteError, create, delete, update
 
 __all__ = ["Ctx", "describe_global", "full_record", "handle_sobjects", "upsert_one"]
@@ -81,7 +81,7 @@ def _summary(obj: SObject, version: str) -> dict[str, Any]:
 def _describe(store: Store, obj: SObject, version: str) -> dict[str, Any]:
     out = _summary(obj, version)
     out["fields"] = [f.describe() for f in obj.fields.values()]
-    out["childRelationships"] = []
+    out["childRelationships"] = child_relationships(store, obj.name)
     out["recordTypeInfos"] = record_type_infos(store, obj.name, version)
     return out
 

@@ -13,7 +13,13 @@ from typing import Any
 from ._schema import MESSY_STAGES, STAGES
 from ._store import Store
 
-__all__ = ["MASTER_RECORD_TYPE", "PROCESS_STAGES", "picklist_values", "record_type_infos"]
+__all__ = [
+    "MASTER_RECORD_TYPE",
+    "PROCESS_STAGES",
+    "child_relationships",
+    "picklist_values",
+    "record_type_infos",
+]
 
 MASTER_RECORD_TYPE = "012000000000000AAA"
 #: record type developer name -> its sales process's stage values, in order
@@ -87,3 +93,32 @@ def picklist_values(
             for v in values
         ],
     }
+
+
+#: link objects only the messy org has -> the relationship name their parent lists them under
+_LINK_CHILDREN = {
+    "TaskRelation": ("TaskId", "TaskRelations"),
+    "EventRelation": ("EventId", "EventRelations"),
+    "ContentDocumentLink": ("LinkedEntityId", "ContentDocumentLinks"),
+    "EmailMessage": ("RelatedToId", "Emails"),
+}
+
+
+def child_relationships(store: Store, obj_name: str) -> list[dict[str, Any]]:
+    """describe's ``childRelationships``: the messy org's link objects pointing at ``obj_name``
+    (the stock org's describe keeps an empty list)."""
+    out = []
+    for child, (field_name, rel) in _LINK_CHILDREN.items():
+        obj = store.schema.get(child.lower())
+        fld = obj.get(field_name) if obj is not None else None
+        if fld is not None and obj_name in fld.reference_to:
+            out.append(
+                {
+                    "cascadeDelete": True,
+                    "childSObject": child,
+                    "deprecatedAndHidden": False,
+                    "field": field_name,
+                    "relationshipName": rel,
+                }
+            )
+    return out
