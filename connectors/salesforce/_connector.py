@@ -196,6 +196,12 @@ class SalesforceConnector(CrmConnector):
         for link in LINK_OBJECTS:
             if link in children:
                 out.setdefault(link, [])
+        if "ContentDocumentLink" in children:  # Lightning notes: an activity object to map
+            payload = self._call(
+                "describe.ContentNote",
+                lambda: self.session.client().restful("sobjects/ContentNote/describe"),
+            )
+            out["ContentNote"] = [_field(f) for f in (payload or {}).get("fields", [])]
         return out
 
 
