@@ -244,9 +244,7 @@ def make_world(
         nonlocal made
         made += 1
         extra: dict[str, Any] = {"org": org} if org != "stock" else {}
-        sb = sandbox_factory(
-            crm=crm, deals=deals, seed=seed, faults=faults or {}, now=now, **extra
-        )
+        sb = sandbox_factory(crm=crm, deals=deals, seed=seed, faults=faults or {}, now=now, **extra)
         if crm == "hubspot":
             _hubspot_setup(sb)
         home = tmp_path / f"world{made}"
@@ -271,8 +269,7 @@ def make_world(
             f"    credentials: {{env: {var}}}\n"
             f"    base_url: {sb.base_url}\n"
             f"    ca_bundle: {sb.ca_path}\n"
-            f"    limits: {limits}\n"
-            + (f"    mapping: {mapping}\n" if mapping is not None else "")
+            f"    limits: {limits}\n" + (f"    mapping: {mapping}\n" if mapping is not None else "")
         )
         return World(sb=sb, crm=crm, config=config, env=env)
 
