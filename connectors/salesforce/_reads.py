@@ -290,7 +290,7 @@ class SalesforceReader(Reader[ReadPlan, PullState]):
         """One activity; ``linked_deals``/``contacts`` come from link objects when mapped
         (one record, however many deals and contacts it touches: counted once)."""
         deal_id = self.plan.activity_deal(obj, rec)
-        deal_ids = (deal_id,) if deal_id else ()
+        deal_ids: tuple[str, ...] = (deal_id,) if deal_id else ()
         if linked_deals is not None:
             deal_ids = tuple(dict.fromkeys(linked_deals))
         task: TaskState | None = None

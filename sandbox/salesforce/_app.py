@@ -147,9 +147,9 @@ class SalesforceApp:
             return json_response(200, body, headers)
         ui_api = head == "ui-api" and len(parts) == 6 and parts[1] == "object-info"
         if ui_api and parts[3] == "picklist-values" and request.method == "GET":
-            body = picklist_values(self.store, version, parts[2], parts[4], parts[5])
-            if body is not None:
-                return json_response(200, body, headers)
+            values = picklist_values(self.store, version, parts[2], parts[4], parts[5])
+            if values is not None:
+                return json_response(200, values, headers)
         if head == "jobs" and len(parts) >= 2 and parts[1] in ("query", "ingest"):
             return self.bulk.v2(ctx, request, parts)
         return sf_error(404, "NOT_FOUND", "The requested resource does not exist", headers)
