@@ -51,7 +51,7 @@ class SalesforceConnector(CrmConnector):
         self._connect(config, "Sforce-Limit-Info")
         self.plan = ReadPlan(config.mapping, completed_status=COMPLETED)
         self.reader = SalesforceReader(
-            self.plan, self._pages, config.lookback_s, lambda: datetime.now(UTC)
+            self.plan, self._pages, config.lookback_s, lambda: datetime.now(UTC), self._blob
         )
         self.writer = SalesforceWriter(self.plan, self._restful, self._query_all)
         self._record_types: list[dict[str, Any]] | None = None
@@ -100,6 +100,16 @@ class SalesforceConnector(CrmConnector):
                     u, identifier_is_url=True, headers=headers
                 ),
             )
+
+    def _blob(self, url: str) -> str:
+        """A blob field's body (``ContentNote.Content``): SOQL returns its URL, not its bytes."""
+        response = self._call(
+            "blob",
+            lambda: self.session.client()._call_salesforce(
+                "GET", self.session.instance_url + url, name="blob"
+            ),
+        )
+        return bytes(response.content).decode("utf-8", errors="replace")
 
     def _query_all(self, soql: str) -> list[dict[str, Any]]:
         return [r for page in self._pages(soql, False) for r in page]

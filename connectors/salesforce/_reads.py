@@ -11,6 +11,7 @@ roles alone changed).  Each SOQL page becomes one :class:`PullBatch`.
 from __future__ import annotations
 
 import itertools
+import re
 from collections.abc import Callable, Iterator, Sequence
 from datetime import datetime
 from typing import Any
@@ -32,6 +33,8 @@ from nextadvance.core.models import Deal
 __all__ = ["SalesforceReader", "soql_quote"]
 
 Query = Callable[[str, bool], Iterator[list[dict[str, Any]]]]
+#: what SOQL returns for a blob field (base64 type): the URL of its body
+_BLOB = re.compile(r"^/services/data/v\d+\.\d+/sobjects/\w+/\w{15,18}/\w+$")
 OCR = "OpportunityContactRole"
 IN_CHUNK = 200
 
@@ -54,10 +57,16 @@ class SalesforceReader(Reader[ReadPlan, PullState]):
     """Turns SOQL pages into :class:`PullBatch` es; ``query(soql, include_deleted)`` pages."""
 
     def __init__(
-        self, plan: ReadPlan, query: Query, lookback_s: float, now: Callable[[], datetime]
+        self,
+        plan: ReadPlan,
+        query: Query,
+        lookback_s: float,
+        now: Callable[[], datetime],
+        blob: Callable[[str], str] | None = None,
     ) -> None:
         super().__init__(plan, lookback_s, now)
         self.query = query
+        self.blob = blob
         self._rates: tuple[str, dict[str, float]] | None = None
 
     # ----------------------------------------------------------------------------- entry
@@ -289,6 +298,10 @@ class SalesforceReader(Reader[ReadPlan, PullState]):
     ) -> ActivityRecord:
         """One activity; ``linked_deals``/``contacts`` come from link objects when mapped
         (one record, however many deals and contacts it touches: counted once)."""
+        body = self.plan.mapping.activities[obj].body
+        value = rec.get(body) if body else None
+        if body and self.blob is not None and isinstance(value, str) and _BLOB.match(value):
+            rec = {**rec, body: self.blob(value)}  # a note's body: one GET per note
         deal_id = self.plan.activity_deal(obj, rec)
         deal_ids: tuple[str, ...] = (deal_id,) if deal_id else ()
         if linked_deals is not None:

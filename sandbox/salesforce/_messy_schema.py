@@ -156,8 +156,8 @@ def messy_schema(schema: dict[str, SObject]) -> None:
             "069",
             [
                 Field("Title", "string", 255),
-                # the note body: HTML (the real API serves it base64; plain here)
-                Field("Content", "textarea", 131072),
+                # the note body (HTML): a blob, served at .../ContentNote/<id>/Content
+                Field("Content", "base64", 131072),
                 Field("TextPreview", "string", 255, **ro),
                 Field("FileType", "string", 20, **ro),
                 _ref("OwnerId", "User", "Owner"),

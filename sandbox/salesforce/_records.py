@@ -157,6 +157,8 @@ def handle_sobjects(ctx: Ctx, request: Request, parts: list[str]) -> Response:
             return replication(store, obj, parts[1], request, ctx.headers)
         elif len(parts) == 2:
             return _one(ctx, request, obj, unquote(parts[1]))
+        elif len(parts) == 3 and method == "GET" and _is_blob(obj, parts[2]):
+            return _blob(ctx, obj, unquote(parts[1]), parts[2])
         elif len(parts) == 3:
             return _by_external(ctx, request, obj, parts[1], unquote(parts[2]))
     except WriteError as exc:
@@ -167,6 +169,21 @@ def handle_sobjects(ctx: Ctx, request: Request, parts: list[str]) -> Response:
         f"HTTP Method '{method}' not allowed. Allowed are GET,POST",
         ctx.headers,
     )
+
+
+def _is_blob(obj: SObject, field_name: str) -> bool:
+    fld = obj.get(field_name)
+    return fld is not None and fld.type == "base64"
+
+
+def _blob(ctx: Ctx, obj: SObject, record_id: str, field_name: str) -> Response:
+    """``GET sobjects/<Type>/<Id>/<blob field>``: the raw body (the messy org's notes)."""
+    row = ctx.store.get(obj.name.lower(), record_id)
+    if row is None or row[IS_DELETED]:
+        return sf_error(404, "NOT_FOUND", "The requested resource does not exist", ctx.headers)
+    value = row[obj.col[field_name.lower()]] or ""
+    headers = {**ctx.headers, "Content-Type": "application/octetstream"}
+    return Response(200, str(value).encode("utf-8"), headers)
 
 
 def _one(ctx: Ctx, request: Request, obj: SObject, record_id: str) -> Response:

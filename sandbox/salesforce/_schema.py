@@ -88,6 +88,7 @@ _SOAP = {
     "int": "xsd:int",
     "date": "xsd:date",
     "datetime": "xsd:dateTime",
+    "base64": "xsd:base64Binary",
 }
 _SYSTEM = (
     "Id",
