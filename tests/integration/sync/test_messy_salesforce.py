@@ -13,6 +13,7 @@ from typing import Any
 
 from typer.testing import CliRunner
 
+from nextadvance.mappings import default_mapping_path
 from nextadvance.sync import cli
 
 
@@ -101,3 +102,17 @@ def test_a_reopened_deal_is_open_again(make_world: Any, tmp_path: Path) -> None:
     assert second["deals"]["open"] == first["deals"]["open"] + 1
     after = world.state()[lost[0]]
     assert after["open"] and [t for t in after["tasks"] if not t["completed"]]
+
+
+def test_validate_live_flags_what_the_stock_mapping_leaves_out(make_world: Any) -> None:
+    """The shipped mapping against the messy org: the hidden field is an error, the record
+    types (pipelines) it does not map are flagged, each with the mapping file and key."""
+    world = make_world("salesforce", deals=10, org="messy")
+    shipped = str(default_mapping_path("salesforce"))
+    result = _cli(world, "mappings", "validate", shipped, "--live", "-C", "salesforce")
+    out = " ".join(result.output.split())
+    assert result.exit_code != 0
+    assert "deal.evidence.pain.field: unknown CRM field 'Pain__c' on Opportunity" in out
+    assert "pipeline 'default' does not exist in the CRM" in out
+    assert "CRM pipeline 'New_Business' is not mapped" in out
+    assert "CRM pipeline 'Renewal' is not mapped" in out
