@@ -16,7 +16,9 @@ from html.parser import HTMLParser
 
 __all__ = ["html_to_text", "looks_like_html"]
 
-_TAG = re.compile(r"<(?:[a-zA-Z][a-zA-Z0-9]*\b[^<>]*|/[a-zA-Z][a-zA-Z0-9]*\s*)>")
+_TAG = re.compile(
+    r"</?[A-Za-z][A-Za-z0-9]*(?:\s[^<>]*)?/?>|<!--|&(?:[a-z]+|#\d+|#x[0-9a-f]+);", re.I
+)
 _BLOCKS = frozenset(
     {
         "p",
@@ -38,6 +40,8 @@ _BLOCKS = frozenset(
         "hr",
         "section",
         "article",
+        "header",
+        "footer",
     }
 )
 _SKIPPED = frozenset({"script", "style", "head", "title"})
@@ -45,8 +49,8 @@ _SPACES = re.compile(r"[ \t\r\f\v\u00a0\u200b]+")
 
 
 def looks_like_html(text: str) -> bool:
-    """Whether ``text`` holds at least one HTML tag (not just a stray ``<`` or ``>``)."""
-    return "<" in text and _TAG.search(text) is not None
+    """Whether ``text`` holds a tag, comment or entity (not just a stray ``<``, ``>`` or ``&``)."""
+    return ("<" in text or "&" in text) and _TAG.search(text) is not None
 
 
 class _Text(HTMLParser):

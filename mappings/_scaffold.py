@@ -142,8 +142,9 @@ def _evidence_block(deal_fields: Iterable[FieldLike], names: Sequence[str]) -> s
     return "\n".join(lines) + "\n"
 
 
-#: deal fields holding a deal's currency code, by CRM (a multi-currency HubSpot portal)
-_CURRENCY_FIELDS = ("deal_currency_code", "CurrencyIsoCode")
+#: deal fields holding a deal's currency code in a multi-currency HubSpot portal (Salesforce's
+#: CurrencyIsoCode is scaffolded with the org's other shapes, in _salesforce_shapes)
+_CURRENCY_FIELDS = ("deal_currency_code",)
 
 
 def _currency(text: str, mapped: str | None, deal_fields: Sequence[FieldLike]) -> str:
@@ -157,6 +158,60 @@ def _currency(text: str, mapped: str | None, deal_fields: Sequence[FieldLike]) -
         return text
     line = f"    currency: {found}   # the org keeps deals in several currencies"
     return text[: match.end()] + "\n" + line + text[match.end() :]
+
+
+_CONTENT_NOTE = """  # Lightning notes: read through ContentDocumentLink (one note, every deal it is linked to);
+  # their HTML content is stripped to text.
+  ContentNote:
+    id: Id
+    at: [CreatedDate]
+    subject: Title
+    body: Content
+    owner: OwnerId
+    deal: ContentDocumentLink.LinkedEntityId
+    kind:
+      default: note
+    outcome:
+      default: completed
+"""
+
+
+def _salesforce_shapes(
+    text: str, stages: Sequence[StageLike], fields: MappingABC[str, Sequence[FieldLike]]
+) -> tuple[str, list[str]]:
+    """Record types, currencies, Shared Activities and Lightning notes the org has."""
+    notes: list[str] = []
+    pipelines = {s.pipeline for s in stages}
+    if pipelines - {"default"}:
+        text = text.replace(
+            "    stage: StageName\n",
+            "    stage: StageName\n    pipeline: RecordType.DeveloperName\n",
+            1,
+        )
+        notes.append(
+            "Record types (one pipeline each, with its sales process's stages): "
+            + ", ".join(sorted(pipelines))
+        )
+    opp = {f.name for f in fields.get("Opportunity", ())}
+    if "CurrencyIsoCode" in opp:
+        text = text.replace(
+            "    amount: Amount\n", "    amount: Amount\n    currency: CurrencyIsoCode\n", 1
+        )
+        notes.append(
+            "Multi-currency org: amounts are converted to the corporate currency "
+            "(CurrencyType rates) before measures add them up."
+        )
+    for link, obj in (("TaskRelation", "Task"), ("EventRelation", "Event")):
+        if link in fields:
+            block = text.index(f"  {obj}:\n", text.index("\nactivities:\n"))
+            at = text.index("    contacts: [WhoId]", block)
+            text = text[:at] + f"    contacts: [WhoId, {link}.RelationId]" + text[at + 21 :]
+            notes.append(f"Shared Activities: every contact of a {obj} ({link}) is read.")
+    if "ContentDocumentLink" in fields:
+        end = text.index("\nwriteback:\n")
+        text = text[:end] + "\n" + _CONTENT_NOTE + text[end:]
+        notes.append("Lightning notes (ContentNote) are read as activities.")
+    return text, notes
 
 
 def scaffold_mapping(
@@ -191,6 +246,9 @@ def scaffold_mapping(
         ours = [o for o in ours if o[1] != key.group(1)] + [(task_object, key.group(1))]
     to_create = sorted({f"{obj}.{name}" for obj, name in ours if name.casefold() not in known[obj]})
     header = f"# Scaffolded by `nextadvance mappings init` from a live {crm} org.\n"
+    if crm == "salesforce":
+        text, notes = _salesforce_shapes(text, stages, fields)
+        header += "".join(f"# {note}\n" for note in notes)
     if to_create:
         header += (
             "# Fields to create before the first sync (nextadvance setup): "

@@ -129,6 +129,12 @@ def _split(raw: object) -> list[object]:
     return [raw]
 
 
+def _plain_text(value: object) -> str | None:
+    """``text`` evidence: rich-text fields hold HTML, the engine judges words."""
+    text = to_text(value)
+    return html_to_text(text) or None if text is not None else None
+
+
 def _evidence(reader: _Reader, spec: EvidenceSpec) -> Any:
     raw = get_path(reader.record, spec.field)
     try:
@@ -140,7 +146,7 @@ def _evidence(reader: _Reader, spec: EvidenceSpec) -> Any:
                 reader.problem(spec.field, f"value {raw!r} is not in the mapping's values table")
             return value
         convert: Callable[[Any], Any] = {
-            "text": to_text,
+            "text": _plain_text,
             "non_empty": lambda v: None if is_empty(v) else True,
             "boolean": to_bool,
             "date": to_date,

@@ -92,7 +92,9 @@ class Sandbox:
         if self.crm in ("both", "salesforce"):
             from .salesforce import SalesforceApp
 
-            apps.append(SalesforceApp(world, self.faults, custom_fields=self.custom_fields))
+            apps.append(
+                SalesforceApp(world, self.faults, custom_fields=self.custom_fields, org=self.org)
+            )
         self.hubspot_mounted = False
         if self.crm in ("both", "hubspot"):
             try:

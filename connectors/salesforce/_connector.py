@@ -8,6 +8,7 @@ counting), and every failure is translated by :func:`classify_salesforce`.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -19,6 +20,7 @@ from nextadvance.connectors._base import (
 )
 from nextadvance.connectors._connector_common import CrmConnector, require_mapping
 from nextadvance.connectors.salesforce._errors import classify_salesforce
+from nextadvance.connectors.salesforce._links import LINK_OBJECTS
 from nextadvance.connectors.salesforce._plan import ReadPlan
 from nextadvance.connectors.salesforce._reads import SalesforceReader
 from nextadvance.connectors.salesforce._session import SalesforceSession
@@ -49,9 +51,10 @@ class SalesforceConnector(CrmConnector):
         self._connect(config, "Sforce-Limit-Info")
         self.plan = ReadPlan(config.mapping, completed_status=COMPLETED)
         self.reader = SalesforceReader(
-            self.plan, self._pages, config.lookback_s, lambda: datetime.now(UTC)
+            self.plan, self._pages, config.lookback_s, lambda: datetime.now(UTC), self._blob
         )
         self.writer = SalesforceWriter(self.plan, self._restful, self._query_all)
+        self._record_types: list[dict[str, Any]] | None = None
 
     # -- plumbing ------------------------------------------------------------------------
     def _classify(self, exc: BaseException, endpoint: str) -> ConnectorError:
@@ -98,6 +101,16 @@ class SalesforceConnector(CrmConnector):
                 ),
             )
 
+    def _blob(self, url: str) -> str:
+        """A blob field's body (``ContentNote.Content``): SOQL returns its URL, not its bytes."""
+        response = self._call(
+            "blob",
+            lambda: self.session.client()._call_salesforce(
+                "GET", self.session.instance_url + url, name="blob"
+            ),
+        )
+        return bytes(response.content).decode("utf-8", errors="replace")
+
     def _query_all(self, soql: str) -> list[dict[str, Any]]:
         return [r for page in self._pages(soql, False) for r in page]
 
@@ -111,7 +124,9 @@ class SalesforceConnector(CrmConnector):
 
     # -- protocol ------------------------------------------------------------------------
     def stages(self) -> list[StageInfo]:
-        """OpportunityStage metadata (one query); Salesforce has one pipeline, ``default``."""
+        """OpportunityStage metadata (one query), in pipeline ``default``; with record types
+        (described, or mapped as the pipeline), each record type's sales process instead:
+        its stage values from the UI API, one call per record type."""
         soql = (
             "SELECT ApiName, MasterLabel, SortOrder, IsActive, IsClosed, IsWon, "
             "DefaultProbability FROM OpportunityStage ORDER BY SortOrder"
@@ -131,15 +146,72 @@ class SalesforceConnector(CrmConnector):
                     active=bool(rec.get("IsActive", True)),
                 )
             )
+        field = self.config.mapping.deal.fields.pipeline if self.config.mapping else None
+        types = self._record_types
+        if types is None and field and field.split(".")[0] in ("RecordType", "RecordTypeId"):
+            types = self._query_all(
+                "SELECT Id, Name, DeveloperName FROM RecordType "
+                "WHERE SobjectType = 'Opportunity' AND IsActive = true"
+            )
+        if not types:
+            return out
+        return self._process_stages(types, out, field or "RecordType.DeveloperName")
+
+    def _process_stages(
+        self, types: list[dict[str, Any]], stages: list[StageInfo], field: str
+    ) -> list[StageInfo]:
+        attr = {"RecordType.Name": "Name", "RecordTypeId": "Id"}.get(field, "DeveloperName")
+        meta = {s.id: s for s in stages}
+        out: list[StageInfo] = []
+        for rt in types:
+            path = f"ui-api/object-info/Opportunity/picklist-values/{rt['Id']}/StageName"
+            body = self._call(
+                "ui-api.picklist-values", lambda p=path: self.session.client().restful(p)
+            )
+            for value in (body or {}).get("values", []):
+                known = meta.get(str(value.get("value")))
+                label = str(value.get("label") or value.get("value"))
+                if known is None:
+                    known = StageInfo(pipeline="", id=str(value.get("value")), label=label, order=0)
+                out.append(replace(known, pipeline=str(rt[attr]), label=label))
         return out
 
     def describe(self) -> dict[str, list[FieldInfo]]:
-        """Fields of the objects we read and write (one describe call per object)."""
+        """Fields of the objects we read and write (one describe call per object).
+
+        Link objects the org has (``TaskRelation``, ``EventRelation``: Shared Activities;
+        ``ContentDocumentLink``: files and notes) are listed with no fields when a described
+        object names them as children, so ``mappings init`` can map what they link.
+        """
         out: dict[str, list[FieldInfo]] = {}
+        children: set[str] = set()
         for obj in DESCRIBED_OBJECTS:
             path = f"sobjects/{obj}/describe"
             payload = self._call(f"describe.{obj}", lambda p=path: self.session.client().restful(p))
             out[obj] = [_field(f) for f in (payload or {}).get("fields", [])]
+            children.update(
+                str(c.get("childSObject")) for c in (payload or {}).get("childRelationships", [])
+            )
+            if obj == "Opportunity":
+                infos = (payload or {}).get("recordTypeInfos") or []
+                self._record_types = [
+                    {
+                        "Id": i["recordTypeId"],
+                        "Name": i["name"],
+                        "DeveloperName": i["developerName"],
+                    }
+                    for i in infos
+                    if not i.get("master") and i.get("active", True)
+                ]
+        for link in LINK_OBJECTS:
+            if link in children:
+                out.setdefault(link, [])
+        if "ContentDocumentLink" in children:  # Lightning notes: an activity object to map
+            payload = self._call(
+                "describe.ContentNote",
+                lambda: self.session.client().restful("sobjects/ContentNote/describe"),
+            )
+            out["ContentNote"] = [_field(f) for f in (payload or {}).get("fields", [])]
         return out
 
 

@@ -9,6 +9,7 @@ from typing import Any
 from nextadvance.connectors._base import TaskState
 from nextadvance.connectors._plan import ReadPlan as _ReadPlan
 from nextadvance.connectors._plan import get_path
+from nextadvance.connectors.salesforce._links import is_link
 from nextadvance.core.models import Activity, Deal
 
 __all__ = ["ReadPlan"]
@@ -37,11 +38,25 @@ class ReadPlan(_ReadPlan):
 
     def activity_select(self, obj: str) -> str:
         """Task/Event fields (plus our task key, status and due date on Task)."""
-        return _select([*_BOOK, *self.activity_fields(obj)])
+        return _select([*_BOOK, *(f for f in self.activity_fields(obj) if not is_link(f))])
 
     def deal_link(self, obj: str) -> str | None:
-        """The field linking an activity to its Opportunity (WhatId)."""
-        return self.mapping.activities[obj].deal
+        """The field linking an activity to its Opportunity (WhatId); None when a link object
+        does (``ContentDocumentLink.LinkedEntityId``, see :meth:`links`)."""
+        deal = self.mapping.activities[obj].deal
+        return None if is_link(deal) else deal
+
+    def links(self, obj: str) -> tuple[str | None, list[str]]:
+        """(deal link path, contact link paths) read through link objects for ``obj``."""
+        spec = self.mapping.activities[obj]
+        deal = spec.deal if is_link(spec.deal) else None
+        return deal, [p for p in spec.contacts if is_link(p)]
+
+    def plain_contacts(self, obj: str, record: Mapping[str, Any]) -> list[str]:
+        """Contact ids from the activity's own fields (``WhoId``)."""
+        paths = [p for p in self.mapping.activities[obj].contacts if not is_link(p)]
+        values = (get_path(record, p) for p in paths)
+        return [str(v) for v in values if v]
 
     @property
     def task_object(self) -> str | None:
@@ -62,9 +77,13 @@ class ReadPlan(_ReadPlan):
         return str(value) if value and str(value).startswith("006") else None
 
     def translate_activity(
-        self, obj: str, record: Mapping[str, Any], now: datetime
+        self,
+        obj: str,
+        record: Mapping[str, Any],
+        now: datetime,
+        contact_ids: list[str] | None = None,
     ) -> Activity | None:
-        return self.activity(obj, record, now)
+        return self.activity(obj, record, now, contact_ids)
 
     def sf_task_state(self, record: Mapping[str, Any], stamp: datetime | None) -> TaskState | None:
         task = self.task

@@ -11,6 +11,7 @@ roles alone changed).  Each SOQL page becomes one :class:`PullBatch`.
 from __future__ import annotations
 
 import itertools
+import re
 from collections.abc import Callable, Iterator, Sequence
 from datetime import datetime
 from typing import Any
@@ -24,11 +25,16 @@ from nextadvance.connectors._base import (
 )
 from nextadvance.connectors._cursor import StreamCursor, format_ts, parse_ts
 from nextadvance.connectors._reads_common import PullState, Reader
+from nextadvance.connectors.salesforce._links import read_links
 from nextadvance.connectors.salesforce._plan import ReadPlan
+from nextadvance.core.errors import ConnectorError
+from nextadvance.core.models import Deal
 
 __all__ = ["SalesforceReader", "soql_quote"]
 
 Query = Callable[[str, bool], Iterator[list[dict[str, Any]]]]
+#: what SOQL returns for a blob field (base64 type): the URL of its body
+_BLOB = re.compile(r"^/services/data/v\d+\.\d+/sobjects/\w+/\w{15,18}/\w+$")
 OCR = "OpportunityContactRole"
 IN_CHUNK = 200
 
@@ -51,10 +57,17 @@ class SalesforceReader(Reader[ReadPlan, PullState]):
     """Turns SOQL pages into :class:`PullBatch` es; ``query(soql, include_deleted)`` pages."""
 
     def __init__(
-        self, plan: ReadPlan, query: Query, lookback_s: float, now: Callable[[], datetime]
+        self,
+        plan: ReadPlan,
+        query: Query,
+        lookback_s: float,
+        now: Callable[[], datetime],
+        blob: Callable[[str], str] | None = None,
     ) -> None:
         super().__init__(plan, lookback_s, now)
         self.query = query
+        self.blob = blob
+        self._rates: tuple[str, dict[str, float]] | None = None
 
     # ----------------------------------------------------------------------------- entry
     def _state(self, cursor: Cursor | None) -> PullState:
@@ -179,12 +192,49 @@ class SalesforceReader(Reader[ReadPlan, PullState]):
         return [i for i in roles if i not in found]
 
     def _deal(self, record: dict[str, Any], roles: list[dict[str, Any]]) -> DealRecord:
+        deal = self.plan.translate_deal(record, roles)
+        if deal is not None and deal.currency and deal.amount is not None:
+            deal = self._corporate(deal)
         return DealRecord(
             crm_id=record["Id"],
             modified_at=parse_ts(record["SystemModstamp"]),
-            deal=self.plan.translate_deal(record, roles),
+            deal=deal,
             writeback=self.plan.writeback_values(record),
             crm_stage=self.plan.crm_stage(record),
+        )
+
+    def _corporate(self, deal: Deal) -> Deal:
+        """``deal`` with its amount in the corporate currency (multi-currency orgs).
+
+        Measures add amounts up, so they must share a currency: Salesforce's
+        ``CurrencyType.ConversionRate`` is units of a currency per corporate unit, so
+        corporate = amount / rate.  Read once per run (one query), and only for mappings
+        that map ``currency``; an org without multi-currency has no ``CurrencyType``.
+        """
+        if self._rates is None:
+            self._rates = ("", {})
+            try:
+                sql = "SELECT IsoCode, ConversionRate, IsCorporate FROM CurrencyType"
+                rows = [
+                    r for page in self.query(sql + " WHERE IsActive = true", False) for r in page
+                ]
+            except ConnectorError as exc:
+                if "INVALID_TYPE" not in str(exc):
+                    raise
+                rows = []
+            corporate = next((str(r["IsoCode"]) for r in rows if r.get("IsCorporate")), "")
+            rates = {
+                str(r["IsoCode"]): float(r["ConversionRate"])
+                for r in rows
+                if r.get("ConversionRate")
+            }
+            self._rates = (corporate, rates)
+        corporate, rates = self._rates
+        rate = rates.get(str(deal.currency))
+        if not corporate or deal.currency == corporate or not rate or deal.amount is None:
+            return deal
+        return deal.model_copy(
+            update={"amount": round(deal.amount / rate, 2), "currency": corporate}
         )
 
     # ----------------------------------------------------------------------------- activities
@@ -201,9 +251,11 @@ class SalesforceReader(Reader[ReadPlan, PullState]):
             sql = sql.replace(
                 " ORDER BY", (" AND " if " WHERE " in sql else " WHERE ") + link + " ORDER BY"
             )
+        deal_path, contact_paths = self.plan.links(obj)
         for page in self.query(sql, include_deleted):
             records: list[ActivityRecord] = []
             deleted: list[str] = []
+            live: list[tuple[dict[str, Any], datetime]] = []
             for rec in page:
                 stamp = parse_ts(rec["SystemModstamp"])
                 if not cur.is_new(rec["Id"], stamp):
@@ -212,7 +264,22 @@ class SalesforceReader(Reader[ReadPlan, PullState]):
                 if rec.get("IsDeleted"):
                     deleted.append(rec["Id"])
                     continue
-                records.append(self._activity(obj, rec, stamp))
+                live.append((rec, stamp))
+            ids = [rec["Id"] for rec, _ in live]
+            deals = read_links(self.query, deal_path, ids) if deal_path and ids else None
+            related: dict[str, list[str]] = {}
+            for path in contact_paths if ids else ():
+                for key, values in read_links(self.query, path, ids).items():
+                    related.setdefault(key, []).extend(values)
+            for rec, stamp in live:
+                contacts = None
+                if contact_paths:
+                    linked = [c for c in related.get(rec["Id"], []) if c.startswith("003")]
+                    contacts = [*self.plan.plain_contacts(obj, rec), *linked]
+                linked_deals = None
+                if deals is not None:
+                    linked_deals = [d for d in deals.get(rec["Id"], []) if d.startswith("006")]
+                records.append(self._activity(obj, rec, stamp, linked_deals, contacts))
             cur.prune(self.lookback_s)
             yield PullBatch(
                 cursor=state.dump(),
@@ -221,8 +288,24 @@ class SalesforceReader(Reader[ReadPlan, PullState]):
                 full=full,
             )
 
-    def _activity(self, obj: str, rec: dict[str, Any], stamp: datetime) -> ActivityRecord:
+    def _activity(
+        self,
+        obj: str,
+        rec: dict[str, Any],
+        stamp: datetime,
+        linked_deals: list[str] | None = None,
+        contacts: list[str] | None = None,
+    ) -> ActivityRecord:
+        """One activity; ``linked_deals``/``contacts`` come from link objects when mapped
+        (one record, however many deals and contacts it touches: counted once)."""
+        body = self.plan.mapping.activities[obj].body
+        value = rec.get(body) if body else None
+        if body and self.blob is not None and isinstance(value, str) and _BLOB.match(value):
+            rec = {**rec, body: self.blob(value)}  # a note's body: one GET per note
         deal_id = self.plan.activity_deal(obj, rec)
+        deal_ids: tuple[str, ...] = (deal_id,) if deal_id else ()
+        if linked_deals is not None:
+            deal_ids = tuple(dict.fromkeys(linked_deals))
         task: TaskState | None = None
         key = rec.get(self.plan.task_key_field) if obj == self.plan.task_object else None
         if key:
@@ -230,8 +313,8 @@ class SalesforceReader(Reader[ReadPlan, PullState]):
         return ActivityRecord(
             crm_id=rec["Id"],
             modified_at=stamp,
-            deal_ids=(deal_id,) if deal_id else (),
-            activity=self.plan.translate_activity(obj, rec, self.now()),
+            deal_ids=deal_ids,
+            activity=self.plan.translate_activity(obj, rec, self.now(), contacts),
             task=task,
         )
 

@@ -27,6 +27,7 @@ from ._mutate import human_edit, mutate_opportunities
 from ._records import Ctx, full_record, handle_sobjects
 from ._schema import build_schema
 from ._store import Store
+from ._uiapi import picklist_values
 
 __all__ = ["SalesforceApp"]
 
@@ -40,18 +41,25 @@ class SalesforceApp:
 
     name = "salesforce"
 
-    def __init__(self, world: World | None, faults: FaultPlan, custom_fields: bool = True) -> None:
+    def __init__(
+        self,
+        world: World | None,
+        faults: FaultPlan,
+        custom_fields: bool = True,
+        org: str = "stock",
+    ) -> None:
         self.faults = faults
         self.custom_fields = custom_fields
+        self.org = org
         self.auth = Auth(faults, world.seed if world is not None else 0)
         self._lock = threading.Lock()
         self.human_edits = 0
         self._load(world)
 
     def _load(self, world: World | None) -> None:
-        self.store = Store(build_schema(self.custom_fields))
+        self.store = Store(build_schema(self.custom_fields, self.org))
         if world is not None:
-            load_world(self.store, world)
+            load_world(self.store, world, self.org)
         self.cursors = Cursors(self.store)
         self.bulk = BulkJobs(self.store)
         self._edit_rng = random.Random(f"{self.faults.seed}:human_edit_values")
@@ -137,6 +145,11 @@ class SalesforceApp:
             v2_jobs = sum(1 for j in self.bulk.jobs.values() if j.api == "2.0")
             body = org_limits(limit, self.auth.used, self.bulk.batches_used, v2_jobs)
             return json_response(200, body, headers)
+        ui_api = head == "ui-api" and len(parts) == 6 and parts[1] == "object-info"
+        if ui_api and parts[3] == "picklist-values" and request.method == "GET":
+            values = picklist_values(self.store, version, parts[2], parts[4], parts[5])
+            if values is not None:
+                return json_response(200, values, headers)
         if head == "jobs" and len(parts) >= 2 and parts[1] in ("query", "ingest"):
             return self.bulk.v2(ctx, request, parts)
         return sf_error(404, "NOT_FOUND", "The requested resource does not exist", headers)

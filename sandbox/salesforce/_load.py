@@ -59,7 +59,8 @@ class _Rows:
         self.rows: list[list[Any]] = []
 
     def col(self, name: str) -> int:
-        return self.obj.col[name.lower()]
+        """The column of ``name``; -1 for a field this org's schema lacks (ignored by add)."""
+        return self.obj.col.get(name.lower(), -1)
 
     def add(self, rid: str, created: int, modified: int, user: str, values: dict[int, Any]) -> None:
         row = list(self.defaults)
@@ -73,12 +74,14 @@ class _Rows:
             modified,
         )
         for col, value in values.items():
-            row[col] = value
+            if col >= 0:
+                row[col] = value
         self.rows.append(row)
 
 
-def load_world(store: Store, world: World) -> None:
-    """Fill the store from ``world`` (ids derive from generation order, so they are stable)."""
+def load_world(store: Store, world: World, org: str = "stock") -> None:
+    """Fill the store from ``world`` (ids derive from generation order, so they are stable);
+    ``org="messy"`` reshapes the records as :mod:`._messy` describes."""
     s = store.schema
     users, accounts, contacts, opps = (
         _Rows(s["user"]),
@@ -214,6 +217,12 @@ def load_world(store: Store, world: World) -> None:
     tasks, events = _load_activities(
         store, world, deal_ids, deal_rows, user_ids, contact_ids, o, now
     )
+    extra: dict[str, list[list[Any]]] = {}
+    if org == "messy":
+        from ._messy import Loaded, messy_records
+
+        loaded = Loaded(users, accounts, contacts, opps, ocr, tasks, events, _Rows)
+        extra = messy_records(store, world, loaded, deal_ids, contact_ids, now)
     for name, rows in (
         ("user", users),
         ("account", accounts),
@@ -224,9 +233,15 @@ def load_world(store: Store, world: World) -> None:
         ("event", events),
     ):
         store.load(name, rows.rows)
+    for name, extra_rows in extra.items():
+        store.load(name, extra_rows)
     # The org's stages were set up with the org: a day before its first user or account.
     first = min((row[2] for row in (*users.rows, *accounts.rows)), default=now - 365 * _DAY_MS)
     _load_stages(store, first - _DAY_MS)
+    if org == "messy":
+        from ._messy import messy_stages
+
+        messy_stages(store, first - _DAY_MS)
 
 
 def _load_activities(

@@ -403,7 +403,19 @@ def emitter(c: Compiled, store: Store, version: str) -> Callable[[Row], dict[str
                 )
             return rec
 
-        return emit
+        blobs = {f.name for f in node.obj.fields.values() if f.type == "base64"}
+        if not any(fname in blobs for fname, _, _ in fields):
+            return emit
+
+        def emit_blob_urls(row: Row, tname: str) -> dict[str, Any]:
+            """Base64 fields come back as the URL of their body, as in the real API."""
+            rec = emit(row, tname)
+            for fname, _, _ in fields:
+                if fname in blobs and rec.get(fname) is not None:
+                    rec[fname] = f"{url}{row[ID]}/{fname}"
+            return rec
+
+        return emit_blob_urls
 
     root = make(c.root)
     root_name = c.obj.name.lower()

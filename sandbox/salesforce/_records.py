@@ -17,6 +17,7 @@ from ._auth import sf_error
 from ._replication import replication
 from ._schema import SObject
 from ._store import ID, IS_DELETED, Store, fmt_datetime
+from ._uiapi import child_relationships, record_type_infos
 from ._writes import WriteError, create, delete, update
 
 __all__ = ["Ctx", "describe_global", "full_record", "handle_sobjects", "upsert_one"]
@@ -77,11 +78,11 @@ def _summary(obj: SObject, version: str) -> dict[str, Any]:
     }
 
 
-def _describe(obj: SObject, version: str) -> dict[str, Any]:
+def _describe(store: Store, obj: SObject, version: str) -> dict[str, Any]:
     out = _summary(obj, version)
     out["fields"] = [f.describe() for f in obj.fields.values()]
-    out["childRelationships"] = []
-    out["recordTypeInfos"] = []
+    out["childRelationships"] = child_relationships(store, obj.name)
+    out["recordTypeInfos"] = record_type_infos(store, obj.name, version)
     return out
 
 
@@ -151,11 +152,13 @@ def handle_sobjects(ctx: Ctx, request: Request, parts: list[str]) -> Response:
                     200, {"objectDescribe": _summary(obj, version), "recentItems": []}, ctx.headers
                 )
         elif len(parts) == 2 and parts[1] == "describe" and method == "GET":
-            return json_response(200, _describe(obj, version), ctx.headers)
+            return json_response(200, _describe(store, obj, version), ctx.headers)
         elif len(parts) == 2 and parts[1] in ("updated", "deleted") and method == "GET":
             return replication(store, obj, parts[1], request, ctx.headers)
         elif len(parts) == 2:
             return _one(ctx, request, obj, unquote(parts[1]))
+        elif len(parts) == 3 and method == "GET" and _is_blob(obj, parts[2]):
+            return _blob(ctx, obj, unquote(parts[1]), parts[2])
         elif len(parts) == 3:
             return _by_external(ctx, request, obj, parts[1], unquote(parts[2]))
     except WriteError as exc:
@@ -166,6 +169,21 @@ def handle_sobjects(ctx: Ctx, request: Request, parts: list[str]) -> Response:
         f"HTTP Method '{method}' not allowed. Allowed are GET,POST",
         ctx.headers,
     )
+
+
+def _is_blob(obj: SObject, field_name: str) -> bool:
+    fld = obj.get(field_name)
+    return fld is not None and fld.type == "base64"
+
+
+def _blob(ctx: Ctx, obj: SObject, record_id: str, field_name: str) -> Response:
+    """``GET sobjects/<Type>/<Id>/<blob field>``: the raw body (the messy org's notes)."""
+    row = ctx.store.get(obj.name.lower(), record_id)
+    if row is None or row[IS_DELETED]:
+        return sf_error(404, "NOT_FOUND", "The requested resource does not exist", ctx.headers)
+    value = row[obj.col[field_name.lower()]] or ""
+    headers = {**ctx.headers, "Content-Type": "application/octetstream"}
+    return Response(200, str(value).encode("utf-8"), headers)
 
 
 def _one(ctx: Ctx, request: Request, obj: SObject, record_id: str) -> Response:

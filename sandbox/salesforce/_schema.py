@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-__all__ = ["NA_FIELDS", "STAGES", "Field", "SObject", "build_schema"]
+__all__ = ["MESSY_STAGES", "NA_FIELDS", "STAGES", "Field", "SObject", "build_schema"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,6 +88,7 @@ _SOAP = {
     "int": "xsd:int",
     "date": "xsd:date",
     "datetime": "xsd:dateTime",
+    "base64": "xsd:base64Binary",
 }
 _SYSTEM = (
     "Id",
@@ -135,6 +136,15 @@ STAGES: tuple[tuple[str, int, int, str, bool, bool], ...] = (
     ("Closed Lost", 10, 0, "Omitted", True, False),
 )
 
+#: the messy org's second sales process (record type ``Renewal``): custom stage names
+MESSY_STAGES: tuple[tuple[str, int, int, str, bool, bool], ...] = (
+    ("Renewal Scoping", 11, 20, "Pipeline", False, False),
+    ("Renewal Proposal", 12, 60, "Pipeline", False, False),
+    ("Renewal Negotiation", 13, 80, "Commit", False, False),
+    ("Renewed", 14, 100, "Closed", True, True),
+    ("Churned", 15, 0, "Omitted", True, False),
+)
+
 #: custom fields nextadvance writes back (created by the ``custom_fields`` preset)
 NA_FIELDS: dict[str, tuple[Field, ...]] = {
     "Opportunity": (
@@ -179,8 +189,9 @@ def _obj(name: str, prefix: str, fields: list[Field], writable: bool = True) -> 
     return obj
 
 
-def build_schema(custom_fields: bool = True) -> dict[str, SObject]:
-    """The org's objects by lower-case name; ``custom_fields`` adds :data:`NA_FIELDS`."""
+def build_schema(custom_fields: bool = True, org: str = "stock") -> dict[str, SObject]:
+    """The org's objects by lower-case name; ``custom_fields`` adds :data:`NA_FIELDS`;
+    ``org="messy"`` reshapes it as a long-lived org (see :mod:`._messy_schema`)."""
     ro: dict[str, Any] = {"createable": False, "updateable": False}
     stage_names = tuple(s[0] for s in STAGES)
     task_status = ("Not Started", "In Progress", "Completed", "Waiting on someone else", "Deferred")
@@ -406,4 +417,10 @@ def build_schema(custom_fields: bool = True) -> dict[str, SObject]:
         for obj_name, extra in NA_FIELDS.items():
             for f in extra:
                 schema[obj_name.lower()].add(f)
+    if org == "messy":
+        from ._messy_schema import messy_schema
+
+        messy_schema(schema)
+    elif org != "stock":
+        raise ValueError(f"org must be stock or messy, not {org!r}")
     return schema

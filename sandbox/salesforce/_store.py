@@ -32,6 +32,10 @@ INDEXED = {
     "opportunitycontactrole": ("opportunityid",),
     "opportunity": ("accountid", "legacy_id__c"),
     "contact": ("accountid",),
+    # the messy org's link objects (absent from the stock schema)
+    "taskrelation": ("taskid",),
+    "eventrelation": ("eventid",),
+    "contentdocumentlink": ("linkedentityid",),
 }
 
 # common columns (see _schema._common)
@@ -91,7 +95,7 @@ class Store:
         self.index: dict[tuple[str, int], dict[Any, set[str]]] = {}
         for name, cols in INDEXED.items():
             for col in cols:
-                if col in schema[name].col:
+                if name in schema and col in schema[name].col:
                     self.index[(name, schema[name].col[col])] = {}
         self.lock = threading.RLock()
         self.last_stamp = 0

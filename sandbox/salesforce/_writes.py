@@ -11,7 +11,7 @@ import re
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from ._schema import STAGES, Field, SObject
+from ._schema import MESSY_STAGES, STAGES, Field, SObject
 from ._store import (
     CREATED,
     CREATED_BY,
@@ -27,7 +27,7 @@ from ._store import (
 
 __all__ = ["WriteError", "check_fields", "create", "delete", "derive", "update"]
 
-_STAGE = {s[0]: s for s in STAGES}
+_STAGE = {s[0]: s for s in (*STAGES, *MESSY_STAGES)}
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _ID = re.compile(r"^[A-Za-z0-9]{15}(?:[A-Za-z0-9]{3})?$")
 _NUMERIC = {"int", "double", "currency", "percent"}

@@ -34,6 +34,16 @@ def failure_message(exc: Exception, parts: Parts) -> str:
         if src is not None
         else f"nextadvance mappings validate FILE --live --connection {parts.connection.name}"
     )
+    if parts.mapping.crm == "salesforce":
+        # Salesforce answers the same INVALID_FIELD for a field that exists but that
+        # field-level security hides from the integration user: name both, and the fix.
+        return (
+            f"{where}: field '{found.group(1)}' does not exist on {entity} in the CRM, or "
+            f"field-level security hides it from the integration user: grant that user Read "
+            f"access to {entity}.{field} (Setup > Object Manager > {entity} > Fields & "
+            f"Relationships > {field} > Set Field-Level Security) ({text}); fix the name or "
+            f"the access, then check every field at once: {check}"
+        )
     return (
         f"{where}: field '{found.group(1)}' does not exist on {entity} in the CRM "
         f"({text}); fix the name, then check every field at once: {check}"

@@ -227,7 +227,7 @@ def make_world(
     sandbox_factory: Callable[..., Sandbox], tmp_path: Path
 ) -> Iterator[Callable[..., World]]:
     """``make_world(crm, deals=300, state_url=None, batch_size=None, faults=None, seed, now,
-    org="stock")``."""
+    org="stock", mapping=None)``."""
     made = 0
 
     def make(
@@ -239,10 +239,11 @@ def make_world(
         seed: int = 11,
         now: Any = None,
         org: str = "stock",
+        mapping: Path | None = None,
     ) -> World:
         nonlocal made
         made += 1
-        extra = {"org": org} if org != "stock" else {}
+        extra: dict[str, Any] = {"org": org} if org != "stock" else {}
         sb = sandbox_factory(crm=crm, deals=deals, seed=seed, faults=faults or {}, now=now, **extra)
         if crm == "hubspot":
             _hubspot_setup(sb)
@@ -268,7 +269,7 @@ def make_world(
             f"    credentials: {{env: {var}}}\n"
             f"    base_url: {sb.base_url}\n"
             f"    ca_bundle: {sb.ca_path}\n"
-            f"    limits: {limits}\n"
+            f"    limits: {limits}\n" + (f"    mapping: {mapping}\n" if mapping is not None else "")
         )
         return World(sb=sb, crm=crm, config=config, env=env)
 
