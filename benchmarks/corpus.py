@@ -7,6 +7,7 @@ Run from the repository root::
     .venv/bin/python -m benchmarks.corpus --split heldout          # aggregate figures only
     .venv/bin/python -m benchmarks.corpus --split heldout2         # a second, later held-out set
     .venv/bin/python -m benchmarks.corpus --split heldout3         # a third (emea), written 2026-12-05
+    .venv/bin/python -m benchmarks.corpus --split heldout4         # a fourth (voice, apac), 2026-12-06
 
 The corpus (tests/unit/core/data/corpus/, format in its GUIDE.md) has one next-step file and
 one note file per author; training and held-out authors sit in separate folders.  The
@@ -211,10 +212,10 @@ def render(res: dict[str, Any]) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Command-line entry: ``--split train|heldout|heldout2`` [``--misses``] [``--json``]."""
+    """Command-line entry: ``--split train|heldout|heldout2|...`` [``--misses``] [``--json``]."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
-        "--split", choices=("train", "heldout", "heldout2", "heldout3"), required=True
+        "--split", choices=("train", "heldout", "heldout2", "heldout3", "heldout4"), required=True
     )
     parser.add_argument("--root", type=Path, default=ROOT, help="corpus folder")
     parser.add_argument("--misses", action="store_true", help="list misses (train only)")

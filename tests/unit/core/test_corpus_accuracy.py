@@ -7,7 +7,8 @@ issue's held-out targets (>= 95 % overall, every verdict >= 90 %, wrongly-advanc
 NOT met.  After the third round of tuning (training authors agency and regulated added):
 heldout 94.0 % (seller_action 88.2 %, wrongly-advance 4.4 %), heldout2 92.7 % (seller_action
 75.0 %, wrongly-advance 5.5 %), heldout3 (emea, written 2026-12-05) 96.2 % (wrongly-advance
-1.4 %; it measured 95.9 % / 2.9 % before that tuning).  A
+1.4 %; it measured 95.9 % / 2.9 % before that tuning); heldout4 (voice, apac, written
+2026-12-06, never tuned on) 94.8 % (wrongly-advance 1.7 %).  A
 failure here means a lexicon or parser change made things worse; it never prints a held-out
 text, only aggregates.
 """
@@ -74,6 +75,21 @@ FLOORS: dict[str, tuple[float, dict[str, float], float, float, float]] = {
         0.02,
         0.80,
         0.89,
+    ),
+    # heldout4 (voice, apac; written 2026-12-06 from GUIDE.md alone) was measured once, before
+    # any tuning on anything: 94.8 %, wrongly-advance 1.7 %, notes polarity 66.5 %.
+    "heldout4": (
+        0.94,
+        {
+            "advance": 0.92,
+            "vague": 0.95,
+            "seller_action": 0.94,
+            "unrealistic_for_stage": 0.90,
+            "empty": 0.97,
+        },
+        0.025,
+        0.65,
+        0.91,
     ),
 }
 
