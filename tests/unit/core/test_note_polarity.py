@@ -284,6 +284,52 @@ CASES: list[tuple[str, dict[str, str]]] = [
     ("no one has defined success criteria for the pilot", {"success_criteria": "negative"}),
     ("reps hate the current CRM, it's clunky and slow", {"pain": "positive"}),
     ("they're happy enough with their current spreadsheets", {"pain": "negative"}),
+    (
+        "once we get the letter of award, vendor code creation takes about a week",
+        {"procurement_steps": "positive"},
+    ),
+    ("they will issue the LOA after the tender evaluation", {"procurement_steps": "positive"}),
+    ("PR already raised, PO expected next week", {"procurement_steps": "positive"}),
+    (
+        "finance has to create a vendor code first and that's taking forever",
+        {"procurement_steps": "negative"},
+    ),
+    ("contract needs stamping and the company seal, the GM signs", {"signing_process": "positive"}),
+    (
+        "signing will need head office approval in Sydney, no idea how long",
+        {"signing_process": "negative"},
+    ),
+    ("e-signature isn't accepted, only physical copies", {"signing_process": "negative"}),
+    ("the CEO will sign himself, DocuSign is fine", {"signing_process": "positive"}),
+    ("decision expected end of the month, actually no, mid next month", {"timeline": "positive"}),
+    ("they are looking at Q3 to decide", {"timeline": "positive"}),
+    ("nothing will happen until after the elections", {"timeline": "negative"}),
+    ("everything on hold until the new CIO starts", {"timeline": "negative"}),
+    ("no decision until the budget cycle in April", {"timeline": "negative"}),
+    ("they have to go live before the Lunar New Year peak", {"compelling_event": "positive"}),
+    (
+        "the MAS guideline deadline is 1 Jan so they must comply before",
+        {"compelling_event": "positive"},
+    ),
+    ("their Oracle support ends next June", {"compelling_event": "positive"}),
+    (
+        "we agreed success looks like 50 percent fewer manual touches",
+        {"success_criteria": "positive"},
+    ),
+    (
+        "trial success will be decided by the ops head, no fixed criteria",
+        {"success_criteria": "negative"},
+    ),
+    ("they want to track NPS and resolution time in the pilot", {"success_criteria": "positive"}),
+    ("they still haven't said what a good result looks like", {"success_criteria": "negative"}),
+    ("their servers are all on-prem and they refuse cloud", {"technical_fit": "negative"}),
+    ("we ticked every box on their technical checklist", {"technical_fit": "positive"}),
+    ("our connector doesn't support their version of SAP", {"technical_fit": "negative"}),
+    ("IT confirmed it'll plug into their Okta no problem", {"technical_fit": "positive"}),
+    ("their team loses hours every week chasing approvals over email", {"pain": "positive"}),
+    ("the branch managers complain the system is too slow", {"pain": "positive"}),
+    ("they don't really feel any pain with the current process", {"pain": "negative"}),
+    ("it's more of a nice to have for them", {"pain": "negative"}),
 ]
 
 
