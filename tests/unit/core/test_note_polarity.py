@@ -330,6 +330,58 @@ CASES: list[tuple[str, dict[str, str]]] = [
     ("the branch managers complain the system is too slow", {"pain": "positive"}),
     ("they don't really feel any pain with the current process", {"pain": "negative"}),
     ("it's more of a nice to have for them", {"pain": "negative"}),
+    (
+        "the procurement team is brand new and nobody knows the process yet",
+        {"procurement_steps": "negative"},
+    ),
+    ("procurement is a black box to us", {"procurement_steps": "negative"}),
+    ("procurement is just a formality, PO in 2 days", {"procurement_steps": "positive"}),
+    ("procurement freeze until the new FY", {"procurement_steps": "negative"}),
+    ("contracts above 100k need a board resolution to sign", {"signing_process": "positive"}),
+    ("the person who signs just resigned", {"signing_process": "negative"}),
+    ("signing is simple, Rachel signs anything under 200k", {"signing_process": "positive"}),
+    ("they can't give a decision date until the reorg settles", {"timeline": "negative"}),
+    ("the timeline got pushed by a quarter", {"timeline": "negative"}),
+    ("realistically they won't buy before Q4", {"timeline": "negative"}),
+    ("no pressure from above to get this done", {"compelling_event": "negative"}),
+    (
+        "the regulator's inspection in October is what's driving this",
+        {"compelling_event": "positive"},
+    ),
+    (
+        "their warehouse lease expires in May so they need the new WMS before then",
+        {"compelling_event": "positive"},
+    ),
+    (
+        "the acquisition fell through, so nothing forcing the timing now",
+        {"compelling_event": "negative"},
+    ),
+    ("we have not agreed any success measures", {"success_criteria": "negative"}),
+    (
+        "the trial is judged on whether agents actually use it daily",
+        {"success_criteria": "positive"},
+    ),
+    (
+        "their ops director wants a 30% drop in rework as the proof point",
+        {"success_criteria": "positive"},
+    ),
+    (
+        "success criteria are fuzzy, 'they'll know it when they see it'",
+        {"success_criteria": "negative"},
+    ),
+    ("our API rate limits are too low for their volumes", {"technical_fit": "negative"}),
+    (
+        "their security architect is happy with our encryption and SSO",
+        {"technical_fit": "positive"},
+    ),
+    (
+        "integration is the sticking point, they run a custom mainframe",
+        {"technical_fit": "negative"},
+    ),
+    ("they spend a fortune on contractors to patch the old system", {"pain": "positive"}),
+    ("staff turnover is high because the tools are so painful", {"pain": "positive"}),
+    ("they're not in a hurry, it works well enough", {"pain": "negative"}),
+    ("he doesn't think it's a big deal", {"pain": "negative"}),
 ]
 
 
