@@ -382,6 +382,22 @@ CASES: list[tuple[str, dict[str, str]]] = [
     ("staff turnover is high because the tools are so painful", {"pain": "positive"}),
     ("they're not in a hurry, it works well enough", {"pain": "negative"}),
     ("he doesn't think it's a big deal", {"pain": "negative"}),
+    ("decision by end of May, no wait, end of June", {"timeline": "positive"}),
+    ("they want to decide by the 15th sorry the 20th", {"timeline": "positive"}),
+    ("the CFO signs, no sorry, the CEO signs", {"signing_process": "positive"}),
+    ("procurement takes two weeks, I mean three weeks, then PO", {"procurement_steps": "positive"}),
+    (
+        "the audit is in March, scratch that, April, so they need us live before",
+        {"compelling_event": "positive"},
+    ),
+    (
+        "success is measured on uh response time, no, resolution time",
+        {"success_criteria": "positive"},
+    ),
+    ("integration with uh Workday is confirmed working", {"technical_fit": "positive"}),
+    ("they hate the current, the current process, it's all manual", {"pain": "positive"}),
+    ("timeline is, you know, end of quarter", {"timeline": "positive"}),
+    ("no no they do have a deadline, it's the 30th", {"timeline": "positive"}),
 ]
 
 
