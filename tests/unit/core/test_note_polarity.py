@@ -398,6 +398,40 @@ CASES: list[tuple[str, dict[str, str]]] = [
     ("they hate the current, the current process, it's all manual", {"pain": "positive"}),
     ("timeline is, you know, end of quarter", {"timeline": "positive"}),
     ("no no they do have a deadline, it's the 30th", {"timeline": "positive"}),
+    (
+        "their biggest customer contract renews in August and they need the reporting in place for it",
+        {"compelling_event": "positive"},
+    ),
+    ("IPO prep means they need clean numbers by Q2", {"compelling_event": "positive"}),
+    ("the new CEO starts in January and wants quick wins", {"compelling_event": "positive"}),
+    ("no trigger event, they're just exploring", {"compelling_event": "negative"}),
+    (
+        "the system migration that was driving this has been shelved",
+        {"compelling_event": "negative"},
+    ),
+    ("their ISO recertification in September is the hard stop", {"compelling_event": "positive"}),
+    ("there's no reason they can't wait another year", {"compelling_event": "negative"}),
+    ("the pilot passes if error rates fall below 2 percent", {"success_criteria": "positive"}),
+    (
+        "the exit criteria are time-to-quote under a day and 95% accuracy",
+        {"success_criteria": "positive"},
+    ),
+    ("nobody has said what the pilot needs to prove", {"success_criteria": "negative"}),
+    (
+        "they'll call it a win if the reps actually log their calls",
+        {"success_criteria": "positive"},
+    ),
+    ("the goals for the trial are still TBD", {"success_criteria": "negative"}),
+    ("evaluation criteria not shared with us", {"success_criteria": "negative"}),
+    ("their main headache is chasing customers for signed forms", {"pain": "positive"}),
+    ("reps are wasting half a day a week on admin", {"pain": "positive"}),
+    ("they're pretty relaxed about the current setup", {"pain": "negative"}),
+    ("she said it's not top of the list this year", {"pain": "negative"}),
+    ("no real appetite to change anything", {"pain": "negative"}),
+    ("compliance reporting is a nightmare every quarter", {"pain": "positive"}),
+    ("their firewall blocks websockets, which we need", {"technical_fit": "negative"}),
+    ("we passed the technical due diligence", {"technical_fit": "positive"}),
+    ("they want SSO via Ping and we don't have that connector", {"technical_fit": "negative"}),
 ]
 
 
