@@ -432,6 +432,28 @@ CASES: list[tuple[str, dict[str, str]]] = [
     ("their firewall blocks websockets, which we need", {"technical_fit": "negative"}),
     ("we passed the technical due diligence", {"technical_fit": "positive"}),
     ("they want SSO via Ping and we don't have that connector", {"technical_fit": "negative"}),
+    ("budget is there, 80k signed off for this year", {"budget": "positive"}),
+    ("they haven't got any money for this until next FY", {"budget": "negative"}),
+    ("budget holder is the COO and she's on board", {"budget": "positive"}),
+    ("funding depends on the board approving the capex request", {"budget": "negative"}),
+    ("Marcus is the decision maker, full stop", {"decision_maker": "positive"}),
+    ("still unclear who makes the final call", {"decision_maker": "negative"}),
+    ("the final decision sits with the regional VP", {"decision_maker": "positive"}),
+    ("approval goes team lead, then finance, then the COO", {"decision_process": "positive"}),
+    ("they have no idea how a purchase like this gets approved", {"decision_process": "negative"}),
+    ("legal review is with their in-house counsel, Priya", {"legal_reviewer": "positive"}),
+    ("their legal team is swamped, 6 week backlog", {"legal_reviewer": "negative"}),
+    ("security review passed with no findings", {"security_review": "positive"}),
+    (
+        "infosec wants a pen test before anything else, ours is out of date",
+        {"security_review": "negative"},
+    ),
+    ("kickoff planned for 4 Nov", {"start_date": "positive"}),
+    ("start date pushed, no new date yet", {"start_date": "negative"}),
+    ("they're on Zendesk today and the contract ends in June", {"current_solution": "positive"}),
+    ("they're tied into Salesforce for three more years", {"current_solution": "negative"}),
+    ("missed renewals cost them about 300k last year", {"impact": "positive"}),
+    ("they couldn't put a number on the cost", {"impact": "negative"}),
 ]
 
 
