@@ -149,6 +149,12 @@ class StateStore:
         cfg = self._alembic_config()
         try:
             with self.engine.begin() as conn:
+                if conn.dialect.name == "sqlite":
+                    # pysqlite runs DDL outside any transaction unless one was begun by hand:
+                    # a run killed mid-migration left half a schema that no later run could
+                    # migrate ("table activities already exists").  One explicit transaction
+                    # makes the whole upgrade atomic and serialises concurrent first starts.
+                    conn.exec_driver_sql("BEGIN IMMEDIATE")
                 if conn.dialect.name == "postgresql":
                     conn.execute(
                         sa.text("SELECT pg_advisory_xact_lock(:k)"), {"k": _MIGRATION_LOCK_KEY}

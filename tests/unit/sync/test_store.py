@@ -144,3 +144,35 @@ def test_lock_of_a_killed_holder_is_taken_over(tmp_path: Path) -> None:
     with store.lock("acme") as lock:
         assert lock.held
     store.close()
+
+
+def test_a_migration_cut_short_leaves_no_half_schema(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A first start killed mid-migration must not leave tables without a revision (the next
+    start could never migrate): on SQLite the whole upgrade is one transaction."""
+    import sqlite3
+
+    from alembic.operations import Operations
+
+    url = f"sqlite:///{tmp_path / 'state.db'}"
+    real = Operations.create_table
+    made: list[str] = []
+
+    def create_then_die(self: Operations, name: str, *cols: object, **kw: object) -> object:
+        if len(made) == 3:
+            raise KeyboardInterrupt("killed mid-migration")
+        made.append(name)
+        return real(self, name, *cols, **kw)
+
+    monkeypatch.setattr(Operations, "create_table", create_then_die)
+    with pytest.raises(KeyboardInterrupt):
+        StateStore.open(url)
+    assert len(made) == 3  # three tables were created before the 'kill'
+    with sqlite3.connect(tmp_path / "state.db") as raw:
+        left = raw.execute("SELECT name FROM sqlite_master WHERE type='table'").fetchall()
+    assert left == []
+    monkeypatch.setattr(Operations, "create_table", real)
+    store = StateStore.open(url)
+    assert set(sa.inspect(store.engine).get_table_names()) >= EXPECTED_TABLES
+    store.close()
