@@ -142,9 +142,9 @@ def _evidence_block(deal_fields: Iterable[FieldLike], names: Sequence[str]) -> s
     return "\n".join(lines) + "\n"
 
 
-#: deal fields holding a deal's currency code in a multi-currency HubSpot portal (Salesforce's
-#: CurrencyIsoCode is scaffolded with the org's other shapes, in _salesforce_shapes)
-_CURRENCY_FIELDS = ("deal_currency_code",)
+#: deal fields holding a deal's currency code in a multi-currency org: HubSpot's
+#: deal_currency_code, Salesforce's CurrencyIsoCode (present only when multi-currency is on)
+_CURRENCY_FIELDS = ("deal_currency_code", "CurrencyIsoCode")
 
 
 def _currency(text: str, mapped: str | None, deal_fields: Sequence[FieldLike]) -> str:
@@ -193,10 +193,7 @@ def _salesforce_shapes(
             + ", ".join(sorted(pipelines))
         )
     opp = {f.name for f in fields.get("Opportunity", ())}
-    if "CurrencyIsoCode" in opp:
-        text = text.replace(
-            "    amount: Amount\n", "    amount: Amount\n    currency: CurrencyIsoCode\n", 1
-        )
+    if "CurrencyIsoCode" in opp:  # the field itself is mapped by _currency
         notes.append(
             "Multi-currency org: amounts are converted to the corporate currency "
             "(CurrencyType rates) before measures add them up."

@@ -47,3 +47,20 @@ def test_scaffold_loads_and_lists_fields_to_create() -> None:
     assert mapping.pipelines["p1"].stages == {"new": "prospecting", "won": "closed_won"}
     assert "deals.na_next_advance" in text and "tasks.na_task_key" not in text
     assert mapping.deal.evidence == {}
+
+
+def test_a_multi_currency_org_gets_its_currency_field_mapped_once() -> None:
+    """Either CRM's currency field is mapped right after amount, once, and the mapping loads."""
+    stages = [_stage("new", "New", 0), _stage("won", "Won", 1, closed=True, won=True)]
+    for crm, deal_object, field in (
+        ("hubspot", "deals", "deal_currency_code"),
+        ("salesforce", "Opportunity", "CurrencyIsoCode"),
+    ):
+        fields = {
+            deal_object: [FieldInfo(name=field, label="Currency", type="string", writable=True)]
+        }
+        text = scaffold_mapping(crm, stages, fields)
+        assert text.count(f"currency: {field}") == 1, crm
+        assert load_mapping_text(text).deal.fields.currency == field, crm
+        without = scaffold_mapping(crm, stages, {deal_object: []})
+        assert "currency:" not in without, crm
