@@ -27,6 +27,10 @@ SF_BATCH = 200  # records per sObject Collections call
 HS_LIST = 100  # records per HubSpot list page
 HS_SEARCH = 200  # records per HubSpot search page
 HS_BATCH = 100  # ids per HubSpot batch read / association read / batch write
+HS_INLINE = 100  # rows of one inline association list before HubSpot cuts it off
+HS_LABELS = 2  # v3 types + v4 labels: the names of custom labels in inline lists
+
+DEAL_TO_CONTACT = 3  # the unlabelled deal->contact type; any other id is a label
 
 SF_ACTIVITIES = ("Task", "Event")
 HS_ENGAGEMENTS = ("calls", "meetings", "emails", "notes", "tasks")
@@ -47,12 +51,17 @@ class Changed:
 
     ``linked`` holds records a changed deal needs besides itself (Salesforce: its contact
     roles; HubSpot: its companies and contacts); ``archived`` the HubSpot records archived.
+    HubSpot only: ``cut_off`` counts, per association read (``"deals.contacts"``), the
+    records whose inline list exceeds 100 rows; ``labelled`` says deal-contact links carry
+    custom labels (roles), whose inline names need the label definitions.
     """
 
     full: bool
     records: dict[str, int] = field(default_factory=dict)
     linked: dict[str, int] = field(default_factory=dict)
     archived: dict[str, int] = field(default_factory=dict)
+    cut_off: dict[str, int] = field(default_factory=dict)
+    labelled: bool = False
 
 
 def salesforce_minimum(
@@ -82,12 +91,16 @@ def hubspot_minimum(
 ) -> dict[str, int]:
     """Minimum reads and writes of a HubSpot run.
 
-    Full: per object type (deals + 5 engagement types) ``ceil(n / 100)`` list pages plus
-    ``ceil(n / 100)`` v4 association reads (deal->company and deal->contact for deals,
-    engagement->deal otherwise), plus ``ceil(companies / 100) + ceil(contacts / 100)`` batch
-    reads of the linked companies and contacts.
-    Incremental: per object type one search, ``max(1, ceil(changed / 200))``; association reads
-    of the changed records as above (``ceil(changed / 100)``); batch reads of the changed
+    Full: per object type (deals + 5 engagement types) ``ceil(n / 100)`` list pages that
+    carry the associations inline (deal->company and deal->contact for deals,
+    engagement->deal otherwise); v4 association reads, ``ceil(cut / 100)``, only for the
+    records whose inline list HubSpot cut off after 100 rows; the two label-definition
+    reads when deal-contact links carry custom labels (inline lists name a label, they do
+    not give it); plus ``ceil(companies / 100) + ceil(contacts / 100)`` batch reads of the
+    linked companies and contacts.
+    Incremental: per object type one search, ``max(1, ceil(changed / 200))``; v4 association
+    reads of the changed records (``ceil(changed / 100)``: search answers carry no
+    associations); batch reads of the changed
     deals' companies and contacts; one archived listing each for deals and tasks
     (``max(1, ceil(archived / 100))``: archiving does not touch the modified date).
     Writes: ``ceil(deal updates / 100)`` + ``ceil(task creates / 100)`` +
@@ -96,9 +109,10 @@ def hubspot_minimum(
     r = ch.records
     deals = r.get("deals", 0)
     if ch.full:
-        reads = _query(deals, HS_LIST) + 2 * _ceil(deals, HS_BATCH)
+        reads = _query(deals, HS_LIST) + sum(_ceil(n, HS_BATCH) for n in ch.cut_off.values())
+        reads += HS_LABELS if ch.labelled else 0
         for t in HS_ENGAGEMENTS:
-            reads += _query(r.get(t, 0), HS_LIST) + _ceil(r.get(t, 0), HS_BATCH)
+            reads += _query(r.get(t, 0), HS_LIST)
     else:
         reads = _query(deals, HS_SEARCH) + 2 * _ceil(deals, HS_BATCH)
         for t in HS_ENGAGEMENTS:
@@ -182,4 +196,22 @@ def _hs_changes(before: dict[str, Any] | None, after: dict[str, Any], full: bool
                 if a[0] == "deals" and a[2] == to and str(a[1]) in changed_deals
             }
         )
+    if full:
+        _inline_needs(ch, after)
     return ch
+
+
+def _inline_needs(ch: Changed, snap: dict[str, Any]) -> None:
+    """What inline association lists leave to other reads: cut-off lists, label names."""
+    wanted = {("deals", "companies"), ("deals", "contacts")}
+    wanted |= {(t, "deals") for t in HS_ENGAGEMENTS}
+    rows: dict[tuple[str, str, str], int] = {}
+    for a in snap["associations"]:
+        if (a[0], a[2]) in wanted:  # one inline row per link type
+            key = (a[0], a[2], str(a[1]))
+            rows[key] = rows.get(key, 0) + len(a[4])
+        if a[0] == "deals" and a[2] == "contacts" and any(t != DEAL_TO_CONTACT for t in a[4]):
+            ch.labelled = True
+    for (frm, to, _), n in rows.items():
+        if n > HS_INLINE:
+            ch.cut_off[f"{frm}.{to}"] = ch.cut_off.get(f"{frm}.{to}", 0) + 1

@@ -50,15 +50,27 @@ class HubSpotApi:
 
     # -- reads ---------------------------------------------------------------------------
     def list_page(
-        self, obj: str, properties: Sequence[str], after: str | None, *, archived: bool = False
+        self,
+        obj: str,
+        properties: Sequence[str],
+        after: str | None,
+        *,
+        archived: bool = False,
+        associations: Sequence[str] = (),
     ) -> dict[str, Any]:
-        """One page of ``GET /crm/v3/objects/{obj}`` (100 per page)."""
+        """One page of ``GET /crm/v3/objects/{obj}`` (100 per page).
+
+        ``associations`` asks for each record's associated ids of those types inline
+        (``associations.{type}.results``, cut off after 100 rows: see ``._inline``).
+        """
         limit = min(self.page_size or LIST_LIMIT, LIST_LIMIT)
         kwargs: dict[str, Any] = {
             "limit": limit,
             "properties": list(properties),
             "archived": archived,
         }
+        if associations:
+            kwargs["associations"] = list(associations)
         if after:
             kwargs["after"] = after
         label = f"{obj}.list" + (".archived" if archived else "")
@@ -123,6 +135,32 @@ class HubSpotApi:
             for row in (answer or {}).get("results", []):
                 out.setdefault(str(row["from"]["id"]), []).extend(row.get("to") or [])
         return out
+
+    def association_labels(self, from_obj: str, to_obj: str) -> dict[str, str | None]:
+        """Inline association type name -> label (None: unlabelled), two calls.
+
+        Inline lists name a link type (``deal_to_contact``, ``decision_maker``) but not its
+        label; the v3 types list maps names to type ids, the v4 labels list type ids to
+        labels.
+        """
+        types = self._run(
+            f"associations.{from_obj}.{to_obj}.types",
+            lambda c: c.api("crm.associations.schema.types_api").get_all(
+                from_obj, to_obj, **self._opts()
+            ),
+        )
+        labels = self._run(
+            f"associations.{from_obj}.{to_obj}.labels",
+            lambda c: c.api("crm.associations.v4.schema.definitions_api").get_all(
+                from_obj, to_obj, **self._opts()
+            ),
+        )
+        by_id = {str(r.get("typeId")): r.get("label") for r in (labels or {}).get("results", [])}
+        return {
+            str(r["name"]): by_id.get(str(r.get("id")))
+            for r in (types or {}).get("results", [])
+            if r.get("name")
+        }
 
     def pipelines(self, obj: str = "deals") -> list[dict[str, Any]]:
         """All pipelines with their stages."""

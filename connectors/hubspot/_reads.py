@@ -6,14 +6,16 @@ hs_object_id), 200 per page; before the 10,000-result cap it restarts the query 
 (timestamp, id) with two OR-ed filter groups (``> ts`` or ``= ts and id > last``), so even
 10,000+ records sharing one timestamp are read exactly once.  Archiving does not bump the
 modified date, so archived deals (and our tasks) are listed with ``archived=true``.
-Associations come from v4 batch reads, 100 ids per call.  Association-only changes (a contact's
-role label on a deal) move no stamp: the label sweep (``._sweep``) re-reads the open deals
-every ``label_refresh_s``.
+A full sync asks the list pages for associations inline (deal -> company and contact,
+engagement -> deal) and reads with v4 only the records whose inline list is cut off
+(``._inline``); search pages carry no associations, so incremental reads use v4 batch reads,
+100 ids per call.  Association-only changes (a contact's role label on a deal) move no stamp:
+the label sweep (``._sweep``) re-reads the open deals every ``label_refresh_s``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -22,6 +24,7 @@ from nextadvance.connectors._cursor import StreamCursor, format_ts, parse_ts
 from nextadvance.connectors._plan import ReadPlan
 from nextadvance.connectors._reads_common import PullState, Reader, streams_from
 from nextadvance.connectors.hubspot._api import SEARCH_LIMIT, HubSpotApi
+from nextadvance.connectors.hubspot._inline import LinkReader
 from nextadvance.connectors.hubspot._sweep import SWEEP_KEY, open_deal_pages, sweep_due
 
 __all__ = ["SEARCH_CAP", "HubSpotReader"]
@@ -66,6 +69,7 @@ class HubSpotReader(Reader[ReadPlan, "_State"]):
         self.search_cap = SEARCH_CAP
         self._companies: dict[str, dict[str, Any]] = {}
         self._contacts: dict[str, dict[str, Any]] = {}
+        self.links = LinkReader(api)
 
     # -- selections ----------------------------------------------------------------------
     def deal_props(self) -> list[str]:
@@ -83,6 +87,16 @@ class HubSpotReader(Reader[ReadPlan, "_State"]):
     def props(self, obj: str) -> list[str]:
         return self.deal_props() if obj == "deals" else self.activity_props(obj)
 
+    def inline(self, obj: str) -> list[str]:
+        """Association types a full listing of ``obj`` asks for inline."""
+        if obj != "deals":
+            return ["deals"]
+        m = self.plan.mapping
+        return [
+            *(["companies"] if m.deal.account is not None else []),
+            *(["contacts"] if m.contacts is not None else []),
+        ]
+
     def archive_watch(self) -> list[str]:
         """Object types whose archiving we detect: deals and our task object."""
         task = self.plan.task
@@ -94,6 +108,7 @@ class HubSpotReader(Reader[ReadPlan, "_State"]):
     # -- entry ---------------------------------------------------------------------------
     def _state(self, cursor: Cursor | None) -> _State:
         self._companies, self._contacts = {}, {}  # caches live for one pull
+        self.links.reset()
         return _State(cursor, self.objects(), self.archive_watch())
 
     def _full(self, state: _State) -> Iterator[PullBatch]:
@@ -106,9 +121,10 @@ class HubSpotReader(Reader[ReadPlan, "_State"]):
             full["phase"] = obj
             after = full.get("after")
             group = DEAL_GROUP if obj == "deals" else 1
+            inline = self.inline(obj)
             rows: list[dict[str, Any]] = []
             while True:
-                page = self.api.list_page(obj, self.props(obj), after)
+                page = self.api.list_page(obj, self.props(obj), after, associations=inline)
                 rows.extend(page.get("results", []))
                 after = ((page.get("paging") or {}).get("next") or {}).get("after")
                 if after and len(rows) < group:
@@ -118,7 +134,7 @@ class HubSpotReader(Reader[ReadPlan, "_State"]):
                     full.pop("after", None)
                     later = objs[objs.index(obj) + 1 :]
                     full["phase"] = later[0] if later else "done"
-                yield self._batch(state, obj, rows, full=True, track=False)
+                yield self._batch(state, obj, rows, full=True, track=False, inline=inline)
                 rows = []
                 if not after:
                     break
@@ -234,13 +250,21 @@ class HubSpotReader(Reader[ReadPlan, "_State"]):
 
     # -- translation ---------------------------------------------------------------------
     def _batch(
-        self, state: _State, obj: str, rows: list[dict[str, Any]], *, full: bool, track: bool
+        self,
+        state: _State,
+        obj: str,
+        rows: list[dict[str, Any]],
+        *,
+        full: bool,
+        track: bool,
+        inline: Sequence[str] = (),
     ) -> PullBatch:
+        # ``inline``: the association types the rows carry (list pages; search pages: none).
         if obj == "deals":
-            deals = self._deals(rows)
+            deals = self._deals(rows, inline)
             batch_kw: dict[str, Any] = {"deals": deals}
         else:
-            batch_kw = {"activities": self._activities(obj, rows)}
+            batch_kw = {"activities": self._activities(obj, rows, inline)}
         if track:
             cur = state.streams[obj]
             for row in rows:
@@ -248,13 +272,15 @@ class HubSpotReader(Reader[ReadPlan, "_State"]):
             cur.prune(self.lookback_s)
         return PullBatch(cursor=state.dump(), full=full, **batch_kw)
 
-    def _deals(self, rows: list[dict[str, Any]]) -> tuple[DealRecord, ...]:
+    def _deals(
+        self, rows: list[dict[str, Any]], inline: Sequence[str] = ()
+    ) -> tuple[DealRecord, ...]:
         ids = [str(r["id"]) for r in rows]
         mapping = self.plan.mapping
         company_of: dict[str, str] = {}
         companies: dict[str, dict[str, Any]] = {}
         if ids and mapping.deal.account is not None:
-            links = self.api.associations("deals", "companies", ids)
+            links = self.links.links("deals", "companies", rows, inline="companies" in inline)
             for deal_id, targets in links.items():
                 ranked = sorted(
                     targets,
@@ -279,7 +305,9 @@ class HubSpotReader(Reader[ReadPlan, "_State"]):
         contacts_of: dict[str, list[tuple[str, list[str]]]] = {}
         people: dict[str, dict[str, Any]] = {}
         if ids and mapping.contacts is not None:
-            links = self.api.associations("deals", "contacts", ids)
+            links = self.links.links(
+                "deals", "contacts", rows, inline="contacts" in inline, labels=True
+            )
             for deal_id, targets in links.items():
                 contacts_of[deal_id] = [
                     (
@@ -318,9 +346,10 @@ class HubSpotReader(Reader[ReadPlan, "_State"]):
             )
         return tuple(out)
 
-    def _activities(self, obj: str, rows: list[dict[str, Any]]) -> tuple[ActivityRecord, ...]:
-        ids = [str(r["id"]) for r in rows]
-        links = self.api.associations(obj, "deals", ids) if ids else {}
+    def _activities(
+        self, obj: str, rows: list[dict[str, Any]], inline: Sequence[str] = ()
+    ) -> tuple[ActivityRecord, ...]:
+        links = self.links.links(obj, "deals", rows, inline="deals" in inline)
         now = self.now()
         out = []
         task = self.plan.task

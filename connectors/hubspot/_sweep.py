@@ -6,8 +6,8 @@ removing a contact recalculates the deal's ``num_associated_contacts``, which do
 stamp, but we do not rely on that alone.  Every ``label_refresh_s`` (default 24 h) the
 incremental pull therefore re-reads every deal HubSpot reports as not closed
 (``hs_is_closed = false``) with its company and deal-contact associations (v4 batch read,
-labels included) and hands them over as ordinary deal records; the mirror replaces their roles
-and the run re-decides them.  When the last sweep ran is kept in the cursor (``label_sweep``),
+labels included: search answers carry no inline associations) and hands them over as
+ordinary deal records; the mirror replaces their roles and the run re-decides them.  When the last sweep ran is kept in the cursor (``label_sweep``),
 which the state store commits with each batch: a sweep cut short runs again next time.
 """
 

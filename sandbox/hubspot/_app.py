@@ -192,6 +192,13 @@ class HubSpotApp:
                 rest[1],
                 "/".join(rest[3:]).replace("associate/default", "default"),
             )
+        if (
+            head in (["crm", "v4", "associations"], ["crm", "v3", "associations"])
+            and len(rest) == 3
+            and rest[2] == ("labels" if head[1] == "v4" else "types")
+            and request.method == "GET"
+        ):
+            return self.assoc.definitions(rest[0], rest[1], rest[2])
         if head == ["crm", "v4", "objects"] and len(rest) >= 3 and rest[2] == "associations":
             return self.assoc.assoc_object(request, rest)
         if parts == ["calling", "v1", "dispositions"] and request.method == "GET":

@@ -1,5 +1,5 @@
-"""Associations v4: batch read/create/associate-default/archive/labels-archive and the
-single-record read and create endpoints, in the shapes of hubspot-api-client 12's v4 models
+"""Associations v4: batch read/create/associate-default/archive/labels-archive, the
+single-record read and create endpoints and the type definitions (v4 labels, v3 types), in the shapes of hubspot-api-client 12's v4 models
 (BatchResponsePublicAssociationMultiWithLabel, LabelsBetweenObjectPair ...).
 
 Like HubSpot, linking or unlinking a contact and a deal recalculates the deal's
@@ -161,6 +161,29 @@ class AssocRoutes:
             "toObjectId": str(tid),
             "labels": labels,
         }
+
+    def definitions(self, from_name: str, to_name: str, kind: str) -> Response:
+        """The association types between two object types, as HubSpot lists them.
+
+        ``types`` is ``GET /crm/v3/associations/{from}/{to}/types`` (``{"id", "name"}``: the
+        names inline association lists use); ``labels`` is ``GET
+        /crm/v4/associations/{from}/{to}/labels`` (``{"category", "typeId", "label"}``).
+        A client joins the two on the type id to read an inline label name as its label.
+        """
+        ft, tt = _type(from_name), _type(to_name)
+        found = sorted(
+            (
+                a
+                for a in ASSOCIATION_TYPES.values()
+                if (a.from_type, a.to_type) == (ft.name, tt.name)
+            ),
+            key=lambda a: a.type_id,
+        )
+        if kind == "types":
+            rows: list[dict[str, Any]] = [{"id": str(a.type_id), "name": a.name} for a in found]
+        else:
+            rows = [{"category": a.category, "typeId": a.type_id, "label": a.label} for a in found]
+        return json_response(200, {"results": rows})
 
     def assoc_object(self, request: Request, parts: list[str]) -> Response:
         """``/crm/v4/objects/{type}/{id}/associations/...``: GET list, PUT labelled/default."""

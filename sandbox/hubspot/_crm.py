@@ -20,7 +20,12 @@ from ._errors import property_errors, validation
 from ._schema import OBJECT_TYPES, ObjectType, PropDef, default_properties
 from ._store import Record, TypeStore, iso, now_ms, parse_ms
 
-__all__ = ["Owner", "Portal"]
+__all__ = ["INLINE_ASSOC_LIMIT", "Owner", "Portal"]
+
+#: Rows of one inline association list (``GET /crm/v3/objects/{type}?associations=``) before
+#: HubSpot cuts it off with ``paging.next`` (developer changelog, "Announcing a change to how
+#: v3 CRM APIs return association data", 2020-10: "more than 100 associations").
+INLINE_ASSOC_LIMIT = 100
 
 
 @dataclass
@@ -241,7 +246,15 @@ class Portal:
     def render_associations(
         self, t: ObjectType, rec: Record, to_types: list[ObjectType]
     ) -> dict[str, Any]:
-        """The v3 ``associations`` member: ids per associated type, one row per link type."""
+        """The v3 ``associations`` member: ids per associated type, one row per link type.
+
+        Each row names its link type the v3 way (``deal_to_company`` for the primary
+        company, ``deal_to_company_unlabeled`` for every company, a custom label by its
+        internal name, e.g. ``decision_maker``).  Like HubSpot since January 2021, a list
+        holds at most :data:`INLINE_ASSOC_LIMIT` rows; a longer one is cut off and carries
+        ``paging.next`` (cursor: the last target id shown) -- the rest has to be read with
+        the associations endpoints.
+        """
         out: dict[str, Any] = {}
         for to in to_types:
             rows = []
@@ -249,8 +262,19 @@ class Portal:
                 for type_id in types:
                     a = ASSOCIATION_TYPES.get(type_id)
                     rows.append({"id": str(tid), "type": a.name if a else str(type_id)})
-            if rows:
-                out[to.name] = {"results": rows}
+            if not rows:
+                continue
+            member: dict[str, Any] = {"results": rows[:INLINE_ASSOC_LIMIT]}
+            if len(rows) > INLINE_ASSOC_LIMIT:
+                last = rows[INLINE_ASSOC_LIMIT - 1]["id"]
+                member["paging"] = {
+                    "next": {
+                        "after": last,
+                        "link": f"/crm/v3/objects/{t.type_id}/{rec.id}/associations/"
+                        f"{to.type_id}?after={last}",
+                    }
+                }
+            out[to.name] = member
         return out
 
 

@@ -83,14 +83,27 @@ def _hs_snap(deals: int, calls_per_deal: int) -> dict[str, Any]:
     return {"objects": objects, "associations": assoc}
 
 
-def test_hubspot_full_minimum_lists_and_reads_associations_per_100() -> None:
-    """A full HubSpot read lists and reads associations per 100, plus linked records."""
+def test_hubspot_full_minimum_lists_with_inline_associations() -> None:
+    """A full HubSpot read lists per 100 with associations inline, plus linked records."""
     ch = m.changes("hubspot", None, _hs_snap(250, 2))
     assert ch.linked == {"companies": 150, "contacts": 250}
+    assert ch.cut_off == {} and not ch.labelled
     got = m.hubspot_minimum(ch, field_updates=250, task_closes=0, task_creates=201, task_updates=0)
-    # deals 3 pages + 2x3 associations; calls 5 + 5; 4 empty engagement listings; 2 + 3 linked
-    assert got["reads"] == 3 + 6 + 10 + 4 + 2 + 3
+    # deals 3 pages; calls 5; 4 empty engagement listings; 2 + 3 linked batch reads
+    assert got["reads"] == 3 + 5 + 4 + 2 + 3
     assert got["writes"] == 3 + 3
+
+
+def test_hubspot_full_minimum_adds_label_names_and_cut_off_lists() -> None:
+    """Role labels cost the two definition reads; a list past 100 rows a v4 read per 100."""
+    snap = _hs_snap(250, 0)
+    snap["associations"][1][4] = [3, 1001]  # deal 0's contact carries a role label
+    snap["associations"] += [["deals", 7, "contacts", 100_000 + j, [3]] for j in range(100)]
+    ch = m.changes("hubspot", None, snap)
+    assert ch.labelled and ch.cut_off == {"deals.contacts": 1}
+    got = m.hubspot_minimum(ch, 0, 0, 0, 0)
+    # 3 deal pages, 5 empty engagement listings, 2 label reads, 1 v4 read, 2 + 4 linked
+    assert got["reads"] == 3 + 5 + 2 + 1 + 2 + 4
 
 
 def test_hubspot_no_change_is_one_search_per_type_plus_two_archived_listings() -> None:

@@ -27,13 +27,21 @@ def test_stages(connector):
 
 
 def test_full_pull(connector):
-    """A first pull lists deals and engagements and batch-reads their associations."""
+    """A first pull lists deals and engagements with their associations inline.
+
+    No v4 association read is needed (no inline list is cut off); the role labels' names are
+    resolved with the deal-contact label definitions, one read each.
+    """
     batches = list(connector.pull(None))
     deals = [d for b in batches for d in b.deals]
     assert deals
     assert any(d.deal is not None and d.deal.contacts for d in deals)
+    assert all(a.deal_ids for b in batches for a in b.activities)
     calls = connector.calls.by_endpoint
-    assert calls["deals.list"] == 1 and calls["associations.deals.contacts.batch.read"] == 1
+    assert calls["deals.list"] == 1
+    assert not [k for k in calls if k.endswith(".batch.read") and k.startswith("associations.")]
+    assert calls["associations.deals.contacts.types"] == 1
+    assert calls["associations.deals.contacts.labels"] == 1
 
 
 def test_incremental_pull(connector):

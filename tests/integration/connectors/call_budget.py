@@ -6,9 +6,11 @@ Run: ``python tests/integration/connectors/call_budget.py {salesforce|hubspot} [
 Minimum given page/batch sizes (P = 2,000 SOQL records per page; B = 100 per HubSpot page or
 batch):
   Salesforce full  = ceil(Opps/P) + ceil(ContactRoles/P) + ceil(Tasks/P) + ceil(Events/P)
-  HubSpot full     = 3*ceil(Deals/B) [list + deal->company + deal->contact associations]
+  HubSpot full     = ceil(Deals/B) [list pages, company/contact associations inline]
                      + ceil(Companies/B) + ceil(Contacts/B)
-                     + sum over engagement types t of 2*ceil(N_t/B) [list + t->deal associations]
+                     + sum over engagement types t of ceil(N_t/B) [deal associations inline]
+                     + 2 label-definition reads when deal-contact links carry custom labels
+                     (no list here exceeds HubSpot's 100-row inline cut-off)
   Incremental, no change: one query/search per object type (Salesforce 4; HubSpot 6 + 2
   archived listings for deals and tasks, since archiving does not bump the modified date).
 """
@@ -51,9 +53,11 @@ def minimum(crm: str, snap: dict[str, Any]) -> tuple[int, dict[str, int]]:
         "contacts": len(contacts),
     }
     counts.update({t: len(objects[t]) for t in types})
-    total = 3 * math.ceil(counts["deals"] / 100)
+    total = math.ceil(counts["deals"] / 100)
     total += math.ceil(len(companies) / 100) + math.ceil(len(contacts) / 100)
-    total += sum(2 * math.ceil(counts[t] / 100) for t in types)
+    total += sum(math.ceil(counts[t] / 100) for t in types)
+    labelled = any(a[0] == "deals" and a[2] == "contacts" and a[4] != [3] for a in assoc)
+    total += 2 if labelled else 0
     return total, counts
 
 

@@ -284,3 +284,56 @@ def test_wrongly_shaped_bodies_are_400_not_server_errors(hs):
             assert "category" not in body
         else:
             assert body["category"] == "VALIDATION_ERROR"
+
+
+def test_inline_association_list_is_cut_off_after_100_rows_with_paging(hs_empty):
+    """Past 100 associations the inline list stops and carries `paging.next` (HubSpot 2021)."""
+    client = hs_empty.client()
+    deal = client.crm.deals.basic_api.create(
+        SimplePublicObjectInputForCreate(properties={"dealname": "Big committee"})
+    )
+    ids: list[str] = []
+    for start in (0, 100):
+        made = client.crm.contacts.batch_api.create(
+            {"inputs": [{"properties": {"email": f"p{start + i}@x.test"}} for i in range(100)]}
+        )
+        ids += [c.id for c in made.results]
+    for start in (0, 100):
+        client.crm.associations.v4.batch_api.create_default(
+            "deals",
+            "contacts",
+            {
+                "inputs": [
+                    {"from": {"id": deal.id}, "to": {"id": c}} for c in ids[start : start + 100]
+                ]
+            },
+        )
+    page = client.crm.deals.basic_api.get_page(limit=10, associations=["contacts"])
+    listed = page.results[0].associations["contacts"]
+    assert len(listed.results) == 100
+    assert listed.paging.next.after == listed.results[-1].id
+    assert {r.type for r in listed.results} == {"deal_to_contact"}
+    one = client.crm.deals.basic_api.get_by_id(deal.id, associations=["contacts"])
+    assert len(one.associations["contacts"].results) == 100
+
+
+def test_association_type_names_and_labels_join_on_type_id(hs):
+    """v3 types name each type id as inline lists do; v4 labels give the labels of those ids."""
+    client = hs.client()
+    types = client.crm.associations.schema.types_api.get_all("deals", "contacts")
+    names = {t.id: t.name for t in types.results}
+    assert names["3"] == "deal_to_contact"
+    labels = client.crm.associations.v4.schema.definitions_api.get_all("deals", "contacts")
+    by_id = {str(r.type_id): r.label for r in labels.results}
+    assert by_id["3"] is None
+    joined = {names[i]: label for i, label in by_id.items() if label}
+    assert joined["decision_maker"] == "Decision Maker"
+    page = client.crm.deals.basic_api.get_page(limit=60, associations=["contacts"])
+    seen = {
+        r.type
+        for d in page.results
+        if d.associations and "contacts" in d.associations
+        for r in d.associations["contacts"].results
+    }
+    labelled = seen - {"deal_to_contact"}
+    assert "deal_to_contact" in seen and labelled and labelled <= set(joined)
