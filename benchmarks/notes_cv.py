@@ -114,7 +114,9 @@ def train(
                     step = rate / math.sqrt(g2[j])
                     v = w[j] - step * g
                     # L1 by truncation: a weight the data does not keep pushing is zero
-                    w[j] = v - step * l1 if v > step * l1 else v + step * l1 if v < -step * l1 else 0.0
+                    w[j] = (
+                        v - step * l1 if v > step * l1 else v + step * l1 if v < -step * l1 else 0.0
+                    )
         weights[topic] = {names[j]: v for j, v in enumerate(w) if v}
         bias[topic] = b
     return weights, bias

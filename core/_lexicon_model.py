@@ -12,8 +12,9 @@ import re
 from collections.abc import Iterator
 from typing import Literal
 
-from nextadvance.core._note_model import NoteModel
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, model_validator
+
+from nextadvance.core._note_model import NoteModel
 
 __all__ = ["ClientAction", "Lexicon", "NoteModelTable", "StrengthScores", "TopicCues"]
 
