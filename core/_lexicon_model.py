@@ -14,7 +14,9 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, model_validator
 
-__all__ = ["ClientAction", "Lexicon", "StrengthScores", "TopicCues"]
+from nextadvance.core._note_model import NoteModel
+
+__all__ = ["ClientAction", "Lexicon", "NoteModelTable", "StrengthScores", "TopicCues"]
 
 
 class _M(BaseModel):
@@ -49,6 +51,41 @@ class TopicCues(_M):
     #: weak cues: they show this objective only when no other objective's cue matches
     #: anywhere in the sentence ("until Q3" alone is timeline; "no budget until Q3" budget)
     weak: tuple[str, ...] = ()
+
+
+class NoteModelTable(_M):
+    """A learned call-note topic model (see :mod:`nextadvance.core._note_model`): the
+    feature names, and per topic a bias and one weight per feature (same order); a topic
+    is read when its probability reaches ``threshold``; ``keep_rules`` keeps every topic a
+    lexicon cue found (the model only adds)."""
+
+    threshold: float = Field(default=0.5, gt=0, lt=1)
+    keep_rules: bool = True
+    features: tuple[str, ...] = ()
+    bias: dict[str, float] = {}
+    weights: dict[str, tuple[float, ...]] = {}
+
+    @model_validator(mode="after")
+    def _aligned(self) -> NoteModelTable:
+        for topic, ws in self.weights.items():
+            if len(ws) != len(self.features):
+                raise ValueError(
+                    f"note_model.weights.{topic} has {len(ws)} weights"
+                    f" for {len(self.features)} features"
+                )
+        return self
+
+    def model(self) -> NoteModel:
+        """The table as a scorer (built once, with the lexicon's compiled form)."""
+        topics = tuple(self.weights)
+        columns = [self.weights[t] for t in topics]
+        index = {
+            f: row
+            for j, f in enumerate(self.features)
+            if any(row := tuple(col[j] for col in columns))
+        }
+        bias = tuple(self.bias.get(t, 0.0) for t in topics)
+        return NoteModel(topics, index, bias, self.threshold, self.keep_rules)
 
 
 class StrengthScores(_M):
@@ -143,6 +180,9 @@ class Lexicon(_M):
     note_not_commitment: tuple[str, ...] = ()
     #: call notes: a promise marker that makes a client action a commitment ("will")
     note_promises: tuple[str, ...] = ()
+    #: call notes: the learned topic model's weight table (``note_model.json``; None: the
+    #: cues alone decide)
+    note_model: NoteModelTable | None = None
 
     def patterns(self) -> Iterator[tuple[tuple[str | int, ...], str]]:
         """Every regex in the lexicon with its key path (for validation and error locations)."""

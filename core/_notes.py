@@ -17,6 +17,7 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from nextadvance.core._note_model import NoteModel, note_features
 from nextadvance.core._parse import Clause, ClauseParser, People
 
 if TYPE_CHECKING:
@@ -56,12 +57,14 @@ def _hit(pat: re.Pattern[str] | None, s: str, words: str) -> bool:
 @dataclass(frozen=True, slots=True)
 class NoteReading:
     """What one note sentence tells: objective id -> "positive"/"negative", commitment,
-    the commitment's parse, and the clause text that showed each fact."""
+    the commitment's parse, the clause text that showed each fact and why each fact was
+    read (the lexicon cue's clause, or the learned model's probability and top features)."""
 
     facts: dict[str, str] = field(default_factory=dict)
     commitment: bool = False
     clauses: tuple[Clause, ...] = ()
     where: dict[str, str] = field(default_factory=dict)
+    why: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,6 +107,11 @@ class NoteReader:
             for tid, t in lexicon.topics.items()
             if (cues := _alt(t.cues) or _NEVER) is not None
         )
+        #: the learned topic model (None: the lexicon's cues alone decide)
+        self.model: NoteModel | None = (
+            lexicon.note_model.model() if lexicon.note_model is not None else None
+        )
+        self._by_id = {t.id: t for t in self.topics}
         self._memo: dict[tuple[str, People], NoteReading] = {}
         self._signs: dict[tuple[str, str, str], tuple[str, str]] = {}
         self._parts: dict[str, tuple[tuple[str, str, str], ...]] = {}
@@ -239,6 +247,51 @@ class NoteReader:
                 where[topic.id] = part.strip()
         return shown
 
+    def _learned(
+        self,
+        model: NoteModel,
+        text: str,
+        people: People,
+        facts: dict[str, str],
+        where: dict[str, str],
+        why: dict[str, str],
+    ) -> None:
+        """Let the learned model add the topics the cues missed (and, when the table says
+        so, drop the ones it is sure are not there); a topic it adds takes its sign from
+        the lexicon's sign rules on the clause the model scores highest for it."""
+        feats = note_features(text)
+        parts: list[tuple[str, tuple[str, ...]]] | None = None
+        for i, (topic, p) in enumerate(zip(model.topics, model.probabilities(feats), strict=True)):
+            if topic not in facts and p < model.threshold:
+                continue
+            scored = model.explain(i, feats, p)
+            top = ", ".join(f"{f} {w:+.2f}" for f, w in scored.top)
+            said = f"model p={p:.2f} ({top})"
+            if topic in facts:
+                if p >= model.threshold or model.keep_rules:
+                    why[topic] += f"; {said}"
+                else:
+                    del facts[topic], where[topic], why[topic]
+                continue
+            if parts is None:
+                parts = [
+                    (c, note_features(c))
+                    for raw in self.parser.clauses(text)
+                    for c in _SUB.split(raw)
+                    if c.strip()
+                ] or [(text, feats)]
+            part = max(parts, key=lambda pf: model.probabilities(pf[1])[i])[0]
+            toks = self.parser.norm.tokens(part, people.names)
+            s = " ".join(t.base for t in toks)
+            words = " ".join(t.word for t in toks)
+            cues = self._by_id.get(topic)
+            if cues is not None:
+                facts[topic] = self.sign(cues, s, words)
+            else:
+                facts[topic] = "negative" if _hit(self.negations, s, words) else "positive"
+            where[topic] = part.strip()
+            why[topic] = said
+
     def read(self, text: str, people: People = People()) -> NoteReading:
         """Facts and commitment of one note sentence (memoised)."""
         key = (text, people)
@@ -266,6 +319,9 @@ class NoteReader:
         if not facts:  # a weak cue ("this year", "until Q3") only when nothing else is said
             for tid, (sign, part) in weak.items():
                 facts[tid], where[tid] = sign, part
+        why = {t: f"lexicon cue in '{where[t]}'" for t in facts}
+        if self.model is not None:
+            self._learned(self.model, text, people, facts, where, why)
         clauses = self.parser.parse(text, people)
         # commitment per finer clause: "Claire wants kickoff 1/6, booked it w/ her team"
         parts = [p for raw in self.parser.clauses(text) for p in _SUB_STEP.split(raw) if p.strip()]
@@ -277,7 +333,7 @@ class NoteReader:
             if self.committed(previous):
                 commitment = True
                 break
-        reading = NoteReading(facts, commitment, clauses, where)
+        reading = NoteReading(facts, commitment, clauses, where, why)
         if len(self._memo) >= _MEMO_LIMIT:
             self._memo.clear()
         self._memo[key] = reading

@@ -53,6 +53,8 @@ def explain_text(
             console.print(
                 f"  {topic}: {meaning} - from '{note.where.get(topic, '')}'", markup=False
             )
+            if topic in note.why:
+                console.print(f"    why: {note.why[topic]}", markup=False)
     else:
         console.print("  no objective informed")
     console.print(
