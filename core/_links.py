@@ -48,7 +48,10 @@ _ANAPHOR = re.compile(
 
 def conditioned(c: Clause, previous: Clause | None, dated: bool) -> Clause:
     """``c`` hedged when it, or the clause before it, is a condition and the text has no
-    date (``dated``: the whole text names one)."""
+    date (``dated``: the whole text names one).  A seller's to-do with a condition after
+    it is still the seller's to-do ("schedule onboarding kickoff once signed")."""
+    if c.actor == "seller" and not _CONDITION.match(c.text):
+        return c
     if not dated and (
         _CONDITION.search(c.text) or (previous is not None and _CONDITION.match(previous.text))
     ):

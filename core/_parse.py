@@ -43,6 +43,16 @@ _COMMA = re.compile(r",\s+")
 _ACRONYM = re.compile(r"(?<![\w'])[A-Z]{3,}s?(?![\w'])")
 _OWN = re.compile(r"\b(?:our|my)\s+$")
 _FUTURE = frozenset({"to", "will", "shall", "going", "gonna", "plan", "plans", "expect"})
+#: an aside in parentheses: a "?" in it doubts a detail, not the step ("(6 field + 2 office?)")
+_ASIDE = re.compile(r"\([^()]*\)")
+#: words that only lead from an action to its date ("a pilot starting 4/22", "sign by
+#: Fri"): never the object, at its start or its end
+_LEAD = r"(?:by|start|begin|due|kick off|kickoff)"
+_TRAIL = (
+    r"(?:by|on|for|before|until|till|from|start|begin|due|kick off|kickoff|(?:by )?(?:the )?end of)"
+)
+_OBJ_START = re.compile(rf"^(?:{_LEAD}(?:\s+|$))+")
+_OBJ_END = re.compile(rf"(?:(?:^|\s+){_TRAIL})+$")
 
 
 def _alt(patterns: tuple[str, ...], lead: bool = False) -> re.Pattern[str] | None:
@@ -182,13 +192,15 @@ class ClauseParser:
                     break
         return best
 
-    def _imperative(self, toks: list[Token]) -> bool:
-        """The clause opens with a bare verb of the verb table: the rep's own to-do."""
+    def _imperative(self, toks: list[Token], people: People) -> bool:
+        """The clause opens with a bare verb of the verb table: the rep's own to-do (not a
+        contact whose name is a verb: "Mark 'needs to think about ROI'")."""
         if not toks:
             return False
         t = toks[0]
         return (
             t.form == "base"
+            and not (t.cap and t.word in people.names)
             and t.word in self.norm.verb_bases
             and t.word not in self.imperative_exclude
             and not (t.cap and t.word not in self.norm.vocabulary)
@@ -274,7 +286,7 @@ class ClauseParser:
                     and self.seller_verb.search(s)
                     and not (first == "past" and found is not None and found[2] in self.joint)
                 )
-                or (self._imperative(toks) and (found is None or found[0] > 0))
+                or (self._imperative(toks, people) and (found is None or found[0] > 0))
                 or self._for_someone(toks, s, people)
             )
         )
@@ -291,7 +303,9 @@ class ClauseParser:
             rest = s[end:].strip()
             if date is not None and date.start() >= end:
                 rest = s[end : date.start()].strip()
-            obj = re.sub(r"\s+(?:by|on|for|before|until|till)$", "", rest) or None
+            # the action may be the noun itself ("agree to a pilot by Fri"): what is left
+            # may be only the words that lead to the date, which are no object
+            obj = _OBJ_END.sub("", _OBJ_START.sub("", rest)) or None
             by = self.agent.search(s, end)
             receive = not _RECEIVE.isdisjoint(t.base for t in toks if t.start < at)
             if seller and by is not None and not goal and receive:
@@ -323,7 +337,7 @@ class ClauseParser:
         polarity = "positive"
         if self.negations is not None and self.negations.search(s):
             polarity = "negative"
-        elif "?" in raw or (self.hedges is not None and self.hedges.search(s)):
+        elif "?" in _ASIDE.sub("", raw) or (self.hedges is not None and self.hedges.search(s)):
             polarity = "hedged"  # a hedge, or a question: "has Ben confirmed the pilot?"
         elif not text_dated and found is not None and STATUS_LEAD.match(s):
             polarity = "ongoing"  # "with their procurement team for review"
