@@ -300,6 +300,7 @@ class ClauseParser:
         at = end = len(s)
         if found is not None:
             at, end, action, min_stage = found
+            end = max(end, s.find(" ", end) if " " in s[end:] else len(s))  # whole words
             rest = s[end:].strip()
             if date is not None and date.start() >= end:
                 rest = s[end : date.start()].strip()
@@ -330,7 +331,7 @@ class ClauseParser:
                 if fb is not None:
                     at, end, action, min_stage = fb
                     obj = s[end:].strip() or None
-                elif (way := addressed(toks, s, ref[0])) == "seller":
+                elif (way := addressed(toks, s, ref[0])) == "seller" and not vague:
                     actor, actor_text, specific = "seller", None, False
                 elif way == "client":  # "org chart from Ben by Fri"
                     action, at, end = self.lexicon.fallback_action, ref[0], ref[0]
