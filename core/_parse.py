@@ -356,6 +356,17 @@ class ClauseParser:
                         polarity = "ongoing"
                     break
                 before.add(t.base)
+            # ... and the action itself in -ing with nothing promised before it: "Nora
+            # got the deck, reviewing" is where things stand
+            if polarity == "positive" and found is not None and actor != "seller":
+                lead = [t for t in toks if t.start <= at]
+                if (
+                    lead
+                    and lead[-1].start == at
+                    and lead[-1].form == "ing"
+                    and {t.base for t in lead[:-1]}.isdisjoint(_FUTURE)
+                ):
+                    polarity = "ongoing"
         form = next((t.form for t in toks if t.start >= at), "base")
         return Clause(
             s,
