@@ -43,6 +43,11 @@ _COMMA = re.compile(r",\s+")
 _ACRONYM = re.compile(r"(?<![\w'])[A-Z]{3,}s?(?![\w'])")
 _OWN = re.compile(r"\b(?:our|my)\s+$")
 _FUTURE = frozenset({"to", "will", "shall", "going", "gonna", "plan", "plans", "expect"})
+#: after a name: a goal verb aimed at someone else ("Jake needs to get Ben to ...")
+_NAMED_GOAL = re.compile(
+    r"(?:to |will |must |should |need to |have to |be to )?"
+    r"(?:get|ask|make sure|push|convince|chase|nudge|remind|press|persuade) "
+)
 #: an aside in parentheses: a "?" in it doubts a detail, not the step ("(6 field + 2 office?)")
 _ASIDE = re.compile(r"\([^()]*\)")
 #: words that only lead from an action to its date ("a pilot starting 4/22", "sign by
@@ -206,6 +211,21 @@ class ClauseParser:
             and not (t.cap and t.word not in self.norm.vocabulary)
         )
 
+    def _named_goal(self, toks: list[Token], s: str, people: People) -> bool:
+        """Someone who is not on the deal, out to get one of the deal's contacts to act:
+        "Jake to get Ben to commit to a close date" is the rep's goal (a manager's note),
+        not Jake's commitment."""
+        t = toks[0]
+        if not (t.cap and t.word not in people.names and t.word not in self.norm.vocabulary):
+            return False
+        m = _NAMED_GOAL.match(s, len(t.base) + 1)
+        if m is None:
+            return False
+        after = s[m.end() :]
+        return any(w.word in people.names for w in toks if w.start >= m.end()) or bool(
+            people.phrases is not None and people.phrases.match(after.removeprefix("the "))
+        )
+
     def _for_someone(self, toks: list[Token], s: str, people: People) -> bool:
         """The clause opens with a bare verb done *for or with* someone, or on the seller's
         own things: "share the one-pager w Kenji", "review Deborah's redlines with our
@@ -267,7 +287,10 @@ class ClauseParser:
             not vague
             and bool(toks)
             and toks[0].form != "past"
-            and bool(self.goal_lead is not None and self.goal_lead.search(s))
+            and (
+                bool(self.goal_lead is not None and self.goal_lead.search(s))
+                or self._named_goal(toks, s, people)
+            )
         )
         found = self._action(s)
         first = toks[0].form if toks else "base"

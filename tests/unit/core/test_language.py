@@ -115,6 +115,18 @@ def test_the_object_is_what_the_action_is_about_not_a_link_to_the_date(
             "advance",
         ),
         ("signature expected soon", "negotiation", (), "vague"),
+        # someone not on the deal out to get a contact to act: the rep's goal
+        ("Jake to get Ben to commit to a close date", "proposal", ("Ben Okafor",), "seller_action"),
+        ("Ben to get his CFO to sign Fri", "negotiation", ("Ben Okafor",), "advance"),
+        # a question ends its sentence; the to-do after it is the rep's
+        ("where's the PO? chase Ben", "proposal", ("Ben Okafor",), "seller_action"),
+        # a conditional yes, a slip, a promise already broken
+        ("Ben would sign if we drop price 10%", "negotiation", ("Ben Okafor",), "vague"),
+        ("decision pushed to Q3", "proposal", (), "vague"),
+        ("Ben said they'd sign, still nothing", "negotiation", ("Ben Okafor",), "vague"),
+        # an answer promised with a date, and without one
+        ("Nora to come back on the requirements by Friday", "discovery", ("Nora Lind",), "advance"),
+        ("Nora to come back to us", "discovery", ("Nora Lind",), "vague"),
     ],
 )
 def test_reading_rules_from_the_fifth_round_authors(
