@@ -48,6 +48,16 @@ _NAMED_GOAL = re.compile(
     r"(?:to |will |must |should |need to |have to |be to )?"
     r"(?:get|ask|make sure|push|convince|chase|nudge|remind|press|persuade) "
 )
+#: spoken or typed preamble before the step itself: "okay so", "next step is (to)",
+#: "next step: Nora to ..." - never the whole clause ("next steps tbd" stays vague)
+_PREAMBLE = re.compile(
+    r"^(?:(?:(?:ok|okay|right|alright|well|um|uh|erm)\s*,?\s+)*so\b\s*,?\s*"
+    r"|(?:ok|okay|right|alright|well)\s*,\s*)?"
+    r"(?:(?:the\s+|my\s+|our\s+)?next\s+steps?"
+    r"(?:\s*(?:is|are|will be|would be|=|:|-+|–)\s*(?:to\s+)?"
+    r"|\s+(?=(?-i:[A-Z])|(?:i|we|send|email|share|prep|get)\b)))?",
+    _FLAGS,
+)
 #: an aside in parentheses: a "?" in it doubts a detail, not the step ("(6 field + 2 office?)")
 _ASIDE = re.compile(r"\([^()]*\)")
 #: words that only lead from an action to its date ("a pilot starting 4/22", "sign by
@@ -416,7 +426,8 @@ class ClauseParser:
         out: list[Clause] = []
         previous: Clause | None = None
         for raw in self.clauses(text):
-            for part in self._by_person(raw, people):
+            step = _PREAMBLE.sub("", raw, count=1)
+            for part in self._by_person(step or raw, people):
                 current = self.clause(part, people, dated, previous)
                 current = conditioned(current, previous, dated)
                 out.append(refers_back(current, previous, self.order))

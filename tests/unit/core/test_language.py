@@ -127,6 +127,17 @@ def test_the_object_is_what_the_action_is_about_not_a_link_to_the_date(
         # an answer promised with a date, and without one
         ("Nora to come back on the requirements by Friday", "discovery", ("Nora Lind",), "advance"),
         ("Nora to come back to us", "discovery", ("Nora Lind",), "vague"),
+        # spoken or typed preamble is not the step ("okay so", "next step is (to)")
+        (
+            "okay so next step is I send Nora the deck tomorrow",
+            "discovery",
+            ("Nora Lind",),
+            "seller_action",
+        ),
+        ("next step Nora to send the data Friday", "discovery", ("Nora Lind",), "advance"),
+        ("next steps tbd", "discovery", (), "vague"),
+        # "I'm" is not a time of day
+        ("so I'm gonna call Ben on Monday", "proposal", ("Ben Okafor",), "seller_action"),
     ],
 )
 def test_reading_rules_from_the_fifth_round_authors(
