@@ -436,8 +436,7 @@ class ClauseParser:
 
     def _by_person(self, raw: str, people: People) -> list[str]:
         """``raw`` split at commas that open a client person's own clause ("sent proposal,
-        ben reviewing w cto, feedback thu": the second clause is Ben's), or the rep's own
-        to-do ("asked Nora for the report, send reminder Fri")."""
+        ben reviewing w cto, feedback thu": the second clause is Ben's)."""
         pieces = _COMMA.split(raw)
         if len(pieces) == 1:
             return pieces
@@ -446,8 +445,7 @@ class ClauseParser:
             low = piece.lower()
             head = low.split(maxsplit=1)[0].strip(".'\"()") if low.strip() else ""
             if head in people.names or any(
-                p is not None and p.match(low)
-                for p in (self.client_actor, people.phrases, self.seller_verb)
+                p is not None and p.match(low) for p in (self.client_actor, people.phrases)
             ):
                 out.append(piece)
             else:
