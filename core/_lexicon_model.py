@@ -117,6 +117,8 @@ class Lexicon(_M):
         # "Ben: send pricing Fri", "asked for case studies - send by Fri": a heading or
         # a dash starts the rep's own clause
         r"|(?<!\bre):\s+|\s+-+\s+|\s+->\s+"
+        # a question ends its sentence ("where's the PO? chase Ben"); the "?" stays with it
+        r"|(?<=\?)\s+"
     )
     strength: StrengthScores = StrengthScores()
     #: normalisation: token -> expansion ("mtg" -> "meeting", "won't" -> "will not")

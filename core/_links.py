@@ -48,7 +48,10 @@ _ANAPHOR = re.compile(
 
 def conditioned(c: Clause, previous: Clause | None, dated: bool) -> Clause:
     """``c`` hedged when it, or the clause before it, is a condition and the text has no
-    date (``dated``: the whole text names one)."""
+    date (``dated``: the whole text names one).  A seller's to-do with a condition after
+    it is still the seller's to-do ("schedule onboarding kickoff once signed")."""
+    if c.actor == "seller" and not _CONDITION.match(c.text):
+        return c
     if not dated and (
         _CONDITION.search(c.text) or (previous is not None and _CONDITION.match(previous.text))
     ):
@@ -78,7 +81,9 @@ def addressed(toks: list[Token], s: str, ref_at: int) -> str | None:
     """Whose deliverable a verbless clause is, from the word before the client person at
     ``ref_at``: "seller" (to/for them), "client" (from them) or None."""
     before = [t for t in toks if t.start < ref_at]
-    if not before or any(t.verb for t in before):
+    # a verb's base form after the first word is a noun of the deliverable ("recap email
+    # to Ben"); a verb opening the clause, or one in another form, is the clause's verb
+    if not before or any(t.verb and (i == 0 or t.form != "base") for i, t in enumerate(before)):
         return None
     if _TO.search(s, 0, ref_at):
         return "seller"

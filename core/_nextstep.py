@@ -159,9 +159,13 @@ class CompiledLexicon:
                 clauses,
             )
         seller = [c for c in clauses if c.actor == "seller"]
-        if any(c.actor != "seller" and c.action is not None for c in clauses):
-            # "sent pricing. hopefully they review soon": what the seller already did is a
-            # report; the next step is the client's, and it is only hoped for
+        if any(
+            c.actor != "seller" and (c.action is not None or c.polarity != "positive")
+            for c in clauses
+        ):
+            # "sent pricing. hopefully they review soon", "sent deck - no reply so far": what
+            # the seller already did is a report; the next step is the client's, and it is
+            # only hoped for (or silence)
             seller = [c for c in seller if c.form != "past" or c.goal]
         if (
             seller

@@ -29,6 +29,8 @@ _APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "`": "'"})
 _WORD = re.compile(r"^[a-z]+$")
 #: a literal word in a regular expression (not a prefix such as "struggl")
 _CUE_WORD = re.compile(r"(?<![a-z\\])[a-z]{3,}(?=\\b|[\s)|?]|$)")
+#: verb forms that, capitalised after the first word, are a day: "on-site Sat" is Saturday
+_DAYS = frozenset({"sat"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,6 +119,7 @@ class Normaliser:
     def _named(self, piece: str, after: list[str], names: set[str]) -> bool:
         """An acronym written in capitals before a capitalised word the lexicon does not
         know (nor a contact's name) is part of a name ("SIG Lite"), not an abbreviation."""
+        piece = piece.strip(_EDGE)  # "(SIG Lite vs ...)": the parenthesis is not the name
         if not (len(piece) >= 3 and piece.isalpha() and piece.isupper() and after):
             return False
         nxt = after[0].strip(_EDGE)
@@ -168,6 +171,8 @@ class Normaliser:
                 if not core:
                     continue
                 expansion = self.abbreviations.get(core)
+                if expansion is not None and self._named(piece, pieces[i + 1 : i + 2], keep):
+                    expansion = core
                 if expansion is None:
                     if core.endswith("'s") and (core[:-2] in keep or piece[:1].isupper()):
                         core = core[:-2]  # "Rick's EA": the name
@@ -181,8 +186,9 @@ class Normaliser:
                         ):
                             expansion = fixed
             cap = piece.strip(_EDGE)[:1].isupper()
+            day = cap and not first and low.strip(_EDGE) in _DAYS
             for word in expansion.split():
-                base, form = self.verbs.get(word, (word, "base"))
+                base, form = (word, "base") if day else self.verbs.get(word, (word, "base"))
                 out.append(Token(word, base, form, cap, pos, base in self.verb_bases))
                 pos += len(base) + 1
             first = False

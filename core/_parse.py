@@ -43,6 +43,31 @@ _COMMA = re.compile(r",\s+")
 _ACRONYM = re.compile(r"(?<![\w'])[A-Z]{3,}s?(?![\w'])")
 _OWN = re.compile(r"\b(?:our|my)\s+$")
 _FUTURE = frozenset({"to", "will", "shall", "going", "gonna", "plan", "plans", "expect"})
+#: after a name: a goal verb aimed at someone else ("Jake needs to get Ben to ...")
+_NAMED_GOAL = re.compile(
+    r"(?:to |will |must |should |need to |have to |be to )?"
+    r"(?:get|ask|make sure|push|convince|chase|nudge|remind|press|persuade) "
+)
+#: spoken or typed preamble before the step itself: "okay so", "next step is (to)",
+#: "next step: Nora to ..." - never the whole clause ("next steps tbd" stays vague)
+_PREAMBLE = re.compile(
+    r"^(?:(?:(?:ok|okay|right|alright|well|um|uh|erm)\s*,?\s+)*so\b\s*,?\s*"
+    r"|(?:ok|okay|right|alright|well)\s*,\s*)?"
+    r"(?:(?:the\s+|my\s+|our\s+)?next\s+steps?"
+    r"(?:\s*(?:is|are|will be|would be|=|:|-+|–)\s*(?:to\s+)?"
+    r"|\s+(?=(?-i:[A-Z])|(?:i|we|send|email|share|prep|get)\b)))?",
+    _FLAGS,
+)
+#: an aside in parentheses: a "?" in it doubts a detail, not the step ("(6 field + 2 office?)")
+_ASIDE = re.compile(r"\([^()]*\)")
+#: words that only lead from an action to its date ("a pilot starting 4/22", "sign by
+#: Fri"): never the object, at its start or its end
+_LEAD = r"(?:by|start|begin|due|kick off|kickoff)"
+_TRAIL = (
+    r"(?:by|on|for|before|until|till|from|start|begin|due|kick off|kickoff|(?:by )?(?:the )?end of)"
+)
+_OBJ_START = re.compile(rf"^(?:{_LEAD}(?:\s+|$))+")
+_OBJ_END = re.compile(rf"(?:(?:^|\s+){_TRAIL})+$")
 
 
 def _alt(patterns: tuple[str, ...], lead: bool = False) -> re.Pattern[str] | None:
@@ -182,16 +207,33 @@ class ClauseParser:
                     break
         return best
 
-    def _imperative(self, toks: list[Token]) -> bool:
-        """The clause opens with a bare verb of the verb table: the rep's own to-do."""
+    def _imperative(self, toks: list[Token], people: People) -> bool:
+        """The clause opens with a bare verb of the verb table: the rep's own to-do (not a
+        contact whose name is a verb: "Mark 'needs to think about ROI'")."""
         if not toks:
             return False
         t = toks[0]
         return (
             t.form == "base"
+            and not (t.cap and t.word in people.names)
             and t.word in self.norm.verb_bases
             and t.word not in self.imperative_exclude
             and not (t.cap and t.word not in self.norm.vocabulary)
+        )
+
+    def _named_goal(self, toks: list[Token], s: str, people: People) -> bool:
+        """Someone who is not on the deal, out to get one of the deal's contacts to act:
+        "Jake to get Ben to commit to a close date" is the rep's goal (a manager's note),
+        not Jake's commitment."""
+        t = toks[0]
+        if not (t.cap and t.word not in people.names and t.word not in self.norm.vocabulary):
+            return False
+        m = _NAMED_GOAL.match(s, len(t.base) + 1)
+        if m is None:
+            return False
+        after = s[m.end() :]
+        return any(w.word in people.names for w in toks if w.start >= m.end()) or bool(
+            people.phrases is not None and people.phrases.match(after.removeprefix("the "))
         )
 
     def _for_someone(self, toks: list[Token], s: str, people: People) -> bool:
@@ -255,7 +297,10 @@ class ClauseParser:
             not vague
             and bool(toks)
             and toks[0].form != "past"
-            and bool(self.goal_lead is not None and self.goal_lead.search(s))
+            and (
+                bool(self.goal_lead is not None and self.goal_lead.search(s))
+                or self._named_goal(toks, s, people)
+            )
         )
         found = self._action(s)
         first = toks[0].form if toks else "base"
@@ -274,7 +319,7 @@ class ClauseParser:
                     and self.seller_verb.search(s)
                     and not (first == "past" and found is not None and found[2] in self.joint)
                 )
-                or (self._imperative(toks) and (found is None or found[0] > 0))
+                or (self._imperative(toks, people) and (found is None or found[0] > 0))
                 or self._for_someone(toks, s, people)
             )
         )
@@ -288,10 +333,13 @@ class ClauseParser:
         at = end = len(s)
         if found is not None:
             at, end, action, min_stage = found
+            end = max(end, s.find(" ", end) if " " in s[end:] else len(s))  # whole words
             rest = s[end:].strip()
             if date is not None and date.start() >= end:
                 rest = s[end : date.start()].strip()
-            obj = re.sub(r"\s+(?:by|on|for|before|until|till)$", "", rest) or None
+            # the action may be the noun itself ("agree to a pilot by Fri"): what is left
+            # may be only the words that lead to the date, which are no object
+            obj = _OBJ_END.sub("", _OBJ_START.sub("", rest)) or None
             by = self.agent.search(s, end)
             receive = not _RECEIVE.isdisjoint(t.base for t in toks if t.start < at)
             if seller and by is not None and not goal and receive:
@@ -316,14 +364,14 @@ class ClauseParser:
                 if fb is not None:
                     at, end, action, min_stage = fb
                     obj = s[end:].strip() or None
-                elif (way := addressed(toks, s, ref[0])) == "seller":
+                elif (way := addressed(toks, s, ref[0])) == "seller" and not vague:
                     actor, actor_text, specific = "seller", None, False
                 elif way == "client":  # "org chart from Ben by Fri"
                     action, at, end = self.lexicon.fallback_action, ref[0], ref[0]
         polarity = "positive"
         if self.negations is not None and self.negations.search(s):
             polarity = "negative"
-        elif "?" in raw or (self.hedges is not None and self.hedges.search(s)):
+        elif "?" in _ASIDE.sub("", raw) or (self.hedges is not None and self.hedges.search(s)):
             polarity = "hedged"  # a hedge, or a question: "has Ben confirmed the pilot?"
         elif not text_dated and found is not None and STATUS_LEAD.match(s):
             polarity = "ongoing"  # "with their procurement team for review"
@@ -341,6 +389,17 @@ class ClauseParser:
                         polarity = "ongoing"
                     break
                 before.add(t.base)
+            # ... and the action itself in -ing with nothing promised before it: "Nora
+            # got the deck, reviewing" is where things stand
+            if polarity == "positive" and found is not None and actor != "seller":
+                lead = [t for t in toks if t.start <= at]
+                if (
+                    lead
+                    and lead[-1].start == at
+                    and lead[-1].form == "ing"
+                    and {t.base for t in lead[:-1]}.isdisjoint(_FUTURE)
+                ):
+                    polarity = "ongoing"
         form = next((t.form for t in toks if t.start >= at), "base")
         return Clause(
             s,
@@ -367,7 +426,8 @@ class ClauseParser:
         out: list[Clause] = []
         previous: Clause | None = None
         for raw in self.clauses(text):
-            for part in self._by_person(raw, people):
+            step = _PREAMBLE.sub("", raw, count=1)
+            for part in self._by_person(step or raw, people):
                 current = self.clause(part, people, dated, previous)
                 current = conditioned(current, previous, dated)
                 out.append(refers_back(current, previous, self.order))

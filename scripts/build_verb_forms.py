@@ -141,7 +141,6 @@ ING_NOUNS = {
     "marketing",
     "engineering",
     "accounting",
-    "setting",
     "ceiling",
     "wording",
     "thing",

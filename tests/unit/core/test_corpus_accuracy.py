@@ -8,7 +8,10 @@ NOT met.  After the third round of tuning (training authors agency and regulated
 heldout 94.0 % (seller_action 88.2 %, wrongly-advance 4.4 %), heldout2 92.7 % (seller_action
 75.0 %, wrongly-advance 5.5 %), heldout3 (emea, written 2026-12-05) 96.2 % (wrongly-advance
 1.4 %; it measured 95.9 % / 2.9 % before that tuning); heldout4 (voice, apac, written
-2026-12-06, never tuned on) 94.8 % (wrongly-advance 1.7 %).  A
+2026-12-06, never tuned on) 94.8 % (wrongly-advance 1.7 %).  After the fifth round (train
+authors smb, publicsector, expansion; tuned on train only, held-out measured once at the
+end): heldout 94.9 % (seller_action 89.6 %, wrongly-advance 4.0 %), heldout2 94.1 %
+(seller_action 79.3 %, 3.8 %), heldout3 96.6 % (1.4 %), heldout4 94.8 % (1.2 %).  A
 failure here means a lexicon or parser change made things worse; it never prints a held-out
 text, only aggregates.
 """
@@ -24,16 +27,16 @@ from benchmarks.corpus import evaluate
 #: split -> (overall, per-verdict floors, max wrongly-advance share of non-advance texts,
 #: note polarity accuracy, note commitment accuracy)
 FLOORS: dict[str, tuple[float, dict[str, float], float, float, float]] = {
-    "train": (  # smb, publicsector, expansion joined untouched on 2026-12-06
-        0.982,
+    "train": (  # smb, publicsector, expansion joined untouched on 2026-12-06; tuned on since
+        0.995,
         {
-            "advance": 0.985,
-            "vague": 0.985,
-            "seller_action": 0.975,
-            "unrealistic_for_stage": 0.975,
-            "empty": 0.99,
+            "advance": 0.995,
+            "vague": 0.99,
+            "seller_action": 0.995,
+            "unrealistic_for_stage": 0.995,
+            "empty": 0.995,
         },
-        0.006,
+        0.002,
         0.97,  # with the learned note model (trained on these authors): 97.6 %
         0.945,
     ),

@@ -65,6 +65,90 @@ def test_the_deals_own_contacts_are_clients(playbook: Playbook) -> None:
 
 
 @pytest.mark.parametrize(
+    ("text", "action", "obj"),
+    [
+        # the action is itself the noun: what follows only leads to the date
+        ("get Nora to agree to a pilot by Fri", "pilot", None),
+        ("Ben agreed to a pilot starting 4/22", "pilot", None),
+        ("Ben to sign the order form by Fri", "sign", "the order form"),
+        ("Ben to confirm the pilot scope by end of next week", "pilot", "scope"),
+    ],
+)
+def test_the_object_is_what_the_action_is_about_not_a_link_to_the_date(
+    playbook: Playbook, text: str, action: str, obj: str | None
+) -> None:
+    """The object column never shows a preposition or time word ("by", "start")."""
+    clause = classify_next_step(playbook, text, "discovery").clauses[0]
+    assert (clause.action, clause.object) == (action, obj)
+
+
+@pytest.mark.parametrize(
+    ("text", "stage", "contacts", "verdict"),
+    [
+        # a contact whose first name is a verb is the person, not the rep's to-do
+        ("Mark 'needs to think about ROI'", "solution", ("Mark Bell",), "vague"),
+        ("Mark to send the usage export Fri", "solution", ("Mark Bell",), "advance"),
+        # "Sat" written as a day is Saturday, not "sit": a dated commitment
+        (
+            "Gary hosting us on-site Sat for a walkthrough",
+            "prospecting",
+            ("Gary Ott",),
+            "unrealistic_for_stage",
+        ),
+        # a "?" inside an aside doubts a detail, not the step
+        (
+            "Beth sending final headcount (6 field + 2 office?) Thurs",
+            "solution",
+            ("Beth Li",),
+            "advance",
+        ),
+        ("has Beth sent the headcount?", "solution", ("Beth Li",), "vague"),
+        # a seller to-do with a condition after it is still the seller's to-do
+        ("schedule onboarding kickoff once signed", "negotiation", (), "seller_action"),
+        # a past seller step and silence is a report, not a next step
+        ("sent creds deck to Pete - no reply so far", "prospecting", ("Pete Ng",), "vague"),
+        # an expectation with a date is the date; without one it is hope
+        (
+            "Jonas approved pricing, signature expected Wed",
+            "negotiation",
+            ("Jonas Alt",),
+            "advance",
+        ),
+        ("signature expected soon", "negotiation", (), "vague"),
+        # someone not on the deal out to get a contact to act: the rep's goal
+        ("Jake to get Ben to commit to a close date", "proposal", ("Ben Okafor",), "seller_action"),
+        ("Ben to get his CFO to sign Fri", "negotiation", ("Ben Okafor",), "advance"),
+        # a question ends its sentence; the to-do after it is the rep's
+        ("where's the PO? chase Ben", "proposal", ("Ben Okafor",), "seller_action"),
+        # a conditional yes, a slip, a promise already broken
+        ("Ben would sign if we drop price 10%", "negotiation", ("Ben Okafor",), "vague"),
+        ("decision pushed to Q3", "proposal", (), "vague"),
+        ("Ben said they'd sign, still nothing", "negotiation", ("Ben Okafor",), "vague"),
+        # an answer promised with a date, and without one
+        ("Nora to come back on the requirements by Friday", "discovery", ("Nora Lind",), "advance"),
+        ("Nora to come back to us", "discovery", ("Nora Lind",), "vague"),
+        # spoken or typed preamble is not the step ("okay so", "next step is (to)")
+        (
+            "okay so next step is I send Nora the deck tomorrow",
+            "discovery",
+            ("Nora Lind",),
+            "seller_action",
+        ),
+        ("next step Nora to send the data Friday", "discovery", ("Nora Lind",), "advance"),
+        ("next steps tbd", "discovery", (), "vague"),
+        # "I'm" is not a time of day
+        ("so I'm gonna call Ben on Monday", "proposal", ("Ben Okafor",), "seller_action"),
+    ],
+)
+def test_reading_rules_from_the_fifth_round_authors(
+    playbook: Playbook, text: str, stage: str, contacts: tuple[str, ...], verdict: str
+) -> None:
+    """General reading rules added while tuning on the smb/publicsector/expansion authors."""
+    people = [Contact(id=f"c{i}", name=n) for i, n in enumerate(contacts)]
+    assert _verdict(playbook, text, stage, *people) == verdict
+
+
+@pytest.mark.parametrize(
     ("text", "facts", "commitment"),
     [
         ("Ben said there's no budget set aside until next FY", {"budget": "negative"}, False),
