@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from nextadvance.core._parse import Clause, ClauseParser, People
+from nextadvance.core._prefilter import first_letters, initials
 
 if TYPE_CHECKING:
     from nextadvance.core._lexicon_model import Lexicon
@@ -39,18 +40,38 @@ _MEMO_LIMIT = 8_192
 _NEVER = re.compile(r"(?!)")
 
 
+#: each compiled cue pattern's possible first letters (:mod:`nextadvance.core._prefilter`)
+_LETTERS: dict[re.Pattern[str], frozenset[str] | None] = {}
+#: the word initials of the last clause tested: a clause is tested against many patterns
+_last: list[tuple[str, str, frozenset[str] | None]] = [("", "", frozenset())]
+
+
 def _alt(patterns: tuple[str, ...]) -> re.Pattern[str] | None:
     if not patterns:
         return None
     # (?<!\w), not \b: a cue may start with a symbol ("\$")
-    return re.compile(r"(?<!\w)(?:" + "|".join(f"(?:{p})" for p in patterns) + ")", _FLAGS)
+    pat = re.compile(r"(?<!\w)(?:" + "|".join(f"(?:{p})" for p in patterns) + ")", _FLAGS)
+    if pat not in _LETTERS:
+        _LETTERS[pat] = first_letters(pat)
+    return pat
 
 
 def _hit(pat: re.Pattern[str] | None, s: str, words: str) -> bool:
-    """``pat`` matches the clause in base forms or as written."""
-    return pat is not None and (
-        pat.search(s) is not None or (words != s and pat.search(words) is not None)
-    )
+    """``pat`` matches the clause in base forms or as written (rejected without running
+    it when no word of either starts with a letter a match can start with)."""
+    if pat is None:
+        return False
+    first = _LETTERS.get(pat)
+    if first is not None:
+        last = _last[0]
+        if last[0] is s and last[1] is words:
+            starts = last[2]
+        else:
+            starts = initials(f"{s} {words}")
+            _last[0] = (s, words, starts)
+        if starts is not None and first.isdisjoint(starts):
+            return False
+    return pat.search(s) is not None or (words != s and pat.search(words) is not None)
 
 
 @dataclass(frozen=True, slots=True)

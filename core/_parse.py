@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING
 from nextadvance.core._clause import Clause, People
 from nextadvance.core._links import NOT_VERB, STATUS_LEAD, addressed, conditioned, refers_back
 from nextadvance.core._normalise import Normaliser, Token
+from nextadvance.core._prefilter import first_letters, initials
 
 if TYPE_CHECKING:
     from nextadvance.core._lexicon_model import Lexicon
@@ -81,8 +82,9 @@ class ClauseParser:
             else None
         )
         self.actions = [
-            (a.id, re.compile(r"\b(?:" + "|".join(a.patterns) + r")", _FLAGS), a.min_stage)
+            (a.id, pat, a.min_stage, first_letters(pat))
             for a in lexicon.client_actions
+            if (pat := re.compile(r"\b(?:" + "|".join(a.patterns) + r")", _FLAGS))
         ]
         self.stopwords = frozenset(w.lower() for w in lexicon.name_stopwords)
         self.fallback_exclude = frozenset(w.lower() for w in lexicon.fallback_exclude)
@@ -111,7 +113,10 @@ class ClauseParser:
         stage fit follows the object.
         """
         found: list[tuple[int, int, int, int, str, str | None]] = []
-        for i, (aid, pat, min_stage) in enumerate(self.actions):
+        starts = initials(s)
+        for i, (aid, pat, min_stage, first) in enumerate(self.actions):
+            if first is not None and starts is not None and first.isdisjoint(starts):
+                continue  # no word of the clause starts as a phrase of this action
             size = -1 if min_stage is None else self.order.get(min_stage, 0)
             for m in pat.finditer(s):
                 # sharing or reviewing something is the commitment whatever it is about

@@ -1,0 +1,112 @@
+"""A cheap exact reject for the lexicon's big word-initial regular expressions.
+
+The clause parser tries every client action's pattern (16 alternations of ~30 phrases
+each, case-insensitive) on every clause.  Python's ``re`` cannot skip ahead in such a
+pattern, so it attempts every branch at every word of the clause, even when no branch
+can start there.  Most patterns begin with a word boundary (``\\b`` or ``(?<!\\w)``)
+followed by a word character, so a match can only start at a word whose first letter
+is one a branch starts with.  :func:`first_letters` reads that letter set off the
+compiled pattern's syntax tree; :func:`initials` gives a text's word-initial letters
+(one small regex); when the two sets are disjoint the pattern cannot match, exactly.
+Anything the analysis does not understand yields ``None``: no reject, the pattern runs.
+"""
+
+from __future__ import annotations
+
+import importlib
+import re
+from typing import Any
+
+__all__ = ["first_letters", "initials"]
+
+_sre: Any = importlib.import_module("re._parser")
+_c: Any = importlib.import_module("re._constants")
+_WORD_START = re.compile(r"\b\w")
+_WORD_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789_")
+_ZERO_WIDTH = (_c.AT, _c.ASSERT, _c.ASSERT_NOT)
+_REPEATS = (_c.MAX_REPEAT, _c.MIN_REPEAT, getattr(_c, "POSSESSIVE_REPEAT", _c.MAX_REPEAT))
+
+#: the first characters of a piece of pattern (None: anything) and whether it can be empty
+_First = tuple[set[str] | None, bool]
+
+
+def _seq(items: Any) -> _First:
+    out: set[str] = set()
+    for op, av in items:
+        chars, nullable = _item(op, av)
+        if chars is None:
+            return None, False
+        out |= chars
+        if not nullable:
+            return out, False
+    return out, True
+
+
+def _item(op: Any, av: Any) -> _First:
+    if op is _c.LITERAL:
+        return {chr(av).lower()}, False
+    if op is _c.IN:
+        chars: set[str] = set()
+        for sub, val in av:
+            if sub is _c.LITERAL:
+                chars.add(chr(val).lower())
+            elif sub is _c.RANGE and val[1] - val[0] < 128:
+                chars.update(chr(x).lower() for x in range(val[0], val[1] + 1))
+            else:  # a negation, a category (\w, \d, \S): anything
+                return None, False
+        return chars, False
+    if op is _c.SUBPATTERN:
+        return _seq(av[3])
+    if op is _c.BRANCH:
+        out: set[str] = set()
+        nullable = False
+        for alt in av[1]:
+            chars_alt, empty = _seq(alt)
+            if chars_alt is None:
+                return None, False
+            out |= chars_alt
+            nullable = nullable or empty
+        return out, nullable
+    if op in _REPEATS:
+        chars_rep, empty = _seq(av[2])
+        return chars_rep, av[0] == 0 or empty
+    if op in _ZERO_WIDTH:  # ignoring a constraint only widens the set
+        return set(), True
+    return None, False  # ANY, NOT_LITERAL, group references, ...: anything
+
+
+def _word_start(op: Any, av: Any) -> bool:
+    """``\\b`` or ``(?<!\\w)``: the match starts where a word may start."""
+    if op is _c.AT:
+        return bool(av is _c.AT_BOUNDARY)
+    return bool(
+        op is _c.ASSERT_NOT
+        and av[0] == -1
+        and len(av[1]) == 1
+        and av[1][0][0] is _c.IN
+        and list(av[1][0][1]) == [(_c.CATEGORY, _c.CATEGORY_WORD)]
+    )
+
+
+def first_letters(pattern: re.Pattern[str]) -> frozenset[str] | None:
+    """The (lower-case, ASCII) word characters a match of ``pattern`` can start with, when
+    it starts at a word boundary with one of them; None when that cannot be shown."""
+    try:
+        tree = _sre.parse(pattern.pattern, pattern.flags)
+    except Exception:  # an unknown syntax: no reject, the pattern runs
+        return None
+    items = list(tree.data)
+    if not items or not _word_start(*items[0]):
+        return None
+    chars, nullable = _seq(items[1:])
+    if chars is None or nullable or not chars or not chars <= _WORD_CHARS:
+        return None
+    return frozenset(chars)
+
+
+def initials(text: str) -> frozenset[str] | None:
+    """The lower-cased first characters of the words of ``text`` (None for non-ASCII text,
+    where case-insensitive matching may fold letters the reject does not know about)."""
+    if not text.isascii():
+        return None
+    return frozenset(_WORD_START.findall(text.lower()))
