@@ -338,12 +338,26 @@ def _mentioned(text: str, deal: Deal) -> tuple[tuple[str, str, str], ...]:
     for c in deal.contacts:
         title, role = c.title or "", c.role or ""
         if (
-            any(len(part) > 1 and part in low for part in c.name.lower().split())
+            any(part in low for part in _name_parts(c.name))
             or (title and title.lower() in low)
             or (role and role.replace("_", " ") in low)
         ):
             out.append((c.name, title, role))
     return tuple(out)
+
+
+_PARTS: dict[str, tuple[str, ...]] = {}
+
+
+def _name_parts(name: str) -> tuple[str, ...]:
+    """The lower-case parts of a contact name longer than one letter (memoised: names
+    recur in an org, and every deal's next step is checked against its contacts)."""
+    hit = _PARTS.get(name)
+    if hit is None:
+        if len(_PARTS) >= _CHECK_LIMIT:
+            _PARTS.clear()
+        hit = _PARTS[name] = tuple([p for p in name.lower().split() if len(p) > 1])
+    return hit
 
 
 def check_next_step_cached(
