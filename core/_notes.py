@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from nextadvance.core._parse import Clause, ClauseParser, People
-from nextadvance.core._prefilter import first_letters, initials
+from nextadvance.core._prefilter import cannot_match, initials
 
 if TYPE_CHECKING:
     from nextadvance.core._lexicon_model import Lexicon
@@ -40,8 +40,6 @@ _MEMO_LIMIT = 8_192
 _NEVER = re.compile(r"(?!)")
 
 
-#: each compiled cue pattern's possible first letters (:mod:`nextadvance.core._prefilter`)
-_LETTERS: dict[re.Pattern[str], frozenset[str] | None] = {}
 #: the word initials of the last clause tested: a clause is tested against many patterns
 _last: list[tuple[str, str, frozenset[str] | None]] = [("", "", frozenset())]
 
@@ -50,10 +48,7 @@ def _alt(patterns: tuple[str, ...]) -> re.Pattern[str] | None:
     if not patterns:
         return None
     # (?<!\w), not \b: a cue may start with a symbol ("\$")
-    pat = re.compile(r"(?<!\w)(?:" + "|".join(f"(?:{p})" for p in patterns) + ")", _FLAGS)
-    if pat not in _LETTERS:
-        _LETTERS[pat] = first_letters(pat)
-    return pat
+    return re.compile(r"(?<!\w)(?:" + "|".join(f"(?:{p})" for p in patterns) + ")", _FLAGS)
 
 
 def _hit(pat: re.Pattern[str] | None, s: str, words: str) -> bool:
@@ -61,16 +56,14 @@ def _hit(pat: re.Pattern[str] | None, s: str, words: str) -> bool:
     it when no word of either starts with a letter a match can start with)."""
     if pat is None:
         return False
-    first = _LETTERS.get(pat)
-    if first is not None:
-        last = _last[0]
-        if last[0] is s and last[1] is words:
-            starts = last[2]
-        else:
-            starts = initials(f"{s} {words}")
-            _last[0] = (s, words, starts)
-        if starts is not None and first.isdisjoint(starts):
-            return False
+    last = _last[0]
+    if last[0] is s and last[1] is words:
+        starts = last[2]
+    else:
+        starts = initials(f"{s} {words}")
+        _last[0] = (s, words, starts)
+    if cannot_match(pat, starts):
+        return False
     return pat.search(s) is not None or (words != s and pat.search(words) is not None)
 
 

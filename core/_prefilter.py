@@ -17,7 +17,7 @@ import importlib
 import re
 from typing import Any
 
-__all__ = ["first_letters", "initials"]
+__all__ = ["cannot_match", "first_letters", "initials"]
 
 _sre: Any = importlib.import_module("re._parser")
 _c: Any = importlib.import_module("re._constants")
@@ -52,6 +52,8 @@ def _item(op: Any, av: Any) -> _First:
                 chars.add(chr(val).lower())
             elif sub is _c.RANGE and val[1] - val[0] < 128:
                 chars.update(chr(x).lower() for x in range(val[0], val[1] + 1))
+            elif sub is _c.CATEGORY and val is _c.CATEGORY_DIGIT:
+                chars.update("0123456789")  # all \d can match in ASCII text
             else:  # a negation, a category (\w, \d, \S): anything
                 return None, False
         return chars, False
@@ -110,3 +112,21 @@ def initials(text: str) -> frozenset[str] | None:
     if not text.isascii():
         return None
     return frozenset(_WORD_START.findall(text.lower()))
+
+
+#: first letters per compiled pattern, by identity: hashing a Pattern hashes its whole
+#: compiled code, too slow for a per-clause lookup (bounded, cleared when full)
+_FIRST: dict[int, tuple[re.Pattern[str], frozenset[str] | None]] = {}
+
+
+def cannot_match(pat: re.Pattern[str], starts: frozenset[str] | None) -> bool:
+    """True when ``pat`` cannot match a text whose word initials are ``starts``."""
+    if starts is None:
+        return False
+    hit = _FIRST.get(id(pat))
+    if hit is None or hit[0] is not pat:
+        if len(_FIRST) >= 4_096:
+            _FIRST.clear()
+        hit = _FIRST[id(pat)] = (pat, first_letters(pat))
+    first = hit[1]
+    return first is not None and first.isdisjoint(starts)
