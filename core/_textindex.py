@@ -78,17 +78,19 @@ class TextIndex:
 _EMPTY = TextIndex((), " ", frozenset())
 #: one activity's text -> its words joined: subjects and templated bodies recur across
 #: an org; bounded (cleared when full)
-_WORDS: dict[tuple[str, str], str] = {}
+_WORDS: dict[tuple[str, str], tuple[str, frozenset[str]]] = {}
 _WORDS_LIMIT = 8_192
+_BOUNDARY_SET = frozenset([_BOUNDARY])
 
 
-def _words(subject: str, body: str) -> str:
+def _words(subject: str, body: str) -> tuple[str, frozenset[str]]:
     key = (subject, body)
     hit = _WORDS.get(key)
     if hit is None:
         if len(_WORDS) >= _WORDS_LIMIT:
             _WORDS.clear()
-        hit = _WORDS[key] = " ".join(split_words(f"{subject} {body}"))
+        words = split_words(f"{subject} {body}")
+        hit = _WORDS[key] = (" ".join(words), frozenset(words))
     return hit
 
 
@@ -102,11 +104,12 @@ def build_index(acts: list[Activity]) -> TextIndex:
     if not acts:
         return _EMPTY
     pieces: list[str] = []
+    sets = [_BOUNDARY_SET] if len(acts) > 1 else []
     for i, a in enumerate(acts):
         if i:
             pieces.append(_BOUNDARY)
-        words = _words(a.subject, a.body)
+        words, unique = _words(a.subject, a.body)
         if words:  # an activity without words adds no piece (no double space)
             pieces.append(words)
-    text = " ".join(pieces)
-    return TextIndex(tuple(acts), f" {text} ", frozenset(text.split()))
+            sets.append(unique)
+    return TextIndex(tuple(acts), f" {' '.join(pieces)} ", frozenset().union(*sets))
