@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from nextadvance.core._parse import Clause, ClauseParser, People
-from nextadvance.core._prefilter import cannot_match, initials
+from nextadvance.core._prefilter import cannot_match, initials, prepare
 
 if TYPE_CHECKING:
     from nextadvance.core._lexicon_model import Lexicon
@@ -117,6 +117,17 @@ class NoteReader:
             )
             for tid, t in lexicon.topics.items()
             if (cues := _alt(t.cues) or _NEVER) is not None
+        )
+        prepare(
+            self.negations,
+            self.uncertainty,
+            self.good_news,
+            self.bad_news,
+            self.hedges,
+            self.yes,
+            self.not_commitment,
+            self.promise,
+            *[p for t in self.topics for p in (t.cues, t.negative, t.positive, t.unless, t.weak)],
         )
         self._memo: dict[tuple[str, People], NoteReading] = {}
         self._signs: dict[tuple[str, str, str], tuple[str, str]] = {}

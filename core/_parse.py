@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING
 from nextadvance.core._clause import Clause, People
 from nextadvance.core._links import NOT_VERB, STATUS_LEAD, addressed, conditioned, refers_back
 from nextadvance.core._normalise import Normaliser, Token
-from nextadvance.core._prefilter import cannot_match, initials
+from nextadvance.core._prefilter import cannot_match, initials, prepare
 
 if TYPE_CHECKING:
     from nextadvance.core._lexicon_model import Lexicon
@@ -92,6 +92,7 @@ class ClauseParser:
         self.recipient = _alt(lexicon.recipients)
         self.joint = frozenset(lexicon.joint_actions)
         self.requests = _alt(lexicon.seller_requests)
+        prepare(self.dates, self.negations, *[pat for _, pat, _ in self.actions])
 
     # -- pieces ---------------------------------------------------------------------------
     def clauses(self, text: str) -> list[str]:

@@ -17,7 +17,7 @@ import importlib
 import re
 from typing import Any
 
-__all__ = ["cannot_match", "first_letters", "initials"]
+__all__ = ["cannot_match", "first_letters", "initials", "prepare"]
 
 _sre: Any = importlib.import_module("re._parser")
 _c: Any = importlib.import_module("re._constants")
@@ -119,14 +119,26 @@ def initials(text: str) -> frozenset[str] | None:
 _FIRST: dict[int, tuple[re.Pattern[str], frozenset[str] | None]] = {}
 
 
-def cannot_match(pat: re.Pattern[str], starts: frozenset[str] | None) -> bool:
-    """True when ``pat`` cannot match a text whose word initials are ``starts``."""
-    if starts is None:
-        return False
+def _entry(pat: re.Pattern[str]) -> tuple[re.Pattern[str], frozenset[str] | None]:
     hit = _FIRST.get(id(pat))
     if hit is None or hit[0] is not pat:
         if len(_FIRST) >= 4_096:
             _FIRST.clear()
         hit = _FIRST[id(pat)] = (pat, first_letters(pat))
-    first = hit[1]
+    return hit
+
+
+def prepare(*patterns: re.Pattern[str] | None) -> None:
+    """Analyse these patterns now (when the lexicon is compiled), not on first use in
+    ``decide``: reading a big pattern's syntax tree takes a millisecond or more."""
+    for pat in patterns:
+        if pat is not None:
+            _entry(pat)
+
+
+def cannot_match(pat: re.Pattern[str], starts: frozenset[str] | None) -> bool:
+    """True when ``pat`` cannot match a text whose word initials are ``starts``."""
+    if starts is None:
+        return False
+    first = _entry(pat)[1]
     return first is not None and first.isdisjoint(starts)
