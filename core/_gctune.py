@@ -41,7 +41,9 @@ def batch_gc(gen0: int = BATCH_GEN0) -> Iterator[None]:
             _depth -= 1
         return
     old = gc.get_threshold()
-    gc.freeze()
+    freeze = gc.get_freeze_count() == 0  # never thaw what someone else froze
+    if freeze:
+        gc.freeze()
     gc.set_threshold(gen0, old[1], old[2])
     _depth = 1
     try:
@@ -49,4 +51,5 @@ def batch_gc(gen0: int = BATCH_GEN0) -> Iterator[None]:
     finally:
         _depth = 0
         gc.set_threshold(*old)
-        gc.unfreeze()
+        if freeze:
+            gc.unfreeze()
