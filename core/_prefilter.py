@@ -17,7 +17,7 @@ import importlib
 import re
 from typing import Any
 
-__all__ = ["cannot_match", "first_letters", "initials", "prepare"]
+__all__ = ["cannot_match", "first_letters", "first_pairs", "initials", "prepare"]
 
 _sre: Any = importlib.import_module("re._parser")
 _c: Any = importlib.import_module("re._constants")
@@ -106,12 +106,99 @@ def first_letters(pattern: re.Pattern[str]) -> frozenset[str] | None:
     return frozenset(chars)
 
 
+#: a piece of pattern's possible starts, up to two characters: (text, whether the next
+#: piece continues it); "" with False is "anything"
+_Pre = set[tuple[str, bool]]
+_K = 2
+_MAX_STARTS = 4_096
+
+
+def _pre_seq(items: Any) -> _Pre | None:
+    cur: _Pre = {("", True)}
+    for op, av in items:
+        piece = _pre_item(op, av)
+        if piece is None:
+            return None
+        nxt: _Pre = set()
+        for head, more in cur:
+            if not more or len(head) >= _K:
+                nxt.add((head, False))
+                continue
+            for tail, goes_on in piece:
+                joined = head + tail
+                nxt.add((joined[:_K], False) if len(joined) >= _K else (joined, goes_on))
+        if len(nxt) > _MAX_STARTS:
+            return None
+        cur = nxt
+    return cur
+
+
+def _pre_item(op: Any, av: Any) -> _Pre | None:
+    if op is _c.LITERAL or op is _c.IN:
+        chars, _ = _item(op, av)
+        return {("", False)} if chars is None else {(c, True) for c in chars}
+    if op is _c.SUBPATTERN:
+        return _pre_seq(av[3])
+    if op is _c.BRANCH:
+        out: _Pre = set()
+        for alt in av[1]:
+            got = _pre_seq(alt)
+            if got is None:
+                return None
+            out |= got
+        return out
+    if op in _REPEATS:
+        lo, hi, sub = av
+        out = {("", True)} if lo == 0 else set()
+        for j in range(max(lo, 1), min(hi, _K) + 1):
+            got = _pre_seq(list(sub) * j)
+            if got is None:
+                return None
+            out |= got
+        if hi > _K:  # more copies than characters looked at: what follows is unknown
+            got = _pre_seq(list(sub) * _K)
+            if got is None:
+                return None
+            out |= {(head, False) for head, _ in got}
+        return out
+    if op in _ZERO_WIDTH:  # ignoring a constraint only widens the set
+        return {("", True)}
+    return {("", False)}  # ANY, NOT_LITERAL, ...: any character
+
+
+def first_pairs(pattern: re.Pattern[str]) -> frozenset[str] | None:
+    """What a match of ``pattern`` can start with, up to two (lower-case) characters, when
+    it starts at a word boundary with a word character; None when that cannot be shown.
+    A one-character entry is followed by anything (or by the end of the match)."""
+    try:
+        tree = _sre.parse(pattern.pattern, pattern.flags)
+    except Exception:  # an unknown syntax: no reject, the pattern runs
+        return None
+    items = list(tree.data)
+    if not items or not _word_start(*items[0]):
+        return None
+    got = _pre_seq(items[1:])
+    if got is None:
+        return None
+    heads = {head for head, _ in got}
+    if not heads or any(not h or h[0] not in _WORD_CHARS or not h.isascii() for h in heads):
+        return None
+    return frozenset(heads)
+
+
 def initials(text: str) -> frozenset[str] | None:
-    """The lower-cased first characters of the words of ``text`` (None for non-ASCII text,
-    where case-insensitive matching may fold letters the reject does not know about)."""
+    """How the words of ``text`` start: the first character and the first two characters
+    of each word, lower-cased (None for non-ASCII text, where case-insensitive matching
+    may fold letters the reject does not know about)."""
     if not text.isascii():
         return None
-    return frozenset(_WORD_START.findall(text.lower()))
+    low = text.lower()
+    out = set()
+    for m in _WORD_START.finditer(low):
+        at = m.start()
+        out.add(low[at])
+        out.add(low[at : at + 2])
+    return frozenset(out)
 
 
 #: first letters per compiled pattern, by identity: hashing a Pattern hashes its whole
@@ -124,7 +211,7 @@ def _entry(pat: re.Pattern[str]) -> tuple[re.Pattern[str], frozenset[str] | None
     if hit is None or hit[0] is not pat:
         if len(_FIRST) >= 4_096:
             _FIRST.clear()
-        hit = _FIRST[id(pat)] = (pat, first_letters(pat))
+        hit = _FIRST[id(pat)] = (pat, first_pairs(pat))
     return hit
 
 
@@ -137,7 +224,8 @@ def prepare(*patterns: re.Pattern[str] | None) -> None:
 
 
 def cannot_match(pat: re.Pattern[str], starts: frozenset[str] | None) -> bool:
-    """True when ``pat`` cannot match a text whose word initials are ``starts``."""
+    """True when ``pat`` cannot match a text whose words start as ``starts`` says
+    (:func:`initials`): no word starts with one of the pattern's possible starts."""
     if starts is None:
         return False
     first = _entry(pat)[1]

@@ -22,7 +22,7 @@ from nextadvance.core import batch_gc
 from nextadvance.core._candidates import candidates
 from nextadvance.core._compiled import TEXT_KIND_SET
 from nextadvance.core._evidence import DealContext, evaluate
-from nextadvance.core._prefilter import cannot_match, first_letters, initials
+from nextadvance.core._prefilter import cannot_match, first_letters, first_pairs, initials
 from nextadvance.mappings import load_playbook
 
 CORPUS = Path(__file__).parent / "data" / "corpus"
@@ -82,7 +82,13 @@ def test_first_letters_reads_the_pattern() -> None:
     assert first_letters(re.compile(r"(?<!\w)(?:x|\$\d)")) is None  # "$" is no word start
     assert first_letters(re.compile(r"sign")) is None  # no boundary: may start mid-word
     assert first_letters(re.compile(r"\b(?:a|.b)")) is None  # "." is anything
-    assert initials("Sent the e-sign link, 12/5") == frozenset("stel15")
+    assert first_pairs(re.compile(r"\b(?:sign(?:ed)?|e-?sign|q[1-2]\b|x)", re.I)) == (
+        frozenset({"si", "e-", "es", "q1", "q2", "x"})
+    )
+    assert first_pairs(re.compile(r"\b(?:a.|b)")) == frozenset({"a", "b"})  # "a" then any
+    assert initials("Sent the e-sign link, 12/5") == frozenset(
+        {"s", "se", "t", "th", "e", "e-", "si", "l", "li", "1", "12", "5"}
+    )
     assert initials("café") is None
 
 
