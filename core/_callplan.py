@@ -218,8 +218,10 @@ def _remaining(
                 if o.essential and cp.order[o.stage] > here
             ),
         )
-    titles = [o.title for o in open_now] + [o.title for o in later]
-    return len(open_now) + len(later), tuple(titles[:3])
+    titles = [o.title for o in open_now[:3]]  # only the first three are shown
+    if len(titles) < 3:
+        titles += [o.title for o in later[: 3 - len(titles)]]
+    return len(open_now) + len(later), tuple(titles)
 
 
 def _call_plan(
