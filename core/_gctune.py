@@ -44,6 +44,7 @@ def batch_gc(gen0: int = BATCH_GEN0) -> Iterator[None]:
     freeze = gc.get_freeze_count() == 0  # never thaw what someone else froze
     if freeze:
         gc.freeze()
+        gc.callbacks.append(_settle)
     gc.set_threshold(gen0, old[1], old[2])
     _depth = 1
     try:
@@ -52,4 +53,15 @@ def batch_gc(gen0: int = BATCH_GEN0) -> Iterator[None]:
         _depth = 0
         gc.set_threshold(*old)
         if freeze:
+            gc.callbacks.remove(_settle)
             gc.unfreeze()
+
+
+def _settle(phase: str, info: dict[str, int]) -> None:
+    """After a collection, freeze its survivors: what outlives one collection in a batch
+    (the chunk of deals being decided, memo entries) would otherwise be walked again by
+    every later one, and the engine makes no cycles for those walks to find.  Objects
+    frozen still die by reference count as usual; only a reference cycle among them
+    (from the caller's own code) waits for the end of the batch to be collected."""
+    if phase == "stop":
+        gc.freeze()

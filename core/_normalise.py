@@ -27,7 +27,7 @@ _EDGE = "\"'()[]{}<>.,;:!?*~`^=_“”‘’«»…"
 _APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "`": "'"})
 _WORD = re.compile(r"^[a-z]+$")
 #: bound of the tokens memo (cleared when full)
-_TOKENS_LIMIT = 4_096
+_TOKENS_LIMIT = 256
 #: a literal word in a regular expression (not a prefix such as "struggl")
 _CUE_WORD = re.compile(r"(?<![a-z\\])[a-z]{3,}(?=\\b|[\s)|?]|$)")
 

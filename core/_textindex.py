@@ -79,7 +79,7 @@ _EMPTY = TextIndex((), " ", frozenset())
 #: one activity's text -> its words joined: subjects and templated bodies recur across
 #: an org; bounded (cleared when full)
 _WORDS: dict[tuple[str, str], tuple[str, frozenset[str]]] = {}
-_WORDS_LIMIT = 8_192
+_WORDS_LIMIT = 2_048
 _BOUNDARY_SET = frozenset([_BOUNDARY])
 
 

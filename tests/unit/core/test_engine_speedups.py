@@ -124,11 +124,17 @@ def test_candidates_skip_only_objectives_nothing_proves(playbook) -> None:  # ty
 def test_batch_gc_restores_the_collector() -> None:
     before = gc.get_threshold()
     frozen = gc.get_freeze_count()
+    callbacks = list(gc.callbacks)
     with batch_gc(12_345):
         assert gc.get_threshold()[0] == 12_345
         assert gc.get_freeze_count() >= frozen
         with batch_gc(99):  # nested: no change
             assert gc.get_threshold()[0] == 12_345
         assert gc.get_threshold()[0] == 12_345
+        kept = [[] for _ in range(10)]
+        gc.collect(0)  # survivors of a collection are frozen: not walked again
+        assert gc.get_freeze_count() > frozen
+        del kept
     assert gc.get_threshold() == before
     assert gc.get_freeze_count() == frozen
+    assert gc.callbacks == callbacks
