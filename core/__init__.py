@@ -15,6 +15,7 @@ from nextadvance.core._decision import (
     ObjectiveResult,
     Verdict,
 )
+from nextadvance.core._gctune import batch_gc
 from nextadvance.core._lexicon_model import ClientAction, Lexicon, StrengthScores
 from nextadvance.core._playbook_model import (
     CONTACT_ROLES,
@@ -93,6 +94,7 @@ __all__ = [
     "Timeout",
     "Unavailable",
     "Verdict",
+    "batch_gc",
     "check_next_step",
     "classify_next_step",
     "decide",

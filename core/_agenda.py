@@ -117,7 +117,7 @@ def build_agenda(
         questions.extend(q for o in items if o not in negatives for q in o.questions[1:2])
     qs = tuple(dict.fromkeys(questions))[: th.max_questions]
     ask = cp.playbook.wording.body.ask
-    lines = tuple(None if "{" in q else _line(ask.format(question=q)) for q in qs)
+    lines = tuple(None if "{" in q else _line(ask, q) for q in qs)
     return Agenda(
         tuple(items),
         qs,
@@ -129,8 +129,20 @@ def build_agenda(
     )
 
 
-def _line(text: str) -> tuple[str, int]:
-    return text, len(text.split())
+_LINES: dict[tuple[str, str], tuple[str, int]] = {}
+
+
+def _line(ask: str, question: str) -> tuple[str, int]:
+    """The body line asking ``question`` and its word count (memoised: the questions are
+    the playbook's, a few hundred at most)."""
+    key = (ask, question)
+    hit = _LINES.get(key)
+    if hit is None:
+        if len(_LINES) >= 4_096:
+            _LINES.clear()
+        text = ask.format(question=question)
+        hit = _LINES[key] = (text, len(text.split()))
+    return hit
 
 
 def _next_stage_essentials(

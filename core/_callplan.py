@@ -218,8 +218,10 @@ def _remaining(
                 if o.essential and cp.order[o.stage] > here
             ),
         )
-    titles = [o.title for o in open_now] + [o.title for o in later]
-    return len(open_now) + len(later), tuple(titles[:3])
+    titles = [o.title for o in open_now[:3]]  # only the first three are shown
+    if len(titles) < 3:
+        titles += [o.title for o in later[: 3 - len(titles)]]
+    return len(open_now) + len(later), tuple(titles)
 
 
 def _call_plan(
@@ -338,12 +340,26 @@ def _mentioned(text: str, deal: Deal) -> tuple[tuple[str, str, str], ...]:
     for c in deal.contacts:
         title, role = c.title or "", c.role or ""
         if (
-            any(len(part) > 1 and part in low for part in c.name.lower().split())
+            any(part in low for part in _name_parts(c.name))
             or (title and title.lower() in low)
             or (role and role.replace("_", " ") in low)
         ):
             out.append((c.name, title, role))
     return tuple(out)
+
+
+_PARTS: dict[str, tuple[str, ...]] = {}
+
+
+def _name_parts(name: str) -> tuple[str, ...]:
+    """The lower-case parts of a contact name longer than one letter (memoised: names
+    recur in an org, and every deal's next step is checked against its contacts)."""
+    hit = _PARTS.get(name)
+    if hit is None:
+        if len(_PARTS) >= _CHECK_LIMIT:
+            _PARTS.clear()
+        hit = _PARTS[name] = tuple([p for p in name.lower().split() if len(p) > 1])
+    return hit
 
 
 def check_next_step_cached(

@@ -9,6 +9,7 @@ from __future__ import annotations
 from operator import attrgetter
 from typing import Any
 
+from nextadvance.core._candidates import candidates
 from nextadvance.core._compiled import TEXT_KIND_SET, CompiledObjective, CompiledRule
 from nextadvance.core._decision import Evidence, ObjectiveResult, evidence, learned_result
 from nextadvance.core._notes import NoteReader
@@ -176,16 +177,20 @@ def learn_all(
     A keyword found in a note is read with its sign (``notes``, the lexicon's note reader):
     "no budget set aside yet" is learned and negative, not proof that budget exists.
 
-    This is ``evaluate`` for every objective with the rule tests inlined: rules that cannot
-    match (field absent, role absent, no keyword word in the deal's text) are rejected
-    with a set lookup, and most objectives of most deals are missing.
+    This is ``evaluate`` for every objective with the rule tests inlined, run only on the
+    objectives :func:`~nextadvance.core._candidates.candidates` says a rule might prove
+    (most objectives of most deals are missing); within those, rules that cannot match
+    (field absent, role absent, no keyword word in the deal's text) are rejected with a
+    set lookup.
     """
     fields = ctx.deal.fields
     roles = ctx.roles
     text_index = ctx.index(_TEXT)  # the kinds nearly every keyword rule uses
-    results: list[ObjectiveResult] = []
+    results: list[ObjectiveResult] = [obj.missing for obj in objectives]
     learned: list[str] = []
-    for obj in objectives:
+    # only the objectives some rule could prove are tested: the others fail every rule
+    for i in candidates(objectives, fields, roles, text_index.words):
+        obj = objectives[i]
         ev: Evidence | None = None
         status = "learned"
         for rule in obj.rules:
@@ -229,14 +234,10 @@ def learn_all(
                 ev = _activity(rule, ctx)
             if ev is not None:
                 break
-        if ev is None:
-            results.append(obj.missing)
-        else:
+        if ev is not None:
             if status == "learned":
                 learned.append(obj.id)
-            results.append(
-                learned_result(
-                    obj.id, obj.title, obj.stage, obj.essential, ev, obj.questions, status
-                )
+            results[i] = learned_result(
+                obj.id, obj.title, obj.stage, obj.essential, ev, obj.questions, status
             )
     return tuple(results), learned

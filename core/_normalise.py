@@ -15,8 +15,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 if TYPE_CHECKING:
     from nextadvance.core._lexicon_model import Lexicon
@@ -27,15 +26,20 @@ __all__ = ["Normaliser", "Token"]
 _EDGE = "\"'()[]{}<>.,;:!?*~`^=_“”‘’«»…"
 _APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "`": "'"})
 _WORD = re.compile(r"^[a-z]+$")
+#: bound of the tokens memo (cleared when full)
+_TOKENS_LIMIT = 256
 #: a literal word in a regular expression (not a prefix such as "struggl")
 _CUE_WORD = re.compile(r"(?<![a-z\\])[a-z]{3,}(?=\\b|[\s)|?]|$)")
 #: verb forms that, capitalised after the first word, are a day: "on-site Sat" is Saturday
 _DAYS = frozenset({"sat"})
 
 
-@dataclass(frozen=True, slots=True)
-class Token:
-    """One normalised word: the text as read, its base form, the verb form, name flag."""
+class Token(NamedTuple):
+    """One normalised word: the text as read, its base form, the verb form, name flag.
+
+    A named tuple, not a frozen dataclass: every word of every text read is one, and a
+    frozen dataclass pays an ``object.__setattr__`` per field on construction.
+    """
 
     word: str
     base: str
@@ -104,6 +108,7 @@ class Normaliser:
         self.verb_bases = frozenset(b for b, _ in self.verbs.values())
         self.verbs_all = self.verb_bases | frozenset(self.verbs)
         self._memo: dict[str, str | None] = {}
+        self._tokens: dict[tuple[str, frozenset[str] | tuple[str, ...]], list[Token]] = {}
 
     def _inflected(self, word: str) -> bool:
         """``word`` is a regular form of a known word ("loads", "expired", "handling",
@@ -155,7 +160,23 @@ class Normaliser:
         return fix
 
     def tokens(self, text: str, protected: Iterable[str] = ()) -> list[Token]:
-        """Normalised tokens of ``text``; words in ``protected`` (names) are kept as written."""
+        """Normalised tokens of ``text``; words in ``protected`` (names) are kept as written.
+
+        Memoised (bounded): reading one text tokenises the same string several times (the
+        whole text for its date, each clause, each finer part, often all one string).
+        The list returned is shared: callers only read it.
+        """
+        names = protected if isinstance(protected, frozenset | tuple) else frozenset(protected)
+        key = (text, names)
+        hit = self._tokens.get(key)
+        if hit is None:
+            hit = self._tokenise(text, names)
+            if len(self._tokens) >= _TOKENS_LIMIT:
+                self._tokens.clear()
+            self._tokens[key] = hit
+        return hit
+
+    def _tokenise(self, text: str, protected: Iterable[str]) -> list[Token]:
         keep = set(protected)
         out: list[Token] = []
         pos = 0

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 
 from nextadvance.core._note_model import NoteModel, note_features
 from nextadvance.core._parse import Clause, ClauseParser, People
+from nextadvance.core._prefilter import cannot_match, initials, prepare
 
 if TYPE_CHECKING:
     from nextadvance.core._lexicon_model import Lexicon
@@ -40,6 +41,10 @@ _MEMO_LIMIT = 8_192
 _NEVER = re.compile(r"(?!)")
 
 
+#: the word initials of the last clause tested: a clause is tested against many patterns
+_last: list[tuple[str, str, frozenset[str] | None]] = [("", "", frozenset())]
+
+
 def _alt(patterns: tuple[str, ...]) -> re.Pattern[str] | None:
     if not patterns:
         return None
@@ -48,10 +53,19 @@ def _alt(patterns: tuple[str, ...]) -> re.Pattern[str] | None:
 
 
 def _hit(pat: re.Pattern[str] | None, s: str, words: str) -> bool:
-    """``pat`` matches the clause in base forms or as written."""
-    return pat is not None and (
-        pat.search(s) is not None or (words != s and pat.search(words) is not None)
-    )
+    """``pat`` matches the clause in base forms or as written (rejected without running
+    it when no word of either starts with a letter a match can start with)."""
+    if pat is None:
+        return False
+    last = _last[0]
+    if last[0] is s and last[1] is words:
+        starts = last[2]
+    else:
+        starts = initials(f"{s} {words}")
+        _last[0] = (s, words, starts)
+    if cannot_match(pat, starts):
+        return False
+    return pat.search(s) is not None or (words != s and pat.search(words) is not None)
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,6 +126,17 @@ class NoteReader:
             lexicon.note_model.model() if lexicon.note_model is not None else None
         )
         self._by_id = {t.id: t for t in self.topics}
+        prepare(
+            self.negations,
+            self.uncertainty,
+            self.good_news,
+            self.bad_news,
+            self.hedges,
+            self.yes,
+            self.not_commitment,
+            self.promise,
+            *[p for t in self.topics for p in (t.cues, t.negative, t.positive, t.unless, t.weak)],
+        )
         self._memo: dict[tuple[str, People], NoteReading] = {}
         self._signs: dict[tuple[str, str, str], tuple[str, str]] = {}
         self._parts: dict[str, tuple[tuple[str, str, str], ...]] = {}

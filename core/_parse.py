@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING
 from nextadvance.core._clause import Clause, People
 from nextadvance.core._links import NOT_VERB, STATUS_LEAD, addressed, conditioned, refers_back
 from nextadvance.core._normalise import Normaliser, Token
+from nextadvance.core._prefilter import cannot_match, initials, prepare
 
 if TYPE_CHECKING:
     from nextadvance.core._lexicon_model import Lexicon
@@ -116,6 +117,7 @@ class ClauseParser:
         self.recipient = _alt(lexicon.recipients)
         self.joint = frozenset(lexicon.joint_actions)
         self.requests = _alt(lexicon.seller_requests)
+        prepare(self.dates, self.negations, *[pat for _, pat, _ in self.actions])
 
     # -- pieces ---------------------------------------------------------------------------
     def clauses(self, text: str) -> list[str]:
@@ -127,7 +129,9 @@ class ClauseParser:
             return True
         return self.info_after is not None and self.info_after.match(s[start:]) is not None
 
-    def _action(self, s: str) -> tuple[int, int, str, str | None] | None:
+    def _action(
+        self, s: str, starts: frozenset[str] | None = None
+    ) -> tuple[int, int, str, str | None] | None:
         """The biggest step the clause mentions (latest ``min_stage``, then lexicon order).
 
         A big step that is only a topic ("a call to discuss the pilot", "the signing
@@ -137,6 +141,8 @@ class ClauseParser:
         """
         found: list[tuple[int, int, int, int, str, str | None]] = []
         for i, (aid, pat, min_stage) in enumerate(self.actions):
+            if cannot_match(pat, starts):
+                continue  # no word of the clause starts as a phrase of this action
             size = -1 if min_stage is None else self.order.get(min_stage, 0)
             for m in pat.finditer(s):
                 # sharing or reviewing something is the commitment whatever it is about
@@ -289,7 +295,12 @@ class ClauseParser:
         toks = self.norm.tokens(raw, people.names)
         s = " ".join(t.base for t in toks)
         acr = frozenset(a.lower() for a in _ACRONYM.findall(raw)) - people.names
-        date = self.dates.search(s) if self.dates is not None else None
+        starts = initials(s)  # word initials: patterns none can start with are skipped
+        date = (
+            self.dates.search(s)
+            if self.dates is not None and not cannot_match(self.dates, starts)
+            else None
+        )
         when = date.group(0) if date else None
         vague = bool(self.vague_lead is not None and self.vague_lead.search(s))
         # a goal reached ("got the green light from Ben") is not a goal any more
@@ -302,7 +313,7 @@ class ClauseParser:
                 or self._named_goal(toks, s, people)
             )
         )
-        found = self._action(s)
+        found = self._action(s, starts)
         first = toks[0].form if toks else "base"
         inherit = previous is not None and previous.actor == "client" and first in ("ing", "s")
         # a contact's own name is never the seller's "will" ("Will to send the list")
@@ -369,7 +380,11 @@ class ClauseParser:
                 elif way == "client":  # "org chart from Ben by Fri"
                     action, at, end = self.lexicon.fallback_action, ref[0], ref[0]
         polarity = "positive"
-        if self.negations is not None and self.negations.search(s):
+        if (
+            self.negations is not None
+            and not cannot_match(self.negations, starts)
+            and self.negations.search(s)
+        ):
             polarity = "negative"
         elif "?" in _ASIDE.sub("", raw) or (self.hedges is not None and self.hedges.search(s)):
             polarity = "hedged"  # a hedge, or a question: "has Ben confirmed the pilot?"
@@ -418,10 +433,11 @@ class ClauseParser:
 
     def parse(self, text: str, people: People) -> tuple[Clause, ...]:
         """Every clause of ``text``, parsed."""
+        whole = " ".join([t.base for t in self.norm.tokens(text, people.names)])
         dated = (
             self.dates is not None
-            and self.dates.search(" ".join(t.base for t in self.norm.tokens(text, people.names)))
-            is not None
+            and not cannot_match(self.dates, initials(whole))
+            and self.dates.search(whole) is not None
         )
         out: list[Clause] = []
         previous: Clause | None = None

@@ -76,12 +76,40 @@ class TextIndex:
 
 
 _EMPTY = TextIndex((), " ", frozenset())
+#: one activity's text -> its words joined: subjects and templated bodies recur across
+#: an org; bounded (cleared when full)
+_WORDS: dict[tuple[str, str], tuple[str, frozenset[str]]] = {}
+_WORDS_LIMIT = 2_048
+_BOUNDARY_SET = frozenset([_BOUNDARY])
+
+
+def _words(subject: str, body: str) -> tuple[str, frozenset[str]]:
+    key = (subject, body)
+    hit = _WORDS.get(key)
+    if hit is None:
+        if len(_WORDS) >= _WORDS_LIMIT:
+            _WORDS.clear()
+        words = split_words(f"{subject} {body}")
+        hit = _WORDS[key] = (" ".join(words), frozenset(words))
+    return hit
 
 
 def build_index(acts: list[Activity]) -> TextIndex:
-    """Index the text of ``acts`` (oldest first)."""
+    """Index the text of ``acts`` (oldest first).
+
+    Each activity's words are split once (memoised) and joined with the boundary token:
+    splitting at whitespace and punctuation never crosses the spaces around the
+    boundary, so this is the split of the whole joined text, word for word.
+    """
     if not acts:
         return _EMPTY
-    raw = f" {_BOUNDARY} ".join([f"{a.subject} {a.body}" for a in acts])
-    words = split_words(raw)
-    return TextIndex(tuple(acts), " " + " ".join(words) + " ", frozenset(words))
+    pieces: list[str] = []
+    sets = [_BOUNDARY_SET] if len(acts) > 1 else []
+    for i, a in enumerate(acts):
+        if i:
+            pieces.append(_BOUNDARY)
+        words, unique = _words(a.subject, a.body)
+        if words:  # an activity without words adds no piece (no double space)
+            pieces.append(words)
+            sets.append(unique)
+    return TextIndex(tuple(acts), f" {' '.join(pieces)} ", frozenset().union(*sets))

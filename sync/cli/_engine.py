@@ -20,7 +20,7 @@ from pydantic import ValidationError
 from rich.console import Console
 from rich.table import Table
 
-from nextadvance.core import Decision, MappingError, Playbook, decide
+from nextadvance.core import Decision, MappingError, Playbook, batch_gc, decide
 from nextadvance.core.models import Deal
 from nextadvance.mappings import load_playbook
 
@@ -167,7 +167,7 @@ def decide_command(
     out_console = Console(highlight=False, width=None if os.isatty(1) else 140)
     failed = ok = 0
     collected: list[Decision] = []
-    with _AtomicOut(output) as fh:
+    with _AtomicOut(output) as fh, batch_gc():  # fewer collections (core/_gctune.py)
         for lineno, deal, errors in iter_deals(input):
             decision = None
             if deal is not None:

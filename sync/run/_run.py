@@ -19,7 +19,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from nextadvance.connectors import Connector, profile
-from nextadvance.core import decide
+from nextadvance.core import batch_gc, decide
 from nextadvance.core.errors import ConnectorError, NextAdvanceError, QuotaExhausted
 from nextadvance.core.models import Deal
 from nextadvance.mappings import render_writeback
@@ -301,6 +301,7 @@ class _Run:
             self.commit()
         return True
 
+    @batch_gc()  # decide creates no cycles: fewer collections (core/_gctune.py)
     def _decide_and_plan(
         self, emit: Callable[[list[PlannedOp]], None], stopped: Callable[[], bool]
     ) -> None:

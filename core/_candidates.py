@@ -1,0 +1,88 @@
+"""Which of a deal's objectives any evidence rule could prove, found by inverted index.
+
+Most objectives of most deals are missing, and ``learn_all`` used to reject each one rule
+by rule (is the field there? the role? any keyword word in the text?).  The answers to
+those questions are properties of the deal, so per objective list (one per stage and
+segments, shared) the rules are indexed once by field name, role and keyword word; a
+deal then asks the index with its field names, roles and text words and gets the few
+objectives worth testing.  The others would fail every rule: they are missing, exactly as
+the rule-by-rule test would have found.  Rules the index cannot reject (activity rules,
+keyword rules reading other activity kinds) make their objective always a candidate.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Mapping
+from typing import Any
+
+from nextadvance.core._compiled import TEXT_KIND_SET, CompiledObjective
+
+__all__ = ["candidates"]
+
+#: memo bound (objective lists are few: one per stage and segment set)
+_LIMIT = 1_024
+
+
+class _Index:
+    """One objective list's rules by what they need (positions in the list)."""
+
+    __slots__ = ("always", "by_field", "by_role", "by_word", "objectives", "words")
+
+    def __init__(self, objectives: tuple[CompiledObjective, ...]) -> None:
+        self.objectives = objectives  # held so the id() key is never reused meanwhile
+        always: set[int] = set()
+        by_field: dict[str, set[int]] = {}
+        by_role: dict[str, set[int]] = {}
+        by_word: dict[str, set[int]] = {}
+        for i, obj in enumerate(objectives):
+            for rule in obj.rules:
+                if rule.kind == "field":
+                    by_field.setdefault(rule.name, set()).add(i)
+                elif rule.kind == "role":
+                    by_role.setdefault(rule.name, set()).add(i)
+                elif (
+                    rule.kind == "keywords"
+                    and rule.kinds is TEXT_KIND_SET
+                    and rule.keywords is not None
+                ):
+                    for w in rule.keywords.any_words:
+                        by_word.setdefault(w, set()).add(i)
+                else:
+                    always.add(i)
+        self.always = frozenset(always)
+        self.by_field = {k: frozenset(v) for k, v in by_field.items()}
+        self.by_role = {k: frozenset(v) for k, v in by_role.items()}
+        self.by_word = {k: frozenset(v) for k, v in by_word.items()}
+        self.words = frozenset(by_word)
+
+
+_INDEXES: dict[int, _Index] = {}
+
+
+def candidates(
+    objectives: tuple[CompiledObjective, ...],
+    fields: Mapping[str, Any],
+    roles: Collection[str],
+    words: frozenset[str],
+) -> list[int]:
+    """Positions (ascending) of the objectives some rule might prove for a deal with these
+    field names, contact roles and text words (of the default text activity kinds)."""
+    index = _INDEXES.get(id(objectives))
+    if index is None or index.objectives is not objectives:
+        if len(_INDEXES) >= _LIMIT:
+            _INDEXES.clear()
+        index = _INDEXES[id(objectives)] = _Index(objectives)
+    out = set(index.always)
+    for w in index.words.intersection(words):
+        out |= index.by_word[w]
+    by_field = index.by_field
+    for f in fields:
+        hit = by_field.get(f)
+        if hit is not None:
+            out |= hit
+    by_role = index.by_role
+    for r in roles:
+        hit = by_role.get(r)
+        if hit is not None:
+            out |= hit
+    return sorted(out)

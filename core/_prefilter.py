@@ -1,0 +1,232 @@
+"""A cheap exact reject for the lexicon's big word-initial regular expressions.
+
+The clause parser tries every client action's pattern (16 alternations of ~30 phrases
+each, case-insensitive) on every clause.  Python's ``re`` cannot skip ahead in such a
+pattern, so it attempts every branch at every word of the clause, even when no branch
+can start there.  Most patterns begin with a word boundary (``\\b`` or ``(?<!\\w)``)
+followed by a word character, so a match can only start at a word whose first letter
+is one a branch starts with.  :func:`first_letters` reads that letter set off the
+compiled pattern's syntax tree; :func:`initials` gives a text's word-initial letters
+(one small regex); when the two sets are disjoint the pattern cannot match, exactly.
+Anything the analysis does not understand yields ``None``: no reject, the pattern runs.
+"""
+
+from __future__ import annotations
+
+import importlib
+import re
+from typing import Any
+
+__all__ = ["cannot_match", "first_letters", "first_pairs", "initials", "prepare"]
+
+_sre: Any = importlib.import_module("re._parser")
+_c: Any = importlib.import_module("re._constants")
+_WORD_START = re.compile(r"\b\w")
+_WORD_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789_")
+_ZERO_WIDTH = (_c.AT, _c.ASSERT, _c.ASSERT_NOT)
+_REPEATS = (_c.MAX_REPEAT, _c.MIN_REPEAT, getattr(_c, "POSSESSIVE_REPEAT", _c.MAX_REPEAT))
+
+#: the first characters of a piece of pattern (None: anything) and whether it can be empty
+_First = tuple[set[str] | None, bool]
+
+
+def _seq(items: Any) -> _First:
+    out: set[str] = set()
+    for op, av in items:
+        chars, nullable = _item(op, av)
+        if chars is None:
+            return None, False
+        out |= chars
+        if not nullable:
+            return out, False
+    return out, True
+
+
+def _item(op: Any, av: Any) -> _First:
+    if op is _c.LITERAL:
+        return {chr(av).lower()}, False
+    if op is _c.IN:
+        chars: set[str] = set()
+        for sub, val in av:
+            if sub is _c.LITERAL:
+                chars.add(chr(val).lower())
+            elif sub is _c.RANGE and val[1] - val[0] < 128:
+                chars.update(chr(x).lower() for x in range(val[0], val[1] + 1))
+            elif sub is _c.CATEGORY and val is _c.CATEGORY_DIGIT:
+                chars.update("0123456789")  # all \d can match in ASCII text
+            else:  # a negation, a category (\w, \d, \S): anything
+                return None, False
+        return chars, False
+    if op is _c.SUBPATTERN:
+        return _seq(av[3])
+    if op is _c.BRANCH:
+        out: set[str] = set()
+        nullable = False
+        for alt in av[1]:
+            chars_alt, empty = _seq(alt)
+            if chars_alt is None:
+                return None, False
+            out |= chars_alt
+            nullable = nullable or empty
+        return out, nullable
+    if op in _REPEATS:
+        chars_rep, empty = _seq(av[2])
+        return chars_rep, av[0] == 0 or empty
+    if op in _ZERO_WIDTH:  # ignoring a constraint only widens the set
+        return set(), True
+    return None, False  # ANY, NOT_LITERAL, group references, ...: anything
+
+
+def _word_start(op: Any, av: Any) -> bool:
+    """``\\b`` or ``(?<!\\w)``: the match starts where a word may start."""
+    if op is _c.AT:
+        return bool(av is _c.AT_BOUNDARY)
+    return bool(
+        op is _c.ASSERT_NOT
+        and av[0] == -1
+        and len(av[1]) == 1
+        and av[1][0][0] is _c.IN
+        and list(av[1][0][1]) == [(_c.CATEGORY, _c.CATEGORY_WORD)]
+    )
+
+
+def first_letters(pattern: re.Pattern[str]) -> frozenset[str] | None:
+    """The (lower-case, ASCII) word characters a match of ``pattern`` can start with, when
+    it starts at a word boundary with one of them; None when that cannot be shown."""
+    try:
+        tree = _sre.parse(pattern.pattern, pattern.flags)
+    except Exception:  # an unknown syntax: no reject, the pattern runs
+        return None
+    items = list(tree.data)
+    if not items or not _word_start(*items[0]):
+        return None
+    chars, nullable = _seq(items[1:])
+    if chars is None or nullable or not chars or not chars <= _WORD_CHARS:
+        return None
+    return frozenset(chars)
+
+
+#: a piece of pattern's possible starts, up to two characters: (text, whether the next
+#: piece continues it); "" with False is "anything"
+_Pre = set[tuple[str, bool]]
+_K = 2
+_MAX_STARTS = 4_096
+
+
+def _pre_seq(items: Any) -> _Pre | None:
+    cur: _Pre = {("", True)}
+    for op, av in items:
+        piece = _pre_item(op, av)
+        if piece is None:
+            return None
+        nxt: _Pre = set()
+        for head, more in cur:
+            if not more or len(head) >= _K:
+                nxt.add((head, False))
+                continue
+            for tail, goes_on in piece:
+                joined = head + tail
+                nxt.add((joined[:_K], False) if len(joined) >= _K else (joined, goes_on))
+        if len(nxt) > _MAX_STARTS:
+            return None
+        cur = nxt
+    return cur
+
+
+def _pre_item(op: Any, av: Any) -> _Pre | None:
+    if op is _c.LITERAL or op is _c.IN:
+        chars, _ = _item(op, av)
+        return {("", False)} if chars is None else {(c, True) for c in chars}
+    if op is _c.SUBPATTERN:
+        return _pre_seq(av[3])
+    if op is _c.BRANCH:
+        out: _Pre = set()
+        for alt in av[1]:
+            got = _pre_seq(alt)
+            if got is None:
+                return None
+            out |= got
+        return out
+    if op in _REPEATS:
+        lo, hi, sub = av
+        out = {("", True)} if lo == 0 else set()
+        for j in range(max(lo, 1), min(hi, _K) + 1):
+            got = _pre_seq(list(sub) * j)
+            if got is None:
+                return None
+            out |= got
+        if hi > _K:  # more copies than characters looked at: what follows is unknown
+            got = _pre_seq(list(sub) * _K)
+            if got is None:
+                return None
+            out |= {(head, False) for head, _ in got}
+        return out
+    if op in _ZERO_WIDTH:  # ignoring a constraint only widens the set
+        return {("", True)}
+    return {("", False)}  # ANY, NOT_LITERAL, ...: any character
+
+
+def first_pairs(pattern: re.Pattern[str]) -> frozenset[str] | None:
+    """What a match of ``pattern`` can start with, up to two (lower-case) characters, when
+    it starts at a word boundary with a word character; None when that cannot be shown.
+    A one-character entry is followed by anything (or by the end of the match)."""
+    try:
+        tree = _sre.parse(pattern.pattern, pattern.flags)
+    except Exception:  # an unknown syntax: no reject, the pattern runs
+        return None
+    items = list(tree.data)
+    if not items or not _word_start(*items[0]):
+        return None
+    got = _pre_seq(items[1:])
+    if got is None:
+        return None
+    heads = {head for head, _ in got}
+    if not heads or any(not h or h[0] not in _WORD_CHARS or not h.isascii() for h in heads):
+        return None
+    return frozenset(heads)
+
+
+def initials(text: str) -> frozenset[str] | None:
+    """How the words of ``text`` start: the first character and the first two characters
+    of each word, lower-cased (None for non-ASCII text, where case-insensitive matching
+    may fold letters the reject does not know about)."""
+    if not text.isascii():
+        return None
+    low = text.lower()
+    out = set()
+    for m in _WORD_START.finditer(low):
+        at = m.start()
+        out.add(low[at])
+        out.add(low[at : at + 2])
+    return frozenset(out)
+
+
+#: first letters per compiled pattern, by identity: hashing a Pattern hashes its whole
+#: compiled code, too slow for a per-clause lookup (bounded, cleared when full)
+_FIRST: dict[int, tuple[re.Pattern[str], frozenset[str] | None]] = {}
+
+
+def _entry(pat: re.Pattern[str]) -> tuple[re.Pattern[str], frozenset[str] | None]:
+    hit = _FIRST.get(id(pat))
+    if hit is None or hit[0] is not pat:
+        if len(_FIRST) >= 4_096:
+            _FIRST.clear()
+        hit = _FIRST[id(pat)] = (pat, first_pairs(pat))
+    return hit
+
+
+def prepare(*patterns: re.Pattern[str] | None) -> None:
+    """Analyse these patterns now (when the lexicon is compiled), not on first use in
+    ``decide``: reading a big pattern's syntax tree takes a millisecond or more."""
+    for pat in patterns:
+        if pat is not None:
+            _entry(pat)
+
+
+def cannot_match(pat: re.Pattern[str], starts: frozenset[str] | None) -> bool:
+    """True when ``pat`` cannot match a text whose words start as ``starts`` says
+    (:func:`initials`): no word starts with one of the pattern's possible starts."""
+    if starts is None:
+        return False
+    first = _entry(pat)[1]
+    return first is not None and first.isdisjoint(starts)

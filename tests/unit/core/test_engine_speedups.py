@@ -1,0 +1,140 @@
+"""The engine's speed-ups must never change an answer (issue #20).
+
+Each shortcut claims exactness: the first-letter reject only skips a regex that cannot
+match, the candidate index only skips objectives every rule would reject, the clause
+split rewrite splits as the original pattern did, and ``batch_gc`` leaves the collector
+as it found it.  These tests check the claims on the corpus texts and generated deals.
+"""
+
+from __future__ import annotations
+
+import gc
+import json
+import random
+import re
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from benchmarks._gen import deals
+from nextadvance.core import batch_gc
+from nextadvance.core._candidates import candidates
+from nextadvance.core._compiled import TEXT_KIND_SET
+from nextadvance.core._evidence import DealContext, evaluate
+from nextadvance.core._prefilter import cannot_match, first_letters, first_pairs, initials
+from nextadvance.mappings import load_playbook
+
+CORPUS = Path(__file__).parent / "data" / "corpus"
+#: the clause separators as they were before the lookbehinds moved after their "."/":"
+_OLD_SPLIT = re.compile(
+    r"[;\n|]+|(?<!\bmr)(?<!\bms)(?<!\bdr)(?<!\bmrs)(?<!\bvs)(?<!\bno)(?<!\best)\.\s+"
+    r"|\s+(?:and then|then)\s+|,\s*(?:and|then)\s+|(?<!\bre):\s+|\s+-+\s+|\s+->\s+",
+    re.IGNORECASE,
+)
+
+
+def _texts() -> list[str]:
+    out = []
+    for path in sorted(CORPUS.glob("*/*.jsonl")):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            text = json.loads(line).get("text") if line.strip() else None
+            if text:
+                out.append(text)
+    return out
+
+
+@pytest.fixture(scope="module")
+def playbook():  # type: ignore[no-untyped-def]
+    return load_playbook()
+
+
+def _patterns(playbook) -> list[re.Pattern[str]]:  # type: ignore[no-untyped-def]
+    lex = playbook.compiled.lexicon
+    p, n = lex.parser, lex.notes
+    pats = [pat for _, pat, _ in p.actions] + [p.dates, p.negations, p.hedges, p.client_actor]
+    pats += [n.negations, n.uncertainty, n.good_news, n.yes, n.promise, n.not_commitment]
+    pats += [x for t in n.topics for x in (t.cues, t.negative, t.positive, t.unless, t.weak)]
+    return [x for x in pats if x is not None]
+
+
+def test_first_letter_reject_never_skips_a_match(playbook) -> None:  # type: ignore[no-untyped-def]
+    texts = _texts()
+    assert len(texts) > 1000
+    norm = playbook.compiled.lexicon.parser.norm
+    pats = _patterns(playbook)
+    assert sum(first_letters(p) is not None for p in pats) > len(pats) // 2
+    rejected = 0
+    for text in texts:
+        for s in (text, " ".join(t.base for t in norm.tokens(text)), text.lower()):
+            starts = initials(s)
+            for pat in pats:
+                if cannot_match(pat, starts):
+                    rejected += 1
+                    assert pat.search(s) is None, (pat.pattern[:60], s)
+    assert rejected > 0
+
+
+def test_first_letters_reads_the_pattern() -> None:
+    assert first_letters(re.compile(r"\b(?:sign(?:ed)?|put pen|e-?sign|\d+ hrs)", re.I)) == (
+        frozenset("spe0123456789")
+    )
+    assert first_letters(re.compile(r"(?<!\w)(?:x|\$\d)")) is None  # "$" is no word start
+    assert first_letters(re.compile(r"sign")) is None  # no boundary: may start mid-word
+    assert first_letters(re.compile(r"\b(?:a|.b)")) is None  # "." is anything
+    assert first_pairs(re.compile(r"\b(?:sign(?:ed)?|e-?sign|q[1-2]\b|x)", re.I)) == (
+        frozenset({"si", "e-", "es", "q1", "q2", "x"})
+    )
+    assert first_pairs(re.compile(r"\b(?:a.|b)")) == frozenset({"a", "b"})  # "a" then any
+    assert initials("Sent the e-sign link, 12/5") == frozenset(
+        {"s", "se", "t", "th", "e", "e-", "si", "l", "li", "1", "12", "5"}
+    )
+    assert initials("café") is None
+
+
+def test_clause_split_same_as_before(playbook) -> None:  # type: ignore[no-untyped-def]
+    split = playbook.compiled.lexicon.parser.split
+    rng = random.Random(5)
+    bits = ["mr", "Dr", "no", "est", "re", "vs", ".", ". ", ": ", " - ", " -> ", " then "]
+    bits += [" and then ", ", and ", ";", "\n", "|", " ", "x", "amr", "xre", "\t"]
+    texts = _texts() + ["".join(rng.choice(bits) for _ in range(12)) for _ in range(20_000)]
+    for text in texts:
+        assert split.split(text) == _OLD_SPLIT.split(text), text
+
+
+def test_candidates_skip_only_objectives_nothing_proves(playbook) -> None:  # type: ignore[no-untyped-def]
+    cp = playbook.compiled
+    now = datetime(2026, 11, 23, tzinfo=UTC)
+    skipped = 0
+    for deal in deals(300, seed=11, now=now):
+        stage = cp.stage(deal.stage)
+        if stage.closed:
+            continue
+        objectives = cp.scope(stage.key, deal.account)[1]
+        ctx = DealContext(deal)
+        words = ctx.index(TEXT_KIND_SET).words
+        keep = set(candidates(objectives, deal.fields, ctx.roles, words))
+        for i, obj in enumerate(objectives):
+            if i not in keep:
+                skipped += 1
+                assert evaluate(obj, ctx) == (), (deal.id, obj.id)
+    assert skipped > 0
+
+
+def test_batch_gc_restores_the_collector() -> None:
+    before = gc.get_threshold()
+    frozen = gc.get_freeze_count()
+    callbacks = list(gc.callbacks)
+    with batch_gc(12_345):
+        assert gc.get_threshold()[0] == 12_345
+        assert gc.get_freeze_count() >= frozen
+        with batch_gc(99):  # nested: no change
+            assert gc.get_threshold()[0] == 12_345
+        assert gc.get_threshold()[0] == 12_345
+        kept = [[] for _ in range(10)]
+        gc.collect(0)  # survivors of a collection are frozen: not walked again
+        assert gc.get_freeze_count() > frozen
+        del kept
+    assert gc.get_threshold() == before
+    assert gc.get_freeze_count() == frozen
+    assert gc.callbacks == callbacks
