@@ -29,14 +29,15 @@ CORPUS = Path(__file__).parent / "data" / "corpus"
 #: the clause separators as they were before the lookbehinds moved after their "."/":"
 _OLD_SPLIT = re.compile(
     r"[;\n|]+|(?<!\bmr)(?<!\bms)(?<!\bdr)(?<!\bmrs)(?<!\bvs)(?<!\bno)(?<!\best)\.\s+"
-    r"|\s+(?:and then|then)\s+|,\s*(?:and|then)\s+|(?<!\bre):\s+|\s+-+\s+|\s+->\s+",
+    r"|\s+(?:and then|then)\s+|,\s*(?:and|then)\s+|(?<!\bre):\s+|\s+-+\s+|\s+->\s+"
+    r"|(?<=\?)\s+",
     re.IGNORECASE,
 )
 
 
 def _texts() -> list[str]:
     out = []
-    for path in sorted(CORPUS.glob("*/*.jsonl")):
+    for path in sorted(CORPUS.glob("train/*.jsonl")):  # a failure prints no held-out text
         for line in path.read_text(encoding="utf-8").splitlines():
             text = json.loads(line).get("text") if line.strip() else None
             if text:
@@ -96,7 +97,7 @@ def test_clause_split_same_as_before(playbook) -> None:  # type: ignore[no-untyp
     split = playbook.compiled.lexicon.parser.split
     rng = random.Random(5)
     bits = ["mr", "Dr", "no", "est", "re", "vs", ".", ". ", ": ", " - ", " -> ", " then "]
-    bits += [" and then ", ", and ", ";", "\n", "|", " ", "x", "amr", "xre", "\t"]
+    bits += ["? ", " and then ", ", and ", ";", "\n", "|", " ", "x", "amr", "xre", "\t"]
     texts = _texts() + ["".join(rng.choice(bits) for _ in range(12)) for _ in range(20_000)]
     for text in texts:
         assert split.split(text) == _OLD_SPLIT.split(text), text
