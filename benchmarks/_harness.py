@@ -101,14 +101,23 @@ class RemoteSandbox:
 
 @contextmanager
 def sandbox_process(
-    crm: str, deals: int, seed: int = 7, faults: dict[str, Any] | None = None
+    crm: str,
+    deals: int,
+    seed: int = 7,
+    faults: dict[str, Any] | None = None,
+    transcript: Path | None = None,
 ) -> Iterator[RemoteSandbox]:
-    """Serve a seeded sandbox for one CRM in a subprocess (HubSpot properties created)."""
+    """Serve a seeded sandbox for one CRM in a subprocess (HubSpot properties created).
+
+    ``transcript``: the sandbox writes every API request it answers there (JSON lines).
+    """
     home = Path(tempfile.mkdtemp(prefix="nextadvance-bench-"))
     cmd = [sys.executable, "-m", "nextadvance.sandbox.cli", "serve", "--crm", crm]
     cmd += ["--deals", str(deals), "--seed", str(seed), "--state-dir", str(home / "sandbox")]
     if faults:
         cmd += ["--faults", json.dumps(faults)]
+    if transcript is not None:
+        cmd += ["--transcript", str(transcript)]
     env = {**os.environ, "NO_PROXY": "127.0.0.1"}
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True, env=env)
     try:

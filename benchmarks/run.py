@@ -25,7 +25,7 @@ from typing import Any
 RESULTS = Path(__file__).resolve().parent / "results"
 BASELINE = RESULTS / "baseline_quick.json"
 CRMS = ("salesforce", "hubspot")
-PARTS = ("api_calls", "naive", "scale", "saturation", "engine", "sandbox")
+PARTS = ("api_calls", "naive", "scale", "floor", "saturation", "engine", "sandbox")
 
 
 def _api_calls(sizes: list[int], crms: tuple[str, ...] = CRMS) -> list[dict[str, Any]]:
@@ -124,6 +124,7 @@ def full(
         "scale": lambda: [
             _lazy("benchmarks._scale", "measure")(crm, n) for n in scale_sizes for crm in scale_crms
         ],
+        "floor": lambda: _floor(scale_sizes, scale_crms),
         "saturation": lambda: _lazy("benchmarks._saturation", "measure")(),
         "engine": lambda: _lazy("benchmarks.engine", "run")(20_000),
         "sandbox": lambda: _lazy("benchmarks.sandbox", "run")(10_000),
@@ -135,6 +136,23 @@ def full(
         print(f"\n## {part} ({time.perf_counter() - started:.0f} s)\n")
         print(api_calls_table(data) if part == "api_calls" else table(data))
     return 0
+
+
+def _floor(sizes: list[int], crms: list[str]) -> list[dict[str, Any]]:
+    """Full sync vs the floor (same requests, minimal client); HubSpot only at 10k or less."""
+    measure = _lazy("benchmarks._floor", "measure")
+    rows = [measure(crm, n) for n in sizes for crm in crms if crm == "salesforce" or n <= 10_000]
+    for r in rows:
+        print(
+            f"floor {r['crm']} {r['deals']:,} deals: full sync {r['sync_wall_s']} s, "
+            f"floor {r['floor_wall_s']} s, full_sync/floor = {r['ratio']} (target <= 1.5); "
+            f"peak RSS {r['sync_peak_rss_mb']} MB; {r['api_calls']} calls, same requests: "
+            f"{r['same_requests'] and r['same_calls_per_endpoint']}"
+        )
+    sf = {r["deals"]: r["sync_peak_rss_mb"] for r in rows if r["crm"] == "salesforce"}
+    if 10_000 in sf and 100_000 in sf:
+        print(f"RSS(100k)/RSS(10k) = {sf[100_000] / sf[10_000]:.2f} (target <= 1.3)")
+    return rows
 
 
 def _lazy(module: str, name: str) -> Callable[..., Any]:
@@ -150,8 +168,10 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--update-baseline", action="store_true")
     p.add_argument("--only", default=",".join(PARTS), help=f"comma list of {', '.join(PARTS)}")
     p.add_argument("--sizes", default="1000,10000", help="org sizes for api_calls")
-    p.add_argument("--scale-sizes", default="10000", help="org sizes for scale (RSS, deals/s)")
-    p.add_argument("--scale-crms", default="salesforce,hubspot")
+    p.add_argument(
+        "--scale-sizes", default="10000", help="org sizes for scale and floor (RSS, deals/s)"
+    )
+    p.add_argument("--scale-crms", default="salesforce,hubspot", help="CRMs for scale and floor")
     p.add_argument("--crms", default="salesforce,hubspot", help="CRMs for api_calls")
     args = p.parse_args(argv)
     if args.quick:
