@@ -162,6 +162,7 @@ def measure(crm: str, deals: int, seed: int = 7) -> dict[str, Any]:
         "status": rep["status"],
         "api_calls": rep["api_calls"]["total"],
         "floor_calls": len(done.statuses),
+        "query_more": sum(1 for e in recorded if _LOCATOR.search(e["t"])),
         "same_calls_per_endpoint": sync_calls == floor_calls,
         "same_requests": not problems,
         "floor_statuses": dict(Counter(str(s) for s in done.statuses)),
