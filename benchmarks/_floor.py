@@ -44,6 +44,7 @@ class Replay:
 
     wall_s: float
     statuses: list[int]
+    cpu_s: float = 0.0
 
 
 def load_transcript(path: Path, skip: int = 0) -> list[dict[str, Any]]:
@@ -99,7 +100,7 @@ def replay(entries: list[dict[str, Any]], base_url: str, token: str, ca_path: st
     http.headers["Authorization"] = f"Bearer {token}"
     locators: dict[str, str] = {}
     statuses: list[int] = []
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     for method, target, body, headers, paged, old_locator in prepared:
         if locators:
             target = _map_locator(target, locators)
@@ -111,8 +112,9 @@ def replay(entries: list[dict[str, Any]], base_url: str, token: str, ca_path: st
                 raise RuntimeError(f"{method} {target}: the replay's answer has no next page")
             locators[old_locator] = _locator(link)
     wall = time.perf_counter() - started
+    cpu = time.process_time() - cpu
     http.close()
-    return Replay(round(wall, 3), statuses)
+    return Replay(round(wall, 3), statuses, round(cpu, 2))
 
 
 def same_requests(recorded: list[dict[str, Any]], replayed: list[dict[str, Any]]) -> list[str]:
@@ -169,6 +171,8 @@ def measure(crm: str, deals: int, seed: int = 7) -> dict[str, Any]:
         "sync_wall_s": wall,
         "floor_wall_s": done.wall_s,
         "ratio": round(wall / done.wall_s, 2) if done.wall_s else None,
+        "sync_cpu_s": rep.get("cpu_s"),
+        "floor_cpu_s": done.cpu_s,
         "sync_peak_rss_mb": rep["peak_rss_mb"],
         **({"differences": problems} if problems else {}),
     }

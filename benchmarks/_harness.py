@@ -192,10 +192,11 @@ def run_sync_here(config: Path, name: str = "bench") -> dict[str, Any]:
     from nextadvance.sync import load_settings, run_sync
 
     settings = load_settings(config)
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     report = run_sync(settings, name)
     out = report.to_json()
     out["wall_s"] = round(time.perf_counter() - started, 3)
+    out["cpu_s"] = round(time.process_time() - cpu, 2)  # this process's CPU, all threads
     return out
 
 
