@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import queue
 import threading
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from typing import TypeVar
 
 __all__ = ["read_ahead"]
@@ -23,7 +23,7 @@ T = TypeVar("T")
 _DONE = object()
 
 
-def read_ahead(items: Iterator[T]) -> Iterator[T]:
+def read_ahead(items: Iterator[T]) -> Generator[T, None, None]:
     """``items`` in order, the next one fetched by a thread while the caller holds this one.
 
     When the caller stops early (a stop request, an error), the one item already on its way

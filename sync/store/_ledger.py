@@ -13,7 +13,7 @@ import hashlib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -27,6 +27,8 @@ from ._types import Conflict, LedgerView, PlannedOp
 __all__ = ["Ledger", "NewRow", "payload_hash"]
 
 _CHUNK = 500
+#: the ledger's table, for the bulk statements of a batch (no ORM object per row)
+_TABLE = cast(sa.Table, t.LedgerEntry.__table__)
 
 
 def payload_hash(payload: Mapping[str, Any]) -> str:
@@ -309,7 +311,7 @@ class Ledger:
             out.append(NewRow(op.write.key, op.kind, payload))
         if fresh:
             self.s.flush()  # rows added before keep their place (ids in the same order)
-            self.s.connection().execute(sa.insert(t.LedgerEntry.__table__), fresh)
+            self.s.connection().execute(sa.insert(_TABLE), fresh)
             self._absent.difference_update(r["idem_key"] for r in fresh)
         return out
 
@@ -320,7 +322,7 @@ class Ledger:
         now: datetime,
     ) -> None:
         """:meth:`finish` for one batch (rows from :meth:`begin_batch`), new rows in bulk."""
-        table = t.LedgerEntry.__table__
+        table = _TABLE
         done: dict[str, list[dict[str, Any]]] = {"task": [], "fields": []}
         refused: list[dict[str, Any]] = []
         for row, result in zip(rows, results, strict=True):
