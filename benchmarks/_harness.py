@@ -101,14 +101,23 @@ class RemoteSandbox:
 
 @contextmanager
 def sandbox_process(
-    crm: str, deals: int, seed: int = 7, faults: dict[str, Any] | None = None
+    crm: str,
+    deals: int,
+    seed: int = 7,
+    faults: dict[str, Any] | None = None,
+    transcript: Path | None = None,
 ) -> Iterator[RemoteSandbox]:
-    """Serve a seeded sandbox for one CRM in a subprocess (HubSpot properties created)."""
+    """Serve a seeded sandbox for one CRM in a subprocess (HubSpot properties created).
+
+    ``transcript``: the sandbox writes every API request it answers there (JSON lines).
+    """
     home = Path(tempfile.mkdtemp(prefix="nextadvance-bench-"))
     cmd = [sys.executable, "-m", "nextadvance.sandbox.cli", "serve", "--crm", crm]
     cmd += ["--deals", str(deals), "--seed", str(seed), "--state-dir", str(home / "sandbox")]
     if faults:
         cmd += ["--faults", json.dumps(faults)]
+    if transcript is not None:
+        cmd += ["--transcript", str(transcript)]
     env = {**os.environ, "NO_PROXY": "127.0.0.1"}
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True, env=env)
     try:
@@ -183,10 +192,11 @@ def run_sync_here(config: Path, name: str = "bench") -> dict[str, Any]:
     from nextadvance.sync import load_settings, run_sync
 
     settings = load_settings(config)
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     report = run_sync(settings, name)
     out = report.to_json()
     out["wall_s"] = round(time.perf_counter() - started, 3)
+    out["cpu_s"] = round(time.process_time() - cpu, 2)  # this process's CPU, all threads
     return out
 
 

@@ -5,6 +5,7 @@ Run from the repository root::
     .venv/bin/python -m benchmarks.run --quick     # CI: call counts at 1k deals (< 2 min)
     .venv/bin/python -m benchmarks.run             # everything; writes benchmarks/results/*.json
     .venv/bin/python -m benchmarks.run --only api_calls --sizes 1000,10000
+    .venv/bin/python -m benchmarks.run --only floor --scale-sizes 10000   # full sync vs floor
 
 ``--quick`` compares each run's call count with the committed baseline
 (``benchmarks/results/baseline_quick.json``; call counts are deterministic for a seed) and
@@ -25,7 +26,7 @@ from typing import Any
 RESULTS = Path(__file__).resolve().parent / "results"
 BASELINE = RESULTS / "baseline_quick.json"
 CRMS = ("salesforce", "hubspot")
-PARTS = ("api_calls", "naive", "scale", "saturation", "engine", "sandbox")
+PARTS = ("api_calls", "naive", "scale", "floor", "saturation", "engine", "sandbox")
 
 
 def _api_calls(sizes: list[int], crms: tuple[str, ...] = CRMS) -> list[dict[str, Any]]:
@@ -124,6 +125,7 @@ def full(
         "scale": lambda: [
             _lazy("benchmarks._scale", "measure")(crm, n) for n in scale_sizes for crm in scale_crms
         ],
+        "floor": lambda: _floor(scale_sizes, scale_crms),
         "saturation": lambda: _lazy("benchmarks._saturation", "measure")(),
         "engine": lambda: _lazy("benchmarks.engine", "run")(20_000),
         "sandbox": lambda: _lazy("benchmarks.sandbox", "run")(10_000),
@@ -131,10 +133,36 @@ def full(
     for part in parts:
         started = time.perf_counter()
         data = runners[part]()
-        _write(part, data)
+        # a floor run at 100k takes most of an hour: its file says which sizes it holds
+        _write(f"floor_{'_'.join(map(str, scale_sizes))}" if part == "floor" else part, data)
         print(f"\n## {part} ({time.perf_counter() - started:.0f} s)\n")
         print(api_calls_table(data) if part == "api_calls" else table(data))
     return 0
+
+
+def _floor(sizes: list[int], crms: list[str]) -> list[dict[str, Any]]:
+    """Full sync vs the floor (same requests, minimal client); HubSpot only at 10k or less."""
+    measure = _lazy("benchmarks._floor", "measure")
+    rows = [measure(crm, n) for n in sizes for crm in crms if crm == "salesforce" or n <= 10_000]
+    for r in rows:
+        print(
+            f"floor {r['crm']} {r['deals']:,} deals: full sync {r['sync_wall_s']} s, "
+            f"floor {r['floor_wall_s']} s, full_sync/floor = {r['ratio']} (target <= 1.5); "
+            f"peak RSS {r['sync_peak_rss_mb']} MB; {r['api_calls']} calls, same requests: "
+            f"{r['same_requests'] and r['same_calls_per_endpoint']}"
+        )
+    sf = {r["deals"]: r["sync_peak_rss_mb"] for r in rows if r["crm"] == "salesforce"}
+    source = "this run"
+    earlier = RESULTS / "floor_10000.json"
+    if 100_000 in sf and 10_000 not in sf and earlier.exists():
+        # 100k runs alone (it takes most of an hour): compare with the last 10k run's file
+        for r in json.loads(earlier.read_text()):
+            if r["crm"] == "salesforce" and r["deals"] == 10_000:
+                sf[10_000], source = r["sync_peak_rss_mb"], f"10k from {earlier.name}"
+    if 10_000 in sf and 100_000 in sf:
+        ratio = sf[100_000] / sf[10_000]
+        print(f"RSS(100k)/RSS(10k) = {ratio:.2f} (target <= 1.3; {source})")
+    return rows
 
 
 def _lazy(module: str, name: str) -> Callable[..., Any]:
@@ -150,8 +178,10 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--update-baseline", action="store_true")
     p.add_argument("--only", default=",".join(PARTS), help=f"comma list of {', '.join(PARTS)}")
     p.add_argument("--sizes", default="1000,10000", help="org sizes for api_calls")
-    p.add_argument("--scale-sizes", default="10000", help="org sizes for scale (RSS, deals/s)")
-    p.add_argument("--scale-crms", default="salesforce,hubspot")
+    p.add_argument(
+        "--scale-sizes", default="10000", help="org sizes for scale and floor (RSS, deals/s)"
+    )
+    p.add_argument("--scale-crms", default="salesforce,hubspot", help="CRMs for scale and floor")
     p.add_argument("--crms", default="salesforce,hubspot", help="CRMs for api_calls")
     args = p.parse_args(argv)
     if args.quick:

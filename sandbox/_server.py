@@ -26,6 +26,7 @@ from urllib.parse import parse_qs, urlsplit
 
 from ._faults import FaultPlan
 from ._http import App, DropResponse, Request, Response, json_response
+from ._transcript import Transcript
 
 __all__ = ["Hub", "SandboxHTTPServer"]
 
@@ -69,6 +70,8 @@ class Hub:
         #: Recent answered requests in order (``GET /_sandbox/requests``), so tests can check
         #: client timing per token, e.g. that nothing is sent before a Retry-After has passed.
         self.log: deque[dict[str, Any]] = deque(maxlen=20_000)
+        #: Every answered API request with its body, when asked for (``serve --transcript``).
+        self.transcript: Transcript | None = None
 
     def record(
         self, app: str, key: str, status: int, token: str | None, retry_after: str | None
@@ -202,6 +205,11 @@ class _Handler(BaseHTTPRequestHandler):
                 response = fault_response(app, "server_error")
         hub.count(name, key, response.status)
         hub.record(name, key, response.status, request.bearer, response.headers.get("Retry-After"))
+        if hub.transcript is not None:
+            ctype = request.headers.get("content-type")
+            hub.transcript.write(
+                request.method, self.path, ctype, body, response.status, response.body
+            )
         self._send(response)
 
     def _send(self, response: Response) -> None:

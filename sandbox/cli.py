@@ -17,6 +17,7 @@ import typer
 from ._faults import FaultPlan
 from ._generator import generate
 from ._sandbox import Sandbox
+from ._transcript import Transcript
 
 __all__ = ["sandbox_app"]
 
@@ -65,6 +66,9 @@ def serve(
     org: str = typer.Option(
         "stock", help="stock, or messy: the shapes real orgs have (docs/connectors.md)."
     ),
+    transcript: Path | None = typer.Option(
+        None, dir_okay=False, help="Write every API request (JSON lines) here, for replays."
+    ),
 ) -> None:
     """Serve the emulator until Ctrl-C / SIGTERM, printing URL, CA path and credentials."""
     if crm not in ("both", "salesforce", "hubspot"):
@@ -87,6 +91,9 @@ def serve(
         raise typer.BadParameter(str(exc)) from None
     stop = threading.Event()
     sb.start()
+    if transcript is not None:
+        assert sb.hub is not None
+        sb.hub.transcript = Transcript(transcript)
     try:
         info: dict[str, Any] = {
             "base_url": sb.base_url,
@@ -104,6 +111,8 @@ def serve(
         pass
     finally:
         sb.stop()
+        if sb.hub is not None and sb.hub.transcript is not None:
+            sb.hub.transcript.close()
 
 
 @sandbox_app.command("seed")

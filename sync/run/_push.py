@@ -98,15 +98,15 @@ def push(
             report.message = "stopped on request; the rest is written next run"
             return False
         ledger.prefetch(op.write.key for op in chunk)
-        rows = [ledger.begin(op, run_id, now) for op in chunk]
+        rows = ledger.begin_batch(chunk, run_id, now)
         commit()  # write-ahead: the intent is durable before the CRM sees it
         try:
             results = connector.apply([op.write for op in chunk])
         except QuotaExhausted as exc:
             report.message = f"API quota exhausted while writing: {exc}; resuming next run"
             return False
-        for op, row, result in zip(chunk, rows, results, strict=True):
-            ledger.finish(row, result, now)
+        ledger.finish_batch(rows, results, now)
+        for op, result in zip(chunk, results, strict=True):
             if result.ok:
                 _count(report, op)
             else:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable
+from contextlib import closing
 from datetime import UTC, datetime
 from typing import Any
 
@@ -35,6 +36,7 @@ from ._failure import failure_message
 from ._parts import Parts, load_parts, make_connector
 from ._plan import PlannedOp, plan_deal
 from ._prospect import is_rep_handle, load_inputs, plan_prospecting
+from ._readahead import read_ahead
 from ._report import ConflictItem, DiffItem, ProspectingSummary, RunReport
 from ._stream import KIND_ORDER, Streamer
 from ._tally import MAX_LISTED, budget_of, count_planned, count_unmapped
@@ -279,23 +281,26 @@ class _Run:
         cursor = None if self.report.full else self.mirror.cursor()
         seen: set[str] | None = set() if cursor is None else None
         full_listing = False
-        for batch in self.conn.pull(cursor):
-            counts = self.mirror.apply(batch, self.now)
-            self.ledger.observe_pulled(counts.tasks, self.now)
-            if counts.deleted_activities:
-                self.ledger.observe_deleted_activities(counts.deleted_activities, self.now)
-            self.report.deals.pulled += len(batch.deals)
-            self.report.deals.deleted += len(counts.deleted_deals)
-            self.report.activities_pulled += len(batch.activities)
-            if seen is not None:
-                seen.update(r.crm_id for r in batch.deals if not r.deleted)
-            full_listing = full_listing or batch.full
-            self.mirror.set_cursor(batch.cursor, self.now)
-            self.commit()
-            self._tick("pull", len(batch.deals) + len(batch.activities))
-            if self.stop is not None and self.stop.is_set():
-                self.report.message = "stopped on request during the pull"
-                return False
+        # the next batch is read while this one is applied (closing: the reader thread is
+        # finished before the push, which uses the same connector)
+        with closing(read_ahead(self.conn.pull(cursor))) as batches:
+            for batch in batches:
+                counts = self.mirror.apply(batch, self.now)
+                self.ledger.observe_pulled(counts.tasks, self.now)
+                if counts.deleted_activities:
+                    self.ledger.observe_deleted_activities(counts.deleted_activities, self.now)
+                self.report.deals.pulled += len(batch.deals)
+                self.report.deals.deleted += len(counts.deleted_deals)
+                self.report.activities_pulled += len(batch.activities)
+                if seen is not None:
+                    seen.update(r.crm_id for r in batch.deals if not r.deleted)
+                full_listing = full_listing or batch.full
+                self.mirror.set_cursor(batch.cursor, self.now)
+                self.commit()
+                self._tick("pull", len(batch.deals) + len(batch.activities))
+                if self.stop is not None and self.stop.is_set():
+                    self.report.message = "stopped on request during the pull"
+                    return False
         if seen is not None and full_listing:
             self.report.deals.deleted += self.mirror.forget_unseen(seen)
             self.commit()

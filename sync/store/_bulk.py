@@ -14,7 +14,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-__all__ = ["CHUNK", "lookup", "write_rows"]
+__all__ = ["CHUNK", "delete_in", "lookup", "write_rows"]
 
 #: ids per IN (...) lookup and rows per executemany
 CHUNK = 500
@@ -28,7 +28,7 @@ def lookup(
     for i in range(0, len(ids), CHUNK):
         chunk = list(ids[i : i + CHUNK])
         q = sa.select(id_col, *cols).where(model.connection == connection, id_col.in_(chunk))
-        for row in s.execute(q):
+        for row in s.connection().execute(q):
             out[row[0]] = tuple(row[1:])
     return out
 
@@ -37,7 +37,25 @@ def write_rows(
     s: Session, model: Any, new: list[dict[str, Any]], changed: list[dict[str, Any]]
 ) -> None:
     """Insert ``new`` rows and update ``changed`` ones by primary key, in chunks."""
+    # Inserts go straight to the connection against the table: the ORM's bulk path would
+    # re-map every dict (a full sync inserts a row per activity); updates keep the ORM's
+    # update-by-primary-key (incremental runs, a few rows).
+    conn = s.connection()
+    insert = sa.insert(model.__table__)
     for i in range(0, len(new), CHUNK):
-        s.execute(sa.insert(model), new[i : i + CHUNK])
+        conn.execute(insert, new[i : i + CHUNK])
     for i in range(0, len(changed), CHUNK):
         s.execute(sa.update(model), changed[i : i + CHUNK])
+
+
+def delete_in(s: Session, model: Any, connection: str, column: Any, ids: Sequence[str]) -> None:
+    """Delete the rows of ``connection`` whose ``column`` is one of ``ids``, in chunks.
+
+    Mirror tables are never loaded as ORM objects, so there is no session state to
+    synchronise: the statement goes straight to the connection.
+    """
+    conn = s.connection()
+    table = model.__table__
+    for i in range(0, len(ids), CHUNK):
+        chunk = list(ids[i : i + CHUNK])
+        conn.execute(sa.delete(table).where(table.c.connection == connection, column.in_(chunk)))

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -23,14 +24,25 @@ from . import _tables as t
 from ._mirror import dumps, jsonable, task_state_json
 from ._types import Conflict, LedgerView, PlannedOp
 
-__all__ = ["Ledger", "payload_hash"]
+__all__ = ["Ledger", "NewRow", "payload_hash"]
 
 _CHUNK = 500
+#: the ledger's table, for the bulk statements of a batch (no ORM object per row)
+_TABLE = cast(sa.Table, t.LedgerEntry.__table__)
 
 
 def payload_hash(payload: Mapping[str, Any]) -> str:
     """SHA-256 of the payload's canonical JSON."""
     return hashlib.sha256(dumps(dict(payload)).encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class NewRow:
+    """A ledger row :meth:`Ledger.begin_batch` inserted in bulk (no ORM object behind it)."""
+
+    key: str
+    kind: str
+    payload: dict[str, Any]
 
 
 class Ledger:
@@ -258,6 +270,95 @@ class Ledger:
         row.updated_at = now
         row.error_code = row.error_message = None
         return row
+
+    def begin_batch(
+        self, ops: Sequence[PlannedOp], run_id: int | None, now: datetime
+    ) -> list[t.LedgerEntry | NewRow]:
+        """:meth:`begin` for one batch; rows new to the ledger go in as one bulk insert.
+
+        A full sync writes a new ledger row per write: building ORM objects for them cost
+        more than the writes' HTTP calls.  Rows that exist keep the ORM path (:meth:`begin`).
+        """
+        keys = [op.write.key for op in ops]
+        if len(set(keys)) != len(keys):  # a key twice in one batch: the row-by-row path
+            return [self.begin(op, run_id, now) for op in ops]
+        out: list[t.LedgerEntry | NewRow] = []
+        fresh: list[dict[str, Any]] = []
+        for op in ops:
+            if self._row(op.write.key) is not None:
+                out.append(self.begin(op, run_id, now))
+                continue
+            payload = jsonable(op.payload)
+            fresh.append(
+                {
+                    "connection": self.connection,
+                    "idem_key": op.write.key,
+                    "deal_id": op.write.deal_id,
+                    "kind": op.kind,
+                    "written": None,
+                    "attempts": 1,
+                    "created_at": now,
+                    "op": op.write.kind.value,
+                    "status": "pending",
+                    "payload": payload,
+                    "payload_hash": payload_hash(payload),
+                    "run_id": run_id,
+                    "updated_at": now,
+                    "error_code": None,
+                    "error_message": None,
+                }
+            )
+            out.append(NewRow(op.write.key, op.kind, payload))
+        if fresh:
+            self.s.flush()  # rows added before keep their place (ids in the same order)
+            self.s.connection().execute(sa.insert(_TABLE), fresh)
+            self._absent.difference_update(r["idem_key"] for r in fresh)
+        return out
+
+    def finish_batch(
+        self,
+        rows: Sequence[t.LedgerEntry | NewRow],
+        results: Sequence[WriteResult],
+        now: datetime,
+    ) -> None:
+        """:meth:`finish` for one batch (rows from :meth:`begin_batch`), new rows in bulk."""
+        table = _TABLE
+        done: dict[str, list[dict[str, Any]]] = {"task": [], "fields": []}
+        refused: list[dict[str, Any]] = []
+        for row, result in zip(rows, results, strict=True):
+            if isinstance(row, t.LedgerEntry):
+                self.finish(row, result, now)
+            elif result.ok:
+                kind = "fields" if row.kind == "fields" else "task"
+                done[kind].append(
+                    {"k": row.key, "w": dict(row.payload), "c": result.crm_id or None}
+                )
+            else:
+                refused.append({"k": row.key, "e": result.error_code, "m": result.message})
+        where = (table.c.connection == self.connection, table.c.idem_key == sa.bindparam("k"))
+        conn = self.s.connection()
+        for kind, params in done.items():
+            if not params:
+                continue
+            values: dict[str, Any] = {
+                "updated_at": now,
+                "written": sa.bindparam("w", type_=table.c.written.type),
+                "status": "done",
+                "written_at": now,
+                "crm_id": sa.bindparam("c"),
+            }
+            if kind == "task":
+                values["observed"] = None  # the next pull shows the CRM's copy again
+            conn.execute(sa.update(table).where(*where).values(values), params)
+        if refused:
+            stmt = sa.update(table).where(*where)
+            values = {
+                "updated_at": now,
+                "status": "rejected",
+                "error_code": sa.bindparam("e"),
+                "error_message": sa.bindparam("m"),
+            }
+            conn.execute(stmt.values(values), refused)
 
     def finish(self, row: t.LedgerEntry, result: WriteResult, now: datetime) -> None:
         """Mark a sent write done (``written`` := what we sent) or rejected (with the code)."""

@@ -24,7 +24,7 @@ from nextadvance.mappings import UNMAPPED_STAGE, map_stage
 from nextadvance.mappings import Mapping as MappingSpec
 
 from . import _tables as t
-from ._bulk import lookup, write_rows
+from ._bulk import delete_in, lookup, write_rows
 
 __all__ = ["BatchCounts", "Mirror", "MirroredDeal", "jsonable", "task_state_json"]
 
@@ -137,11 +137,7 @@ class Mirror:
         return counts
 
     def _delete_in(self, model: Any, column: Any, ids: Sequence[str]) -> None:
-        for i in range(0, len(ids), _CHUNK):
-            chunk = list(ids[i : i + _CHUNK])
-            self.s.execute(
-                sa.delete(model).where(model.connection == self.connection, column.in_(chunk))
-            )
+        delete_in(self.s, model, self.connection, column, ids)
 
     def _deals(self, records: Iterable[DealRecord], now: datetime, counts: BatchCounts) -> None:
         newest: dict[str, DealRecord] = {}
@@ -181,15 +177,20 @@ class Mirror:
             (fresh if known is None else changed).append(values)
             applied.append(deal)
         write_rows(self.s, t.Deal, fresh, changed)
-        self._contacts(applied)
+        self._contacts(applied, [v["deal_id"] for v in changed])
         if dead:
             self._delete_deals(dead, counts)
 
-    def _contacts(self, deals: Sequence[Deal]) -> None:
-        """Replace the contact roles of these deals (bulk: one delete, one insert)."""
+    def _contacts(self, deals: Sequence[Deal], mirrored: Sequence[str]) -> None:
+        """Replace the contact roles of these deals (bulk: one delete, one insert).
+
+        ``mirrored``: those of the deals already in the mirror before this batch; a deal
+        that was not has no role rows to delete (they go and come with the deal row).
+        """
         if not deals:
             return
-        self._delete_in(t.DealContact, t.DealContact.deal_id, [d.id for d in deals])
+        if mirrored:
+            self._delete_in(t.DealContact, t.DealContact.deal_id, mirrored)
         contacts = {c.id: c for d in deals for c in d.contacts}
         known = lookup(self.s, t.Contact, t.Contact.contact_id, self.connection, list(contacts))
         fresh: list[dict[str, Any]] = []
@@ -278,8 +279,11 @@ class Mirror:
             links[activity_id] = list(dict.fromkeys(rec.deal_ids))
         del existing
         write_rows(self.s, t.Activity, fresh, changed)
+        if changed:
+            # only an activity already mirrored can have links (they go and come with it)
+            ids = [row["activity_id"] for row in changed]
+            self._delete_in(t.DealActivity, t.DealActivity.activity_id, ids)
         if links:
-            self._delete_in(t.DealActivity, t.DealActivity.activity_id, list(links))
             rows = [
                 {"connection": self.connection, "deal_id": d, "activity_id": a}
                 for a, deal_ids in links.items()
@@ -328,7 +332,7 @@ class Mirror:
         last = ""
         while True:
             rows = list(
-                self.s.execute(
+                self.s.connection().execute(
                     sa.select(t.Deal.deal_id, t.Deal.data, t.Deal.crm_values)
                     .where(
                         t.Deal.connection == self.connection,
@@ -373,9 +377,10 @@ class Mirror:
             )
             .where(t.DealActivity.connection == self.connection, t.DealActivity.deal_id.in_(ids))
         )
-        for deal_id, data in self.s.execute(q):
-            item = {k: v for k, v in data.items() if not k.startswith("_")}
-            acts[deal_id].append(item)
+        # plain rows from the connection: the ORM's result machinery adds nothing here
+        for deal_id, data in self.s.connection().execute(q):
+            data.pop("_modified_at", None)
+            acts[deal_id].append(data)
         out = []
         for row in rows:
             activities = sorted(acts[row.deal_id], key=lambda a: (a.get("at") or "", a["id"]))
