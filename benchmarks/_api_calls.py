@@ -2,8 +2,11 @@
 
 For one CRM and org size: a full sync, an incremental sync after reps changed 1 % of the
 deals (``mutate``), the next run (it reads back the echoes of our own writes), and a run with
-nothing changed at all.  Each run's calls are counted twice, by the RunReport and by the
-sandbox's own per-endpoint counters, and the two must agree.  The sandbox runs in its own
+nothing changed at all.  Runs are ``gap_s`` apart on the CRM's clock, as a schedule spaces
+them (the sandbox's clock is moved forward, no waiting; 0 = back to back): the look-back
+re-reads the changes of the ``lookback`` seconds before the previous read, so runs closer
+than that re-read a burst of echoes.  Each run's calls are counted twice, by the RunReport and
+by the sandbox's own per-endpoint counters, and the two must agree.  The sandbox runs in its own
 process; the sync runs here, through the public ``run_sync``.
 """
 
@@ -14,9 +17,11 @@ from typing import Any
 from benchmarks._harness import endpoint_delta, run_sync_here, sandbox_process, write_config
 from benchmarks._minimum import changes, hubspot_minimum, salesforce_minimum
 
-__all__ = ["SCENARIOS", "measure"]
+__all__ = ["SCENARIOS", "SCHEDULE_GAP_S", "measure"]
 
 SCENARIOS = ("full", "incremental_1pct", "echo", "no_change")
+#: CRM time between two runs: the ``*/30`` schedule of README.md / docs/configuration.md
+SCHEDULE_GAP_S = 1800.0
 _ADMIN = ("/_sandbox", "/oauth", "/services/oauth2")
 
 
@@ -40,8 +45,10 @@ def _minimum(
     return hubspot_minimum(ch, updates, t["closed"], t["created"], t["updated"])
 
 
-def measure(crm: str, deals: int, seed: int = 7) -> list[dict[str, Any]]:
-    """Run the four scenarios on a fresh sandbox; one result row per scenario."""
+def measure(
+    crm: str, deals: int, seed: int = 7, gap_s: float = SCHEDULE_GAP_S
+) -> list[dict[str, Any]]:
+    """Run the four scenarios on a fresh sandbox, ``gap_s`` apart; one row per scenario."""
     rows: list[dict[str, Any]] = []
     with sandbox_process(crm, deals, seed) as sb:
         config = write_config(sb)
@@ -49,6 +56,8 @@ def measure(crm: str, deals: int, seed: int = 7) -> list[dict[str, Any]]:
         snap = sb.snapshot()
         for scenario in SCENARIOS:
             changed_by_reps = 0
+            if gap_s and scenario != SCENARIOS[0]:
+                sb.advance_clock(gap_s)
             if scenario == "incremental_1pct":
                 changed_by_reps = len(sb.mutate(max(1, deals // 100), seed + 1))
                 snap = sb.snapshot()
@@ -64,6 +73,7 @@ def measure(crm: str, deals: int, seed: int = 7) -> list[dict[str, Any]]:
                     "crm": crm,
                     "deals": deals,
                     "scenario": scenario,
+                    "gap_s": gap_s,
                     "status": rep["status"],
                     "changed_by_reps": changed_by_reps,
                     "calls": calls["total"],

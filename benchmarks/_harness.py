@@ -87,6 +87,10 @@ class RemoteSandbox:
         """Reps work ``count`` open deals; the ids they changed."""
         return list(self._admin.mutate(count, seed)["changed"][self.crm])
 
+    def advance_clock(self, seconds: float) -> None:
+        """Let ``seconds`` pass on the CRM's clock (stamps, ``Date``) without waiting."""
+        self._admin.advance_clock(seconds)
+
     def set_faults(self, **changes: Any) -> None:
         """Change the fault plan (e.g. ``hubspot_per_10s=100``) at run time."""
         self._admin.set_faults(**changes)

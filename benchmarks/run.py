@@ -29,10 +29,13 @@ CRMS = ("salesforce", "hubspot")
 PARTS = ("api_calls", "naive", "scale", "floor", "saturation", "engine", "sandbox")
 
 
-def _api_calls(sizes: list[int], crms: tuple[str, ...] = CRMS) -> list[dict[str, Any]]:
-    from benchmarks._api_calls import measure
+def _api_calls(
+    sizes: list[int], crms: tuple[str, ...] = CRMS, gap_s: float | None = None
+) -> list[dict[str, Any]]:
+    from benchmarks._api_calls import SCHEDULE_GAP_S, measure
 
-    return [row for n in sizes for crm in crms for row in measure(crm, n)]
+    gap = SCHEDULE_GAP_S if gap_s is None else gap_s
+    return [row for n in sizes for crm in crms for row in measure(crm, n, gap_s=gap)]
 
 
 def api_calls_table(rows: list[dict[str, Any]]) -> str:
@@ -117,10 +120,11 @@ def full(
     scale_sizes: list[int],
     scale_crms: list[str],
     crms: list[str] | None = None,
+    gap_s: float | None = None,
 ) -> int:
     """Run the chosen parts, write results/<part>.json, print the markdown tables."""
     runners: dict[str, Callable[[], Any]] = {
-        "api_calls": lambda: _api_calls(sizes, tuple(crms or CRMS)),
+        "api_calls": lambda: _api_calls(sizes, tuple(crms or CRMS), gap_s),
         "naive": lambda: _lazy("benchmarks._naive", "compare")(200),
         "scale": lambda: [
             _lazy("benchmarks._scale", "measure")(crm, n) for n in scale_sizes for crm in scale_crms
@@ -183,6 +187,12 @@ def main(argv: list[str] | None = None) -> int:
     )
     p.add_argument("--scale-crms", default="salesforce,hubspot", help="CRMs for scale and floor")
     p.add_argument("--crms", default="salesforce,hubspot", help="CRMs for api_calls")
+    p.add_argument(
+        "--gap-s",
+        type=float,
+        default=None,
+        help="CRM seconds between api_calls runs (default 1800, a */30 schedule; 0 = back to back)",
+    )
     args = p.parse_args(argv)
     if args.quick:
         return quick(args.update_baseline)
@@ -192,7 +202,8 @@ def main(argv: list[str] | None = None) -> int:
         p.error(f"unknown part(s) {', '.join(unknown)}; known: {', '.join(PARTS)}")
     sizes = [int(x) for x in args.sizes.split(",")]
     scale = [int(x) for x in args.scale_sizes.split(",")]
-    return full(parts, sizes, scale, args.scale_crms.split(","), args.crms.split(","))
+    crms = args.crms.split(",")
+    return full(parts, sizes, scale, args.scale_crms.split(","), crms, args.gap_s)
 
 
 if __name__ == "__main__":

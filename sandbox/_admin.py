@@ -1,5 +1,6 @@
 """The sandbox's own admin API under ``/_sandbox/``: stats, faults, reset, snapshot, mutate,
-requests (the recent request log, in order, with times and hashed tokens).
+requests (the recent request log, in order, with times and hashed tokens), clock (make time
+pass: ``{"advance_s": N}``).
 
 Tests, the demo and benchmarks use it to assert what a client did (requests per endpoint,
 rate-limit answers, records written), to change faults at run time, and to make reps "work"
@@ -10,6 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from . import _clock as clock
 from ._http import Request, Response, json_response
 
 __all__ = ["handle_admin"]
@@ -87,6 +89,15 @@ def handle_admin(hub: Any, request: Request) -> Response:
         return json_response(200, {app.name: app.snapshot() for app in hub.apps})
     if action == "mutate" and method == "POST":
         return _mutate(hub, request)
-    if action in ("stats", "faults", "reset", "snapshot", "mutate", "requests"):
+    if action == "clock" and method == "GET":
+        return json_response(200, {"offset_s": clock.offset(), "now": clock.now()})
+    if action == "clock" and method == "POST":
+        try:
+            body = request.json() or {}
+            offset = clock.advance(float(body.get("advance_s", 0)))
+        except (ValueError, TypeError, AttributeError) as exc:
+            return _error(400, f'expected JSON {{"advance_s": N}} with N >= 0 ({exc})')
+        return json_response(200, {"offset_s": offset, "now": clock.now()})
+    if action in ("stats", "faults", "reset", "snapshot", "mutate", "requests", "clock"):
         return _error(405, f"method {method} not allowed on /_sandbox/{action}")
     return _error(404, f"unknown admin endpoint /_sandbox/{action}")

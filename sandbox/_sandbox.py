@@ -19,6 +19,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from . import _clock
 from ._faults import FaultPlan
 from ._generator import generate
 from ._http import App
@@ -151,11 +152,13 @@ class Sandbox:
         return self
 
     def stop(self) -> None:
-        """Stop serving, close the socket and remove the generated TLS files."""
+        """Stop serving, close the socket and remove the generated TLS files; the clock goes
+        back to the wall clock (it is process-wide: the next sandbox starts on time)."""
         if self._server is not None:
             self._server.shutdown()
             self._server.server_close()
             self._server = None
+            _clock.reset()
         if self._thread is not None:
             self._thread.join(timeout=5)
             self._thread = None
@@ -218,6 +221,11 @@ class Sandbox:
     def mutate(self, count: int, seed: int = 0) -> dict[str, Any]:
         """``POST /_sandbox/mutate``: reps work ``count`` open deals in each CRM."""
         return dict(self.admin("mutate", "POST", {"count": count, "seed": seed}))
+
+    def advance_clock(self, seconds: float) -> float:
+        """``POST /_sandbox/clock``: let ``seconds`` pass on the CRM's clock (stamps and the
+        ``Date`` header) without waiting; returns the clock's offset from the wall clock."""
+        return float(self.admin("clock", "POST", {"advance_s": seconds})["offset_s"])
 
     def reset(self) -> None:
         """``POST /_sandbox/reset``: regenerate the world, clear counters, restore faults."""

@@ -24,6 +24,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
+from . import _clock as clock
 from ._faults import FaultPlan
 from ._http import App, DropResponse, Request, Response, json_response
 from ._transcript import Transcript
@@ -137,6 +138,10 @@ class _Handler(BaseHTTPRequestHandler):
     sys_version = ""
     timeout = 120  # idle keep-alive connections are closed after this long
     server: SandboxHTTPServer
+
+    def date_time_string(self, timestamp: float | None = None) -> str:
+        """The ``Date`` header, from the sandbox clock (clients anchor reads on it)."""
+        return super().date_time_string(clock.now() if timestamp is None else timestamp)
 
     def log_message(self, format: str, *args: Any) -> None:
         log.debug("%s " + format, self.address_string(), *args)

@@ -57,6 +57,7 @@ class HubSpotConnector(CrmConnector):
             config.lookback_s,
             lambda: datetime.now(UTC),
             label_refresh_s=config.label_refresh_s,
+            crm_now=self.session.clock.last,
         )
         self.writer = HubSpotWriter(self.plan, self.api)
 

@@ -1,7 +1,7 @@
 """HubSpot reads: deals with company/contacts, engagements with their deal links, archives.
 
 Full sync lists each object type (100 per page, cheaper than search).  Incremental sync
-searches ``hs_lastmodifieddate >= high-water - lookback`` sorted by (hs_lastmodifieddate,
+searches ``hs_lastmodifieddate >= previous read - lookback`` (``_cursor``) sorted by (stamp,
 hs_object_id), 200 per page; before the 10,000-result cap it restarts the query at the last
 (timestamp, id) with two OR-ed filter groups (``> ts`` or ``= ts and id > last``), so even
 10,000+ records sharing one timestamp are read exactly once.  Archiving does not bump the
@@ -61,8 +61,9 @@ class HubSpotReader(Reader[ReadPlan, "_State"]):
         lookback_s: float,
         now: Callable[[], datetime],
         label_refresh_s: float = 86_400.0,
+        crm_now: Callable[[], datetime | None] | None = None,
     ) -> None:
-        super().__init__(plan, lookback_s, now)
+        super().__init__(plan, lookback_s, now, crm_now)
         self.api = api
         self.label_refresh_s = label_refresh_s
         self.search_limit = min(api.page_size or SEARCH_LIMIT, SEARCH_LIMIT)
@@ -125,6 +126,7 @@ class HubSpotReader(Reader[ReadPlan, "_State"]):
             rows: list[dict[str, Any]] = []
             while True:
                 page = self.api.list_page(obj, self.props(obj), after, associations=inline)
+                state.full_began(self.crm_now())  # dates a fresh full sync (first answer only)
                 rows.extend(page.get("results", []))
                 after = ((page.get("paging") or {}).get("next") or {}).get("after")
                 if after and len(rows) < group:
@@ -140,7 +142,7 @@ class HubSpotReader(Reader[ReadPlan, "_State"]):
                     break
         started = parse_ts(full["started"])
         for obj in objs:
-            state.streams[obj] = StreamCursor(ts=started)
+            state.streams[obj] = StreamCursor(ts=started, read_at=state.full_read_at())
         for obj in self.archive_watch():
             state.archived[obj] = StreamCursor(ts=started)
         state.swept = full["started"]  # a full listing read every label
@@ -153,6 +155,7 @@ class HubSpotReader(Reader[ReadPlan, "_State"]):
             for rows in self._search(obj, cur):
                 fresh = [r for r in rows if cur.is_new(str(r["id"]), _stamp(r))]
                 yield self._batch(state, obj, fresh, full=False, track=True)
+            cur.finish()  # the read _search began is complete
         for obj in self.archive_watch():
             yield from self._archived(state, obj)
         if self.plan.mapping.contacts is not None:
@@ -174,6 +177,7 @@ class HubSpotReader(Reader[ReadPlan, "_State"]):
     def _search(self, obj: str, cur: StreamCursor) -> Iterator[list[dict[str, Any]]]:
         since = cur.since(self.lookback_s)
         last: tuple[str, str] | None = None
+        begun = False
         while True:
             if last is None:
                 groups = (
@@ -213,6 +217,9 @@ class HubSpotReader(Reader[ReadPlan, "_State"]):
                 if after:
                     body["after"] = after
                 page = self.api.search(obj, body)
+                if not begun:
+                    cur.begin(self.crm_now())  # the read runs from this first answer on
+                    begun = True
                 rows = page.get("results", [])
                 fetched += len(rows)
                 if rows:

@@ -18,6 +18,7 @@ import urllib3
 from hubspot import Client
 
 from nextadvance.connectors._base import ConnectorConfig
+from nextadvance.connectors._crmclock import CrmClock
 from nextadvance.connectors._netfail import connect_failure
 from nextadvance.connectors._session_common import TokenSession
 from nextadvance.connectors._transport import redact
@@ -146,6 +147,8 @@ class HubSpotSession(TokenSession[Client]):
     def __init__(self, config: ConnectorConfig, clock: Callable[[], float] = time.time) -> None:
         super().__init__(config, clock)
         self.last_headers: Mapping[str, str] = {}
+        #: the portal's clock from each answer's ``Date`` (anchors incremental reads)
+        self.clock = CrmClock()
         self._apis: dict[str, tuple[Client, Any]] = {}
 
     def _new_client(self, token: str | None) -> Client:
@@ -207,8 +210,10 @@ class HubSpotSession(TokenSession[Client]):
 
     def call(self, fn: Callable[[HubSpotSession], Any]) -> Any:
         """Run one raw call (``_preload_content=False``) and return its parsed JSON body."""
+        sent = time.monotonic()
         response = fn(self)
         self.last_headers = dict(response.headers or {})
+        self.clock.note(self.last_headers, time.monotonic() - sent)
         data = response.data
         if not data:
             return None

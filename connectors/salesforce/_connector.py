@@ -51,7 +51,12 @@ class SalesforceConnector(CrmConnector):
         self._connect(config, "Sforce-Limit-Info")
         self.plan = ReadPlan(config.mapping, completed_status=COMPLETED)
         self.reader = SalesforceReader(
-            self.plan, self._pages, config.lookback_s, lambda: datetime.now(UTC), self._blob
+            self.plan,
+            self._pages,
+            config.lookback_s,
+            lambda: datetime.now(UTC),
+            self._blob,
+            crm_now=self.session.adapter.clock.last,
         )
         self.writer = SalesforceWriter(self.plan, self._restful, self._query_all)
         self._record_types: list[dict[str, Any]] | None = None

@@ -2,7 +2,8 @@
 
 Full sync streams Opportunities ordered by Id and merge-joins OpportunityContactRoles ordered
 by OpportunityId (one page of each per 2,000 records: the minimum).  Incremental sync reads
-each object on ``SystemModstamp >= high-water - lookback ORDER BY SystemModstamp, Id`` through
+each object on ``SystemModstamp >= since ORDER BY SystemModstamp, Id`` (``since``: the org's
+time when the previous read ran, minus the lookback; see ``_cursor``) through
 ``queryAll`` (so deletions arrive in the same query, ``IsDeleted = true``), de-duplicates by
 (Id, SystemModstamp), and re-reads the contact roles of changed deals (and the deals whose
 roles alone changed).  Each SOQL page becomes one :class:`PullBatch`.
@@ -63,8 +64,9 @@ class SalesforceReader(Reader[ReadPlan, PullState]):
         lookback_s: float,
         now: Callable[[], datetime],
         blob: Callable[[str], str] | None = None,
+        crm_now: Callable[[], datetime | None] | None = None,
     ) -> None:
-        super().__init__(plan, lookback_s, now)
+        super().__init__(plan, lookback_s, now, crm_now)
         self.query = query
         self.blob = blob
         self._rates: tuple[str, dict[str, float]] | None = None
@@ -89,6 +91,7 @@ class SalesforceReader(Reader[ReadPlan, PullState]):
             roles: _GroupedStream | None = _GroupedStream(
                 self.query(ocr_sql, False), "OpportunityId"
             )
+            state.full_began(self.crm_now())  # the roles' first page has been read
             last = after
             for page in self.query(opp_sql, False):
                 ids = [last, *(rec["Id"] for rec in page)] if last else [r["Id"] for r in page]
@@ -109,7 +112,7 @@ class SalesforceReader(Reader[ReadPlan, PullState]):
         for obj in self.plan.activity_types:
             yield from self._activities(state, obj, include_deleted=False, full=True)
         for name in ("Opportunity", OCR):
-            state.streams[name] = StreamCursor(ts=started)
+            state.streams[name] = StreamCursor(ts=started, read_at=state.full_read_at())
         state.full = None
         yield PullBatch(cursor=state.dump(), full=True)
 
@@ -118,7 +121,8 @@ class SalesforceReader(Reader[ReadPlan, PullState]):
         ocr_cur = state.streams[OCR]
         role_changed: dict[str, None] = {}
         new_ocr = ocr_cur.copy()
-        for page in self.query(self._delta_sql(OCR, self.plan.ocr_select(), new_ocr), True):
+        ocr_sql = self._delta_sql(OCR, self.plan.ocr_select(), new_ocr)
+        for page in self.timed(new_ocr, self.query(ocr_sql, True)):
             for rec in page:
                 stamp = parse_ts(rec["SystemModstamp"])
                 if new_ocr.is_new(rec["Id"], stamp):
@@ -126,7 +130,7 @@ class SalesforceReader(Reader[ReadPlan, PullState]):
                     new_ocr.advance(rec["Id"], stamp)
         opp_cur = state.streams["Opportunity"]
         sql = self._delta_sql("Opportunity", self.plan.deal_select(), opp_cur)
-        for page in self.query(sql, True):
+        for page in self.timed(opp_cur, self.query(sql, True)):
             fresh = [r for r in page if opp_cur.is_new(r["Id"], parse_ts(r["SystemModstamp"]))]
             batch = self._deal_batch(fresh, by_stamp=True)
             for rec in page:
@@ -252,7 +256,7 @@ class SalesforceReader(Reader[ReadPlan, PullState]):
                 " ORDER BY", (" AND " if " WHERE " in sql else " WHERE ") + link + " ORDER BY"
             )
         deal_path, contact_paths = self.plan.links(obj)
-        for page in self.query(sql, include_deleted):
+        for page in self.timed(cur, self.query(sql, include_deleted)):
             records: list[ActivityRecord] = []
             deleted: list[str] = []
             live: list[tuple[dict[str, Any], datetime]] = []

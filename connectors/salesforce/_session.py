@@ -10,6 +10,7 @@ silently overrides ``session.verify``; it never turns verification off.
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urlsplit
@@ -19,6 +20,7 @@ from requests.adapters import HTTPAdapter
 from simple_salesforce.api import Salesforce
 
 from nextadvance.connectors._base import ConnectorConfig
+from nextadvance.connectors._crmclock import CrmClock
 from nextadvance.connectors._session_common import TokenSession
 from nextadvance.core.errors import AuthError, FatalRemote, Timeout, Unavailable
 
@@ -31,7 +33,8 @@ class _Adapter(HTTPAdapter):
     """Forces the CA bundle and a timeout on every request; remembers the last headers.
 
     The last response's headers carry ``Sforce-Limit-Info`` and ``Retry-After``, which
-    simple-salesforce's exceptions do not expose.
+    simple-salesforce's exceptions do not expose, and ``Date``: the org's clock, which
+    anchors the next incremental read (``clock``, see ``connectors/_crmclock.py``).
     """
 
     def __init__(self, ca_bundle: str | None, timeouts: tuple[float, float]) -> None:
@@ -39,6 +42,7 @@ class _Adapter(HTTPAdapter):
         self.ca_bundle = ca_bundle
         self.timeouts = timeouts
         self.local = threading.local()
+        self.clock = CrmClock()
 
     def send(self, request: requests.PreparedRequest, **kwargs: Any) -> requests.Response:  # type: ignore[override]
         if self.ca_bundle:
@@ -48,8 +52,10 @@ class _Adapter(HTTPAdapter):
         if kwargs.get("timeout") is None:
             kwargs["timeout"] = self.timeouts  # (connect, read)
         self.local.headers = {}
+        sent = time.monotonic()
         response = super().send(request, **kwargs)
         self.local.headers = dict(response.headers)
+        self.clock.note(self.local.headers, time.monotonic() - sent)
         return response
 
     def last_headers(self) -> Mapping[str, str]:

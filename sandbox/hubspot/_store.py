@@ -13,12 +13,14 @@ from array import array
 from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
 
+from .. import _clock as clock
+
 __all__ = ["Record", "TypeStore", "iso", "now_ms", "parse_ms"]
 
 
 def now_ms() -> int:
-    """Wall-clock time in epoch milliseconds."""
-    return int(datetime.now(UTC).timestamp() * 1000)
+    """The sandbox clock (wall clock plus any offset, ``.._clock``) in epoch milliseconds."""
+    return int(clock.now() * 1000)
 
 
 def iso(ms: int) -> str:

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from .. import _clock as clock
 from .._http import Request, Response, json_response
 from ._auth import sf_error
 from ._query import compile_query, emitter, execute
@@ -37,7 +38,7 @@ _PAGE_DEFAULT = 50_000  # Bulk 2.0 results page when maxRecords is not given (ca
 
 
 def _now() -> str:
-    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.000+0000")
+    return datetime.fromtimestamp(clock.now(), UTC).strftime("%Y-%m-%dT%H:%M:%S.000+0000")
 
 
 def _cell(value: Any) -> str:

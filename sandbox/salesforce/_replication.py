@@ -7,9 +7,9 @@ seconds of ``start``/``end`` are ignored, as the org does; a record changed by a
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
+from .. import _clock as clock
 from .._http import Request, Response, json_response
 from ._auth import sf_error
 from ._schema import SObject
@@ -31,7 +31,7 @@ def replication(
         return sf_error(
             400, "INVALID_REPLICATION_DATE", "start and end must be ISO 8601 datetimes", headers
         )
-    now = int(time.time() * 1000)
+    now = int(clock.now() * 1000)
     earliest = now - 30 * _DAY_MS
     if start < earliest or end <= start:
         return sf_error(

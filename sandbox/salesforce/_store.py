@@ -17,6 +17,7 @@ from collections import Counter
 from datetime import UTC, datetime
 from typing import Any
 
+from .. import _clock as clock
 from ._schema import SObject
 
 __all__ = ["INDEXED", "Store", "fmt_datetime", "make_id", "parse_datetime", "to18"]
@@ -105,7 +106,7 @@ class Store:
     def now_ms(self) -> int:
         """The next system timestamp: wall-clock ms, strictly after every earlier one."""
         with self.lock:
-            stamp = max(int(time.time() * 1000), self.last_stamp + 1)
+            stamp = max(int(clock.now() * 1000), self.last_stamp + 1)
             self.last_stamp = stamp
             return stamp
 
