@@ -90,9 +90,9 @@ def _word_start(op: Any, av: Any) -> bool:
     )
 
 
-def first_letters(pattern: re.Pattern[str]) -> frozenset[str] | None:
-    """The (lower-case, ASCII) word characters a match of ``pattern`` can start with, when
-    it starts at a word boundary with one of them; None when that cannot be shown."""
+def _after_word_start(pattern: re.Pattern[str]) -> list[Any] | None:
+    """The parsed pattern after its leading word boundary; None when it has none (or the
+    syntax is unknown): then no reject can be shown and the pattern always runs."""
     try:
         tree = _sre.parse(pattern.pattern, pattern.flags)
     except Exception:  # an unknown syntax: no reject, the pattern runs
@@ -100,7 +100,16 @@ def first_letters(pattern: re.Pattern[str]) -> frozenset[str] | None:
     items = list(tree.data)
     if not items or not _word_start(*items[0]):
         return None
-    chars, nullable = _seq(items[1:])
+    return items[1:]
+
+
+def first_letters(pattern: re.Pattern[str]) -> frozenset[str] | None:
+    """The (lower-case, ASCII) word characters a match of ``pattern`` can start with, when
+    it starts at a word boundary with one of them; None when that cannot be shown."""
+    items = _after_word_start(pattern)
+    if items is None:
+        return None
+    chars, nullable = _seq(items)
     if chars is None or nullable or not chars or not chars <= _WORD_CHARS:
         return None
     return frozenset(chars)
@@ -170,14 +179,10 @@ def first_pairs(pattern: re.Pattern[str]) -> frozenset[str] | None:
     """What a match of ``pattern`` can start with, up to two (lower-case) characters, when
     it starts at a word boundary with a word character; None when that cannot be shown.
     A one-character entry is followed by anything (or by the end of the match)."""
-    try:
-        tree = _sre.parse(pattern.pattern, pattern.flags)
-    except Exception:  # an unknown syntax: no reject, the pattern runs
+    items = _after_word_start(pattern)
+    if items is None:
         return None
-    items = list(tree.data)
-    if not items or not _word_start(*items[0]):
-        return None
-    got = _pre_seq(items[1:])
+    got = _pre_seq(items)
     if got is None:
         return None
     heads = {head for head, _ in got}

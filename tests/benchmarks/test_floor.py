@@ -2,28 +2,13 @@
 
 from __future__ import annotations
 
-import importlib
-import sys
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import pytest
 
+from benchmarks import _floor as floor
 from nextadvance.sandbox._transcript import Transcript, next_records_url
-
-ROOT = Path(__file__).resolve().parents[2]
-
-
-def _load(name: str) -> ModuleType:
-    sys.path.insert(0, str(ROOT))
-    try:
-        return importlib.import_module(name)
-    finally:
-        sys.path.remove(str(ROOT))
-
-
-floor = _load("benchmarks._floor")
 
 _MORE = "/services/data/v59.0/query/01g5gABC-2000"
 

@@ -2,25 +2,10 @@
 
 from __future__ import annotations
 
-import importlib
-import sys
-from pathlib import Path
-from types import ModuleType
 from typing import Any
 
-ROOT = Path(__file__).resolve().parents[2]
-
-
-def _load(name: str) -> ModuleType:
-    sys.path.insert(0, str(ROOT))
-    try:
-        return importlib.import_module(name)
-    finally:
-        sys.path.remove(str(ROOT))
-
-
-m = _load("benchmarks._minimum")
-run = _load("benchmarks.run")
+from benchmarks import _minimum as m
+from benchmarks import run
 
 
 def _sf_snap(opps: int, roles_per_opp: int, tasks_per_opp: int) -> dict[str, Any]:
