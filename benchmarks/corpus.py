@@ -8,6 +8,7 @@ Run from the repository root::
     .venv/bin/python -m benchmarks.corpus --split heldout2         # a second, later held-out set
     .venv/bin/python -m benchmarks.corpus --split heldout3         # a third (emea), written 2026-12-05
     .venv/bin/python -m benchmarks.corpus --split heldout4         # a fourth (voice, apac), 2026-12-06
+    .venv/bin/python -m benchmarks.corpus --split heldout5         # a fifth (plg, industrial, review)
 
 The corpus (tests/unit/core/data/corpus/, format in its GUIDE.md) has one next-step file and
 one note file per author; training and held-out authors sit in separate folders.  The
@@ -215,7 +216,9 @@ def main(argv: list[str] | None = None) -> int:
     """Command-line entry: ``--split train|heldout|heldout2|...`` [``--misses``] [``--json``]."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
-        "--split", choices=("train", "heldout", "heldout2", "heldout3", "heldout4"), required=True
+        "--split",
+        choices=("train", "heldout", "heldout2", "heldout3", "heldout4", "heldout5"),
+        required=True,
     )
     parser.add_argument("--root", type=Path, default=ROOT, help="corpus folder")
     parser.add_argument("--misses", action="store_true", help="list misses (train only)")
