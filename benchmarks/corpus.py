@@ -4,11 +4,11 @@ Run from the repository root::
 
     .venv/bin/python -m benchmarks.corpus --split train            # tune on these
     .venv/bin/python -m benchmarks.corpus --split train --misses   # ... and list the misses
-    .venv/bin/python -m benchmarks.corpus --split heldout          # aggregate figures only
-    .venv/bin/python -m benchmarks.corpus --split heldout2         # a second, later held-out set
-    .venv/bin/python -m benchmarks.corpus --split heldout3         # a third (emea), written 2026-12-05
-    .venv/bin/python -m benchmarks.corpus --split heldout4         # a fourth (voice, apac), 2026-12-06
-    .venv/bin/python -m benchmarks.corpus --split heldout5         # a fifth (plg, industrial, review)
+    .venv/bin/python -m benchmarks.corpus --split heldout5         # aggregate figures only
+    .venv/bin/python -m benchmarks.corpus --split heldout6         # the newest held-out authors
+
+Earlier held-out splits (heldout … heldout4) joined ``train/`` after being measured; their last
+untouched figures are in the corpus GUIDE.md.
 
 The corpus (tests/unit/core/data/corpus/, format in its GUIDE.md) has one next-step file and
 one note file per author; training and held-out authors sit in separate folders.  The
@@ -213,11 +213,11 @@ def render(res: dict[str, Any]) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Command-line entry: ``--split train|heldout|heldout2|...`` [``--misses``] [``--json``]."""
+    """Command-line entry: ``--split train|heldout5|heldout6`` [``--misses``] [``--json``]."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
         "--split",
-        choices=("train", "heldout", "heldout2", "heldout3", "heldout4", "heldout5"),
+        choices=("train", "heldout5", "heldout6"),
         required=True,
     )
     parser.add_argument("--root", type=Path, default=ROOT, help="corpus folder")
