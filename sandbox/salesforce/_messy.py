@@ -22,6 +22,7 @@ called for ``org="messy"``, so the stock org stays byte-for-byte what it was.
 from __future__ import annotations
 
 import html
+import re
 import zlib
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -56,6 +57,14 @@ class Loaded:
     tasks: Any
     events: Any
     rows_class: Any
+
+
+_TAG = re.compile(r"<[^>]+>")
+
+
+def _preview(body: str) -> str:
+    """Salesforce's TextPreview is plain text: markup stripped, entities decoded, 255 chars."""
+    return " ".join(html.unescape(_TAG.sub(" ", body)).split())[:255]
 
 
 def _crc(text: str) -> int:
@@ -239,7 +248,7 @@ def _notes_and_emails(
                 {
                     notes.col("Title"): act.subject,
                     notes.col("Content"): content,
-                    notes.col("TextPreview"): body[:255],
+                    notes.col("TextPreview"): _preview(body),
                     notes.col("FileType"): "SNOTE",
                     notes.col("OwnerId"): owner,
                 },

@@ -61,6 +61,8 @@ def test_messy_pull(
         assert len(note.deal_ids) == 1 and note.deal_ids[0].startswith("006")
         assert "<" not in note.activity.body and note.activity.body
     assert max(len(n.activity.body) for n in notes if n.activity) > 19000
+    # the sandbox's TextPreview is plain text, as Salesforce serves it, even for HTML bodies
+    assert all(n["TextPreview"] and "<" not in n["TextPreview"] for n in snap["ContentNote"])
 
     per_deal = Counter(d for a in acts for d in a.deal_ids)
     busy, count = per_deal.most_common(1)[0]
