@@ -1,7 +1,8 @@
 """The labelled corpus is trustworthy: a blind second annotator agrees with its authors.
 
 A second annotator (given only GUIDE.md section 1, not the authors' labels) labelled a
-stratified sample of 200 next steps, 40 per author across both splits.  If the authors'
+stratified sample of 200 next steps, 40 per author across both splits; a later blind
+annotator labelled 160 of heldout6 (40 per author, stratified by verdict).  If the authors'
 labels drifted (a bad edit, a relabel that went too far) this agreement would drop.
 """
 
@@ -10,6 +11,8 @@ from __future__ import annotations
 import json
 from collections import Counter
 from pathlib import Path
+
+import pytest
 
 CORPUS = Path(__file__).parent / "data" / "corpus"
 VERDICTS = ("advance", "vague", "seller_action", "unrealistic_for_stage", "empty")
@@ -24,16 +27,17 @@ def _author_labels() -> dict[str, str]:
     return labels
 
 
-def test_blind_second_annotator_agrees_with_the_authors() -> None:
-    """Agreement >= 95 % and Cohen's kappa >= 0.9 on the blind 200-text sample."""
+@pytest.mark.parametrize(
+    ("sample", "size"), [("second_annotator.jsonl", 200), ("second_annotator_heldout6.jsonl", 160)]
+)
+def test_blind_second_annotator_agrees_with_the_authors(sample: str, size: int) -> None:
+    """Agreement >= 95 % and Cohen's kappa >= 0.9 on each blind sample."""
     authors = _author_labels()
     second = [
         json.loads(line)
-        for line in (CORPUS / "agreement" / "second_annotator.jsonl")
-        .read_text(encoding="utf-8")
-        .splitlines()
+        for line in (CORPUS / "agreement" / sample).read_text(encoding="utf-8").splitlines()
     ]
-    assert len(second) == 200
+    assert len(second) == size
     pairs = [(authors[row["id"]], row["verdict"]) for row in second]
     n = len(pairs)
     observed = sum(a == b for a, b in pairs) / n
