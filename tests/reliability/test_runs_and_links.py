@@ -12,16 +12,29 @@ import pytest
 
 def test_runs_started_together_sync_once(rworld: Any, rel: Any, clean_state: Any) -> None:
     """Three ``nextadvance sync`` processes started at once on one connection (duplicate
-    schedulers): one runs, the others exit 3 (locked) without a write; the CRM ends as a
-    clean run leaves it."""
+    schedulers): while one runs, the others exit 3 (locked) without a write; the CRM ends as a
+    clean run leaves it.
+
+    On a loaded machine a process can start only after the first run has finished; it then
+    rightly runs (exit 0) and finds nothing to write.  So: successful runs never overlap, only
+    the first of them writes, and at least one start was refused by the lock.
+    """
     expected = clean_state("salesforce", 20)
-    world = rworld("salesforce", deals=20, faults={"slow_ms": 20})
+    world = rworld("salesforce", deals=20, faults={"slow_ms": 100})
     procs = [rel.spawn_sync(world) for _ in range(3)]
-    outs = [p.communicate(timeout=120) for p in procs]
+    outs = [p.communicate(timeout=180) for p in procs]
     codes = sorted(p.returncode for p in procs)
-    assert codes.count(0) == 1 and codes.count(3) == 2, (codes, [e[-500:] for _, e in outs])
-    statuses = sorted(json.loads(out)["status"] for out, _ in outs)
-    assert statuses == ["locked", "locked", "ok"]
+    assert set(codes) <= {0, 3} and codes.count(3) >= 1, (codes, [e[-500:] for _, e in outs])
+    reports = [json.loads(out) for out, _ in outs]
+    assert sorted(r["status"] for r in reports) == sorted(
+        "ok" if c == 0 else "locked" for c in codes
+    )
+    ran = sorted((r for r in reports if r["status"] == "ok"), key=lambda r: r["started_at"])
+    for before, after in zip(ran, ran[1:], strict=False):
+        assert before["finished_at"] <= after["started_at"], "two runs held the lock at once"
+        assert after["api_calls"]["writes"] == 0, "a later run found something left to write"
+    assert ran[0]["api_calls"]["writes"] > 0
+    assert all(r["api_calls"]["writes"] == 0 for r in reports if r["status"] == "locked")
     assert rel.comparable(world.state()) == expected
     rel.integrity_check(rel.store_path(world))
 
