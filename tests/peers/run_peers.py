@@ -396,6 +396,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--only", nargs="*", help="peer names to run (default: all)")
     parser.add_argument("--out", type=Path, help="write the results as JSON here")
     parser.add_argument(
+        "--install-only",
+        action="store_true",
+        help="only fill the venv cache (CI does this while the test suite runs)",
+    )
+    parser.add_argument(
         "--cache",
         type=Path,
         default=Path(os.environ.get("PEERS_CACHE", Path.home() / ".cache" / "nextadvance-peers")),
@@ -417,6 +422,10 @@ def main(argv: list[str] | None = None) -> int:
                 failures[req] = (exc.stderr or b"").decode(errors="replace")[-1000:]
     install_s = round(time.monotonic() - t0, 1)
     print(f"installed {len(venvs)} peer venvs in {install_s}s", file=sys.stderr)
+    if args.install_only:
+        for req, why in failures.items():
+            print(f"install failed: {req}: {why}", file=sys.stderr)
+        return 1 if failures else 0
     results: list[dict[str, Any]] = []
     with (
         tempfile.TemporaryDirectory(prefix="nextadvance-peers-") as tmp,

@@ -3,6 +3,7 @@ kept through incremental runs."""
 
 from __future__ import annotations
 
+import itertools
 import json
 import sqlite3
 from typing import Any
@@ -30,7 +31,7 @@ def test_runs_started_together_sync_once(rworld: Any, rel: Any, clean_state: Any
         "ok" if c == 0 else "locked" for c in codes
     )
     ran = sorted((r for r in reports if r["status"] == "ok"), key=lambda r: r["started_at"])
-    for before, after in zip(ran, ran[1:], strict=False):
+    for before, after in itertools.pairwise(ran):
         assert before["finished_at"] <= after["started_at"], "two runs held the lock at once"
         assert after["api_calls"]["writes"] == 0, "a later run found something left to write"
     assert ran[0]["api_calls"]["writes"] > 0
