@@ -8,8 +8,8 @@ Run from the repository root::
 
 The rules were tuned on the training authors, so their per-author score is optimistic
 except for the authors never tuned on (``FRESH``).  A learned model is honest only when
-scored on an author it did not train on: each fold trains on nine authors and scores the
-tenth; macro figures average the folds.  Only ``train/`` is read; never a held-out split.
+scored on an author it did not train on: each fold trains on all training authors but one and
+scores that one; macro figures average the folds.  Only ``train/`` is read; never a held-out split.
 """
 
 from __future__ import annotations
