@@ -117,15 +117,13 @@ class NoteModel:
 
     def probabilities(self, feats: Iterable[str]) -> list[float]:
         """P(the sentence talks about each topic), in ``topics`` order."""
-        z = list(self.bias)
-        n = len(z)
         index = self.index
-        for f in feats:
-            ws = index.get(f)
-            if ws is not None:
-                for i in range(n):
-                    z[i] += ws[i]
-        return [_sigmoid(v) for v in z]
+        hits = [ws for f in feats if (ws := index.get(f)) is not None]
+        if not hits:
+            return [_sigmoid(b) for b in self.bias]
+        # one column per topic, summed in C: a note is scored on every read of a new text
+        columns = zip(*hits, strict=True)
+        return [_sigmoid(b + sum(col)) for b, col in zip(self.bias, columns, strict=True)]
 
     def explain(self, i: int, feats: Iterable[str], p: float, k: int = 3) -> Scored:
         """The ``k`` features that pushed topic ``i``'s probability ``p`` hardest toward
