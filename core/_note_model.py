@@ -24,6 +24,7 @@ _NEG = frozenset(
     {"no", "not", "never", "nobody", "nothing", "without", "none", "neither", "nor", "cannot"}
 )
 _NEG_SUFFIX = "n't"
+_NAME = "_name"
 #: how many words after a negation carry its mark ("not sure who signs")
 _SCOPE = 3
 #: words no shorter than this also give a prefix feature (a cheap stem: "budgets" ~ "budge")
@@ -37,13 +38,17 @@ def _words(text: str) -> list[str]:
     return out
 
 
-def note_features(text: str) -> tuple[str, ...]:
+def note_features(text: str, names: frozenset[str] = frozenset()) -> tuple[str, ...]:
     """The features of one note sentence: ``w:`` words, ``b:`` word pairs (``^``/``$``
     mark the ends), ``p:`` five-letter prefixes, ``n:`` words within three after a
     negation.  A feature appears once however often it occurs.  (What the lexicon's rules
     found is deliberately not a feature: the rules were tuned on the training authors, so
-    a model trained on them would learn to trust the rules more than they deserve.)"""
+    a model trained on them would learn to trust the rules more than they deserve.)  A
+    contact's name (``names``, lower case) reads as ``_name``: "Chloe" says nothing of a
+    topic, and an author's recurring names would otherwise become topic words."""
     words = _words(text)
+    if names:
+        words = [_NAME if w in names or w.removesuffix("'s") in names else w for w in words]
     feats: dict[str, None] = {}
     scope = 0
     prev = "^"
@@ -112,15 +117,13 @@ class NoteModel:
 
     def probabilities(self, feats: Iterable[str]) -> list[float]:
         """P(the sentence talks about each topic), in ``topics`` order."""
-        z = list(self.bias)
-        n = len(z)
         index = self.index
-        for f in feats:
-            ws = index.get(f)
-            if ws is not None:
-                for i in range(n):
-                    z[i] += ws[i]
-        return [_sigmoid(v) for v in z]
+        hits = [ws for f in feats if (ws := index.get(f)) is not None]
+        if not hits:
+            return [_sigmoid(b) for b in self.bias]
+        # one column per topic, summed in C: a note is scored on every read of a new text
+        columns = zip(*hits, strict=True)
+        return [_sigmoid(b + sum(col)) for b, col in zip(self.bias, columns, strict=True)]
 
     def explain(self, i: int, feats: Iterable[str], p: float, k: int = 3) -> Scored:
         """The ``k`` features that pushed topic ``i``'s probability ``p`` hardest toward

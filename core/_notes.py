@@ -284,7 +284,7 @@ class NoteReader:
         """Let the learned model add the topics the cues missed (and, when the table says
         so, drop the ones it is sure are not there); a topic it adds takes its sign from
         the lexicon's sign rules on the clause the model scores highest for it."""
-        feats = note_features(text)
+        feats = note_features(text, people.names)
         parts: list[tuple[str, tuple[str, ...]]] | None = None
         for i, (topic, p) in enumerate(zip(model.topics, model.probabilities(feats), strict=True)):
             if topic not in facts and p < model.threshold:
@@ -300,7 +300,7 @@ class NoteReader:
                 continue
             if parts is None:
                 parts = [
-                    (c, note_features(c))
+                    (c, note_features(c, people.names))
                     for raw in self.parser.clauses(text)
                     for c in _SUB.split(raw)
                     if c.strip()

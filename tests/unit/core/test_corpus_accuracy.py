@@ -32,8 +32,10 @@ FLOORS: dict[str, tuple[float, dict[str, float], float, float, float]] = {
             "empty": 0.995,
         },
         0.013,
-        0.905,
-        0.92,
+        # notes: 96.2 % / 94.5 % measured with the note model retrained on these 17 authors
+        # (in-sample for the model; its honest leave-one-author-out figure is notes_cv's)
+        0.955,
+        0.94,
     ),
     # heldout5 (plg, industrial, review; written 2026-12-06 from GUIDE.md sections 1-2 alone)
     # was measured once, before any tuning on it: 96.4 %, wrongly-advance 0.9 %, notes
