@@ -67,7 +67,7 @@ class CompiledLexicon:
         """The client-side words of these contacts (memoised)."""
         hit = self._people.get(contacts)
         if hit is None:
-            hit = People.of(contacts)
+            hit = People.of(contacts, self.parser.partner)
             if len(self._people) > 10_000:
                 self._people.clear()
             self._people[contacts] = hit

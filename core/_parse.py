@@ -44,6 +44,16 @@ _COMMA = re.compile(r",\s+")
 _ACRONYM = re.compile(r"(?<![\w'])[A-Z]{3,}s?(?![\w'])")
 _OWN = re.compile(r"\b(?:our|my)\s+$")
 _FUTURE = frozenset({"to", "will", "shall", "going", "gonna", "plan", "plans", "expect"})
+#: what the client has to do is a requirement, nobody's promise ("the CFO must attend")
+_REQUIRE = re.compile(r"\b(?:must|need to|have to|got to|gotta)\b(?!-)")
+#: after a channel partner's name, verbs that report the client rather than act
+_REPORT = frozenset(
+    {"say", "tell", "think", "report", "mention", "hear", "feel", "confirm", "reckon", "believe"}
+)
+#: between the name of the rep a manager addresses and the to-do ("Sam: pls send ...")
+_ADDRESS = frozenset(
+    {"to", "will", "should", "must", "pls", "please", "plz", "can", "need", "needs"}
+)
 #: after a name: a goal verb aimed at someone else ("Jake needs to get Ben to ...")
 _NAMED_GOAL = re.compile(
     r"(?:to |will |must |should |need to |have to |be to )?"
@@ -71,6 +81,17 @@ _OBJ_START = re.compile(rf"^(?:{_LEAD}(?:\s+|$))+")
 _OBJ_END = re.compile(rf"(?:(?:^|\s+){_TRAIL})+$")
 
 
+def _contact_lead(toks: list[Token], people: People) -> bool:
+    """The clause opens with a contact's name, even one that is also a verb ("Mark to
+    walk Sue through it", "mark locking the go-live date"): capitalised, or followed by a
+    promise or a verb form that only a person takes."""
+    if not toks or toks[0].word not in people.names:
+        return False
+    if toks[0].cap:
+        return True
+    return len(toks) > 1 and (toks[1].base in _PROMISE or toks[1].form in ("ing", "s", "past"))
+
+
 def _alt(patterns: tuple[str, ...], lead: bool = False) -> re.Pattern[str] | None:
     if not patterns:
         return None
@@ -94,6 +115,7 @@ class ClauseParser:
         self.goal_lead = _alt(lexicon.seller_goals, lead=True)
         self.client_actor = _alt(lexicon.client_actors)
         self.generic_actor = _alt(lexicon.generic_client_actors)
+        self.partner = _alt(lexicon.partner_titles)
         self.agent = re.compile(r"\b(?:by|from)\b")
         self.dates = _alt(lexicon.dates)
         self.topic_before = (
@@ -221,7 +243,7 @@ class ClauseParser:
         t = toks[0]
         return (
             t.form == "base"
-            and not (t.cap and t.word in people.names)
+            and not _contact_lead(toks, people)
             and t.word in self.norm.verb_bases
             and t.word not in self.imperative_exclude
             and not (t.cap and t.word not in self.norm.vocabulary)
@@ -240,6 +262,52 @@ class ClauseParser:
         after = s[m.end() :]
         return any(w.word in people.names for w in toks if w.start >= m.end()) or bool(
             people.phrases is not None and people.phrases.match(after.removeprefix("the "))
+        )
+
+    def _seller_side(
+        self, toks: list[Token], s: str, people: People, acronyms: frozenset[str]
+    ) -> bool:
+        """The clause opens with someone on the seller's side who acts:
+
+        - a channel partner's contact or firm ("Pete (Corvane) to resend the quote", "Halvard
+          to scope the PoC"), unless reporting the client ("Pete says the EU is keen");
+        - someone not on the deal, told what to do by a manager ("Sam to prep CEO brief",
+          "JT send DocuSign today", "MK: get CMO on cal"): a seller verb or goal follows
+          the name.  A name that may be a contact's short form ("Ricky" for Ricardo) is
+          the client's.
+        """
+        if not toks:
+            return False
+        t = toks[0]
+        if t.word in people.partners:
+            verb = next((w for w in toks if w.word not in people.partners), None)
+            return verb is not None and verb.base not in _REPORT and verb.form != "past"
+        if not (
+            people.names  # with no contacts on the deal, any name may be the client's
+            and t.cap
+            and t.word.isalpha()
+            and len(t.word) > 1
+            and t.word not in people.names
+            and t.word not in acronyms
+            and t.word not in self.stopwords
+            and t.word not in self.norm.vocabulary
+            and not any(n[:3] == t.word[:3] for n in people.names if len(n) > 2)
+        ):
+            return False
+        nxt = next((w for w in toks[1:] if w.base not in _ADDRESS), None)
+        if nxt is None or nxt.form != "base":
+            return False
+        rest = s[nxt.start :]
+        if self.goal_lead is not None and self.goal_lead.match(rest):
+            return True
+        if self.seller_verb is None or self.seller_verb.match(rest) is None:
+            return False
+        if not any(pat.match(s, nxt.start) for _, pat, _ in self.actions):
+            return True  # a verb only the seller's side uses ("prep", "chase", "tailor")
+        # a verb clients use too ("send", "set up"): for one of the deal's contacts
+        after = nxt.start + len(nxt.base)
+        return any(w.word in people.names for w in toks if w.start > nxt.start) or bool(
+            people.phrases is not None and people.phrases.search(s, after)
         )
 
     def _for_someone(self, toks: list[Token], s: str, people: People) -> bool:
@@ -317,16 +385,18 @@ class ClauseParser:
         first = toks[0].form if toks else "base"
         inherit = previous is not None and previous.actor == "client" and first in ("ing", "s")
         # a contact's own name is never the seller's "will" ("Will to send the list")
-        named = bool(toks) and toks[0].cap and toks[0].word in people.names
+        named = _contact_lead(toks, people)
         seller = (
             not vague
             and not inherit
             and (
                 goal
+                or self._seller_side(toks, s, people, acr)
                 or bool(self.requests is not None and self.requests.search(s))
                 or bool(not named and self.seller_actor is not None and self.seller_actor.search(s))
                 or bool(
-                    self.seller_verb is not None
+                    not named
+                    and self.seller_verb is not None
                     and self.seller_verb.search(s)
                     and not (first == "past" and found is not None and found[2] in self.joint)
                 )
@@ -388,6 +458,8 @@ class ClauseParser:
             polarity = "negative"
         elif "?" in _ASIDE.sub("", raw) or (self.hedges is not None and self.hedges.search(s)):
             polarity = "hedged"  # a hedge, or a question: "has Ben confirmed the pilot?"
+        elif actor != "seller" and found is not None and _REQUIRE.search(s, actor_pos or 0, at):
+            polarity = "hedged"  # a requirement, not a promise: "CFO must attend"
         elif not text_dated and found is not None and STATUS_LEAD.match(s):
             polarity = "ongoing"  # "with their procurement team for review"
         elif not text_dated:
