@@ -472,8 +472,9 @@ class ClauseParser:
                     before.add(t.base)
                     continue
                 if t.verb or t.form != "base":
-                    if t.form == "ing" and before.isdisjoint(_FUTURE):
-                        polarity = "ongoing"
+                    going_to = t.base == "go" and s.startswith("to ", t.start + 3)
+                    if t.form == "ing" and before.isdisjoint(_FUTURE) and not going_to:
+                        polarity = "ongoing"  # ... not "Dale is going to run a pilot"
                     break
                 before.add(t.base)
             # ... and the action itself in -ing with nothing promised before it: "Nora
