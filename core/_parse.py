@@ -54,6 +54,8 @@ _REPORT = frozenset(
 _ADDRESS = frozenset(
     {"to", "will", "should", "must", "pls", "please", "plz", "can", "need", "needs"}
 )
+#: a request: what follows is the to-do of the one addressed
+_PLEASE = frozenset({"pls", "please", "plz"})
 #: after a name: a goal verb aimed at someone else ("Jake needs to get Ben to ...")
 _NAMED_GOAL = re.compile(
     r"(?:to |will |must |should |need to |have to |be to )?"
@@ -300,14 +302,19 @@ class ClauseParser:
         rest = s[nxt.start :]
         if self.goal_lead is not None and self.goal_lead.match(rest):
             return True
-        if self.seller_verb is None or self.seller_verb.match(rest) is None:
+        if any(w.base in _PLEASE for w in toks[1:] if w.start < nxt.start):
+            return True  # a request to the one named: "Sam pls confirm VP Sales attending"
+        if not (
+            (self.seller_verb is not None and self.seller_verb.match(rest))
+            or (nxt.verb and nxt.base not in self.imperative_exclude)  # "Sam to find ..."
+        ):
             return False
         if not any(pat.match(s, nxt.start) for _, pat, _ in self.actions):
             return True  # a verb only the seller's side uses ("prep", "chase", "tailor")
         # a verb clients use too ("send", "set up"): for one of the deal's contacts
         after = nxt.start + len(nxt.base)
-        return any(w.word in people.names for w in toks if w.start > nxt.start) or bool(
-            people.phrases is not None and people.phrases.search(s, after)
+        return any(w.word in people.names for w in toks if w.start > nxt.start) or any(
+            pat is not None and pat.search(s, after) for pat in (people.phrases, self.client_actor)
         )
 
     def _for_someone(self, toks: list[Token], s: str, people: People) -> bool:
@@ -386,6 +393,8 @@ class ClauseParser:
         inherit = previous is not None and previous.actor == "client" and first in ("ing", "s")
         # a contact's own name is never the seller's "will" ("Will to send the list")
         named = _contact_lead(toks, people)
+        # a leading word in capitals is an acronym, not a verb: "MAP review w/ Ben Thu"
+        verb_lead = not named and not (toks and toks[0].word in acr and not raw.isupper())
         seller = (
             not vague
             and not inherit
@@ -395,13 +404,15 @@ class ClauseParser:
                 or bool(self.requests is not None and self.requests.search(s))
                 or bool(not named and self.seller_actor is not None and self.seller_actor.search(s))
                 or bool(
-                    not named
+                    verb_lead
                     and self.seller_verb is not None
                     and self.seller_verb.search(s)
                     and not (first == "past" and found is not None and found[2] in self.joint)
                 )
-                or (self._imperative(toks, people) and (found is None or found[0] > 0))
-                or self._for_someone(toks, s, people)
+                or (
+                    verb_lead and self._imperative(toks, people) and (found is None or found[0] > 0)
+                )
+                or (verb_lead and self._for_someone(toks, s, people))
             )
         )
         actor_pos: int | None = None
