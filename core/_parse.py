@@ -9,8 +9,9 @@ Steps (every phrase comes from the lexicon, see docs/playbook.md "How a text is 
    ("agree to", "commit to", "say yes to") hands over to the action it governs ("agree to a
    pilot" is a pilot, not a confirmation), so stage fit follows the object;
 4. **who**: the seller when the clause starts with a seller actor ("we", "I'll", "our
-   SE"), a seller verb in the imperative ("send", "walk them through") or a seller *goal*
-   ("get/have/ask/make sure/need X to ..."); the client when a client reference (one of
+   SE"), a seller verb in the imperative ("send", "walk them through"), a seller *goal*
+   ("get/have/ask/make sure/need X to ..."), a channel partner's contact or the rep a
+   manager addresses ("Sam to prep CEO brief"; :mod:`nextadvance.core._sides`); the client when a client reference (one of
    the deal's contacts by name, title or role, "their legal", "procurement", an unknown
    capitalised name) comes before the action or is the agent of a passive ("to be signed by
    their legal"); otherwise unknown (a bare noun or verb: "signed SOW by 12/5");
@@ -28,6 +29,7 @@ from nextadvance.core._clause import Clause, People
 from nextadvance.core._links import NOT_VERB, STATUS_LEAD, addressed, conditioned, refers_back
 from nextadvance.core._normalise import Normaliser, Token
 from nextadvance.core._prefilter import cannot_match, initials, prepare
+from nextadvance.core._sides import PROMISE, SellerLead, contact_lead
 
 if TYPE_CHECKING:
     from nextadvance.core._lexicon_model import Lexicon
@@ -37,8 +39,6 @@ __all__ = ["Clause", "ClauseParser", "People"]
 _FLAGS = re.IGNORECASE
 #: seller verbs of receiving: "we get the PO from Michael" is Michael's commitment
 _RECEIVE = frozenset({"get", "receive", "become", "expect", "collect"})
-#: markers of a promise between a client person and a verb
-_PROMISE = frozenset({"to", "will", "shall", "gonna", "agree", "promise", "go"})
 _COMMA = re.compile(r",\s+")
 #: a word written in capitals (3+ letters, maybe a plural "s"): an acronym
 _ACRONYM = re.compile(r"(?<![\w'])[A-Z]{3,}s?(?![\w'])")
@@ -46,21 +46,8 @@ _OWN = re.compile(r"\b(?:our|my)\s+$")
 _FUTURE = frozenset({"to", "will", "shall", "going", "gonna", "plan", "plans", "expect"})
 #: what the client has to do is a requirement, nobody's promise ("the CFO must attend")
 _REQUIRE = re.compile(r"\b(?:must|need to|have to|got to|gotta)\b(?!-)")
-#: after a channel partner's name, verbs that report the client rather than act
-_REPORT = frozenset(
-    {"say", "tell", "think", "report", "mention", "hear", "feel", "confirm", "reckon", "believe"}
-)
-#: between the name of the rep a manager addresses and the to-do ("Sam: pls send ...")
-_ADDRESS = frozenset(
-    {"to", "will", "should", "must", "pls", "please", "plz", "can", "need", "needs"}
-)
-#: a request: what follows is the to-do of the one addressed
-_PLEASE = frozenset({"pls", "please", "plz"})
-#: after a name: a goal verb aimed at someone else ("Jake needs to get Ben to ...")
-_NAMED_GOAL = re.compile(
-    r"(?:to |will |must |should |need to |have to |be to )?"
-    r"(?:get|ask|make sure|push|convince|chase|nudge|remind|press|persuade) "
-)
+#: a step named after these is when, not what: "org map before Jon's intro"
+_WHEN_BEFORE = re.compile(r"\b(?:before|after|ahead of|prior to)\s+(?:\S+\s+){0,2}$")
 #: spoken or typed preamble before the step itself: "okay so", "next step is (to)",
 #: "next step: Nora to ..." - never the whole clause ("next steps tbd" stays vague)
 _PREAMBLE = re.compile(
@@ -81,17 +68,6 @@ _TRAIL = (
 )
 _OBJ_START = re.compile(rf"^(?:{_LEAD}(?:\s+|$))+")
 _OBJ_END = re.compile(rf"(?:(?:^|\s+){_TRAIL})+$")
-
-
-def _contact_lead(toks: list[Token], people: People) -> bool:
-    """The clause opens with a contact's name, even one that is also a verb ("Mark to
-    walk Sue through it", "mark locking the go-live date"): capitalised, or followed by a
-    promise or a verb form that only a person takes."""
-    if not toks or toks[0].word not in people.names:
-        return False
-    if toks[0].cap:
-        return True
-    return len(toks) > 1 and (toks[1].base in _PROMISE or toks[1].form in ("ing", "s", "past"))
 
 
 def _alt(patterns: tuple[str, ...], lead: bool = False) -> re.Pattern[str] | None:
@@ -142,6 +118,15 @@ class ClauseParser:
         self.joint = frozenset(lexicon.joint_actions)
         self.requests = _alt(lexicon.seller_requests)
         prepare(self.dates, self.negations, *[pat for _, pat, _ in self.actions])
+        self.lead = SellerLead(
+            self.norm,
+            self.seller_verb,
+            self.goal_lead,
+            self.actions,
+            self.client_actor,
+            self.stopwords,
+            self.imperative_exclude,
+        )
 
     # -- pieces ---------------------------------------------------------------------------
     def clauses(self, text: str) -> list[str]:
@@ -170,7 +155,9 @@ class ClauseParser:
             size = -1 if min_stage is None else self.order.get(min_stage, 0)
             for m in pat.finditer(s):
                 # sharing or reviewing something is the commitment whatever it is about
-                if min_stage is None or not self._is_topic(s, m.start(), m.end()):
+                if (
+                    min_stage is None and not _WHEN_BEFORE.search(s, 0, m.start())
+                ) or not self._is_topic(s, m.start(), m.end()):
                     found.append((size, i, m.start(), m.end(), aid, min_stage))
                     break
         if not found:
@@ -237,86 +224,6 @@ class ClauseParser:
                     break
         return best
 
-    def _imperative(self, toks: list[Token], people: People) -> bool:
-        """The clause opens with a bare verb of the verb table: the rep's own to-do (not a
-        contact whose name is a verb: "Mark 'needs to think about ROI'")."""
-        if not toks:
-            return False
-        t = toks[0]
-        return (
-            t.form == "base"
-            and not _contact_lead(toks, people)
-            and t.word in self.norm.verb_bases
-            and t.word not in self.imperative_exclude
-            and not (t.cap and t.word not in self.norm.vocabulary)
-        )
-
-    def _named_goal(self, toks: list[Token], s: str, people: People) -> bool:
-        """Someone who is not on the deal, out to get one of the deal's contacts to act:
-        "Jake to get Ben to commit to a close date" is the rep's goal (a manager's note),
-        not Jake's commitment."""
-        t = toks[0]
-        if not (t.cap and t.word not in people.names and t.word not in self.norm.vocabulary):
-            return False
-        m = _NAMED_GOAL.match(s, len(t.base) + 1)
-        if m is None:
-            return False
-        after = s[m.end() :]
-        return any(w.word in people.names for w in toks if w.start >= m.end()) or bool(
-            people.phrases is not None and people.phrases.match(after.removeprefix("the "))
-        )
-
-    def _seller_side(
-        self, toks: list[Token], s: str, people: People, acronyms: frozenset[str]
-    ) -> bool:
-        """The clause opens with someone on the seller's side who acts:
-
-        - a channel partner's contact or firm ("Pete (Corvane) to resend the quote", "Halvard
-          to scope the PoC"), unless reporting the client ("Pete says the EU is keen");
-        - someone not on the deal, told what to do by a manager ("Sam to prep CEO brief",
-          "JT send DocuSign today", "MK: get CMO on cal"): a seller verb or goal follows
-          the name.  A name that may be a contact's short form ("Ricky" for Ricardo) is
-          the client's.
-        """
-        if not toks:
-            return False
-        t = toks[0]
-        if t.word in people.partners:
-            verb = next((w for w in toks if w.word not in people.partners), None)
-            return verb is not None and verb.base not in _REPORT and verb.form != "past"
-        if not (
-            people.names  # with no contacts on the deal, any name may be the client's
-            and t.cap
-            and t.word.isalpha()
-            and len(t.word) > 1
-            and t.word not in people.names
-            and t.word not in acronyms
-            and t.word not in self.stopwords
-            and t.word not in self.norm.vocabulary
-            and not any(n[:3] == t.word[:3] for n in people.names if len(n) > 2)
-        ):
-            return False
-        nxt = next((w for w in toks[1:] if w.base not in _ADDRESS), None)
-        if nxt is None or nxt.form != "base":
-            return False
-        rest = s[nxt.start :]
-        if self.goal_lead is not None and self.goal_lead.match(rest):
-            return True
-        if any(w.base in _PLEASE for w in toks[1:] if w.start < nxt.start):
-            return True  # a request to the one named: "Sam pls confirm VP Sales attending"
-        if not (
-            (self.seller_verb is not None and self.seller_verb.match(rest))
-            or (nxt.verb and nxt.base not in self.imperative_exclude)  # "Sam to find ..."
-        ):
-            return False
-        if not any(pat.match(s, nxt.start) for _, pat, _ in self.actions):
-            return True  # a verb only the seller's side uses ("prep", "chase", "tailor")
-        # a verb clients use too ("send", "set up"): for one of the deal's contacts
-        after = nxt.start + len(nxt.base)
-        return any(w.word in people.names for w in toks if w.start > nxt.start) or any(
-            pat is not None and pat.search(s, after) for pat in (people.phrases, self.client_actor)
-        )
-
     def _for_someone(self, toks: list[Token], s: str, people: People) -> bool:
         """The clause opens with a bare verb done *for or with* someone, or on the seller's
         own things: "share the one-pager w Kenji", "review Deborah's redlines with our
@@ -344,7 +251,7 @@ class ClauseParser:
         right after the person ("Ben circulating the deck Fri")."""
         after = [t for t in toks if t.start > ref_at][:5]
         for i, t in enumerate(after):
-            if t.base in _PROMISE and i + 1 < len(after):
+            if t.base in PROMISE and i + 1 < len(after):
                 nxt = after[i + 1]
                 if nxt.base in ("to", "be") and i + 2 < len(after):
                     nxt = after[i + 2]
@@ -385,14 +292,14 @@ class ClauseParser:
             and toks[0].form != "past"
             and (
                 bool(self.goal_lead is not None and self.goal_lead.search(s))
-                or self._named_goal(toks, s, people)
+                or self.lead.named_goal(toks, s, people)
             )
         )
         found = self._action(s, starts)
         first = toks[0].form if toks else "base"
         inherit = previous is not None and previous.actor == "client" and first in ("ing", "s")
         # a contact's own name is never the seller's "will" ("Will to send the list")
-        named = _contact_lead(toks, people)
+        named = contact_lead(toks, people)
         # a leading word in capitals is an acronym, not a verb: "MAP review w/ Ben Thu"
         verb_lead = not named and not (toks and toks[0].word in acr and not raw.isupper())
         seller = (
@@ -400,7 +307,7 @@ class ClauseParser:
             and not inherit
             and (
                 goal
-                or self._seller_side(toks, s, people, acr)
+                or self.lead.seller_side(toks, s, people, acr)
                 or bool(self.requests is not None and self.requests.search(s))
                 or bool(not named and self.seller_actor is not None and self.seller_actor.search(s))
                 or bool(
@@ -410,7 +317,9 @@ class ClauseParser:
                     and not (first == "past" and found is not None and found[2] in self.joint)
                 )
                 or (
-                    verb_lead and self._imperative(toks, people) and (found is None or found[0] > 0)
+                    verb_lead
+                    and self.lead.imperative(toks, people)
+                    and (found is None or found[0] > 0)
                 )
                 or (verb_lead and self._for_someone(toks, s, people))
             )
