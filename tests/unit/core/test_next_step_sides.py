@@ -68,6 +68,14 @@ def _verdict(
         # a leading acronym is no verb; "conf'd" is confirmed
         ("MAP review with Ben Thu", "discovery", "advance"),
         ("Nora conf'd budget call 3/12", "qualification", "advance"),
+        # talking it over at home with no date is no step; "txt" is the rep's text
+        ("Ben said he'd check w/ the team", "qualification", "vague"),
+        (
+            "Ben to check with his boss and confirm the demo date by Friday",
+            "qualification",
+            "advance",
+        ),
+        ("txt Ben tmrw to lock in a time", "qualification", "seller_action"),
         # silence after the seller's step
         ("sent mail to Ben, no revert yet", "prospecting", "vague"),
     ],
