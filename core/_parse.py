@@ -23,6 +23,7 @@ Steps (every phrase comes from the lexicon, see docs/playbook.md "How a text is 
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from nextadvance.core._clause import Clause, People
@@ -434,10 +435,20 @@ class ClauseParser:
         )
         out: list[Clause] = []
         previous: Clause | None = None
+        addressed = False  # after a heading naming the rep: "Raj: MAP w/ Ben by Fri"
         for raw in self.clauses(text):
             step = _PREAMBLE.sub("", raw, count=1)
             for part in self._by_person(step or raw, people):
                 current = self.clause(part, people, dated, previous)
+                toks = self.norm.tokens(part, people.names)
+                acr = frozenset(a.lower() for a in _ACRONYM.findall(part)) - people.names
+                if len(toks) == 1 and self.lead.outsider(toks[0], people, acr):
+                    addressed = True
+                    current = replace(current, actor="seller", actor_text=None, specific=False)
+                elif addressed and current.actor != "seller" and toks:
+                    ref = self._client_ref(toks, current.text, people, 0, acr)
+                    if ref is None or ref[0] > 0:  # ... unless a client opens the clause
+                        current = replace(current, actor="seller", actor_text=None, specific=False)
                 current = conditioned(current, previous, dated)
                 out.append(refers_back(current, previous, self.order))
                 previous = current

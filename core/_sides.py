@@ -101,6 +101,21 @@ class SellerLead:
             people.phrases is not None and people.phrases.match(after.removeprefix("the "))
         )
 
+    def outsider(self, t: Token, people: People, acronyms: frozenset[str]) -> bool:
+        """``t`` is a name, not of the deal's contacts (nor a short form of one: "Ricky"
+        for Ricardo), on a deal that has contacts: someone on the seller's side."""
+        return bool(
+            people.names  # with no contacts on the deal, any name may be the client's
+            and t.cap
+            and t.word.isalpha()
+            and len(t.word) > 1
+            and t.word not in people.names
+            and t.word not in acronyms
+            and t.word not in self.stopwords
+            and t.word not in self.norm.vocabulary
+            and not any(n[:3] == t.word[:3] for n in people.names if len(n) > 2)
+        )
+
     def seller_side(
         self, toks: list[Token], s: str, people: People, acronyms: frozenset[str]
     ) -> bool:
@@ -119,18 +134,10 @@ class SellerLead:
         if t.word in people.partners:
             verb = next((w for w in toks if w.word not in people.partners), None)
             return verb is not None and verb.base not in _REPORT and verb.form != "past"
-        if not (
-            people.names  # with no contacts on the deal, any name may be the client's
-            and t.cap
-            and t.word.isalpha()
-            and len(t.word) > 1
-            and t.word not in people.names
-            and t.word not in acronyms
-            and t.word not in self.stopwords
-            and t.word not in self.norm.vocabulary
-            and not any(n[:3] == t.word[:3] for n in people.names if len(n) > 2)
-        ):
+        if not self.outsider(t, people, acronyms):
             return False
+        if self.goal_lead is not None and self.goal_lead.match(s[len(t.base) + 1 :]):
+            return True  # "Raj needs EB access before we quote"
         nxt = next((w for w in toks[1:] if w.base not in _ADDRESS), None)
         if nxt is None or nxt.form != "base":
             return False

@@ -39,6 +39,10 @@ def _verdict(
         ("Sam - get Nora to agree the pilot scope", "discovery", "seller_action"),
         ("Sam pls confirm Nora attending", "qualification", "seller_action"),
         ("Kim set up EB call", "discovery", "seller_action"),
+        # a heading naming the rep makes what follows the rep's, unless a contact opens it
+        ("Sam: MAP w/ Ben by Fri", "proposal", "seller_action"),
+        ("Sam: Ben to send the MAP by Fri", "proposal", "advance"),
+        ("Sam needs EB access before we quote", "proposal", "seller_action"),
         # ... not a contact's short name, nor a shared verb with nobody of the deal after it
         ("Benny to send the org chart Fri", "qualification", "advance"),
         ("Jane to share the org chart by Friday", "qualification", "advance"),
