@@ -41,8 +41,12 @@ class People:
             if len(parts) > 2:
                 names.add(parts[0][0] + parts[1][0])  # "MA" for Mark Anthony Villanueva
             if partner is not None and title and partner.search(title):
-                firm = title.rsplit(",", 1)[-1] if "," in title else ""
-                partners.update(parts, (w for w in re.findall(r"\w+", firm.lower()) if len(w) > 1))
+                # the firm's own name (its first word: "Corvane", not "Systems") and its
+                # tag in parentheses ("SI", "reseller")
+                firm = title.rsplit(",", 1)[-1].lower() if "," in title else ""
+                words = re.findall(r"\w+", re.sub(r"\([^()]*\)", " ", firm))[:1]
+                words += re.findall(r"\w+", " ".join(re.findall(r"\(([^()]*)\)", title.lower())))
+                partners.update(parts, (w for w in words if len(w) > 1))
                 if len(parts) > 1:
                     partners.add("".join(p[0] for p in parts))
                 continue  # a partner's title is no client title ("Account Manager")
