@@ -80,6 +80,10 @@ def _verdict(
             "advance",
         ),
         ("txt Ben tmrw to lock in a time", "qualification", "seller_action"),
+        # "DM" is the decision maker acting, or the rep's direct message
+        ("DM to sign by EOM", "negotiation", "advance"),
+        ("DM + EB workshop 3/4", "solution", "advance"),
+        ("DM Ben on LinkedIn", "prospecting", "seller_action"),
         # silence after the seller's step
         ("sent mail to Ben, no revert yet", "prospecting", "vague"),
     ],
