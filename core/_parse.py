@@ -46,7 +46,7 @@ _ACRONYM = re.compile(r"(?<![\w'])[A-Z]{3,}s?(?![\w'])")
 _OWN = re.compile(r"\b(?:our|my)\s+$")
 _FUTURE = frozenset({"to", "will", "shall", "going", "gonna", "plan", "plans", "expect"})
 #: what the client has to do is a requirement, nobody's promise ("the CFO must attend")
-_REQUIRE = re.compile(r"\b(?:must|need to|have to|got to|gotta)\b(?!-)")
+_REQUIRE = re.compile(r"\b(?:must|needs? to|ha(?:ve|s) to|got to|gotta)\b(?!-)")
 #: a step named after these is when, not what: "org map before Jon's intro"
 _WHEN_BEFORE = re.compile(r"\b(?:before|after|ahead of|prior to)\s+(?:\S+\s+){0,2}$")
 #: spoken or typed preamble before the step itself: "okay so", "next step is (to)",

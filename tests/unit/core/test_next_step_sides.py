@@ -49,6 +49,7 @@ def _verdict(
         # a client requirement is nobody's promise
         ("book the pilot readout, Nora must attend", "solution", "seller_action"),
         ("Ben needs to send the data export", "discovery", "vague"),
+        ("Nora has to get board approval first", "discovery", "vague"),
         # spoken dates and self-corrections
         ("Ben agreed to a call Friday no Monday the twenty second", "prospecting", "advance"),
         ("Nora is setting up an exec workshop for the twelfth", "solution", "advance"),
