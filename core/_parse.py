@@ -49,6 +49,7 @@ _FUTURE = frozenset({"to", "will", "shall", "going", "gonna", "plan", "plans", "
 _REQUIRE = re.compile(r"\b(?:must|needs? to|ha(?:ve|s) to|got to|gotta)\b(?!-)")
 #: a step named after these is when, not what: "org map before Jon's intro"
 _WHEN_BEFORE = re.compile(r"\b(?:before|after|ahead of|prior to)\s+(?:\S+\s+){0,2}$")
+_WHEN_WORDS = re.compile(r"\b(?:before|after|ahead|prior)\b")
 #: spoken or typed preamble before the step itself: "okay so", "next step is (to)",
 #: "next step: Nora to ..." - never the whole clause ("next steps tbd" stays vague)
 _PREAMBLE = re.compile(
@@ -69,6 +70,11 @@ _TRAIL = (
 )
 _OBJ_START = re.compile(rf"^(?:{_LEAD}(?:\s+|$))+")
 _OBJ_END = re.compile(rf"(?:(?:^|\s+){_TRAIL})+$")
+
+
+def _acronyms(raw: str, people: People) -> frozenset[str]:
+    """The words of ``raw`` written in capitals that are no contact's initials."""
+    return frozenset(a.lower() for a in _ACRONYM.findall(raw)) - people.names
 
 
 def _alt(patterns: tuple[str, ...], lead: bool = False) -> re.Pattern[str] | None:
@@ -150,6 +156,7 @@ class ClauseParser:
         stage fit follows the object.
         """
         found: list[tuple[int, int, int, int, str, str | None]] = []
+        when_words = _WHEN_WORDS.search(s) is not None
         for i, (aid, pat, min_stage) in enumerate(self.actions):
             if cannot_match(pat, starts):
                 continue  # no word of the clause starts as a phrase of this action
@@ -157,7 +164,7 @@ class ClauseParser:
             for m in pat.finditer(s):
                 # sharing or reviewing something is the commitment whatever it is about
                 if (
-                    min_stage is None and not _WHEN_BEFORE.search(s, 0, m.start())
+                    min_stage is None and not (when_words and _WHEN_BEFORE.search(s, 0, m.start()))
                 ) or not self._is_topic(s, m.start(), m.end()):
                     found.append((size, i, m.start(), m.end(), aid, min_stage))
                     break
@@ -277,7 +284,7 @@ class ClauseParser:
         """Parse one clause (``text_dated``: the whole text names a date)."""
         toks = self.norm.tokens(raw, people.names)
         s = " ".join(t.base for t in toks)
-        acr = frozenset(a.lower() for a in _ACRONYM.findall(raw)) - people.names
+        acr = _acronyms(raw, people)
         starts = initials(s)  # word initials: patterns none can start with are skipped
         date = (
             self.dates.search(s)
@@ -441,12 +448,11 @@ class ClauseParser:
             for part in self._by_person(step or raw, people):
                 current = self.clause(part, people, dated, previous)
                 toks = self.norm.tokens(part, people.names)
-                acr = frozenset(a.lower() for a in _ACRONYM.findall(part)) - people.names
-                if len(toks) == 1 and self.lead.outsider(toks[0], people, acr):
+                if len(toks) == 1 and self.lead.outsider(toks[0], people, _acronyms(part, people)):
                     addressed = True
                     current = replace(current, actor="seller", actor_text=None, specific=False)
                 elif addressed and current.actor != "seller" and toks:
-                    ref = self._client_ref(toks, current.text, people, 0, acr)
+                    ref = self._client_ref(toks, current.text, people, 0, _acronyms(part, people))
                     if ref is None or ref[0] > 0:  # ... unless a client opens the clause
                         current = replace(current, actor="seller", actor_text=None, specific=False)
                 current = conditioned(current, previous, dated)
