@@ -38,6 +38,18 @@ _NAMED_GOAL = re.compile(
 )
 
 
+#: the seller's own paper ("send DocuSign", "send OF for signature", "resend the quote")
+_PAPER = re.compile(
+    r"\b(?:docusign|order form|of|quote|proposal|pricing|deck|case stud\w*|one-pager|"
+    r"for (?:signature|sign-?off|countersignature))\b"
+)
+_SEND = frozenset({"send", "resend", "email", "forward", "share", "shoot"})
+#: ... unless it comes back signed from the client
+_RETURNED = re.compile(r"\b(?:sign|signed|countersign\w*|execute\w*|back)\b")
+#: the one named acting for their own people ("Priya to share the deck with her CFO")
+_THEIR_OWN = re.compile(r"\b(?:his|her|their)\b")
+
+
 def contact_lead(toks: list[Token], people: People) -> bool:
     """The clause opens with a contact's name, even one that is also a verb ("Mark to
     walk Sue through it", "mark locking the go-live date"): capitalised, or followed by a
@@ -103,7 +115,8 @@ class SellerLead:
 
     def outsider(self, t: Token, people: People, acronyms: frozenset[str]) -> bool:
         """``t`` is a name, not of the deal's contacts (nor a short form of one: "Ricky"
-        for Ricardo), on a deal that has contacts: someone on the seller's side."""
+        for Ricardo, nor a client title: "MD"), on a deal that has contacts: someone on the
+        seller's side."""
         return bool(
             people.names  # with no contacts on the deal, any name may be the client's
             and t.cap
@@ -113,6 +126,7 @@ class SellerLead:
             and t.word not in acronyms
             and t.word not in self.stopwords
             and t.word not in self.norm.vocabulary
+            and not (self.client_actor is not None and self.client_actor.fullmatch(t.word))
             and not any(n[:3] == t.word[:3] for n in people.names if len(n) > 2)
         )
 
@@ -153,8 +167,14 @@ class SellerLead:
             return False
         if not any(pat.match(s, nxt.start) for _, pat, _ in self.actions):
             return True  # a verb only the seller's side uses ("prep", "chase", "tailor")
-        # a verb clients use too ("send", "set up"): for one of the deal's contacts
+        # a verb clients use too ("send", "set up"): the seller's paper going out ("JT send
+        # DocuSign today"), or done for one of the deal's contacts ("Lena send MSA to KB") -
+        # not for "her CFO", the one named's own people
         after = nxt.start + len(nxt.base)
+        if _THEIR_OWN.search(s, after):
+            return False
+        if nxt.base in _SEND and _PAPER.search(s, after) and not _RETURNED.search(s, after):
+            return True
         return any(w.word in people.names for w in toks if w.start > nxt.start) or any(
             pat is not None and pat.search(s, after) for pat in (people.phrases, self.client_actor)
         )

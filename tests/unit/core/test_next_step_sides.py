@@ -39,6 +39,12 @@ def _verdict(
         ("Sam - get Nora to agree the pilot scope", "discovery", "seller_action"),
         ("Sam pls confirm Nora attending", "qualification", "seller_action"),
         ("Kim set up EB call", "discovery", "seller_action"),
+        # the seller's paper going out is the rep's; coming back signed, the client's
+        ("Sam send DocuSign today", "negotiation", "seller_action"),
+        ("Sam to send the signed order form back Fri", "negotiation", "advance"),
+        # someone acting for their own people is the client; a title in initials too
+        ("Priya to share the deck with her CFO Fri", "discovery", "advance"),
+        ("MD to countersign via DocuSign Monday", "negotiation", "advance"),
         # a heading naming the rep makes what follows the rep's, unless a contact opens it
         ("Sam: MAP w/ Ben by Fri", "proposal", "seller_action"),
         ("Sam: Ben to send the MAP by Fri", "proposal", "advance"),
