@@ -13,21 +13,43 @@ __all__ = ["Clause", "People"]
 
 @dataclass(frozen=True, slots=True)
 class People:
-    """The deal's client side as words: contact name parts and title/role phrases."""
+    """The deal's client side as words: contact name parts and title/role phrases.
+
+    ``partners``: the words of contacts who work for a channel partner (a reseller, an
+    SI: their title says so), their names and their firm's - on the seller's side of the
+    deal, so "Pete (Corvane) to resend the quote" is the seller's to-do.
+    """
 
     names: frozenset[str] = frozenset()
     phrases: re.Pattern[str] | None = None
+    partners: frozenset[str] = frozenset()
 
     @staticmethod
-    def of(contacts: tuple[tuple[str, str, str], ...]) -> People:
-        """From (name, title, role) triples (any may be empty)."""
+    def of(
+        contacts: tuple[tuple[str, str, str], ...], partner: re.Pattern[str] | None = None
+    ) -> People:
+        """From (name, title, role) triples (any may be empty); ``partner`` matches the
+        title of a channel partner's contact."""
         names: set[str] = set()
         phrases: set[str] = set()
+        partners: set[str] = set()
         for name, title, role in contacts:
             parts = [p for p in re.split(r"[\s.]+", name.lower()) if len(p) > 1]
             names.update(parts)
             if len(parts) > 1:
                 names.add("".join(p[0] for p in parts))  # initials: "nl"
+            if len(parts) > 2:
+                names.add(parts[0][0] + parts[1][0])  # "MA" for Mark Anthony Villanueva
+            if partner is not None and title and partner.search(title):
+                # the firm's own name (its first word: "Corvane", not "Systems") and its
+                # tag in parentheses ("SI", "reseller")
+                firm = title.rsplit(",", 1)[-1].lower() if "," in title else ""
+                words = re.findall(r"\w+", re.sub(r"\([^()]*\)", " ", firm))[:1]
+                words += re.findall(r"\w+", " ".join(re.findall(r"\(([^()]*)\)", title.lower())))
+                partners.update(parts, (w for w in words if len(w) > 1))
+                if len(parts) > 1:
+                    partners.add("".join(p[0] for p in parts))
+                continue  # a partner's title is no client title ("Account Manager")
             if title:
                 phrases.add(re.escape(title.lower()))
             if role:
@@ -37,7 +59,7 @@ class People:
             if phrases
             else None
         )
-        return People(frozenset(names), pat)
+        return People(frozenset(names), pat, frozenset(partners))
 
 
 @dataclass(frozen=True, slots=True)

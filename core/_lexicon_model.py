@@ -107,6 +107,9 @@ class Lexicon(_M):
     client_actors: tuple[str, ...] = ()
     #: client references that say "the client side" but not who ("they", "the client")
     generic_client_actors: tuple[str, ...] = ()
+    #: a contact whose title matches one of these works for a channel partner ("Account
+    #: Manager, Corvane (reseller)"): on the seller's side, not the client's
+    partner_titles: tuple[str, ...] = ()
     client_actions: tuple[ClientAction, ...] = ()
     dates: tuple[str, ...] = ()
     name_stopwords: tuple[str, ...] = ()
@@ -201,6 +204,7 @@ class Lexicon(_M):
             "negations",
             "commitment_verbs",
             "generic_client_actors",
+            "partner_titles",
             "topic_before",
             "info_after",
             "uncertainty",

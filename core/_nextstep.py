@@ -67,7 +67,7 @@ class CompiledLexicon:
         """The client-side words of these contacts (memoised)."""
         hit = self._people.get(contacts)
         if hit is None:
-            hit = People.of(contacts)
+            hit = People.of(contacts, self.parser.partner)
             if len(self._people) > 10_000:
                 self._people.clear()
             self._people[contacts] = hit
@@ -117,6 +117,15 @@ class CompiledLexicon:
                 too_big.append(c)
             else:
                 fitting.append(c)
+        if too_big:
+            # "steering committee on 22/03 - Christoph getting us the slot": an undated
+            # status after a big step is the client's part in it, not a step of its own
+            first = clauses.index(too_big[0])
+            fitting = [
+                c
+                for c in fitting
+                if not (c.form == "ing" and c.when is None and clauses.index(c) > first)
+            ]
         for c in fitting:
             who = c.actor == "client" and c.specific
             if who or dated:

@@ -184,14 +184,16 @@ class Normaliser:
         pieces = text.translate(_APOSTROPHES).split()
         for i, piece in enumerate(pieces):
             low = piece.lower()
-            expansion = self.abbreviations.get(low)
+            # a contact's name written as one ("Mo (Brightpath)") is no abbreviation
+            name = piece[:1].isupper() and low.strip(_EDGE) in keep
+            expansion = None if name else self.abbreviations.get(low)
             if expansion is not None and self._named(piece, pieces[i + 1 : i + 2], keep):
                 expansion = low  # "SIG Lite", a named thing: not "signature lite"
             if expansion is None:
                 core = low.strip(_EDGE)
                 if not core:
                     continue
-                expansion = self.abbreviations.get(core)
+                expansion = None if name else self.abbreviations.get(core)
                 if expansion is not None and self._named(piece, pieces[i + 1 : i + 2], keep):
                     expansion = core
                 if expansion is None:

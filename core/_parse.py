@@ -9,8 +9,9 @@ Steps (every phrase comes from the lexicon, see docs/playbook.md "How a text is 
    ("agree to", "commit to", "say yes to") hands over to the action it governs ("agree to a
    pilot" is a pilot, not a confirmation), so stage fit follows the object;
 4. **who**: the seller when the clause starts with a seller actor ("we", "I'll", "our
-   SE"), a seller verb in the imperative ("send", "walk them through") or a seller *goal*
-   ("get/have/ask/make sure/need X to ..."); the client when a client reference (one of
+   SE"), a seller verb in the imperative ("send", "walk them through"), a seller *goal*
+   ("get/have/ask/make sure/need X to ..."), a channel partner's contact or the rep a
+   manager addresses ("Sam to prep CEO brief"; :mod:`nextadvance.core._sides`); the client when a client reference (one of
    the deal's contacts by name, title or role, "their legal", "procurement", an unknown
    capitalised name) comes before the action or is the agent of a passive ("to be signed by
    their legal"); otherwise unknown (a bare noun or verb: "signed SOW by 12/5");
@@ -22,12 +23,14 @@ Steps (every phrase comes from the lexicon, see docs/playbook.md "How a text is 
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from nextadvance.core._clause import Clause, People
 from nextadvance.core._links import NOT_VERB, STATUS_LEAD, addressed, conditioned, refers_back
 from nextadvance.core._normalise import Normaliser, Token
 from nextadvance.core._prefilter import cannot_match, initials, prepare
+from nextadvance.core._sides import PROMISE, SellerLead, contact_lead
 
 if TYPE_CHECKING:
     from nextadvance.core._lexicon_model import Lexicon
@@ -37,18 +40,16 @@ __all__ = ["Clause", "ClauseParser", "People"]
 _FLAGS = re.IGNORECASE
 #: seller verbs of receiving: "we get the PO from Michael" is Michael's commitment
 _RECEIVE = frozenset({"get", "receive", "become", "expect", "collect"})
-#: markers of a promise between a client person and a verb
-_PROMISE = frozenset({"to", "will", "shall", "gonna", "agree", "promise", "go"})
 _COMMA = re.compile(r",\s+")
 #: a word written in capitals (3+ letters, maybe a plural "s"): an acronym
 _ACRONYM = re.compile(r"(?<![\w'])[A-Z]{3,}s?(?![\w'])")
 _OWN = re.compile(r"\b(?:our|my)\s+$")
 _FUTURE = frozenset({"to", "will", "shall", "going", "gonna", "plan", "plans", "expect"})
-#: after a name: a goal verb aimed at someone else ("Jake needs to get Ben to ...")
-_NAMED_GOAL = re.compile(
-    r"(?:to |will |must |should |need to |have to |be to )?"
-    r"(?:get|ask|make sure|push|convince|chase|nudge|remind|press|persuade) "
-)
+#: what the client has to do is a requirement, nobody's promise ("the CFO must attend")
+_REQUIRE = re.compile(r"\b(?:must|needs? to|ha(?:ve|s) to|got to|gotta)\b(?!-)")
+#: a step named after these is when, not what: "org map before Jon's intro"
+_WHEN_BEFORE = re.compile(r"\b(?:before|after|ahead of|prior to)\s+(?:\S+\s+){0,2}$")
+_WHEN_WORDS = re.compile(r"\b(?:before|after|ahead|prior)\b")
 #: spoken or typed preamble before the step itself: "okay so", "next step is (to)",
 #: "next step: Nora to ..." - never the whole clause ("next steps tbd" stays vague)
 _PREAMBLE = re.compile(
@@ -69,6 +70,11 @@ _TRAIL = (
 )
 _OBJ_START = re.compile(rf"^(?:{_LEAD}(?:\s+|$))+")
 _OBJ_END = re.compile(rf"(?:(?:^|\s+){_TRAIL})+$")
+
+
+def _acronyms(raw: str, people: People) -> frozenset[str]:
+    """The words of ``raw`` written in capitals that are no contact's initials."""
+    return frozenset(a.lower() for a in _ACRONYM.findall(raw)) - people.names
 
 
 def _alt(patterns: tuple[str, ...], lead: bool = False) -> re.Pattern[str] | None:
@@ -94,6 +100,7 @@ class ClauseParser:
         self.goal_lead = _alt(lexicon.seller_goals, lead=True)
         self.client_actor = _alt(lexicon.client_actors)
         self.generic_actor = _alt(lexicon.generic_client_actors)
+        self.partner = _alt(lexicon.partner_titles)
         self.agent = re.compile(r"\b(?:by|from)\b")
         self.dates = _alt(lexicon.dates)
         self.topic_before = (
@@ -118,6 +125,15 @@ class ClauseParser:
         self.joint = frozenset(lexicon.joint_actions)
         self.requests = _alt(lexicon.seller_requests)
         prepare(self.dates, self.negations, *[pat for _, pat, _ in self.actions])
+        self.lead = SellerLead(
+            self.norm,
+            self.seller_verb,
+            self.goal_lead,
+            self.actions,
+            self.client_actor,
+            self.stopwords,
+            self.imperative_exclude,
+        )
 
     # -- pieces ---------------------------------------------------------------------------
     def clauses(self, text: str) -> list[str]:
@@ -140,13 +156,16 @@ class ClauseParser:
         stage fit follows the object.
         """
         found: list[tuple[int, int, int, int, str, str | None]] = []
+        when_words = _WHEN_WORDS.search(s) is not None
         for i, (aid, pat, min_stage) in enumerate(self.actions):
             if cannot_match(pat, starts):
                 continue  # no word of the clause starts as a phrase of this action
             size = -1 if min_stage is None else self.order.get(min_stage, 0)
             for m in pat.finditer(s):
                 # sharing or reviewing something is the commitment whatever it is about
-                if min_stage is None or not self._is_topic(s, m.start(), m.end()):
+                if (
+                    min_stage is None and not (when_words and _WHEN_BEFORE.search(s, 0, m.start()))
+                ) or not self._is_topic(s, m.start(), m.end()):
                     found.append((size, i, m.start(), m.end(), aid, min_stage))
                     break
         if not found:
@@ -213,35 +232,6 @@ class ClauseParser:
                     break
         return best
 
-    def _imperative(self, toks: list[Token], people: People) -> bool:
-        """The clause opens with a bare verb of the verb table: the rep's own to-do (not a
-        contact whose name is a verb: "Mark 'needs to think about ROI'")."""
-        if not toks:
-            return False
-        t = toks[0]
-        return (
-            t.form == "base"
-            and not (t.cap and t.word in people.names)
-            and t.word in self.norm.verb_bases
-            and t.word not in self.imperative_exclude
-            and not (t.cap and t.word not in self.norm.vocabulary)
-        )
-
-    def _named_goal(self, toks: list[Token], s: str, people: People) -> bool:
-        """Someone who is not on the deal, out to get one of the deal's contacts to act:
-        "Jake to get Ben to commit to a close date" is the rep's goal (a manager's note),
-        not Jake's commitment."""
-        t = toks[0]
-        if not (t.cap and t.word not in people.names and t.word not in self.norm.vocabulary):
-            return False
-        m = _NAMED_GOAL.match(s, len(t.base) + 1)
-        if m is None:
-            return False
-        after = s[m.end() :]
-        return any(w.word in people.names for w in toks if w.start >= m.end()) or bool(
-            people.phrases is not None and people.phrases.match(after.removeprefix("the "))
-        )
-
     def _for_someone(self, toks: list[Token], s: str, people: People) -> bool:
         """The clause opens with a bare verb done *for or with* someone, or on the seller's
         own things: "share the one-pager w Kenji", "review Deborah's redlines with our
@@ -269,7 +259,7 @@ class ClauseParser:
         right after the person ("Ben circulating the deck Fri")."""
         after = [t for t in toks if t.start > ref_at][:5]
         for i, t in enumerate(after):
-            if t.base in _PROMISE and i + 1 < len(after):
+            if t.base in PROMISE and i + 1 < len(after):
                 nxt = after[i + 1]
                 if nxt.base in ("to", "be") and i + 2 < len(after):
                     nxt = after[i + 2]
@@ -294,7 +284,7 @@ class ClauseParser:
         """Parse one clause (``text_dated``: the whole text names a date)."""
         toks = self.norm.tokens(raw, people.names)
         s = " ".join(t.base for t in toks)
-        acr = frozenset(a.lower() for a in _ACRONYM.findall(raw)) - people.names
+        acr = _acronyms(raw, people)
         starts = initials(s)  # word initials: patterns none can start with are skipped
         date = (
             self.dates.search(s)
@@ -310,28 +300,36 @@ class ClauseParser:
             and toks[0].form != "past"
             and (
                 bool(self.goal_lead is not None and self.goal_lead.search(s))
-                or self._named_goal(toks, s, people)
+                or self.lead.named_goal(toks, s, people)
             )
         )
         found = self._action(s, starts)
         first = toks[0].form if toks else "base"
         inherit = previous is not None and previous.actor == "client" and first in ("ing", "s")
         # a contact's own name is never the seller's "will" ("Will to send the list")
-        named = bool(toks) and toks[0].cap and toks[0].word in people.names
+        named = contact_lead(toks, people)
+        # a leading word in capitals is an acronym, not a verb: "MAP review w/ Ben Thu"
+        verb_lead = not named and not (toks and toks[0].word in acr and not raw.isupper())
         seller = (
             not vague
             and not inherit
             and (
                 goal
+                or self.lead.seller_side(toks, s, people, acr)
                 or bool(self.requests is not None and self.requests.search(s))
                 or bool(not named and self.seller_actor is not None and self.seller_actor.search(s))
                 or bool(
-                    self.seller_verb is not None
+                    verb_lead
+                    and self.seller_verb is not None
                     and self.seller_verb.search(s)
                     and not (first == "past" and found is not None and found[2] in self.joint)
                 )
-                or (self._imperative(toks, people) and (found is None or found[0] > 0))
-                or self._for_someone(toks, s, people)
+                or (
+                    verb_lead
+                    and self.lead.imperative(toks, people)
+                    and (found is None or found[0] > 0)
+                )
+                or (verb_lead and self._for_someone(toks, s, people))
             )
         )
         actor_pos: int | None = None
@@ -388,6 +386,8 @@ class ClauseParser:
             polarity = "negative"
         elif "?" in _ASIDE.sub("", raw) or (self.hedges is not None and self.hedges.search(s)):
             polarity = "hedged"  # a hedge, or a question: "has Ben confirmed the pilot?"
+        elif actor != "seller" and found is not None and _REQUIRE.search(s, actor_pos or 0, at):
+            polarity = "hedged"  # a requirement, not a promise: "CFO must attend"
         elif not text_dated and found is not None and STATUS_LEAD.match(s):
             polarity = "ongoing"  # "with their procurement team for review"
         elif not text_dated:
@@ -400,8 +400,9 @@ class ClauseParser:
                     before.add(t.base)
                     continue
                 if t.verb or t.form != "base":
-                    if t.form == "ing" and before.isdisjoint(_FUTURE):
-                        polarity = "ongoing"
+                    going_to = t.base == "go" and s.startswith("to ", t.start + 3)
+                    if t.form == "ing" and before.isdisjoint(_FUTURE) and not going_to:
+                        polarity = "ongoing"  # ... not "Dale is going to run a pilot"
                     break
                 before.add(t.base)
             # ... and the action itself in -ing with nothing promised before it: "Nora
@@ -441,10 +442,19 @@ class ClauseParser:
         )
         out: list[Clause] = []
         previous: Clause | None = None
+        addressed = False  # after a heading naming the rep: "Raj: MAP w/ Ben by Fri"
         for raw in self.clauses(text):
             step = _PREAMBLE.sub("", raw, count=1)
             for part in self._by_person(step or raw, people):
                 current = self.clause(part, people, dated, previous)
+                toks = self.norm.tokens(part, people.names)
+                if len(toks) == 1 and self.lead.outsider(toks[0], people, _acronyms(part, people)):
+                    addressed = True
+                    current = replace(current, actor="seller", actor_text=None, specific=False)
+                elif addressed and current.actor != "seller" and toks:
+                    ref = self._client_ref(toks, current.text, people, 0, _acronyms(part, people))
+                    if ref is None or ref[0] > 0:  # ... unless a client opens the clause
+                        current = replace(current, actor="seller", actor_text=None, specific=False)
                 current = conditioned(current, previous, dated)
                 out.append(refers_back(current, previous, self.order))
                 previous = current
