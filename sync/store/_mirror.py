@@ -323,18 +323,19 @@ class Mirror:
                 )
         counts.deleted_activities.extend(ids)
 
-    def forget_unlisted(self, since: datetime) -> int:
+    def forget_unlisted(self, stamp: datetime) -> int:
         """After a complete listing: deals we mirror that the CRM no longer lists are gone.
 
         Every deal a pull lists is stamped ``updated_at = now`` as it is applied (an older
-        copy that changes nothing included), so the listing started at ``since`` left
-        exactly the unlisted deals unstamped: they are deleted in SQL, with what hangs off
+        copy that changes nothing included), so the listing of the run that started at
+        ``stamp`` left exactly the unlisted deals without it: they are deleted in SQL, with what hangs off
         them, and no set of listed ids is held while the org is read.
         """
         conn = self.s.connection()
         deals = _DEALS
+        # != rather than <: a run's stamp is its own, whatever the clock did between runs
         unlisted = sa.select(deals.c.deal_id).where(
-            deals.c.connection == self.connection, deals.c.updated_at != since
+            deals.c.connection == self.connection, deals.c.updated_at != stamp
         )
         for model in (t.DealActivity, t.DealContact, t.Parked):
             table = cast(sa.Table, model.__table__)
@@ -345,7 +346,7 @@ class Mirror:
             )
         gone = conn.execute(
             sa.delete(deals).where(
-                deals.c.connection == self.connection, deals.c.updated_at != since
+                deals.c.connection == self.connection, deals.c.updated_at != stamp
             )
         )
         return int(gone.rowcount or 0)
