@@ -28,8 +28,8 @@ __all__ = ["CallPlan", "Pick", "call_plan", "check_next_step_cached"]
 #: memo sizes: a full memo is dropped and rebuilt (bounded memory, no LRU bookkeeping);
 #: small enough that a 100k-deal run needs no more memory than a 10k one (issue #20)
 _PLAN_LIMIT = 8_192
-_FULL_PLAN_LIMIT = 8_192
-_CHECK_LIMIT = 8_192
+_FULL_PLAN_LIMIT = 3_072
+_CHECK_LIMIT = 1_024
 
 
 @dataclass(frozen=True, slots=True)

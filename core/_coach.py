@@ -34,6 +34,9 @@ _MONTHS = ("", "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "O
 #: who speaks for the deal when an advance names no actor, most useful first
 _MAIN_ROLES = ("champion", "influencer", "decision_maker", "economic_buyer", "technical_buyer")
 _MEETING_KINDS = (ActivityKind.meeting, ActivityKind.call)
+#: bound of the per-deal memos below (cleared when full): reached within the first few
+#: thousand deals of an org, so memory does not grow with it (issue #20)
+_MEMO_LIMIT = 2_048
 
 
 def say_date(d: date) -> str:
@@ -105,7 +108,7 @@ def _first_name(name: str) -> str | None:
     """The first name of a contact (honorific skipped); memoised, names recur in an org."""
     if name in _FIRST:
         return _FIRST[name]
-    if len(_FIRST) > 8_192:
+    if len(_FIRST) >= _MEMO_LIMIT:
         _FIRST.clear()
     first = _FIRST[name] = _split_first(name)
     return first
@@ -206,7 +209,7 @@ def _by(adv_days: int, base: date, close: date | None, today: date) -> date:
     key = (adv_days, base, close, today)
     hit = _BY.get(key)
     if hit is None:
-        if len(_BY) > 8_192:
+        if len(_BY) >= _MEMO_LIMIT:
             _BY.clear()
         hit = _BY[key] = _compute_by(adv_days, base, close, today)
     return hit
@@ -274,7 +277,7 @@ def _choice(
         by=by,
         finds_role=role,
     )
-    if len(_CHOICES) >= 10_000:
+    if len(_CHOICES) >= _MEMO_LIMIT:
         _CHOICES.clear()
     _CHOICES[key] = (adv, choice)
     return choice

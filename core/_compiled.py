@@ -31,7 +31,7 @@ if TYPE_CHECKING:
 TEXT_KIND_SET: frozenset[ActivityKind] = frozenset(TEXT_KINDS)
 
 #: bound of the per-(stage, industry, employees) scope memo (cleared when full)
-_SCOPE_LIMIT = 8_192
+_SCOPE_LIMIT = 2_048
 
 __all__ = ["CompiledObjective", "CompiledPlaybook", "CompiledRule", "KeywordSet", "normalise"]
 

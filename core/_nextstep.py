@@ -32,6 +32,11 @@ if TYPE_CHECKING:
 
 __all__ = ["CompiledLexicon", "StepResult"]
 
+#: bound of the parse and people memos (cleared when full): reached within the first few
+#: thousand deals of an org, so memory does not grow with it (issue #20)
+_MEMO_LIMIT = 2_048
+_PEOPLE_LIMIT = 1_024
+
 #: (name, title, role) of each contact on the deal
 Contacts = tuple[tuple[str, str, str], ...]
 
@@ -68,7 +73,7 @@ class CompiledLexicon:
         hit = self._people.get(contacts)
         if hit is None:
             hit = People.of(contacts, self.parser.partner)
-            if len(self._people) > 10_000:
+            if len(self._people) >= _PEOPLE_LIMIT:
                 self._people.clear()
             self._people[contacts] = hit
         return hit
@@ -92,7 +97,7 @@ class CompiledLexicon:
         clauses = self._parses.get(key)
         if clauses is None:  # the parse does not depend on the stage: one per text
             clauses = self.parser.parse(key[0], self.people(contacts))
-            if len(self._parses) >= 8_192:
+            if len(self._parses) >= _MEMO_LIMIT:
                 self._parses.clear()
             self._parses[key] = clauses
         return self.verdict(clauses, stage)

@@ -36,8 +36,11 @@ _SUB_STEP = re.compile(
     + r"|\s+and\s+(?=(?:she|he|they|has|have|gave|agreed|booked|said|told|asked|signed|sent)\b)",
     _FLAGS,
 )
-#: memo bound (cleared when full): flat memory at any org size, hits stay high
-_MEMO_LIMIT = 8_192
+#: memo bound (cleared when full): reached within the first few thousand deals of an org,
+#: so a 100k-deal run needs no more memory than a 10k one (issue #20)
+_MEMO_LIMIT = 3_072
+_PARTS_LIMIT = 4_096
+_SIGNS_LIMIT = 1_024
 _NEVER = re.compile(r"(?!)")
 
 
@@ -180,7 +183,7 @@ class NoteReader:
                     else "positive"
                 )
             found = (sign, part.strip())
-        if len(self._signs) >= _MEMO_LIMIT:
+        if len(self._signs) >= _SIGNS_LIMIT:
             self._signs.clear()
         self._signs[key] = found
         return found
@@ -202,7 +205,7 @@ class NoteReader:
                             " ".join(t.base for t in toks),
                         )
                     )
-            if len(self._parts) >= _MEMO_LIMIT:
+            if len(self._parts) >= _PARTS_LIMIT:
                 self._parts.clear()
             hit = self._parts[text] = tuple(out)
         return hit

@@ -279,7 +279,9 @@ class _Run:
 
     def _pull(self) -> bool:
         cursor = None if self.report.full else self.mirror.cursor()
-        seen: set[str] | None = set() if cursor is None else None
+        # a listing from the start stamps every deal it lists with ``self.now``: the rest
+        # are forgotten in SQL at the end (no set of listed ids held while the org is read)
+        from_start = cursor is None
         full_listing = False
         # the next batch is read while this one is applied (closing: the reader thread is
         # finished before the push, which uses the same connector)
@@ -292,8 +294,6 @@ class _Run:
                 self.report.deals.pulled += len(batch.deals)
                 self.report.deals.deleted += len(counts.deleted_deals)
                 self.report.activities_pulled += len(batch.activities)
-                if seen is not None:
-                    seen.update(r.crm_id for r in batch.deals if not r.deleted)
                 full_listing = full_listing or batch.full
                 self.mirror.set_cursor(batch.cursor, self.now)
                 self.commit()
@@ -301,8 +301,8 @@ class _Run:
                 if self.stop is not None and self.stop.is_set():
                     self.report.message = "stopped on request during the pull"
                     return False
-        if seen is not None and full_listing:
-            self.report.deals.deleted += self.mirror.forget_unseen(seen)
+        if from_start and full_listing:
+            self.report.deals.deleted += self.mirror.forget_unlisted(self.now)
             self.commit()
         return True
 
@@ -314,18 +314,19 @@ class _Run:
         (which may push them at once: nothing grows with the number of deals)."""
         total = self.mirror.count_open()
         self.report.deals.open = total
-        open_ids: set[str] = set()
+        # deals open in the mirror but closed under the mapping in force (re-mapped since
+        # the pull): the one exception the ledger's "not open" query cannot see
+        restaged_closed: list[str] = []
         for chunk in self.mirror.iter_open():
             ids = [m.deal.id for m in chunk]
             ledger = self.ledger.for_deals(ids)
             ops: list[PlannedOp] = []
             for m in chunk:
-                open_ids.add(m.deal.id)
                 if m.unmapped is not None:
                     count_unmapped(self.report, self.parts.mapping, m)  # its task is left as is
                     continue
                 if not self.is_open(m.deal):  # re-mapped to a closed stage since the pull
-                    open_ids.discard(m.deal.id)
+                    restaged_closed.append(m.deal.id)
                     self.report.deals.open -= 1
                     continue
                 ops.extend(self._one(m.deal, m.crm_values, ledger.get(m.deal.id, {})))
@@ -337,7 +338,7 @@ class _Run:
             if stopped():
                 return
         # rep-level prospecting tasks are planned by _prospecting, not as deals that are gone
-        gone = [d for d in self.ledger.open_task_deals(open_ids) if not is_rep_handle(d)]
+        gone = [d for d in self.ledger.open_task_deals(restaged_closed) if not is_rep_handle(d)]
         if gone:
             ledger = self.ledger.for_deals(gone)
             for deal_id in gone:

@@ -133,9 +133,26 @@ class Ledger:
             )
         )
 
-    def open_task_deals(self, open_deals: Iterable[str]) -> list[str]:
-        """Deals not open (closed, gone) with an open task of ours or a write still pending."""
-        skip = set(open_deals)
+    def open_task_deals(self, closed: Sequence[str] = ()) -> list[str]:
+        """Deals not open (closed, gone) with an open task of ours or a write still pending.
+
+        "Not open" is asked of the mirror in SQL (no deal row with ``is_open``), so no set
+        of the org's open deals is held; ``closed``: deals the mirror still has as open
+        but that the run found closed (re-mapped to a closed stage since the pull).
+        """
+        deals = t.Deal.__table__
+        mirrored_open = sa.exists().where(
+            deals.c.connection == t.LedgerEntry.connection,
+            deals.c.deal_id == t.LedgerEntry.deal_id,
+            deals.c.is_open.is_(True),
+        )
+        out = self._open_task_rows(~mirrored_open)
+        for i in range(0, len(closed), _CHUNK):
+            out |= self._open_task_rows(t.LedgerEntry.deal_id.in_(list(closed[i : i + _CHUNK])))
+        return sorted(out)
+
+    def _open_task_rows(self, where: Any) -> set[str]:
+        """Deals of the rows matching ``where`` that hold an open task or a pending write."""
         # only task rows and pending writes can qualify (field rows carry the big payloads),
         # streamed a thousand at a time: the ledger has rows for every deal ever written
         rows = self.s.execute(
@@ -148,18 +165,17 @@ class Ledger:
             .where(
                 t.LedgerEntry.connection == self.connection,
                 sa.or_(t.LedgerEntry.kind == "task", t.LedgerEntry.status == "pending"),
+                where,
             )
             .execution_options(yield_per=1000)
         )
         out = set()
         for deal_id, kind, written, status in rows:
-            if deal_id in skip:
-                continue
             if status == "pending" or (
                 kind == "task" and written is not None and not written.get("completed")
             ):
                 out.add(deal_id)
-        return sorted(out)
+        return out
 
     # ------------------------------------------------------------------ what the CRM holds
 

@@ -13,7 +13,7 @@ import json
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import Any, cast
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -29,6 +29,8 @@ from ._bulk import delete_in, lookup, write_rows
 __all__ = ["BatchCounts", "Mirror", "MirroredDeal", "jsonable", "task_state_json"]
 
 _CHUNK = 500
+#: the deals table, for the statements that stamp and forget deals in bulk
+_DEALS = cast(sa.Table, t.Deal.__table__)
 
 
 def jsonable(value: Any) -> Any:
@@ -149,6 +151,7 @@ class Mirror:
             self.s, t.Deal, t.Deal.deal_id, self.connection, list(newest), t.Deal.modified_at
         )
         dead: list[str] = []
+        older: list[str] = []
         applied: list[Deal] = []
         fresh: list[dict[str, Any]] = []
         changed: list[dict[str, Any]] = []
@@ -159,7 +162,8 @@ class Mirror:
                 continue
             known = existing.get(deal_id)
             if known is not None and known[0] and rec.modified_at < known[0]:
-                continue  # an older copy from the overlap window
+                older.append(deal_id)  # an older copy from the overlap window: still listed
+                continue
             deal = rec.deal
             data = deal.model_dump(mode="json", exclude={"activities"})
             data["_crm_stage"] = rec.crm_stage
@@ -177,9 +181,22 @@ class Mirror:
             (fresh if known is None else changed).append(values)
             applied.append(deal)
         write_rows(self.s, t.Deal, fresh, changed)
+        if older:
+            self._touch(older, now)
         self._contacts(applied, [v["deal_id"] for v in changed])
         if dead:
             self._delete_deals(dead, counts)
+
+    def _touch(self, ids: Sequence[str], now: datetime) -> None:
+        """Stamp deals the CRM listed but that we keep as they are (``forget_unlisted``)."""
+        conn = self.s.connection()
+        for i in range(0, len(ids), _CHUNK):
+            chunk = list(ids[i : i + _CHUNK])
+            conn.execute(
+                sa.update(_DEALS)
+                .where(_DEALS.c.connection == self.connection, _DEALS.c.deal_id.in_(chunk))
+                .values(updated_at=now)
+            )
 
     def _contacts(self, deals: Sequence[Deal], mirrored: Sequence[str]) -> None:
         """Replace the contact roles of these deals (bulk: one delete, one insert).
@@ -306,13 +323,33 @@ class Mirror:
                 )
         counts.deleted_activities.extend(ids)
 
-    def forget_unseen(self, seen: set[str]) -> int:
-        """After a complete listing: deals we mirror that the CRM no longer lists are gone."""
-        ids = self.s.scalars(sa.select(t.Deal.deal_id).where(t.Deal.connection == self.connection))
-        dead = [i for i in ids if i not in seen]
-        if dead:
-            self._delete_deals(dead, BatchCounts())
-        return len(dead)
+    def forget_unlisted(self, stamp: datetime) -> int:
+        """After a complete listing: deals we mirror that the CRM no longer lists are gone.
+
+        Every deal a pull lists is stamped ``updated_at = now`` as it is applied (an older
+        copy that changes nothing included), so the listing of the run that started at
+        ``stamp`` left exactly the unlisted deals without it: they are deleted in SQL, with what hangs off
+        them, and no set of listed ids is held while the org is read.
+        """
+        conn = self.s.connection()
+        deals = _DEALS
+        # != rather than <: a run's stamp is its own, whatever the clock did between runs
+        unlisted = sa.select(deals.c.deal_id).where(
+            deals.c.connection == self.connection, deals.c.updated_at != stamp
+        )
+        for model in (t.DealActivity, t.DealContact, t.Parked):
+            table = cast(sa.Table, model.__table__)
+            conn.execute(
+                sa.delete(table).where(
+                    table.c.connection == self.connection, table.c.deal_id.in_(unlisted)
+                )
+            )
+        gone = conn.execute(
+            sa.delete(deals).where(
+                deals.c.connection == self.connection, deals.c.updated_at != stamp
+            )
+        )
+        return int(gone.rowcount or 0)
 
     # ------------------------------------------------------------------ reads
 

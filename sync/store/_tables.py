@@ -81,7 +81,12 @@ class Cursor(Base):
 
 
 class Deal(Base):
-    """Mirror of one CRM deal: canonical JSON plus indexed columns."""
+    """Mirror of one CRM deal: canonical JSON plus indexed columns.
+
+    ``updated_at`` is the start of the last run whose pull listed the deal (even an older
+    copy that changed nothing): after a full listing, the deals without this run's stamp
+    are the ones the CRM no longer lists.
+    """
 
     __tablename__ = "deals"
     connection: Mapped[str] = mapped_column(sa.String(64), primary_key=True)

@@ -145,3 +145,31 @@ def test_pipeline_the_mapping_leaves_out_is_counted_not_silent(
     assert report["deals"]["other_pipelines"] == len(other)
     proc = _cli(world, "sync", "-C", "hubspot")
     assert f"skipped {len(other)} deal(s) of pipeline '7654321'" in proc.stdout
+
+
+def test_stage_remapped_to_closed_closes_our_tasks_on_the_next_run(
+    make_world: Callable[..., World],
+) -> None:
+    """Re-mapping a stage to a closed one: its deals are no longer open and our open tasks on
+    them are closed by the next run (found in SQL against the mirror, not a set of ids)."""
+    world = make_world("salesforce", deals=40)
+    neg = _negotiation_deals(world)
+    path = _with_mapping(world)
+    code, first = world.sync()
+    assert code == 0, first
+    with_task = [d for d in neg if any(not t["completed"] for t in world.state()[d]["tasks"])]
+    assert with_task, "the negotiation deals should have open tasks of ours"
+    world.sb.advance_clock(1800)  # past the look-back: the next run reads our echoes once
+    world.sync()
+    world.sb.advance_clock(1800)
+
+    path.write_text(path.read_text().replace(f"{STAGE}: negotiation", f"{STAGE}: closed_lost"))
+    code, second = world.sync()
+    assert code == 0, second
+    assert second["deals"]["pulled"] == 0  # still open in the mirror: closed by the mapping
+    assert second["deals"]["open"] == first["deals"]["open"] - len(neg)
+    assert second["tasks"]["closed"] == len(with_task)
+    state = world.state()
+    assert all(t["completed"] for d in neg for t in state[d]["tasks"])
+    code, third = world.sync()
+    assert third["tasks"]["closed"] == 0 and third["api_calls"]["writes"] == 0

@@ -300,3 +300,25 @@ def test_runs_lists_stored_reports_newest_first(make_world: Any) -> None:
     assert "no connection named 'nope'" in str(other.exception)
     table = CliRunner().invoke(cli.app, ["runs", "--config", str(world.config)], env=world.env)
     assert table.exit_code == 0 and "salesforce" in table.output
+
+
+@pytest.mark.parametrize("crm", CRMS)
+def test_full_listing_forgets_a_deal_the_crm_no_longer_lists(make_world: Any, crm: str) -> None:
+    """``--full`` after a deletion: the deal missing from the listing leaves the mirror and
+    its open task is closed, the other deals stay (stamped by the listing)."""
+    world = make_world(crm, deals=30)
+    _, first = world.sync()
+    deal = next(d for d, v in sorted(world.state().items()) if v["tasks"])
+    if crm == "salesforce":
+        url = f"{world.sb.base_url}/services/data/v59.0/sobjects/Opportunity/{deal}"
+    else:
+        url = f"{world.sb.base_url}/crm/v3/objects/deals/{deal}"
+    assert world.http().delete(url).status_code == 204
+    code, report = world.sync("--full")
+    assert code == 0, report
+    assert report["deals"]["deleted"] == 1
+    assert report["deals"]["open"] == first["deals"]["open"] - 1
+    assert report["tasks"]["closed"] == 1 and report["tasks"]["created"] == 0
+    assert all(t["completed"] for t in world.state().get(deal, {"tasks": []})["tasks"])
+    code, again = world.sync()
+    assert again["deals"]["deleted"] == 0 and again["api_calls"]["writes"] == 0

@@ -101,4 +101,98 @@ def test_our_tasks_are_not_activities_and_closed_deals_not_open(store: StateStor
         (d1,) = m.load(["d1"])
         assert d1.deal.activities == ()
         assert [x.deal.id for chunk in m.iter_open() for x in chunk] == ["d1"]
-        assert m.forget_unseen({"d1"}) == 1  # after a full listing without d3
+        # a later full listing without d3
+        m.apply(PullBatch(cursor={}, deals=(_rec(_deal("d1"), 1),)), T0 + timedelta(hours=1))
+        assert m.forget_unlisted(T0 + timedelta(hours=1)) == 1
+        assert [x.deal.id for x in m.load(["d1", "d3"])] == ["d1"]
+
+
+def test_a_full_listing_forgets_exactly_the_deals_it_did_not_list(store: StateStore) -> None:
+    """Deals a complete listing stamped stay (an older copy that changed nothing too); the
+    unlisted ones leave with their activity links, contact roles and parked rows."""
+    from nextadvance.sync.store import _tables as t
+
+    t1 = T0 + timedelta(days=1)
+    with store.session() as s:
+        m = _mirror(store, s)
+        m.apply(
+            PullBatch(
+                cursor={},
+                deals=(_rec(_deal("d1"), 10), _rec(_deal("d2"), 10), _rec(_deal("d3"), 10)),
+                activities=(_call("a1", "d1", "d3"),),
+            ),
+            T0,
+        )
+        s.add(
+            t.Parked(connection="acme", deal_id="d3", parked_until=None, reason="x", updated_at=T0)
+        )
+        s.add(
+            t.Parked(connection="acme", deal_id="d1", parked_until=None, reason="x", updated_at=T0)
+        )
+        s.commit()
+    with store.session() as s:
+        m = _mirror(store, s)
+        # the next full listing: d1 as it was (an older copy: nothing to write), d2 changed
+        m.apply(PullBatch(cursor={}, deals=(_rec(_deal("d1"), 5),)), t1)
+        m.apply(PullBatch(cursor={}, deals=(_rec(_deal("d2", name="Renamed"), 20),)), t1)
+        assert m.forget_unlisted(t1) == 1
+        s.commit()
+    with store.session() as s:
+        m = _mirror(store, s)
+        assert [x.deal.id for x in m.load(["d1", "d2", "d3"])] == ["d1", "d2"]
+        (d1,) = m.load(["d1"])
+        assert [a.id for a in d1.deal.activities] == ["a1"]
+        for model in (t.DealActivity, t.DealContact, t.Parked):
+            left = {r.deal_id for r in s.query(model).filter(model.connection == "acme")}
+            assert "d3" not in left, model
+        assert {r.deal_id for r in s.query(t.Parked)} == {"d1"}
+        assert {r.deal_id for r in s.query(t.DealContact)} == {"d1", "d2"}
+        assert m.forget_unlisted(t1) == 0  # nothing else was left unlisted
+
+
+def test_ledger_finds_open_tasks_of_deals_the_mirror_does_not_hold_open(
+    store: StateStore,
+) -> None:
+    """``open_task_deals`` asks the mirror in SQL: open deals are skipped, closed, gone and
+    re-mapped-closed ones with an open task (or a pending write) are found."""
+    from nextadvance.sync.store import _tables as t
+    from nextadvance.sync.store._ledger import Ledger
+
+    def row(deal_id: str, kind: str, status: str, written: dict[str, object] | None) -> object:
+        return t.LedgerEntry(
+            connection="acme",
+            idem_key=f"na-{deal_id}-{kind}",
+            deal_id=deal_id,
+            kind=kind,
+            op="create" if kind == "task" else "update",
+            status=status,
+            payload_hash="h",
+            payload={},
+            written=written,
+            created_at=T0,
+            updated_at=T0,
+        )
+
+    with store.session() as s:
+        m = _mirror(store, s)
+        deals = [_rec(_deal(d), 1) for d in ("open1", "open2", "remapped")]
+        deals.append(_rec(_deal("won", "closed_won"), 1))
+        m.apply(PullBatch(cursor={}, deals=tuple(deals)), T0)
+        s.add_all(
+            [
+                row("open1", "task", "done", {"completed": False}),  # open deal: skipped
+                row("open2", "fields", "pending", None),  # open deal: skipped
+                row("remapped", "task", "done", {"completed": False}),
+                row("won", "task", "done", {"completed": False}),  # closed in the mirror
+                row("gone", "task", "done", {"completed": False}),  # not in the mirror
+                row("done", "task", "done", {"completed": True}),  # its task is completed
+                row("pend", "fields", "pending", None),  # a pending write of a gone deal
+                row("fld", "fields", "done", {"x": 1}),  # field rows alone never qualify
+                row("other", "task", "done", None),  # never confirmed: nothing open
+            ]
+        )
+        s.flush()
+        ledger = Ledger(s, "acme")
+        assert ledger.open_task_deals() == ["gone", "pend", "won"]
+        assert ledger.open_task_deals(["remapped"]) == ["gone", "pend", "remapped", "won"]
+        assert Ledger(s, "other").open_task_deals(["remapped"]) == []
