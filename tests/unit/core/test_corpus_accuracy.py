@@ -20,22 +20,22 @@ from benchmarks.corpus import evaluate
 #: split -> (overall, per-verdict floors, max wrongly-advance share of non-advance texts,
 #: note polarity accuracy, note commitment accuracy)
 FLOORS: dict[str, tuple[float, dict[str, float], float, float, float]] = {
-    # train: 17 authors since 2026-12-06 (the earlier held-out splits heldout … heldout4 joined
+    # train: 21 authors since 2026-12-06 (the earlier held-out splits heldout … heldout4 joined
     # after their last untouched measurement, recorded in the corpus GUIDE.md); tuned on.
     "train": (
-        0.989,
+        0.985,
         {
-            "advance": 0.992,
+            "advance": 0.99,
             "vague": 0.98,
-            "seller_action": 0.985,
-            "unrealistic_for_stage": 0.992,
+            "seller_action": 0.983,
+            "unrealistic_for_stage": 0.984,
             "empty": 0.995,
         },
-        0.003,
-        # notes: 96.2 % / 94.5 % measured with the note model retrained on these 17 authors
-        # (in-sample for the model; its honest leave-one-author-out figure is notes_cv's)
-        0.955,
-        0.94,
+        0.005,
+        # notes: the note model is in-sample here; its honest leave-one-author-out figure is
+        # notes_cv's
+        0.91,
+        0.935,
     ),
     # heldout5 (plg, industrial, review; written 2026-12-06 from GUIDE.md sections 1-2 alone)
     # was measured once, before any tuning on it: 96.4 %, wrongly-advance 0.9 %, notes
