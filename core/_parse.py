@@ -170,11 +170,17 @@ class ClauseParser:
                     break
         if not found:
             return None
+        # ... but a big step named inside a general one is its object ("bringing the
+        # steering committee in" is the committee session, not just an introduction)
         kept = [
             f
             for f in found
             if not any(
-                g is not f and g[2] <= f[2] < g[3] and g[3] - g[2] > f[3] - f[2] for g in found
+                g is not f
+                and g[2] <= f[2] < g[3]
+                and g[3] - g[2] > f[3] - f[2]
+                and (g[5] is not None or f[5] is None)
+                for g in found
             )
         ]
         best = min(kept, key=lambda f: (-f[0], f[1]))
