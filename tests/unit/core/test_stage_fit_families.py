@@ -34,6 +34,14 @@ STAGES = ("prospecting", "qualification", "discovery", "solution", "proposal", "
         ("Ken onboarding the reseller as a supplier by EOM", "proposal"),
         ("Ken to raise a requisition Fri", "proposal"),
         ("Ken adding us to the AVL Thurs", "proposal"),
+        ("Ken to buy 50 seats Fri", "proposal"),
+        ("Ken purchasing the licenses Fri", "proposal"),
+        ("Ken to commit to 500 units Fri", "proposal"),
+        ("Ken to issue us a vendor number Fri", "proposal"),
+        ("Ken to set us up in SAP Ariba Fri", "proposal"),
+        ("Ken to reserve the budget Fri", "discovery"),
+        ("Ken to fly us out to their plant 4/4", "solution"),
+        ("Ken to visit our office Fri", "solution"),
     ],
 )
 def test_big_step_fits_from_its_stage_on(playbook: Playbook, text: str, min_stage: str) -> None:
