@@ -20,7 +20,7 @@ STAGES = ("prospecting", "qualification", "discovery", "solution", "proposal", "
         ("Ken to host a campus visit for our team 1/27", "solution"),
         ("warehouse walkthrough with Ken at the Ontario DC 10/3", "solution"),
         ("Ken to present to the school board 5/1", "solution"),
-        ("Ken bringing the CFO and CEO in for a workshop 3/3", "solution"),
+        ("Ken bringing the exec team in for a workshop 3/3", "solution"),
         ("Ken bringing the steering committee in for review 7/10", "solution"),
         ("Ken to put us in front of the steering committee 9/9", "solution"),
         ("vendor selected by Ken 5/5", "solution"),
