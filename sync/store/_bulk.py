@@ -59,3 +59,19 @@ def delete_in(s: Session, model: Any, connection: str, column: Any, ids: Sequenc
     for i in range(0, len(ids), CHUNK):
         chunk = list(ids[i : i + CHUNK])
         conn.execute(sa.delete(table).where(table.c.connection == connection, column.in_(chunk)))
+
+
+def update_in(
+    s: Session, model: Any, connection: str, column: Any, ids: Sequence[str], **values: Any
+) -> None:
+    """Set ``values`` on the rows of ``connection`` whose ``column`` is one of ``ids``, in
+    chunks (straight to the connection, as :func:`delete_in`)."""
+    conn = s.connection()
+    table = model.__table__
+    for i in range(0, len(ids), CHUNK):
+        chunk = list(ids[i : i + CHUNK])
+        conn.execute(
+            sa.update(table)
+            .where(table.c.connection == connection, column.in_(chunk))
+            .values(**values)
+        )

@@ -24,13 +24,15 @@ from nextadvance.mappings import UNMAPPED_STAGE, map_stage
 from nextadvance.mappings import Mapping as MappingSpec
 
 from . import _tables as t
-from ._bulk import delete_in, lookup, write_rows
+from ._bulk import delete_in, lookup, update_in, write_rows
 
 __all__ = ["BatchCounts", "Mirror", "MirroredDeal", "jsonable", "task_state_json"]
 
 _CHUNK = 500
-#: the deals table, for the statements that stamp and forget deals in bulk
+#: the deals table, for the statements that forget deals in bulk
 _DEALS = cast(sa.Table, t.Deal.__table__)
+#: what hangs off a deal and goes with it
+_DEAL_CHILDREN = (t.DealActivity, t.DealContact, t.Parked)
 
 
 def jsonable(value: Any) -> Any:
@@ -189,14 +191,7 @@ class Mirror:
 
     def _touch(self, ids: Sequence[str], now: datetime) -> None:
         """Stamp deals the CRM listed but that we keep as they are (``forget_unlisted``)."""
-        conn = self.s.connection()
-        for i in range(0, len(ids), _CHUNK):
-            chunk = list(ids[i : i + _CHUNK])
-            conn.execute(
-                sa.update(_DEALS)
-                .where(_DEALS.c.connection == self.connection, _DEALS.c.deal_id.in_(chunk))
-                .values(updated_at=now)
-            )
+        update_in(self.s, t.Deal, self.connection, t.Deal.deal_id, ids, updated_at=now)
 
     def _contacts(self, deals: Sequence[Deal], mirrored: Sequence[str]) -> None:
         """Replace the contact roles of these deals (bulk: one delete, one insert).
@@ -242,7 +237,7 @@ class Mirror:
                     )
                 )
             )
-            for model in (t.Deal, t.DealActivity, t.DealContact, t.Parked):
+            for model in (t.Deal, *_DEAL_CHILDREN):
                 self.s.execute(
                     sa.delete(model).where(
                         model.connection == self.connection, model.deal_id.in_(chunk)
@@ -328,27 +323,21 @@ class Mirror:
 
         Every deal a pull lists is stamped ``updated_at = now`` as it is applied (an older
         copy that changes nothing included), so the listing of the run that started at
-        ``stamp`` left exactly the unlisted deals without it: they are deleted in SQL, with what hangs off
-        them, and no set of listed ids is held while the org is read.
+        ``stamp`` left exactly the unlisted deals without it: they are deleted in SQL, with
+        what hangs off them, and no set of listed ids is held while the org is read.
         """
         conn = self.s.connection()
-        deals = _DEALS
         # != rather than <: a run's stamp is its own, whatever the clock did between runs
-        unlisted = sa.select(deals.c.deal_id).where(
-            deals.c.connection == self.connection, deals.c.updated_at != stamp
-        )
-        for model in (t.DealActivity, t.DealContact, t.Parked):
+        unlisted = (_DEALS.c.connection == self.connection, _DEALS.c.updated_at != stamp)
+        ids = sa.select(_DEALS.c.deal_id).where(*unlisted)
+        for model in _DEAL_CHILDREN:
             table = cast(sa.Table, model.__table__)
             conn.execute(
                 sa.delete(table).where(
-                    table.c.connection == self.connection, table.c.deal_id.in_(unlisted)
+                    table.c.connection == self.connection, table.c.deal_id.in_(ids)
                 )
             )
-        gone = conn.execute(
-            sa.delete(deals).where(
-                deals.c.connection == self.connection, deals.c.updated_at != stamp
-            )
-        )
+        gone = conn.execute(sa.delete(_DEALS).where(*unlisted))
         return int(gone.rowcount or 0)
 
     # ------------------------------------------------------------------ reads
