@@ -11,10 +11,11 @@ Steps (every phrase comes from the lexicon, see docs/playbook.md "How a text is 
 4. **who**: the seller when the clause starts with a seller actor ("we", "I'll", "our
    SE"), a seller verb in the imperative ("send", "walk them through"), a seller *goal*
    ("get/have/ask/make sure/need X to ..."), a channel partner's contact or the rep a
-   manager addresses ("Sam to prep CEO brief"; :mod:`nextadvance.core._sides`); the client when a client reference (one of
-   the deal's contacts by name, title or role, "their legal", "procurement", an unknown
-   capitalised name) comes before the action or is the agent of a passive ("to be signed by
-   their legal"); otherwise unknown (a bare noun or verb: "signed SOW by 12/5");
+   manager addresses ("Sam to prep CEO brief"; :mod:`nextadvance.core._sides`); the client
+   when a client reference (one of the deal's contacts by name, title or role, "their
+   legal", "procurement", an unknown capitalised name) comes before the action or is the
+   agent of a passive ("to be signed by their legal"); otherwise unknown (a bare noun or
+   verb: "signed SOW by 12/5");
 5. **polarity**: ``negative`` (negation: "won't", "no", "not yet"), ``hedged`` (hope,
    waiting, "might"), ``ongoing`` (an ``-ing`` form with no future marker and no date:
    "legal looking at it"), else ``positive``.  Only a positive clause is a commitment.
