@@ -59,7 +59,10 @@ def _metric(text: str, name: str, **labels: str) -> float:
 @pytest.fixture
 def setup(sandbox_factory: Any, pg_url: str, tmp_path: Path) -> Iterator[dict[str, Any]]:
     """A fresh Salesforce sandbox, a config file pointing at it, and the environment to run."""
-    sb = sandbox_factory(crm="salesforce", deals=15, seed=11)
+    # Each request is slowed so a run holds the connection's lock for a few seconds: with
+    # loopback answering in ~2 ms a run would otherwise finish before the next scheduler tick,
+    # and the lock this test is about would rarely be met.
+    sb = sandbox_factory(crm="salesforce", deals=15, seed=11, faults={"slow_ms": 150})
     cfg = tmp_path / "nextadvance.yaml"
     cfg.write_text(
         "\n".join(
