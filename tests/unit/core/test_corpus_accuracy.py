@@ -71,6 +71,23 @@ FLOORS: dict[str, tuple[float, dict[str, float], float, float, float]] = {
         0.66,
         0.90,
     ),
+    # heldout7 (insurance, energy, cyber, hospitality; written 2026-12-06 night from GUIDE.md
+    # sections 1-2 alone) measured once untouched, with the rules of that night: 96.6 %
+    # (unrealistic_for_stage 93.5 %, seller_action 95.1 %, wrongly-advance 2.1 %), notes
+    # polarity 72.6 %, commitment 91.8 %.
+    "heldout7": (
+        0.955,
+        {
+            "advance": 0.975,
+            "vague": 0.945,
+            "seller_action": 0.94,
+            "unrealistic_for_stage": 0.92,
+            "empty": 0.98,
+        },
+        0.03,
+        0.70,
+        0.90,
+    ),
 }
 
 #: the smallest split each figure is measured on

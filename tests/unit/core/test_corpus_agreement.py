@@ -2,7 +2,8 @@
 
 A second annotator (given only GUIDE.md section 1, not the authors' labels) labelled a
 stratified sample of 200 next steps, 40 per author across both splits; a later blind
-annotator labelled 160 of heldout6 (40 per author, stratified by verdict).  If the authors'
+annotator labelled 160 of heldout6 (40 per author, stratified by verdict), and another 160 of
+heldout7 (40 per author, drawn at random).  If the authors'
 labels drifted (a bad edit, a relabel that went too far) this agreement would drop.
 """
 
@@ -28,7 +29,12 @@ def _author_labels() -> dict[str, str]:
 
 
 @pytest.mark.parametrize(
-    ("sample", "size"), [("second_annotator.jsonl", 200), ("second_annotator_heldout6.jsonl", 160)]
+    ("sample", "size"),
+    [
+        ("second_annotator.jsonl", 200),
+        ("second_annotator_heldout6.jsonl", 160),
+        ("second_annotator_heldout7.jsonl", 160),
+    ],
 )
 def test_blind_second_annotator_agrees_with_the_authors(sample: str, size: int) -> None:
     """Agreement >= 95 % and Cohen's kappa >= 0.9 on each blind sample."""
