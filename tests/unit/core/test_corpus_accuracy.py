@@ -2,11 +2,12 @@
 
 The floors sit slightly below what the language layer measured, not at the targets.  Held-out
 authors are never tuned on and the tool prints only aggregates for them.  Each earlier held-out
-split (heldout … heldout4) was measured untouched, reported, and then moved into ``train/``;
-their last untouched figures are in the corpus GUIDE.md.  heldout5 (plg, industrial, review;
-written 2026-12-06, never tuned on) measured once: 96.4 % (every verdict >= 95.4 %,
-wrongly-advance 0.9 %), and 96.4 % (0.8 %) after the next round of tuning on train.  A failure here means a lexicon or parser change made things worse; it
-never prints a held-out text, only aggregates.
+split (heldout … heldout4, heldout6) was measured untouched, reported, and then moved into
+``train/``; their last untouched figures are in the corpus GUIDE.md.  heldout5 (plg,
+industrial, review; written 2026-12-06, never tuned on) measured once: 96.4 % (every verdict
+>= 95.4 %, wrongly-advance 0.9 %), and 96.4 % (0.8 %) after the next round of tuning on train.
+heldout7 (four authors written 2026-12-06 night) is the newest.  A failure here means a
+lexicon or parser change made things worse; it never prints a held-out text, only aggregates.
 """
 
 from __future__ import annotations
@@ -20,22 +21,23 @@ from benchmarks.corpus import evaluate
 #: split -> (overall, per-verdict floors, max wrongly-advance share of non-advance texts,
 #: note polarity accuracy, note commitment accuracy)
 FLOORS: dict[str, tuple[float, dict[str, float], float, float, float]] = {
-    # train: 21 authors since 2026-12-06 (the earlier held-out splits heldout … heldout4 joined
-    # after their last untouched measurement, recorded in the corpus GUIDE.md); tuned on.
+    # train: 25 authors since 2026-12-06 night (the earlier held-out splits heldout …
+    # heldout4 and heldout6 joined after their last untouched measurement, recorded in the
+    # corpus GUIDE.md); tuned on, apart from heldout6's four authors when they joined.
     "train": (
-        0.988,
+        0.98,
         {
-            "advance": 0.992,
-            "vague": 0.98,
-            "seller_action": 0.984,
-            "unrealistic_for_stage": 0.996,
+            "advance": 0.983,
+            "vague": 0.975,
+            "seller_action": 0.978,
+            "unrealistic_for_stage": 0.972,
             "empty": 0.995,
         },
-        0.003,
-        # notes: the note model is in-sample here; its honest leave-one-author-out figure is
-        # notes_cv's
-        0.91,
-        0.935,
+        0.008,
+        # notes: the note model is in-sample here (bar heldout6's authors, not yet trained
+        # on); its honest leave-one-author-out figure is notes_cv's
+        0.865,
+        0.93,
     ),
     # heldout5 (plg, industrial, review; written 2026-12-06 from GUIDE.md sections 1-2 alone)
     # was measured once, before any tuning on it: 96.4 %, wrongly-advance 0.9 %, notes
@@ -52,24 +54,6 @@ FLOORS: dict[str, tuple[float, dict[str, float], float, float, float]] = {
         0.015,
         0.72,
         0.91,
-    ),
-    # heldout6 (payments, staffing, latam, medical; written 2026-12-06 evening from GUIDE.md
-    # sections 1-2 alone) measured once before the tuning that followed: 95.3 %
-    # (unrealistic_for_stage 88.5 %, wrongly-advance 2.4 %), notes polarity 68.7 %; after it
-    # (train only): 94.9 % (unrealistic_for_stage 87.5 %, 2.4 %), notes polarity 69.4 %; the
-    # same after a further train-only round on stage fit.
-    "heldout6": (
-        0.94,
-        {
-            "advance": 0.94,
-            "vague": 0.95,
-            "seller_action": 0.95,
-            "unrealistic_for_stage": 0.87,
-            "empty": 0.97,
-        },
-        0.03,
-        0.66,
-        0.90,
     ),
     # heldout7 (insurance, energy, cyber, hospitality; written 2026-12-06 night from GUIDE.md
     # sections 1-2 alone) measured once untouched, with the rules of that night: 96.6 %
