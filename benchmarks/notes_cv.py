@@ -34,7 +34,7 @@ from nextadvance.mappings.playbook import DEFAULT_NOTE_MODEL
 #: features seen in fewer training sentences are dropped (names, typos)
 MIN_COUNT = 3
 #: training authors the lexicon's cues were never tuned on (moved to train untouched)
-FRESH = ("expansion", "publicsector", "smb")
+FRESH = ("expansion", "publicsector", "smb", "latam", "medical", "payments", "staffing")
 TOPICS = (
     "pain",
     "budget",
