@@ -8,6 +8,7 @@ import json
 import socket
 import threading
 import time
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -73,7 +74,16 @@ def test_a_wrong_ca_bundle_fails_at_once_and_says_check_ca_bundle(
     report = json.loads(result.stdout)
     assert "ca_bundle" in report["message"] and "TLS" in report["message"], report["message"]
     assert report["api_calls"]["retries"] == 0, report["api_calls"]
-    assert took < 8, took
+    # the run's own clock: on a loaded machine the interpreter's start alone can take seconds
+    assert _run_seconds(report) < 8, report
+    assert took < 60, took
+
+
+def _run_seconds(report: dict[str, Any]) -> float:
+    """The run's duration by its own report (start to finish), without process start-up."""
+    started = datetime.fromisoformat(report["started_at"])
+    finished = datetime.fromisoformat(report["finished_at"])
+    return (finished - started).total_seconds()
 
 
 class SilentHost:
@@ -123,10 +133,12 @@ def test_a_host_that_never_answers_fails_within_the_request_deadline(
     finally:
         host.close()
     assert result.returncode == 4, result.stderr.decode()[-2000:]
-    message = json.loads(result.stdout)["message"]
+    report = json.loads(result.stdout)
+    message = report["message"]
     assert "connect timeout" in message or "read timeout" in message, message
     assert "request deadline 4 s" in message, message
-    assert took < 12, took
+    assert _run_seconds(report) < 12, report
+    assert took < 60, took
 
 
 @pytest.mark.parametrize("crm", CRMS)
