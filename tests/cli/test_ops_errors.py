@@ -77,7 +77,9 @@ def test_refused_port_fails_fast_and_names_the_url(run_runtime: Run, tmp_path: P
     assert "cannot connect to Salesforce at https://127.0.0.1:1 (connection refused" in out
     assert "Check the connection's base_url" in out
     assert "retry" not in out and '"level"' not in out
-    assert took < 8, took
+    # generous: the runtime-only interpreter's start alone takes seconds on a loaded machine;
+    # a retry storm would run into the request deadline and print its attempts
+    assert took < 30, took
 
 
 @pytest.fixture

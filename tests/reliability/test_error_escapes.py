@@ -155,6 +155,8 @@ def test_a_crm_that_stops_answering_mid_request_names_the_read_timeout(
     result = rel.cli(world, "sync", "-C", crm, "-c", str(world.config), "--json")
     took = time.monotonic() - started
     assert result.returncode == 4, result.stderr.decode()[-2000:]
-    message = json.loads(result.stdout)["message"]
+    report = json.loads(result.stdout)
+    message = report["message"]
     assert "no answer within the read timeout" in message and "attempt" in message, message
-    assert took < 12, took
+    assert _run_seconds(report) < 12, report
+    assert took < 60, took
