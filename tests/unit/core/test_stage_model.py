@@ -13,7 +13,7 @@ from pydantic import ValidationError
 from nextadvance.core import Playbook, RuleError, classify_next_step
 from nextadvance.core._lexicon_model import StageModelTable
 from nextadvance.core._nextstep import CompiledLexicon
-from nextadvance.core._stage_model import step_features
+from nextadvance.core._stage_model import StageModel, step_features
 from nextadvance.core.models import Contact
 from nextadvance.mappings import load_playbook
 
@@ -170,3 +170,23 @@ def test_shipped_table_loads_and_can_be_switched_off(playbook: Playbook, tmp_pat
     assert load_playbook(None, lex).compiled.lexicon.stage_model is None
     off = _check(playbook, None).classify(VMS, "prospecting", (("Ana Ruiz", "", ""),))
     assert off.verdict == "advance"  # the rules alone read it as a small step
+
+
+def test_trainer_learns_an_ordinal_size_from_interval_labels() -> None:
+    """The offline trainer (benchmarks/stagefit_cv.py): "contract" steps are advances only
+    late, "call" steps from the start; each label says only size <= s or size > s."""
+    from benchmarks.stagefit_cv import train
+
+    data = []
+    for s in range(6):
+        for k in range(4):
+            other = f"w:x{k}"  # noise words, one per example family
+            data.append((("w:call", other), s, 0))  # a call fits at every stage
+            data.append((("w:contract", other), s, int(s < 4)))  # a contract from stage 4 on
+    weights, bias = train(data, 6, min_count=1)
+    model = StageModel(weights, bias, 0.8)
+    contract = model.score(("w:contract", "w:x0"))
+    call = model.score(("w:call", "w:x0"))
+    assert weights["w:contract"] > 0 > weights["w:call"]
+    assert model.size(contract) == 4 and model.size(call) == 0
+    assert model.too_big(contract, 1) > 0.8 > model.too_big(contract, 5)
