@@ -78,6 +78,9 @@ class Clause:
     vague: bool = False  # starts with a too-general phrase ("touch base")
     specific: bool = False  # the client actor is a person, title or team, not "they"
     form: str = "base"  # the action verb's form ("s": a habit, "signs via DocuSign")
+    #: the clause's base words without its date, a contact's name as ``_name`` (the
+    #: stage-fit model's input; only for a clause with a client action)
+    words: tuple[str, ...] = ()
 
     @property
     def commitment(self) -> bool:

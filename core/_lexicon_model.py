@@ -15,8 +15,16 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, model_validator
 
 from nextadvance.core._note_model import NoteModel
+from nextadvance.core._stage_model import StageModel
 
-__all__ = ["ClientAction", "Lexicon", "NoteModelTable", "StrengthScores", "TopicCues"]
+__all__ = [
+    "ClientAction",
+    "Lexicon",
+    "NoteModelTable",
+    "StageModelTable",
+    "StrengthScores",
+    "TopicCues",
+]
 
 
 class _M(BaseModel):
@@ -86,6 +94,45 @@ class NoteModelTable(_M):
         }
         bias = tuple(self.bias.get(t, 0.0) for t in topics)
         return NoteModel(topics, index, bias, self.threshold, self.keep_rules)
+
+
+class StageModelTable(_M):
+    """A learned stage-fit model (see :mod:`nextadvance.core._stage_model`): one weight per
+    feature (same order), one bias per stage (``stages``, in the playbook's order); a
+    committed step the rules let through is too big when the model's probability reaches
+    ``threshold``."""
+
+    threshold: float = Field(default=0.8, gt=0, lt=1)
+    stages: tuple[str, ...] = ()
+    bias: tuple[float, ...] = ()
+    features: tuple[str, ...] = ()
+    weights: tuple[float, ...] = ()
+
+    @model_validator(mode="after")
+    def _aligned(self) -> StageModelTable:
+        if len(self.weights) != len(self.features):
+            raise ValueError(
+                f"stage_model has {len(self.weights)} weights for {len(self.features)} features"
+            )
+        if len(self.bias) != len(self.stages):
+            raise ValueError(
+                f"stage_model has {len(self.bias)} biases for {len(self.stages)} stages"
+            )
+        return self
+
+    def model(self, stage_order: dict[str, int]) -> StageModel:
+        """The table as a scorer, its biases in ``stage_order`` (stage -> position).  Stages
+        are matched by name, so one table serves a playbook with fewer or more stages: a
+        playbook stage the table does not name takes the bias of the stage before it, a
+        table stage the playbook lacks is unused."""
+        named = dict(zip(self.stages, self.bias, strict=True))
+        bias: list[float] = []
+        last = self.bias[0] if self.bias else 0.0
+        for stage in sorted(stage_order, key=stage_order.__getitem__):
+            last = named.get(stage, last)
+            bias.append(last)
+        index = {f: w for f, w in zip(self.features, self.weights, strict=True) if w}
+        return StageModel(index, bias, self.threshold)
 
 
 class StrengthScores(_M):
@@ -190,6 +237,9 @@ class Lexicon(_M):
     #: call notes: the learned topic model's weight table (``note_model.json``; None: the
     #: cues alone decide)
     note_model: NoteModelTable | None = None
+    #: next steps: the learned stage-fit model's weight table (``stage_model.json``; None:
+    #: the actions' ``min_stage`` alone decides)
+    stage_model: StageModelTable | None = None
 
     def patterns(self) -> Iterator[tuple[tuple[str | int, ...], str]]:
         """Every regex in the lexicon with its key path (for validation and error locations)."""

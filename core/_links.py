@@ -74,7 +74,13 @@ def refers_back(c: Clause, previous: Clause | None, order: dict[str, int]) -> Cl
         return c
     if order.get(previous.min_stage or "", -1) <= order.get(c.min_stage or "", -1):
         return c
-    return replace(c, action=previous.action, min_stage=previous.min_stage, object=previous.object)
+    return replace(
+        c,
+        action=previous.action,
+        min_stage=previous.min_stage,
+        object=previous.object,
+        words=previous.words,
+    )
 
 
 def addressed(toks: list[Token], s: str, ref_at: int) -> str | None:

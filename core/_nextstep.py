@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING
 
 from nextadvance.core._notes import NoteReader
 from nextadvance.core._parse import Clause, ClauseParser, People
+from nextadvance.core._stage_model import StageModel, step_features
 
 if TYPE_CHECKING:
     from nextadvance.core._lexicon_model import Lexicon
@@ -67,6 +68,11 @@ class CompiledLexicon:
         self.notes = NoteReader(lexicon, self.parser)
         self._people: dict[Contacts, People] = {}
         self._parses: dict[tuple[str, Contacts], tuple[Clause, ...]] = {}
+        #: the learned stage-fit model (None: the lexicon's ``min_stage`` alone decides)
+        self.stage_model: StageModel | None = (
+            lexicon.stage_model.model(stage_order) if lexicon.stage_model is not None else None
+        )
+        self._sizes: dict[tuple[str, ...], float] = {}
 
     def people(self, contacts: Contacts) -> People:
         """The client-side words of these contacts (memoised)."""
@@ -102,6 +108,29 @@ class CompiledLexicon:
             self._parses[key] = clauses
         return self.verdict(clauses, stage)
 
+    def _learned_size(self, c: Clause, here: int) -> str | None:
+        """Why the stage-fit model reads committed clause ``c`` as too big for the stage at
+        index ``here`` (None: it fits, or the model is not sure enough).  The model only
+        sizes an action the lexicon gives no ``min_stage`` (a general one: "confirm",
+        "review", an unlisted verb), so an explicit ``min_stage`` always stands."""
+        model = self.stage_model
+        if model is None or not c.words or c.min_stage is not None:
+            return None
+        score = self._sizes.get(c.words)
+        if score is None:  # the score does not depend on the stage: one per clause
+            score = model.score(step_features(c.words))
+            if len(self._sizes) >= _MEMO_LIMIT:
+                self._sizes.clear()
+            self._sizes[c.words] = score
+        p = model.too_big(score, here)
+        if p < model.threshold or score <= 0:
+            return None  # ... nor when only the stage's prior, not the words, says "big"
+        size = model.size(score)
+        stages = sorted(self.order, key=self.order.__getitem__)
+        after = f"from stage '{stages[size]}' on" if size < len(stages) else "late"
+        top = ", ".join(f"{f} {w:+.2f}" for f, w in model.top(step_features(c.words)))
+        return f"stage-fit model p={p:.2f} it is realistic only {after} ({top})"
+
     def verdict(self, clauses: tuple[Clause, ...], stage: str) -> StepResult:
         """The verdict for parsed clauses."""
         here = self.order.get(stage, 0)
@@ -112,6 +141,7 @@ class CompiledLexicon:
         fitting: list[Clause] = []
         too_big: list[Clause] = []
         weak: list[Clause] = []
+        learned: dict[int, str] = {}  # clause id -> why the model reads it as too big
         for c in clauses:
             if not c.commitment or c.vague:
                 continue
@@ -120,6 +150,9 @@ class CompiledLexicon:
                 continue
             if c.min_stage is not None and self.order.get(c.min_stage, 0) > here:
                 too_big.append(c)
+            elif (big := self._learned_size(c, here)) is not None:
+                too_big.append(c)
+                learned[id(c)] = big
             else:
                 fitting.append(c)
         if too_big:
@@ -154,10 +187,13 @@ class CompiledLexicon:
             weak.append(c)
         for c in too_big:
             if (c.actor == "client" and c.specific) or dated:
+                why = learned.get(id(c))
                 return StepResult(
                     "unrealistic_for_stage",
                     f"client action '{c.action}' is realistic from stage '{c.min_stage}' on,"
-                    f" the deal is in '{stage}'",
+                    f" the deal is in '{stage}'"
+                    if why is None
+                    else f"client step '{c.action}' looks too big for stage '{stage}': {why}",
                     0.0,
                     c.action,
                     clauses,

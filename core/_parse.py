@@ -32,6 +32,7 @@ from nextadvance.core._links import NOT_VERB, STATUS_LEAD, addressed, conditione
 from nextadvance.core._normalise import Normaliser, Token
 from nextadvance.core._prefilter import cannot_match, initials, prepare
 from nextadvance.core._sides import PROMISE, SellerLead, contact_lead
+from nextadvance.core._stage_model import NAME
 
 if TYPE_CHECKING:
     from nextadvance.core._lexicon_model import Lexicon
@@ -424,6 +425,12 @@ class ClauseParser:
                 ):
                     polarity = "ongoing"
         form = next((t.form for t in toks if t.start >= at), "base")
+        words: tuple[str, ...] = ()
+        if action is not None and actor != "seller":
+            lo, hi = (date.start(), date.end()) if date is not None else (-1, -1)
+            words = tuple(
+                NAME if t.word in people.names else t.base for t in toks if not lo <= t.start < hi
+            )
         return Clause(
             s,
             actor,
@@ -437,6 +444,7 @@ class ClauseParser:
             vague,
             specific,
             form,
+            words,
         )
 
     def parse(self, text: str, people: People) -> tuple[Clause, ...]:
