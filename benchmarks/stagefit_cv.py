@@ -36,7 +36,7 @@ from nextadvance.mappings.playbook import DEFAULT_STAGE_MODEL
 #: features seen in fewer training clauses are dropped (names, typos)
 MIN_COUNT = 3
 #: the shipped configuration, chosen by the LOAO grid (see docs/playbook.md)
-THRESHOLD = 0.8
+THRESHOLD = 0.85
 L2 = 1e-2
 Contacts = tuple[tuple[str, str, str], ...]
 

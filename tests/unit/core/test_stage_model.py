@@ -133,9 +133,11 @@ DOMAIN = [
     ("Ana to walk us through the ward's shift pattern Thu", "prospecting", "advance", False),
     (VMS, "prospecting", "unrealistic_for_stage", True),
     ("Ana to send the bed-management export by Fri", "qualification", "advance", False),
-    (MSA, "qualification", "unrealistic_for_stage", True),
+    # finalising a named agreement is sized by a legal_review rule since the table was
+    # retrained on 25 authors (it was the model's at 21)
+    (MSA, "qualification", "unrealistic_for_stage", False),
     ("Ana to set up a call with the charge nurses next week", "discovery", "advance", False),
-    (MSA, "discovery", "unrealistic_for_stage", True),
+    (MSA, "discovery", "unrealistic_for_stage", False),
     ("Ana to book the infection-control review of our design 5/2", "solution", "advance", False),
     (
         "Ana to countersign the merchant agreement by Fri",
