@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 from nextadvance.core._note_model import NoteModel, note_features
 from nextadvance.core._parse import Clause, ClauseParser, People
 from nextadvance.core._prefilter import cannot_match, initials, prepare
+from nextadvance.core._regex import Regex, regex
 
 if TYPE_CHECKING:
     from nextadvance.core._lexicon_model import Lexicon
@@ -41,21 +42,21 @@ _SUB_STEP = re.compile(
 _MEMO_LIMIT = 3_072
 _PARTS_LIMIT = 4_096
 _SIGNS_LIMIT = 1_024
-_NEVER = re.compile(r"(?!)")
+_NEVER = regex(r"(?!)")
 
 
 #: the word initials of the last clause tested: a clause is tested against many patterns
 _last: list[tuple[str, str, frozenset[str] | None]] = [("", "", frozenset())]
 
 
-def _alt(patterns: tuple[str, ...]) -> re.Pattern[str] | None:
+def _alt(patterns: tuple[str, ...]) -> Regex | None:
     if not patterns:
         return None
     # (?<!\w), not \b: a cue may start with a symbol ("\$")
-    return re.compile(r"(?<!\w)(?:" + "|".join(f"(?:{p})" for p in patterns) + ")", _FLAGS)
+    return regex(r"(?<!\w)(?:" + "|".join(f"(?:{p})" for p in patterns) + ")", _FLAGS)
 
 
-def _hit(pat: re.Pattern[str] | None, s: str, words: str) -> bool:
+def _hit(pat: Regex | None, s: str, words: str) -> bool:
     """``pat`` matches the clause in base forms or as written (rejected without running
     it when no word of either starts with a letter a match can start with)."""
     if pat is None:
@@ -87,11 +88,11 @@ class NoteReading:
 @dataclass(frozen=True, slots=True)
 class _Topic:
     id: str
-    cues: re.Pattern[str]
-    negative: re.Pattern[str] | None
-    positive: re.Pattern[str] | None
-    unless: re.Pattern[str] | None = None
-    weak: re.Pattern[str] | None = None
+    cues: Regex
+    negative: Regex | None
+    positive: Regex | None
+    unless: Regex | None = None
+    weak: Regex | None = None
     sentence_unless: bool = False
 
 

@@ -31,6 +31,7 @@ from nextadvance.core._clause import Clause, People
 from nextadvance.core._links import NOT_VERB, STATUS_LEAD, addressed, conditioned, refers_back
 from nextadvance.core._normalise import Normaliser, Token
 from nextadvance.core._prefilter import cannot_match, initials, prepare
+from nextadvance.core._regex import Regex, regex
 from nextadvance.core._sides import PROMISE, SellerLead, contact_lead
 
 if TYPE_CHECKING:
@@ -78,11 +79,11 @@ def _acronyms(raw: str, people: People) -> frozenset[str]:
     return frozenset(a.lower() for a in _ACRONYM.findall(raw)) - people.names
 
 
-def _alt(patterns: tuple[str, ...], lead: bool = False) -> re.Pattern[str] | None:
+def _alt(patterns: tuple[str, ...], lead: bool = False) -> Regex | None:
     if not patterns:
         return None
     body = "|".join(f"(?:{p})" for p in patterns)
-    return re.compile((r"^(?:" + body + r")\b") if lead else (r"\b(?:" + body + r")"), _FLAGS)
+    return regex((r"^(?:" + body + r")\b") if lead else (r"\b(?:" + body + r")"), _FLAGS)
 
 
 class ClauseParser:
@@ -115,7 +116,7 @@ class ClauseParser:
             else None
         )
         self.actions = [
-            (a.id, re.compile(r"\b(?:" + "|".join(a.patterns) + r")", _FLAGS), a.min_stage)
+            (a.id, regex(r"\b(?:" + "|".join(a.patterns) + r")", _FLAGS), a.min_stage)
             for a in lexicon.client_actions
         ]
         self.stopwords = frozenset(w.lower() for w in lexicon.name_stopwords)

@@ -23,6 +23,7 @@ from nextadvance.core._candidates import candidates
 from nextadvance.core._compiled import TEXT_KIND_SET
 from nextadvance.core._evidence import DealContext, evaluate
 from nextadvance.core._prefilter import cannot_match, first_letters, first_pairs, initials
+from nextadvance.core._regex import Regex, regex
 from nextadvance.mappings import load_playbook
 
 CORPUS = Path(__file__).parent / "data" / "corpus"
@@ -139,3 +140,42 @@ def test_batch_gc_restores_the_collector() -> None:
     assert gc.get_threshold() == before
     assert gc.get_freeze_count() == frozen
     assert gc.callbacks == callbacks
+
+
+def _regexes(playbook) -> list[Regex]:  # type: ignore[no-untyped-def]
+    lex = playbook.compiled.lexicon
+    p, n = lex.parser, lex.notes
+    found = [v for o in (p, n) for v in vars(o).values() if isinstance(v, Regex)]
+    found += [pat for _, pat, _ in p.actions]
+    found += [x for t in n.topics for x in (t.cues, t.negative, t.positive, t.unless, t.weak)]
+    return [x for x in found if x is not None]
+
+
+def test_case_sensitive_twins_match_the_same(playbook) -> None:  # type: ignore[no-untyped-def]
+    """On lower-case ASCII text every twin finds exactly the matches of the lexicon's
+    case-insensitive pattern (the corpus texts in base forms and lower-cased)."""
+    norm = playbook.compiled.lexicon.parser.norm
+    pats = _regexes(playbook)
+    assert sum(p.cs is not p.ci for p in pats) > len(pats) // 2
+    compared = 0
+    for text in _texts():
+        for s in (" ".join(t.base for t in norm.tokens(text)), text.lower()):
+            if not (s.isascii() and s.islower()):
+                continue
+            for pat in pats:
+                compared += 1
+                got = [m.span() for m in pat.cs.finditer(s)]
+                assert got == [m.span() for m in pat.ci.finditer(s)], (pat.pattern[:60], s)
+    assert compared > 10_000
+
+
+def test_twin_only_for_patterns_it_can_vouch_for() -> None:
+    assert regex(r"\b(?:sign|q[1-4])", re.I).cs.flags & re.I == 0
+    assert regex(r"\b(?:Q[1-4])", re.I).cs.flags & re.I  # an upper-case literal
+    assert regex(r"\b(?:[A-Z]x)", re.I).cs.flags & re.I  # an upper-case range
+    assert regex(r"\b(?:ſ|x)", re.I).cs.flags & re.I  # folds to "s"
+    assert regex(r"(?:€|\$) ?\d", re.I).cs.flags & re.I == 0  # a symbol has no case
+    assert regex(r"(?-i:[A-Z])x", re.I).cs.flags & re.I  # an inline flag group
+    twin = regex(r"\bnext week\b", re.I)
+    assert twin.search("Next Week") is not None  # mixed case: the original runs
+    assert twin.search("next week") is not None
