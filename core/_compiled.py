@@ -173,7 +173,8 @@ class CompiledPlaybook:
             tuple[str, tuple[str, ...]], tuple[CompiledObjective, ...]
         ] = {}
         self._compiled_objectives: dict[tuple[str, str], CompiledObjective] = {}
-        #: memo of call plans and next-step checks (see nextadvance.core._callplan)
+        #: memos of call plans (nextadvance.core._callplan) and next-step checks
+        #: (nextadvance.core._stepcheck)
         self.plans: dict[Any, Any] = {}
         self.full_plans: dict[Any, Any] = {}
         self.checks: dict[Any, Any] = {}
