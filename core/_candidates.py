@@ -21,12 +21,14 @@ __all__ = ["candidates"]
 
 #: memo bound (objective lists are few: one per stage and segment set)
 _LIMIT = 1_024
+#: bound of each index's answer memo
+_MEMO_LIMIT = 2_048
 
 
 class _Index:
     """One objective list's rules by what they need (positions in the list)."""
 
-    __slots__ = ("always", "by_field", "by_role", "by_word", "objectives", "words")
+    __slots__ = ("always", "by_field", "by_role", "by_word", "memo", "objectives", "words")
 
     def __init__(self, objectives: tuple[CompiledObjective, ...]) -> None:
         self.objectives = objectives  # held so the id() key is never reused meanwhile
@@ -54,6 +56,9 @@ class _Index:
         self.by_role = {k: frozenset(v) for k, v in by_role.items()}
         self.by_word = {k: frozenset(v) for k, v in by_word.items()}
         self.words = frozenset(by_word)
+        #: (keyword words present, field names, roles) -> positions: the keyword words of
+        #: an org's texts and its field and role sets recur (bounded, cleared when full)
+        self.memo: dict[tuple[frozenset[str], tuple[str, ...], tuple[str, ...]], list[int]] = {}
 
 
 _INDEXES: dict[int, _Index] = {}
@@ -66,23 +71,34 @@ def candidates(
     words: frozenset[str],
 ) -> list[int]:
     """Positions (ascending) of the objectives some rule might prove for a deal with these
-    field names, contact roles and text words (of the default text activity kinds)."""
+    field names, contact roles and text words (of the default text activity kinds).
+
+    Memoised on the keyword words present and the field and role names; the list returned
+    is shared: callers only read it."""
     index = _INDEXES.get(id(objectives))
     if index is None or index.objectives is not objectives:
         if len(_INDEXES) >= _LIMIT:
             _INDEXES.clear()
         index = _INDEXES[id(objectives)] = _Index(objectives)
+    present = index.words.intersection(words)
+    key = (present, tuple(fields), tuple(roles))
+    hit = index.memo.get(key)
+    if hit is not None:
+        return hit
     out = set(index.always)
-    for w in index.words.intersection(words):
+    for w in present:
         out |= index.by_word[w]
     by_field = index.by_field
     for f in fields:
-        hit = by_field.get(f)
-        if hit is not None:
-            out |= hit
+        found = by_field.get(f)
+        if found is not None:
+            out |= found
     by_role = index.by_role
     for r in roles:
-        hit = by_role.get(r)
-        if hit is not None:
-            out |= hit
-    return sorted(out)
+        found = by_role.get(r)
+        if found is not None:
+            out |= found
+    if len(index.memo) >= _MEMO_LIMIT:
+        index.memo.clear()
+    hit = index.memo[key] = sorted(out)
+    return hit

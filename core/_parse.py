@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING
 from nextadvance.core._clause import Clause, People
 from nextadvance.core._links import NOT_VERB, STATUS_LEAD, addressed, conditioned, refers_back
 from nextadvance.core._normalise import Normaliser, Token
-from nextadvance.core._prefilter import cannot_match, initials, prepare
+from nextadvance.core._prefilter import cannot_match, first_of, initials, prepare
 from nextadvance.core._regex import Regex, regex
 from nextadvance.core._sides import PROMISE, SellerLead, contact_lead
 
@@ -127,6 +127,8 @@ class ClauseParser:
         self.joint = frozenset(lexicon.joint_actions)
         self.requests = _alt(lexicon.seller_requests)
         prepare(self.dates, self.negations, *[pat for _, pat, _ in self.actions])
+        #: what each action's match can start with (``_prefilter``), read in the action loop
+        self._firsts = tuple(first_of(pat) for _, pat, _ in self.actions)
         self.lead = SellerLead(
             self.norm,
             self.seller_verb,
@@ -159,8 +161,10 @@ class ClauseParser:
         """
         found: list[tuple[int, int, int, int, str, str | None]] = []
         when_words = _WHEN_WORDS.search(s) is not None
+        firsts = self._firsts
         for i, (aid, pat, min_stage) in enumerate(self.actions):
-            if cannot_match(pat, starts):
+            first = firsts[i]
+            if starts is not None and first is not None and first.isdisjoint(starts):
                 continue  # no word of the clause starts as a phrase of this action
             size = -1 if min_stage is None else self.order.get(min_stage, 0)
             for m in pat.finditer(s):

@@ -17,11 +17,13 @@ import importlib
 import re
 from typing import Any, Protocol
 
-__all__ = ["cannot_match", "first_letters", "first_pairs", "initials", "prepare"]
+__all__ = ["cannot_match", "first_letters", "first_of", "first_pairs", "initials", "prepare"]
 
 _sre: Any = importlib.import_module("re._parser")
 _c: Any = importlib.import_module("re._constants")
 _WORD_START = re.compile(r"\b\w")
+#: a word's first character and the one after it, whatever it is (none at the end)
+_WORD_PAIR = re.compile(r"\b\w.?", re.DOTALL)
 _WORD_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789_")
 _ZERO_WIDTH = (_c.AT, _c.ASSERT, _c.ASSERT_NOT)
 _REPEATS = (_c.MAX_REPEAT, _c.MIN_REPEAT, getattr(_c, "POSSESSIVE_REPEAT", _c.MAX_REPEAT))
@@ -210,12 +212,10 @@ def initials(text: str) -> frozenset[str] | None:
     if not text.isascii():
         return None
     low = text.lower()
-    out = set()
-    for m in _WORD_START.finditer(low):
-        at = m.start()
-        out.add(low[at])
-        out.add(low[at : at + 2])
-    return frozenset(out)
+    # two scans in C instead of a Python loop over the word starts: a pair match never
+    # swallows a word start (its second character is a word character, so no word starts
+    # there, or it is not, and the next word starts after it)
+    return frozenset(_WORD_START.findall(low)).union(_WORD_PAIR.findall(low))
 
 
 #: first letters per compiled pattern, by identity: hashing a Pattern hashes its whole
@@ -230,6 +230,11 @@ def _entry(pat: Source) -> tuple[Source, frozenset[str] | None]:
             _FIRST.clear()
         hit = _FIRST[id(pat)] = (pat, first_pairs(pat))
     return hit
+
+
+def first_of(pat: Source) -> frozenset[str] | None:
+    """:func:`first_pairs` of ``pat``, memoised (what :func:`cannot_match` tests)."""
+    return _entry(pat)[1]
 
 
 def prepare(*patterns: Source | None) -> None:
