@@ -178,6 +178,8 @@ class CompiledPlaybook:
         self.plans: dict[Any, Any] = {}
         self.full_plans: dict[Any, Any] = {}
         self.checks: dict[Any, Any] = {}
+        #: activity text -> its commitment keyword or None (nextadvance.core._momentum)
+        self.commitments: dict[tuple[str, str], str | None] = {}
         self._scopes: dict[
             tuple[str, str | None, int | None],
             tuple[tuple[str, ...], tuple[CompiledObjective, ...], Explanation, frozenset[str]],
