@@ -21,8 +21,8 @@ __all__ = ["candidates"]
 
 #: memo bound (objective lists are few: one per stage and segment set)
 _LIMIT = 1_024
-#: bound of each index's answer memo
-_MEMO_LIMIT = 2_048
+#: bound of each index's keyword-words memo
+_MEMO_LIMIT = 1_024
 
 
 class _Index:
@@ -56,9 +56,10 @@ class _Index:
         self.by_role = {k: frozenset(v) for k, v in by_role.items()}
         self.by_word = {k: frozenset(v) for k, v in by_word.items()}
         self.words = frozenset(by_word)
-        #: (keyword words present, field names, roles) -> positions: the keyword words of
-        #: an org's texts and its field and role sets recur (bounded, cleared when full)
-        self.memo: dict[tuple[frozenset[str], tuple[str, ...], tuple[str, ...]], list[int]] = {}
+        #: keyword words present -> the positions they (and the rules the index cannot
+        #: reject) make candidates: an org's texts share their keyword words even when the
+        #: texts differ (bounded, cleared when full)
+        self.memo: dict[frozenset[str], frozenset[int]] = {}
 
 
 _INDEXES: dict[int, _Index] = {}
@@ -71,23 +72,22 @@ def candidates(
     words: frozenset[str],
 ) -> list[int]:
     """Positions (ascending) of the objectives some rule might prove for a deal with these
-    field names, contact roles and text words (of the default text activity kinds).
-
-    Memoised on the keyword words present and the field and role names; the list returned
-    is shared: callers only read it."""
+    field names, contact roles and text words (of the default text activity kinds)."""
     index = _INDEXES.get(id(objectives))
     if index is None or index.objectives is not objectives:
         if len(_INDEXES) >= _LIMIT:
             _INDEXES.clear()
         index = _INDEXES[id(objectives)] = _Index(objectives)
     present = index.words.intersection(words)
-    key = (present, tuple(fields), tuple(roles))
-    hit = index.memo.get(key)
-    if hit is not None:
-        return hit
-    out = set(index.always)
-    for w in present:
-        out |= index.by_word[w]
+    hit = index.memo.get(present)
+    if hit is None:
+        acc = set(index.always)
+        for w in present:
+            acc |= index.by_word[w]
+        if len(index.memo) >= _MEMO_LIMIT:
+            index.memo.clear()
+        hit = index.memo[present] = frozenset(acc)
+    out = set(hit)
     by_field = index.by_field
     for f in fields:
         found = by_field.get(f)
@@ -98,7 +98,4 @@ def candidates(
         found = by_role.get(r)
         if found is not None:
             out |= found
-    if len(index.memo) >= _MEMO_LIMIT:
-        index.memo.clear()
-    hit = index.memo[key] = sorted(out)
-    return hit
+    return sorted(out)
