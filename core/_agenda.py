@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from nextadvance.core._compiled import CompiledObjective, CompiledPlaybook
 from nextadvance.core._playbook_model import Advance, Stage
 
-__all__ = ["Agenda", "build_agenda", "implied"]
+__all__ = ["Agenda", "build_agenda", "implication", "implied"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,13 +40,13 @@ def implied(
     cp: CompiledPlaybook, stage: Stage, o: CompiledObjective, learned: Collection[str]
 ) -> bool:
     """True when later evidence or the deal's stage makes ``o`` self-evident."""
-    rule = _implication(cp, stage.key, o.id)
+    rule = implication(cp, stage.key, o.id)
     if rule is None or isinstance(rule, bool):
         return bool(rule)
     return not rule.isdisjoint(learned)
 
 
-def _implication(cp: CompiledPlaybook, stage_key: str, oid: str) -> frozenset[str] | bool | None:
+def implication(cp: CompiledPlaybook, stage_key: str, oid: str) -> frozenset[str] | bool | None:
     """True (implied by the stage), the ids that would imply it, or None; memoised."""
     key = ("implied", stage_key, oid)
     hit = cp.plans.get(key, key)

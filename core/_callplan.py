@@ -12,24 +12,17 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any
 
-from nextadvance.core._agenda import Agenda, build_agenda, implied, wanted_by_bigger
+from nextadvance.core._agenda import Agenda, build_agenda, implication, wanted_by_bigger
 from nextadvance.core._compiled import CompiledObjective, CompiledPlaybook
-from nextadvance.core._decision import (
-    Explanation,
-    NextStepCheck,
-    Verdict,
-    trusted,
-)
+from nextadvance.core._decision import Explanation, trusted
 from nextadvance.core._playbook_model import Advance, Stage
-from nextadvance.core.models import Deal
 
-__all__ = ["CallPlan", "Pick", "call_plan", "check_next_step_cached"]
+__all__ = ["CallPlan", "Pick", "call_plan"]
 
 #: memo sizes: a full memo is dropped and rebuilt (bounded memory, no LRU bookkeeping);
 #: small enough that a 100k-deal run needs no more memory than a 10k one (issue #20)
 _PLAN_LIMIT = 8_192
 _FULL_PLAN_LIMIT = 3_072
-_CHECK_LIMIT = 4_096  # 1,024 thrashed: ~2.5k distinct checks in a pooled run
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,33 +123,30 @@ def _gap(missing_earlier: tuple[str, ...]) -> Explanation:
     )
 
 
-def _agenda_why(agenda: Agenda, essentials_missing: bool, skipped: list[str]) -> list[Explanation]:
-    why = [
-        trusted(
-            Explanation,
-            rule_id="call_objective.learn",
-            inputs={"learn": [o.id for o in agenda.items], "negatives": list(agenda.negatives)},
-            text=(
-                "deal with the bad news first, then the missing essentials"
-                if agenda.negatives
-                else "learn the missing essentials first, most needed first"
-                if essentials_missing
-                else "essentials done: look ahead to the next stage"
-                if agenda.look_ahead
-                else "essentials done: use the call for nice-to-haves and the advance"
-            ),
-        )
-    ]
-    if skipped:
-        why.append(
-            trusted(
-                Explanation,
-                rule_id="agenda.implied",
-                inputs={"implied": skipped},
-                text="not asked, implied by later evidence or the stage: " + ", ".join(skipped),
-            )
-        )
-    return why
+def _learn_why(agenda: Agenda, essentials_missing: bool) -> Explanation:
+    return trusted(
+        Explanation,
+        rule_id="call_objective.learn",
+        inputs={"learn": [o.id for o in agenda.items], "negatives": list(agenda.negatives)},
+        text=(
+            "deal with the bad news first, then the missing essentials"
+            if agenda.negatives
+            else "learn the missing essentials first, most needed first"
+            if essentials_missing
+            else "essentials done: look ahead to the next stage"
+            if agenda.look_ahead
+            else "essentials done: use the call for nice-to-haves and the advance"
+        ),
+    )
+
+
+def _implied_why(skipped: list[str]) -> Explanation:
+    return trusted(
+        Explanation,
+        rule_id="agenda.implied",
+        inputs={"implied": skipped},
+        text="not asked, implied by later evidence or the stage: " + ", ".join(skipped),
+    )
 
 
 def call_plan(
@@ -224,6 +214,34 @@ def _remaining(
     return len(open_now) + len(later), tuple(titles)
 
 
+#: one objective of a plan's list as the plan loop reads it: the objective, its id, whether
+#: it is of the deal's stage, essential, and what implies it (see ``_agenda.implication``;
+#: None for objectives the agenda never skips)
+_Row = tuple[CompiledObjective, str, bool, bool, frozenset[str] | bool | None]
+
+
+def _rows(
+    cp: CompiledPlaybook, stage: Stage, objectives: tuple[CompiledObjective, ...]
+) -> tuple[_Row, ...]:
+    """The plan loop's view of ``objectives`` (one list per stage and segments, memoised)."""
+    key = ("rows", stage.key, id(objectives))
+    hit = cp.plans.get(key)
+    if hit is None or hit[0] is not objectives:
+        here = stage.key
+        rows = tuple(
+            (
+                o,
+                o.id,
+                o.stage == here,
+                o.essential,
+                implication(cp, here, o.id) if o.essential or o.stage == here else None,
+            )
+            for o in objectives
+        )
+        hit = _remember(cp, key, (objectives, rows))
+    return hit[1]  # type: ignore[no-any-return]
+
+
 def _call_plan(
     cp: CompiledPlaybook,
     stage: Stage,
@@ -242,24 +260,27 @@ def _call_plan(
     negatives: list[CompiledObjective] = []
     skipped: list[str] = []
     essentials_now = 0
-    for o in objectives:
-        if o.id in negative_ids:
+    for o, oid, now, essential, rule in _rows(cp, stage, objectives):
+        if oid in negative_ids:
             negatives.append(o)
-            if o.stage == key and o.essential:
+            if now and essential:
                 essentials_now += 1
                 missing_now.append(o)
             continue
-        if o.stage == key and o.essential:
+        if now and essential:
             essentials_now += 1
-        if o.id in learned:
+        if oid in learned:
             continue
-        if (o.essential or o.stage == key) and implied(cp, stage, o, learned):
-            skipped.append(o.id)
+        # implied by the stage (True), or by a learned id (``_agenda.implied``)
+        if rule is not None and (
+            rule is True or (rule is not False and not rule.isdisjoint(learned))
+        ):
+            skipped.append(oid)
             continue
-        if o.stage != key:
-            if o.essential:
+        if not now:
+            if essential:
                 missing_earlier.append(o)
-        elif o.essential:
+        elif essential:
             missing_now.append(o)
         else:
             nice_now.append(o)
@@ -270,33 +291,40 @@ def _call_plan(
     adv = plans.get(adv_key)
     if adv is None:
         active = frozenset([o.id for o in objectives])
-        adv = _remember(cp, adv_key, _advances(stage, learned, active, roles))
-    stretch, conservative, adv_why = adv
-    finds = (stretch.finds_role if stretch else None) or (
-        conservative.finds_role if conservative else None
-    )
-    wanted = wanted_by_bigger(stage, stretch.advance if stretch else None, learned)
-    to_learn = [o for o in missing_earlier + missing_now if o not in negatives]
+        stretch, conservative, adv_why = _advances(stage, learned, active, roles)
+        finds = (stretch.finds_role if stretch else None) or (
+            conservative.finds_role if conservative else None
+        )
+        # what a bigger advance still requires: of the learned ids it reads only those an
+        # advance requires, all in the key
+        wanted = wanted_by_bigger(stage, stretch.advance if stretch else None, learned)
+        adv = _remember(cp, adv_key, (stretch, conservative, adv_why, finds, wanted))
+    stretch, conservative, adv_why, finds, wanted = adv
+    if negative_ids:
+        to_learn = [o for o in missing_earlier + missing_now if o.id not in negative_ids]
+    else:
+        to_learn = missing_earlier + missing_now
     agenda_key = (
         "agenda",
         key,
         segments,
         tuple([o.id for o in to_learn]),
-        tuple([o.id for o in nice_now]),
+        # the agenda reads the nice-to-haves only when nothing is missing or bad news
+        tuple([o.id for o in nice_now]) if not to_learn and not negatives else (),
         negative_ids,
         wanted,
         finds,
         close_soon,
     )
-    agenda = plans.get(agenda_key)
-    if agenda is None:
-        agenda = _remember(
-            cp,
-            agenda_key,
-            build_agenda(
-                cp, stage, segments, to_learn, nice_now, tuple(negatives), wanted, finds, close_soon
-            ),
+    memo = plans.get(agenda_key)
+    if memo is None:
+        agenda = build_agenda(
+            cp, stage, segments, to_learn, nice_now, tuple(negatives), wanted, finds, close_soon
         )
+        memo = _remember(
+            cp, agenda_key, (agenda, _learn_why(agenda, False), _learn_why(agenda, True))
+        )
+    agenda = memo[0]
     remaining, titles = _remaining(cp, stage, segments, missing_earlier + missing_now)
     ready_key = ("ready", key, now_ids, essentials_now)
     ready = plans.get(ready_key)
@@ -309,10 +337,14 @@ def _call_plan(
         if gap is None:
             gap = _remember(cp, gap_key, _gap(gap_ids))
         why.append(gap)
-    agenda_why = _agenda_why(agenda, bool(gap_ids or now_ids), skipped)
-    why.append(agenda_why[0])
+    why.append(memo[2] if gap_ids or now_ids else memo[1])
     why.extend(adv_why)
-    why.extend(agenda_why[1:])
+    if skipped:
+        implied_key = ("implied_why", tuple(skipped))
+        implied_why = plans.get(implied_key)
+        if implied_why is None:
+            implied_why = _remember(cp, implied_key, _implied_why(skipped))
+        why.append(implied_why)
     return CallPlan(
         stretch=stretch,
         conservative=conservative,
@@ -325,80 +357,3 @@ def _call_plan(
         remaining_titles=titles,
         explanations=tuple(why),
     )
-
-
-def _mentioned(text: str, deal: Deal) -> tuple[tuple[str, str, str], ...]:
-    """The deal's contacts the text can refer to (a name part, title or role occurs in it).
-
-    Only these change how the text is read, so they - not every contact - key the memo:
-    the same next step on deals with different contact lists is parsed once.
-    """
-    if not deal.contacts:
-        return ()
-    low = text.lower()
-    out = []
-    for c in deal.contacts:
-        title, role = c.title or "", c.role or ""
-        if (
-            any(part in low for part in _name_parts(c.name))
-            or (title and title.lower() in low)
-            or (role and role.replace("_", " ") in low)
-        ):
-            out.append((c.name, title, role))
-    return tuple(out)
-
-
-_PARTS: dict[str, tuple[str, ...]] = {}
-
-
-def _name_parts(name: str) -> tuple[str, ...]:
-    """The lower-case parts of a contact name longer than one letter (memoised: names
-    recur in an org, and every deal's next step is checked against its contacts)."""
-    hit = _PARTS.get(name)
-    if hit is None:
-        if len(_PARTS) >= _CHECK_LIMIT:
-            _PARTS.clear()
-        hit = _PARTS[name] = tuple([p for p in name.lower().split() if len(p) > 1])
-    return hit
-
-
-def check_next_step_cached(
-    cp: CompiledPlaybook, deal: Deal, stage_key: str
-) -> tuple[NextStepCheck, Explanation]:
-    """Classify the next step (or open task subject) with its explanation, memoised by text
-    and the deal's contacts (their names, titles and roles say who the client is)."""
-    text, source = deal.next_step, "next_step"
-    if not (text or "").strip() and (deal.open_task_subject or "").strip():
-        text, source = deal.open_task_subject, "open_task"
-    people = _mentioned(text or "", deal)
-    key = (text, source, stage_key, people)
-    hit = cp.checks.get(key)
-    if hit is None:
-        res = cp.lexicon.classify(text, stage_key, people)
-        given = bool((text or "").strip())
-        check = trusted(
-            NextStepCheck,
-            verdict=Verdict(res.verdict),
-            reason=res.reason,
-            text=text if given else None,
-            source=source if given else None,
-            strength=res.strength,
-            action=res.action,
-        )
-        parse = res.parse_text()
-        why = trusted(
-            Explanation,
-            rule_id=f"next_step.{res.verdict}",
-            inputs={
-                "text": check.text,
-                "source": check.source,
-                "stage": stage_key,
-                "parse": [c.as_dict() for c in res.clauses],
-            },
-            text=f"{res.reason} [parse: {parse}]" if parse else res.reason,
-        )
-        if len(cp.checks) >= _CHECK_LIMIT:
-            cp.checks.clear()
-        hit = (check, why)
-        cp.checks[key] = hit
-    return hit

@@ -21,12 +21,14 @@ __all__ = ["candidates"]
 
 #: memo bound (objective lists are few: one per stage and segment set)
 _LIMIT = 1_024
+#: bound of each index's keyword-words memo
+_MEMO_LIMIT = 1_024
 
 
 class _Index:
     """One objective list's rules by what they need (positions in the list)."""
 
-    __slots__ = ("always", "by_field", "by_role", "by_word", "objectives", "words")
+    __slots__ = ("always", "by_field", "by_role", "by_word", "memo", "objectives", "words")
 
     def __init__(self, objectives: tuple[CompiledObjective, ...]) -> None:
         self.objectives = objectives  # held so the id() key is never reused meanwhile
@@ -54,6 +56,10 @@ class _Index:
         self.by_role = {k: frozenset(v) for k, v in by_role.items()}
         self.by_word = {k: frozenset(v) for k, v in by_word.items()}
         self.words = frozenset(by_word)
+        #: keyword words present -> the positions they (and the rules the index cannot
+        #: reject) make candidates: an org's texts share their keyword words even when the
+        #: texts differ (bounded, cleared when full)
+        self.memo: dict[frozenset[str], frozenset[int]] = {}
 
 
 _INDEXES: dict[int, _Index] = {}
@@ -72,17 +78,24 @@ def candidates(
         if len(_INDEXES) >= _LIMIT:
             _INDEXES.clear()
         index = _INDEXES[id(objectives)] = _Index(objectives)
-    out = set(index.always)
-    for w in index.words.intersection(words):
-        out |= index.by_word[w]
+    present = index.words.intersection(words)
+    hit = index.memo.get(present)
+    if hit is None:
+        acc = set(index.always)
+        for w in present:
+            acc |= index.by_word[w]
+        if len(index.memo) >= _MEMO_LIMIT:
+            index.memo.clear()
+        hit = index.memo[present] = frozenset(acc)
+    out = set(hit)
     by_field = index.by_field
     for f in fields:
-        hit = by_field.get(f)
-        if hit is not None:
-            out |= hit
+        found = by_field.get(f)
+        if found is not None:
+            out |= found
     by_role = index.by_role
     for r in roles:
-        hit = by_role.get(r)
-        if hit is not None:
-            out |= hit
+        found = by_role.get(r)
+        if found is not None:
+            out |= found
     return sorted(out)

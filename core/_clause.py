@@ -6,7 +6,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from nextadvance.core._regex import Regex
 
 __all__ = ["Clause", "People"]
 
@@ -25,9 +28,7 @@ class People:
     partners: frozenset[str] = frozenset()
 
     @staticmethod
-    def of(
-        contacts: tuple[tuple[str, str, str], ...], partner: re.Pattern[str] | None = None
-    ) -> People:
+    def of(contacts: tuple[tuple[str, str, str], ...], partner: Regex | None = None) -> People:
         """From (name, title, role) triples (any may be empty); ``partner`` matches the
         title of a channel partner's contact."""
         names: set[str] = set()

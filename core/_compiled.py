@@ -173,10 +173,13 @@ class CompiledPlaybook:
             tuple[str, tuple[str, ...]], tuple[CompiledObjective, ...]
         ] = {}
         self._compiled_objectives: dict[tuple[str, str], CompiledObjective] = {}
-        #: memo of call plans and next-step checks (see nextadvance.core._callplan)
+        #: memos of call plans (nextadvance.core._callplan) and next-step checks
+        #: (nextadvance.core._stepcheck)
         self.plans: dict[Any, Any] = {}
         self.full_plans: dict[Any, Any] = {}
         self.checks: dict[Any, Any] = {}
+        #: activity text -> its commitment keyword or None (nextadvance.core._momentum)
+        self.commitments: dict[tuple[str, str], str | None] = {}
         self._scopes: dict[
             tuple[str, str | None, int | None],
             tuple[tuple[str, ...], tuple[CompiledObjective, ...], Explanation, frozenset[str]],

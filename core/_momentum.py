@@ -16,6 +16,7 @@ from nextadvance.core._compiled import TEXT_KIND_SET, CompiledPlaybook
 from nextadvance.core._decision import Momentum, momentum
 from nextadvance.core._evidence import DealContext
 from nextadvance.core._playbook_model import Stage
+from nextadvance.core._textindex import words_of
 from nextadvance.core.models import Activity, ActivityKind, Outcome
 
 __all__ = ["compute_momentum"]
@@ -24,6 +25,37 @@ _HELD = frozenset({Outcome.completed, Outcome.unknown})
 _MEETS = frozenset({ActivityKind.meeting, ActivityKind.call})
 _TEXT_KINDS = TEXT_KIND_SET
 _COMPLETED = Outcome.completed
+#: bound of the per-text commitment memo (cleared when full)
+_COMMITMENT_LIMIT = 4_096
+_UNSET = object()
+
+
+def _commitment(cp: CompiledPlaybook, subject: str, body: str) -> str | None:
+    """The commitment keyword an activity with this text records, or None: the first of
+    the playbook's commitment keywords it mentions (words in sorted order, then phrases),
+    if the note reader reads the note as a commitment.  Memoised per text: the keyword
+    and the reading depend on nothing else."""
+    key = (subject, body)
+    memo = cp.commitments
+    hit = memo.get(key, _UNSET)
+    if hit is not _UNSET:
+        return hit  # type: ignore[return-value]
+    kws = cp.commitment
+    joined, words = words_of(subject, body)
+    present = kws.words & words
+    kw: str | None = min(present) if present else None
+    if kw is None:
+        text = f" {joined} "
+        for phrase, needed in zip(kws.phrases, kws.phrase_words, strict=True):
+            if needed <= words and phrase in text:
+                kw = phrase.strip()
+                break
+    if kw is not None and not cp.lexicon.notes.read(f"{subject}. {body}").commitment:
+        kw = None
+    if len(memo) >= _COMMITMENT_LIMIT:
+        memo.clear()
+    memo[key] = kw
+    return kw
 
 
 def compute_momentum(
@@ -44,15 +76,22 @@ def compute_momentum(
     if kws.words or kws.phrases:
         index = ctx.index(_TEXT_KINDS)
         if not kws.any_words.isdisjoint(index.words):
-            acts = index.acts
-            notes = cp.lexicon.notes
             # a keyword only nominates: the note must read as a commitment ("agreed to a
             # pilot starting 4/22"), not a negated or hedged one ("won't sign until Q3")
-            commitment = {
-                acts[i].id: kw
-                for i, kw in index.every(kws).items()
-                if notes.read(ctx.note(acts[i])[0]).commitment
-            }
+            found = []
+            for a in index.acts:
+                kw = _commitment(cp, a.subject, a.body)
+                if kw is not None:
+                    found.append((a.id, kw))
+            commitment = dict(found)
+            if len(commitment) < len(found):  # activities sharing an id: as first found
+                acts = index.acts
+                notes = cp.lexicon.notes
+                commitment = {
+                    acts[i].id: kw
+                    for i, kw in index.every(kws).items()
+                    if notes.read(ctx.note(acts[i])[0]).commitment
+                }
     conversation = cp.conversation_kinds
     held: list[Activity] = []  # conversations held by now: the continuation candidates
     for a in ctx.activities:  # oldest first: the first one after now ends the past

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 from nextadvance.core._note_model import NoteModel, note_features
 from nextadvance.core._parse import Clause, ClauseParser, People
 from nextadvance.core._prefilter import cannot_match, initials, prepare
+from nextadvance.core._regex import Regex, regex
 
 if TYPE_CHECKING:
     from nextadvance.core._lexicon_model import Lexicon
@@ -41,21 +42,23 @@ _SUB_STEP = re.compile(
 _MEMO_LIMIT = 3_072
 _PARTS_LIMIT = 4_096
 _SIGNS_LIMIT = 1_024
-_NEVER = re.compile(r"(?!)")
+#: bound of the per-clause memos (clause parts, a topic's sign in one clause)
+_CLAUSE_LIMIT = 4_096
+_NEVER = regex(r"(?!)")
 
 
 #: the word initials of the last clause tested: a clause is tested against many patterns
 _last: list[tuple[str, str, frozenset[str] | None]] = [("", "", frozenset())]
 
 
-def _alt(patterns: tuple[str, ...]) -> re.Pattern[str] | None:
+def _alt(patterns: tuple[str, ...]) -> Regex | None:
     if not patterns:
         return None
     # (?<!\w), not \b: a cue may start with a symbol ("\$")
-    return re.compile(r"(?<!\w)(?:" + "|".join(f"(?:{p})" for p in patterns) + ")", _FLAGS)
+    return regex(r"(?<!\w)(?:" + "|".join(f"(?:{p})" for p in patterns) + ")", _FLAGS)
 
 
-def _hit(pat: re.Pattern[str] | None, s: str, words: str) -> bool:
+def _hit(pat: Regex | None, s: str, words: str) -> bool:
     """``pat`` matches the clause in base forms or as written (rejected without running
     it when no word of either starts with a letter a match can start with)."""
     if pat is None:
@@ -87,11 +90,11 @@ class NoteReading:
 @dataclass(frozen=True, slots=True)
 class _Topic:
     id: str
-    cues: re.Pattern[str]
-    negative: re.Pattern[str] | None
-    positive: re.Pattern[str] | None
-    unless: re.Pattern[str] | None = None
-    weak: re.Pattern[str] | None = None
+    cues: Regex
+    negative: Regex | None
+    positive: Regex | None
+    unless: Regex | None = None
+    weak: Regex | None = None
     sentence_unless: bool = False
 
 
@@ -143,6 +146,8 @@ class NoteReader:
         self._memo: dict[tuple[str, People], NoteReading] = {}
         self._signs: dict[tuple[str, str, str], tuple[str, str]] = {}
         self._parts: dict[str, tuple[tuple[str, str, str], ...]] = {}
+        self._raw_parts: dict[str, tuple[tuple[str, str, str], ...]] = {}
+        self._clause_signs: dict[tuple[str, str, str], str] = {}
 
     def sign(self, topic: _Topic, s: str, words: str = "") -> str:
         """The sign of ``topic`` in a clause that shows it (``s``: base forms, ``words``:
@@ -167,13 +172,25 @@ class NoteReader:
         if hit is not None:
             return hit
         needle = f" {keyword.lower()} "
-        topic = next((t for t in self.topics if t.id == topic_id), None)
         found = ("positive", "")
         for part, words, s in self._split(text):
             if needle not in words and needle not in f" {s} ":
                 continue
+            found = (self._clause_sign(topic_id, s, words.strip()), part.strip())
+        if len(self._signs) >= _SIGNS_LIMIT:
+            self._signs.clear()
+        self._signs[key] = found
+        return found
+
+    def _clause_sign(self, topic_id: str, s: str, words: str) -> str:
+        """The sign of ``topic_id`` in one clause (base forms ``s``, ``words`` as written),
+        memoised per clause: a note's clauses recur more than whole notes do."""
+        key = (topic_id, s, words)
+        sign = self._clause_signs.get(key)
+        if sign is None:
+            topic = self._by_id.get(topic_id)
             if topic is not None:
-                sign = self.sign(topic, s, words.strip())
+                sign = self.sign(topic, s, words)
             else:
                 sign = (
                     "negative"
@@ -182,11 +199,10 @@ class NoteReader:
                     )
                     else "positive"
                 )
-            found = (sign, part.strip())
-        if len(self._signs) >= _SIGNS_LIMIT:
-            self._signs.clear()
-        self._signs[key] = found
-        return found
+            if len(self._clause_signs) >= _CLAUSE_LIMIT:
+                self._clause_signs.clear()
+            self._clause_signs[key] = sign
+        return sign
 
     def _split(self, text: str) -> tuple[tuple[str, str, str], ...]:
         """The finer clauses of ``text`` with their padded words and base forms, memoised:
@@ -194,20 +210,31 @@ class NoteReader:
         instead of once per objective is most of what a new note costs."""
         hit = self._parts.get(text)
         if hit is None:
-            out = []
+            out: list[tuple[str, str, str]] = []
             for raw in self.parser.clauses(text):
-                for part in _SUB.split(raw):
-                    toks = self.parser.norm.tokens(part)
-                    out.append(
-                        (
-                            part,
-                            f" {' '.join(t.word for t in toks)} ",
-                            " ".join(t.base for t in toks),
-                        )
-                    )
+                out.extend(self._split_raw(raw))
             if len(self._parts) >= _PARTS_LIMIT:
                 self._parts.clear()
             hit = self._parts[text] = tuple(out)
+        return hit
+
+    def _split_raw(self, raw: str) -> tuple[tuple[str, str, str], ...]:
+        """One raw clause's finer parts, padded words and base forms (memoised per clause)."""
+        hit = self._raw_parts.get(raw)
+        if hit is None:
+            out = []
+            for part in _SUB.split(raw):
+                toks = self.parser.norm.tokens(part)
+                out.append(
+                    (
+                        part,
+                        f" {' '.join(t.word for t in toks)} ",
+                        " ".join(t.base for t in toks),
+                    )
+                )
+            if len(self._raw_parts) >= _CLAUSE_LIMIT:
+                self._raw_parts.clear()
+            hit = self._raw_parts[raw] = tuple(out)
         return hit
 
     def committed(self, c: Clause) -> bool:

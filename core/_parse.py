@@ -5,9 +5,10 @@ Steps (every phrase comes from the lexicon, see docs/playbook.md "How a text is 
 1. the text is split into clauses (``;``, new lines, ``. ``, ``and then``, ...) and each
    clause normalised (:mod:`nextadvance.core._normalise`);
 2. **when**: the first date-like phrase of the clause ("Fri", "12/5", "EOW", "next week");
-3. **action**: the client action that starts first in the clause; a commitment verb
-   ("agree to", "commit to", "say yes to") hands over to the action it governs ("agree to a
-   pilot" is a pilot, not a confirmation), so stage fit follows the object;
+3. **action**: the biggest client action the clause names (:mod:`nextadvance.core._actions`);
+   a commitment verb ("agree to", "commit to", "say yes to") hands over to the action it
+   governs ("agree to a pilot" is a pilot, not a confirmation), so stage fit follows the
+   object;
 4. **who**: the seller when the clause starts with a seller actor ("we", "I'll", "our
    SE"), a seller verb in the imperative ("send", "walk them through"), a seller *goal*
    ("get/have/ask/make sure/need X to ..."), a channel partner's contact or the rep a
@@ -17,8 +18,8 @@ Steps (every phrase comes from the lexicon, see docs/playbook.md "How a text is 
    agent of a passive ("to be signed by their legal"); otherwise unknown (a bare noun or
    verb: "signed SOW by 12/5");
 5. **polarity**: ``negative`` (negation: "won't", "no", "not yet"), ``hedged`` (hope,
-   waiting, "might"), ``ongoing`` (an ``-ing`` form with no future marker and no date:
-   "legal looking at it"), else ``positive``.  Only a positive clause is a commitment.
+   waiting, "might", a requirement), ``ongoing`` (an ``-ing`` form with no future marker
+   and no date: "legal looking at it"; :mod:`nextadvance.core._status`), else ``positive``.  Only a positive clause is a commitment.
 """
 
 from __future__ import annotations
@@ -27,12 +28,15 @@ import re
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
+from nextadvance.core._actions import ActionFinder
 from nextadvance.core._clause import Clause, People
-from nextadvance.core._links import NOT_VERB, STATUS_LEAD, addressed, conditioned, refers_back
+from nextadvance.core._links import NOT_VERB, addressed, conditioned, refers_back
 from nextadvance.core._normalise import Normaliser, Token
 from nextadvance.core._prefilter import cannot_match, initials, prepare
+from nextadvance.core._regex import Regex, regex
 from nextadvance.core._sides import PROMISE, SellerLead, contact_lead
 from nextadvance.core._stage_model import NAME
+from nextadvance.core._status import status
 
 if TYPE_CHECKING:
     from nextadvance.core._lexicon_model import Lexicon
@@ -46,12 +50,6 @@ _COMMA = re.compile(r",\s+")
 #: a word written in capitals (3+ letters, maybe a plural "s"): an acronym
 _ACRONYM = re.compile(r"(?<![\w'])[A-Z]{3,}s?(?![\w'])")
 _OWN = re.compile(r"\b(?:our|my)\s+$")
-_FUTURE = frozenset({"to", "will", "shall", "going", "gonna", "plan", "plans", "expect"})
-#: what the client has to do is a requirement, nobody's promise ("the CFO must attend")
-_REQUIRE = re.compile(r"\b(?:must|needs? to|ha(?:ve|s) to|got to|gotta)\b(?!-)")
-#: a step named after these is when, not what: "org map before Jon's intro"
-_WHEN_BEFORE = re.compile(r"\b(?:before|after|ahead of|prior to)\s+(?:\S+\s+){0,2}$")
-_WHEN_WORDS = re.compile(r"\b(?:before|after|ahead|prior)\b")
 #: spoken or typed preamble before the step itself: "okay so", "next step is (to)",
 #: "next step: Nora to ..." - never the whole clause ("next steps tbd" stays vague)
 _PREAMBLE = re.compile(
@@ -79,11 +77,11 @@ def _acronyms(raw: str, people: People) -> frozenset[str]:
     return frozenset(a.lower() for a in _ACRONYM.findall(raw)) - people.names
 
 
-def _alt(patterns: tuple[str, ...], lead: bool = False) -> re.Pattern[str] | None:
+def _alt(patterns: tuple[str, ...], lead: bool = False) -> Regex | None:
     if not patterns:
         return None
     body = "|".join(f"(?:{p})" for p in patterns)
-    return re.compile((r"^(?:" + body + r")\b") if lead else (r"\b(?:" + body + r")"), _FLAGS)
+    return regex((r"^(?:" + body + r")\b") if lead else (r"\b(?:" + body + r")"), _FLAGS)
 
 
 class ClauseParser:
@@ -105,20 +103,8 @@ class ClauseParser:
         self.partner = _alt(lexicon.partner_titles)
         self.agent = re.compile(r"\b(?:by|from)\b")
         self.dates = _alt(lexicon.dates)
-        self.topic_before = (
-            re.compile(r"\b(?:" + "|".join(lexicon.topic_before) + r")\s+(?:\S+\s+){0,2}$")
-            if lexicon.topic_before
-            else None
-        )
-        self.info_after = (
-            re.compile(r"^\S*\s+(?:\S+\s+)?(?:" + "|".join(lexicon.info_after) + r")\b")
-            if lexicon.info_after
-            else None
-        )
-        self.actions = [
-            (a.id, re.compile(r"\b(?:" + "|".join(a.patterns) + r")", _FLAGS), a.min_stage)
-            for a in lexicon.client_actions
-        ]
+        self.finder = ActionFinder(lexicon, stage_order)
+        self.actions = self.finder.actions
         self.stopwords = frozenset(w.lower() for w in lexicon.name_stopwords)
         self.fallback_exclude = frozenset(w.lower() for w in lexicon.fallback_exclude)
         self.imperative_exclude = frozenset(w.lower() for w in lexicon.imperative_exclude)
@@ -126,7 +112,7 @@ class ClauseParser:
         self.recipient = _alt(lexicon.recipients)
         self.joint = frozenset(lexicon.joint_actions)
         self.requests = _alt(lexicon.seller_requests)
-        prepare(self.dates, self.negations, *[pat for _, pat, _ in self.actions])
+        prepare(self.dates, self.negations)
         self.lead = SellerLead(
             self.norm,
             self.seller_verb,
@@ -141,52 +127,6 @@ class ClauseParser:
     def clauses(self, text: str) -> list[str]:
         """The raw clauses of ``text``."""
         return [c.strip() for c in self.split.split(text) if c and c.strip()]
-
-    def _is_topic(self, s: str, start: int, end: int) -> bool:
-        if self.topic_before is not None and self.topic_before.search(s, 0, start):
-            return True
-        return self.info_after is not None and self.info_after.match(s[start:]) is not None
-
-    def _action(
-        self, s: str, starts: frozenset[str] | None = None
-    ) -> tuple[int, int, str, str | None] | None:
-        """The biggest step the clause mentions (latest ``min_stage``, then lexicon order).
-
-        A big step that is only a topic ("a call to discuss the pilot", "the signing
-        process") does not count, nor a match inside a longer match of another action
-        ("approve" inside "approve the budget", or starting inside "budget is approved"):
-        stage fit follows the object.
-        """
-        found: list[tuple[int, int, int, int, str, str | None]] = []
-        when_words = _WHEN_WORDS.search(s) is not None
-        for i, (aid, pat, min_stage) in enumerate(self.actions):
-            if cannot_match(pat, starts):
-                continue  # no word of the clause starts as a phrase of this action
-            size = -1 if min_stage is None else self.order.get(min_stage, 0)
-            for m in pat.finditer(s):
-                # sharing or reviewing something is the commitment whatever it is about
-                if (
-                    min_stage is None and not (when_words and _WHEN_BEFORE.search(s, 0, m.start()))
-                ) or not self._is_topic(s, m.start(), m.end()):
-                    found.append((size, i, m.start(), m.end(), aid, min_stage))
-                    break
-        if not found:
-            return None
-        # ... but a big step named inside a general one is its object ("bringing the
-        # steering committee in" is the committee session, not just an introduction)
-        kept = [
-            f
-            for f in found
-            if not any(
-                g is not f
-                and g[2] <= f[2] < g[3]
-                and g[3] - g[2] > f[3] - f[2]
-                and (g[5] is not None or f[5] is None)
-                for g in found
-            )
-        ]
-        best = min(kept, key=lambda f: (-f[0], f[1]))
-        return best[2], best[3], best[4], best[5]
 
     def _client_ref(
         self,
@@ -311,7 +251,7 @@ class ClauseParser:
                 or self.lead.named_goal(toks, s, people)
             )
         )
-        found = self._action(s, starts)
+        found = self.finder.find(s, starts)
         first = toks[0].form if toks else "base"
         inherit = previous is not None and previous.actor == "client" and first in ("ing", "s")
         # a contact's own name is never the seller's "will" ("Will to send the list")
@@ -385,7 +325,6 @@ class ClauseParser:
                     actor, actor_text, specific = "seller", None, False
                 elif way == "client":  # "org chart from Ben by Fri"
                     action, at, end = self.lexicon.fallback_action, ref[0], ref[0]
-        polarity = "positive"
         if (
             self.negations is not None
             and not cannot_match(self.negations, starts)
@@ -394,36 +333,8 @@ class ClauseParser:
             polarity = "negative"
         elif "?" in _ASIDE.sub("", raw) or (self.hedges is not None and self.hedges.search(s)):
             polarity = "hedged"  # a hedge, or a question: "has Ben confirmed the pilot?"
-        elif actor != "seller" and found is not None and _REQUIRE.search(s, actor_pos or 0, at):
-            polarity = "hedged"  # a requirement, not a promise: "CFO must attend"
-        elif not text_dated and found is not None and STATUS_LEAD.match(s):
-            polarity = "ongoing"  # "with their procurement team for review"
-        elif not text_dated:
-            # the head verb after the actor: "legal looking at it" is a status, "legal to
-            # look at it" a commitment
-            start = 0 if actor_pos is None else actor_pos + 1
-            before: set[str] = set()
-            for t in toks:
-                if t.start < start:
-                    before.add(t.base)
-                    continue
-                if t.verb or t.form != "base":
-                    going_to = t.base == "go" and s.startswith("to ", t.start + 3)
-                    if t.form == "ing" and before.isdisjoint(_FUTURE) and not going_to:
-                        polarity = "ongoing"  # ... not "Dale is going to run a pilot"
-                    break
-                before.add(t.base)
-            # ... and the action itself in -ing with nothing promised before it: "Nora
-            # got the deck, reviewing" is where things stand
-            if polarity == "positive" and found is not None and actor != "seller":
-                lead = [t for t in toks if t.start <= at]
-                if (
-                    lead
-                    and lead[-1].start == at
-                    and lead[-1].form == "ing"
-                    and {t.base for t in lead[:-1]}.isdisjoint(_FUTURE)
-                ):
-                    polarity = "ongoing"
+        else:
+            polarity = status(s, toks, actor, found is not None, actor_pos, at, text_dated)
         form = next((t.form for t in toks if t.start >= at), "base")
         words: tuple[str, ...] = ()
         if action is not None and actor != "seller":

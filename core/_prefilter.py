@@ -15,16 +15,30 @@ from __future__ import annotations
 
 import importlib
 import re
-from typing import Any
+from typing import Any, Protocol
 
-__all__ = ["cannot_match", "first_letters", "first_pairs", "initials", "prepare"]
+__all__ = ["cannot_match", "first_letters", "first_of", "first_pairs", "initials", "prepare"]
 
 _sre: Any = importlib.import_module("re._parser")
 _c: Any = importlib.import_module("re._constants")
 _WORD_START = re.compile(r"\b\w")
+#: a word's first character and the one after it, whatever it is (none at the end)
+_WORD_PAIR = re.compile(r"\b\w.?", re.DOTALL)
 _WORD_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789_")
 _ZERO_WIDTH = (_c.AT, _c.ASSERT, _c.ASSERT_NOT)
 _REPEATS = (_c.MAX_REPEAT, _c.MIN_REPEAT, getattr(_c, "POSSESSIVE_REPEAT", _c.MAX_REPEAT))
+
+
+class Source(Protocol):
+    """A compiled pattern's source and flags (a ``re.Pattern`` or a ``Regex`` of
+    :mod:`nextadvance.core._regex`)."""
+
+    @property
+    def pattern(self) -> str: ...
+
+    @property
+    def flags(self) -> int: ...
+
 
 #: the first characters of a piece of pattern (None: anything) and whether it can be empty
 _First = tuple[set[str] | None, bool]
@@ -90,7 +104,7 @@ def _word_start(op: Any, av: Any) -> bool:
     )
 
 
-def _after_word_start(pattern: re.Pattern[str]) -> list[Any] | None:
+def _after_word_start(pattern: Source) -> list[Any] | None:
     """The parsed pattern after its leading word boundary; None when it has none (or the
     syntax is unknown): then no reject can be shown and the pattern always runs."""
     try:
@@ -103,7 +117,7 @@ def _after_word_start(pattern: re.Pattern[str]) -> list[Any] | None:
     return items[1:]
 
 
-def first_letters(pattern: re.Pattern[str]) -> frozenset[str] | None:
+def first_letters(pattern: Source) -> frozenset[str] | None:
     """The (lower-case, ASCII) word characters a match of ``pattern`` can start with, when
     it starts at a word boundary with one of them; None when that cannot be shown."""
     items = _after_word_start(pattern)
@@ -175,7 +189,7 @@ def _pre_item(op: Any, av: Any) -> _Pre | None:
     return {("", False)}  # ANY, NOT_LITERAL, ...: any character
 
 
-def first_pairs(pattern: re.Pattern[str]) -> frozenset[str] | None:
+def first_pairs(pattern: Source) -> frozenset[str] | None:
     """What a match of ``pattern`` can start with, up to two (lower-case) characters, when
     it starts at a word boundary with a word character; None when that cannot be shown.
     A one-character entry is followed by anything (or by the end of the match)."""
@@ -198,20 +212,18 @@ def initials(text: str) -> frozenset[str] | None:
     if not text.isascii():
         return None
     low = text.lower()
-    out = set()
-    for m in _WORD_START.finditer(low):
-        at = m.start()
-        out.add(low[at])
-        out.add(low[at : at + 2])
-    return frozenset(out)
+    # two scans in C instead of a Python loop over the word starts: a pair match never
+    # swallows a word start (its second character is a word character, so no word starts
+    # there, or it is not, and the next word starts after it)
+    return frozenset(_WORD_START.findall(low)).union(_WORD_PAIR.findall(low))
 
 
 #: first letters per compiled pattern, by identity: hashing a Pattern hashes its whole
 #: compiled code, too slow for a per-clause lookup (bounded, cleared when full)
-_FIRST: dict[int, tuple[re.Pattern[str], frozenset[str] | None]] = {}
+_FIRST: dict[int, tuple[Source, frozenset[str] | None]] = {}
 
 
-def _entry(pat: re.Pattern[str]) -> tuple[re.Pattern[str], frozenset[str] | None]:
+def _entry(pat: Source) -> tuple[Source, frozenset[str] | None]:
     hit = _FIRST.get(id(pat))
     if hit is None or hit[0] is not pat:
         if len(_FIRST) >= 4_096:
@@ -220,7 +232,12 @@ def _entry(pat: re.Pattern[str]) -> tuple[re.Pattern[str], frozenset[str] | None
     return hit
 
 
-def prepare(*patterns: re.Pattern[str] | None) -> None:
+def first_of(pat: Source) -> frozenset[str] | None:
+    """:func:`first_pairs` of ``pat``, memoised (what :func:`cannot_match` tests)."""
+    return _entry(pat)[1]
+
+
+def prepare(*patterns: Source | None) -> None:
     """Analyse these patterns now (when the lexicon is compiled), not on first use in
     ``decide``: reading a big pattern's syntax tree takes a millisecond or more."""
     for pat in patterns:
@@ -228,7 +245,7 @@ def prepare(*patterns: re.Pattern[str] | None) -> None:
             _entry(pat)
 
 
-def cannot_match(pat: re.Pattern[str], starts: frozenset[str] | None) -> bool:
+def cannot_match(pat: Source, starts: frozenset[str] | None) -> bool:
     """True when ``pat`` cannot match a text whose words start as ``starts`` says
     (:func:`initials`): no word starts with one of the pattern's possible starts."""
     if starts is None:

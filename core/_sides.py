@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from nextadvance.core._clause import People
     from nextadvance.core._normalise import Normaliser, Token
+    from nextadvance.core._regex import Regex
 
 __all__ = ["PROMISE", "SellerLead", "contact_lead"]
 
@@ -69,10 +70,10 @@ class SellerLead:
     def __init__(
         self,
         norm: Normaliser,
-        seller_verb: re.Pattern[str] | None,
-        goal_lead: re.Pattern[str] | None,
-        actions: list[tuple[str, re.Pattern[str], str | None]],
-        client_actor: re.Pattern[str] | None,
+        seller_verb: Regex | None,
+        goal_lead: Regex | None,
+        actions: list[tuple[str, Regex, str | None]],
+        client_actor: Regex | None,
         stopwords: frozenset[str],
         imperative_exclude: frozenset[str],
     ) -> None:

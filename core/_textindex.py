@@ -13,7 +13,7 @@ from __future__ import annotations
 from nextadvance.core._compiled import KeywordSet, split_words
 from nextadvance.core.models import Activity
 
-__all__ = ["TextIndex", "build_index"]
+__all__ = ["TextIndex", "build_index", "words_of"]
 
 _BOUNDARY = "\x00"
 
@@ -83,7 +83,8 @@ _WORDS_LIMIT = 2_048
 _BOUNDARY_SET = frozenset([_BOUNDARY])
 
 
-def _words(subject: str, body: str) -> tuple[str, frozenset[str]]:
+def words_of(subject: str, body: str) -> tuple[str, frozenset[str]]:
+    """One activity's normalised words joined by spaces, and as a set (memoised)."""
     key = (subject, body)
     hit = _WORDS.get(key)
     if hit is None:
@@ -108,7 +109,7 @@ def build_index(acts: list[Activity]) -> TextIndex:
     for i, a in enumerate(acts):
         if i:
             pieces.append(_BOUNDARY)
-        words, unique = _words(a.subject, a.body)
+        words, unique = words_of(a.subject, a.body)
         if words:  # an activity without words adds no piece (no double space)
             pieces.append(words)
             sets.append(unique)

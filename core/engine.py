@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 from datetime import datetime
 
-from nextadvance.core._callplan import call_plan, check_next_step_cached
+from nextadvance.core._callplan import call_plan
 from nextadvance.core._coach import coach
 from nextadvance.core._compiled import CompiledPlaybook
 from nextadvance.core._decision import (
@@ -26,6 +26,7 @@ from nextadvance.core._decision import (
 from nextadvance.core._evidence import DealContext, learn_all
 from nextadvance.core._momentum import compute_momentum
 from nextadvance.core._playbook_model import Playbook, Stage
+from nextadvance.core._stepcheck import check_next_step_cached
 from nextadvance.core.models import Deal
 
 __all__ = ["check_next_step", "decide"]

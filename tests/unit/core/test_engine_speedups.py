@@ -22,7 +22,10 @@ from nextadvance.core import batch_gc
 from nextadvance.core._candidates import candidates
 from nextadvance.core._compiled import TEXT_KIND_SET
 from nextadvance.core._evidence import DealContext, evaluate
+from nextadvance.core._momentum import _commitment
 from nextadvance.core._prefilter import cannot_match, first_letters, first_pairs, initials
+from nextadvance.core._regex import Regex, regex
+from nextadvance.core.models import Deal
 from nextadvance.mappings import load_playbook
 
 CORPUS = Path(__file__).parent / "data" / "corpus"
@@ -139,3 +142,84 @@ def test_batch_gc_restores_the_collector() -> None:
     assert gc.get_threshold() == before
     assert gc.get_freeze_count() == frozen
     assert gc.callbacks == callbacks
+
+
+def _regexes(playbook) -> list[Regex]:  # type: ignore[no-untyped-def]
+    lex = playbook.compiled.lexicon
+    p, n = lex.parser, lex.notes
+    found = [v for o in (p, n) for v in vars(o).values() if isinstance(v, Regex)]
+    found += [pat for _, pat, _ in p.actions]
+    found += [x for t in n.topics for x in (t.cues, t.negative, t.positive, t.unless, t.weak)]
+    return [x for x in found if x is not None]
+
+
+def test_case_sensitive_twins_match_the_same(playbook) -> None:  # type: ignore[no-untyped-def]
+    """On lower-case ASCII text every twin finds exactly the matches of the lexicon's
+    case-insensitive pattern (the corpus texts in base forms and lower-cased)."""
+    norm = playbook.compiled.lexicon.parser.norm
+    pats = _regexes(playbook)
+    assert sum(p.cs is not p.ci for p in pats) > len(pats) // 2
+    compared = 0
+    for text in _texts():
+        for s in (" ".join(t.base for t in norm.tokens(text)), text.lower()):
+            if not (s.isascii() and s.islower()):
+                continue
+            for pat in pats:
+                compared += 1
+                got = [m.span() for m in pat.cs.finditer(s)]
+                assert got == [m.span() for m in pat.ci.finditer(s)], (pat.pattern[:60], s)
+    assert compared > 10_000
+
+
+def test_twin_only_for_patterns_it_can_vouch_for() -> None:
+    assert regex(r"\b(?:sign|q[1-4])", re.I).cs.flags & re.I == 0
+    assert regex(r"\b(?:Q[1-4])", re.I).cs.flags & re.I  # an upper-case literal
+    assert regex(r"\b(?:[A-Z]x)", re.I).cs.flags & re.I  # an upper-case range
+    assert regex(r"\b(?:ſ|x)", re.I).cs.flags & re.I  # folds to "s"
+    assert regex(r"(?:€|\$) ?\d", re.I).cs.flags & re.I == 0  # a symbol has no case
+    assert regex(r"(?-i:[A-Z])x", re.I).cs.flags & re.I  # an inline flag group
+    twin = regex(r"\bnext week\b", re.I)
+    assert twin.search("Next Week") is not None  # mixed case: the original runs
+    assert twin.search("next week") is not None
+
+
+def test_commitment_per_text_same_as_per_deal_scan(playbook) -> None:  # type: ignore[no-untyped-def]
+    """The momentum's per-text commitment memo finds, activity by activity, what the scan
+    of the deal's joined text found (the first keyword in needle order, confirmed by the
+    note reader), on deals made of the train corpus texts."""
+    cp = playbook.compiled
+    kws, notes = cp.commitment, cp.lexicon.notes
+    texts = _texts()
+    rng = random.Random(3)
+    compared = found = 0
+    for i in range(0, len(texts), 6):
+        acts = [
+            {
+                "id": f"a{i}-{k}",
+                "kind": "note",
+                "at": "2026-10-01T10:00:00Z",
+                "subject": rng.choice(["", "Call", "Notes"]),
+                "body": text,
+            }
+            for k, text in enumerate(texts[i : i + 6])
+        ]
+        deal = Deal.model_validate(
+            {
+                "id": f"T{i}",
+                "stage": "discovery",
+                "created_at": "2026-01-01T00:00:00Z",
+                "activities": acts,
+            }
+        )
+        ctx = DealContext(deal)
+        index = ctx.index(TEXT_KIND_SET)
+        old = {
+            index.acts[j].id: kw
+            for j, kw in index.every(kws).items()
+            if notes.read(ctx.note(index.acts[j])[0]).commitment
+        }
+        new = {a.id: kw for a in index.acts if (kw := _commitment(cp, a.subject, a.body))}
+        assert new == old, deal.id
+        compared += 1
+        found += bool(old)
+    assert compared > 500 and found > 100

@@ -1,0 +1,100 @@
+"""Which client action a clause names (:mod:`nextadvance.core._parse`, step 3).
+
+Every client action of the lexicon is one big case-insensitive alternation of phrases; a
+clause is searched with each (skipping those no word of the clause can start,
+:mod:`nextadvance.core._prefilter`) and the biggest step it names wins: the latest
+``min_stage``, then lexicon order.  A step that is only a topic, or named inside a longer
+match of another action, does not count.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from nextadvance.core._prefilter import first_of, prepare
+from nextadvance.core._regex import Regex, regex
+
+if TYPE_CHECKING:
+    from nextadvance.core._lexicon_model import Lexicon
+
+__all__ = ["ActionFinder"]
+
+#: a step named after these is when, not what: "org map before Jon's intro"
+_WHEN_BEFORE = re.compile(r"\b(?:before|after|ahead of|prior to)\s+(?:\S+\s+){0,2}$")
+_WHEN_WORDS = re.compile(r"\b(?:before|after|ahead|prior)\b")
+
+
+class ActionFinder:
+    """The lexicon's client actions compiled, with the phrases that make one a topic."""
+
+    def __init__(self, lexicon: Lexicon, stage_order: dict[str, int]) -> None:
+        self.order = stage_order
+        self.topic_before = (
+            re.compile(r"\b(?:" + "|".join(lexicon.topic_before) + r")\s+(?:\S+\s+){0,2}$")
+            if lexicon.topic_before
+            else None
+        )
+        self.info_after = (
+            re.compile(r"^\S*\s+(?:\S+\s+)?(?:" + "|".join(lexicon.info_after) + r")\b")
+            if lexicon.info_after
+            else None
+        )
+        #: (action id, its phrases as one pattern, the stage it is realistic from)
+        self.actions: list[tuple[str, Regex, str | None]] = [
+            (a.id, regex(r"\b(?:" + "|".join(a.patterns) + r")", re.IGNORECASE), a.min_stage)
+            for a in lexicon.client_actions
+        ]
+        prepare(*[pat for _, pat, _ in self.actions])
+        #: what each action's match can start with (``_prefilter``), read in the action loop
+        self._firsts = tuple(first_of(pat) for _, pat, _ in self.actions)
+
+    def is_topic(self, s: str, start: int, end: int) -> bool:
+        """The action matched at ``start:end`` is only a topic ("a call to discuss the
+        pilot", "the signing process")."""
+        if self.topic_before is not None and self.topic_before.search(s, 0, start):
+            return True
+        return self.info_after is not None and self.info_after.match(s[start:]) is not None
+
+    def find(
+        self, s: str, starts: frozenset[str] | None = None
+    ) -> tuple[int, int, str, str | None] | None:
+        """The biggest step the clause mentions (latest ``min_stage``, then lexicon order).
+
+        A big step that is only a topic ("a call to discuss the pilot", "the signing
+        process") does not count, nor a match inside a longer match of another action
+        ("approve" inside "approve the budget", or starting inside "budget is approved"):
+        stage fit follows the object.
+        """
+        found: list[tuple[int, int, int, int, str, str | None]] = []
+        when_words = _WHEN_WORDS.search(s) is not None
+        firsts = self._firsts
+        for i, (aid, pat, min_stage) in enumerate(self.actions):
+            first = firsts[i]
+            if starts is not None and first is not None and first.isdisjoint(starts):
+                continue  # no word of the clause starts as a phrase of this action
+            size = -1 if min_stage is None else self.order.get(min_stage, 0)
+            for m in pat.finditer(s):
+                # sharing or reviewing something is the commitment whatever it is about
+                if (
+                    min_stage is None and not (when_words and _WHEN_BEFORE.search(s, 0, m.start()))
+                ) or not self.is_topic(s, m.start(), m.end()):
+                    found.append((size, i, m.start(), m.end(), aid, min_stage))
+                    break
+        if not found:
+            return None
+        # ... but a big step named inside a general one is its object ("bringing the
+        # steering committee in" is the committee session, not just an introduction)
+        kept = [
+            f
+            for f in found
+            if not any(
+                g is not f
+                and g[2] <= f[2] < g[3]
+                and g[3] - g[2] > f[3] - f[2]
+                and (g[5] is not None or f[5] is None)
+                for g in found
+            )
+        ]
+        best = min(kept, key=lambda f: (-f[0], f[1]))
+        return best[2], best[3], best[4], best[5]
