@@ -25,6 +25,7 @@ from nextadvance.mappings import Mapping as MappingSpec
 
 from . import _tables as t
 from ._bulk import delete_in, lookup, update_in, write_rows
+from ._json import model_json
 
 __all__ = ["BatchCounts", "Mirror", "MirroredDeal", "jsonable", "task_state_json"]
 
@@ -167,8 +168,7 @@ class Mirror:
                 older.append(deal_id)  # an older copy from the overlap window: still listed
                 continue
             deal = rec.deal
-            data = deal.model_dump(mode="json", exclude={"activities"})
-            data["_crm_stage"] = rec.crm_stage
+            data = model_json(deal, exclude={"activities"}, _crm_stage=rec.crm_stage)
             values = {
                 "connection": self.connection,
                 "deal_id": deal_id,
@@ -211,7 +211,7 @@ class Mirror:
             row = {
                 "connection": self.connection,
                 "contact_id": cid,
-                "data": contact.model_dump(mode="json"),
+                "data": model_json(contact),
             }
             (changed if cid in known else fresh).append(row)
         write_rows(self.s, t.Contact, fresh, changed)
@@ -276,8 +276,7 @@ class Mirror:
             stamp = rec.modified_at.astimezone(UTC).isoformat()
             if known is not None and stamp < str((known[0] or {}).get("_modified_at") or ""):
                 continue  # an older copy from the overlap window
-            data = rec.activity.model_dump(mode="json")
-            data["_modified_at"] = stamp
+            data = model_json(rec.activity, _modified_at=stamp)
             # rows go in as executemany (no ORM instances): activities are the bulk of a pull
             (fresh if known is None else changed).append(
                 {

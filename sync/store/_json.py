@@ -1,0 +1,41 @@
+"""JSON columns of the state store, and JSON text that is already serialised.
+
+A full sync stores every activity, deal and contact of the org as JSON.  Building a dict
+with pydantic's ``model_dump`` and serialising it again with ``json.dumps`` (SQLAlchemy's
+bind step) cost more than pydantic's own ``model_dump_json``, which writes the text in one
+go.  Text made that way is wrapped as :class:`RawJSON`; the engine's JSON serialiser
+(:func:`dumps`, on SQLite and PostgreSQL alike) passes it through and serialises every
+other value as before.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from pydantic import BaseModel
+
+__all__ = ["RawJSON", "dumps", "model_json"]
+
+
+class RawJSON(str):
+    """JSON text of an object, stored as it is (never serialised again)."""
+
+    __slots__ = ()
+
+
+def dumps(value: Any) -> str:
+    """The state store's JSON serialiser: :class:`RawJSON` as is, anything else as JSON."""
+    if type(value) is RawJSON:
+        return value
+    return json.dumps(value)
+
+
+def model_json(model: BaseModel, *, exclude: set[str] | None = None, **extra: Any) -> RawJSON:
+    """``model`` as JSON text with ``extra`` keys added at the end (the mirror's own keys,
+    such as ``_modified_at``): what ``model_dump(mode="json") | extra`` would store."""
+    text = model.model_dump_json(exclude=exclude)
+    if not extra:
+        return RawJSON(text)
+    tail = json.dumps(extra)[1:]  # '"k": v, ...}'
+    return RawJSON(text[:-1] + ("," if text != "{}" else "") + tail)
