@@ -1,12 +1,14 @@
-"""Where a run's deals are decided: here, or in a worker process on the second core.
+"""Where a run's deals are decided: here, or (opt-in) in a worker process on a second core.
 
 Deciding is pure CPU and per deal (``mappings._deciding``).  Chunks of deals are handed out
-in order; with a worker, most go to it and every ``local_every``-th is decided here while
+in order; with a worker, most go to it and every ``LOCAL_EVERY``-th is decided here while
 the worker is busy, so both cores work and this process still plans, records the
-write-ahead ledger and pushes every chunk itself, in the same order as before.  Only
+write-ahead ledger and pushes every chunk itself, in the same order as without one.  Only
 ``(deal) -> (desired values, parked)`` moves; the state store never leaves this process.
-A worker is started only for enough open deals to pay for its start (~1 s on the other
-core); ``NEXTADVANCE_DECIDE_WORKER=0`` turns it off, ``=1`` forces it (tests).
+
+Off unless ``NEXTADVANCE_DECIDE_WORKER=1``: the worker holds its own copy of the playbook
+and of the engine's memos (~170 MB peak at 10k Salesforce deals, beside the run's ~180 MB),
+which breaks the run's memory budget (< 300 MB at 100k deals; benchmarks/README.md §3).
 """
 
 from __future__ import annotations
@@ -32,8 +34,6 @@ __all__ = ["Deciding", "Outcome"]
 
 log = logging.getLogger("nextadvance.sync")
 
-#: open deals below which a worker costs more than it saves
-MIN_DEALS = 1_000
 #: with a worker, every third chunk is decided here: this process's own share of a chunk
 #: (reading the mirror, planning, the ledger, the push) is about half of deciding it
 LOCAL_EVERY = 3
@@ -41,18 +41,8 @@ LOCAL_EVERY = 3
 _STOP = object()
 
 
-def _cores() -> int:
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # pragma: no cover - not Linux
-        return os.cpu_count() or 1
-
-
-def _wanted(total: int) -> bool:
-    flag = os.environ.get("NEXTADVANCE_DECIDE_WORKER", "").strip()
-    if flag in ("0", "1"):
-        return flag == "1"
-    return total >= MIN_DEALS and _cores() >= 2
+def _wanted() -> bool:
+    return os.environ.get("NEXTADVANCE_DECIDE_WORKER", "").strip() == "1"
 
 
 class _Worker:
@@ -124,12 +114,11 @@ class Deciding:
         mapping: Mapping,
         now: datetime,
         stage_titles: dict[str, str],
-        total: int,
     ) -> None:
         self.setup = Setup(playbook, mapping, now, stage_titles)
         self._worker: _Worker | None = None
         self._count = 0
-        if _wanted(total):
+        if _wanted():
             try:
                 self._worker = _Worker(self.setup)
             except OSError as exc:  # deciding here is always possible

@@ -317,8 +317,9 @@ class _Run:
         """Decide every open deal, a chunk at a time, handing each chunk's writes to ``emit``
         (which may push them at once: nothing grows with the number of deals).
 
-        Chunks are decided ahead (``_decide.Deciding``: most in a worker process) while the
-        ones before them are planned and pushed here, in order, ``_AHEAD`` at most."""
+        Chunks are decided ahead (``_decide.Deciding``; in a worker process if enabled)
+        while the ones before them are planned and pushed here, in order, ``_AHEAD`` at
+        most."""
         total = self.mirror.count_open()
         self.report.deals.open = total
         # deals open in the mirror but closed under the mapping in force (re-mapped since
@@ -326,7 +327,7 @@ class _Run:
         restaged_closed: list[str] = []
         window: deque[tuple[list[MirroredDeal], Callable[[], list[Outcome]]]] = deque()
         with Deciding(
-            self.parts.playbook, self.parts.mapping, self.now, self.stage_titles, total
+            self.parts.playbook, self.parts.mapping, self.now, self.stage_titles
         ) as deciding:
             for chunk in self.mirror.iter_open():
                 todo = [m.deal for m in chunk if m.unmapped is None and self.is_open(m.deal)]

@@ -11,6 +11,7 @@ other value as before.
 from __future__ import annotations
 
 import json
+from json.encoder import encode_basestring_ascii  # type: ignore[attr-defined]
 from typing import Any
 
 from pydantic import BaseModel
@@ -37,5 +38,12 @@ def model_json(model: BaseModel, *, exclude: set[str] | None = None, **extra: An
     text = model.model_dump_json(exclude=exclude)
     if not extra:
         return RawJSON(text)
-    tail = json.dumps(extra)[1:]  # '"k": v, ...}'
-    return RawJSON(text[:-1] + ("," if text != "{}" else "") + tail)
+    tail = ",".join(f"{_text(k)}:{_text(v)}" for k, v in extra.items())
+    return RawJSON(text[:-1] + ("," if text != "{}" else "") + tail + "}")
+
+
+def _text(value: Any) -> str:
+    # strings and None (the mirror's own keys) without a JSONEncoder per call
+    if type(value) is str:
+        return encode_basestring_ascii(value)
+    return "null" if value is None else json.dumps(value)
