@@ -1,4 +1,7 @@
-"""JSON columns of the state store, and JSON text that is already serialised.
+"""JSON in the state store: CRM values as JSON, and JSON text that is already serialised.
+
+:func:`jsonable` and :func:`task_state_json` are the shapes the mirror and the ledger
+store; :func:`canonical` is the text payload hashes are taken of.
 
 A full sync stores every activity, deal and contact of the org as JSON.  Building a dict
 with pydantic's ``model_dump`` and serialising it again with ``json.dumps`` (SQLAlchemy's
@@ -11,12 +14,15 @@ other value as before.
 from __future__ import annotations
 
 import json
+from datetime import date, datetime
 from json.encoder import encode_basestring_ascii
 from typing import Any
 
 from pydantic import BaseModel
 
-__all__ = ["RawJSON", "dumps", "model_json"]
+from nextadvance.connectors import TaskState
+
+__all__ = ["RawJSON", "canonical", "dumps", "jsonable", "model_json", "task_state_json"]
 
 
 class RawJSON(str):
@@ -47,3 +53,38 @@ def _text(value: Any) -> str:
     if type(value) is str:
         return encode_basestring_ascii(value)
     return "null" if value is None else json.dumps(value)
+
+
+def jsonable(value: Any) -> Any:
+    """A CRM value as JSON (dates and datetimes as ISO strings), for the mirror and ledger."""
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {str(k): jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [jsonable(v) for v in value]
+    if value is None or isinstance(value, str | int | float | bool):
+        return value
+    return str(value)
+
+
+def task_state_json(state: TaskState) -> dict[str, Any]:
+    """Our task as the CRM holds it, in the ledger's ``observed`` shape."""
+    return {
+        "crm_id": state.crm_id,
+        "deal_id": state.deal_id,
+        "subject": state.subject,
+        "due": state.due.isoformat() if state.due else None,
+        "status": state.status,
+        "completed": state.completed,
+        "deleted": state.deleted,
+        **dict(state.edits),
+        "stamp": state.stamp,
+    }
+
+
+def canonical(value: Any) -> str:
+    """Canonical JSON text (sorted keys), e.g. for payload hashes."""
+    return json.dumps(jsonable(value), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
