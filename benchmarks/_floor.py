@@ -174,7 +174,5 @@ def measure(crm: str, deals: int, seed: int = 7) -> dict[str, Any]:
         "sync_cpu_s": rep.get("cpu_s"),
         "floor_cpu_s": done.cpu_s,
         "sync_peak_rss_mb": rep["peak_rss_mb"],
-        "worker_peak_rss_mb": rep.get("worker_peak_rss_mb", 0.0),
-        "sync_total_peak_rss_mb": round(rep["peak_rss_mb"] + rep.get("worker_peak_rss_mb", 0.0), 1),
         **({"differences": problems} if problems else {}),
     }

@@ -205,20 +205,13 @@ def run_sync_here(config: Path, name: str = "bench") -> dict[str, Any]:
 
 
 def run_sync_child(config: Path, name: str = "bench") -> dict[str, Any]:
-    """Run one sync in a fresh child process; its report, wall seconds and its own peak RSS.
-
-    ``worker_peak_rss_mb``: the largest peak RSS of the sync's own child processes (the
-    decide worker, ``sync/run/_decide.py``; 0 without one).  The sync's memory is at most
-    the sum of the two peaks.
-    """
+    """Run one sync in a fresh child process; its report, wall seconds and its own peak RSS."""
     code = (
         "import json, resource, sys\n"
         "from pathlib import Path\n"
         "from benchmarks._harness import run_sync_here\n"
         "out = run_sync_here(Path(sys.argv[1]), sys.argv[2])\n"
         "out['peak_rss_mb'] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)\n"
-        "kids = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024\n"
-        "out['worker_peak_rss_mb'] = round(kids, 1)\n"
         "print(json.dumps(out, default=str))\n"
     )
     root = Path(__file__).resolve().parent.parent

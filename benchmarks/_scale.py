@@ -34,6 +34,4 @@ def measure(crm: str, deals: int, seed: int = 7) -> dict[str, Any]:
         "wall_s": wall,
         "deals_per_s": round(deals / wall) if wall else 0,
         "sync_peak_rss_mb": rep["peak_rss_mb"],
-        "worker_peak_rss_mb": rep.get("worker_peak_rss_mb", 0.0),
-        "sync_total_peak_rss_mb": round(rep["peak_rss_mb"] + rep.get("worker_peak_rss_mb", 0.0), 1),
     }

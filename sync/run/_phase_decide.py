@@ -1,16 +1,14 @@
 """The decide and plan phase of a run: every open deal decided, planned and handed on.
 
-Chunks of open deals are read from the mirror, decided ahead (``_decide.Deciding``; in a
-worker process if enabled) and planned here in order against the ledger as it stands after
-the chunks before them were pushed; each chunk's writes go to ``emit`` (the streaming push)
-and the chunk is committed.  Deals left with an open task of ours but no longer open, and
+Chunks of open deals are read from the mirror, decided and planned against the ledger as
+it stands after the chunks before them were pushed; each chunk's writes go to ``emit`` (the
+streaming push) and the chunk is committed.  Deals left with an open task of ours but no longer open, and
 the reps' prospecting tasks, are planned last.
 """
 
 from __future__ import annotations
 
 import logging
-from collections import deque
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
@@ -18,13 +16,14 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from nextadvance.core import batch_gc
+from nextadvance.core import batch_gc, decide
+from nextadvance.core.errors import NextAdvanceError
 from nextadvance.core.models import Deal
+from nextadvance.mappings import render_writeback
 
 from ..store import _tables as t
 from ..store._ledger import Ledger
-from ..store._mirror import Mirror, MirroredDeal, jsonable
-from ._decide import Deciding, Outcome
+from ..store._mirror import Mirror, jsonable
 from ._parts import Parts
 from ._plan import PlannedOp, plan_deal
 from ._prospect import is_rep_handle, load_inputs, plan_prospecting
@@ -34,9 +33,6 @@ from ._tally import count_unmapped
 __all__ = ["DecidePhase"]
 
 log = logging.getLogger("nextadvance.sync")
-
-#: chunks decided ahead of the one being planned (each at most 500 deals)
-_AHEAD = 2
 
 
 class DecidePhase:
@@ -62,31 +58,32 @@ class DecidePhase:
         self, emit: Callable[[list[PlannedOp]], None], stopped: Callable[[], bool]
     ) -> None:
         """Decide every open deal, a chunk at a time, handing each chunk's writes to ``emit``
-        (which may push them at once: nothing grows with the number of deals).
-
-        Chunks are decided ahead (``_decide.Deciding``; in a worker process if enabled)
-        while the ones before them are planned and pushed here, in order, ``_AHEAD`` at
-        most."""
+        (which may push them at once: nothing grows with the number of deals)."""
         total = self.mirror.count_open()
         self.report.deals.open = total
         # deals open in the mirror but closed under the mapping in force (re-mapped since
         # the pull): the one exception the ledger's "not open" query cannot see
         restaged_closed: list[str] = []
-        window: deque[tuple[list[MirroredDeal], Callable[[], list[Outcome]]]] = deque()
-        with Deciding(
-            self.parts.playbook, self.parts.mapping, self.now, self.stage_titles
-        ) as deciding:
-            for chunk in self.mirror.iter_open():
-                todo = [m.deal for m in chunk if m.unmapped is None and self.is_open(m.deal)]
-                window.append((chunk, deciding.submit(todo)))
-                if len(window) > _AHEAD:
-                    self._plan_chunk(*window.popleft(), emit, restaged_closed, total)
-                    if stopped():
-                        return
-            while window:
-                self._plan_chunk(*window.popleft(), emit, restaged_closed, total)
-                if stopped():
-                    return
+        for chunk in self.mirror.iter_open():
+            ids = [m.deal.id for m in chunk]
+            ledger = self.ledger.for_deals(ids)
+            ops: list[PlannedOp] = []
+            for m in chunk:
+                if m.unmapped is not None:
+                    count_unmapped(self.report, self.parts.mapping, m)  # its task is left as is
+                    continue
+                if not self.is_open(m.deal):  # re-mapped to a closed stage since the pull
+                    restaged_closed.append(m.deal.id)
+                    self.report.deals.open -= 1
+                    continue
+                ops.extend(self._one(m.deal, m.crm_values, ledger.get(m.deal.id, {})))
+            del ledger, chunk
+            emit(ops)
+            self.commit()
+            self.ledger.release()
+            self._tick("decide", len(ids), total)
+            if stopped():
+                return
         # rep-level prospecting tasks are planned by _prospecting, not as deals that are gone
         gone = [d for d in self.ledger.open_task_deals(restaged_closed) if not is_rep_handle(d)]
         if gone:
@@ -98,53 +95,29 @@ class DecidePhase:
         emit(self._prospecting())
         self.commit()
 
-    def _plan_chunk(
-        self,
-        chunk: list[MirroredDeal],
-        outcomes: Callable[[], list[Outcome]],
-        emit: Callable[[list[PlannedOp]], None],
-        restaged_closed: list[str],
-        total: int,
-    ) -> None:
-        """Plan one decided chunk against the ledger as it is now, emit its writes, commit."""
-        decided = iter(outcomes())
-        ids = [m.deal.id for m in chunk]
-        ledger = self.ledger.for_deals(ids)
-        ops: list[PlannedOp] = []
-        for m in chunk:
-            if m.unmapped is not None:
-                count_unmapped(self.report, self.parts.mapping, m)  # its task is left as is
-                continue
-            if not self.is_open(m.deal):  # re-mapped to a closed stage since the pull
-                restaged_closed.append(m.deal.id)
-                self.report.deals.open -= 1
-                continue
-            ops.extend(self._one(m.deal, m.crm_values, ledger.get(m.deal.id, {}), next(decided)))
-        del ledger, chunk
-        emit(ops)
-        self.commit()
-        self.ledger.release()
-        self._tick("decide", len(ids), total)
-
-    def _one(
-        self, deal: Any, crm_values: dict[str, Any], ledger: Any, outcome: Outcome
-    ) -> list[PlannedOp]:
-        if outcome.plan is None:  # one bad deal must not stop the others
+    def _one(self, deal: Any, crm_values: dict[str, Any], ledger: Any) -> list[PlannedOp]:
+        try:
+            decision = decide(deal, self.parts.playbook, self.now)
+            desired = render_writeback(
+                self.parts.mapping, deal, decision, self.now, self.stage_titles
+            )
+        except Exception as exc:  # one bad deal must not stop the others
             self.report.deals.failed += 1
-            if outcome.trace is not None:
-                log.error("deciding deal %s failed\n%s", deal.id, outcome.trace)
+            if not isinstance(exc, NextAdvanceError):
+                log.exception("deciding deal %s failed", deal.id)
             if self.report.message is None:
-                self.report.message = f"deal {deal.id}: {outcome.error}"
+                self.report.message = f"deal {deal.id}: {type(exc).__name__}: {exc}"
             return []
         self.report.deals.decided += 1
-        self._park(deal, outcome.parked)
+        parked = bool(decision.momentum.parked)
+        self._park(deal, parked)
         plan = plan_deal(
             deal.id,
-            outcome.plan,
+            desired,
             crm_values,
             ledger,
             volatile=self.volatile,
-            want_task=not outcome.parked,
+            want_task=not parked,
             stamp_field=self.stamp_field,
         )
         self._absorb(plan)
