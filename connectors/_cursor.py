@@ -68,10 +68,21 @@ def parse_ts(value: Any) -> datetime:
     return parsed.astimezone(UTC)
 
 
+#: the last stamp formatted and its text: a pull asks ``is_new`` then ``advance`` of the
+#: same stamp object (swapped as one tuple, so a second thread never sees half of it)
+_last_ts: tuple[datetime | None, str] = (None, "")
+
+
 def format_ts(value: datetime) -> str:
     """ISO 8601 UTC with milliseconds and ``Z`` (also a valid SOQL datetime literal)."""
-    value = value.astimezone(UTC)
-    return value.strftime("%Y-%m-%dT%H:%M:%S.") + f"{value.microsecond // 1000:03d}Z"
+    global _last_ts
+    last = _last_ts
+    if last[0] is value:
+        return last[1]
+    utc = value.astimezone(UTC)
+    text = utc.strftime("%Y-%m-%dT%H:%M:%S.") + f"{utc.microsecond // 1000:03d}Z"
+    _last_ts = (value, text)
+    return text
 
 
 def _opt_ts(value: Any) -> datetime | None:

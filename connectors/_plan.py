@@ -63,6 +63,10 @@ class ReadPlan:
     completed_status: str
     problems: list[str] = field(default_factory=list)
     skipped: int = 0
+    #: ``task`` for the mapping's task section it was built from (asked once per record)
+    _task_memo: tuple[Any, TaskFieldNames | None] | None = field(
+        default=None, init=False, repr=False, compare=False
+    )
 
     # -- selection -----------------------------------------------------------------------
     @property
@@ -90,6 +94,15 @@ class ReadPlan:
     def task(self) -> TaskFieldNames | None:
         """Our task's field names, or None when the mapping writes no task."""
         t = self.mapping.writeback.task
+        memo = self._task_memo
+        if memo is not None and memo[0] is t:
+            return memo[1]
+        names = self._task_names(t)
+        self._task_memo = (t, names)
+        return names
+
+    @staticmethod
+    def _task_names(t: Any) -> TaskFieldNames | None:
         if t is None or not t.enabled:
             return None
         f = t.fields

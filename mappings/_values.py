@@ -129,6 +129,14 @@ def to_datetime(value: object) -> datetime | None:
     A bare date means midnight UTC; a naive ISO timestamp is read as UTC because both CRMs
     store UTC.  Anything else is a :class:`ValueProblem`.
     """
+    if type(value) is str and value[4:5] == "-" and value[:4].isdigit():
+        # the common case, an ISO stamp (an epoch-ms text never has a dash there)
+        try:
+            parsed = datetime.fromisoformat(value)
+        except ValueError:
+            pass  # the general path below words the problem
+        else:
+            return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=UTC)
     if is_empty(value):
         return None
     if isinstance(value, datetime):

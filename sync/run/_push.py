@@ -1,8 +1,10 @@
 """Push: send planned writes in batches, write-ahead, one result per record.
 
 Each batch is first recorded ``pending`` in the ledger and committed, then sent; the answers
-mark each write ``done`` or ``rejected`` and are committed.  A kill between the two commits
-leaves ``pending`` rows that the next run reconciles before sending anything new.  Per-record
+mark each write ``done`` or ``rejected`` and go out with the next commit (the next batch's
+write-ahead commit, the decide chunk's, or the run's last): one fsync per batch instead of
+two.  A kill before that commit leaves ``pending`` rows that the next run reconciles before
+sending anything new, as a kill between send and answer always did.  Per-record
 refusals are listed with the CRM's code and retried next run (the planner sees the write
 did not happen); a spent quota stops the push cleanly.
 """
@@ -130,7 +132,8 @@ def push(
                     run_id=run_id,
                     now=now,
                 )
-        commit()
+        # no commit here: the answers are made durable by the next commit (see the module
+        # docstring); until then the rows read ``pending``, which is always safe
         if tick is not None:
             tick(len(chunk))
     return True

@@ -14,16 +14,12 @@ import threading
 from collections.abc import Callable
 from contextlib import closing
 from datetime import UTC, datetime
-from typing import Any
 
-import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from nextadvance.connectors import Connector, profile
-from nextadvance.core import batch_gc, decide
 from nextadvance.core.errors import ConnectorError, NextAdvanceError, QuotaExhausted
 from nextadvance.core.models import Deal
-from nextadvance.mappings import render_writeback
 
 from ..config._settings import Settings
 from ..store import _tables as t
@@ -34,12 +30,12 @@ from ..store._lock import ConnectionLocked, RunLock
 from ..store._mirror import Mirror, jsonable
 from ._failure import failure_message
 from ._parts import Parts, load_parts, make_connector
-from ._plan import PlannedOp, plan_deal
-from ._prospect import is_rep_handle, load_inputs, plan_prospecting
+from ._phase_decide import DecidePhase
+from ._plan import PlannedOp
 from ._readahead import read_ahead
-from ._report import ConflictItem, DiffItem, ProspectingSummary, RunReport
+from ._report import DiffItem, RunReport
 from ._stream import KIND_ORDER, Streamer
-from ._tally import MAX_LISTED, budget_of, count_planned, count_unmapped
+from ._tally import MAX_LISTED, budget_of, count_planned
 
 __all__ = ["Progress", "run_sync"]
 
@@ -124,8 +120,9 @@ def run_sync(
         store.close()
 
 
-class _Run:
-    """The phases of one run over one session (committed per batch, or rolled back)."""
+class _Run(DecidePhase):
+    """The phases of one run over one session (committed per batch, or rolled back); the
+    decide and plan phase is :class:`DecidePhase`."""
 
     def __init__(
         self,
@@ -305,136 +302,3 @@ class _Run:
             self.report.deals.deleted += self.mirror.forget_unlisted(self.now)
             self.commit()
         return True
-
-    @batch_gc()  # decide creates no cycles: fewer collections (core/_gctune.py)
-    def _decide_and_plan(
-        self, emit: Callable[[list[PlannedOp]], None], stopped: Callable[[], bool]
-    ) -> None:
-        """Decide every open deal, a chunk at a time, handing each chunk's writes to ``emit``
-        (which may push them at once: nothing grows with the number of deals)."""
-        total = self.mirror.count_open()
-        self.report.deals.open = total
-        # deals open in the mirror but closed under the mapping in force (re-mapped since
-        # the pull): the one exception the ledger's "not open" query cannot see
-        restaged_closed: list[str] = []
-        for chunk in self.mirror.iter_open():
-            ids = [m.deal.id for m in chunk]
-            ledger = self.ledger.for_deals(ids)
-            ops: list[PlannedOp] = []
-            for m in chunk:
-                if m.unmapped is not None:
-                    count_unmapped(self.report, self.parts.mapping, m)  # its task is left as is
-                    continue
-                if not self.is_open(m.deal):  # re-mapped to a closed stage since the pull
-                    restaged_closed.append(m.deal.id)
-                    self.report.deals.open -= 1
-                    continue
-                ops.extend(self._one(m.deal, m.crm_values, ledger.get(m.deal.id, {})))
-            del ledger, chunk
-            emit(ops)
-            self.commit()
-            self.ledger.release()
-            self._tick("decide", len(ids), total)
-            if stopped():
-                return
-        # rep-level prospecting tasks are planned by _prospecting, not as deals that are gone
-        gone = [d for d in self.ledger.open_task_deals(restaged_closed) if not is_rep_handle(d)]
-        if gone:
-            ledger = self.ledger.for_deals(gone)
-            for deal_id in gone:
-                plan = plan_deal(deal_id, None, {}, ledger.get(deal_id, {}))
-                self._absorb(plan)
-                emit(list(plan.ops))
-        emit(self._prospecting())
-        self.commit()
-
-    def _one(self, deal: Any, crm_values: dict[str, Any], ledger: Any) -> list[PlannedOp]:
-        try:
-            decision = decide(deal, self.parts.playbook, self.now)
-            desired = render_writeback(
-                self.parts.mapping, deal, decision, self.now, self.stage_titles
-            )
-        except Exception as exc:  # one bad deal must not stop the others
-            self.report.deals.failed += 1
-            if not isinstance(exc, NextAdvanceError):
-                log.exception("deciding deal %s failed", deal.id)
-            if self.report.message is None:
-                self.report.message = f"deal {deal.id}: {type(exc).__name__}: {exc}"
-            return []
-        self.report.deals.decided += 1
-        parked = bool(decision.momentum.parked)
-        self._park(deal, parked)
-        plan = plan_deal(
-            deal.id,
-            desired,
-            crm_values,
-            ledger,
-            volatile=self.volatile,
-            want_task=not parked,
-            stamp_field=self.stamp_field,
-        )
-        self._absorb(plan)
-        return plan.ops
-
-    def _prospecting(self) -> list[PlannedOp]:
-        """Today's rep-level prospecting tasks (``._prospect``); closes stale ones."""
-        task = self.parts.mapping.writeback.task
-        if task is None or not task.enabled:
-            return []
-        targets = self.parts.targets
-        acts, known, rows = load_inputs(targets, self.ledger, self.s, self.name, self.now)
-        if targets is None and not rows:
-            return []
-        plan = plan_prospecting(targets, acts, known, rows, self.now, task.object, task.key_field)
-        for planned in plan.planned:
-            self._absorb(planned)
-        if targets is not None:
-            self.report.prospecting = ProspectingSummary(
-                reps=plan.reps, day_off=plan.day_off, unknown_reps=plan.unknown
-            )
-        return plan.ops
-
-    def _park(self, deal: Any, parked: bool) -> None:
-        if self._parked is None:
-            self._parked = {
-                r.deal_id: r
-                for r in self.s.scalars(sa.select(t.Parked).where(t.Parked.connection == self.name))
-            }
-        row = self._parked.get(deal.id)
-        if parked:
-            self.report.deals.parked += 1
-            if row is None:
-                self.s.add(
-                    t.Parked(
-                        connection=self.name,
-                        deal_id=deal.id,
-                        parked_until=deal.parked_until,
-                        reason=deal.parked_reason,
-                        updated_at=self.now,
-                    )
-                )
-            else:
-                row.parked_until, row.reason, row.updated_at = (
-                    deal.parked_until,
-                    deal.parked_reason,
-                    self.now,
-                )
-        elif row is not None:
-            self.s.delete(row)
-
-    def _absorb(self, plan: Any) -> None:
-        for key, written in plan.promote.items():
-            self.ledger.promote(key, written, self.now)
-        for c in plan.conflicts:
-            self.report.conflicts.append(
-                ConflictItem(
-                    record=c.key,
-                    deal=c.deal_id,
-                    field=c.field,
-                    ours=jsonable(c.ours),
-                    theirs=jsonable(c.theirs),
-                )
-            )
-            self.ledger.record_conflict(c, self.report.run_id, self.now)
-        if plan.unchanged_task:
-            self.report.tasks.unchanged += 1

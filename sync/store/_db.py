@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from nextadvance.core.errors import ConfigError, Problem, StateError
 
+from ._json import dumps as json_dumps
 from ._lock import RunLock, make_lock
 
 __all__ = ["StateStore", "StoreBusy", "normalise_url", "redact_url"]
@@ -78,7 +79,8 @@ class StateStore:
             parsed = make_url(url)
         except Exception:
             raise StateError(f"invalid state store URL: {redact_url(url)}") from None
-        kwargs: dict[str, Any] = {}
+        # JSON text the mirror made already (``_json.RawJSON``) is stored as it is
+        kwargs: dict[str, Any] = {"json_serializer": json_dumps}
         if parsed.get_backend_name() == "sqlite":
             db = parsed.database
             if db and db != ":memory:":

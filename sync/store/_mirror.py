@@ -9,60 +9,30 @@ goes to the write ledger (``observed``), which is how echoes and human edits are
 
 from __future__ import annotations
 
-import json
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from typing import Any, cast
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from nextadvance.connectors import ActivityRecord, Cursor, DealRecord, PullBatch, TaskState
+from nextadvance.connectors import ActivityRecord, Cursor, DealRecord, PullBatch
 from nextadvance.core.models import Deal
-from nextadvance.mappings import UNMAPPED_STAGE, map_stage
 from nextadvance.mappings import Mapping as MappingSpec
 
 from . import _tables as t
 from ._bulk import delete_in, lookup, update_in, write_rows
+from ._json import jsonable, model_json, task_state_json
+from ._mirror_read import CHUNK as _CHUNK
+from ._mirror_read import MirroredDeal, MirrorReads
 
 __all__ = ["BatchCounts", "Mirror", "MirroredDeal", "jsonable", "task_state_json"]
 
-_CHUNK = 500
 #: the deals table, for the statements that forget deals in bulk
 _DEALS = cast(sa.Table, t.Deal.__table__)
 #: what hangs off a deal and goes with it
 _DEAL_CHILDREN = (t.DealActivity, t.DealContact, t.Parked)
-
-
-def jsonable(value: Any) -> Any:
-    """A CRM value as JSON (dates and datetimes as ISO strings), for the mirror and ledger."""
-    if isinstance(value, datetime):
-        return value.isoformat()
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, dict):
-        return {str(k): jsonable(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [jsonable(v) for v in value]
-    if value is None or isinstance(value, str | int | float | bool):
-        return value
-    return str(value)
-
-
-def task_state_json(state: TaskState) -> dict[str, Any]:
-    """Our task as the CRM holds it, in the ledger's ``observed`` shape."""
-    return {
-        "crm_id": state.crm_id,
-        "deal_id": state.deal_id,
-        "subject": state.subject,
-        "due": state.due.isoformat() if state.due else None,
-        "status": state.status,
-        "completed": state.completed,
-        "deleted": state.deleted,
-        **dict(state.edits),
-        "stamp": state.stamp,
-    }
 
 
 @dataclass
@@ -76,22 +46,9 @@ class BatchCounts:
     tasks: list[ActivityRecord] = field(default_factory=list)
 
 
-@dataclass(frozen=True)
-class MirroredDeal:
-    """An open deal ready for the engine plus the CRM's current write-back values.
-
-    ``unmapped`` says why the deal cannot be decided (its pipeline or stage is not in the
-    mapping in force); its ``deal.stage`` is then ``UNMAPPED_STAGE``.
-    """
-
-    deal: Deal
-    crm_values: dict[str, Any]
-    crm_stage: str | None = None
-    unmapped: str | None = None
-
-
-class Mirror:
-    """Mirror operations of one connection inside one session (the caller commits)."""
+class Mirror(MirrorReads):
+    """Mirror operations of one connection inside one session (the caller commits): the
+    writes of a pull here, the reads for the engine in :class:`MirrorReads`."""
 
     def __init__(
         self,
@@ -167,8 +124,7 @@ class Mirror:
                 older.append(deal_id)  # an older copy from the overlap window: still listed
                 continue
             deal = rec.deal
-            data = deal.model_dump(mode="json", exclude={"activities"})
-            data["_crm_stage"] = rec.crm_stage
+            data = model_json(deal, exclude={"activities"}, _crm_stage=rec.crm_stage)
             values = {
                 "connection": self.connection,
                 "deal_id": deal_id,
@@ -211,7 +167,7 @@ class Mirror:
             row = {
                 "connection": self.connection,
                 "contact_id": cid,
-                "data": contact.model_dump(mode="json"),
+                "data": model_json(contact),
             }
             (changed if cid in known else fresh).append(row)
         write_rows(self.s, t.Contact, fresh, changed)
@@ -276,8 +232,7 @@ class Mirror:
             stamp = rec.modified_at.astimezone(UTC).isoformat()
             if known is not None and stamp < str((known[0] or {}).get("_modified_at") or ""):
                 continue  # an older copy from the overlap window
-            data = rec.activity.model_dump(mode="json")
-            data["_modified_at"] = stamp
+            data = model_json(rec.activity, _modified_at=stamp)
             # rows go in as executemany (no ORM instances): activities are the bulk of a pull
             (fresh if known is None else changed).append(
                 {
@@ -339,98 +294,3 @@ class Mirror:
             )
         gone = conn.execute(sa.delete(_DEALS).where(*unlisted))
         return int(gone.rowcount or 0)
-
-    # ------------------------------------------------------------------ reads
-
-    def count_open(self) -> int:
-        """Open deals in the mirror."""
-        return int(
-            self.s.scalar(
-                sa.select(sa.func.count())
-                .select_from(t.Deal)
-                .where(t.Deal.connection == self.connection, t.Deal.is_open.is_(True))
-            )
-            or 0
-        )
-
-    def iter_open(self, chunk: int = _CHUNK) -> Iterator[list[MirroredDeal]]:
-        """Open deals with their activities, in id order, ``chunk`` at a time (bounded memory)."""
-        last = ""
-        while True:
-            rows = list(
-                self.s.connection().execute(
-                    sa.select(t.Deal.deal_id, t.Deal.data, t.Deal.crm_values)
-                    .where(
-                        t.Deal.connection == self.connection,
-                        t.Deal.is_open.is_(True),
-                        t.Deal.deal_id > last,
-                    )
-                    .order_by(t.Deal.deal_id)
-                    .limit(chunk)
-                )
-            )
-            if not rows:
-                return
-            last = rows[-1].deal_id
-            yield self._with_activities(rows)
-
-    def load(self, deal_ids: Sequence[str]) -> list[MirroredDeal]:
-        """Specific deals (open or not) with their activities, e.g. for ``explain``."""
-        ids = list(dict.fromkeys(deal_ids))
-        rows = [
-            row
-            for i in range(0, len(ids), _CHUNK)
-            for row in self.s.execute(
-                sa.select(t.Deal.deal_id, t.Deal.data, t.Deal.crm_values).where(
-                    t.Deal.connection == self.connection, t.Deal.deal_id.in_(ids[i : i + _CHUNK])
-                )
-            )
-        ]
-        return self._with_activities(rows)
-
-    def _with_activities(self, rows: Sequence[Any]) -> list[MirroredDeal]:
-        """``rows``: deal rows or (deal_id, data, crm_values) rows."""
-        ids = [r.deal_id for r in rows]
-        acts: dict[str, list[dict[str, Any]]] = {i: [] for i in ids}
-        q = (
-            sa.select(t.DealActivity.deal_id, t.Activity.data)
-            .join(
-                t.Activity,
-                sa.and_(
-                    t.Activity.connection == t.DealActivity.connection,
-                    t.Activity.activity_id == t.DealActivity.activity_id,
-                ),
-            )
-            .where(t.DealActivity.connection == self.connection, t.DealActivity.deal_id.in_(ids))
-        )
-        # plain rows from the connection: the ORM's result machinery adds nothing here
-        for deal_id, data in self.s.connection().execute(q):
-            data.pop("_modified_at", None)
-            acts[deal_id].append(data)
-        out = []
-        for row in rows:
-            activities = sorted(acts[row.deal_id], key=lambda a: (a.get("at") or "", a["id"]))
-            data = {k: v for k, v in row.data.items() if not k.startswith("_")}
-            deal = Deal.model_validate({**data, "activities": activities})
-            crm_stage = row.data.get("_crm_stage")
-            deal, unmapped = self._restage(deal, crm_stage)
-            out.append(MirroredDeal(deal, dict(row.crm_values or {}), crm_stage, unmapped))
-        return out
-
-    def _restage(self, deal: Deal, crm_stage: str | None) -> tuple[Deal, str | None]:
-        """The deal under the mapping in force (its stage may have been re-mapped since)."""
-        if self.mapping is None or crm_stage is None:
-            if deal.stage == UNMAPPED_STAGE:
-                return deal, "its stage was not mapped when it was pulled"
-            return deal, None
-        looked = map_stage(self.mapping, deal.pipeline, crm_stage)
-        if looked.stage is None:
-            return deal.model_copy(update={"stage": UNMAPPED_STAGE}), looked.problem
-        if looked.stage != deal.stage:
-            deal = deal.model_copy(update={"stage": looked.stage})
-        return deal, None
-
-
-def dumps(value: Any) -> str:
-    """Canonical JSON text (sorted keys), e.g. for payload hashes."""
-    return json.dumps(jsonable(value), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
