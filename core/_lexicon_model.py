@@ -118,6 +118,10 @@ class StageModelTable(_M):
             raise ValueError(
                 f"stage_model has {len(self.bias)} biases for {len(self.stages)} stages"
             )
+        # stages are matched by name: a repeated one would silently keep its last bias
+        twice = sorted({s for s in self.stages if self.stages.count(s) > 1})
+        if twice:
+            raise ValueError(f"stage_model names stage(s) {', '.join(twice)} more than once")
         return self
 
     def model(self, stage_order: dict[str, int]) -> StageModel | None:

@@ -96,6 +96,8 @@ def test_table_must_be_aligned() -> None:
         StageModelTable(features=("w:a", "w:b"), weights=(1.0,))
     with pytest.raises(ValidationError, match="1 biases for 2 stages"):
         StageModelTable(stages=("prospecting", "discovery"), bias=(0.0,))
+    with pytest.raises(ValidationError, match=r"stage\(s\) discovery more than once"):
+        StageModelTable(stages=("discovery", "prospecting", "discovery"), bias=(1.0, 0.0, 2.0))
 
 
 def test_wrong_table_in_a_lexicon_is_a_located_error(tmp_path: Path) -> None:
@@ -119,6 +121,12 @@ def test_wrong_table_in_a_lexicon_is_a_located_error(tmp_path: Path) -> None:
         load_playbook(None, lex)
     (problem,) = exc.value.problems
     assert problem.key_path == "stage_model" and "1 biases for 2 stages" in problem.message
+    lex.write_text("stage_model:\n  stages: [discovery, discovery]\n  bias: [1.0, 0.0]\n")
+    with pytest.raises(RuleError) as exc:
+        load_playbook(None, lex)
+    (problem,) = exc.value.problems
+    assert problem.file == str(lex) and problem.key_path == "stage_model" and problem.line == 1
+    assert "discovery more than once" in problem.message
 
 
 def _check(playbook: Playbook, table: StageModelTable | None) -> CompiledLexicon:
