@@ -118,17 +118,29 @@ class StageModelTable(_M):
             raise ValueError(
                 f"stage_model has {len(self.bias)} biases for {len(self.stages)} stages"
             )
+        # stages are matched by name: a repeated one would silently keep its last bias
+        twice = sorted({s for s in self.stages if self.stages.count(s) > 1})
+        if twice:
+            raise ValueError(f"stage_model names stage(s) {', '.join(twice)} more than once")
         return self
 
-    def model(self, stage_order: dict[str, int]) -> StageModel:
-        """The table as a scorer, its biases in ``stage_order`` (stage -> position).  Stages
-        are matched by name, so one table serves a playbook with fewer or more stages: a
-        playbook stage the table does not name takes the bias of the stage before it, a
-        table stage the playbook lacks is unused."""
+    def model(self, stage_order: dict[str, int]) -> StageModel | None:
+        """The table as a scorer, its biases in ``stage_order`` (stage -> position); None
+        when the table names none of the playbook's stages.  Stages are matched by name, so
+        one table serves a playbook with fewer or more stages: a playbook stage the table
+        does not name takes the bias of the stage before it (stages before the first named
+        one, that stage's), a table stage the playbook lacks is unused.  A bias is only
+        meaningful for the stage it was trained on: a playbook with its own stage names
+        (the shipped table is added to any lexicon without one) must not read every stage
+        as the table's first, which would call most steps too big at every stage."""
         named = dict(zip(self.stages, self.bias, strict=True))
+        ordered = sorted(stage_order, key=stage_order.__getitem__)
+        first = next((named[s] for s in ordered if s in named), None)
+        if first is None:
+            return None
         bias: list[float] = []
-        last = self.bias[0] if self.bias else 0.0
-        for stage in sorted(stage_order, key=stage_order.__getitem__):
+        last = first
+        for stage in ordered:
             last = named.get(stage, last)
             bias.append(last)
         index = {f: w for f, w in zip(self.features, self.weights, strict=True) if w}

@@ -68,7 +68,8 @@ class CompiledLexicon:
         self.notes = NoteReader(lexicon, self.parser)
         self._people: dict[Contacts, People] = {}
         self._parses: dict[tuple[str, Contacts], tuple[Clause, ...]] = {}
-        #: the learned stage-fit model (None: the lexicon's ``min_stage`` alone decides)
+        #: the learned stage-fit model (None: the lexicon's ``min_stage`` alone decides; also
+        #: when the table was trained for other stage names than the playbook's)
         self.stage_model: StageModel | None = (
             lexicon.stage_model.model(stage_order) if lexicon.stage_model is not None else None
         )

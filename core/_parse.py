@@ -19,7 +19,8 @@ Steps (every phrase comes from the lexicon, see docs/playbook.md "How a text is 
    verb: "signed SOW by 12/5");
 5. **polarity**: ``negative`` (negation: "won't", "no", "not yet"), ``hedged`` (hope,
    waiting, "might", a requirement), ``ongoing`` (an ``-ing`` form with no future marker
-   and no date: "legal looking at it"; :mod:`nextadvance.core._status`), else ``positive``.  Only a positive clause is a commitment.
+   and no date: "legal looking at it"; :mod:`nextadvance.core._status`), else
+   ``positive``.  Only a positive clause is a commitment.
 """
 
 from __future__ import annotations

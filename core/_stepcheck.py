@@ -7,6 +7,8 @@ check and its explanation are built once per such key and shared.
 
 from __future__ import annotations
 
+import re
+
 from nextadvance.core._compiled import CompiledPlaybook
 from nextadvance.core._decision import Explanation, NextStepCheck, Verdict, trusted
 from nextadvance.core.models import Deal
@@ -18,37 +20,72 @@ _CHECK_LIMIT = 4_096
 
 
 def _mentioned(text: str, deal: Deal) -> tuple[tuple[str, str, str], ...]:
-    """The deal's contacts the text can refer to (a name part, title or role occurs in it).
+    """The deal's contacts the text can refer to, as the parser reads them: a name part or
+    its first three letters ("Ricky" for Ricardo), the title or role, or a word the parser
+    derives from them (initials "NL", a channel partner's firm in its title "Partner
+    Manager, Corvane").  When the deal names contacts but the text none of them,
+    :data:`_SOMEONE` stands for them: a capitalised name that is no contact then reads as
+    the seller's ("MK to write the pilot plan"), on a deal without contacts as anyone's.
 
     Only these change how the text is read, so they - not every contact - key the memo:
-    the same next step on deals with different contact lists is parsed once.
+    the same next step on deals with different contact lists is parsed once.  A contact
+    left out that the parser would have used changes the verdict, so the test errs on
+    the side of including one (:meth:`nextadvance.core._clause.People.of` is the reader).
     """
     if not deal.contacts:
         return ()
     low = text.lower()
+    words: frozenset[str] | None = None
+    starts: frozenset[str] = frozenset()
     out = []
+    named = found = False
     for c in deal.contacts:
         title, role = c.title or "", c.role or ""
+        parts, marks = _name_parts(c.name, title)
+        named = named or bool(parts)
         if (
-            any(part in low for part in _name_parts(c.name))
+            any(part in low for part in parts)
             or (title and title.lower() in low)
             or (role and role.replace("_", " ") in low)
         ):
             out.append((c.name, title, role))
+            found = found or bool(parts)
+            continue
+        if words is None:
+            words = frozenset(_WORD.findall(low))
+            starts = frozenset([w[:3] for w in words if len(w) > 2])
+        if not words.isdisjoint(marks) or any(p[:3] in starts for p in parts if len(p) > 2):
+            out.append((c.name, title, role))
+            found = found or bool(parts)
+    if named and not found:
+        out.append(_SOMEONE)
     return tuple(out)
 
 
-_PARTS: dict[str, tuple[str, ...]] = {}
+#: a contact whose name the parser knows but no text contains (two characters: a name
+#: part, too short for the three-letter short-form test): "the deal names contacts"
+_SOMEONE = ("\x00\x00", "", "")
+_WORD = re.compile(r"\w+")
+_PARTS: dict[tuple[str, str], tuple[tuple[str, ...], frozenset[str]]] = {}
 
 
-def _name_parts(name: str) -> tuple[str, ...]:
-    """The lower-case parts of a contact name longer than one letter (memoised: names
-    recur in an org, and every deal's next step is checked against its contacts)."""
-    hit = _PARTS.get(name)
+def _name_parts(name: str, title: str) -> tuple[tuple[str, ...], frozenset[str]]:
+    """The lower-case parts of a contact name longer than one letter (split as
+    ``People.of`` splits them: "A.J. Smith" is "smith"), and the whole words that also
+    point at the contact: its initials and its title's words (memoised: names recur in an
+    org, and every deal's next step is checked against its contacts)."""
+    key = (name, title)
+    hit = _PARTS.get(key)
     if hit is None:
+        parts = tuple([p for p in re.split(r"[\s.]+", name.lower()) if len(p) > 1])
+        marks = {w for w in _WORD.findall(title.lower()) if len(w) > 1}
+        if len(parts) > 1:
+            marks.add("".join(p[0] for p in parts))
+        if len(parts) > 2:
+            marks.add(parts[0][0] + parts[1][0])
         if len(_PARTS) >= _CHECK_LIMIT:
             _PARTS.clear()
-        hit = _PARTS[name] = tuple([p for p in name.lower().split() if len(p) > 1])
+        hit = _PARTS[key] = (parts, frozenset(marks))
     return hit
 
 

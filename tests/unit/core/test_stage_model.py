@@ -46,6 +46,7 @@ def _order() -> dict[str, int]:
 
 def test_model_scores_sizes_and_explains_with_top_features() -> None:
     model = _table().model(_order())
+    assert model is not None
     assert "b:the_capital" not in model.index  # a zero weight is no feature
     feats = step_features(("take", "it", "to", "the", "capital", "committee"))
     score = model.score(feats)
@@ -61,7 +62,33 @@ def test_table_biases_follow_the_playbook_order() -> None:
     order = {"prospecting": 0, "discovery": 1, "custom": 2, "negotiation": 3}
     model = _table().model(order)
     # a stage the table does not name takes the bias of the stage before it
-    assert model.bias == (-1.0, -3.0, -3.0, -6.0)
+    assert model is not None and model.bias == (-1.0, -3.0, -3.0, -6.0)
+    # ... and one before every named stage the first named stage's (not the table's first)
+    lead = _table().model({"lead": 0, "discovery": 1, "won": 2})
+    assert lead is not None and lead.bias == (-3.0, -3.0, -3.0)
+
+
+def test_table_for_other_stage_names_is_no_model(playbook: Playbook) -> None:
+    """A user's playbook with its own stage names gets the shipped table (its lexicon has
+    none); the table's biases then mean nothing, and reading every stage as the table's
+    first called a step no rule sizes too big even at the last open stage."""
+    names = ("lead", "qualify", "explore", "design", "quote", "close", "won", "lost")
+    rename = dict(zip(playbook.compiled.order, names, strict=True))
+    actions = [
+        a.model_copy(update={"min_stage": rename.get(a.min_stage or "")})
+        for a in playbook.lexicon.client_actions
+    ]
+    lexicon = playbook.lexicon.model_copy(update={"client_actions": actions})
+    assert lexicon.stage_model is not None  # the shipped table, trained on other names
+    order = {rename[k]: i for k, i in playbook.compiled.order.items()}
+    check = CompiledLexicon(lexicon, order)
+    assert check.stage_model is None
+    people = (("Ana Ruiz", "Director of Nursing", "champion"),)
+    got = check.classify(VMS, "close", people)
+    assert got.verdict == "advance", got.reason
+    # the rules still size a named step in the user's stage names
+    early = check.classify("Ana to sign the contract by Fri", "lead", people)
+    assert early.verdict == "unrealistic_for_stage" and "'close' on" in early.reason
 
 
 def test_table_must_be_aligned() -> None:
@@ -69,6 +96,8 @@ def test_table_must_be_aligned() -> None:
         StageModelTable(features=("w:a", "w:b"), weights=(1.0,))
     with pytest.raises(ValidationError, match="1 biases for 2 stages"):
         StageModelTable(stages=("prospecting", "discovery"), bias=(0.0,))
+    with pytest.raises(ValidationError, match=r"stage\(s\) discovery more than once"):
+        StageModelTable(stages=("discovery", "prospecting", "discovery"), bias=(1.0, 0.0, 2.0))
 
 
 def test_wrong_table_in_a_lexicon_is_a_located_error(tmp_path: Path) -> None:
@@ -92,6 +121,12 @@ def test_wrong_table_in_a_lexicon_is_a_located_error(tmp_path: Path) -> None:
         load_playbook(None, lex)
     (problem,) = exc.value.problems
     assert problem.key_path == "stage_model" and "1 biases for 2 stages" in problem.message
+    lex.write_text("stage_model:\n  stages: [discovery, discovery]\n  bias: [1.0, 0.0]\n")
+    with pytest.raises(RuleError) as exc:
+        load_playbook(None, lex)
+    (problem,) = exc.value.problems
+    assert problem.file == str(lex) and problem.key_path == "stage_model" and problem.line == 1
+    assert "discovery more than once" in problem.message
 
 
 def _check(playbook: Playbook, table: StageModelTable | None) -> CompiledLexicon:

@@ -198,3 +198,20 @@ def test_segment_cannot_redefine_a_stage_objective(tmp_path: Path) -> None:
     (problem,) = exc.value.problems
     assert problem.key_path == "segments[0].add[0].objective.id"
     assert "already defined by a stage" in problem.message
+
+
+@pytest.mark.parametrize("broken", ['{"stages": ["prospecting"], "bias": []}', '{"bias": [1,'])
+def test_broken_shipped_stage_table_names_its_own_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, broken: str
+) -> None:
+    """A lexicon without its own stage_model gets the shipped stage_model.json; a broken
+    shipped table must be reported in that file, not in the lexicon the user wrote (which
+    has no ``stage_model`` key to look at)."""
+    table = tmp_path / "stage_model.json"
+    table.write_text(broken, encoding="utf-8")
+    monkeypatch.setattr("nextadvance.mappings.playbook.DEFAULT_STAGE_MODEL", table)
+    with pytest.raises(RuleError) as exc:
+        load_playbook()
+    (problem,) = exc.value.problems
+    assert problem.file == str(table), problem
+    assert problem.line == 1 or problem.key_path, problem
