@@ -12,16 +12,16 @@ elsewhere.  Patterns the check cannot vouch for keep one compiled form for both.
 
 from __future__ import annotations
 
-import importlib
 import re
 import sys
 from collections.abc import Iterator
 from typing import Any
 
+# re's private parser is imported in one place, core/_prefilter.py, which reads patterns too
+from nextadvance.core._prefilter import _c, _sre
+
 __all__ = ["Regex", "regex"]
 
-_sre: Any = importlib.import_module("re._parser")
-_c: Any = importlib.import_module("re._constants")
 _CHAR_OPS = (_c.LITERAL, _c.NOT_LITERAL)
 
 
