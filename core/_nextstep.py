@@ -74,6 +74,7 @@ class CompiledLexicon:
             lexicon.stage_model.model(stage_order) if lexicon.stage_model is not None else None
         )
         self._sizes: dict[tuple[str, ...], float] = {}
+        self._stages = tuple(sorted(stage_order, key=stage_order.__getitem__))
 
     def people(self, contacts: Contacts) -> People:
         """The client-side words of these contacts (memoised)."""
@@ -117,9 +118,11 @@ class CompiledLexicon:
         model = self.stage_model
         if model is None or not c.words or c.min_stage is not None:
             return None
+        feats = None
         score = self._sizes.get(c.words)
         if score is None:  # the score does not depend on the stage: one per clause
-            score = model.score(step_features(c.words))
+            feats = step_features(c.words)
+            score = model.score(feats)
             if len(self._sizes) >= _MEMO_LIMIT:
                 self._sizes.clear()
             self._sizes[c.words] = score
@@ -127,9 +130,10 @@ class CompiledLexicon:
         if p < model.threshold or score <= 0:
             return None  # ... nor when only the stage's prior, not the words, says "big"
         size = model.size(score)
-        stages = sorted(self.order, key=self.order.__getitem__)
+        stages = self._stages
         after = f"from stage '{stages[size]}' on" if size < len(stages) else "late"
-        top = ", ".join(f"{f} {w:+.2f}" for f, w in model.top(step_features(c.words)))
+        feats = step_features(c.words) if feats is None else feats
+        top = ", ".join(f"{f} {w:+.2f}" for f, w in model.top(feats))
         return f"stage-fit model p={p:.2f} it is realistic only {after} ({top})"
 
     def verdict(self, clauses: tuple[Clause, ...], stage: str) -> StepResult:
