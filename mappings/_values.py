@@ -123,6 +123,11 @@ def _from_epoch_ms(text: str) -> datetime | None:
     return None
 
 
+def _aware(value: datetime) -> datetime:
+    """A naive date-time as UTC (both CRMs store UTC); an aware one as it is."""
+    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
+
+
 def to_datetime(value: object) -> datetime | None:
     """A timezone-aware datetime from ISO 8601 (``Z``, ``+0000``), epoch ms, or a date.
 
@@ -136,11 +141,11 @@ def to_datetime(value: object) -> datetime | None:
         except ValueError:
             pass  # the general path below words the problem
         else:
-            return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=UTC)
+            return _aware(parsed)
     if is_empty(value):
         return None
     if isinstance(value, datetime):
-        return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
+        return _aware(value)
     if isinstance(value, date):
         return datetime(value.year, value.month, value.day, tzinfo=UTC)
     if isinstance(value, int | float) and not isinstance(value, bool):
@@ -153,7 +158,7 @@ def to_datetime(value: object) -> datetime | None:
         parsed = datetime.fromisoformat(text)
     except ValueError:
         raise ValueProblem(f"{value!r} is not a date-time (expected ISO 8601)") from None
-    return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=UTC)
+    return _aware(parsed)
 
 
 def to_date(value: object) -> date | None:
