@@ -7,8 +7,8 @@ Run from the repository root::
     .venv/bin/python -m benchmarks.corpus --split heldout5         # aggregate figures only
     .venv/bin/python -m benchmarks.corpus --split heldout7         # the newest held-out authors
 
-Earlier held-out splits (heldout … heldout4, heldout6) joined ``train/`` after being measured; their last
-untouched figures are in the corpus GUIDE.md.
+Earlier held-out splits (heldout … heldout4, heldout6) joined ``train/`` after being
+measured; their last untouched figures are in the corpus GUIDE.md.
 
 The corpus (tests/unit/core/data/corpus/, format in its GUIDE.md) has one next-step file and
 one note file per author; training and held-out authors sit in separate folders.  The

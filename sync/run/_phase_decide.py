@@ -2,8 +2,8 @@
 
 Chunks of open deals are read from the mirror, decided and planned against the ledger as
 it stands after the chunks before them were pushed; each chunk's writes go to ``emit`` (the
-streaming push) and the chunk is committed.  Deals left with an open task of ours but no longer open, and
-the reps' prospecting tasks, are planned last.
+streaming push) and the chunk is committed.  Deals left with an open task of ours but no
+longer open, and the reps' prospecting tasks, are planned last.
 """
 
 from __future__ import annotations
