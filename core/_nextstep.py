@@ -13,8 +13,9 @@ when · polarity); this module turns the clauses into a verdict, in a fixed orde
    small step already done (past tense, no date in the text) is no next step;
 4. a commitment that is too big for the stage (and says who or when) makes the text
    ``unrealistic_for_stage`` unless another commitment fits;
-5. (the learned advance guard, :mod:`nextadvance.core._advance_guard`) an ``advance`` the
-   model reads, at high confidence, as a seller step or vague becomes that verdict;
+5. an ``advance`` that the learned advance guard (:mod:`nextadvance.core._advance_guard`,
+   applied in :meth:`CompiledLexicon.classify`) reads at high confidence as a seller step
+   or vague becomes that verdict;
 6. otherwise any seller clause -> ``seller_action`` (a past-tense seller clause next to a
    hedged or ongoing client action is only a report: "sent pricing, hopefully they review
    soon" is ``vague``; and ``vague`` when the text is only a hedged
