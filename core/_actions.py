@@ -23,6 +23,9 @@ __all__ = ["ActionFinder"]
 #: a step named after these is when, not what: "org map before Jon's intro"
 _WHEN_BEFORE = re.compile(r"\b(?:before|after|ahead of|prior to)\s+(?:\S+\s+){0,2}$")
 _WHEN_WORDS = re.compile(r"\b(?:before|after|ahead|prior)\b")
+#: after a determiner the next noun is what the action is done to, not what it is about:
+#: "sign the quote" is the signature, "the signing process" / "pilot proposal" a topic
+_DETERMINERS = r"(?:the|our|their|his|her|this|that|its)"
 
 
 class ActionFinder:
@@ -36,7 +39,13 @@ class ActionFinder:
             else None
         )
         self.info_after = (
-            re.compile(r"^\S*\s+(?:\S+\s+)?(?:" + "|".join(lexicon.info_after) + r")\b")
+            re.compile(
+                r"^\S*\s+(?:(?!"
+                + _DETERMINERS
+                + r"\s)\S+\s+)?(?:"
+                + "|".join(lexicon.info_after)
+                + r")\b"
+            )
             if lexicon.info_after
             else None
         )

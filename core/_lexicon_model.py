@@ -14,10 +14,12 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, model_validator
 
+from nextadvance.core._advance_guard import CLASSES, AdvanceGuard
 from nextadvance.core._note_model import NoteModel
 from nextadvance.core._stage_model import StageModel
 
 __all__ = [
+    "AdvanceGuardTable",
     "ClientAction",
     "Lexicon",
     "NoteModelTable",
@@ -147,6 +149,41 @@ class StageModelTable(_M):
         return StageModel(index, bias, self.threshold)
 
 
+class AdvanceGuardTable(_M):
+    """The learned advance guard (see :mod:`nextadvance.core._advance_guard`): one weight
+    per class of ``classes`` per feature (same order), one bias per class; an advance the
+    rules gave becomes ``seller_action`` or ``vague`` when the model's probability that it
+    is not an advance reaches ``threshold``."""
+
+    threshold: float = Field(default=0.98, gt=0, lt=1)
+    classes: tuple[str, ...] = CLASSES
+    bias: tuple[float, ...] = (0.0, 0.0, 0.0)
+    features: tuple[str, ...] = ()
+    weights: tuple[tuple[float, ...], ...] = ()
+
+    @model_validator(mode="after")
+    def _aligned(self) -> AdvanceGuardTable:
+        if self.classes != CLASSES:
+            raise ValueError(f"advance_guard classes must be {', '.join(CLASSES)} in that order")
+        if len(self.bias) != len(CLASSES):
+            raise ValueError(
+                f"advance_guard has {len(self.bias)} biases for {len(CLASSES)} classes"
+            )
+        if len(self.weights) != len(self.features):
+            raise ValueError(
+                f"advance_guard has {len(self.weights)} weight rows for"
+                f" {len(self.features)} features"
+            )
+        if any(len(row) != len(CLASSES) for row in self.weights):
+            raise ValueError(f"advance_guard needs {len(CLASSES)} weights per feature")
+        return self
+
+    def model(self) -> AdvanceGuard:
+        """The table as a scorer."""
+        index = dict(zip(self.features, self.weights, strict=True))
+        return AdvanceGuard(index, self.bias, self.threshold)
+
+
 class StrengthScores(_M):
     """Strength of an ``advance`` verdict (0-1) depending on what the text names."""
 
@@ -252,6 +289,9 @@ class Lexicon(_M):
     #: next steps: the learned stage-fit model's weight table (``stage_model.json``; None:
     #: the actions' ``min_stage`` alone decides)
     stage_model: StageModelTable | None = None
+    #: next steps: the learned advance guard's weight table (``advance_guard.json``; None:
+    #: the rules' advance stands)
+    advance_guard: AdvanceGuardTable | None = None
 
     def patterns(self) -> Iterator[tuple[tuple[str | int, ...], str]]:
         """Every regex in the lexicon with its key path (for validation and error locations)."""

@@ -13,7 +13,10 @@ when · polarity); this module turns the clauses into a verdict, in a fixed orde
    small step already done (past tense, no date in the text) is no next step;
 4. a commitment that is too big for the stage (and says who or when) makes the text
    ``unrealistic_for_stage`` unless another commitment fits;
-5. otherwise any seller clause -> ``seller_action`` (a past-tense seller clause next to a
+5. an ``advance`` that the learned advance guard (:mod:`nextadvance.core._advance_guard`,
+   applied in :meth:`CompiledLexicon.classify`) reads at high confidence as a seller step
+   or vague becomes that verdict;
+6. otherwise any seller clause -> ``seller_action`` (a past-tense seller clause next to a
    hedged or ongoing client action is only a report: "sent pricing, hopefully they review
    soon" is ``vague``; and ``vague`` when the text is only a hedged
    intention such as "call me next quarter", "invite sent, no response"); else ``vague``.
@@ -24,6 +27,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from nextadvance.core._advance_guard import AdvanceGuard, contact_words, guard_features
 from nextadvance.core._notes import NoteReader
 from nextadvance.core._parse import Clause, ClauseParser, People
 from nextadvance.core._stage_model import StageModel, step_features
@@ -74,6 +78,10 @@ class CompiledLexicon:
             lexicon.stage_model.model(stage_order) if lexicon.stage_model is not None else None
         )
         self._sizes: dict[tuple[str, ...], float] = {}
+        #: the learned advance guard (None: the rules' advance stands)
+        self.advance_guard: AdvanceGuard | None = (
+            lexicon.advance_guard.model() if lexicon.advance_guard is not None else None
+        )
         self._stages = tuple(sorted(stage_order, key=stage_order.__getitem__))
 
     def people(self, contacts: Contacts) -> People:
@@ -108,7 +116,30 @@ class CompiledLexicon:
             if len(self._parses) >= _MEMO_LIMIT:
                 self._parses.clear()
             self._parses[key] = clauses
-        return self.verdict(clauses, stage)
+        result = self.verdict(clauses, stage)
+        if result.verdict == "advance" and self.advance_guard is not None:
+            return self.guarded(result, key[0], contacts, self.advance_guard)
+        return result
+
+    @staticmethod
+    def guarded(
+        result: StepResult, text: str, contacts: Contacts, guard: AdvanceGuard
+    ) -> StepResult:
+        """``result`` (an advance), or the seller step / vague verdict the advance guard
+        reads at high confidence, its reason naming the model and its top features."""
+        feats = guard_features(text, contact_words(contacts))
+        down = guard.downgrade(feats)
+        if down is None:
+            return result
+        verdict, p = down
+        return StepResult(
+            verdict,
+            f"the rules read an advance ({result.reason}), but the advance guard model reads"
+            f" {verdict} with p={p:.3f} ({guard.explain(feats, verdict)})",
+            0.0 if verdict == "seller_action" else 0.2,
+            result.action,
+            result.clauses,
+        )
 
     def _learned_size(self, c: Clause, here: int) -> str | None:
         """Why the stage-fit model reads committed clause ``c`` as too big for the stage at

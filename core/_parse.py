@@ -256,7 +256,7 @@ class ClauseParser:
         first = toks[0].form if toks else "base"
         inherit = previous is not None and previous.actor == "client" and first in ("ing", "s")
         # a contact's own name is never the seller's "will" ("Will to send the list")
-        named = contact_lead(toks, people)
+        named = contact_lead(toks, people, raw)
         # a leading word in capitals is an acronym, not a verb: "MAP review w/ Ben Thu"
         verb_lead = not named and not (toks and toks[0].word in acr and not raw.isupper())
         seller = (

@@ -51,13 +51,18 @@ _RETURNED = re.compile(r"\b(?:sign|signed|countersign\w*|execute\w*|back)\b")
 _THEIR_OWN = re.compile(r"\b(?:his|her|their)\b")
 
 
-def contact_lead(toks: list[Token], people: People) -> bool:
+def contact_lead(toks: list[Token], people: People, raw: str = "") -> bool:
     """The clause opens with a contact's name, even one that is also a verb ("Mark to
-    walk Sue through it", "mark locking the go-live date"): capitalised, or followed by a
-    promise or a verb form that only a person takes."""
+    walk Sue through it", "mark locking the go-live date"): capitalised, followed by a
+    promise or a verb form that only a person takes, or by an aside in the clause as
+    written (``raw``) that introduces the person ("mark (legal) sending redlines")."""
     if not toks or toks[0].word not in people.names:
         return False
     if toks[0].cap:
+        return True
+    head = raw.lstrip()
+    n = len(toks[0].word)
+    if head[:n].lower() == toks[0].word and head[n:].lstrip().startswith("("):
         return True
     return len(toks) > 1 and (toks[1].base in PROMISE or toks[1].form in ("ing", "s", "past"))
 

@@ -162,11 +162,19 @@ def test_explicit_min_stage_stands_whatever_the_model_says(playbook: Playbook) -
 
 # hand-written texts (not from the corpus; a hospital deal) whose big step is named by an
 # object no lexicon action sizes, next to small steps: (text, stage, verdict, by the model)
-VMS = "Ana to get us onboarded in their vendor management system by Fri"
+VMS = "Ana to get us set up in their credentialing portal by Fri"
 MSA = "Ana to finalise the master services agreement with us by Fri"
 DOMAIN = [
     ("Ana to walk us through the ward's shift pattern Thu", "prospecting", "advance", False),
     (VMS, "prospecting", "unrealistic_for_stage", True),
+    # onboarding in a vendor management system is sized by a procurement rule since
+    # rules9 (it was the model's example before)
+    (
+        "Ana to get us onboarded in their vendor management system by Fri",
+        "prospecting",
+        "unrealistic_for_stage",
+        False,
+    ),
     ("Ana to send the bed-management export by Fri", "qualification", "advance", False),
     # finalising a named agreement is sized by a legal_review rule since the table was
     # retrained on 25 authors (it was the model's at 21)
