@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from nextadvance.core._prefilter import first_of, prepare
+from nextadvance.core._prefilter import StartIndex, first_of, prepare
 from nextadvance.core._regex import Regex, regex
 
 if TYPE_CHECKING:
@@ -57,6 +57,7 @@ class ActionFinder:
         prepare(*[pat for _, pat, _ in self.actions])
         #: what each action's match can start with (``_prefilter``), read in the action loop
         self._firsts = tuple(first_of(pat) for _, pat, _ in self.actions)
+        self._starts = StartIndex([pat for _, pat, _ in self.actions])
 
     def is_topic(self, s: str, start: int, end: int) -> bool:
         """The action matched at ``start:end`` is only a topic ("a call to discuss the
@@ -78,12 +79,22 @@ class ActionFinder:
         found: list[tuple[int, int, int, int, str, str | None]] = []
         when_words = _WHEN_WORDS.search(s) is not None
         firsts = self._firsts
+        # where each action's phrases can start: its match is looked for only there
+        at = self._starts.positions(s) if starts is not None else None
+        indexed = self._starts.indexed
         for i, (aid, pat, min_stage) in enumerate(self.actions):
             first = firsts[i]
             if starts is not None and first is not None and first.isdisjoint(starts):
                 continue  # no word of the clause starts as a phrase of this action
             size = -1 if min_stage is None else self.order.get(min_stage, 0)
-            for m in pat.finditer(s):
+            if at is not None and indexed[i]:
+                where = at.get(i)
+                if where is None:
+                    continue  # no word of the clause starts as a phrase of this action
+                matches = pat.finditer_at(s, where)
+            else:
+                matches = pat.finditer(s)
+            for m in matches:
                 # sharing or reviewing something is the commitment whatever it is about
                 if (
                     min_stage is None and not (when_words and _WHEN_BEFORE.search(s, 0, m.start()))

@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping
 from typing import Any
 
-from nextadvance.core._compiled import TEXT_KIND_SET, CompiledObjective
+from nextadvance.core._compiled import TEXT_KIND_SET, CompiledObjective, KeywordSet
 
 __all__ = ["candidates"]
 
@@ -28,7 +28,16 @@ _MEMO_LIMIT = 1_024
 class _Index:
     """One objective list's rules by what they need (positions in the list)."""
 
-    __slots__ = ("always", "by_field", "by_role", "by_word", "memo", "objectives", "words")
+    __slots__ = (
+        "always",
+        "by_field",
+        "by_role",
+        "by_word",
+        "keyword_sets",
+        "memo",
+        "objectives",
+        "words",
+    )
 
     def __init__(self, objectives: tuple[CompiledObjective, ...]) -> None:
         self.objectives = objectives  # held so the id() key is never reused meanwhile
@@ -36,6 +45,7 @@ class _Index:
         by_field: dict[str, set[int]] = {}
         by_role: dict[str, set[int]] = {}
         by_word: dict[str, set[int]] = {}
+        keyword_sets: dict[int, list[KeywordSet]] = {}
         for i, obj in enumerate(objectives):
             for rule in obj.rules:
                 if rule.kind == "field":
@@ -49,6 +59,7 @@ class _Index:
                 ):
                     for w in rule.keywords.any_words:
                         by_word.setdefault(w, set()).add(i)
+                    keyword_sets.setdefault(i, []).append(rule.keywords)
                 else:
                     always.add(i)
         self.always = frozenset(always)
@@ -56,6 +67,9 @@ class _Index:
         self.by_role = {k: frozenset(v) for k, v in by_role.items()}
         self.by_word = {k: frozenset(v) for k, v in by_word.items()}
         self.words = frozenset(by_word)
+        #: each position's keyword sets (text kinds): sharing a word with a phrase ("to",
+        #: "the") does not make an objective a candidate, holding all its words does
+        self.keyword_sets = {k: tuple(v) for k, v in keyword_sets.items()}
         #: keyword words present -> the positions they (and the rules the index cannot
         #: reject) make candidates: an org's texts share their keyword words even when the
         #: texts differ (bounded, cleared when full)
@@ -81,9 +95,14 @@ def candidates(
     present = index.words.intersection(words)
     hit = index.memo.get(present)
     if hit is None:
-        acc = set(index.always)
+        near: set[int] = set()
         for w in present:
-            acc |= index.by_word[w]
+            near |= index.by_word[w]
+        # ``present`` holds every keyword word the text has, so testing a keyword set on
+        # it is testing it on the text's words
+        sets = index.keyword_sets
+        acc = set(index.always)
+        acc.update([i for i in near if any(ks.may_match(present) for ks in sets[i])])
         if len(index.memo) >= _MEMO_LIMIT:
             index.memo.clear()
         hit = index.memo[present] = frozenset(acc)

@@ -78,6 +78,17 @@ class KeywordSet:
     #: every word of every keyword and phrase: a text sharing none of them cannot match
     any_words: frozenset[str] = frozenset()
 
+    def may_match(self, words: frozenset[str]) -> bool:
+        """Whether a text with these words can contain a keyword: one of the single words,
+        or every word of a phrase.  Exact as a reject (a phrase needs all its words), where
+        ``any_words`` alone lets through nearly every note ("to", "the", "will")."""
+        if not self.words.isdisjoint(words):
+            return True
+        for needed in self.phrase_words:  # noqa: SIM110 - a generator costs more here
+            if needed <= words:
+                return True
+        return False
+
     def find(self, norm_text: str, words: frozenset[str] | set[str]) -> str | None:
         """The first keyword present in ``norm_text`` (normalised) / ``words``, or None."""
         hit = self.words & words

@@ -200,7 +200,7 @@ def learn_all(
                 assert kws is not None
                 kinds = rule.kinds
                 index = text_index if kinds is _TEXT else ctx.index(kinds)
-                if kws.any_words.isdisjoint(index.words):
+                if not kws.may_match(index.words):
                     continue
                 found = index.search(kws)
                 if found is None:

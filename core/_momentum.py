@@ -75,7 +75,9 @@ def compute_momentum(
     kws = cp.commitment
     if kws.words or kws.phrases:
         index = ctx.index(_TEXT_KINDS)
-        if not kws.any_words.isdisjoint(index.words):
+        # the deal's words are the union of its activities' words, so a deal whose text
+        # holds no keyword word and no phrase's every word has no activity that can match
+        if kws.may_match(index.words):
             # a keyword only nominates: the note must read as a commitment ("agreed to a
             # pilot starting 4/22"), not a negated or hedged one ("won't sign until Q3")
             found = []

@@ -15,9 +15,18 @@ from __future__ import annotations
 
 import importlib
 import re
+from collections.abc import Sequence
 from typing import Any, Protocol
 
-__all__ = ["cannot_match", "first_letters", "first_of", "first_pairs", "initials", "prepare"]
+__all__ = [
+    "StartIndex",
+    "cannot_match",
+    "first_letters",
+    "first_of",
+    "first_pairs",
+    "initials",
+    "prepare",
+]
 
 _sre: Any = importlib.import_module("re._parser")
 _c: Any = importlib.import_module("re._constants")
@@ -252,3 +261,49 @@ def cannot_match(pat: Source, starts: frozenset[str] | None) -> bool:
         return False
     first = _entry(pat)[1]
     return first is not None and first.isdisjoint(starts)
+
+
+class StartIndex:
+    """Patterns by what their matches can start with: a text's word starts then say, for
+    each pattern, the only positions a match of it can start at.
+
+    ``re`` tries a big alternation behind ``\\b`` at every character of the text (a
+    leading ``\\b`` defeats its literal-prefix scan); matching it only at the word starts
+    whose first one or two characters :func:`first_pairs` allows, in order, finds the
+    same matches (:meth:`nextadvance.core._regex.Regex.finditer_at`), several times
+    faster on a clause.  Patterns the analysis cannot read are not indexed.
+    """
+
+    __slots__ = ("by_head", "indexed")
+
+    def __init__(self, patterns: Sequence[Source]) -> None:
+        by_head: dict[str, list[int]] = {}
+        indexed: list[bool] = []
+        for i, pat in enumerate(patterns):
+            first = first_of(pat)
+            indexed.append(first is not None)
+            for head in first or ():
+                by_head.setdefault(head, []).append(i)
+        self.by_head = {k: tuple(v) for k, v in by_head.items()}
+        #: whether pattern ``i`` is indexed (else it must be searched as usual)
+        self.indexed = tuple(indexed)
+
+    def positions(self, text: str) -> dict[int, list[int]] | None:
+        """Indexed pattern -> the word starts of ``text`` (ascending) a match of it can
+        start at; an indexed pattern absent here cannot match.  None for non-ASCII text
+        (as :func:`initials`)."""
+        if not text.isascii():
+            return None
+        out: dict[int, list[int]] = {}
+        get = self.by_head.get
+        for m in _WORD_PAIR.finditer(text.lower()):
+            pos = m.start()
+            pair = m.group()
+            for head in (pair[0], pair) if len(pair) == 2 else (pair,):
+                for i in get(head, ()):
+                    found = out.get(i)
+                    if found is None:
+                        out[i] = [pos]
+                    elif found[-1] != pos:
+                        found.append(pos)
+        return out

@@ -113,6 +113,21 @@ class Regex:
         pat = self.cs if string.isascii() and string.islower() else self.ci
         return pat.finditer(string, pos, endpos)
 
+    def finditer_at(self, string: str, positions: list[int]) -> Iterator[re.Match[str]]:
+        """``finditer``, trying only ``positions`` (ascending): exact when no match can
+        start anywhere else (:class:`nextadvance.core._prefilter.StartIndex`).  A match
+        found there is the one ``finditer`` finds, since it tries the same pattern at each
+        position in order; its matches are never empty (they start with a word
+        character), so the next one is looked for from where this one ended."""
+        pat = self.cs if string.isascii() and string.islower() else self.ci
+        end = 0
+        for pos in positions:
+            if pos >= end:
+                m = pat.match(string, pos)
+                if m is not None:
+                    yield m
+                    end = m.end()
+
 
 def regex(pattern: str, flags: int = 0) -> Regex:
     """Compile ``pattern`` as a :class:`Regex`."""
