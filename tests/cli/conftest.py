@@ -2,7 +2,9 @@
 
 Why: the dev extra drags in packages (click among them) that a user's ``pip install nextadvance``
 does not, and a CLI that only works because of them is broken for users. One venv per test
-session (about 20 s), built from this checkout with the machine's ordinary pip configuration.
+session (about 20 s), built from this checkout with the machine's ordinary pip configuration;
+under pytest-xdist the workers share it (the first to need it builds it under a file lock in
+the run's common temp root), so a run pays for one build, not one per worker.
 """
 
 from __future__ import annotations
@@ -14,15 +16,14 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from filelock import FileLock
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
-@pytest.fixture(scope="session")
-def runtime_cli(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The ``nextadvance`` console script of a fresh venv holding ``.`` and its runtime deps."""
-    where = tmp_path_factory.mktemp("runtime-venv")
-    venv.EnvBuilder(with_pip=True).create(where)
+def _build_runtime_venv(where: Path) -> Path:
+    """Create a venv at ``where`` holding ``pip install .``; its ``nextadvance`` script."""
+    venv.EnvBuilder(with_pip=True, clear=True).create(where)
     bin_dir = where / ("Scripts" if os.name == "nt" else "bin")
     proc = subprocess.run(
         [str(bin_dir / "python"), "-m", "pip", "install", "-q", str(ROOT)],
@@ -32,6 +33,22 @@ def runtime_cli(tmp_path_factory: pytest.TempPathFactory) -> Path:
     )
     assert proc.returncode == 0, proc.stderr[-3000:]
     return bin_dir / "nextadvance"
+
+
+@pytest.fixture(scope="session")
+def runtime_cli(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The ``nextadvance`` console script of a fresh venv holding ``.`` and its runtime deps."""
+    if not os.environ.get("PYTEST_XDIST_WORKER"):
+        return _build_runtime_venv(tmp_path_factory.mktemp("runtime-venv"))
+    # An xdist worker's basetemp is <run root>/popen-gwN: the run root is common to the
+    # workers of this run only, so a venv built there is fresh per run and shared within it.
+    shared = tmp_path_factory.getbasetemp().parent
+    where, done = shared / "runtime-venv", shared / "runtime-venv.done"
+    with FileLock(str(shared / "runtime-venv.lock")):
+        if not done.exists():
+            script = _build_runtime_venv(where)
+            done.write_text(str(script))
+    return Path(done.read_text())
 
 
 @pytest.fixture
