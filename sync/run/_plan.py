@@ -29,7 +29,7 @@ from nextadvance.mappings import WritebackPlan
 
 from ..store import Conflict, LedgerView, PlannedOp, fields_key
 from ._plan_task import plan_close, plan_task, rep_holds
-from ._values import digest, make_stamp, norm, read_stamp, same, slot
+from ._values import digest, digest_norm, make_stamp, norm, read_stamp, same, slot
 
 __all__ = [
     "Conflict",
@@ -105,27 +105,30 @@ def _plan_fields(
     marks = read_stamp(crm.get(stamp_field)) if stamp_field else {}
     slots = dict(marks)  # the stamp after this write: slots of values that are ours
     for name, want in desired.items():
+        # the desired value normalised once (a coach payload is parsed to normalise it)
+        wanted = norm(want)
         if name in volatile:
-            slots[slot(name)] = digest(want)
+            slots[slot(name)] = digest_norm(wanted)
             continue
         have = crm.get(name)
         if name in pending and same(have, pending[name]) and not same(written.get(name), have):
             written[name] = pending[name]  # a write that landed before a crash
             promoted = True
-        if same(have, want):
-            if name in written and not same(written[name], want):
+        had = norm(have)
+        if had == wanted:
+            if name in written and norm(written[name]) != wanted:
                 written[name] = want
                 promoted = True
-            slots[slot(name)] = digest(want)
+            slots[slot(name)] = digest_norm(wanted)
             continue
         if name in written:
-            ours = same(have, written[name])
+            ours = had == norm(written[name])
         else:  # the ledger never saw it (a new or lost store): ask the CRM's own stamp
             mark = marks.get(slot(name))
-            ours = mark is None or mark == digest(have)
+            ours = mark is None or mark == digest_norm(had)
         if ours:
             changes[name] = want
-            slots[slot(name)] = digest(want)
+            slots[slot(name)] = digest_norm(wanted)
         else:
             out.conflicts.append(Conflict(deal_id, key, name, written.get(name, want), have))
             if name in written:

@@ -16,13 +16,14 @@ hex digits of SHA-256 of the normalised value.  About 14 characters per field.
 from __future__ import annotations
 
 import hashlib
+from functools import lru_cache
 from collections.abc import Mapping
 from datetime import UTC, date, datetime
 from typing import Any
 
 from nextadvance.mappings import coach_signature
 
-__all__ = ["digest", "make_stamp", "norm", "read_stamp", "same", "slot"]
+__all__ = ["digest", "digest_norm", "make_stamp", "norm", "read_stamp", "same", "slot"]
 
 PREFIX = "na1:"
 
@@ -90,14 +91,21 @@ def same(a: Any, b: Any) -> bool:
     return norm(a) == norm(b)
 
 
+@lru_cache(maxsize=256)
 def slot(name: str) -> str:
-    """The stamp slot of a field or task part (4 hex digits of its name's hash)."""
+    """The stamp slot of a field or task part (4 hex digits of its name's hash; a mapping
+    has a handful of names, asked for per deal)."""
     return hashlib.sha256(name.casefold().encode()).hexdigest()[:4]
 
 
 def digest(value: Any) -> str:
     """The stamp hash of a value (8 hex digits of its normalised form's hash)."""
-    return hashlib.sha256((norm(value) or "").encode()).hexdigest()[:8]
+    return digest_norm(norm(value))
+
+
+def digest_norm(normalised: str | None) -> str:
+    """:func:`digest` of a value already through :func:`norm`."""
+    return hashlib.sha256((normalised or "").encode()).hexdigest()[:8]
 
 
 def read_stamp(text: Any) -> dict[str, str]:
