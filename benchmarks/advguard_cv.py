@@ -24,9 +24,9 @@ import math
 import random
 import sys
 from collections import Counter
-from pathlib import Path
 
 from benchmarks import stagefit_cv
+from benchmarks._weights import write_table
 from benchmarks.stagefit_cv import Row, load
 from nextadvance.core._advance_guard import CLASSES, AdvanceGuard, contact_words, guard_features
 from nextadvance.core._nextstep import CompiledLexicon
@@ -206,9 +206,7 @@ def write(rows: list[Row], threshold: float, l2: float) -> str:
         "features": feats,
         "weights": [[round(v, 3) for v in w[f]] for f in feats],
     }
-    text = json.dumps(table, separators=(",", ":"))
-    Path(DEFAULT_ADVANCE_GUARD).write_text(text + "\n", encoding="utf-8")
-    return f"wrote {DEFAULT_ADVANCE_GUARD} ({len(text)} bytes, {len(feats)} features)"
+    return write_table(DEFAULT_ADVANCE_GUARD, table)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -21,9 +21,9 @@ import random
 import sys
 from collections import Counter
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
+from benchmarks._weights import write_table
 from benchmarks.corpus import ROOT, _contacts, _rows
 from nextadvance.core._note_model import NoteModel, note_features
 from nextadvance.core._notes import NoteReader
@@ -215,9 +215,7 @@ def main(argv: list[str] | None = None) -> int:
             "bias": {t: round(v, 3) for t, v in b.items()},
             "weights": {t: [round(ws.get(f, 0.0), 2) for f in feats] for t, ws in w.items()},
         }
-        text = json.dumps(table, separators=(",", ":"))
-        Path(DEFAULT_NOTE_MODEL).write_text(text + "\n", encoding="utf-8")
-        sys.stdout.write(f"wrote {DEFAULT_NOTE_MODEL} ({len(text)} bytes)\n")
+        sys.stdout.write(write_table(DEFAULT_NOTE_MODEL, table) + "\n")
         return 0
     configs = [(thr, True) for thr in (0.4, 0.5, 0.6)] + [(0.5, False)]
     res = crossval(reader, rows, configs)

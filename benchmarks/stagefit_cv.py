@@ -24,8 +24,8 @@ import random
 import sys
 from collections import Counter
 from dataclasses import dataclass, replace
-from pathlib import Path
 
+from benchmarks._weights import write_table
 from benchmarks.corpus import ROOT, STAGES, _contacts, _rows
 from nextadvance.core._nextstep import CompiledLexicon
 from nextadvance.core._parse import Clause
@@ -243,9 +243,7 @@ def write(lex: CompiledLexicon, rows: list[Row], threshold: float, l2: float) ->
         "features": feats,
         "weights": [round(w[f], 3) for f in feats],
     }
-    text = json.dumps(table, separators=(",", ":"))
-    Path(DEFAULT_STAGE_MODEL).write_text(text + "\n", encoding="utf-8")
-    return f"wrote {DEFAULT_STAGE_MODEL} ({len(text)} bytes, {len(feats)} features)"
+    return write_table(DEFAULT_STAGE_MODEL, table)
 
 
 def main(argv: list[str] | None = None) -> int:
