@@ -41,6 +41,9 @@ __all__ = ["CompiledLexicon", "StepResult"]
 #: thousand deals of an org, so memory does not grow with it (issue #20)
 _MEMO_LIMIT = 2_048
 _PEOPLE_LIMIT = 1_024
+# a clause opened by a relative word describes the event before it ("steering committee
+# on 22.03. where he presents us"): the client's part in that step, not a step of its own
+_RELATIVE_LEADS = frozenset({"where", "whereby", "which", "wherein"})
 
 #: (name, title, role) of each contact on the deal
 Contacts = tuple[tuple[str, str, str], ...]
@@ -198,7 +201,11 @@ class CompiledLexicon:
             fitting = [
                 c
                 for c in fitting
-                if not (c.form == "ing" and c.when is None and clauses.index(c) > first)
+                if not (
+                    c.when is None
+                    and (c.form == "ing" or (bool(c.words) and c.words[0] in _RELATIVE_LEADS))
+                    and clauses.index(c) > first
+                )
             ]
         for c in fitting:
             who = c.actor == "client" and c.specific
