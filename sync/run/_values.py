@@ -16,9 +16,9 @@ hex digits of SHA-256 of the normalised value.  About 14 characters per field.
 from __future__ import annotations
 
 import hashlib
-from functools import lru_cache
 from collections.abc import Mapping
 from datetime import UTC, date, datetime
+from functools import lru_cache
 from typing import Any
 
 from nextadvance.mappings import coach_signature

@@ -26,7 +26,7 @@ def _rows() -> dict[Any, list[dict[str, Any]]]:
             "stage": None if i == 3 else "discovery",
             "owner": "005x" if i % 3 else None,
             "modified_at": None if i == 4 else NOW - timedelta(seconds=i, microseconds=7 * i),
-            "data": RawJSON('{"id":"d%d","name":"\\u00e9t\\u00e9"}' % i),
+            "data": RawJSON(f'{{"id":"d{i}","name":"\\u00e9t\\u00e9"}}'),
             "crm_values": {"NA_Stalled__c": i % 2 == 1, "n": [1, None], "t": "été"},
             "updated_at": NOW,
         }
@@ -37,7 +37,7 @@ def _rows() -> dict[Any, list[dict[str, Any]]]:
             "connection": "acme",
             "activity_id": f"a{i}",
             "at": None if i == 2 else datetime(2026, 1, 2, 3, 4, 5, 0 if i == 1 else i, cet),
-            "data": RawJSON('{"id":"a%d"}' % i),
+            "data": RawJSON(f'{{"id":"a{i}"}}'),
             "updated_at": NOW,
         }
         for i in range(1201)  # more than two chunks
