@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from nextadvance.mappings.playbook import DEFAULT_LEXICON
 from nextadvance.sync import cli
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -64,6 +65,24 @@ def test_note_reading_shows_sign_and_commitment(runner: CliRunner) -> None:
     assert "client commitment (an advance for momentum): no" in out
     out = _explain(runner, "--text", "Ben said yes to a pilot starting 4/22")
     assert "client commitment (an advance for momentum): yes" in out
+
+
+def test_advance_guard_downgrade_is_explained_and_can_be_switched_off(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    """The rules read a dated-enough client step; the learned guard says vague and why."""
+    args = ["--text", "Sam mulling over the pricing sched", "--stage", "discovery"]
+    args += ["--contact", "Sam Ortiz|VP Operations|champion"]
+    out = _explain(runner, *args)
+    assert "discovery): vague" in out
+    assert "the rules read an advance" in out and "advance guard model reads vague" in out
+    assert "mulling" in out  # its top features name the word that decided it
+    lex = tmp_path / "lexicon.yaml"
+    lex.write_text(
+        DEFAULT_LEXICON.read_text(encoding="utf-8") + "\nadvance_guard: null\n", encoding="utf-8"
+    )
+    off = _explain(runner, *args, "--lexicon", str(lex))
+    assert "discovery): advance" in off and "advance guard" not in off
 
 
 def test_unknown_stage_is_a_usage_error_with_did_you_mean(runner: CliRunner) -> None:
