@@ -5,7 +5,8 @@ Run from the repository root::
     .venv/bin/python -m benchmarks.corpus --split train            # tune on these
     .venv/bin/python -m benchmarks.corpus --split train --misses   # ... and list the misses
     .venv/bin/python -m benchmarks.corpus --split heldout5         # aggregate figures only
-    .venv/bin/python -m benchmarks.corpus --split heldout8         # the newest held-out authors
+    .venv/bin/python -m benchmarks.corpus --split heldout8
+    .venv/bin/python -m benchmarks.corpus --split heldout9         # the newest held-out authors
 
 Earlier held-out splits (heldout … heldout4, heldout6, heldout7) joined ``train/`` after being
 measured; their last untouched figures are in the corpus GUIDE.md.
@@ -213,11 +214,11 @@ def render(res: dict[str, Any]) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Command-line entry: ``--split train|heldout5|heldout8`` [``--misses``] [``--json``]."""
+    """Command-line entry: ``--split train|heldout5|heldout8|heldout9`` [``--misses``] [``--json``]."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
         "--split",
-        choices=("train", "heldout5", "heldout8"),
+        choices=("train", "heldout5", "heldout8", "heldout9"),
         required=True,
     )
     parser.add_argument("--root", type=Path, default=ROOT, help="corpus folder")

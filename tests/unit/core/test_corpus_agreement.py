@@ -3,7 +3,7 @@
 A second annotator (given only GUIDE.md section 1, not the authors' labels) labelled a
 stratified sample of 200 next steps, 40 per author across both splits; a later blind
 annotator labelled 160 of heldout6 (40 per author, stratified by verdict), and others 160 of
-heldout7 and 160 of heldout8 (40 per author, drawn at random).  If the authors'
+heldout7, 160 of heldout8 and 160 of heldout9 (40 per author, drawn at random).  If the authors'
 labels drifted (a bad edit, a relabel that went too far) this agreement would drop.
 """
 
@@ -35,6 +35,7 @@ def _author_labels() -> dict[str, str]:
         ("second_annotator_heldout6.jsonl", 160),
         ("second_annotator_heldout7.jsonl", 160),
         ("second_annotator_heldout8.jsonl", 160),
+        ("second_annotator_heldout9.jsonl", 160),
     ],
 )
 def test_blind_second_annotator_agrees_with_the_authors(sample: str, size: int) -> None:
