@@ -115,7 +115,7 @@ class Wording(_M):
         ask="Could you tell me who {role} is and let them know I'll reach out by {by}?",
         goal="who {role} is",
     )
-    opening: str = "By the end of today I'd like us to agree {goal}."
+    opening: str = "Before we wrap up, I'd like us to agree {goal}."
     negative: str = "{title}: the answer was no. Deal with that before anything else."
     verdicts: dict[VerdictCode, str] = Field(default_factory=_default_verdicts)
     close_date: CloseDateWording = CloseDateWording()
