@@ -16,6 +16,7 @@ from nextadvance.core._lexicon_model import Lexicon
 from nextadvance.core._wording_model import (
     ADVANCE_FIELDS,
     ROLE_PLACEHOLDERS,
+    SoloWording,
     Wording,
     template_problems,
     wording_problems,
@@ -147,6 +148,9 @@ class Advance(_M):
     ask: str = ""
     goal: str = ""
     actor: str | None = None
+    #: the words when ``{who}`` would be the person a role of ``text`` names (one contact
+    #: in two roles); without it, another contact acts when the deal has one
+    solo: SoloWording | None = None
     #: days from now the client commits to (moved off weekends, capped by the close date)
     days: int = Field(default=7, ge=1, le=120)
 
@@ -411,6 +415,13 @@ class Playbook(_M):
                         ((*here, f), msg)
                         for msg in template_problems(getattr(adv, f), _ADVANCE_PLACEHOLDERS)
                     )
+                    if adv.solo is not None:
+                        out.extend(
+                            ((*here, "solo", f), msg)
+                            for msg in template_problems(
+                                getattr(adv.solo, f), _ADVANCE_PLACEHOLDERS
+                            )
+                        )
         for i, seg in enumerate(self.segments):
             for k, ov in enumerate(seg.add):
                 out.extend(

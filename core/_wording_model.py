@@ -18,6 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field
 __all__ = [
     "ADVANCE_FIELDS",
     "ROLE_PLACEHOLDERS",
+    "SoloWording",
     "Wording",
     "template_problems",
 ]
@@ -64,6 +65,21 @@ class FindWording(_M):
     subject: str
     ask: str
     goal: str
+
+
+class SoloWording(_M):
+    """An advance's words for when the person who acts is also the person it names.
+
+    "{who} brings {decision_maker} to a review" reads "Bruno brings Bruno" when the deal's
+    only contact is the decision maker; ``solo`` says it for one person ("Bruno reviews
+    the business case with you").  Empty ``subject``/``ask``/``goal`` fall back as the
+    advance's own do.
+    """
+
+    text: str
+    subject: str = ""
+    ask: str = ""
+    goal: str = ""
 
 
 class BodyWording(_M):

@@ -35,3 +35,44 @@ def test_opening_is_said_on_the_call_and_says_today_once(
     )
     for line in _rep_text(d):
         assert len(re.findall(r"\btoday\b", line)) <= 1, line
+
+
+WENDELL = {"id": "c3", "name": "Wendell Thornbury", "role": "decision_maker"}
+JANE = {"id": "c4", "name": "Jane Roe"}
+
+
+def _names_twice(line: str, names: tuple[str, ...]) -> list[str]:
+    return [n for n in names if len(re.findall(rf"\b{n}\b", line)) > 1]
+
+
+def test_one_contact_in_two_roles_is_not_named_twice(
+    playbook: Playbook, make_deal: Any, activity: Any, now: datetime
+) -> None:
+    """The only contact is the decision maker: no "Wendell books ... that includes Wendell",
+    no "with you and you", no "bring you"; the advance is said for one person."""
+    held = activity("a1", "call", "2026-11-20T10:00:00Z")
+    for stage, advance in (("prospecting", "discovery_meeting_dm"), ("discovery", "dm_review")):
+        d = decide(make_deal(stage=stage, contacts=[WENDELL], activities=[held]), playbook, now)
+        s = d.call_objective.stretch
+        assert s is not None and s.advance_id == advance and s.who == "Wendell"
+        for line in _rep_text(d):
+            assert not _names_twice(line, ("Wendell",)), line
+            assert not re.search(r"\byou and you\b|\bbring you\b", line), line
+    d = decide(make_deal(stage="prospecting", contacts=[WENDELL], activities=[held]), playbook, now)
+    assert d.call_objective.close.startswith("Could we get 45 minutes with you and your team ")
+    assert "with their team" in d.call_objective.stretch.text  # type: ignore[union-attr]
+
+
+def test_another_contact_brings_the_person_the_advance_names(
+    playbook: Playbook, make_deal: Any, activity: Any, now: datetime
+) -> None:
+    """With a second contact (even one without a role), they bring the decision maker."""
+    held = activity("a1", "call", "2026-11-20T10:00:00Z")
+    deal = make_deal(stage="prospecting", contacts=[WENDELL, JANE], activities=[held])
+    d = decide(deal, playbook, now)
+    s = d.call_objective.stretch
+    assert s is not None and s.advance_id == "discovery_meeting_dm"
+    assert s.text.startswith("Jane books a discovery meeting that includes Wendell")
+    assert d.call_objective.close.startswith(
+        "Could we put 45 minutes in the calendar with you and Wendell"
+    )
