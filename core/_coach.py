@@ -401,6 +401,9 @@ def coach(
         for o in agenda.items:
             if o.id in agenda.negatives:
                 fill["title"] = o.title
+                meta = cp.objective_meta.get(o.id)
+                short = meta.negative_title if meta is not None else None
+                fill["negative"] = short or _cap(w.negative_fallback.format_map(fill))
                 head.append(b.first.format(note=_cap(w.negative.format_map(fill))))
     opening = ""
     if stretch is not None:

@@ -125,6 +125,9 @@ class Objective(_M):
     implied_from_stage: str | None = None
     #: the question to ask when the answer came back negative (e.g. no budget)
     if_negative: str | None = None
+    #: the bad news in a few words, for the task's first line ("No budget yet"); without
+    #: it the line quotes the title (``wording.negative_fallback``)
+    negative_title: str | None = None
     #: asked first when the close date is near (timeline, approvals, signing)
     time_critical: bool = False
 

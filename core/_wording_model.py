@@ -132,7 +132,10 @@ class Wording(_M):
         goal="who {role} is",
     )
     opening: str = "Before we wrap up, I'd like us to agree {goal}."
-    negative: str = "{title}: the answer was no. Deal with that before anything else."
+    #: the task's first line when an answer came back "no"; ``{negative}`` is the
+    #: objective's ``negative_title``, else ``negative_fallback``
+    negative: str = "{negative}. Deal with that before anything else."
+    negative_fallback: str = 'Bad news on "{title}"'
     verdicts: dict[VerdictCode, str] = Field(default_factory=_default_verdicts)
     close_date: CloseDateWording = CloseDateWording()
     body: BodyWording = BodyWording()
@@ -144,7 +147,8 @@ _ALLOWED: dict[str, tuple[str, ...]] = {
     "find_stretch": (*_DEAL, "role"),
     "find_conservative": (*_DEAL, "role"),
     "opening": (*_DEAL, "goal"),
-    "negative": (*_DEAL, "title"),
+    "negative": (*_DEAL, "title", "negative"),
+    "negative_fallback": (*_DEAL, "title"),
     "verdicts": (*_DEAL, "rewrite"),
     "close_date": (*_DEAL, "close", "days", "count", "open"),
     "body.least": ("conservative",),
@@ -205,7 +209,7 @@ def wording_problems(w: Wording) -> list[tuple[tuple[str | int, ...], str]]:
                 "the conservative 'find' text must differ from the stretch one",
             )
         )
-    for key in ("opening", "negative"):
+    for key in ("opening", "negative", "negative_fallback"):
         check((key,), getattr(w, key), _ALLOWED[key])
     for verdict, text in w.verdicts.items():
         check(("verdicts", verdict), text, _ALLOWED["verdicts"])

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 from nextadvance.core import Playbook, decide
@@ -75,4 +76,36 @@ def test_another_contact_brings_the_person_the_advance_names(
     assert s.text.startswith("Jane books a discovery meeting that includes Wendell")
     assert d.call_objective.close.startswith(
         "Could we put 45 minutes in the calendar with you and Wendell"
+    )
+
+
+def _no_budget_deal(make_deal: Any, activity: Any) -> Any:
+    note = activity("n1", "meeting", "2026-11-20T10:00:00Z", "Nora said it is not allocated yet.")
+    return make_deal(fields={"pain": "manual work"}, contacts=[NORA], activities=[note])
+
+
+def test_bad_news_line_is_short(
+    playbook: Playbook, make_deal: Any, activity: Any, now: datetime
+) -> None:
+    """A 'no' on budget reads "No budget yet", not "Budget exists ...: the answer was no"."""
+    d = decide(_no_budget_deal(make_deal, activity), playbook, now)
+    assert d.call_objective.negatives == ("budget",)
+    assert d.coaching.body[0] == "First: No budget yet. Deal with that before anything else."
+
+
+def test_bad_news_line_without_a_short_title_quotes_the_objective(
+    make_deal: Any, activity: Any, now: datetime, tmp_path: Path
+) -> None:
+    """A custom objective without ``negative_title`` falls back to ``negative_fallback``."""
+    from nextadvance.mappings.playbook import DEFAULT_PLAYBOOK, load_playbook
+
+    text = DEFAULT_PLAYBOOK.read_text(encoding="utf-8")
+    line = "        negative_title: No budget yet\n"
+    assert text.count(line) == 1
+    path = tmp_path / "pb.yaml"
+    path.write_text(text.replace(line, ""), encoding="utf-8")
+    d = decide(_no_budget_deal(make_deal, activity), load_playbook(path), now)
+    assert d.coaching.body[0] == (
+        'First: Bad news on "Budget exists or a path to it is known".'
+        " Deal with that before anything else."
     )
