@@ -141,7 +141,7 @@ def next_meeting(activities: list[Activity], now: datetime) -> date | None:
 class _Deal:
     """Names and dates of one deal, for filling templates (one ``fill`` dict, reused)."""
 
-    __slots__ = ("account", "fill", "holders", "main", "names", "today", "wording")
+    __slots__ = ("account", "fill", "holders", "main", "names", "said", "today", "wording")
 
     def __init__(
         self,
@@ -187,6 +187,9 @@ class _Deal:
                 fill[r] = n
         fill["account"] = self.account
         self.fill = fill
+        #: labels of the roles nobody holds, as said to the client ("your legal team")
+        said = wording.roles_said
+        self.said = {r: s for r, s in said.items() if r not in holders} if said else {}
 
     def who(self, pick: Pick | None) -> str:
         adv = pick.advance if pick else None
@@ -208,11 +211,13 @@ class _Deal:
         return uses_who and any(self.fill.get(r) == who for r in named)
 
     def spoken(self, who: str) -> dict[str, str]:
-        """The fill for sentences said to ``who``: a role they hold themselves is "you"."""
+        """The fill for sentences said to ``who``: a role they hold themselves is "you",
+        a role nobody holds takes its spoken label (``wording.roles_said``)."""
         own = [r for r, n in self.holders.items() if n == who and r in self.fill]
-        if not own:
+        if not own and not self.said:
             return self.fill
         out = self.fill.copy()
+        out.update(self.said)
         for r in own:
             out[r] = "you"
         return out

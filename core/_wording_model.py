@@ -118,6 +118,14 @@ class Wording(_M):
             "user": "the people who will use it",
         }
     )
+    #: a role's label in what the rep says to the client, where it differs from ``roles``
+    #: ("Could we get your legal team on a call", not "their legal team")
+    roles_said: dict[str, str] = Field(
+        default_factory=lambda: {
+            "legal": "your legal team",
+            "procurement": "your procurement team",
+        }
+    )
     no_contact: str = "your contact at {account}"
     find_stretch: FindWording = FindWording(
         text="{who} introduces you to {role} in a meeting by {by}",
@@ -217,7 +225,8 @@ def wording_problems(w: Wording) -> list[tuple[tuple[str | int, ...], str]]:
         check(("close_date", key), getattr(w.close_date, key), _ALLOWED["close_date"])
     for key in BodyWording.model_fields:
         check(("body", key), getattr(w.body, key), _ALLOWED[f"body.{key}"])
-    for role in w.roles:
-        if role not in ROLE_PLACEHOLDERS:
-            out.append((("wording", "roles", role), f"unknown contact role '{role}'"))
+    for key in ("roles", "roles_said"):
+        for role in getattr(w, key):
+            if role not in ROLE_PLACEHOLDERS:
+                out.append((("wording", key, role), f"unknown contact role '{role}'"))
     return out

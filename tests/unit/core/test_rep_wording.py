@@ -109,3 +109,16 @@ def test_bad_news_line_without_a_short_title_quotes_the_objective(
         'First: Bad news on "Budget exists or a path to it is known".'
         " Deal with that before anything else."
     )
+
+
+def test_what_is_said_to_the_client_says_your_team(
+    playbook: Playbook, make_deal: Any, now: datetime
+) -> None:
+    """Said to Nora: "your legal team"; written about her deal: "their legal team"."""
+    d = decide(make_deal(stage="negotiation", contacts=[NORA]), playbook, now)
+    s, c = d.call_objective.stretch, d.call_objective.conservative
+    assert s is not None and s.advance_id == "final_terms_call" and c is not None
+    assert d.call_objective.close.startswith("Could we get your legal team on a call")
+    assert "with your legal team" in d.call_objective.opening
+    assert s.text.startswith("Nora books a call with their legal team")
+    assert c.text.startswith("Their legal team sends redlines back")
