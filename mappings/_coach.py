@@ -169,6 +169,8 @@ _ACTIVITY = re.compile(r"^completed (?P<kind>\w+)(?: on \S+)?(?: with (?P<role>\
 _ROLE = re.compile(r"^contact with role (?P<role>\w+)$")
 _FIELD = re.compile(r"^field (?P<name>\w+) = '(?P<value>[^']*)'(?: \(\w+\))?$")
 _ISO_DAY = re.compile(r"\b(\d{4}-\d{2}-\d{2})\b")
+_DATE_VALUE = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])(?:[T ][\d:.+Z-]*)?$")
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 _CODE = re.compile(r"\s*\([a-z]+(?:_[a-z]+)*\)$")
 
 
@@ -202,6 +204,8 @@ def evidence_line(detail: str, contact: str | None = None) -> str:
         name, value = _words(m["name"]).capitalize(), m["value"]
         if value.casefold() in ("true", "yes", "1"):
             return name
+        if d := _DATE_VALUE.match(value):  # as the card writes dates: 28 Dec 2026
+            return f"{name}: {int(d[3])} {_MONTHS[int(d[2]) - 1]} {d[1]}"
         return f"{name}: {value}"
     return _words(_CODE.sub("", text))
 

@@ -197,6 +197,8 @@ def test_stage_label(key: str, label: str) -> None:
         ("contact with role champion", None, "Champion named"),
         ("field pain = 'manual work' (non_empty)", None, "Pain: manual work"),
         ("field budget_confirmed = 'True' (truthy)", None, "Budget confirmed"),
+        ("field decision_date = '2026-12-28' (non_empty)", None, "Decision date: 28 Dec 2026"),
+        ("field decision_date = '2027-01-05T00:00:00'", None, "Decision date: 5 Jan 2027"),
         ("stage_change to solution (stage_entered)", None, "stage change to solution"),
         (
             "'allocated' in meeting of 2026-01-02, negative: 'Vera said it's not allocated yet'"
