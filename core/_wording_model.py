@@ -98,7 +98,7 @@ class CloseDateWording(_M):
 
     past: str = "close date {close} has passed; agree a real date with {who}."
     too_soon: str = (
-        "close date {close} is {days} days out with {count} essentials still open;"
+        "close date {close} is {days} days out, {count} still open: {open};"
         " ask {who} what the date depends on."
     )
 

@@ -112,10 +112,10 @@ def test_bad_news_line_without_a_short_title_quotes_the_objective(
 
 
 def test_what_is_said_to_the_client_says_your_team(
-    playbook: Playbook, make_deal: Any, now: datetime
+    playbook: Playbook, with_past_evidence: Any, now: datetime
 ) -> None:
     """Said to Nora: "your legal team"; written about her deal: "their legal team"."""
-    d = decide(make_deal(stage="negotiation", contacts=[NORA]), playbook, now)
+    d = decide(with_past_evidence([NORA], stage="negotiation"), playbook, now)
     s, c = d.call_objective.stretch, d.call_objective.conservative
     assert s is not None and s.advance_id == "final_terms_call" and c is not None
     assert d.call_objective.close.startswith("Could we get your legal team on a call")
