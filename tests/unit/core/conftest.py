@@ -63,15 +63,23 @@ PAST_EVIDENCE: dict[str, Any] = {
 
 
 def _with_past_evidence(
-    contacts: list[dict[str, Any]], drop: tuple[str, ...] = (), **overrides: Any
+    contacts: list[dict[str, Any]],
+    drop: tuple[str, ...] = (),
+    *,
+    meeting: bool = True,
+    notes: tuple[dict[str, Any], ...] = (),
+    **overrides: Any,
 ) -> Deal:
-    """A deal whose earlier-stage essentials are all learned (but the ``drop`` fields),
-    ``contacts`` first; keyword arguments replace top-level fields."""
+    """A deal whose earlier-stage essentials are all learned (but the ``drop`` fields, and
+    the meeting with who decides unless ``meeting``), ``contacts`` first, plus ``notes``
+    (activities); keyword arguments replace top-level fields."""
     fields = {k: v for k, v in PAST_EVIDENCE["fields"].items() if k not in drop}
+    held = PAST_EVIDENCE["activities"] if meeting else []
     data: dict[str, Any] = {
         **PAST_EVIDENCE,
         "fields": fields,
         "contacts": [*contacts, *PAST_EVIDENCE["contacts"]],
+        "activities": [*held, *notes],
         **overrides,
     }
     return _make_deal(**data)
