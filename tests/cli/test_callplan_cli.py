@@ -125,3 +125,23 @@ def test_watch_counts_what_the_checklist_shows(decided: tuple[Path, dict[str, An
         " has happened, pain or goal stated in the client's words, ...; ask Nora what the"
         " date depends on."
     ]
+
+
+def test_validate_explains_a_bad_recovery(tmp_path: Path) -> None:
+    """``mappings validate`` locates a recovery with ``requires`` and says what to do."""
+    root = Path(__file__).resolve().parents[2] / "mappings" / "defaults"
+    anchor = "          id: find_budget\n"
+    text = (root / "playbook.yaml").read_text(encoding="utf-8")
+    (tmp_path / "pb.yaml").write_text(
+        text.replace(anchor, anchor + "          requires: [pain]\n"), encoding="utf-8"
+    )
+    mapping = (root / "salesforce.yaml").read_text(encoding="utf-8")
+    assert mapping.count("\nplaybook: default\n") == 1
+    (tmp_path / "m.yaml").write_text(
+        mapping.replace("\nplaybook: default\n", "\nplaybook: pb.yaml\n"), encoding="utf-8"
+    )
+    out = CliRunner().invoke(cli.app, ["mappings", "validate", str(tmp_path / "m.yaml")])
+    assert out.exit_code == 2
+    text = " ".join(out.output.split())
+    assert "pb.yaml:" in text and "objectives[2].recovery.requires" in text
+    assert "cannot require other objectives: remove 'requires'" in text
