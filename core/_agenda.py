@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from nextadvance.core._compiled import CompiledObjective, CompiledPlaybook
 from nextadvance.core._playbook_model import Advance, Stage
 
-__all__ = ["Agenda", "build_agenda", "implication", "implied"]
+__all__ = ["Agenda", "build_agenda", "implication", "implied", "meeting_request"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,6 +65,16 @@ def implication(cp: CompiledPlaybook, stage_key: str, oid: str) -> frozenset[str
     return out
 
 
+def meeting_request(cp: CompiledPlaybook, oid: str) -> bool:
+    """Whether ``oid`` is learned only by meeting someone (every evidence rule a held
+    meeting with given roles): its "question" asks for a meeting, which a call already
+    closing for an advance must not ask as well ("20 minutes with you?" then "sign?")."""
+    meta = cp.objective_meta.get(oid)
+    return meta is not None and all(
+        r.activity is not None and bool(r.activity.with_roles) for r in meta.evidence
+    )
+
+
 def _finds(o: CompiledObjective, role: str | None) -> bool:
     return role is not None and role in o.role_names
 
@@ -79,10 +89,16 @@ def build_agenda(
     wanted: frozenset[str],
     finds_role: str | None,
     close_soon: bool,
+    closing: bool = False,
 ) -> Agenda:
     """Negatives, then missing essentials by need (``wanted``: what a bigger advance
     requires; the role being found; time-critical ones when the close date is near), then
-    stage order; nice-to-haves or the next stage's essentials only when nothing is missing.
+    stage order; nice-to-haves, or the next stage's first essential, only when nothing is
+    missing.
+
+    Questions fit the call: a follow-up question only for this stage's objectives (no
+    late discovery while closing), and, when the call ``closing`` asks for an advance, no
+    question that is really a meeting request (:func:`meeting_request`).
     """
     th = cp.playbook.thresholds
     meta = cp.objective_meta
@@ -103,7 +119,9 @@ def build_agenda(
         ordered = [o for _, o in sorted(enumerate(missing), key=rank)]
     look: tuple[CompiledObjective, ...] = ()
     if not ordered and not negatives:
-        look = _next_stage_essentials(cp, stage, segments)
+        # one step ahead: the next stage's first essential (pain before money on a first
+        # call), with its follow-up question
+        look = _next_stage_essentials(cp, stage, segments)[:1]
         ordered = list(look) or nice
     items = (list(negatives) + ordered)[: th.max_learn]
     questions: list[str] = []
@@ -111,10 +129,17 @@ def build_agenda(
         m = meta.get(o.id)
         if o in negatives and m is not None and m.if_negative:
             questions.append(m.if_negative)
-        elif o.questions:
+        elif o.questions and not (closing and meeting_request(cp, o.id)):
             questions.append(o.questions[0])
     if len(questions) < th.max_questions:
-        questions.extend(q for o in items if o not in negatives for q in o.questions[1:2])
+        questions.extend(
+            q
+            for o in items
+            if o not in negatives
+            and (o.stage == stage.key or o in look)
+            and not (closing and meeting_request(cp, o.id))
+            for q in o.questions[1:2]
+        )
     qs = tuple(dict.fromkeys(questions))[: th.max_questions]
     ask = cp.playbook.wording.body.ask
     lines = tuple(None if "{" in q else _line(ask, q) for q in qs)

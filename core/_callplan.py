@@ -16,6 +16,7 @@ from nextadvance.core._agenda import Agenda, build_agenda, implication, wanted_b
 from nextadvance.core._compiled import CompiledObjective, CompiledPlaybook
 from nextadvance.core._decision import Explanation, trusted
 from nextadvance.core._playbook_model import Advance, Stage
+from nextadvance.core._recovery import blocker, switch
 
 __all__ = ["CallPlan", "Pick", "call_plan"]
 
@@ -48,7 +49,8 @@ class CallPlan:
     gap_ids: tuple[str, ...]
     missing_now: tuple[str, ...]
     essentials_now: int
-    #: essentials still open from here to the last open stage, and the first few titles
+    #: essentials of this and earlier stages still open (bad news included), and the
+    #: first two titles
     remaining: int
     remaining_titles: tuple[str, ...]
     explanations: tuple[Explanation, ...]
@@ -190,28 +192,11 @@ def _remember(cp: CompiledPlaybook, key: tuple[Any, ...], value: Any) -> Any:
     return value
 
 
-def _remaining(
-    cp: CompiledPlaybook, stage: Stage, segments: tuple[str, ...], open_now: list[CompiledObjective]
-) -> tuple[int, tuple[str, ...]]:
-    """Essentials open from this stage to the last open one (later stages count whole)."""
-    key = ("later", stage.key, segments)
-    later = cp.plans.get(key)
-    if later is None:
-        last = cp.open_stages[-1] if cp.open_stages else stage.key
-        here = cp.order[stage.key]
-        later = _remember(
-            cp,
-            key,
-            tuple(
-                o
-                for o in cp.objectives_for(last, segments)
-                if o.essential and cp.order[o.stage] > here
-            ),
-        )
-    titles = [o.title for o in open_now[:3]]  # only the first three are shown
-    if len(titles) < 3:
-        titles += [o.title for o in later[: 3 - len(titles)]]
-    return len(open_now) + len(later), tuple(titles)
+def _remaining(open_now: list[CompiledObjective]) -> tuple[int, tuple[str, ...]]:
+    """Open essentials the rep can see and act on (this and earlier stages, bad news
+    included) and the first two titles: later stages are not on the checklist, and a
+    count the checklist does not show reads as wrong."""
+    return len(open_now), tuple([o.title for o in open_now[:2]])
 
 
 #: one objective of a plan's list as the plan loop reads it: the objective, its id, whether
@@ -287,17 +272,40 @@ def _call_plan(
     gap_ids = tuple([o.id for o in missing_earlier])
     now_ids = tuple([o.id for o in missing_now])
     adv_learned = learned & cp.advance_required.get(key, frozenset())
-    adv_key = ("adv", key, segments, adv_learned, roles)
+    stuck = blocker(cp, negative_ids, gap_ids) if negative_ids or gap_ids else None
+    adv_key = ("adv", key, segments, adv_learned, roles, stuck)
     adv = plans.get(adv_key)
     if adv is None:
         active = frozenset([o.id for o in objectives])
         stretch, conservative, adv_why = _advances(stage, learned, active, roles)
-        finds = (stretch.finds_role if stretch else None) or (
-            conservative.finds_role if conservative else None
-        )
         # what a bigger advance still requires: of the learned ids it reads only those an
         # advance requires, all in the key
         wanted = wanted_by_bigger(stage, stretch.advance if stretch else None, learned)
+        turn = (
+            switch(
+                cp,
+                stage,
+                stuck,
+                stretch.advance if stretch else None,
+                conservative.advance if conservative else None,
+                roles,
+            )
+            if stuck is not None
+            else None
+        )
+        if turn is not None:
+            stretch = (
+                conservative  # moved up as it was picked (its person may need finding)
+                if conservative is not None and turn.stretch is conservative.advance
+                else Pick(turn.stretch, turn.finds_role)
+                if turn.stretch is not None
+                else None
+            )
+            conservative = conservative if turn.keep_conservative else None
+            adv_why = (*adv_why, turn.why)
+        finds = (stretch.finds_role if stretch else None) or (
+            conservative.finds_role if conservative else None
+        )
         adv = _remember(cp, adv_key, (stretch, conservative, adv_why, finds, wanted))
     stretch, conservative, adv_why, finds, wanted = adv
     if negative_ids:
@@ -315,17 +323,31 @@ def _call_plan(
         wanted,
         finds,
         close_soon,
+        stretch is not None,
     )
     memo = plans.get(agenda_key)
     if memo is None:
         agenda = build_agenda(
-            cp, stage, segments, to_learn, nice_now, tuple(negatives), wanted, finds, close_soon
+            cp,
+            stage,
+            segments,
+            to_learn,
+            nice_now,
+            tuple(negatives),
+            wanted,
+            finds,
+            close_soon,
+            closing=stretch is not None,
         )
         memo = _remember(
             cp, agenda_key, (agenda, _learn_why(agenda, False), _learn_why(agenda, True))
         )
     agenda = memo[0]
-    remaining, titles = _remaining(cp, stage, segments, missing_earlier + missing_now)
+    open_ = missing_earlier + missing_now
+    if negatives:  # bad news first; an earlier stage's "no" is open too
+        bad = [o for o in negatives if o.essential]
+        open_ = bad + [o for o in open_ if o not in bad]
+    remaining, titles = _remaining(open_)
     ready_key = ("ready", key, now_ids, essentials_now)
     ready = plans.get(ready_key)
     if ready is None:

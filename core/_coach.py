@@ -24,7 +24,13 @@ from nextadvance.core._decision import (
     trusted,
 )
 from nextadvance.core._playbook_model import Advance, Urgency
-from nextadvance.core._wording_model import ROLE_PLACEHOLDERS, FindWording, Wording, placeholders
+from nextadvance.core._wording_model import (
+    ROLE_PLACEHOLDERS,
+    FindWording,
+    SoloWording,
+    Wording,
+    placeholders,
+)
 from nextadvance.core.models import Activity, ActivityKind, Deal, Outcome
 
 __all__ = ["coach"]
@@ -135,7 +141,7 @@ def next_meeting(activities: list[Activity], now: datetime) -> date | None:
 class _Deal:
     """Names and dates of one deal, for filling templates (one ``fill`` dict, reused)."""
 
-    __slots__ = ("account", "fill", "holders", "main", "today", "wording")
+    __slots__ = ("account", "fill", "holders", "main", "names", "said", "today", "wording")
 
     def __init__(
         self,
@@ -147,10 +153,12 @@ class _Deal:
         self.wording, self.today = wording, today
         holders: dict[str, str] = {}
         anyone: str | None = None
+        names: list[str] = []
         for c in deal.contacts:
             first = _first_name(c.name)
             if first is None:
                 continue
+            names.append(first)
             if anyone is None:
                 anyone = first
             role = c.role
@@ -162,6 +170,10 @@ class _Deal:
                 if sub is not None:
                     holders[role] = sub
         self.holders = holders
+        # who else could act when the main contact is the person an advance names: role
+        # holders first (contact order), then contacts without a role
+        others = list(dict.fromkeys(holders.values()))
+        self.names = tuple(others + [n for n in names if n not in others])
         main = anyone
         for r in _MAIN_ROLES:
             if r in holders:
@@ -175,29 +187,55 @@ class _Deal:
                 fill[r] = n
         fill["account"] = self.account
         self.fill = fill
+        #: labels of the roles nobody holds, as said to the client ("your legal team")
+        said = wording.roles_said
+        self.said = {r: s for r, s in said.items() if r not in holders} if said else {}
 
     def who(self, pick: Pick | None) -> str:
         adv = pick.advance if pick else None
         if adv is not None and pick is not None and pick.finds_role is None:
             if adv.actor is not None and adv.actor in self.holders:
                 return self.holders[adv.actor]
-            if adv.requires_roles and self.main is not None:
-                busy = {self.holders.get(r) for r in adv.requires_roles}
+            named = _named(adv)[1]
+            if named and self.main is not None:
+                busy = {self.holders.get(r) for r in named}
                 if self.main in busy:  # "Nora brings Nora": let someone else bring her
-                    for n in self.holders.values():
+                    for n in self.names:
                         if n not in busy:
                             return n
         return self.main or self.wording.no_contact.format(account=self.account)
 
+    def alone(self, adv: Advance, who: str) -> bool:
+        """Whether ``adv``'s text would name ``who`` twice ("Bruno brings Bruno")."""
+        uses_who, named = _named(adv)
+        return uses_who and any(self.fill.get(r) == who for r in named)
+
     def spoken(self, who: str) -> dict[str, str]:
-        """The fill for sentences said to ``who``: a role they hold themselves is "you"."""
+        """The fill for sentences said to ``who``: a role they hold themselves is "you",
+        a role nobody holds takes its spoken label (``wording.roles_said``)."""
         own = [r for r, n in self.holders.items() if n == who and r in self.fill]
-        if not own:
+        if not own and not self.said:
             return self.fill
         out = self.fill.copy()
+        out.update(self.said)
         for r in own:
             out[r] = "you"
         return out
+
+
+_NAMED: dict[int, tuple[Advance, tuple[bool, tuple[str, ...]]]] = {}
+
+
+def _named(adv: Advance) -> tuple[bool, tuple[str, ...]]:
+    """Whether ``adv.text`` says ``{who}``, and the roles it or ``requires_roles`` name."""
+    hit = _NAMED.get(id(adv))
+    if hit is None or hit[0] is not adv:
+        used = placeholders(adv.text)
+        roles = dict.fromkeys([*adv.requires_roles, *(u for u in used if u in ROLE_PLACEHOLDERS)])
+        if len(_NAMED) >= _MEMO_LIMIT:
+            _NAMED.clear()
+        hit = _NAMED[id(adv)] = (adv, ("who" in used, tuple(roles)))
+    return hit[1]
 
 
 _BY: dict[tuple[int, date, date | None, date], date] = {}
@@ -225,21 +263,21 @@ def _compute_by(adv_days: int, base: date, close: date | None, today: date) -> d
 
 
 _CHOICES: dict[tuple[object, ...], tuple[object, AdvanceChoice]] = {}
-_USES: dict[tuple[int, str | None, int], tuple[object, tuple[str, ...]]] = {}
+_USES: dict[int, tuple[object, tuple[str, ...]]] = {}
+
+#: the four templates of a pick: the advance's own, its ``solo`` words, or a find rewrite
+_Words = Advance | SoloWording | FindWording
 
 
-def _uses(adv: Advance, role: str | None, find: FindWording) -> tuple[str, ...]:
-    """The deal placeholders this pick's four templates read (memo key of its fill)."""
-    key = (id(adv), role, id(find))
-    hit = _USES.get(key)
-    if hit is None or hit[0] is not (adv, find)[role is not None]:
-        src = (
-            (find.text, find.subject, find.ask, find.goal)
-            if role
-            else (adv.text, adv.subject, adv.ask, adv.goal)
-        )
+def _uses(words: _Words) -> tuple[str, ...]:
+    """The deal placeholders a pick's four templates read (memo key of its fill)."""
+    hit = _USES.get(id(words))
+    if hit is None or hit[0] is not words:
+        src = (words.text, words.subject, words.ask, words.goal)
         names = {n for t in src for n in placeholders(t)} - {"who", "by", "role"}
-        hit = _USES[key] = ((adv, find)[role is not None], tuple(sorted(names)))
+        if len(_USES) >= _MEMO_LIMIT:
+            _USES.clear()
+        hit = _USES[id(words)] = (words, tuple(sorted(names)))
     return hit[1]
 
 
@@ -253,17 +291,18 @@ def _choice(
     who = d.who(pick)
     role = pick.finds_role
     fill = d.fill
-    key = (id(adv), role, id(find), who, by, *[fill[p] for p in _uses(adv, role, find)])
+    words: _Words = find if role is not None else adv
+    if role is None and adv.solo is not None and d.alone(adv, who):
+        words = adv.solo
+    key = (id(adv), id(words), role, who, by, *[fill[p] for p in _uses(words)])
     hit = _CHOICES.get(key)
-    if hit is not None and hit[0] is adv:
+    if hit is not None and hit[0] == (adv, words):
         return hit[1]
     fill["who"] = who
     fill["by"] = _say(by)
     if role is not None:
         fill["role"] = d.wording.roles.get(role, role.replace("_", " "))
-        text, subject, ask, goal = find.text, find.subject, find.ask, find.goal
-    else:
-        text, subject, ask, goal = adv.text, adv.subject or adv.text, adv.ask, adv.goal
+    text, subject, ask, goal = words.text, words.subject or words.text, words.ask, words.goal
     filled = _cap(text.format_map(fill))
     spoken = d.spoken(who)
     choice = trusted(
@@ -279,7 +318,7 @@ def _choice(
     )
     if len(_CHOICES) >= _MEMO_LIMIT:
         _CHOICES.clear()
-    _CHOICES[key] = (adv, choice)
+    _CHOICES[key] = ((adv, words), choice)
     return choice
 
 
@@ -367,6 +406,9 @@ def coach(
         for o in agenda.items:
             if o.id in agenda.negatives:
                 fill["title"] = o.title
+                meta = cp.objective_meta.get(o.id)
+                short = meta.negative_title if meta is not None else None
+                fill["negative"] = short or _cap(w.negative_fallback.format_map(fill))
                 head.append(b.first.format(note=_cap(w.negative.format_map(fill))))
     opening = ""
     if stretch is not None:

@@ -202,19 +202,27 @@ class CompiledPlaybook:
         self.required_roles = frozenset(
             r for s in playbook.stages for a in s.advances for r in a.requires_roles
         )
-        #: per stage, the contact roles its advances need (a plan depends on no others)
-        self.stage_roles = {
-            s.key: frozenset(r for a in s.advances for r in a.requires_roles)
-            for s in playbook.stages
-        }
         #: every objective (stage or segment-added) by id, for the agenda's implication,
-        #: negative-answer and time-critical settings (nextadvance.core._agenda)
+        #: negative-answer, time-critical and recovery settings (nextadvance.core._agenda)
         self.objective_meta: dict[str, Objective] = {
             o.id: o for s in playbook.stages for o in s.objectives
         }
         for seg in playbook.segments:
             for ov in seg.add:
                 self.objective_meta.setdefault(ov.objective.id, ov.objective)
+        recovery_roles = frozenset(
+            r
+            for o in self.objective_meta.values()
+            if o.recovery is not None
+            for r in o.recovery.requires_roles
+        )
+        self.required_roles |= recovery_roles
+        #: per stage, the contact roles its advances (or a recovery) need: a plan depends
+        #: on no others
+        self.stage_roles = {
+            s.key: frozenset(r for a in s.advances for r in a.requires_roles) | recovery_roles
+            for s in playbook.stages
+        }
         #: learned ids that imply another objective (they change the agenda)
         self.implying = frozenset(r for o in self.objective_meta.values() for r in o.implied_by)
 

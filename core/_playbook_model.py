@@ -16,6 +16,7 @@ from nextadvance.core._lexicon_model import Lexicon
 from nextadvance.core._wording_model import (
     ADVANCE_FIELDS,
     ROLE_PLACEHOLDERS,
+    SoloWording,
     Wording,
     template_problems,
     wording_problems,
@@ -33,6 +34,7 @@ __all__ = [
     "ObjectiveOverride",
     "Playbook",
     "PriorityWeights",
+    "Recovery",
     "Segment",
     "SizeBand",
     "Stage",
@@ -109,25 +111,6 @@ class EvidenceRule(_M):
         return self
 
 
-class Objective(_M):
-    """A micro-objective: one piece of knowledge needed before the deal can honestly move on."""
-
-    id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
-    title: str
-    essential: bool = True
-    evidence: tuple[EvidenceRule, ...] = Field(min_length=1)
-    questions: tuple[str, ...] = ()
-    #: learned objectives that make this one self-evident (not asked once any is learned)
-    implied_by: tuple[str, ...] = ()
-    #: a stage from which on this objective is taken as met (no first-call question in
-    #: negotiation just because no first call was logged)
-    implied_from_stage: str | None = None
-    #: the question to ask when the answer came back negative (e.g. no budget)
-    if_negative: str | None = None
-    #: asked first when the close date is near (timeline, approvals, signing)
-    time_critical: bool = False
-
-
 class Advance(_M):
     """A client action to close for; ``requires`` lists objectives that must be learned first.
 
@@ -147,8 +130,47 @@ class Advance(_M):
     ask: str = ""
     goal: str = ""
     actor: str | None = None
+    #: the words when ``{who}`` would be the person a role of ``text`` names (one contact
+    #: in two roles); without it, another contact acts when the deal has one
+    solo: SoloWording | None = None
     #: days from now the client commits to (moved off weekends, capped by the close date)
     days: int = Field(default=7, ge=1, le=120)
+
+
+class Recovery(Advance):
+    """The advance that gets one objective unstuck, taken instead of the stage's stretch.
+
+    It is closed for when the objective's answer came back negative ("no budget"), or
+    when the deal has moved past the objective's stage without it; it has no ``requires``
+    (the objective blocking the deal is why it is chosen) and is always a stretch.
+    """
+
+    level: Literal["stretch"] = "stretch"
+
+
+class Objective(_M):
+    """A micro-objective: one piece of knowledge needed before the deal can honestly move on."""
+
+    id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    title: str
+    essential: bool = True
+    evidence: tuple[EvidenceRule, ...] = Field(min_length=1)
+    questions: tuple[str, ...] = ()
+    #: learned objectives that make this one self-evident (not asked once any is learned)
+    implied_by: tuple[str, ...] = ()
+    #: a stage from which on this objective is taken as met (no first-call question in
+    #: negotiation just because no first call was logged)
+    implied_from_stage: str | None = None
+    #: the question to ask when the answer came back negative (e.g. no budget)
+    if_negative: str | None = None
+    #: the bad news in a few words, for the task's first line ("No budget yet"); without
+    #: it the line quotes the title (``wording.negative_fallback``)
+    negative_title: str | None = None
+    #: asked first when the close date is near (timeline, approvals, signing)
+    time_critical: bool = False
+    #: what to close for while this objective blocks the deal (negative, or missing past
+    #: its stage), instead of the stage's stretch (``core._callplan``)
+    recovery: Recovery | None = None
 
 
 class Stage(_M):
@@ -247,10 +269,49 @@ _ADVANCE_PLACEHOLDERS = ("who", "account", "by", *ROLE_PLACEHOLDERS)
 _QUESTION_PLACEHOLDERS = ("who", "account", *ROLE_PLACEHOLDERS)
 
 
+def _advance_problems(
+    adv: Advance, here: tuple[str | int, ...]
+) -> list[tuple[tuple[str | int, ...], str]]:
+    """An advance's actor and templates (its own words and its ``solo`` words)."""
+    out: list[tuple[tuple[str | int, ...], str]] = []
+    if adv.actor is not None and adv.actor not in ROLE_PLACEHOLDERS:
+        out.append(((*here, "actor"), f"unknown contact role '{adv.actor}'"))
+    for f in ADVANCE_FIELDS:
+        out.extend(
+            ((*here, f), msg) for msg in template_problems(getattr(adv, f), _ADVANCE_PLACEHOLDERS)
+        )
+        if adv.solo is not None:
+            out.extend(
+                ((*here, "solo", f), msg)
+                for msg in template_problems(getattr(adv.solo, f), _ADVANCE_PLACEHOLDERS)
+            )
+    return out
+
+
+def _recovery_problems(
+    rec: Recovery, path: tuple[str | int, ...]
+) -> list[tuple[tuple[str | int, ...], str]]:
+    out = _advance_problems(rec, path)
+    if rec.requires:
+        out.append(
+            (
+                (*path, "requires"),
+                "a recovery is closed for because its objective blocks the deal,"
+                " so it cannot require other objectives: remove 'requires'",
+            )
+        )
+    for k, role in enumerate(rec.requires_roles):
+        if role not in CONTACT_ROLES:
+            out.append(((*path, "requires_roles", k), f"unknown contact role '{role}'"))
+    return out
+
+
 def _objective_problems(
     obj: Objective, path: tuple[str | int, ...], objectives: set[str]
 ) -> list[tuple[tuple[str | int, ...], str]]:
     out: list[tuple[tuple[str | int, ...], str]] = []
+    if obj.recovery is not None:
+        out.extend(_recovery_problems(obj.recovery, (*path, "recovery")))
     for k, ref in enumerate(obj.implied_by):
         if ref not in objectives:
             out.append(((*path, "implied_by", k), f"unknown objective '{ref}'"))
@@ -404,13 +465,7 @@ class Playbook(_M):
                 if adv.text in texts:
                     out.append(((*here, "text"), f"same text as advance '{texts[adv.text]}'"))
                 texts.setdefault(adv.text, adv.id)
-                if adv.actor is not None and adv.actor not in ROLE_PLACEHOLDERS:
-                    out.append(((*here, "actor"), f"unknown contact role '{adv.actor}'"))
-                for f in ADVANCE_FIELDS:
-                    out.extend(
-                        ((*here, f), msg)
-                        for msg in template_problems(getattr(adv, f), _ADVANCE_PLACEHOLDERS)
-                    )
+                out.extend(_advance_problems(adv, here))
         for i, seg in enumerate(self.segments):
             for k, ov in enumerate(seg.add):
                 out.extend(

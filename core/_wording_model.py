@@ -18,6 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field
 __all__ = [
     "ADVANCE_FIELDS",
     "ROLE_PLACEHOLDERS",
+    "SoloWording",
     "Wording",
     "template_problems",
 ]
@@ -66,6 +67,21 @@ class FindWording(_M):
     goal: str
 
 
+class SoloWording(_M):
+    """An advance's words for when the person who acts is also the person it names.
+
+    "{who} brings {decision_maker} to a review" reads "Bruno brings Bruno" when the deal's
+    only contact is the decision maker; ``solo`` says it for one person ("Bruno reviews
+    the business case with you").  Empty ``subject``/``ask``/``goal`` fall back as the
+    advance's own do.
+    """
+
+    text: str
+    subject: str = ""
+    ask: str = ""
+    goal: str = ""
+
+
 class BodyWording(_M):
     """The lines of the task body, in the order a rep uses them on the call."""
 
@@ -82,7 +98,7 @@ class CloseDateWording(_M):
 
     past: str = "close date {close} has passed; agree a real date with {who}."
     too_soon: str = (
-        "close date {close} is {days} days out with {count} essentials still open;"
+        "close date {close} is {days} days out, {count} still open: {open};"
         " ask {who} what the date depends on."
     )
 
@@ -102,6 +118,14 @@ class Wording(_M):
             "user": "the people who will use it",
         }
     )
+    #: a role's label in what the rep says to the client, where it differs from ``roles``
+    #: ("Could we get your legal team on a call", not "their legal team")
+    roles_said: dict[str, str] = Field(
+        default_factory=lambda: {
+            "legal": "your legal team",
+            "procurement": "your procurement team",
+        }
+    )
     no_contact: str = "your contact at {account}"
     find_stretch: FindWording = FindWording(
         text="{who} introduces you to {role} in a meeting by {by}",
@@ -115,8 +139,11 @@ class Wording(_M):
         ask="Could you tell me who {role} is and let them know I'll reach out by {by}?",
         goal="who {role} is",
     )
-    opening: str = "By the end of today I'd like us to agree {goal}."
-    negative: str = "{title}: the answer was no. Deal with that before anything else."
+    opening: str = "Before we wrap up, I'd like us to agree {goal}."
+    #: the task's first line when an answer came back "no"; ``{negative}`` is the
+    #: objective's ``negative_title``, else ``negative_fallback``
+    negative: str = "{negative}. Deal with that before anything else."
+    negative_fallback: str = 'Bad news on "{title}"'
     verdicts: dict[VerdictCode, str] = Field(default_factory=_default_verdicts)
     close_date: CloseDateWording = CloseDateWording()
     body: BodyWording = BodyWording()
@@ -128,7 +155,8 @@ _ALLOWED: dict[str, tuple[str, ...]] = {
     "find_stretch": (*_DEAL, "role"),
     "find_conservative": (*_DEAL, "role"),
     "opening": (*_DEAL, "goal"),
-    "negative": (*_DEAL, "title"),
+    "negative": (*_DEAL, "title", "negative"),
+    "negative_fallback": (*_DEAL, "title"),
     "verdicts": (*_DEAL, "rewrite"),
     "close_date": (*_DEAL, "close", "days", "count", "open"),
     "body.least": ("conservative",),
@@ -189,7 +217,7 @@ def wording_problems(w: Wording) -> list[tuple[tuple[str | int, ...], str]]:
                 "the conservative 'find' text must differ from the stretch one",
             )
         )
-    for key in ("opening", "negative"):
+    for key in ("opening", "negative", "negative_fallback"):
         check((key,), getattr(w, key), _ALLOWED[key])
     for verdict, text in w.verdicts.items():
         check(("verdicts", verdict), text, _ALLOWED["verdicts"])
@@ -197,7 +225,8 @@ def wording_problems(w: Wording) -> list[tuple[tuple[str | int, ...], str]]:
         check(("close_date", key), getattr(w.close_date, key), _ALLOWED["close_date"])
     for key in BodyWording.model_fields:
         check(("body", key), getattr(w.body, key), _ALLOWED[f"body.{key}"])
-    for role in w.roles:
-        if role not in ROLE_PLACEHOLDERS:
-            out.append((("wording", "roles", role), f"unknown contact role '{role}'"))
+    for key in ("roles", "roles_said"):
+        for role in getattr(w, key):
+            if role not in ROLE_PLACEHOLDERS:
+                out.append((("wording", key, role), f"unknown contact role '{role}'"))
     return out

@@ -161,15 +161,25 @@ def _day(value: datetime | date | None) -> str | None:
 
 
 _KEYWORDS = re.compile(r"^'(?P<word>[^']+)' in (?P<kind>\w+)(?: of \S+)?$")
+#: a keyword hit in a clause that says no (core/_evidence.py): the card shows the clause
+_NEGATIVE = re.compile(
+    r"^'[^']+' in (?P<kind>\w+)(?: of \S+)?, negative: '(?P<clause>.*)' \(learned, bad news:.*\)$"
+)
 _ACTIVITY = re.compile(r"^completed (?P<kind>\w+)(?: on \S+)?(?: with (?P<role>\w+))?$")
 _ROLE = re.compile(r"^contact with role (?P<role>\w+)$")
 _FIELD = re.compile(r"^field (?P<name>\w+) = '(?P<value>[^']*)'(?: \(\w+\))?$")
 _ISO_DAY = re.compile(r"\b(\d{4}-\d{2}-\d{2})\b")
+_DATE_VALUE = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])(?:[T ][\d:.+Z-]*)?$")
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 _CODE = re.compile(r"\s*\([a-z]+(?:_[a-z]+)*\)$")
 
 
 def _words(key: str) -> str:
     return key.replace("_", " ")
+
+
+def _article(word: str) -> str:
+    return "an" if word[:1] in "aeiou" else "a"
 
 
 def evidence_line(detail: str, contact: str | None = None) -> str:
@@ -180,9 +190,10 @@ def evidence_line(detail: str, contact: str | None = None) -> str:
     snake_case turned into words, so a new engine wording never breaks the card.
     """
     text = " ".join(detail.split())
+    if m := _NEGATIVE.match(text):
+        return f"In {_article(m['kind'])} {m['kind']}: “{m['clause']}”"
     if m := _KEYWORDS.match(text):
-        article = "an" if m["kind"][:1] in "aeiou" else "a"
-        return f"“{m['word']}” mentioned in {article} {m['kind']}"
+        return f"“{m['word']}” mentioned in {_article(m['kind'])} {m['kind']}"
     if m := _ACTIVITY.match(text):
         who = f" with the {_words(m['role'])}" if m["role"] else ""
         return f"{m['kind'].capitalize()} held{who}"
@@ -193,6 +204,8 @@ def evidence_line(detail: str, contact: str | None = None) -> str:
         name, value = _words(m["name"]).capitalize(), m["value"]
         if value.casefold() in ("true", "yes", "1"):
             return name
+        if d := _DATE_VALUE.match(value):  # as the card writes dates: 28 Dec 2026
+            return f"{name}: {int(d[3])} {_MONTHS[int(d[2]) - 1]} {d[1]}"
         return f"{name}: {value}"
     return _words(_CODE.sub("", text))
 
@@ -242,14 +255,14 @@ def _texts(items: Iterable[object], limit: int = _TEXT) -> list[str]:
     return out
 
 
-def _verdict(decision: Decision, stretch: str | None) -> dict[str, Any]:
+def _verdict(decision: Decision, suggested: str | None) -> dict[str, Any]:
     check = decision.next_step_check
     code = str(check.verdict)
     # issue17 adds a plain-language sentence and a rewrite to the check: use them when present.
     sentence = getattr(check, "sentence", None) or check.reason
     rewrite = getattr(check, "rewrite", None)
-    if rewrite is None and code != "advance" and stretch:
-        rewrite = stretch
+    if rewrite is None and code != "advance" and suggested:
+        rewrite = suggested
     return {
         "code": code,
         "label": VERDICT_LABELS.get(code, stage_label(code)),
@@ -298,7 +311,9 @@ def build_coach(
         "learn": _texts(titles.get(i, i) for i in co.learn),
         "questions": _texts(co.questions, _LONG),
         "plan": _texts(co.plan, _LONG),
-        "verdict": _verdict(decision, stretch),
+        # the rewrite the verdict field says too ("Try: '...'", core/_coach.py): the
+        # minimum worth closing for, else the stretch; the stretch is on the card already
+        "verdict": _verdict(decision, conservative or stretch),
         "momentum": {
             "stalled": mom.stalled,
             "parked_until": _day(mom.parked_until) if mom.parked else None,

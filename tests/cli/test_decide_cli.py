@@ -192,5 +192,5 @@ def test_decide_writes_named_sayable_tasks(runner: CliRunner) -> None:
         co, c = d["call_objective"], d["coaching"]
         assert co["stretch"]["text"] != co["conservative"]["text"]
         assert c["subject"].startswith("Get ") and c["body"] and c["verdict"]
-        assert co["opening"].startswith("By the end of today")
+        assert co["opening"].startswith("Before we wrap up, ")
         assert "_" not in c["subject"] + c["verdict"] + " ".join(c["body"])

@@ -33,6 +33,64 @@ def _make_deal(**overrides: Any) -> Deal:
     return Deal.model_validate(data)
 
 
+#: contacts, fields and a meeting that prove every default essential before negotiation,
+#: so a late-stage deal is not ahead of its evidence (no stage gap changes its advance)
+PAST_EVIDENCE: dict[str, Any] = {
+    "fields": {
+        "pain": "manual work",
+        "budget_confirmed": True,
+        "decision_date": "2027-01-29",
+        "impact": "20 hours a week",
+        "decision_process": "the CFO signs off",
+        "technical_fit": True,
+        "procurement_steps": "supplier form",
+    },
+    "contacts": [
+        {"id": "eb", "name": "Ellen Buyer", "role": "economic_buyer"},
+        {"id": "tb", "name": "Tom Tech", "role": "technical_buyer"},
+    ],
+    "activities": [
+        {
+            "id": "m-eb",
+            "kind": "meeting",
+            "at": "2026-11-12T10:00:00Z",
+            "body": "",
+            "outcome": "completed",
+            "contact_ids": ["eb"],
+        }
+    ],
+}
+
+
+def _with_past_evidence(
+    contacts: list[dict[str, Any]],
+    drop: tuple[str, ...] = (),
+    *,
+    meeting: bool = True,
+    notes: tuple[dict[str, Any], ...] = (),
+    **overrides: Any,
+) -> Deal:
+    """A deal whose earlier-stage essentials are all learned (but the ``drop`` fields, and
+    the meeting with who decides unless ``meeting``), ``contacts`` first, plus ``notes``
+    (activities); keyword arguments replace top-level fields."""
+    fields = {k: v for k, v in PAST_EVIDENCE["fields"].items() if k not in drop}
+    held = PAST_EVIDENCE["activities"] if meeting else []
+    data: dict[str, Any] = {
+        **PAST_EVIDENCE,
+        "fields": fields,
+        "contacts": [*contacts, *PAST_EVIDENCE["contacts"]],
+        "activities": [*held, *notes],
+        **overrides,
+    }
+    return _make_deal(**data)
+
+
+@pytest.fixture
+def with_past_evidence() -> Any:
+    """Factory for a deal with every default essential before negotiation learned."""
+    return _with_past_evidence
+
+
 def _activity(aid: str, kind: str, at: str, body: str = "", **kw: Any) -> dict[str, Any]:
     """An activity dict (completed unless ``outcome`` is given)."""
     return {"id": aid, "kind": kind, "at": at, "body": body, "outcome": "completed", **kw}

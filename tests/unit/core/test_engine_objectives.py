@@ -69,9 +69,10 @@ def test_stage_gap_lists_missing_earlier_essentials_first(
     d = decide(deal, playbook, now)
     assert d.stage_gap is True
     assert "budget" in d.stage_gap_objectives
-    # ordered by need, not stage order: the stretch "verbal yes" waits on procurement steps
-    assert d.call_objective.learn[0] == "procurement_steps"
-    assert set(d.call_objective.learn[1:]) <= set(d.stage_gap_objectives)
+    # ordered by need, not stage order: the stretch "verbal yes" waits on budget and
+    # procurement steps, so they come before the pain and timeline the deal also lacks
+    assert d.call_objective.learn[:2] == ("budget", "procurement_steps")
+    assert set(d.call_objective.learn[2:]) <= set(d.stage_gap_objectives)
     assert any(e.rule_id == "stage_gap" for e in d.explanations)
 
 

@@ -23,12 +23,13 @@ def test_healthcare_segment_adds_compliance_owner(
 
 
 def test_small_company_drops_procurement_and_unblocks_verbal_commit(
-    playbook: Playbook, make_deal: Any, now: datetime
+    playbook: Playbook, with_past_evidence: Any, now: datetime
 ) -> None:
     """Under 50 employees procurement steps are not an objective, so the stretch advance needing them is eligible."""
-    contacts = [{"id": "c1", "role": "economic_buyer"}]
-    small = make_deal(stage="proposal", account={"employees": 12}, contacts=contacts)
-    big = make_deal(stage="proposal", account={"employees": 5000}, contacts=contacts)
+    # every earlier essential learned (no stage gap), procurement steps not
+    drop = ("procurement_steps",)
+    small = with_past_evidence([], drop, stage="proposal", account={"employees": 12})
+    big = with_past_evidence([], drop, stage="proposal", account={"employees": 5000})
     ds, db = decide(small, playbook, now), decide(big, playbook, now)
     assert "small_company" in ds.segments and "enterprise" in db.segments
     assert not any(o.id == "procurement_steps" for o in ds.objectives)

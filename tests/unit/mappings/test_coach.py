@@ -87,9 +87,11 @@ def test_evidence_and_rewrite(decisions: list[tuple[Deal, Decision]]) -> None:
         payload = build_coach(decision)
         for o in payload["objectives"]:
             assert (o["evidence"] is None) == (o["status"] == "missing")
-        verdict = payload["verdict"]
-        if verdict["code"] != "advance" and payload["advance"]["stretch"]:
-            assert verdict["rewrite"] == payload["advance"]["stretch"]
+        verdict, advance = payload["verdict"], payload["advance"]
+        if verdict["code"] != "advance" and advance["stretch"]:
+            # the same rewrite as the verdict field the sync writes (coaching.verdict)
+            assert verdict["rewrite"] == (advance["conservative"] or advance["stretch"])
+            assert f"Try: '{verdict['rewrite']}'" in decision.coaching.verdict
 
 
 def test_unknown_and_negative_statuses(decisions: list[tuple[Deal, Decision]]) -> None:
@@ -195,7 +197,15 @@ def test_stage_label(key: str, label: str) -> None:
         ("contact with role champion", None, "Champion named"),
         ("field pain = 'manual work' (non_empty)", None, "Pain: manual work"),
         ("field budget_confirmed = 'True' (truthy)", None, "Budget confirmed"),
+        ("field decision_date = '2026-12-28' (non_empty)", None, "Decision date: 28 Dec 2026"),
+        ("field decision_date = '2027-01-05T00:00:00'", None, "Decision date: 5 Jan 2027"),
         ("stage_change to solution (stage_entered)", None, "stage change to solution"),
+        (
+            "'allocated' in meeting of 2026-01-02, negative: 'Vera said it's not allocated yet'"
+            " (learned, bad news: not met, not missing; the next call must deal with it)",
+            None,
+            "In a meeting: \u201cVera said it's not allocated yet\u201d",
+        ),
     ],
 )
 def test_evidence_lines_are_in_words(detail: str, contact: str | None, line: str) -> None:

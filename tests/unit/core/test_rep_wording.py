@@ -1,0 +1,124 @@
+"""What a rep reads must read like a sales manager wrote it: no doubled words, no one
+person in two places of one sentence, short bad-news lines, an opening said on the call."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from nextadvance.core import Playbook, decide
+
+NORA = {"id": "c1", "name": "Nora Diaz", "role": "champion"}
+
+
+def _rep_text(d: Any) -> list[str]:
+    co, c = d.call_objective, d.coaching
+    out = [c.subject, c.verdict, *c.body, co.opening, co.close]
+    for adv in (co.stretch, co.conservative):
+        if adv is not None:
+            out += [adv.text, adv.subject, adv.ask]
+    return [x for x in out if x]
+
+
+def test_opening_is_said_on_the_call_and_says_today_once(
+    playbook: Playbook, make_deal: Any, now: datetime
+) -> None:
+    """The task is read days before the call: no "by the end of today" on a later day."""
+    d = decide(make_deal(contacts=[NORA]), playbook, now)
+    opening = d.call_objective.opening
+    assert d.call_objective.stretch is not None
+    assert d.call_objective.stretch.advance_id == "process_walkthrough"
+    assert (
+        opening
+        == "Before we wrap up, I'd like us to agree on a walkthrough of how this works today."
+    )
+    for line in _rep_text(d):
+        assert len(re.findall(r"\btoday\b", line)) <= 1, line
+
+
+WENDELL = {"id": "c3", "name": "Wendell Thornbury", "role": "decision_maker"}
+JANE = {"id": "c4", "name": "Jane Roe"}
+
+
+def _names_twice(line: str, names: tuple[str, ...]) -> list[str]:
+    return [n for n in names if len(re.findall(rf"\b{n}\b", line)) > 1]
+
+
+def test_one_contact_in_two_roles_is_not_named_twice(
+    playbook: Playbook, make_deal: Any, activity: Any, now: datetime
+) -> None:
+    """The only contact is the decision maker: no "Wendell books ... that includes Wendell",
+    no "with you and you", no "bring you"; the advance is said for one person."""
+    held = activity("a1", "call", "2026-11-20T10:00:00Z")
+    for stage, advance in (("prospecting", "discovery_meeting_dm"), ("discovery", "dm_review")):
+        d = decide(make_deal(stage=stage, contacts=[WENDELL], activities=[held]), playbook, now)
+        s = d.call_objective.stretch
+        assert s is not None and s.advance_id == advance and s.who == "Wendell"
+        for line in _rep_text(d):
+            assert not _names_twice(line, ("Wendell",)), line
+            assert not re.search(r"\byou and you\b|\bbring you\b", line), line
+    d = decide(make_deal(stage="prospecting", contacts=[WENDELL], activities=[held]), playbook, now)
+    assert d.call_objective.close.startswith("Could we get 45 minutes with you and your team ")
+    assert "with their team" in d.call_objective.stretch.text  # type: ignore[union-attr]
+
+
+def test_another_contact_brings_the_person_the_advance_names(
+    playbook: Playbook, make_deal: Any, activity: Any, now: datetime
+) -> None:
+    """With a second contact (even one without a role), they bring the decision maker."""
+    held = activity("a1", "call", "2026-11-20T10:00:00Z")
+    deal = make_deal(stage="prospecting", contacts=[WENDELL, JANE], activities=[held])
+    d = decide(deal, playbook, now)
+    s = d.call_objective.stretch
+    assert s is not None and s.advance_id == "discovery_meeting_dm"
+    assert s.text.startswith("Jane books a discovery meeting that includes Wendell")
+    assert d.call_objective.close.startswith(
+        "Could we put 45 minutes in the calendar with you and Wendell"
+    )
+
+
+def _no_budget_deal(make_deal: Any, activity: Any) -> Any:
+    note = activity("n1", "meeting", "2026-11-20T10:00:00Z", "Nora said it is not allocated yet.")
+    return make_deal(fields={"pain": "manual work"}, contacts=[NORA], activities=[note])
+
+
+def test_bad_news_line_is_short(
+    playbook: Playbook, make_deal: Any, activity: Any, now: datetime
+) -> None:
+    """A 'no' on budget reads "No budget yet", not "Budget exists ...: the answer was no"."""
+    d = decide(_no_budget_deal(make_deal, activity), playbook, now)
+    assert d.call_objective.negatives == ("budget",)
+    assert d.coaching.body[0] == "First: No budget yet. Deal with that before anything else."
+
+
+def test_bad_news_line_without_a_short_title_quotes_the_objective(
+    make_deal: Any, activity: Any, now: datetime, tmp_path: Path
+) -> None:
+    """A custom objective without ``negative_title`` falls back to ``negative_fallback``."""
+    from nextadvance.mappings.playbook import DEFAULT_PLAYBOOK, load_playbook
+
+    text = DEFAULT_PLAYBOOK.read_text(encoding="utf-8")
+    line = "        negative_title: No budget yet\n"
+    assert text.count(line) == 1
+    path = tmp_path / "pb.yaml"
+    path.write_text(text.replace(line, ""), encoding="utf-8")
+    d = decide(_no_budget_deal(make_deal, activity), load_playbook(path), now)
+    assert d.coaching.body[0] == (
+        'First: Bad news on "Budget exists or a path to it is known".'
+        " Deal with that before anything else."
+    )
+
+
+def test_what_is_said_to_the_client_says_your_team(
+    playbook: Playbook, with_past_evidence: Any, now: datetime
+) -> None:
+    """Said to Nora: "your legal team"; written about her deal: "their legal team"."""
+    d = decide(with_past_evidence([NORA], stage="negotiation"), playbook, now)
+    s, c = d.call_objective.stretch, d.call_objective.conservative
+    assert s is not None and s.advance_id == "final_terms_call" and c is not None
+    assert d.call_objective.close.startswith("Could we get your legal team on a call")
+    assert "with your legal team" in d.call_objective.opening
+    assert s.text.startswith("Nora books a call with their legal team")
+    assert c.text.startswith("Their legal team sends redlines back")
