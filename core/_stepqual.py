@@ -75,6 +75,21 @@ def contact_for(actor: str, contacts: Sequence[Contact]) -> Contact | None:
     return None
 
 
+def _by_aside(actor: str, raw: str, contacts: Sequence[Contact]) -> Contact | None:
+    """The contact whose title or role the step puts in parentheses after the name
+    ("Fatima (CFO)" with a CFO on the deal): the rep wrote another name for them."""
+    m = re.search(rf"(?<!\w){re.escape(actor)}\s*\(([^()]+)\)", raw, re.IGNORECASE)
+    if m is None:
+        return None
+    aside = m.group(1).strip().lower()
+    for c in contacts:
+        title = (c.title or "").lower()
+        role = (c.role or "").replace("_", " ").lower()
+        if (title and (aside in title or title in aside)) or (role and aside in role):
+            return c
+    return None
+
+
 def _after_honorific(actor: str, raw: str) -> str | None:
     """The name after an honorific the parser took for the person ("Dr. Patel": "patel"),
     else ``actor`` itself; None when nothing follows it."""
@@ -156,11 +171,13 @@ def qualify(
         who: str | None = None
         actor = _after_honorific(c.actor_text, text) if c.actor_text else None
         if c.actor == "client" and c.specific and actor:
-            hit = contact_for(actor, contacts)
+            hit = contact_for(actor, contacts) or _by_aside(actor, text, contacts)
             if hit is not None:
                 who = _first(hit)
             elif named_contacts and unknown is None:
                 unknown = _named(cp, actor, text)
+            elif not named_contacts:  # nobody to check against: the step's own name
+                who = _named(cp, actor, text)
         if i == step.clause:
             person = who
         if c.when is not None and c.action is not None:
