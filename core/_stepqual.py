@@ -77,15 +77,17 @@ def contact_for(actor: str, contacts: Sequence[Contact]) -> Contact | None:
 
 def _by_aside(actor: str, raw: str, contacts: Sequence[Contact]) -> Contact | None:
     """The contact whose title or role the step puts in parentheses after the name
-    ("Fatima (CFO)" with a CFO on the deal): the rep wrote another name for them."""
+    ("Fatima (CFO)" with a contact titled exactly "CFO"): the rep wrote another name for
+    them.  Only the whole title or role counts: "Greta (Director)" next to a "Finance
+    Director" named Nikolai is someone else."""
     m = re.search(rf"(?<!\w){re.escape(actor)}\s*\(([^()]+)\)", raw, re.IGNORECASE)
     if m is None:
         return None
     aside = m.group(1).strip().lower()
     for c in contacts:
-        title = (c.title or "").lower()
+        title = (c.title or "").strip().lower()
         role = (c.role or "").replace("_", " ").lower()
-        if (title and (aside in title or title in aside)) or (role and aside in role):
+        if aside in (title, role):
             return c
     return None
 

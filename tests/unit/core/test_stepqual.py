@@ -151,3 +151,26 @@ def test_a_name_with_a_contacts_title_in_parentheses_is_known(playbook: Playbook
     d = _decide(playbook, "OPP-1004", next_step="Fatima (CFO) to approve the spend by 12/1")
     assert d.next_step_check.unknown_person is None
     assert d.next_step_check.person == "Paula"
+
+
+def test_the_card_says_the_qualifier_not_the_parse(playbook: Playbook) -> None:
+    """The coach card's verdict sentence is the task's qualified sentence."""
+    from nextadvance.mappings._coach import build_coach
+
+    d = _decide(playbook, "OPP-1004", next_step="Zelda to send the signed order form by 12/01")
+    card = build_coach(d)["verdict"]
+    assert card["code"] == "advance"
+    assert card["sentence"] == "Good step, but who is Zelda? Add Zelda to the deal's contacts."
+
+
+def test_a_different_name_with_a_partial_title_is_still_a_stranger(playbook: Playbook) -> None:
+    """Review: 'Greta (Director) to introduce us to the CFO' when the only contact is
+    Nikolai, a Finance Director."""
+    nikolai = [{"id": "C-1", "name": "Nikolai Berg", "title": "Finance Director"}]
+    d = _decide(
+        playbook,
+        "OPP-1004",
+        next_step="Greta (Director) to introduce us to the CFO by 12/22",
+        contacts=nikolai,
+    )
+    assert d.next_step_check.unknown_person == "Greta"
