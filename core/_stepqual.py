@@ -228,12 +228,11 @@ def _behind(
     results: Sequence[ObjectiveResult],
 ) -> str | None:
     """The objective a step goes back to: it covers only objectives of stages two or more
-    before the deal's, all already learned, with a small action (no later ``min_stage``)."""
-    if not covered:
+    before the deal's, all already learned, with a general action ("confirm", "send",
+    "meet"); a stage-specific one ("approve the budget", "sign") is a real step."""
+    if not covered or lead.min_stage is not None:
         return None
     here = cp.order.get(stage_key, 0)
-    if lead.min_stage is not None and cp.order.get(lead.min_stage, 0) >= here - 1:
-        return None
     status = {r.id: r.status for r in results}
     for o in covered:
         if cp.order.get(o.stage, here) > here - 2 or status.get(o.id) != "learned":

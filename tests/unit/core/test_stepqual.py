@@ -106,6 +106,9 @@ def test_a_step_back_to_a_settled_objective_is_behind_stage(playbook: Playbook) 
     check = d.next_step_check
     assert check.verdict == "advance" and check.behind_stage == "budget"
     assert d.coaching.verdict.startswith("Good step, but it goes back to budget")
+    # a stage-specific action on the same topic is a real step, not a re-check
+    d = _decide(playbook, "OPP-1004", next_step="Marc to approve the budget by 12/01")
+    assert d.next_step_check.behind_stage is None
     # an open earlier objective is a gap to close, not a step backwards
     fields = {k: v for k, v in _example("OPP-1004").fields.items() if k != "budget_confirmed"}
     d = _decide(playbook, "OPP-1004", next_step="Marc to confirm budget by 12/01", fields=fields)
