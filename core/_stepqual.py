@@ -164,6 +164,7 @@ def qualify(
     lead = clauses[step.clause]
     contacts = deal.contacts
     named_contacts = any(_parts(c.name) for c in contacts)
+    account = frozenset(_parts(deal.account.name))  # "Brightline to sign": the client firm
     person: str | None = None
     unknown: str | None = None
     agreed: list[AgreedStep] = []
@@ -176,7 +177,7 @@ def qualify(
             hit = contact_for(actor, contacts) or _by_aside(actor, text, contacts)
             if hit is not None:
                 who = _first(hit)
-            elif named_contacts and unknown is None:
+            elif named_contacts and unknown is None and actor not in account:
                 unknown = _named(cp, actor, text)
             elif not named_contacts:  # nobody to check against: the step's own name
                 who = _named(cp, actor, text)

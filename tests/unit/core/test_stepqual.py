@@ -94,6 +94,11 @@ def test_names_initials_and_titles_of_contacts_are_known(playbook: Playbook, ste
     assert d.next_step_check.unknown_person is None, step
 
 
+def test_the_account_is_no_stranger(playbook: Playbook) -> None:
+    d = _decide(playbook, "OPP-1004", next_step="Brightline to sign the order form by 12/4")
+    assert d.next_step_check.unknown_person is None
+
+
 def test_no_contacts_means_no_unknown_person(playbook: Playbook) -> None:
     d = _decide(
         playbook, "OPP-1004", next_step="Zelda to send the signed order form by 12/01", contacts=[]
