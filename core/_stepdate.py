@@ -97,8 +97,22 @@ def _parts(m: re.Match[str]) -> tuple[int, int, int | None] | None:
     return None
 
 
+_MEMO: dict[tuple[str, date], tuple[date, ...]] = {}
+
+
 def resolve_dates(text: str, today: date) -> tuple[date, ...]:
-    """The calendar days ``text`` names, in order (unresolvable phrases left out)."""
+    """The calendar days ``text`` names, in order (unresolvable phrases left out);
+    memoised, as next steps recur across an org and a run has one today."""
+    key = (text, today)
+    hit = _MEMO.get(key)
+    if hit is None:
+        if len(_MEMO) >= 4_096:
+            _MEMO.clear()
+        hit = _MEMO[key] = _resolve(text, today)
+    return hit
+
+
+def _resolve(text: str, today: date) -> tuple[date, ...]:
     out: list[date] = []
     for m in _DATE.finditer(text):
         parts = _parts(m)

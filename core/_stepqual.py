@@ -42,8 +42,19 @@ _HONORIFICS = frozenset({"dr", "mr", "mrs", "ms", "prof", "sir", "dame"})
 _SPLIT = re.compile(r"[\s.]+")
 
 
-def _parts(name: str) -> list[str]:
-    return [p for p in _SPLIT.split(name.lower()) if len(p) > 1 and p not in _HONORIFICS]
+_PARTS: dict[str, tuple[str, ...]] = {}
+_NAMED: dict[tuple[int, str, str], tuple[CompiledPlaybook, str | None]] = {}
+
+
+def _parts(name: str) -> tuple[str, ...]:
+    """The lower-case parts of a name, honorifics left out (memoised: names recur)."""
+    hit = _PARTS.get(name)
+    if hit is None:
+        if len(_PARTS) >= 4_096:
+            _PARTS.clear()
+        split = _SPLIT.split(name.lower())
+        hit = _PARTS[name] = tuple([p for p in split if len(p) > 1 and p not in _HONORIFICS])
+    return hit
 
 
 def _first(c: Contact) -> str:
@@ -103,7 +114,19 @@ def _after_honorific(actor: str, raw: str) -> str | None:
 
 def _named(cp: CompiledPlaybook, actor: str, raw: str) -> str | None:
     """``actor`` as written in ``raw`` when it reads as a person's name (one capitalised
-    word, no team or title the lexicon knows: "Zelda", not "legal" or "CFO")."""
+    word, no team or title the lexicon knows: "Zelda", not "legal" or "CFO"); memoised."""
+    key = (id(cp), actor, raw)
+    hit = _NAMED.get(key)
+    if hit is not None and hit[0] is cp:
+        return hit[1]
+    if len(_NAMED) >= 4_096:
+        _NAMED.clear()
+    found = _name_in(cp, actor, raw)
+    _NAMED[key] = (cp, found)
+    return found
+
+
+def _name_in(cp: CompiledPlaybook, actor: str, raw: str) -> str | None:
     if " " in actor or not actor.isalpha() or len(actor) < 2:
         return None
     parser = cp.lexicon.parser
@@ -116,8 +139,25 @@ def _named(cp: CompiledPlaybook, actor: str, raw: str) -> str | None:
     return m.group(0)
 
 
-def _covers(text: str, objectives: Sequence[CompiledObjective]) -> tuple[CompiledObjective, ...]:
-    """The objectives whose keyword evidence the step's text names."""
+_Objs = Sequence[CompiledObjective]
+_COVERS: dict[tuple[str, int], tuple[_Objs, tuple[CompiledObjective, ...]]] = {}
+
+
+def _covers(text: str, objectives: _Objs) -> tuple[CompiledObjective, ...]:
+    """The objectives whose keyword evidence the step's text names (memoised: next steps
+    recur across an org, and a scope's objectives are one shared tuple)."""
+    key = (text, id(objectives))
+    hit = _COVERS.get(key)
+    if hit is not None and hit[0] is objectives:
+        return hit[1]
+    if len(_COVERS) >= 4_096:
+        _COVERS.clear()
+    found = _covers_now(text, objectives)
+    _COVERS[key] = (objectives, found)
+    return found
+
+
+def _covers_now(text: str, objectives: _Objs) -> tuple[CompiledObjective, ...]:
     norm = normalise(text)
     words = frozenset(norm.split())
     out = []
