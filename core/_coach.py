@@ -428,8 +428,9 @@ def coach(
         if plan.conservative
         else None
     )
-    if build and check.agreed and kept_c is None and conservative is not None and check.text:
-        # the floor is what the client already agreed, in the rep's words
+    if build and check.agreed and kept_s is None and kept_c is None and conservative and check.text:
+        # the floor is what the client already agreed, in the rep's words (unless the
+        # stretch is that very step: the playbook's smaller step stays the floor)
         kept = w.next_step.kept.format_map(
             {**d.fill, "person": check.person or conservative.who, "step": check.text}
         )

@@ -182,3 +182,12 @@ def test_a_different_name_with_a_partial_title_is_still_a_stranger(playbook: Pla
         contacts=nikolai,
     )
     assert d.next_step_check.unknown_person == "Greta"
+
+
+def test_a_stretch_that_is_the_agreed_step_keeps_the_playbook_floor(playbook: Playbook) -> None:
+    """'Marc signs 12/3' in Negotiation: the stretch is that signature on that day, and the
+    floor stays a smaller step, not the same signature again."""
+    co = _decide(playbook, "OPP-1004", next_step="Marc signs via DocuSign 12/3").call_objective
+    assert co.stretch is not None and co.conservative is not None
+    assert (co.stretch.who, co.stretch.by) == ("Marc", date(2026, 12, 3))
+    assert not co.conservative.text.startswith("Hold")
