@@ -16,6 +16,7 @@ from nextadvance.core._callplan import CallPlan, Pick
 from nextadvance.core._compiled import CompiledPlaybook
 from nextadvance.core._decision import (
     AdvanceChoice,
+    AgreedStep,
     CallObjective,
     Coaching,
     Explanation,
@@ -24,6 +25,7 @@ from nextadvance.core._decision import (
     trusted,
 )
 from nextadvance.core._playbook_model import Advance, Urgency
+from nextadvance.core._stepqual import agreed_for
 from nextadvance.core._wording_model import (
     ROLE_PLACEHOLDERS,
     FindWording,
@@ -282,13 +284,19 @@ def _uses(words: _Words) -> tuple[str, ...]:
 
 
 def _choice(
-    pick: Pick, d: _Deal, find: FindWording, base: date, close: date | None
+    pick: Pick,
+    d: _Deal,
+    find: FindWording,
+    base: date,
+    close: date | None,
+    kept: AgreedStep | None = None,
 ) -> AdvanceChoice:
     """The advance written for this deal; memoised on exactly the values it reads, since
-    the same first names, role labels and dates recur across an org."""
+    the same first names, role labels and dates recur across an org.  ``kept``: the rep's
+    agreed step for the same action, whose person and date the advance keeps."""
     adv = pick.advance
-    by = _by(adv.days, base, close, d.today)
-    who = d.who(pick)
+    by = kept.by if kept is not None else _by(adv.days, base, close, d.today)
+    who = kept.who if kept is not None and kept.who else d.who(pick)
     role = pick.finds_role
     fill = d.fill
     words: _Words = find if role is not None else adv
@@ -347,6 +355,33 @@ def _close_date_note(
     return None
 
 
+def _kept(cp: CompiledPlaybook, pick: Pick | None, check: NextStepCheck) -> AgreedStep | None:
+    """The rep's agreed step for the same client action as ``pick`` (none when the pick
+    first finds a person)."""
+    if pick is None or pick.finds_role is not None:
+        return None
+    return agreed_for(cp, pick.advance, check)
+
+
+def _qualified(
+    cp: CompiledPlaybook, deal: Deal, check: NextStepCheck, d: _Deal, who: str
+) -> str | None:
+    """The verdict sentence for a good step this deal or today qualifies (its date has
+    passed, it names a stranger, it goes back stages), else None."""
+    words = cp.playbook.wording.next_step
+    fill = {**d.fill, "person": check.person or who}
+    if check.overdue is not None:
+        return words.overdue.format_map({**fill, "date": _say(check.overdue)})
+    if check.unknown_person is not None:
+        return words.unknown_person.format_map({**fill, "name": check.unknown_person})
+    if check.behind_stage is not None:
+        stage = cp.stages.get(deal.stage)
+        title = stage.title if stage is not None and stage.title else deal.stage
+        topic = check.behind_stage.replace("_", " ")
+        return words.behind_stage.format_map({**fill, "topic": topic, "stage": title})
+    return None
+
+
 def _words(text: str) -> tuple[str, int]:
     return text, len(text.split())
 
@@ -376,12 +411,30 @@ def coach(
     meeting = next_meeting(activities, now) if activities and activities[-1].at > now else None
     base = meeting or today
     close = deal.close_date
-    stretch = _choice(plan.stretch, d, w.find_stretch, base, close) if plan.stretch else None
+    # a good step of the rep's own, still ahead and about people on the deal: build on it
+    build = (
+        check.verdict == "advance"
+        and check.overdue is None
+        and check.unknown_person is None
+        and check.behind_stage is None
+    )
+    kept_s = _kept(cp, plan.stretch, check) if build else None
+    kept_c = _kept(cp, plan.conservative, check) if build else None
+    stretch = (
+        _choice(plan.stretch, d, w.find_stretch, base, close, kept_s) if plan.stretch else None
+    )
     conservative = (
-        _choice(plan.conservative, d, w.find_conservative, base, close)
+        _choice(plan.conservative, d, w.find_conservative, base, close, kept_c)
         if plan.conservative
         else None
     )
+    if build and check.agreed and kept_s is None and kept_c is None and conservative and check.text:
+        # the floor is what the client already agreed, in the rep's words (unless the
+        # stretch is that very step: the playbook's smaller step stays the floor)
+        kept = w.next_step.kept.format_map(
+            {**d.fill, "person": check.person or conservative.who, "step": check.text}
+        )
+        conservative = conservative.model_copy(update={"text": _cap(kept)})
     lead = stretch or conservative
     who = lead.who if lead is not None and lead.who else d.who(None)
     fill = d.fill
@@ -391,6 +444,17 @@ def coach(
     b = w.body
     questions = agenda.questions
     ask_lines = agenda.ask_lines
+    if build and check.covers:  # what the agreed step already covers is not asked again
+        covered = {
+            q
+            for o in agenda.items
+            if o.id in check.covers and o.id not in agenda.negatives
+            for q in o.questions
+        }
+        keep = [i for i, q in enumerate(questions) if q not in covered]
+        if len(keep) < len(questions):
+            questions = tuple([questions[i] for i in keep])
+            ask_lines = tuple([ask_lines[i] for i in keep])
     if None in ask_lines:  # some question names a role: said to this person
         spoken = d.spoken(who)
         questions = tuple([q.format_map(spoken) if "{" in q else q for q in questions])
@@ -452,7 +516,10 @@ def coach(
     urgency = _urgency(priority, th.high_priority, th.low_priority)
     due = meeting or _due(today, th.due_business_days.get(urgency, 2))
     verdict = w.verdicts.get(check.verdict.value, "")
-    if "{" in verdict:
+    qualified = _qualified(cp, deal, check, d, who)
+    if qualified is not None:
+        verdict = qualified
+    elif "{" in verdict:
         rewrite = conservative or lead
         fill["rewrite"] = rewrite.text if rewrite is not None else ""
         verdict = verdict.format_map(fill)

@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict
 
 __all__ = [
     "AdvanceChoice",
+    "AgreedStep",
     "CallObjective",
     "Coaching",
     "Decision",
@@ -171,8 +172,22 @@ class Coaching(_M):
     body: tuple[str, ...] = ()
 
 
+class AgreedStep(_M):
+    """One dated client commitment of the rep's next step: the action, who, the day."""
+
+    action: str
+    who: str | None = None
+    by: date
+
+
 class NextStepCheck(_M):
-    """The verdict on the CRM's next step (or latest open task subject) and why."""
+    """The verdict on the CRM's next step (or latest open task subject) and why.
+
+    The verdict code is what the labelled corpus measures; what only the deal and today
+    reveal about an ``advance`` is a qualifier beside it (the rep reads it in the verdict
+    sentence): its date has passed, it names someone who is not on the deal, or it goes
+    back to an objective settled stages ago.
+    """
 
     verdict: Verdict
     reason: str
@@ -180,6 +195,17 @@ class NextStepCheck(_M):
     source: Literal["next_step", "open_task"] | None = None
     strength: float = 0.0
     action: str | None = None
+    #: the latest day the step names, when every day it names has passed
+    overdue: date | None = None
+    #: a person the step names who matches none of the deal's contacts
+    unknown_person: str | None = None
+    #: the objective (settled, stages earlier) the step goes back to
+    behind_stage: str | None = None
+    #: the contact who commits (first name), the dated client actions still ahead, and
+    #: the objectives the step covers: what the call plan builds on
+    person: str | None = None
+    agreed: tuple[AgreedStep, ...] = ()
+    covers: tuple[str, ...] = ()
 
 
 class Momentum(_M):

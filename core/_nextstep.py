@@ -58,6 +58,8 @@ class StepResult:
     strength: float = 0.0
     action: str | None = None
     clauses: tuple[Clause, ...] = ()
+    #: the index in ``clauses`` of the commitment an ``advance`` rests on (-1: none)
+    clause: int = -1
 
     def parse_text(self) -> str:
         """The parse behind the verdict, one ``who · action · ...`` group per clause."""
@@ -226,6 +228,7 @@ class CompiledLexicon:
                     strength,
                     c.action,
                     clauses,
+                    clauses.index(c),
                 )
             weak.append(c)
         for c in too_big:

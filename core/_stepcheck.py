@@ -11,6 +11,7 @@ import re
 
 from nextadvance.core._compiled import CompiledPlaybook
 from nextadvance.core._decision import Explanation, NextStepCheck, Verdict, trusted
+from nextadvance.core._nextstep import StepResult
 from nextadvance.core.models import Deal
 
 __all__ = ["check_next_step_cached"]
@@ -91,9 +92,10 @@ def _name_parts(name: str, title: str) -> tuple[tuple[str, ...], frozenset[str]]
 
 def check_next_step_cached(
     cp: CompiledPlaybook, deal: Deal, stage_key: str
-) -> tuple[NextStepCheck, Explanation]:
-    """Classify the next step (or open task subject) with its explanation, memoised by text
-    and the deal's contacts (their names, titles and roles say who the client is)."""
+) -> tuple[NextStepCheck, Explanation, StepResult]:
+    """Classify the next step (or open task subject) with its explanation and the parse
+    behind it, memoised by text and the deal's contacts (their names, titles and roles say
+    who the client is)."""
     text, source = deal.next_step, "next_step"
     if not (text or "").strip() and (deal.open_task_subject or "").strip():
         text, source = deal.open_task_subject, "open_task"
@@ -126,6 +128,6 @@ def check_next_step_cached(
         )
         if len(cp.checks) >= _CHECK_LIMIT:
             cp.checks.clear()
-        hit = (check, why)
+        hit = (check, why, res)
         cp.checks[key] = hit
     return hit

@@ -103,6 +103,19 @@ class CloseDateWording(_M):
     )
 
 
+class StepWording(_M):
+    """The verdict sentence for a good next step that this deal or today qualifies, and the
+    floor line that keeps the rep's own agreed step when no catalog advance matches it."""
+
+    overdue: str = "Good step, but its date ({date}) has passed: agree a new date with {person}."
+    unknown_person: str = "Good step, but who is {name}? Add {name} to the deal's contacts."
+    behind_stage: str = (
+        "Good step, but it goes back to {topic}, settled stages ago: agree a step that moves"
+        " the deal on from {stage}."
+    )
+    kept: str = 'hold {person} to the agreed step: "{step}"'
+
+
 class Wording(_M):
     """Every rep-facing template; the defaults ship in ``mappings/defaults/playbook.yaml``."""
 
@@ -145,6 +158,7 @@ class Wording(_M):
     negative: str = "{negative}. Deal with that before anything else."
     negative_fallback: str = 'Bad news on "{title}"'
     verdicts: dict[VerdictCode, str] = Field(default_factory=_default_verdicts)
+    next_step: StepWording = StepWording()
     close_date: CloseDateWording = CloseDateWording()
     body: BodyWording = BodyWording()
 
@@ -158,6 +172,7 @@ _ALLOWED: dict[str, tuple[str, ...]] = {
     "negative": (*_DEAL, "title", "negative"),
     "negative_fallback": (*_DEAL, "title"),
     "verdicts": (*_DEAL, "rewrite"),
+    "next_step": (*_DEAL, "person", "date", "name", "topic", "stage", "step"),
     "close_date": (*_DEAL, "close", "days", "count", "open"),
     "body.least": ("conservative",),
     "body.open": ("opening",),
@@ -221,6 +236,8 @@ def wording_problems(w: Wording) -> list[tuple[tuple[str | int, ...], str]]:
         check((key,), getattr(w, key), _ALLOWED[key])
     for verdict, text in w.verdicts.items():
         check(("verdicts", verdict), text, _ALLOWED["verdicts"])
+    for key in StepWording.model_fields:
+        check(("next_step", key), getattr(w.next_step, key), _ALLOWED["next_step"])
     for key in ("past", "too_soon"):
         check(("close_date", key), getattr(w.close_date, key), _ALLOWED["close_date"])
     for key in BodyWording.model_fields:

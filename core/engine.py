@@ -27,6 +27,7 @@ from nextadvance.core._evidence import DealContext, learn_all
 from nextadvance.core._momentum import compute_momentum
 from nextadvance.core._playbook_model import Playbook, Stage
 from nextadvance.core._stepcheck import check_next_step_cached
+from nextadvance.core._stepqual import qualify
 from nextadvance.core.models import Deal
 
 __all__ = ["check_next_step", "decide"]
@@ -144,11 +145,12 @@ def decide(deal: Deal, playbook: Playbook, now: datetime) -> Decision:
     stage = cp.stage(deal.stage)
     ctx = DealContext(deal)
     mom = compute_momentum(ctx, cp, stage, now)
-    check, check_why = check_next_step_cached(cp, deal, stage.key)
+    check, check_why, step = check_next_step_cached(cp, deal, stage.key)
     if stage.closed:
         return _closed(deal, stage, now, check, mom)
     segments, objectives, segments_why, relevant = cp.scope(stage.key, deal.account)
     results, learned = learn_all(objectives, ctx, cp.lexicon.notes)
+    check, qualified = qualify(cp, deal, stage.key, check, step, objectives, results, now.date())
     negatives = tuple([r.id for r in results if r.status == "learned_negative"])
     close = deal.close_date
     close_soon = (
@@ -162,6 +164,8 @@ def decide(deal: Deal, playbook: Playbook, now: datetime) -> Decision:
     share = len(plan.missing_now) / plan.essentials_now if plan.essentials_now else 0.0
     priority, terms = _priority(deal, cp, now, mom, share, gap)
     explanations = [segments_why, *plan.explanations, check_why, _momentum_why(mom)]
+    if qualified is not None:
+        explanations.insert(explanations.index(check_why) + 1, qualified)
     for r in results:
         if r.status == "learned_negative":
             explanations.append(

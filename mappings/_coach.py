@@ -260,6 +260,8 @@ def _verdict(decision: Decision, suggested: str | None) -> dict[str, Any]:
     code = str(check.verdict)
     # issue17 adds a plain-language sentence and a rewrite to the check: use them when present.
     sentence = getattr(check, "sentence", None) or check.reason
+    if check.overdue is not None or check.unknown_person or check.behind_stage:
+        sentence = decision.coaching.verdict or sentence  # the qualifier, as the task says it
     rewrite = getattr(check, "rewrite", None)
     if rewrite is None and code != "advance" and suggested:
         rewrite = suggested

@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from nextadvance.core import Decision
@@ -75,8 +76,16 @@ def render_explanation(deal: Deal, decision: Decision, console: Console) -> None
     console.print(state)
     check = decision.next_step_check
     style = VERDICT_STYLE[check.verdict.value]
+    marks = [
+        f"overdue={check.overdue}" if check.overdue is not None else "",
+        f"unknown_person={check.unknown_person}" if check.unknown_person else "",
+        f"behind_stage={check.behind_stage}" if check.behind_stage else "",
+    ]
+    qualifiers = ", ".join(m for m in marks if m)
     console.print(
-        f"Next step: [{style}]{check.verdict.value}[/] - {check.reason}"
+        f"Next step: [{style}]{check.verdict.value}[/]"
+        + (f" ({escape(qualifiers)})" if qualifiers else "")
+        + f" - {check.reason}"
         + (f' ("{check.text}")' if check.text else ""),
         markup=True,
     )

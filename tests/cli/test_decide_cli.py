@@ -194,3 +194,48 @@ def test_decide_writes_named_sayable_tasks(runner: CliRunner) -> None:
         assert c["subject"].startswith("Get ") and c["body"] and c["verdict"]
         assert co["opening"].startswith("Before we wrap up, ")
         assert "_" not in c["subject"] + c["verdict"] + " ".join(c["body"])
+
+
+def test_decide_and_explain_qualify_a_stale_or_foreign_good_step(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    """Review item 8: a passed date or a stranger stays 'advance' but the rep is told;
+    item 1c: a good agreed step keeps the client's own signing date."""
+    rows = {
+        json.loads(line)["id"]: json.loads(line)
+        for line in EXAMPLES.read_text().splitlines()
+        if line.strip()
+    }
+    base = rows["OPP-1004"]
+    deals = tmp_path / "deals.jsonl"
+    deals.write_text(
+        "\n".join(
+            json.dumps({**base, "id": i, "next_step": step})
+            for i, step in (
+                ("STALE", "Ines (legal) returns redlines by 11/02"),
+                ("STRANGER", "Zelda to send the signed order form by 12/01"),
+                ("GOOD", base["next_step"]),
+            )
+        )
+        + "\n"
+    )
+    result = runner.invoke(cli.app, ["decide", "--input", str(deals), "--now", NOW])
+    assert result.exit_code == 0, result.output
+    out = {d["deal_id"]: d for d in map(json.loads, result.stdout.splitlines())}
+    assert {d["next_step_check"]["verdict"] for d in out.values()} == {"advance"}
+    assert out["STALE"]["coaching"]["verdict"] == (
+        "Good step, but its date (Mon 2 Nov) has passed: agree a new date with Ines."
+    )
+    assert out["STRANGER"]["coaching"]["verdict"] == (
+        "Good step, but who is Zelda? Add Zelda to the deal's contacts."
+    )
+    assert out["GOOD"]["coaching"]["subject"].endswith("by Thu 3 Dec")
+    assert "At least: Ines sends redlines back by Fri 27 Nov" in out["GOOD"]["coaching"]["body"]
+    shown = runner.invoke(
+        cli.app, ["explain", "--input", str(deals), "--deal", "STALE", "--now", NOW]
+    )
+    assert shown.exit_code == 0, shown.output
+    text = " ".join(shown.stdout.split())  # rich wraps long lines
+    assert "advance (overdue=2026-11-02)" in text
+    assert "has passed: agree a new date with Ines" in text
+    assert "every date it names has passed" in text

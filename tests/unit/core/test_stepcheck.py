@@ -32,7 +32,7 @@ def _deal(text: str, contacts: tuple[Contact, ...]) -> Deal:
 def _same_as_every_contact(playbook: Playbook, text: str, stage: str, people: Any) -> None:
     cp = playbook.compiled
     cp.checks.clear()
-    got, _ = check_next_step_cached(cp, _deal(text, people), stage)
+    got = check_next_step_cached(cp, _deal(text, people), stage)[0]
     full = tuple((c.name, c.title or "", c.role or "") for c in people)
     want = cp.lexicon.classify(text, stage, full)
     assert (got.verdict, got.reason) == (want.verdict, want.reason), text
