@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
+from nextadvance.core._calendar import DaysOff, add_workdays, next_workday, prev_workday
 from nextadvance.core._callplan import CallPlan, Pick
 from nextadvance.core._compiled import CompiledPlaybook
 from nextadvance.core._decision import (
@@ -50,32 +51,18 @@ def say_date(d: date) -> str:
     return f"{_DAYS[d.weekday()]} {d.day} {_MONTHS[d.month]}"
 
 
-def _weekday(d: date) -> date:
-    while d.weekday() >= 5:
-        d += timedelta(days=1)
-    return d
+_DUE: dict[tuple[date, int, DaysOff], date] = {}
 
 
-_DUE: dict[tuple[date, int], date] = {}
-
-
-def _due(start: date, n: int) -> date:
-    key = (start, n)
+def _due(start: date, n: int, off: DaysOff) -> date:
+    """``n`` working days after ``start`` (weekends and holidays skipped); memoised."""
+    key = (start, n, off)
     hit = _DUE.get(key)
     if hit is None:
         if len(_DUE) > 4096:
             _DUE.clear()
-        hit = _DUE[key] = _business_days(start, n)
+        hit = _DUE[key] = add_workdays(start, n, off)
     return hit
-
-
-def _business_days(start: date, n: int) -> date:
-    day = _weekday(start)
-    while n > 0:
-        day += timedelta(days=1)
-        if day.weekday() < 5:
-            n -= 1
-    return day
 
 
 def _cap(text: str) -> str:
@@ -128,14 +115,16 @@ def _split_first(name: str) -> str | None:
 
 
 def next_meeting(activities: list[Activity], now: datetime) -> date | None:
-    """The date of the earliest client meeting or call booked after ``now`` (time-ordered)."""
+    """The day of the earliest client meeting or call booked after ``now`` (time-ordered),
+    in ``now``'s time zone: the caller passes ``now`` in the deal owner's zone, so a call at
+    05:00 UTC on Sunday is the owner's Saturday evening when they are in Los Angeles."""
     found = None
     for a in reversed(activities):
         if a.at <= now:
             break
         if a.outcome is Outcome.scheduled and a.kind in _MEETING_KINDS:
-            found = a.at.date()
-    return found
+            found = a.at
+    return found.astimezone(now.tzinfo).date() if found is not None else None
 
 
 class _Deal:
@@ -238,27 +227,36 @@ def _named(adv: Advance) -> tuple[bool, tuple[str, ...]]:
     return hit[1]
 
 
-_BY: dict[tuple[int, date, date | None, date], date] = {}
+_BY: dict[tuple[int, date, date | None, date, DaysOff, int], date] = {}
 
 
-def _by(adv_days: int, base: date, close: date | None, today: date) -> date:
-    """The due date of an advance: ``adv_days`` after ``base``, on a weekday, capped by a
-    close date still ahead; memoised (a handful of advances, dates of the coming months)."""
-    key = (adv_days, base, close, today)
+def _by(
+    adv_days: int, base: date, close: date | None, today: date, off: DaysOff, lead: int
+) -> date:
+    """The date of an advance (see :func:`_compute_by`); memoised (a handful of advances,
+    dates of the coming months)."""
+    key = (adv_days, base, close, today, off, lead)
     hit = _BY.get(key)
     if hit is None:
         if len(_BY) >= _MEMO_LIMIT:
             _BY.clear()
-        hit = _BY[key] = _compute_by(adv_days, base, close, today)
+        hit = _BY[key] = _compute_by(adv_days, base, close, today, off, lead)
     return hit
 
 
-def _compute_by(adv_days: int, base: date, close: date | None, today: date) -> date:
-    by = _weekday(base + timedelta(days=adv_days))
-    if close is not None and today < close < by:
-        by = close
-        while by.weekday() >= 5 and by > today + timedelta(days=1):
-            by -= timedelta(days=1)  # a commitment due on a weekend is due the Friday
+def _compute_by(
+    adv_days: int, base: date, close: date | None, today: date, off: DaysOff, lead: int
+) -> date:
+    """``adv_days`` after ``base`` (the next meeting, else today), on a working day, never
+    sooner than ``lead`` working days from today; pulled in to a close date that still
+    leaves that much time and is not before the meeting.  A close date too near to act on
+    does not drag the advance to tomorrow: the date stays realistic and the close-date
+    note says the close date must move."""
+    by = max(next_workday(base + timedelta(days=adv_days), off), _due(today, lead, off))
+    if close is not None and close < by:
+        capped = prev_workday(close, off)  # a commitment due on a day off is due the day before
+        if capped >= max(_due(today, lead, off), base):
+            by = capped
     return by
 
 
@@ -282,12 +280,13 @@ def _uses(words: _Words) -> tuple[str, ...]:
 
 
 def _choice(
-    pick: Pick, d: _Deal, find: FindWording, base: date, close: date | None
+    pick: Pick, d: _Deal, find: FindWording, base: date, close: date | None, cp: CompiledPlaybook
 ) -> AdvanceChoice:
     """The advance written for this deal; memoised on exactly the values it reads, since
     the same first names, role labels and dates recur across an org."""
     adv = pick.advance
-    by = _by(adv.days, base, close, d.today)
+    lead = cp.playbook.thresholds.min_lead_business_days
+    by = _by(adv.days, base, close, d.today, cp.days_off, lead)
     who = d.who(pick)
     role = pick.finds_role
     fill = d.fill
@@ -323,7 +322,12 @@ def _choice(
 
 
 def _close_date_note(
-    cp: CompiledPlaybook, plan: CallPlan, deal: Deal, d: _Deal, fill: dict[str, str]
+    cp: CompiledPlaybook,
+    plan: CallPlan,
+    deal: Deal,
+    d: _Deal,
+    fill: dict[str, str],
+    by: date | None,
 ) -> str | None:
     close = deal.close_date
     if close is None:
@@ -331,6 +335,9 @@ def _close_date_note(
     if close < d.today:
         fill["close"] = _say(close)
         return cp.playbook.wording.close_date.past.format_map(fill)
+    if by is not None and close < by:  # too near to act on: the advance kept its real date
+        fill["close"] = _say(close)
+        return cp.playbook.wording.close_date.before_advance.format_map(fill)
     days = (close - d.today).days
     if plan.remaining and days < plan.remaining * cp.playbook.thresholds.days_per_essential:
         titles = ", ".join(t[:1].lower() + t[1:] for t in plan.remaining_titles)
@@ -376,9 +383,9 @@ def coach(
     meeting = next_meeting(activities, now) if activities and activities[-1].at > now else None
     base = meeting or today
     close = deal.close_date
-    stretch = _choice(plan.stretch, d, w.find_stretch, base, close) if plan.stretch else None
+    stretch = _choice(plan.stretch, d, w.find_stretch, base, close, cp) if plan.stretch else None
     conservative = (
-        _choice(plan.conservative, d, w.find_conservative, base, close)
+        _choice(plan.conservative, d, w.find_conservative, base, close, cp)
         if plan.conservative
         else None
     )
@@ -400,7 +407,7 @@ def coach(
                 for x, q in zip(ask_lines, questions, strict=True)
             ]
         )
-    note = _close_date_note(cp, plan, deal, d, fill)
+    note = _close_date_note(cp, plan, deal, d, fill, lead.by if lead is not None else None)
     head = []
     if agenda.negatives:
         for o in agenda.items:
@@ -450,7 +457,11 @@ def coach(
         look_ahead=agenda.look_ids,
     )
     urgency = _urgency(priority, th.high_priority, th.low_priority)
-    due = meeting or _due(today, th.due_business_days.get(urgency, 2))
+    # due on the meeting day itself (the task is the plan for that call: due the day before
+    # would show it overdue when the rep opens it), never after the advance it closes for
+    due = meeting or _due(today, th.due_business_days.get(urgency, 2), cp.days_off)
+    if lead is not None and lead.by is not None and due > lead.by:
+        due = lead.by
     verdict = w.verdicts.get(check.verdict.value, "")
     if "{" in verdict:
         rewrite = conservative or lead

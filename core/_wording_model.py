@@ -94,12 +94,18 @@ class BodyWording(_M):
 
 
 class CloseDateWording(_M):
-    """Close-date realism: a date already past, or one the open essentials cannot meet."""
+    """Close-date realism: a date already past, too near for the next step, or one the
+    open essentials cannot meet."""
 
     past: str = "close date {close} has passed; agree a real date with {who}."
     too_soon: str = (
         "close date {close} is {days} days out with {count} essentials still open;"
         " ask {who} what the date depends on."
+    )
+    #: the close date is too near for the next advance (dated {by}): the date must move
+    before_advance: str = (
+        "close date {close} is too soon for this step ({by} at the earliest);"
+        " agree a later close date with {who}."
     )
 
 
@@ -221,7 +227,7 @@ def wording_problems(w: Wording) -> list[tuple[tuple[str | int, ...], str]]:
         check((key,), getattr(w, key), _ALLOWED[key])
     for verdict, text in w.verdicts.items():
         check(("verdicts", verdict), text, _ALLOWED["verdicts"])
-    for key in ("past", "too_soon"):
+    for key in CloseDateWording.model_fields:
         check(("close_date", key), getattr(w.close_date, key), _ALLOWED["close_date"])
     for key in BodyWording.model_fields:
         check(("body", key), getattr(w.body, key), _ALLOWED[f"body.{key}"])

@@ -114,6 +114,9 @@ class Deal(_Model):
     owner: str | None = None
     #: the owner's display name (reports name people; the engine never reads it)
     owner_name: str | None = None
+    #: the owner's IANA time zone as the CRM knows it (Salesforce ``Owner.TimeZoneSidKey``);
+    #: the engine never reads it: callers pass ``now`` in this zone (see ``owner_now``)
+    owner_timezone: str | None = None
     account: Account = Account()
     next_step: str | None = None
     fields: dict[str, Any] = Field(default_factory=dict)

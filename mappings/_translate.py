@@ -215,6 +215,7 @@ def translate_deal(
         "stage_entered_at": reader.read(f.stage_entered_at, to_datetime),
         "owner": reader.read(f.owner, to_text),
         "owner_name": reader.read(f.owner_name, to_text),
+        "owner_timezone": reader.read(f.owner_timezone, to_text),
         "next_step": reader.read(f.next_step, to_text),
         "strategic_objective": reader.read(f.strategic_objective, to_text),
         "parked_until": reader.read(f.parked_until, to_date),
