@@ -123,8 +123,10 @@ def next_meeting(activities: list[Activity], now: datetime) -> date | None:
         if a.at <= now:
             break
         if a.outcome is Outcome.scheduled and a.kind in _MEETING_KINDS:
-            found = a.at
-    return found.astimezone(now.tzinfo).date() if found is not None else None
+            found = a
+    if found is None:
+        return None
+    return found.at.date() if found.all_day else found.at.astimezone(now.tzinfo).date()
 
 
 class _Deal:

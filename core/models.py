@@ -91,6 +91,9 @@ class Activity(_Model):
     direction: str | None = None
     owner: str | None = None
     contact_ids: tuple[str, ...] = ()
+    #: the CRM gave a day, not a time (Salesforce ``Task.ActivityDate``): ``at`` is that
+    #: day's midnight UTC and the day is the same in every time zone
+    all_day: bool = False
 
 
 class Deal(_Model):
