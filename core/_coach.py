@@ -46,9 +46,22 @@ _MEETING_KINDS = (ActivityKind.meeting, ActivityKind.call)
 _MEMO_LIMIT = 8_192
 
 
-def say_date(d: date) -> str:
-    """``Fri 12 Dec``: short, unambiguous across locales, no year (always the coming weeks)."""
-    return f"{_DAYS[d.weekday()]} {d.day} {_MONTHS[d.month]}"
+#: the shipped ``wording.date_style``
+DATE_STYLE = "{weekday} {day} {month}"
+
+
+def say_date(d: date, style: str = DATE_STYLE) -> str:
+    """``Fri 12 Dec`` by default: short, unambiguous across locales, no year (always the
+    coming weeks); ``wording.date_style`` may say it the local way ("Fri 12/12")."""
+    if style == DATE_STYLE:
+        return f"{_DAYS[d.weekday()]} {d.day} {_MONTHS[d.month]}"
+    return style.format(
+        weekday=_DAYS[d.weekday()],
+        day=d.day,
+        month=_MONTHS[d.month],
+        month_number=d.month,
+        year=d.year,
+    )
 
 
 _DUE: dict[tuple[date, int, DaysOff], date] = {}
@@ -71,16 +84,16 @@ def _cap(text: str) -> str:
 
 _HONORIFICS = frozenset({"dr", "dr.", "mr", "mr.", "mrs", "mrs.", "ms", "ms.", "prof", "prof."})
 #: said dates and role-label tables are the same for many deals: small shared caches
-_SAID: dict[date, str] = {}
+_SAID: dict[tuple[date, str], str] = {}
 _BASES: dict[int, tuple[Wording, dict[str, str]]] = {}
 
 
-def _say(d: date) -> str:
-    hit = _SAID.get(d)
+def _say(d: date, style: str) -> str:
+    hit = _SAID.get((d, style))
     if hit is None:
         if len(_SAID) > 4096:
             _SAID.clear()
-        hit = _SAID[d] = say_date(d)
+        hit = _SAID[d, style] = say_date(d, style)
     return hit
 
 
@@ -295,12 +308,13 @@ def _choice(
     words: _Words = find if role is not None else adv
     if role is None and adv.solo is not None and d.alone(adv, who):
         words = adv.solo
-    key = (id(adv), id(words), role, who, by, *[fill[p] for p in _uses(words)])
+    style = d.wording.date_style
+    key = (id(adv), id(words), role, who, by, style, *[fill[p] for p in _uses(words)])
     hit = _CHOICES.get(key)
     if hit is not None and hit[0] == (adv, words):
         return hit[1]
     fill["who"] = who
-    fill["by"] = _say(by)
+    fill["by"] = _say(by, style)
     if role is not None:
         fill["role"] = d.wording.roles.get(role, role.replace("_", " "))
     text, subject, ask, goal = words.text, words.subject or words.text, words.ask, words.goal
@@ -335,10 +349,10 @@ def _close_date_note(
     if close is None:
         return None
     if close < d.today:
-        fill["close"] = _say(close)
+        fill["close"] = _say(close, d.wording.date_style)
         return cp.playbook.wording.close_date.past.format_map(fill)
     if by is not None and close < by:  # too near to act on: the advance kept its real date
-        fill["close"] = _say(close)
+        fill["close"] = _say(close, d.wording.date_style)
         return cp.playbook.wording.close_date.before_advance.format_map(fill)
     days = (close - d.today).days
     if plan.remaining and days < plan.remaining * cp.playbook.thresholds.days_per_essential:
@@ -347,7 +361,7 @@ def _close_date_note(
         return cp.playbook.wording.close_date.too_soon.format_map(
             {
                 **fill,
-                "close": _say(close),
+                "close": _say(close, d.wording.date_style),
                 "days": days,
                 "count": plan.remaining,
                 "open": titles + more,
@@ -395,7 +409,7 @@ def coach(
     who = lead.who if lead is not None and lead.who else d.who(None)
     fill = d.fill
     fill["who"] = who
-    fill["by"] = _say(lead.by) if lead is not None and lead.by else ""
+    fill["by"] = _say(lead.by, w.date_style) if lead is not None and lead.by else ""
     agenda = plan.agenda
     b = w.body
     questions = agenda.questions

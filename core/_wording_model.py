@@ -133,6 +133,9 @@ class Wording(_M):
         }
     )
     no_contact: str = "your contact at {account}"
+    #: how a date is said: ``{weekday}`` (Fri), ``{day}`` (18), ``{month}`` (Dec),
+    #: ``{month_number}`` (12), ``{year}``; a US team may write ``{weekday} {month_number}/{day}``
+    date_style: str = "{weekday} {day} {month}"
     find_stretch: FindWording = FindWording(
         text="{who} introduces you to {role} in a meeting by {by}",
         subject="Get {who} to introduce {role} by {by}",
@@ -158,6 +161,7 @@ class Wording(_M):
 #: allowed placeholders per template, by the template's key path below ``wording``
 _ALLOWED: dict[str, tuple[str, ...]] = {
     "no_contact": ("account",),
+    "date_style": ("weekday", "day", "month", "month_number", "year"),
     "find_stretch": (*_DEAL, "role"),
     "find_conservative": (*_DEAL, "role"),
     "opening": (*_DEAL, "goal"),
@@ -212,6 +216,7 @@ def wording_problems(w: Wording) -> list[tuple[tuple[str | int, ...], str]]:
         out.extend((("wording", *path), msg) for msg in template_problems(text, allowed))
 
     check(("no_contact",), w.no_contact, _ALLOWED["no_contact"])
+    check(("date_style",), w.date_style, _ALLOWED["date_style"])
     for key in ("find_stretch", "find_conservative"):
         find: FindWording = getattr(w, key)
         for f in ADVANCE_FIELDS:

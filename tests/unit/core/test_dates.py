@@ -131,3 +131,29 @@ def test_no_date_falls_on_a_holiday(playbook: Playbook, make_deal: Any) -> None:
     assert decide(bare, _with(playbook, due_business_days=two), now).coaching.due == date(
         2027, 1, 4
     )
+
+
+def test_the_date_style_is_wording(playbook: Playbook, make_deal: Any, now: datetime) -> None:
+    """A US team says 'Fri 12/4'; every date in the task follows; a typo is a load error."""
+    us = playbook.model_copy(
+        update={
+            "wording": playbook.wording.model_copy(
+                update={"date_style": "{weekday} {month_number}/{day}"}
+            )
+        }
+    )
+    d = decide(make_deal(contacts=[NORA], close_date="2026-11-24"), us, now)
+    s = d.call_objective.stretch
+    assert s is not None and s.by is not None
+    said = f"{('Mon', 'Tue', 'Wed', 'Thu', 'Fri')[s.by.weekday()]} {s.by.month}/{s.by.day}"
+    assert said in d.coaching.subject and said in s.text
+    assert "close date Tue 11/24 is too soon" in (d.call_objective.close_date_note or "")
+    assert not any(m in " ".join(d.coaching.body) for m in (" Nov", " Dec"))
+    with pytest.raises(ValidationError, match="month_nr"):
+        Playbook.model_validate(
+            {
+                **playbook.model_dump(exclude={"lexicon"}),
+                "lexicon": playbook.lexicon,
+                "wording": {"date_style": "{month_nr}/{day}"},
+            }
+        )
