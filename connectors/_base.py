@@ -199,7 +199,7 @@ class TaskSpec:
     """The desired state of our suggested task, in CRM-neutral terms.
 
     The connector renders it (Salesforce ``ActivityDate`` as a date, HubSpot ``hs_timestamp``
-    as midnight UTC epoch ms, status values per CRM) and links it to the deal.  ``fields``
+    as a morning moment of ``due`` in ``due_tz``, status values per CRM) and links it to the deal.  ``fields``
     are extra CRM fields already rendered by the mapping (``TaskPlan.fields``); the
     connector's own rendering of subject/body/due/status/key/link wins over them.
     """
@@ -207,6 +207,8 @@ class TaskSpec:
     subject: str
     body: str = ""
     due: date | None = None
+    #: the IANA zone ``due`` is a day of (the task owner's); None = UTC
+    due_tz: str | None = None
     completed: bool = False
     owner_id: str | None = None
     priority: Literal["low", "normal", "high"] = "normal"

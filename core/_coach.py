@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
+from nextadvance.core._calendar import DaysOff, add_workdays, next_workday, prev_workday
 from nextadvance.core._callplan import CallPlan, Pick
 from nextadvance.core._compiled import CompiledPlaybook
 from nextadvance.core._decision import (
@@ -47,37 +48,36 @@ _MEETING_KINDS = (ActivityKind.meeting, ActivityKind.call)
 _MEMO_LIMIT = 8_192
 
 
-def say_date(d: date) -> str:
-    """``Fri 12 Dec``: short, unambiguous across locales, no year (always the coming weeks)."""
-    return f"{_DAYS[d.weekday()]} {d.day} {_MONTHS[d.month]}"
+#: the shipped ``wording.date_style``
+DATE_STYLE = "{weekday} {day} {month}"
 
 
-def _weekday(d: date) -> date:
-    while d.weekday() >= 5:
-        d += timedelta(days=1)
-    return d
+def say_date(d: date, style: str = DATE_STYLE) -> str:
+    """``Fri 12 Dec`` by default: short, unambiguous across locales, no year (always the
+    coming weeks); ``wording.date_style`` may say it the local way ("Fri 12/12")."""
+    if style == DATE_STYLE:
+        return f"{_DAYS[d.weekday()]} {d.day} {_MONTHS[d.month]}"
+    return style.format(
+        weekday=_DAYS[d.weekday()],
+        day=d.day,
+        month=_MONTHS[d.month],
+        month_number=d.month,
+        year=d.year,
+    )
 
 
-_DUE: dict[tuple[date, int], date] = {}
+_DUE: dict[tuple[date, int, DaysOff], date] = {}
 
 
-def _due(start: date, n: int) -> date:
-    key = (start, n)
+def _due(start: date, n: int, off: DaysOff) -> date:
+    """``n`` working days after ``start`` (weekends and holidays skipped); memoised."""
+    key = (start, n, off)
     hit = _DUE.get(key)
     if hit is None:
         if len(_DUE) > 4096:
             _DUE.clear()
-        hit = _DUE[key] = _business_days(start, n)
+        hit = _DUE[key] = add_workdays(start, n, off)
     return hit
-
-
-def _business_days(start: date, n: int) -> date:
-    day = _weekday(start)
-    while n > 0:
-        day += timedelta(days=1)
-        if day.weekday() < 5:
-            n -= 1
-    return day
 
 
 def _cap(text: str) -> str:
@@ -86,16 +86,16 @@ def _cap(text: str) -> str:
 
 _HONORIFICS = frozenset({"dr", "dr.", "mr", "mr.", "mrs", "mrs.", "ms", "ms.", "prof", "prof."})
 #: said dates and role-label tables are the same for many deals: small shared caches
-_SAID: dict[date, str] = {}
+_SAID: dict[tuple[date, str], str] = {}
 _BASES: dict[int, tuple[Wording, dict[str, str]]] = {}
 
 
-def _say(d: date) -> str:
-    hit = _SAID.get(d)
+def _say(d: date, style: str) -> str:
+    hit = _SAID.get((d, style))
     if hit is None:
         if len(_SAID) > 4096:
             _SAID.clear()
-        hit = _SAID[d] = say_date(d)
+        hit = _SAID[d, style] = say_date(d, style)
     return hit
 
 
@@ -130,14 +130,18 @@ def _split_first(name: str) -> str | None:
 
 
 def next_meeting(activities: list[Activity], now: datetime) -> date | None:
-    """The date of the earliest client meeting or call booked after ``now`` (time-ordered)."""
+    """The day of the earliest client meeting or call booked after ``now`` (time-ordered),
+    in ``now``'s time zone: the caller passes ``now`` in the deal owner's zone, so a call at
+    05:00 UTC on Sunday is the owner's Saturday evening when they are in Los Angeles."""
     found = None
     for a in reversed(activities):
         if a.at <= now:
             break
         if a.outcome is Outcome.scheduled and a.kind in _MEETING_KINDS:
-            found = a.at.date()
-    return found
+            found = a
+    if found is None:
+        return None
+    return found.at.date() if found.all_day else found.at.astimezone(now.tzinfo).date()
 
 
 class _Deal:
@@ -240,27 +244,36 @@ def _named(adv: Advance) -> tuple[bool, tuple[str, ...]]:
     return hit[1]
 
 
-_BY: dict[tuple[int, date, date | None, date], date] = {}
+_BY: dict[tuple[int, date, date | None, date, DaysOff, int], date] = {}
 
 
-def _by(adv_days: int, base: date, close: date | None, today: date) -> date:
-    """The due date of an advance: ``adv_days`` after ``base``, on a weekday, capped by a
-    close date still ahead; memoised (a handful of advances, dates of the coming months)."""
-    key = (adv_days, base, close, today)
+def _by(
+    adv_days: int, base: date, close: date | None, today: date, off: DaysOff, lead: int
+) -> date:
+    """The date of an advance (see :func:`_compute_by`); memoised (a handful of advances,
+    dates of the coming months)."""
+    key = (adv_days, base, close, today, off, lead)
     hit = _BY.get(key)
     if hit is None:
         if len(_BY) >= _MEMO_LIMIT:
             _BY.clear()
-        hit = _BY[key] = _compute_by(adv_days, base, close, today)
+        hit = _BY[key] = _compute_by(adv_days, base, close, today, off, lead)
     return hit
 
 
-def _compute_by(adv_days: int, base: date, close: date | None, today: date) -> date:
-    by = _weekday(base + timedelta(days=adv_days))
-    if close is not None and today < close < by:
-        by = close
-        while by.weekday() >= 5 and by > today + timedelta(days=1):
-            by -= timedelta(days=1)  # a commitment due on a weekend is due the Friday
+def _compute_by(
+    adv_days: int, base: date, close: date | None, today: date, off: DaysOff, lead: int
+) -> date:
+    """``adv_days`` after ``base`` (the next meeting, else today), on a working day, never
+    sooner than ``lead`` working days from today; pulled in to a close date that still
+    leaves that much time and is not before the meeting.  A close date too near to act on
+    does not drag the advance to tomorrow: the date stays realistic and the close-date
+    note says the close date must move."""
+    by = max(next_workday(base + timedelta(days=adv_days), off), _due(today, lead, off))
+    if close is not None and close < by:
+        capped = prev_workday(close, off)  # a commitment due on a day off is due the day before
+        if capped >= max(_due(today, lead, off), base):
+            by = capped
     return by
 
 
@@ -289,25 +302,28 @@ def _choice(
     find: FindWording,
     base: date,
     close: date | None,
+    cp: CompiledPlaybook,
     kept: AgreedStep | None = None,
 ) -> AdvanceChoice:
     """The advance written for this deal; memoised on exactly the values it reads, since
     the same first names, role labels and dates recur across an org.  ``kept``: the rep's
     agreed step for the same action, whose person and date the advance keeps."""
     adv = pick.advance
-    by = kept.by if kept is not None else _by(adv.days, base, close, d.today)
+    lead = cp.playbook.thresholds.min_lead_business_days
+    by = kept.by if kept is not None else _by(adv.days, base, close, d.today, cp.days_off, lead)
     who = kept.who if kept is not None and kept.who else d.who(pick)
     role = pick.finds_role
     fill = d.fill
     words: _Words = find if role is not None else adv
     if role is None and adv.solo is not None and d.alone(adv, who):
         words = adv.solo
-    key = (id(adv), id(words), role, who, by, *[fill[p] for p in _uses(words)])
+    style = d.wording.date_style
+    key = (id(adv), id(words), role, who, by, style, *[fill[p] for p in _uses(words)])
     hit = _CHOICES.get(key)
     if hit is not None and hit[0] == (adv, words):
         return hit[1]
     fill["who"] = who
-    fill["by"] = _say(by)
+    fill["by"] = _say(by, style)
     if role is not None:
         fill["role"] = d.wording.roles.get(role, role.replace("_", " "))
     text, subject, ask, goal = words.text, words.subject or words.text, words.ask, words.goal
@@ -331,14 +347,22 @@ def _choice(
 
 
 def _close_date_note(
-    cp: CompiledPlaybook, plan: CallPlan, deal: Deal, d: _Deal, fill: dict[str, str]
+    cp: CompiledPlaybook,
+    plan: CallPlan,
+    deal: Deal,
+    d: _Deal,
+    fill: dict[str, str],
+    by: date | None,
 ) -> str | None:
     close = deal.close_date
     if close is None:
         return None
     if close < d.today:
-        fill["close"] = _say(close)
+        fill["close"] = _say(close, d.wording.date_style)
         return cp.playbook.wording.close_date.past.format_map(fill)
+    if by is not None and close < by:  # too near to act on: the advance kept its real date
+        fill["close"] = _say(close, d.wording.date_style)
+        return cp.playbook.wording.close_date.before_advance.format_map(fill)
     days = (close - d.today).days
     if plan.remaining and days < plan.remaining * cp.playbook.thresholds.days_per_essential:
         titles = ", ".join(t[:1].lower() + t[1:] for t in plan.remaining_titles)
@@ -346,7 +370,7 @@ def _close_date_note(
         return cp.playbook.wording.close_date.too_soon.format_map(
             {
                 **fill,
-                "close": _say(close),
+                "close": _say(close, d.wording.date_style),
                 "days": days,
                 "count": plan.remaining,
                 "open": titles + more,
@@ -371,7 +395,7 @@ def _qualified(
     words = cp.playbook.wording.next_step
     fill = {**d.fill, "person": check.person or who}
     if check.overdue is not None:
-        return words.overdue.format_map({**fill, "date": _say(check.overdue)})
+        return words.overdue.format_map({**fill, "date": _say(check.overdue, d.wording.date_style)})
     if check.unknown_person is not None:
         return words.unknown_person.format_map({**fill, "name": check.unknown_person})
     if check.behind_stage is not None:
@@ -421,10 +445,10 @@ def coach(
     kept_s = _kept(cp, plan.stretch, check) if build else None
     kept_c = _kept(cp, plan.conservative, check) if build else None
     stretch = (
-        _choice(plan.stretch, d, w.find_stretch, base, close, kept_s) if plan.stretch else None
+        _choice(plan.stretch, d, w.find_stretch, base, close, cp, kept_s) if plan.stretch else None
     )
     conservative = (
-        _choice(plan.conservative, d, w.find_conservative, base, close, kept_c)
+        _choice(plan.conservative, d, w.find_conservative, base, close, cp, kept_c)
         if plan.conservative
         else None
     )
@@ -439,7 +463,7 @@ def coach(
     who = lead.who if lead is not None and lead.who else d.who(None)
     fill = d.fill
     fill["who"] = who
-    fill["by"] = _say(lead.by) if lead is not None and lead.by else ""
+    fill["by"] = _say(lead.by, w.date_style) if lead is not None and lead.by else ""
     agenda = plan.agenda
     b = w.body
     questions = agenda.questions
@@ -464,7 +488,7 @@ def coach(
                 for x, q in zip(ask_lines, questions, strict=True)
             ]
         )
-    note = _close_date_note(cp, plan, deal, d, fill)
+    note = _close_date_note(cp, plan, deal, d, fill, lead.by if lead is not None else None)
     head = []
     if agenda.negatives:
         for o in agenda.items:
@@ -514,7 +538,11 @@ def coach(
         look_ahead=agenda.look_ids,
     )
     urgency = _urgency(priority, th.high_priority, th.low_priority)
-    due = meeting or _due(today, th.due_business_days.get(urgency, 2))
+    # due on the meeting day itself (the task is the plan for that call: due the day before
+    # would show it overdue when the rep opens it), never after the advance it closes for
+    due = meeting or _due(today, th.due_business_days.get(urgency, 2), cp.days_off)
+    if lead is not None and lead.by is not None and due > lead.by:
+        due = lead.by
     verdict = w.verdicts.get(check.verdict.value, "")
     qualified = _qualified(cp, deal, check, d, who)
     if qualified is not None:

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from nextadvance.core._calendar import days_off
 from nextadvance.core._decision import Explanation, ObjectiveResult, explanation
 from nextadvance.core._nextstep import CompiledLexicon
 from nextadvance.core._playbook_model import TEXT_KINDS
@@ -172,6 +173,8 @@ class CompiledPlaybook:
         self.lexicon = CompiledLexicon(playbook.lexicon, self.order)
         self.commitment = _keyword_set(playbook.thresholds.commitment_keywords, self.synonyms)
         self.conversation_kinds = frozenset(playbook.thresholds.conversation_kinds)
+        #: weekends and holidays: no advance or task is dated on one (nextadvance.core._coach)
+        self.days_off = days_off(playbook.thresholds.holidays)
         w = playbook.priority
         weights = (w.amount, w.close_date, w.stall, w.missing_essentials, w.stage_gap)
         #: priority weights in term order, plus their sum (1 when all are zero)

@@ -10,8 +10,17 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationInfo, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
+from nextadvance.core._calendar import days_off
 from nextadvance.core._lexicon_model import Lexicon
 from nextadvance.core._wording_model import (
     ADVANCE_FIELDS,
@@ -253,6 +262,17 @@ class Thresholds(_M):
     task_words: int = Field(default=85, ge=20)
     #: business days until the task is due, by urgency, when no client meeting is booked
     due_business_days: dict[Urgency, int] = Field(default_factory=_default_due_days)
+    #: an advance is dated at least this many working days after today, close date or not
+    min_lead_business_days: int = Field(default=2, ge=0, le=20)
+    #: days besides weekends nobody is asked to act on: ``MM-DD`` (yearly), ``YYYY-MM-DD``
+    #: (once), or a range ``A..B`` of either; the default skips 24 December to 1 January
+    holidays: tuple[str, ...] = ("12-24..01-01",)
+
+    @field_validator("holidays")
+    @classmethod
+    def _holidays(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        days_off(value)  # raises ValueError naming the bad entry
+        return value
 
 
 class PriorityWeights(_M):

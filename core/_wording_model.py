@@ -94,12 +94,18 @@ class BodyWording(_M):
 
 
 class CloseDateWording(_M):
-    """Close-date realism: a date already past, or one the open essentials cannot meet."""
+    """Close-date realism: a date already past, too near for the next step, or one the
+    open essentials cannot meet."""
 
     past: str = "close date {close} has passed; agree a real date with {who}."
     too_soon: str = (
         "close date {close} is {days} days out, {count} still open: {open};"
         " ask {who} what the date depends on."
+    )
+    #: the close date is too near for the next advance (dated {by}): the date must move
+    before_advance: str = (
+        "close date {close} is too soon for this step ({by} at the earliest);"
+        " agree a later close date with {who}."
     )
 
 
@@ -140,6 +146,9 @@ class Wording(_M):
         }
     )
     no_contact: str = "your contact at {account}"
+    #: how a date is said: ``{weekday}`` (Fri), ``{day}`` (18), ``{month}`` (Dec),
+    #: ``{month_number}`` (12), ``{year}``; a US team may write ``{weekday} {month_number}/{day}``
+    date_style: str = "{weekday} {day} {month}"
     find_stretch: FindWording = FindWording(
         text="{who} introduces you to {role} in a meeting by {by}",
         subject="Get {who} to introduce {role} by {by}",
@@ -166,6 +175,7 @@ class Wording(_M):
 #: allowed placeholders per template, by the template's key path below ``wording``
 _ALLOWED: dict[str, tuple[str, ...]] = {
     "no_contact": ("account",),
+    "date_style": ("weekday", "day", "month", "month_number", "year"),
     "find_stretch": (*_DEAL, "role"),
     "find_conservative": (*_DEAL, "role"),
     "opening": (*_DEAL, "goal"),
@@ -221,6 +231,7 @@ def wording_problems(w: Wording) -> list[tuple[tuple[str | int, ...], str]]:
         out.extend((("wording", *path), msg) for msg in template_problems(text, allowed))
 
     check(("no_contact",), w.no_contact, _ALLOWED["no_contact"])
+    check(("date_style",), w.date_style, _ALLOWED["date_style"])
     for key in ("find_stretch", "find_conservative"):
         find: FindWording = getattr(w, key)
         for f in ADVANCE_FIELDS:
@@ -238,7 +249,7 @@ def wording_problems(w: Wording) -> list[tuple[tuple[str | int, ...], str]]:
         check(("verdicts", verdict), text, _ALLOWED["verdicts"])
     for key in StepWording.model_fields:
         check(("next_step", key), getattr(w.next_step, key), _ALLOWED["next_step"])
-    for key in ("past", "too_soon"):
+    for key in CloseDateWording.model_fields:
         check(("close_date", key), getattr(w.close_date, key), _ALLOWED["close_date"])
     for key in BodyWording.model_fields:
         check(("body", key), getattr(w.body, key), _ALLOWED[f"body.{key}"])

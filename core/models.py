@@ -91,6 +91,9 @@ class Activity(_Model):
     direction: str | None = None
     owner: str | None = None
     contact_ids: tuple[str, ...] = ()
+    #: the CRM gave a day, not a time (Salesforce ``Task.ActivityDate``): ``at`` is that
+    #: day's midnight UTC and the day is the same in every time zone
+    all_day: bool = False
 
 
 class Deal(_Model):
@@ -114,6 +117,9 @@ class Deal(_Model):
     owner: str | None = None
     #: the owner's display name (reports name people; the engine never reads it)
     owner_name: str | None = None
+    #: the owner's IANA time zone as the CRM knows it (Salesforce ``Owner.TimeZoneSidKey``);
+    #: the engine never reads it: callers pass ``now`` in this zone (see ``owner_now``)
+    owner_timezone: str | None = None
     account: Account = Account()
     next_step: str | None = None
     fields: dict[str, Any] = Field(default_factory=dict)

@@ -102,6 +102,11 @@ class DealFields(_Spec):
         default=None,
         description="The owner's display name, for reports (Salesforce: Owner.Name).",
     )
+    owner_timezone: str | None = Field(
+        default=None,
+        description="The owner's IANA time zone (Salesforce: Owner.TimeZoneSidKey): 'today', "
+        "meeting days and due dates are the owner's local ones.",
+    )
     next_step: str | None = None
     strategic_objective: str | None = None
     parked_until: str | None = None

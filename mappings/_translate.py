@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from collections.abc import Mapping as MappingABC
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, Generic, TypeVar
 
 from pydantic import ValidationError
@@ -215,6 +215,7 @@ def translate_deal(
         "stage_entered_at": reader.read(f.stage_entered_at, to_datetime),
         "owner": reader.read(f.owner, to_text),
         "owner_name": reader.read(f.owner_name, to_text),
+        "owner_timezone": reader.read(f.owner_timezone, to_text),
         "next_step": reader.read(f.next_step, to_text),
         "strategic_objective": reader.read(f.strategic_objective, to_text),
         "parked_until": reader.read(f.parked_until, to_date),
@@ -316,7 +317,12 @@ def translate_activity(
     if reader.record_id == "<no id>":
         reader.problem(spec.id, "record has no id", skipped=True)
         return reader.result(None)
-    at = reader.first(spec.at, to_datetime)
+    at, all_day = None, False
+    for path in spec.at:
+        at = reader.read(path, to_datetime)
+        if at is not None:  # a bare date is a day in the owner's zone, not a UTC midnight
+            all_day = _date_only(get_path(record, path))
+            break
     if at is None:
         reader.problem(", ".join(spec.at), "no timestamp in any of the mapped fields", skipped=True)
         return reader.result(None)
@@ -349,5 +355,13 @@ def translate_activity(
         "direction": direction,
         "owner": reader.read(spec.owner, to_text),
         "contact_ids": tuple(dict.fromkeys(contact_ids)),
+        "all_day": all_day,
     }
     return _build(reader, Activity, values)
+
+
+def _date_only(raw: object) -> bool:
+    """Whether a CRM time value is a bare day (``2026-12-20``), not a moment."""
+    if isinstance(raw, date):
+        return not isinstance(raw, datetime)
+    return isinstance(raw, str) and len(raw.strip()) == 10 and raw.strip()[4:5] == "-"

@@ -60,6 +60,9 @@ class TaskPlan:
     type: str | None
     owner: str | None
     fields: dict[str, Value] = field(default_factory=dict)
+    #: the IANA zone ``due`` is a day of (the owner's): a CRM that stores a due *time*
+    #: (HubSpot ``hs_timestamp``) puts it at a business hour there; None = UTC
+    due_tz: str | None = None
 
     @property
     def priority_level(self) -> Literal["low", "normal", "high"]:
@@ -270,7 +273,8 @@ def _render_task(
 ) -> TaskPlan:
     subject = truncate(" ".join(spec.subject.format_map(ctx).split()), spec.subject_max_length)
     body = truncate(spec.body.format_map(ctx).strip(), spec.body_max_length)
-    due = coach_due(d) or due_date(spec.due, now.astimezone(UTC).date())
+    # ``now`` is in the deal owner's zone (the sync converts it): their today, their due day
+    due = coach_due(d) or due_date(spec.due, now.date())
     priority = crm_priority(d, spec.priority)
     key = task_key(deal.id, d)
     f = spec.fields
@@ -302,4 +306,5 @@ def _render_task(
         type=spec.type,
         owner=deal.owner,
         fields=values,
+        due_tz=getattr(now.tzinfo, "key", None),  # a ZoneInfo's name; UTC and offsets: None
     )

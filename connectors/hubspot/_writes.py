@@ -10,8 +10,9 @@ mapped back per record through ``context.ids`` / the key property.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from nextadvance.connectors._base import TaskState, WriteKind, WriteOp, WriteResult
 from nextadvance.connectors._cursor import parse_ts
@@ -30,6 +31,12 @@ __all__ = ["COMPLETED", "TASK_TO_DEAL", "HubSpotWriter", "wire"]
 COMPLETED = "COMPLETED"
 TASK_TO_DEAL = 216
 _PRIORITY = {"low": "LOW", "normal": "MEDIUM", "high": "HIGH"}
+#: the task property holding the due *moment* (a datetime; date properties stay midnight UTC)
+DUE_MOMENT = "hs_timestamp"
+#: the owner-local hour a task is due at (HubSpot shows and reminds in the user's zone)
+DUE_HOUR = time(9)
+#: the hour when the owner's zone is unknown: the same calendar day from UTC-11 to UTC+11
+DUE_HOUR_UTC = time(12)
 
 
 def wire(value: Any) -> Any:
@@ -43,6 +50,25 @@ def wire(value: Any) -> Any:
     if isinstance(value, date):
         return str(int(datetime.combine(value, time(0), tzinfo=UTC).timestamp() * 1000))
     return str(value)
+
+
+def due_moment(day: date, tz: str | None) -> str:
+    """``hs_timestamp`` of a task due on ``day``: 09:00 in the owner's zone ``tz``, not
+    midnight UTC (the evening before for every rep in the Americas).  Kept inside ``day``'s
+    UTC day (10:00-14:00 local east of UTC+9), so the due date read back is ``day``."""
+    zone = None
+    if tz:
+        try:
+            zone = ZoneInfo(tz)
+        except (ZoneInfoNotFoundError, ValueError):
+            zone = None
+    if zone is None:
+        moment = datetime.combine(day, DUE_HOUR_UTC, tzinfo=UTC)
+    else:
+        start = datetime.combine(day, time(0), tzinfo=UTC)
+        local = datetime.combine(day, DUE_HOUR, tzinfo=zone).astimezone(UTC)
+        moment = min(max(local, start), start + timedelta(hours=23, minutes=59))
+    return str(int(moment.timestamp() * 1000))
 
 
 class HubSpotWriter:
@@ -130,6 +156,8 @@ class HubSpotWriter:
             priorities=_PRIORITY,
         )
         assert task is not None and op.task is not None  # render_task refused otherwise
+        if task.due == DUE_MOMENT and op.task.due is not None and sends(op.task, "due"):
+            props[task.due] = due_moment(op.task.due, op.task.due_tz)
         if task.type and task.task_type and op.task.only is None:
             props[task.type] = task.task_type
         if task.owner and op.task.owner_id and sends(op.task, "owner"):

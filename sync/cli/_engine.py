@@ -24,6 +24,7 @@ from nextadvance.core import Decision, MappingError, Playbook, batch_gc, decide
 from nextadvance.core.models import Deal
 from nextadvance.mappings import load_playbook
 
+from ..config._zones import OwnerZones
 from ._common import EXIT_CODES
 from ._explain import explain_connection
 from ._explain_text import explain_text, parse_contact
@@ -159,6 +160,7 @@ def decide_command(
     if fmt not in ("jsonl", "table"):
         raise typer.BadParameter("choose jsonl or table", param_hint="--format")
     at = parse_now(now)
+    zones = OwnerZones()  # a deal's owner_timezone, else UTC
     book = _load(playbook, lexicon)
     if not input.is_file():
         raise typer.BadParameter(f"no such file: {input}", param_hint="--input")
@@ -172,7 +174,7 @@ def decide_command(
             decision = None
             if deal is not None:
                 try:
-                    decision = decide(deal, book, at)
+                    decision = decide(deal, book, zones.now(deal, at))
                 except MappingError as exc:
                     errors = [f"field {p.key_path}: {p.message}" for p in exc.problems]
             if decision is None:
@@ -242,6 +244,7 @@ def explain_command(
     if input is None:
         raise typer.BadParameter("give --input FILE or --connection NAME", param_hint="--input")
     book = _load(playbook, lexicon)
+    zones = OwnerZones()  # a deal's owner_timezone, else UTC
     if not input.is_file():
         raise typer.BadParameter(f"no such file: {input}", param_hint="--input")
     console = Console(highlight=False)
@@ -249,7 +252,7 @@ def explain_command(
         if deal is None or deal.id != deal_id:
             continue
         try:
-            decision = decide(deal, book, at)
+            decision = decide(deal, book, zones.now(deal, at))
         except MappingError as exc:
             typer.echo(f"{input}:{lineno}: {exc}", err=True)
             raise typer.Exit(EXIT_CODES["partial"]) from None

@@ -60,7 +60,7 @@ def explain_connection(
                         )
                     ]
                 )
-            decision = decide(deal, parts.playbook, now)
+            decision = decide(deal, parts.playbook, parts.zones.now(deal, now))
             render_explanation(deal, decision, console)
             _print_crm_values(console, found[0].crm_values)
             _print_ledger(console, Ledger(s, connection).history(deal_id))

@@ -38,6 +38,7 @@ from nextadvance.mappings import (
 )
 
 from ..config._settings import load_settings
+from ..config._zones import OwnerZones
 from ..run._parts import connector_config
 from ._common import EXIT_CODES
 from ._render import parse_now, render_explanation
@@ -297,6 +298,7 @@ def preview_command(
     _out.print(deal.model_dump_json(indent=2, exclude={"activities"}), markup=False)
     _out.print(f"activities: {len(deal.activities)}")
     playbook = load_playbook(mapping.playbook_path(), mapping.lexicon_path())
+    moment = OwnerZones().now(deal, moment)  # the owner's CRM zone, else UTC
     decision = decide(deal, playbook, moment)
     render_explanation(deal, decision, _out)
     plan = render_writeback(mapping, deal, decision, moment)

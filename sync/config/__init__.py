@@ -24,6 +24,7 @@ from ._settings import (
     load_settings,
 )
 from ._targets import RepGoals, Targets, load_targets
+from ._zones import OwnerZones
 
 __all__ = [
     "REDACTED",
@@ -33,6 +34,7 @@ __all__ = [
     "Credentials",
     "CredentialsRef",
     "Limits",
+    "OwnerZones",
     "Prospecting",
     "RepGoals",
     "Settings",

@@ -107,6 +107,19 @@ class Connection(_Strict):
     )
     limits: Limits = Limits()
     prospecting: Prospecting | None = None
+    timezone: str | None = Field(
+        default=None,
+        description="IANA zone of deal owners the CRM (Salesforce Owner.TimeZoneSidKey) and "
+        "the targets file name none: their 'today', meeting days and due dates "
+        "(default: prospecting.timezone, else UTC).",
+    )
+
+    @field_validator("timezone")
+    @classmethod
+    def _zone(cls, value: str | None) -> str | None:
+        if value is not None:
+            zone(value)
+        return value
 
     @field_validator("schedule")
     @classmethod

@@ -6,7 +6,8 @@ ConfigError/MappingError/RuleError before the run takes its lock or sends a requ
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
+from datetime import UTC
 from pathlib import Path
 
 from nextadvance.connectors import (
@@ -30,6 +31,7 @@ from nextadvance.mappings import (
 
 from ..config._settings import Connection, Settings
 from ..config._targets import Targets, load_targets, zone
+from ..config._zones import OwnerZones
 
 __all__ = ["Parts", "connector_config", "load_parts", "make_connector"]
 
@@ -46,6 +48,8 @@ class Parts:
     #: the configuration file and the connection's index in it (to locate problems)
     config_file: Path | None = None
     index: int | None = None
+    #: each deal owner's time zone (deals are decided at ``now`` in it)
+    zones: OwnerZones = field(default_factory=OwnerZones)
 
 
 def load_parts(settings: Settings, name: str) -> Parts:
@@ -74,7 +78,16 @@ def load_parts(settings: Settings, name: str) -> Parts:
     if conn.prospecting is not None:
         targets = load_targets(Path(conn.prospecting.targets), zone(conn.prospecting.timezone))
     index = next((i for i, c in enumerate(settings.connections) if c.name == name), None)
-    return Parts(conn, mapping, playbook, targets, settings.config_file, index)
+    return Parts(
+        conn, mapping, playbook, targets, settings.config_file, index, owner_zones(conn, targets)
+    )
+
+
+def owner_zones(conn: Connection, targets: Targets | None) -> OwnerZones:
+    """The deal owners' zones: the targets file's reps, then ``timezone`` (else prospecting's)."""
+    name = conn.timezone or (conn.prospecting.timezone if conn.prospecting else None)
+    reps = {r.owner_id: r.tz for r in targets.reps} if targets is not None else {}
+    return OwnerZones(zone(name) if name else UTC, reps)
 
 
 def connector_config(conn: Connection, mapping: Mapping) -> ConnectorConfig:

@@ -97,10 +97,9 @@ class DecidePhase:
 
     def _one(self, deal: Any, crm_values: dict[str, Any], ledger: Any) -> list[PlannedOp]:
         try:
-            decision = decide(deal, self.parts.playbook, self.now)
-            desired = render_writeback(
-                self.parts.mapping, deal, decision, self.now, self.stage_titles
-            )
+            now = self.parts.zones.now(deal, self.now)  # the owner's today and meeting days
+            decision = decide(deal, self.parts.playbook, now)
+            desired = render_writeback(self.parts.mapping, deal, decision, now, self.stage_titles)
         except Exception as exc:  # one bad deal must not stop the others
             self.report.deals.failed += 1
             if not isinstance(exc, NextAdvanceError):

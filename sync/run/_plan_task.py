@@ -52,6 +52,8 @@ def task_payload(task: Any, due: date | None, completed: bool) -> dict[str, Any]
         "completed": completed,
         "owner": task.owner,
         "priority": getattr(task, "priority_level", None) or "normal",
+        # not a part a rep edits: the zone the due day is the owner's local day in
+        "tz": getattr(task, "due_tz", None),
     }
 
 
@@ -76,6 +78,7 @@ def spec_of(
         subject=str(payload["subject"]),
         body=str(payload.get("body") or ""),
         due=date.fromisoformat(payload["due"]) if payload.get("due") else None,
+        due_tz=payload.get("tz"),
         completed=bool(payload.get("completed")),
         owner_id=payload.get("owner"),
         priority=prio if prio in ("low", "normal", "high") else "normal",  # type: ignore[arg-type]
@@ -230,6 +233,7 @@ def _update(
         part: want[part] if part in send else written.get(part) for part in PARTS
     }
     payload["completed"] = False
+    payload["tz"] = want["tz"]
     if written.get(THEIRS):
         payload[THEIRS] = list(written[THEIRS])
     payload[SENT] = list(send)

@@ -227,6 +227,7 @@ def _desired(
         priority=None,
         type=None,
         owner=rep.owner_id,
+        due_tz=getattr(rep.tz, "key", None),  # HubSpot: due at 09:00 the rep's time
     )
     return WritebackPlan(deal_id=handle, deal_object="", deal_fields={}, task=task)
 
