@@ -79,10 +79,13 @@ def build_agenda(
     wanted: frozenset[str],
     finds_role: str | None,
     close_soon: bool,
+    roles: frozenset[str] = frozenset(),
 ) -> Agenda:
     """Negatives, then missing essentials by need (``wanted``: what a bigger advance
     requires; the role being found; time-critical ones when the close date is near), then
     stage order; nice-to-haves or the next stage's essentials only when nothing is missing.
+    The look-ahead skips an essential a contact role of the deal (``roles``) will prove:
+    no "who will make the final decision?" when the CRM names the decision maker.
     """
     th = cp.playbook.thresholds
     meta = cp.objective_meta
@@ -103,7 +106,7 @@ def build_agenda(
         ordered = [o for _, o in sorted(enumerate(missing), key=rank)]
     look: tuple[CompiledObjective, ...] = ()
     if not ordered and not negatives:
-        look = _next_stage_essentials(cp, stage, segments)
+        look = _next_stage_essentials(cp, stage, segments, roles)
         ordered = list(look) or nice
     items = (list(negatives) + ordered)[: th.max_learn]
     questions: list[str] = []
@@ -146,14 +149,18 @@ def _line(ask: str, question: str) -> tuple[str, int]:
 
 
 def _next_stage_essentials(
-    cp: CompiledPlaybook, stage: Stage, segments: tuple[str, ...]
+    cp: CompiledPlaybook, stage: Stage, segments: tuple[str, ...], roles: frozenset[str]
 ) -> tuple[CompiledObjective, ...]:
     order = cp.order[stage.key]
     later = [s.key for s in cp.playbook.stages[order + 1 :] if not s.closed]
     if not later:
         return ()
     nxt = later[0]
-    return tuple(o for o in cp.objectives_for(nxt, segments) if o.stage == nxt and o.essential)
+    return tuple(
+        o
+        for o in cp.objectives_for(nxt, segments)
+        if o.stage == nxt and o.essential and o.role_names.isdisjoint(roles)
+    )
 
 
 def wanted_by_bigger(

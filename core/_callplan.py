@@ -315,11 +315,21 @@ def _call_plan(
         wanted,
         finds,
         close_soon,
+        roles,
     )
     memo = plans.get(agenda_key)
     if memo is None:
         agenda = build_agenda(
-            cp, stage, segments, to_learn, nice_now, tuple(negatives), wanted, finds, close_soon
+            cp,
+            stage,
+            segments,
+            to_learn,
+            nice_now,
+            tuple(negatives),
+            wanted,
+            finds,
+            close_soon,
+            roles,
         )
         memo = _remember(
             cp, agenda_key, (agenda, _learn_why(agenda, False), _learn_why(agenda, True))

@@ -122,3 +122,21 @@ def test_what_is_said_to_the_client_says_your_team(
     assert "with your legal team" in d.call_objective.opening
     assert s.text.startswith("Nora books a call with their legal team")
     assert c.text.startswith("Their legal team sends redlines back")
+
+
+def test_look_ahead_does_not_ask_what_the_crm_already_says(
+    playbook: Playbook, make_deal: Any, activity: Any, now: datetime
+) -> None:
+    """A prospect whose CRM names the decision maker is not asked who decides."""
+    held = activity("a1", "call", "2026-11-20T10:00:00Z")
+    who_decides = "Besides you, who will make the final decision?"
+    named = decide(
+        make_deal(stage="prospecting", contacts=[WENDELL], activities=[held]), playbook, now
+    )
+    assert "decision_maker" not in named.call_objective.look_ahead
+    assert who_decides not in named.call_objective.questions
+    unnamed = decide(
+        make_deal(stage="prospecting", contacts=[NORA], activities=[held]), playbook, now
+    )
+    assert "decision_maker" in unnamed.call_objective.look_ahead
+    assert who_decides in unnamed.call_objective.questions
