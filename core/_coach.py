@@ -141,7 +141,17 @@ def next_meeting(activities: list[Activity], now: datetime) -> date | None:
 class _Deal:
     """Names and dates of one deal, for filling templates (one ``fill`` dict, reused)."""
 
-    __slots__ = ("account", "fill", "holders", "main", "names", "said", "today", "wording")
+    __slots__ = (
+        "account",
+        "fill",
+        "holders",
+        "main",
+        "names",
+        "said",
+        "speakers",
+        "today",
+        "wording",
+    )
 
     def __init__(
         self,
@@ -170,10 +180,11 @@ class _Deal:
                 if sub is not None:
                     holders[role] = sub
         self.holders = holders
-        # who else could act when the main contact is the person an advance names: role
-        # holders first (contact order), then contacts without a role
-        others = list(dict.fromkeys(holders.values()))
-        self.names = tuple(others + [n for n in names if n not in others])
+        # who else could act when the main contact is the person an advance names: the
+        # holders of a main role (contact order), then, for an advance without ``solo``
+        # words, any other contact
+        self.speakers = tuple(dict.fromkeys(n for r, n in holders.items() if r in _MAIN_ROLES))
+        self.names = tuple(dict.fromkeys(names))
         main = anyone
         for r in _MAIN_ROLES:
             if r in holders:
@@ -200,7 +211,7 @@ class _Deal:
             if named and self.main is not None:
                 busy = {self.holders.get(r) for r in named}
                 if self.main in busy:  # "Nora brings Nora": let someone else bring her
-                    for n in self.names:
+                    for n in self.speakers if adv.solo is not None else self.names:
                         if n not in busy:
                             return n
         return self.main or self.wording.no_contact.format(account=self.account)
