@@ -64,8 +64,6 @@ class DealPeople:
         "holders",
         "main",
         "names",
-        "said",
-        "speakers",
         "today",
         "wording",
     )
@@ -97,11 +95,7 @@ class DealPeople:
                 if sub is not None:
                     holders[role] = sub
         self.holders = holders
-        # who else could act when the main contact is the person an advance names: the
-        # holders of a main role (contact order), then, for an advance without ``solo``
-        # words, any other contact
-        self.speakers = tuple(dict.fromkeys(n for r, n in holders.items() if r in _MAIN_ROLES))
-        self.names = tuple(dict.fromkeys(names))
+        self.names = names
         main = anyone
         for r in _MAIN_ROLES:
             if r in holders:
@@ -115,9 +109,6 @@ class DealPeople:
                 fill[r] = n
         fill["account"] = self.account
         self.fill = fill
-        #: labels of the roles nobody holds, as said to the client ("your legal team")
-        said = wording.roles_said
-        self.said = {r: s for r, s in said.items() if r not in holders} if said else {}
 
     def who(self, pick: Pick | None) -> str:
         adv = pick.advance if pick else None
@@ -128,10 +119,22 @@ class DealPeople:
             if named and self.main is not None:
                 busy = {self.holders.get(r) for r in named}
                 if self.main in busy:  # "Nora brings Nora": let someone else bring her
-                    for n in self.speakers if adv.solo is not None else self.names:
-                        if n not in busy:
-                            return n
+                    other = self._other(busy, adv.solo is not None)
+                    if other is not None:
+                        return other
         return self.main or self.wording.no_contact.format(account=self.account)
+
+    def _other(self, busy: set[str | None], buyers_only: bool) -> str | None:
+        """Who else could act: a main-role holder (contact order), or, when the advance has
+        no ``solo`` words to fall back on, any other contact."""
+        for r, n in self.holders.items():
+            if r in _MAIN_ROLES and n not in busy:
+                return n
+        if not buyers_only:
+            for n in self.names:
+                if n not in busy:
+                    return n
+        return None
 
     def alone(self, adv: Advance, who: str) -> bool:
         """Whether ``adv``'s text would name ``who`` twice ("Bruno brings Bruno")."""
@@ -141,13 +144,14 @@ class DealPeople:
     def spoken(self, who: str) -> dict[str, str]:
         """The fill for sentences said to ``who``: a role they hold themselves is "you",
         a role nobody holds takes its spoken label (``wording.roles_said``)."""
-        own = [r for r, n in self.holders.items() if n == who and r in self.fill]
-        if not own and not self.said:
-            return self.fill
         out = self.fill.copy()
-        out.update(self.said)
-        for r in own:
-            out[r] = "you"
+        holders = self.holders
+        for r, s in self.wording.roles_said.items():
+            if r not in holders:
+                out[r] = s
+        for r, n in holders.items():
+            if n == who and r in out:
+                out[r] = "you"
         return out
 
 
