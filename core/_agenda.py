@@ -90,6 +90,7 @@ def build_agenda(
     finds_role: str | None,
     close_soon: bool,
     closing: bool = False,
+    roles: frozenset[str] = frozenset(),
 ) -> Agenda:
     """Negatives, then missing essentials by need (``wanted``: what a bigger advance
     requires; the role being found; time-critical ones when the close date is near), then
@@ -98,7 +99,9 @@ def build_agenda(
 
     Questions fit the call: a follow-up question only for this stage's objectives (no
     late discovery while closing), and, when the call ``closing`` asks for an advance, no
-    question that is really a meeting request (:func:`meeting_request`).
+    question that is really a meeting request (:func:`meeting_request`).  The look-ahead
+    skips an essential a contact role of the deal (``roles``) will prove: no "who will make
+    the final decision?" when the CRM names the decision maker.
     """
     th = cp.playbook.thresholds
     meta = cp.objective_meta
@@ -120,8 +123,8 @@ def build_agenda(
     look: tuple[CompiledObjective, ...] = ()
     if not ordered and not negatives:
         # one step ahead: the next stage's first essential (pain before money on a first
-        # call), with its follow-up question
-        look = _next_stage_essentials(cp, stage, segments)[:1]
+        # call), with its follow-up question; skipping one a contact role already proves
+        look = _next_stage_essentials(cp, stage, segments, roles)[:1]
         ordered = list(look) or nice
     items = (list(negatives) + ordered)[: th.max_learn]
     questions: list[str] = []
@@ -171,14 +174,18 @@ def _line(ask: str, question: str) -> tuple[str, int]:
 
 
 def _next_stage_essentials(
-    cp: CompiledPlaybook, stage: Stage, segments: tuple[str, ...]
+    cp: CompiledPlaybook, stage: Stage, segments: tuple[str, ...], roles: frozenset[str]
 ) -> tuple[CompiledObjective, ...]:
     order = cp.order[stage.key]
     later = [s.key for s in cp.playbook.stages[order + 1 :] if not s.closed]
     if not later:
         return ()
     nxt = later[0]
-    return tuple(o for o in cp.objectives_for(nxt, segments) if o.stage == nxt and o.essential)
+    return tuple(
+        o
+        for o in cp.objectives_for(nxt, segments)
+        if o.stage == nxt and o.essential and o.role_names.isdisjoint(roles)
+    )
 
 
 def wanted_by_bigger(

@@ -324,6 +324,7 @@ def _call_plan(
         finds,
         close_soon,
         stretch is not None,
+        roles,
     )
     memo = plans.get(agenda_key)
     if memo is None:
@@ -338,6 +339,7 @@ def _call_plan(
             finds,
             close_soon,
             closing=stretch is not None,
+            roles=roles,
         )
         memo = _remember(
             cp, agenda_key, (agenda, _learn_why(agenda, False), _learn_why(agenda, True))

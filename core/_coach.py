@@ -25,23 +25,16 @@ from nextadvance.core._decision import (
     explanation,
     trusted,
 )
+from nextadvance.core._people import DealPeople
 from nextadvance.core._playbook_model import Advance, Urgency
 from nextadvance.core._stepqual import agreed_for
-from nextadvance.core._wording_model import (
-    ROLE_PLACEHOLDERS,
-    FindWording,
-    SoloWording,
-    Wording,
-    placeholders,
-)
+from nextadvance.core._wording_model import FindWording, SoloWording, placeholders
 from nextadvance.core.models import Activity, ActivityKind, Deal, Outcome
 
 __all__ = ["coach"]
 
 _DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 _MONTHS = ("", "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-#: who speaks for the deal when an advance names no actor, most useful first
-_MAIN_ROLES = ("champion", "influencer", "decision_maker", "economic_buyer", "technical_buyer")
 _MEETING_KINDS = (ActivityKind.meeting, ActivityKind.call)
 #: bound of the per-deal memos below (cleared when full), so memory does not grow with the
 #: org (issue #20); 2,048 thrashed (engine ~15 % slower on pooled texts), 8,192 costs ~7 MB
@@ -84,10 +77,8 @@ def _cap(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-_HONORIFICS = frozenset({"dr", "dr.", "mr", "mr.", "mrs", "mrs.", "ms", "ms.", "prof", "prof."})
-#: said dates and role-label tables are the same for many deals: small shared caches
+#: said dates are the same for many deals: a small shared cache
 _SAID: dict[tuple[date, str], str] = {}
-_BASES: dict[int, tuple[Wording, dict[str, str]]] = {}
 
 
 def _say(d: date, style: str) -> str:
@@ -97,36 +88,6 @@ def _say(d: date, style: str) -> str:
             _SAID.clear()
         hit = _SAID[d, style] = say_date(d, style)
     return hit
-
-
-def _base(wording: Wording) -> dict[str, str]:
-    """Role placeholders filled with their labels (per wording, built once)."""
-    hit = _BASES.get(id(wording))
-    if hit is None or hit[0] is not wording:
-        roles = wording.roles
-        base = {r: roles.get(r, r.replace("_", " ")) for r in ROLE_PLACEHOLDERS}
-        hit = _BASES[id(wording)] = (wording, base)
-    return hit[1]
-
-
-_FIRST: dict[str, str | None] = {}
-
-
-def _first_name(name: str) -> str | None:
-    """The first name of a contact (honorific skipped); memoised, names recur in an org."""
-    if name in _FIRST:
-        return _FIRST[name]
-    if len(_FIRST) >= _MEMO_LIMIT:
-        _FIRST.clear()
-    first = _FIRST[name] = _split_first(name)
-    return first
-
-
-def _split_first(name: str) -> str | None:
-    parts = name.split()
-    if parts and parts[0].casefold() in _HONORIFICS:
-        parts = parts[1:]
-    return parts[0] if parts else None
 
 
 def next_meeting(activities: list[Activity], now: datetime) -> date | None:
@@ -142,106 +103,6 @@ def next_meeting(activities: list[Activity], now: datetime) -> date | None:
     if found is None:
         return None
     return found.at.date() if found.all_day else found.at.astimezone(now.tzinfo).date()
-
-
-class _Deal:
-    """Names and dates of one deal, for filling templates (one ``fill`` dict, reused)."""
-
-    __slots__ = ("account", "fill", "holders", "main", "names", "said", "today", "wording")
-
-    def __init__(
-        self,
-        deal: Deal,
-        wording: Wording,
-        today: date,
-        stand_ins: dict[str, tuple[str, ...]],
-    ) -> None:
-        self.wording, self.today = wording, today
-        holders: dict[str, str] = {}
-        anyone: str | None = None
-        names: list[str] = []
-        for c in deal.contacts:
-            first = _first_name(c.name)
-            if first is None:
-                continue
-            names.append(first)
-            if anyone is None:
-                anyone = first
-            role = c.role
-            if role and role not in holders:
-                holders[role] = first
-        for role, subs in stand_ins.items():  # e.g. the economic buyer decides
-            if role not in holders:
-                sub = next((holders[r] for r in subs if r in holders), None)
-                if sub is not None:
-                    holders[role] = sub
-        self.holders = holders
-        # who else could act when the main contact is the person an advance names: role
-        # holders first (contact order), then contacts without a role
-        others = list(dict.fromkeys(holders.values()))
-        self.names = tuple(others + [n for n in names if n not in others])
-        main = anyone
-        for r in _MAIN_ROLES:
-            if r in holders:
-                main = holders[r]
-                break
-        self.main = main
-        self.account = deal.account.name or "the account"
-        fill = _base(wording).copy()
-        for r, n in holders.items():
-            if r in fill:
-                fill[r] = n
-        fill["account"] = self.account
-        self.fill = fill
-        #: labels of the roles nobody holds, as said to the client ("your legal team")
-        said = wording.roles_said
-        self.said = {r: s for r, s in said.items() if r not in holders} if said else {}
-
-    def who(self, pick: Pick | None) -> str:
-        adv = pick.advance if pick else None
-        if adv is not None and pick is not None and pick.finds_role is None:
-            if adv.actor is not None and adv.actor in self.holders:
-                return self.holders[adv.actor]
-            named = _named(adv)[1]
-            if named and self.main is not None:
-                busy = {self.holders.get(r) for r in named}
-                if self.main in busy:  # "Nora brings Nora": let someone else bring her
-                    for n in self.names:
-                        if n not in busy:
-                            return n
-        return self.main or self.wording.no_contact.format(account=self.account)
-
-    def alone(self, adv: Advance, who: str) -> bool:
-        """Whether ``adv``'s text would name ``who`` twice ("Bruno brings Bruno")."""
-        uses_who, named = _named(adv)
-        return uses_who and any(self.fill.get(r) == who for r in named)
-
-    def spoken(self, who: str) -> dict[str, str]:
-        """The fill for sentences said to ``who``: a role they hold themselves is "you",
-        a role nobody holds takes its spoken label (``wording.roles_said``)."""
-        own = [r for r, n in self.holders.items() if n == who and r in self.fill]
-        if not own and not self.said:
-            return self.fill
-        out = self.fill.copy()
-        out.update(self.said)
-        for r in own:
-            out[r] = "you"
-        return out
-
-
-_NAMED: dict[int, tuple[Advance, tuple[bool, tuple[str, ...]]]] = {}
-
-
-def _named(adv: Advance) -> tuple[bool, tuple[str, ...]]:
-    """Whether ``adv.text`` says ``{who}``, and the roles it or ``requires_roles`` name."""
-    hit = _NAMED.get(id(adv))
-    if hit is None or hit[0] is not adv:
-        used = placeholders(adv.text)
-        roles = dict.fromkeys([*adv.requires_roles, *(u for u in used if u in ROLE_PLACEHOLDERS)])
-        if len(_NAMED) >= _MEMO_LIMIT:
-            _NAMED.clear()
-        hit = _NAMED[id(adv)] = (adv, ("who" in used, tuple(roles)))
-    return hit[1]
 
 
 _BY: dict[tuple[int, date, date | None, date, DaysOff, int], date] = {}
@@ -298,7 +159,7 @@ def _uses(words: _Words) -> tuple[str, ...]:
 
 def _choice(
     pick: Pick,
-    d: _Deal,
+    d: DealPeople,
     find: FindWording,
     base: date,
     close: date | None,
@@ -350,7 +211,7 @@ def _close_date_note(
     cp: CompiledPlaybook,
     plan: CallPlan,
     deal: Deal,
-    d: _Deal,
+    d: DealPeople,
     fill: dict[str, str],
     by: date | None,
 ) -> str | None:
@@ -388,7 +249,7 @@ def _kept(cp: CompiledPlaybook, pick: Pick | None, check: NextStepCheck) -> Agre
 
 
 def _qualified(
-    cp: CompiledPlaybook, deal: Deal, check: NextStepCheck, d: _Deal, who: str
+    cp: CompiledPlaybook, deal: Deal, check: NextStepCheck, d: DealPeople, who: str
 ) -> str | None:
     """The verdict sentence for a good step this deal or today qualifies (its date has
     passed, it names a stranger, it goes back stages), else None."""
@@ -431,7 +292,7 @@ def coach(
     pb = cp.playbook
     w, th = pb.wording, pb.thresholds
     today = now.date()
-    d = _Deal(deal, w, today, pb.role_stand_ins)
+    d = DealPeople(deal, w, today, pb.role_stand_ins)
     meeting = next_meeting(activities, now) if activities and activities[-1].at > now else None
     base = meeting or today
     close = deal.close_date

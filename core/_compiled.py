@@ -205,6 +205,14 @@ class CompiledPlaybook:
         self.required_roles = frozenset(
             r for s in playbook.stages for a in s.advances for r in a.requires_roles
         )
+        #: per stage, the contact roles its advances need and the roles that prove an
+        #: essential of the next open stage (the agenda's look-ahead skips those): a plan
+        #: depends on no others
+        self.stage_roles = {
+            s.key: frozenset(r for a in s.advances for r in a.requires_roles)
+            | _next_stage_roles(playbook, i)
+            for i, s in enumerate(playbook.stages)
+        }
         #: every objective (stage or segment-added) by id, for the agenda's implication,
         #: negative-answer, time-critical and recovery settings (nextadvance.core._agenda)
         self.objective_meta: dict[str, Objective] = {
@@ -395,6 +403,16 @@ class CompiledPlaybook:
         )
         self._compiled_objectives[ck] = co
         return co
+
+
+def _next_stage_roles(playbook: Playbook, i: int) -> frozenset[str]:
+    """Roles whose holder proves an essential of the open stage after stage ``i``."""
+    nxt = next((s for s in playbook.stages[i + 1 :] if not s.closed), None)
+    if nxt is None:
+        return frozenset()
+    objs = [*nxt.objectives]
+    objs += [ov.objective for seg in playbook.segments for ov in seg.add if ov.stage == nxt.key]
+    return frozenset(r.role for o in objs for r in o.evidence if r.role is not None)
 
 
 def _canonical_kinds(kinds: frozenset[ActivityKind]) -> frozenset[ActivityKind]:

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any, Literal
 
-from nextadvance.core import Decision
+from nextadvance.core import Decision, ObjectiveResult
 from nextadvance.core.models import Deal
 from nextadvance.mappings._checks import DUE_RULE
 from nextadvance.mappings._coach import build_coach, coach_json
@@ -142,6 +142,16 @@ def _advance_text(choice: Any) -> str:
     return "" if choice is None else str(choice.text or "")
 
 
+def _checklist_line(o: ObjectiveResult) -> str:
+    """``[x]`` learned, ``[ ]`` still to learn, ``[!]`` the answer was no (bad news is not
+    an open box: the rep must see it)."""
+    if o.status == "learned":
+        return f"[x] {o.title or o.id}"
+    if o.status == "learned_negative":
+        return f"[!] {o.title or o.id} (the answer was no)"
+    return f"[ ] {o.title or o.id}" + (" (essential)" if o.essential else "")
+
+
 def _context(deal: Deal, d: Decision) -> dict[str, str]:
     co = d.call_objective
     titles = {o.id: o.title or o.id for o in d.objectives}
@@ -154,11 +164,7 @@ def _context(deal: Deal, d: Decision) -> dict[str, str]:
         parts.append("Learn: " + "; ".join(learn) + ".")
     if close_for:
         parts.append("Close for: " + close_for + ".")
-    summary = "\n".join(
-        f"[{'x' if o.status == 'learned' else ' '}] {o.title or o.id}"
-        + (" (essential)" if o.essential and o.status != "learned" else "")
-        for o in d.objectives
-    )
+    summary = "\n".join(_checklist_line(o) for o in d.objectives)
     return {
         "deal_name": deal.name,
         "stage": str(d.stage or deal.stage),

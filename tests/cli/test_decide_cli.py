@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import re
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
@@ -181,12 +183,39 @@ def test_wording_typo_in_a_playbook_is_a_located_error(runner: CliRunner, tmp_pa
     assert "did you mean '{who}'?" in out
 
 
-def test_decide_writes_named_sayable_tasks(runner: CliRunner) -> None:
-    """Through the CLI: every open decision has a subject, a verdict sentence and a body."""
-    result = runner.invoke(cli.app, ["decide", "--input", str(EXAMPLES), "--now", NOW])
+def _clumsy(sentence: str, names: set[str]) -> list[str]:
+    """What a sales manager would strike in one rep-facing sentence."""
+    words = re.findall(r"[A-Za-z']+", sentence)
+    out = [f"doubled '{a}'" for a, b in pairwise(words) if a == b]
+    out += [f"'{n}' twice" for n in names if words.count(n) > 1]
+    out += [
+        m for m in ("you and you", "bring you", "end of today") if re.search(rf"\b{m}\b", sentence)
+    ]
+    if len(re.findall(r"\btoday\b", sentence)) > 1:
+        out.append("'today' twice")
+    return out
+
+
+def test_decide_writes_named_sayable_tasks(runner: CliRunner, tmp_path: Path) -> None:
+    """Through the CLI: every open decision has a subject, a verdict sentence and a body,
+    and the rep-facing text reads like a sales manager wrote it (the examples, plus a
+    prospect whose only contact is the decision maker)."""
+    hana = json.loads(next(x for x in EXAMPLES.read_text().splitlines() if '"OPP-1009"' in x))
+    hana["id"] = "OPP-1099"
+    hana["contacts"][0]["role"] = "decision_maker"
+    deals = tmp_path / "deals.jsonl"
+    deals.write_text(EXAMPLES.read_text() + json.dumps(hana) + "\n", encoding="utf-8")
+    result = runner.invoke(cli.app, ["decide", "--input", str(deals), "--now", NOW])
     assert result.exit_code == 0
+    firsts = {
+        c["name"].split()[0]
+        for x in deals.read_text().splitlines()
+        for c in json.loads(x).get("contacts", [])
+    }
+    by_id = {}
     for line in result.stdout.splitlines():
         d = json.loads(line)
+        by_id[d["deal_id"]] = d
         if not d["open"]:
             continue
         co, c = d["call_objective"], d["coaching"]
@@ -194,6 +223,17 @@ def test_decide_writes_named_sayable_tasks(runner: CliRunner) -> None:
         assert c["subject"].startswith("Get ") and c["body"] and c["verdict"]
         assert co["opening"].startswith("Before we wrap up, ")
         assert "_" not in c["subject"] + c["verdict"] + " ".join(c["body"])
+        said = [c["subject"], c["verdict"], *c["body"], co["stretch"]["text"], co["close"]]
+        for text in said:
+            for sentence in re.split(r"(?<=[.?!])\s+", text):
+                assert not _clumsy(sentence, firsts), (d["deal_id"], sentence)
+    assert by_id["OPP-1005"]["coaching"]["body"][0] == (
+        "First: No budget yet. Deal with that before anything else."
+    )
+    assert "your legal team" in by_id["OPP-1011"]["call_objective"]["close"]
+    solo = by_id["OPP-1099"]["call_objective"]
+    assert solo["stretch"]["text"].startswith("Hana books a 45-minute discovery meeting with their")
+    assert solo["close"].startswith("Could we get 45 minutes with you and your team before ")
 
 
 def test_decide_and_explain_qualify_a_stale_or_foreign_good_step(

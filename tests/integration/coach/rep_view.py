@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import statistics
 from dataclasses import dataclass, field
+from itertools import pairwise
 from typing import Any
 
 SF_OUT = {"advance": "NA_Next_Advance__c", "verdict": "NA_Next_Step_Verdict__c"}
@@ -157,6 +158,26 @@ def _stretch_conservative(v: DealView) -> tuple[str, str]:
     return (aim.group(1).strip() if aim else ""), (least.group(1).strip() if least else "")
 
 
+_SELF = re.compile(r"\b(?:you and you|bring you|end of today)\b", re.IGNORECASE)
+
+
+def clumsy(text: str, contacts: list[str]) -> list[str]:
+    """Sentences of ``text`` a sales manager would strike: a doubled word, one contact's
+    first name twice ("Bruno brings Bruno"), "you and you", "today" twice."""
+    firsts = {full.split()[0] for full in contacts if full.split()}
+    out = []
+    for sentence in re.split(r"(?<=[.?!])\s+|\n", text):
+        words = re.findall(r"[A-Za-z']+", sentence)
+        if (
+            any(a.casefold() == b.casefold() for a, b in pairwise(words))
+            or any(words.count(n) > 1 for n in firsts)
+            or _SELF.search(sentence)
+            or len(re.findall(r"\btoday\b", sentence, re.IGNORECASE)) > 1
+        ):
+            out.append(sentence)
+    return out
+
+
 def internal_codes(text: str) -> list[str]:
     """Internal identifiers in ``text``: snake_case ids and the engine's verdict codes."""
     return _SNAKE.findall(text) + [m.group(0) for m in _CODES.finditer(text)]
@@ -169,6 +190,7 @@ def measure(views: list[DealView]) -> dict[str, Any]:
     words = [len(v.body.split()) for v in with_task]
     pairs = [_stretch_conservative(v) for v in with_task]
     codes = [(v.deal_id, c) for v in views for t in v.visible for c in internal_codes(t)]
+    struck = [s for v in views for t in v.visible for s in clumsy(t, v.contacts)]
     return {
         "open_deals": len(views),
         "tasks": len(with_task),
@@ -181,6 +203,8 @@ def measure(views: list[DealView]) -> dict[str, Any]:
         "repeated_lines": sum(_repeated_lines(v.body) for v in with_task),
         "internal_codes": len(codes),
         "internal_code_examples": sorted({c for _, c in codes})[:10],
+        "clumsy_sentences": len(struck),
+        "clumsy_examples": sorted(set(struck))[:5],
         "distinct_subjects": len({v.subject for v in with_task}),
         "distinct_due_dates": len({v.due[:10] for v in with_task}),
         "distinct_priorities": len({v.priority for v in with_task}),

@@ -50,6 +50,7 @@ def test_reps_see_named_short_coaching_tasks(make_world: Any, crm: str) -> None:
     assert figures["body_words_median"] <= 90 and figures["body_words_max"] <= 160
     assert figures["repeated_lines"] == 0
     assert figures["internal_codes"] == 0, figures["internal_code_examples"]
+    assert figures["clumsy_sentences"] == 0, figures["clumsy_examples"]
     # not one template for everybody: subjects name people, dates and priorities vary
     assert figures["distinct_subjects"] > decided // 2
     assert figures["distinct_due_dates"] >= 2 and figures["distinct_priorities"] >= 2
@@ -71,3 +72,12 @@ def test_the_checks_can_fail() -> None:
     assert got["stretch_differs"] == 0 and got["tasks_naming_contact"] == 0
     assert got["repeated_lines"] == 1 and got["internal_codes"] >= 1
     assert internal_codes("vague: no actor") == ["vague:"]
+    twice = DealView(
+        "2",
+        "Prospecting",
+        contacts=["Wendell Thornbury"],
+        subject="Get Wendell to book discovery with Wendell by Mon 21 Dec",
+        body='Close: "Could we put 45 minutes in the calendar with you and you?"',
+        tasks=1,
+    )
+    assert measure([twice])["clumsy_sentences"] == 2

@@ -86,6 +86,17 @@ def _decision_json(**over: Any) -> dict[str, Any]:
     return d
 
 
+def test_checklist_marks_a_no_answer(sf_mapping: Mapping) -> None:
+    """Bad news is not an open box: '[!] ... (the answer was no)', never '[ ]'."""
+    raw = _decision_json()
+    raw["objectives"][0]["status"] = "learned_negative"
+    d = Decision.model_validate({**raw, "decided_at": NOW})
+    plan = render_writeback(sf_mapping, _deal(), d, NOW)
+    assert plan.deal_fields["NA_Objectives__c"] == (
+        "[!] Budget known (the answer was no)\n[ ] Decision maker known (essential)"
+    )
+
+
 def test_salesforce_values_are_typed(sf_mapping: Mapping) -> None:
     """Values are CRM-neutral and typed; Salesforce's encoder sends JSON booleans, ISO UTC
     datetimes and YYYY-MM-DD dates."""
