@@ -203,8 +203,13 @@ def test_decide_writes_named_sayable_tasks(runner: CliRunner, tmp_path: Path) ->
     hana = json.loads(next(x for x in EXAMPLES.read_text().splitlines() if '"OPP-1009"' in x))
     hana["id"] = "OPP-1099"
     hana["contacts"][0]["role"] = "decision_maker"
+    # a negotiation deal with no earlier-stage gap, so its call closes for the final terms
+    ada = json.loads(next(x for x in EXAMPLES.read_text().splitlines() if '"OPP-1011"' in x))
+    ada["id"] = "OPP-1098"
+    ada["fields"].update(current_solution="Shared drives", security_review="passed")
     deals = tmp_path / "deals.jsonl"
-    deals.write_text(EXAMPLES.read_text() + json.dumps(hana) + "\n", encoding="utf-8")
+    extra = json.dumps(hana) + "\n" + json.dumps(ada) + "\n"
+    deals.write_text(EXAMPLES.read_text() + extra, encoding="utf-8")
     result = runner.invoke(cli.app, ["decide", "--input", str(deals), "--now", NOW])
     assert result.exit_code == 0
     firsts = {
@@ -230,7 +235,7 @@ def test_decide_writes_named_sayable_tasks(runner: CliRunner, tmp_path: Path) ->
     assert by_id["OPP-1005"]["coaching"]["body"][0] == (
         "First: No budget yet. Deal with that before anything else."
     )
-    assert "your legal team" in by_id["OPP-1011"]["call_objective"]["close"]
+    assert "your legal team" in by_id["OPP-1098"]["call_objective"]["close"]
     solo = by_id["OPP-1099"]["call_objective"]
     assert solo["stretch"]["text"].startswith("Hana books a 45-minute discovery meeting with their")
     assert solo["close"].startswith("Could we get 45 minutes with you and your team before ")
