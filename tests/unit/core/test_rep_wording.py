@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from nextadvance.core import Playbook, decide
+from nextadvance.core._agenda import _next_stage_essentials
 
 NORA = {"id": "c1", "name": "Nora Diaz", "role": "champion"}
 
@@ -143,5 +144,14 @@ def test_look_ahead_does_not_ask_what_the_crm_already_says(
     unnamed = decide(
         make_deal(stage="prospecting", contacts=[NORA], activities=[held]), playbook, now
     )
-    assert "decision_maker" in unnamed.call_objective.look_ahead
-    assert who_decides in unnamed.call_objective.questions
+    # a first call looks one step ahead, to the problem before anything else (pain before
+    # money or people), whoever the CRM names
+    assert unnamed.call_objective.look_ahead == ("pain",)
+    assert who_decides not in unnamed.call_objective.questions
+    # the look-ahead's candidates skip an essential a contact role already proves
+    cp = playbook.compiled
+    stage = next(s for s in playbook.stages if s.key == "prospecting")
+    ids = [o.id for o in _next_stage_essentials(cp, stage, (), frozenset())]
+    named_ids = [o.id for o in _next_stage_essentials(cp, stage, (), frozenset({"decision_maker"}))]
+    assert "decision_maker" in ids
+    assert "decision_maker" not in named_ids
