@@ -416,7 +416,7 @@ def coach(
         opening = _cap(w.opening.format_map(fill))
         head.append(b.open.format(opening=opening))
     if deal.strategic_objective:
-        head.append(f"Tie it to: {deal.strategic_objective}")
+        head.append(b.tie.format(objective=deal.strategic_objective))
     tail = [b.close.format(close=stretch.ask)] if stretch is not None else []
     if conservative is not None:
         tail.append(b.least.format(conservative=conservative.text))

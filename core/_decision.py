@@ -194,6 +194,12 @@ class Momentum(_M):
     parked: bool = False
     parked_until: date | None = None
     parked_reason: str | None = None
+    #: the latest client conversation held by now (a call, meeting or email of the
+    #: playbook's ``conversation_kinds``), the fact a rep checks a stall flag against
+    last_conversation_at: datetime | None = None
+    #: the momentum as a rep reads it ("No client advance since 11 Jul; last conversation
+    #: 6 Dec"); empty while the deal advanced within its stage's ``stall_days``
+    note: str = ""
 
 
 class Explanation(_M):
@@ -328,6 +334,8 @@ def momentum(
     parked: bool,
     parked_until: date | None,
     parked_reason: str | None,
+    last_conversation_at: datetime | None = None,
+    note: str = "",
 ) -> Momentum:
     """A :class:`Momentum` built without validation (arguments in field order)."""
     obj = _new(Momentum)
@@ -343,6 +351,8 @@ def momentum(
             "parked": parked,
             "parked_until": parked_until,
             "parked_reason": parked_reason,
+            "last_conversation_at": last_conversation_at,
+            "note": note,
         },
     )
     _set_fields(obj, _MOMENTUM_SET)

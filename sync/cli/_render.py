@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from nextadvance.core import Decision
@@ -102,6 +103,8 @@ def render_explanation(deal: Deal, decision: Decision, console: Console) -> None
     )
     if m.stalled:
         mom += ", [red]stalled[/]"
+    if m.note:
+        mom += f". {escape(m.note)}"
     if m.parked:
         mom += f", parked until {m.parked_until} ({m.parked_reason or 'no reason'})"
     console.print(mom)
