@@ -24,6 +24,7 @@ from nextadvance.core._decision import (
     trusted,
 )
 from nextadvance.core._playbook_model import Advance, Urgency
+from nextadvance.core._repair import rewrite_for
 from nextadvance.core._wording_model import (
     ROLE_PLACEHOLDERS,
     FindWording,
@@ -454,7 +455,8 @@ def coach(
     verdict = w.verdicts.get(check.verdict.value, "")
     if "{" in verdict:
         rewrite = conservative or lead
-        fill["rewrite"] = rewrite.text if rewrite is not None else ""
+        by = rewrite.by if rewrite is not None else None
+        fill["rewrite"] = rewrite_for(w, check, rewrite, fill, _say(by) if by else "")
         verdict = verdict.format_map(fill)
     coaching = trusted(
         Coaching,

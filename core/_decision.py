@@ -180,6 +180,9 @@ class NextStepCheck(_M):
     source: Literal["next_step", "open_task"] | None = None
     strength: float = 0.0
     action: str | None = None
+    #: the text is a client step fitting the stage that lacks only who and when: the
+    #: verdict's rewrite repairs the rep's own words instead of suggesting ours
+    repairable: bool = False
 
 
 class Momentum(_M):
