@@ -291,3 +291,25 @@ def test_objectives_field_of_a_golden_deal_is_shorter_than_every_objective(
         assert len(text.split("\n")) < len(decision.objectives) + 1
         for o in negatives:
             assert f"[!] {o.title} — answer was no" in text
+
+
+def test_strategic_objective_line_is_playbook_wording() -> None:
+    """'Tie it to:' was English in the core; ops now word it in wording.body.tie."""
+    playbook = load_playbook()
+    deal = Deal.model_validate(
+        {
+            "id": "D-7",
+            "name": "Acme",
+            "stage": "discovery",
+            "created_at": "2026-10-01T09:00:00Z",
+            "strategic_objective": "cut order errors by half",
+            "contacts": [{"id": "c1", "name": "Lucia Marchetti", "role": "champion"}],
+        }
+    )
+    assert "Tie it to: cut order errors by half" in decide(deal, playbook, NOW).coaching.body
+    body = playbook.wording.body.model_copy(update={"tie": "Link to goal: {objective}"})
+    wording = playbook.wording.model_copy(update={"body": body})
+    custom = playbook.model_copy(update={"wording": wording})
+    lines = decide(deal, custom, NOW).coaching.body
+    assert "Link to goal: cut order errors by half" in lines
+    assert not any(line.startswith("Tie it to") for line in lines)
