@@ -27,6 +27,7 @@ from nextadvance.core._decision import (
 )
 from nextadvance.core._people import DealPeople
 from nextadvance.core._playbook_model import Advance, Urgency
+from nextadvance.core._repair import rewrite_for
 from nextadvance.core._stepqual import agreed_for
 from nextadvance.core._wording_model import FindWording, SoloWording, placeholders
 from nextadvance.core.models import Activity, ActivityKind, Deal, Outcome
@@ -365,7 +366,7 @@ def coach(
         opening = _cap(w.opening.format_map(fill))
         head.append(b.open.format(opening=opening))
     if deal.strategic_objective:
-        head.append(f"Tie it to: {deal.strategic_objective}")
+        head.append(b.tie.format(objective=deal.strategic_objective))
     tail = [b.close.format(close=stretch.ask)] if stretch is not None else []
     if conservative is not None:
         tail.append(b.least.format(conservative=conservative.text))
@@ -410,7 +411,8 @@ def coach(
         verdict = qualified
     elif "{" in verdict:
         rewrite = conservative or lead
-        fill["rewrite"] = rewrite.text if rewrite is not None else ""
+        by = rewrite.by if rewrite is not None else None
+        fill["rewrite"] = rewrite_for(w, check, rewrite, fill, _say(by, w.date_style) if by else "")
         verdict = verdict.format_map(fill)
     coaching = trusted(
         Coaching,

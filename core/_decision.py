@@ -206,6 +206,9 @@ class NextStepCheck(_M):
     person: str | None = None
     agreed: tuple[AgreedStep, ...] = ()
     covers: tuple[str, ...] = ()
+    #: the text is a client step fitting the stage that lacks only who and when: the
+    #: verdict's rewrite repairs the rep's own words instead of suggesting ours
+    repairable: bool = False
 
 
 class Momentum(_M):
@@ -220,6 +223,12 @@ class Momentum(_M):
     parked: bool = False
     parked_until: date | None = None
     parked_reason: str | None = None
+    #: the latest client conversation held by now (a call, meeting or email of the
+    #: playbook's ``conversation_kinds``), the fact a rep checks a stall flag against
+    last_conversation_at: datetime | None = None
+    #: the momentum as a rep reads it ("No client advance since 11 Jul; last conversation
+    #: 6 Dec"); empty while the deal advanced within its stage's ``stall_days``
+    note: str = ""
 
 
 class Explanation(_M):
@@ -354,6 +363,8 @@ def momentum(
     parked: bool,
     parked_until: date | None,
     parked_reason: str | None,
+    last_conversation_at: datetime | None = None,
+    note: str = "",
 ) -> Momentum:
     """A :class:`Momentum` built without validation (arguments in field order)."""
     obj = _new(Momentum)
@@ -369,6 +380,8 @@ def momentum(
             "parked": parked,
             "parked_until": parked_until,
             "parked_reason": parked_reason,
+            "last_conversation_at": last_conversation_at,
+            "note": note,
         },
     )
     _set_fields(obj, _MOMENTUM_SET)

@@ -6,17 +6,23 @@ whose notes record a client commitment (playbook ``thresholds.commitment_keyword
 nominate the activity; the lexicon's note reader confirms it is a commitment and not a
 negated or hedged one).  Every
 other completed conversation after it is a *continuation*.
+
+A deal is *stalled* when it has neither advanced nor held a client conversation within its
+stage's ``stall_days``: a flag a rep who met the client yesterday would not accept is
+ignored.  A run of continuations without an advance is said as a fact instead ("No client
+advance since 11 Jul; last conversation 6 Dec"), in ``Momentum.note``.
 """
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 from nextadvance.core._compiled import TEXT_KIND_SET, CompiledPlaybook
 from nextadvance.core._decision import Momentum, momentum
 from nextadvance.core._evidence import DealContext
 from nextadvance.core._playbook_model import Stage
 from nextadvance.core._textindex import words_of
+from nextadvance.core._wording_model import MomentumWording
 from nextadvance.core.models import Activity, ActivityKind, Outcome
 
 __all__ = ["compute_momentum"]
@@ -56,6 +62,35 @@ def _commitment(cp: CompiledPlaybook, subject: str, body: str) -> str | None:
         memo.clear()
     memo[key] = kw
     return kw
+
+
+_MONTHS = ("", "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def say_day(d: date, today: date) -> str:
+    """``11 Jul`` (``2 Jan 2025`` when not this year): a past day as a rep reads it."""
+    text = f"{d.day} {_MONTHS[d.month]}"
+    return text if d.year == today.year else f"{text} {d.year}"
+
+
+def momentum_note(
+    w: MomentumWording,
+    last_at: datetime,
+    talked_at: datetime | None,
+    stalled: bool,
+    now: datetime,
+) -> str:
+    """The momentum fact for a deal with no advance within its ``stall_days``."""
+    today = now.date()
+    fill = {
+        "since": say_day(last_at.date(), today),
+        "talked": say_day(talked_at.date(), today) if talked_at is not None else "",
+    }
+    if not stalled:
+        return w.talking.format_map(fill)
+    return (w.stalled if talked_at is not None and talked_at > last_at else w.quiet).format_map(
+        fill
+    )
 
 
 def compute_momentum(
@@ -122,15 +157,23 @@ def compute_momentum(
     for a in held:
         if a.at > last_at and a.id not in advances_at:
             continuations += 1
+    talked_at = held[-1].at if held else None  # activities are oldest first
     # elapsed time in UTC: subtracting two datetimes of one ZoneInfo zone gives wall-clock
     # time, an hour off across a DST change (found by tests/reliability/test_dates_property)
     now_utc = now.astimezone(UTC)
     days = max(0, (now_utc - entered.astimezone(UTC)).days)
     since_advance = max(0, (now_utc - last_at.astimezone(UTC)).days)
     norm_days = stage.stall_days
-    stalled = (
-        days > norm_days and since_advance > norm_days
-    ) or continuations >= cp.playbook.thresholds.stall_continuations
+    since_talk = (
+        max(0, (now_utc - talked_at.astimezone(UTC)).days) if talked_at is not None else days
+    )
+    quiet = since_advance > norm_days  # no advance within the stage's norm
+    stalled = quiet and since_talk > norm_days and not stage.closed
+    note = (
+        momentum_note(cp.playbook.wording.momentum, last_at, talked_at, stalled, now)
+        if quiet and not stage.closed
+        else ""
+    )
     parked_until = deal.parked_until
     parked = parked_until is not None and parked_until > now.date()
     return momentum(
@@ -139,8 +182,10 @@ def compute_momentum(
         continuations,
         days,
         norm_days,
-        bool(stalled) and not stage.closed,
+        stalled,
         parked,
         parked_until if parked else None,
         deal.parked_reason if parked else None,
+        talked_at,
+        note,
     )

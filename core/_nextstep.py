@@ -51,7 +51,11 @@ Contacts = tuple[tuple[str, str, str], ...]
 
 @dataclass(frozen=True, slots=True)
 class StepResult:
-    """The classifier's answer: verdict, reason, strength, the action, and the parse."""
+    """The classifier's answer: verdict, reason, strength, the action, and the parse.
+
+    ``repairable``: a client step that fits the stage and lacks only who and when, so the
+    rep's own words with a person and a date added make it an advance.
+    """
 
     verdict: str
     reason: str
@@ -60,6 +64,7 @@ class StepResult:
     clauses: tuple[Clause, ...] = ()
     #: the index in ``clauses`` of the commitment an ``advance`` rests on (-1: none)
     clause: int = -1
+    repairable: bool = False
 
     def parse_text(self) -> str:
         """The parse behind the verdict, one ``who · action · ...`` group per clause."""
@@ -253,6 +258,7 @@ class CompiledLexicon:
                 0.3,
                 c.action,
                 clauses,
+                repairable=c in fitting,  # a step too big for the stage stays too big
             )
         seller = [c for c in clauses if c.actor == "seller"]
         if any(

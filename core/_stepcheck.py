@@ -113,6 +113,7 @@ def check_next_step_cached(
             source=source if given else None,
             strength=res.strength,
             action=res.action,
+            repairable=res.repairable,
         )
         parse = res.parse_text()
         why = trusted(

@@ -91,6 +91,20 @@ class BodyWording(_M):
     close: str = 'Close: "{close}"'
     least: str = "At least: {conservative}"
     watch: str = "Watch: {note}"
+    #: the deal's strategic objective, when it has one
+    tie: str = "Tie it to: {objective}"
+
+
+class MomentumWording(_M):
+    """The momentum fact a rep reads (card, ``decide``) once the deal has not advanced for
+    longer than its stage's ``stall_days``: since when, and whether anyone is still talking."""
+
+    #: stalled: no advance and no conversation within ``stall_days``
+    stalled: str = "No client advance since {since} and no conversation since {talked}"
+    #: stalled, and no conversation since that advance
+    quiet: str = "No client advance or conversation since {since}"
+    #: not stalled: conversations go on, but none moved the deal
+    talking: str = "No client advance since {since}; last conversation {talked}"
 
 
 class CloseDateWording(_M):
@@ -166,10 +180,14 @@ class Wording(_M):
     #: objective's ``negative_title``, else ``negative_fallback``
     negative: str = "{negative}. Deal with that before anything else."
     negative_fallback: str = 'Bad news on "{title}"'
+    #: the verdict's rewrite when the rep's own step only lacks who and when: their words
+    #: with a client person and a date added (``{step}``), instead of a suggestion of ours
+    repair: str = "{who}: {step} by {by}"
     verdicts: dict[VerdictCode, str] = Field(default_factory=_default_verdicts)
     next_step: StepWording = StepWording()
     close_date: CloseDateWording = CloseDateWording()
     body: BodyWording = BodyWording()
+    momentum: MomentumWording = MomentumWording()
 
 
 #: allowed placeholders per template, by the template's key path below ``wording``
@@ -181,6 +199,8 @@ _ALLOWED: dict[str, tuple[str, ...]] = {
     "opening": (*_DEAL, "goal"),
     "negative": (*_DEAL, "title", "negative"),
     "negative_fallback": (*_DEAL, "title"),
+    "repair": (*_DEAL, "step"),
+    "momentum": ("since", "talked"),
     "verdicts": (*_DEAL, "rewrite"),
     "next_step": (*_DEAL, "person", "date", "name", "topic", "stage", "step"),
     "close_date": (*_DEAL, "close", "days", "count", "open"),
@@ -190,6 +210,7 @@ _ALLOWED: dict[str, tuple[str, ...]] = {
     "body.close": ("close",),
     "body.first": ("note",),
     "body.watch": ("note",),
+    "body.tie": ("objective",),
 }
 
 
@@ -243,7 +264,7 @@ def wording_problems(w: Wording) -> list[tuple[tuple[str | int, ...], str]]:
                 "the conservative 'find' text must differ from the stretch one",
             )
         )
-    for key in ("opening", "negative", "negative_fallback"):
+    for key in ("opening", "negative", "negative_fallback", "repair"):
         check((key,), getattr(w, key), _ALLOWED[key])
     for verdict, text in w.verdicts.items():
         check(("verdicts", verdict), text, _ALLOWED["verdicts"])
@@ -251,6 +272,8 @@ def wording_problems(w: Wording) -> list[tuple[tuple[str | int, ...], str]]:
         check(("next_step", key), getattr(w.next_step, key), _ALLOWED["next_step"])
     for key in CloseDateWording.model_fields:
         check(("close_date", key), getattr(w.close_date, key), _ALLOWED["close_date"])
+    for key in MomentumWording.model_fields:
+        check(("momentum", key), getattr(w.momentum, key), _ALLOWED["momentum"])
     for key in BodyWording.model_fields:
         check(("body", key), getattr(w.body, key), _ALLOWED[f"body.{key}"])
     for key in ("roles", "roles_said"):

@@ -9,7 +9,7 @@ to advance; a stage the playbook does not know raises :class:`MappingError`.
 from __future__ import annotations
 
 import math
-from datetime import datetime
+from datetime import UTC, datetime
 
 from nextadvance.core._callplan import call_plan
 from nextadvance.core._coach import coach
@@ -60,9 +60,17 @@ def _priority(
     else:
         days = (deal.close_date - now.date()).days
         close = 1.0 if days < 0 else max(0.0, 1.0 - days / th.close_horizon_days)
+    # the ranking keeps the method's stall (METHOD.md: a run of continuations is a stall,
+    # however friendly): no advance within the norm, or that many continuations; the flag a
+    # rep sees (``momentum.stalled``) also needs no conversation within the norm
+    last = momentum.last_advance_at
+    no_advance = (
+        last is not None
+        and (now.astimezone(UTC) - last.astimezone(UTC)).days > momentum.stage_norm_days
+    )
     stall = (
         1.0
-        if momentum.stalled
+        if momentum.stalled or no_advance or momentum.continuations_since >= th.stall_continuations
         else min(1.0, momentum.days_in_stage / max(1, momentum.stage_norm_days)) * 0.5
     )
     gap_term = 1.0 if gap else 0.0
@@ -117,10 +125,13 @@ def _momentum_why(m: Momentum) -> Explanation:
             "days_in_stage": m.days_in_stage,
             "stage_norm_days": m.stage_norm_days,
             "continuations_since": m.continuations_since,
+            "last_conversation_at": m.last_conversation_at.isoformat()
+            if m.last_conversation_at is not None
+            else None,
         },
         f"{m.days_in_stage} days in stage (norm {m.stage_norm_days}),"
         f" {m.continuations_since} continuations since the last advance"
-        f" ({m.last_advance})",
+        f" ({m.last_advance})" + (f": {m.note}" if m.note else ""),
     )
 
 

@@ -107,6 +107,12 @@ class CoachMomentum(_P):
     parked_reason: str | None = Field(default=None, max_length=_TEXT)
     last_advance: str | None = Field(default=None, max_length=_TEXT)
     last_advance_on: date | None = None
+    note: str | None = Field(
+        default=None,
+        max_length=_TEXT,
+        description="The fact behind the flag: 'No client advance since 11 Jul; last "
+        "conversation 6 Dec' (absent while the deal advances within its stage's norm).",
+    )
 
 
 class CoachPayload(_P):
@@ -322,6 +328,7 @@ def build_coach(
             "parked_reason": _cut(mom.parked_reason) if mom.parked else None,
             "last_advance": _cut(mom.last_advance),
             "last_advance_on": _day(mom.last_advance_at),
+            "note": _cut(mom.note),
         },
     }
 

@@ -14,7 +14,7 @@ from typing import Any
 
 from nextadvance.core import Decision
 
-__all__ = ["COACH_PLACEHOLDERS", "coach_context", "coach_due", "crm_priority"]
+__all__ = ["COACH_PLACEHOLDERS", "advance_line", "coach_context", "coach_due", "crm_priority"]
 
 #: task-template placeholders this module provides (docs/mappings.md)
 COACH_PLACEHOLDERS = ("task_subject", "task_body", "verdict_sentence", "next_advance")
@@ -41,14 +41,30 @@ def _unique_lines(lines: list[str]) -> list[str]:
     return out
 
 
+def advance_line(stretch: str, conservative: str, fallback_in_task: bool) -> str:
+    """The deal's next-advance line: the Aim, and the At-least unless the task says it.
+
+    Each surface has one job: the suggested task carries the fallback (its ``At least:``
+    line), so the deal field names only what to aim for.  Without such a task (none is
+    written, or the mapping's body leaves the line out) the field is the only place a rep
+    finds the fallback, and keeps it.
+    """
+    advance = f"Aim: {stretch}" if stretch else ""
+    if conservative and conservative != stretch and not (fallback_in_task and stretch):
+        advance += f". At least: {conservative}" if advance else f"At least: {conservative}"
+    return advance
+
+
 def coach_context(d: Decision) -> dict[str, str]:
-    """Template values from a decision's coaching and its call objective."""
+    """Template values from a decision's coaching and its call objective.
+
+    ``next_advance`` names both advances here (a task template may place it); the deal
+    field drops the At-least when the task carries it (:func:`advance_line`).
+    """
     coaching = d.coaching
     co = d.call_objective
     stretch, conservative = _text(co.stretch), _text(co.conservative)
-    advance = f"Aim: {stretch}" if stretch else ""
-    if conservative and conservative != stretch:
-        advance += f". At least: {conservative}" if advance else f"At least: {conservative}"
+    advance = advance_line(stretch, conservative, fallback_in_task=False)
     return {
         "task_subject": coaching.subject or stretch,
         "task_body": "\n".join(_unique_lines(list(coaching.body))),

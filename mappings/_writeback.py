@@ -17,11 +17,17 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any, Literal
 
-from nextadvance.core import Decision, ObjectiveResult
+from nextadvance.core import Decision
 from nextadvance.core.models import Deal
+from nextadvance.mappings._checklist import checklist_lines, fit_lines
 from nextadvance.mappings._checks import DUE_RULE
 from nextadvance.mappings._coach import build_coach, coach_json
-from nextadvance.mappings._coach_task import coach_context, coach_due, crm_priority
+from nextadvance.mappings._coach_task import (
+    advance_line,
+    coach_context,
+    coach_due,
+    crm_priority,
+)
 from nextadvance.mappings._crms import crm_model
 from nextadvance.mappings._model import DEFAULT_OUTPUT_TYPES, Mapping, OutputSpec, TaskSpec
 
@@ -142,16 +148,6 @@ def _advance_text(choice: Any) -> str:
     return "" if choice is None else str(choice.text or "")
 
 
-def _checklist_line(o: ObjectiveResult) -> str:
-    """``[x]`` learned, ``[ ]`` still to learn, ``[!]`` the answer was no (bad news is not
-    an open box: the rep must see it)."""
-    if o.status == "learned":
-        return f"[x] {o.title or o.id}"
-    if o.status == "learned_negative":
-        return f"[!] {o.title or o.id} (the answer was no)"
-    return f"[ ] {o.title or o.id}" + (" (essential)" if o.essential else "")
-
-
 def _context(deal: Deal, d: Decision) -> dict[str, str]:
     co = d.call_objective
     titles = {o.id: o.title or o.id for o in d.objectives}
@@ -164,7 +160,7 @@ def _context(deal: Deal, d: Decision) -> dict[str, str]:
         parts.append("Learn: " + "; ".join(learn) + ".")
     if close_for:
         parts.append("Close for: " + close_for + ".")
-    summary = "\n".join(_checklist_line(o) for o in d.objectives)
+    summary = "\n".join(checklist_lines(d))
     return {
         "deal_name": deal.name,
         "stage": str(d.stage or deal.stage),
@@ -234,6 +230,13 @@ def render_writeback(
     """
     ctx = _context(deal, decision)
     wb = mapping.writeback
+    task = None
+    if wb.task is not None and wb.task.enabled and decision.open and ctx["stretch"]:
+        task = _render_task(wb.task, deal, decision, ctx, now)
+    # the deal field's one job is the Aim when the task the rep opens carries the fallback
+    conservative = ctx["conservative"]
+    in_task = task is not None and bool(conservative) and conservative in task.body
+    field_ctx = {**ctx, "next_advance": advance_line(ctx["stretch"], conservative, in_task)}
     never = {f.casefold() for f in wb.never_write}
     values: dict[str, Value] = {}
     for output, spec, kind in wb.deal.enabled_outputs():
@@ -241,14 +244,11 @@ def render_writeback(
             raw = (
                 _coach_text(deal, decision, stage_titles)
                 if output == "coach"
-                else _OUTPUT_VALUES[output](decision, ctx, now)
+                else _OUTPUT_VALUES[output](decision, field_ctx, now)
             )
             values[spec.field] = _render_output(
                 mapping.crm, output, spec, kind, raw, decision, ctx["verdict_sentence"]
             )
-    task = None
-    if wb.task is not None and wb.task.enabled and decision.open and ctx["stretch"]:
-        task = _render_task(wb.task, deal, decision, ctx, now)
     return WritebackPlan(deal.id, mapping.deal.object, values, task)
 
 
@@ -271,6 +271,11 @@ def _render_output(
             value = f"{verdict}: {d.next_step_check.reason}"
     if output == "next_advance" and not value:
         value = None
+    if output == "objectives" and value and kind in ("text", "textarea"):
+        # whole lines that fit, then how many were left out (not a line cut mid-word)
+        value = fit_lines(
+            str(value).split("\n"), spec.max_length or crm_model(crm).text_limit(kind)
+        )
     return typed_value(crm, kind, value, spec.max_length)
 
 

@@ -24,6 +24,7 @@ from nextadvance.connectors._cursor import StreamCursor, format_ts, parse_ts
 from nextadvance.connectors._plan import ReadPlan
 from nextadvance.connectors._reads_common import PullState, Reader, streams_from
 from nextadvance.connectors.hubspot._api import SEARCH_LIMIT, HubSpotApi
+from nextadvance.connectors.hubspot._body import body_text
 from nextadvance.connectors.hubspot._inline import LinkReader
 from nextadvance.connectors.hubspot._sweep import SWEEP_KEY, open_deal_pages, sweep_due
 
@@ -368,7 +369,9 @@ class HubSpotReader(Reader[ReadPlan, "_State"]):
             stamp = _stamp(row)
             state = None
             if task is not None and obj == task.object:
-                state = self.plan.task_state(props, rid, stamp, deal_ids[0] if deal_ids else None)
+                state = self.plan.task_state(
+                    body_text(props, task.body), rid, stamp, deal_ids[0] if deal_ids else None
+                )
             out.append(
                 ActivityRecord(
                     crm_id=rid,

@@ -25,6 +25,7 @@ from nextadvance.connectors._write_common import (
     task_gone,
 )
 from nextadvance.connectors.hubspot._api import BATCH, HubSpotApi
+from nextadvance.connectors.hubspot._body import body_html, body_text
 
 __all__ = ["COMPLETED", "TASK_TO_DEAL", "HubSpotWriter", "wire"]
 
@@ -158,6 +159,8 @@ class HubSpotWriter:
         assert task is not None and op.task is not None  # render_task refused otherwise
         if task.due == DUE_MOMENT and op.task.due is not None and sends(op.task, "due"):
             props[task.due] = due_moment(op.task.due, op.task.due_tz)
+        if isinstance(props.get(task.body), str):  # HubSpot renders the notes as HTML
+            props[task.body] = body_html(props[task.body])
         if task.type and task.task_type and op.task.only is None:
             props[task.type] = task.task_type
         if task.owner and op.task.owner_id and sends(op.task, "owner"):
@@ -311,7 +314,7 @@ class HubSpotWriter:
         links = self.api.associations(task.object, "deals", ids) if ids and with_deals else {}
         for row in rows:
             rid = str(row["id"])
-            p = row.get("properties") or {}
+            p = body_text(row.get("properties") or {}, task.body)
             deals = links.get(rid) or []
             state = self.plan.task_state(
                 p,

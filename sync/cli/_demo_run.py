@@ -12,8 +12,10 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import ssl
 import tempfile
 import threading
+import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -27,6 +29,7 @@ from rich.table import Table
 
 from nextadvance.connectors import profile
 from nextadvance.mappings import default_mapping_path, load_mapping
+from nextadvance.mappings._html import html_to_text
 
 from ..config._settings import load_settings
 from ..run._run import run_sync
@@ -170,10 +173,28 @@ def _hubspot_view(snap: dict[str, Any], pipelines: set[str] | None) -> dict[str,
         if p.get("hs_task_status") != "COMPLETED":
             deal["task"] = {
                 "subject": p.get("hs_task_subject"),
-                "body": p.get("hs_task_body"),
+                # HubSpot renders the task notes' HTML: the rep reads its lines
+                "body": html_to_text(p.get("hs_task_body") or "") or None,
                 "due": p.get("hs_timestamp"),
             }
     return out
+
+
+def _hubspot_stage_labels(sb: Sandbox) -> dict[str, str]:
+    """The portal's deal stage labels by stage id, as HubSpot shows them to a rep
+    (``GET /crm/v3/pipelines/deals`` on the sandbox, the call a real portal answers)."""
+    ctx = ssl.create_default_context(cafile=str(sb.ca_path))
+    token = sb.hubspot_credentials["access_token"]
+    request = urllib.request.Request(
+        f"{sb.base_url}/crm/v3/pipelines/deals", headers={"Authorization": f"Bearer {token}"}
+    )
+    with urllib.request.urlopen(request, context=ctx, timeout=30) as answer:
+        data = json.load(answer)
+    return {
+        str(stage["id"]): str(stage["label"])
+        for pipeline in data.get("results", [])
+        for stage in pipeline.get("stages", [])
+    }
 
 
 @dataclass(frozen=True)
@@ -190,6 +211,9 @@ class EmulatedCrm:
     fields_exist: str | None
     #: The sandbox has pipelines the stock mapping leaves alone (said after the first sync).
     unmapped_pipelines_note: str | None = None
+    #: The CRM's stage labels by stage value, where a deal holds an id ("qualifiedtobuy")
+    #: that the CRM shows a rep as a label ("Qualified To Buy"); None: the value is the label.
+    stage_labels: Callable[[Sandbox], dict[str, str]] | None = None
 
 
 EMULATED: dict[str, EmulatedCrm] = {
@@ -207,6 +231,7 @@ EMULATED: dict[str, EmulatedCrm] = {
             "mapping does not map, so its deals are left alone; `nextadvance mappings init` "
             "scaffolds a mapping that covers every pipeline.)"
         ),
+        stage_labels=_hubspot_stage_labels,
     ),
 }
 
@@ -221,7 +246,13 @@ def _touched(before: dict[str, dict[str, Any]], after: dict[str, dict[str, Any]]
     )
 
 
-def _show_rep_view(console: Console, view: dict[str, dict[str, Any]], crm: str, n: int) -> None:
+def _show_rep_view(
+    console: Console,
+    view: dict[str, dict[str, Any]],
+    crm: str,
+    n: int,
+    labels: dict[str, str] | None = None,
+) -> None:
     with_task = [v for v in view.values() if v["task"]]
     table = Table(
         title=f"What a rep now sees in {profile(crm).label} (first {n} of {len(with_task)} open deals)"
@@ -234,7 +265,7 @@ def _show_rep_view(console: Console, view: dict[str, dict[str, Any]], crm: str, 
         verdict = next((str(x) for k, x in v["fields"].items() if "verdict" in k.lower()), "")
         table.add_row(
             escape(str(v["name"])),
-            escape(str(v["stage"])),
+            escape(str((labels or {}).get(str(v["stage"]), v["stage"]))),
             f"{escape(str(v['next_step'] or '(empty)'))}\n[bold]→ {escape(verdict)}[/]",
             escape(str(v["task"]["subject"])),
         )
@@ -330,7 +361,8 @@ def run_demo(
         console.print("3. Full sync: pull every deal and activity, decide, write back.")
         result.full_run = _sync(console, config)
         view = rep_view(sb.snapshot(), crm, mapped)
-        _show_rep_view(console, view, crm, 6)
+        labels = emulated.stage_labels(sb) if emulated.stage_labels is not None else None
+        _show_rep_view(console, view, crm, 6, labels)
         if emulated.unmapped_pipelines_note:
             console.print(emulated.unmapped_pipelines_note)
         console.print("4. Run again right away: our own writes come back once as changes.")

@@ -111,6 +111,8 @@ def render_explanation(deal: Deal, decision: Decision, console: Console) -> None
     )
     if m.stalled:
         mom += ", [red]stalled[/]"
+    if m.note:
+        mom += f". {escape(m.note)}"
     if m.parked:
         mom += f", parked until {m.parked_until} ({m.parked_reason or 'no reason'})"
     console.print(mom)

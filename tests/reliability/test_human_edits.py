@@ -16,6 +16,7 @@ from typing import Any
 
 import pytest
 
+from nextadvance.mappings._html import html_to_text
 from nextadvance.sync.run._plan import norm
 
 CRMS = ("salesforce", "hubspot")
@@ -76,6 +77,8 @@ def tasks_of(world: Any) -> dict[str, dict[str, Any]]:
             out[str(t["id"])] = {"deal": links.get(str(t["id"])), "key": p["na_task_key"]} | {
                 part: p.get(f) for part, f in names.items()
             }
+            if p.get(names["body"]):  # HubSpot holds the task notes as HTML: the rep reads lines
+                out[str(t["id"])]["body"] = html_to_text(p[names["body"]])
     return out
 
 

@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from itertools import pairwise
 from typing import Any
 
+from nextadvance.mappings._html import html_to_text
+
 SF_OUT = {"advance": "NA_Next_Advance__c", "verdict": "NA_Next_Step_Verdict__c"}
 HS_OUT = {"advance": "na_next_advance", "verdict": "na_next_step_verdict"}
 
@@ -113,7 +115,11 @@ def _hs(snap: dict[str, Any]) -> list[DealView]:
         if p.get("hs_task_status") == "COMPLETED":
             continue
         v.tasks += 1
-        v.subject, v.body = p.get("hs_task_subject") or "", p.get("hs_task_body") or ""
+        # HubSpot holds the task notes as HTML: the rep reads its lines
+        v.subject, v.body = (
+            p.get("hs_task_subject") or "",
+            html_to_text(p.get("hs_task_body") or ""),
+        )
         v.due, v.priority = str(p.get("hs_timestamp") or ""), p.get("hs_task_priority") or ""
     return list(views.values())
 
@@ -152,6 +158,8 @@ def _stretch_conservative(v: DealView) -> tuple[str, str]:
     if v.advance.startswith("Aim: ") and ". At least: " in v.advance:
         head, _, tail = v.advance[5:].partition(". At least: ")
         return head.strip(), tail.strip()
+    if v.advance.startswith("Aim: "):  # the field names the Aim; the task says the At least
+        return v.advance[5:].strip(), (least.group(1).strip() if least else "")
     if not aim and v.advance:  # the pre-issue-17 field: "stretch (fallback: conservative)"
         head, _, tail = v.advance.partition(" (fallback: ")
         return head.strip(), (tail.rstrip(")").strip() or head.strip())

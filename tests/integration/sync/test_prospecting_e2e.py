@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 
+from nextadvance.mappings._html import html_to_text
 from nextadvance.sync import cli
 from nextadvance.sync.run import _run
 
@@ -87,7 +88,7 @@ def _rep_tasks(world: Any, owner: str) -> list[dict[str, Any]]:
                     "id": str(t["id"]),
                     "key": key,
                     "subject": p["hs_task_subject"],
-                    "body": p["hs_task_body"],
+                    "body": html_to_text(p["hs_task_body"]),  # HubSpot holds HTML
                     "owner": p.get("hubspot_owner_id"),
                     "due": stamp.date().isoformat(),
                     "deal": "linked" if str(t["id"]) in linked else None,

@@ -81,19 +81,52 @@ def test_parked_until_in_the_past_is_not_parked(
 def test_stalled_after_norm_without_advance(
     playbook: Playbook, make_deal: Any, now: datetime
 ) -> None:
-    """Longer in stage than the norm with no advance since is stalled; a fresh deal is not."""
+    """Longer in stage than the norm with no advance and no conversation since is stalled,
+    and the rep reads the fact; a fresh deal is neither stalled nor annotated."""
     old = make_deal(stage_entered_at="2026-09-01T00:00:00Z")
     fresh = make_deal(stage_entered_at="2026-11-20T00:00:00Z")
     d_old, d_fresh = decide(old, playbook, now), decide(fresh, playbook, now)
     assert d_old.momentum.stalled and d_old.momentum.days_in_stage > d_old.momentum.stage_norm_days
-    assert not d_fresh.momentum.stalled
+    assert d_old.momentum.note == "No client advance or conversation since 1 Sep"
+    assert not d_fresh.momentum.stalled and d_fresh.momentum.note == ""
     assert d_old.priority > d_fresh.priority
 
 
-def test_continuations_since_last_advance_make_a_stall(
+def test_a_conversation_within_the_norm_is_not_a_stall(
     playbook: Playbook, make_deal: Any, activity: Any, now: datetime
 ) -> None:
-    """Three friendly calls with the same person after the last advance count as a stall."""
+    """A deal whose last advance is months old but whose client met the rep yesterday is not
+    flagged stalled (a rep would dispute it); the note says what is true instead."""
+    acts = [
+        activity("m1", "meeting", "2026-08-05T10:00:00Z", contact_ids=["c1"]),
+        activity("k1", "call", "2026-11-22T10:00:00Z", "catch-up", contact_ids=["c1"]),
+    ]
+    met = decide(make_deal(stage_entered_at="2026-08-01T00:00:00Z", activities=acts), playbook, now)
+    m = met.momentum
+    assert m.last_advance_at == datetime.fromisoformat("2026-08-05T10:00:00+00:00")
+    assert m.last_conversation_at == datetime.fromisoformat("2026-11-22T10:00:00+00:00")
+    assert not m.stalled
+    assert m.note == "No client advance since 5 Aug; last conversation 22 Nov"
+    quiet = decide(
+        make_deal(
+            stage_entered_at="2026-08-01T00:00:00Z",
+            activities=[
+                *acts[:1],
+                activity("k0", "call", "2026-09-20T10:00:00Z", "catch-up", contact_ids=["c1"]),
+            ],
+        ),
+        playbook,
+        now,
+    )
+    assert quiet.momentum.stalled
+    assert quiet.momentum.note == "No client advance since 5 Aug and no conversation since 20 Sep"
+
+
+def test_continuations_since_last_advance_rank_like_a_stall(
+    playbook: Playbook, make_deal: Any, activity: Any, now: datetime
+) -> None:
+    """Three friendly calls with the same person after the last advance: the method's stall
+    still ranks the deal up, but the flag a rep sees stays off while they keep talking."""
     acts = [
         activity("m1", "meeting", "2026-11-11T10:00:00Z", contact_ids=["c1"]),
         activity("m2", "meeting", "2026-11-12T10:00:00Z", contact_ids=["c1", "c2"]),
@@ -105,7 +138,10 @@ def test_continuations_since_last_advance_make_a_stall(
     assert d.momentum.last_advance == "meeting with a new participant"
     assert d.momentum.last_advance_at == datetime.fromisoformat("2026-11-12T10:00:00+00:00")
     assert d.momentum.continuations_since == 3
-    assert d.momentum.stalled
+    assert not d.momentum.stalled
+    fewer = decide(make_deal(activities=acts[:3]), playbook, now)
+    assert fewer.momentum.continuations_since == 1
+    assert d.priority > fewer.priority
 
 
 def test_commitment_in_notes_and_new_contact_role_are_advances(

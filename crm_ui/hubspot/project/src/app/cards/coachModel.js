@@ -65,7 +65,9 @@ function momentumLines(m) {
             `Parked until ${formatDay(m.parked_until)}` + (m.parked_reason ? `: ${m.parked_reason}` : '')
         );
     }
-    if (m.stalled) {
+    if (m.note) {
+        lines.push(m.stalled ? `Stalled: ${m.note}` : m.note);
+    } else if (m.stalled) {
         lines.push('Stalled: no advance for longer than this stage usually takes');
     }
     if (m.last_advance) {
