@@ -91,7 +91,12 @@ def examples(lex: CompiledLexicon, rows: list[Row], implied: bool = True) -> lis
     out: list[Example] = []
     for r in rows:
         here = order.get(r.stage, 0)
-        cands = candidates(lex, r.clauses)
+        # a step the lexicon says fits any stage never reaches the model: no example
+        cands = [
+            c
+            for c in candidates(lex, r.clauses)
+            if c.min_stage is not None or not lex.fits_any_stage(c)
+        ]
         if r.gold == "advance":
             fits = [c for c in cands if c.min_stage is None or order.get(c.min_stage, 0) <= here]
             picked, y = (fits or cands)[:1], 0

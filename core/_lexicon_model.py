@@ -263,6 +263,10 @@ class Lexicon(_M):
     #: client actions that, opening a clause in the past tense, report a step both sides
     #: agreed, not the seller's to-do ("booked a demo w/ Lisa 11/12")
     joint_actions: tuple[str, ...] = ()
+    #: next steps: a committed step naming one of these fits any stage (a tour or demo of
+    #: the product: "give us a tour of the platform"), so the learned stage-fit model never
+    #: sizes it; an action's own ``min_stage`` still does
+    any_stage_steps: tuple[str, ...] = ()
     #: call notes: phrases of not knowing ("no idea", "not sure"): the fact is negative
     uncertainty: tuple[str, ...] = ()
     #: call notes: a negation that is good news for any topic ("not an issue", "no
@@ -317,6 +321,7 @@ class Lexicon(_M):
             "note_promises",
             "recipients",
             "seller_requests",
+            "any_stage_steps",
         ):
             for i, pat in enumerate(getattr(self, name)):
                 yield (name, i), pat

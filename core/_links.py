@@ -65,7 +65,9 @@ def refers_back(c: Clause, previous: Clause | None, order: dict[str, int]) -> Cl
     if (
         previous is None
         or previous.action is None
-        or previous.actor == "seller"
+        # a seller's step is the client's only when it is a client event the seller joins
+        # ("presenting to their steering committee on 1/12 - she put it on the calendar")
+        or (previous.actor == "seller" and previous.min_stage is None)
         or c.actor != "client"
         or c.action is None
         or c.action == previous.action

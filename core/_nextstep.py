@@ -24,12 +24,14 @@ when · polarity); this module turns the clauses into a verdict, in a fixed orde
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from nextadvance.core._advance_guard import AdvanceGuard, contact_words, guard_features
 from nextadvance.core._notes import NoteReader
 from nextadvance.core._parse import Clause, ClauseParser, People
+from nextadvance.core._regex import Regex, regex
 from nextadvance.core._stage_model import StageModel, step_features
 
 if TYPE_CHECKING:
@@ -88,6 +90,12 @@ class CompiledLexicon:
             lexicon.stage_model.model(stage_order) if lexicon.stage_model is not None else None
         )
         self._sizes: dict[tuple[str, ...], float] = {}
+        #: steps that fit any stage (a product tour): never sized by the model
+        self.any_stage: Regex | None = (
+            regex(r"\b(?:" + "|".join(lexicon.any_stage_steps) + r")", re.IGNORECASE)
+            if lexicon.any_stage_steps
+            else None
+        )
         #: the learned advance guard (None: the rules' advance stands)
         self.advance_guard: AdvanceGuard | None = (
             lexicon.advance_guard.model() if lexicon.advance_guard is not None else None
@@ -151,19 +159,27 @@ class CompiledLexicon:
             result.clauses,
         )
 
+    def fits_any_stage(self, c: Clause) -> bool:
+        """Whether committed clause ``c`` names a step the lexicon says fits any stage."""
+        return self.any_stage is not None and self.any_stage.search(c.text) is not None
+
     def _learned_size(self, c: Clause, here: int) -> str | None:
         """Why the stage-fit model reads committed clause ``c`` as too big for the stage at
         index ``here`` (None: it fits, or the model is not sure enough).  The model only
         sizes an action the lexicon gives no ``min_stage`` (a general one: "confirm",
-        "review", an unlisted verb), so an explicit ``min_stage`` always stands."""
+        "review", an unlisted verb), so an explicit ``min_stage`` always stands; nor a
+        step the lexicon says fits any stage (``any_stage_steps``: a product tour)."""
         model = self.stage_model
         if model is None or not c.words or c.min_stage is not None:
             return None
         feats = None
         score = self._sizes.get(c.words)
         if score is None:  # the score does not depend on the stage: one per clause
-            feats = step_features(c.words)
-            score = model.score(feats)
+            if self.fits_any_stage(c):
+                score = 0.0  # never "big": a score <= 0 is never too big (below)
+            else:
+                feats = step_features(c.words)
+                score = model.score(feats)
             if len(self._sizes) >= _MEMO_LIMIT:
                 self._sizes.clear()
             self._sizes[c.words] = score

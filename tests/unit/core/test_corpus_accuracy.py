@@ -21,9 +21,14 @@ from benchmarks.corpus import evaluate
 #: split -> (overall, per-verdict floors, max wrongly-advance share of non-advance texts,
 #: note polarity accuracy, note commitment accuracy)
 FLOORS: dict[str, tuple[float, dict[str, float], float, float, float]] = {
-    # train: 25 authors since 2026-12-06 night (the earlier held-out splits heldout …
-    # heldout4 and heldout6 joined after their last untouched measurement, recorded in the
-    # corpus GUIDE.md); tuned on, apart from heldout6's four authors when they joined.
+    # train: 35 authors since 2026-12-07 (the earlier held-out splits heldout … heldout4,
+    # heldout6 and heldout7 joined after their last untouched measurement, recorded in the
+    # corpus GUIDE.md; six authors written for training joined untouched at 98.2 %); tuned
+    # on.  In-sample 2026-12-07 after retraining the learned tables on all 35: 99.1 %
+    # (every verdict >= 98.7 %, wrongly-advance 0.0 %), notes polarity 94.0 % (91.8 %
+    # before the note model saw the six new authors), commitment 93.8 %; after that day's
+    # lexicon round on the 35 (095c02f) 99.3 % (every verdict >= 98.7 %, wrongly-advance
+    # 1 text), notes polarity 94.0 %, commitment 93.9 %.
     "train": (
         0.98,
         {

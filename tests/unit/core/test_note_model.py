@@ -85,7 +85,10 @@ def test_reader_keeps_or_drops_a_cue_fact_the_model_doubts(playbook: Playbook) -
 
 
 def test_shipped_model_reads_a_topic_no_cue_names(playbook: Playbook) -> None:
-    got = read_note(playbook, "She'll need the school board to approve the purchase")
+    # (the table retrained on 35 authors no longer reads "She'll need the school board to
+    # approve the purchase": p=0.16, several new authors label board approval as the
+    # signing process; docs/playbook.md)
+    got = read_note(playbook, "the council has to approve it first")
     assert got.facts == {"decision_process": "positive"}
     assert got.why["decision_process"].startswith("model p=")
     assert playbook.compiled.lexicon.notes.model is not None
