@@ -87,13 +87,13 @@ def _decision_json(**over: Any) -> dict[str, Any]:
 
 
 def test_checklist_marks_a_no_answer(sf_mapping: Mapping) -> None:
-    """Bad news is not an open box: '[!] ... (the answer was no)', never '[ ]'."""
+    """Bad news is not an open box: '[!] ... — answer was no', never '[ ]'."""
     raw = _decision_json()
     raw["objectives"][0]["status"] = "learned_negative"
     d = Decision.model_validate({**raw, "decided_at": NOW})
     plan = render_writeback(sf_mapping, _deal(), d, NOW)
     assert plan.deal_fields["NA_Objectives__c"] == (
-        "[!] Budget known (the answer was no)\n[ ] Decision maker known (essential)"
+        "[!] Budget known — answer was no\n[ ] Decision maker known (essential)"
     )
 
 
