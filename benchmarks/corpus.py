@@ -7,6 +7,7 @@ Run from the repository root::
     .venv/bin/python -m benchmarks.corpus --split heldout5         # aggregate figures only
     .venv/bin/python -m benchmarks.corpus --split heldout8
     .venv/bin/python -m benchmarks.corpus --split heldout9         # the newest held-out authors
+    .venv/bin/python -m benchmarks.corpus --split heldout          # every held-out split pooled
 
 Earlier held-out splits (heldout … heldout4, heldout6, heldout7) joined ``train/`` after being
 measured; their last untouched figures are in the corpus GUIDE.md.
@@ -37,8 +38,9 @@ VERDICTS = ("advance", "vague", "seller_action", "unrealistic_for_stage", "empty
 STAGES = ("prospecting", "qualification", "discovery", "solution", "proposal", "negotiation")
 
 
-def _rows(folder: Path, suffix: str) -> Iterator[tuple[str, dict[str, Any]]]:
-    for path in sorted(folder.glob(f"*.{suffix}.jsonl")):
+def _rows(folder: Path | tuple[Path, ...], suffix: str) -> Iterator[tuple[str, dict[str, Any]]]:
+    folders = folder if isinstance(folder, tuple) else (folder,)
+    for path in sorted(p for f in folders for p in f.glob(f"*.{suffix}.jsonl")):
         author = path.name.split(".")[0]
         for line in path.read_text(encoding="utf-8").splitlines():
             if line.strip():
@@ -56,7 +58,9 @@ def _rate(right: int, total: int) -> float | None:
     return round(right / total, 4) if total else None
 
 
-def next_steps(playbook: Playbook, folder: Path, misses: list[str] | None) -> dict[str, Any]:
+def next_steps(
+    playbook: Playbook, folder: tuple[Path, ...], misses: list[str] | None
+) -> dict[str, Any]:
     """Per-verdict, per-stage, per-author accuracy, confusion matrix, wrongly-advance rate."""
     from nextadvance.core import classify_next_step
 
@@ -100,7 +104,7 @@ def next_steps(playbook: Playbook, folder: Path, misses: list[str] | None) -> di
     }
 
 
-def notes(playbook: Playbook, folder: Path, misses: list[str] | None) -> dict[str, Any]:
+def notes(playbook: Playbook, folder: tuple[Path, ...], misses: list[str] | None) -> dict[str, Any]:
     """Per-topic polarity accuracy, spurious facts and commitment accuracy of note sentences."""
     from nextadvance.core import read_note
 
@@ -158,11 +162,12 @@ def evaluate(split: str, root: Path = ROOT, misses: list[str] | None = None) -> 
     """All figures for one split (``misses`` is filled only for the training split)."""
     if split != "train" and misses is not None:
         raise ValueError("per-text misses are only shown for the training split")
-    folder = root / split
+    # "heldout": every held-out split pooled (all authors never tuned on)
+    folder = tuple(sorted(root.glob("heldout?*"))) if split == "heldout" else (root / split,)
     playbook = load_playbook()
     return {
         "split": split,
-        "authors": sorted({p.name.split(".")[0] for p in folder.glob("*.jsonl")}),
+        "authors": sorted({p.name.split(".")[0] for f in folder for p in f.glob("*.jsonl")}),
         "next_steps": next_steps(playbook, folder, misses),
         "notes": notes(playbook, folder, misses),
     }
@@ -214,11 +219,11 @@ def render(res: dict[str, Any]) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Command-line entry: ``--split train|heldout5|heldout8|heldout9`` [``--misses``] [``--json``]."""
+    """Command-line entry: ``--split train|heldout|heldout5|heldout8|heldout9`` [``--misses``] [``--json``]."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
         "--split",
-        choices=("train", "heldout5", "heldout8", "heldout9"),
+        choices=("train", "heldout", "heldout5", "heldout8", "heldout9"),
         required=True,
     )
     parser.add_argument("--root", type=Path, default=ROOT, help="corpus folder")

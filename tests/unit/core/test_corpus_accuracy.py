@@ -95,6 +95,24 @@ FLOORS: dict[str, tuple[float, dict[str, float], float, float, float]] = {
         0.78,
         0.92,
     ),
+    # every held-out split pooled (heldout5, heldout8, heldout9: eleven authors never tuned
+    # on), after the second session of 2026-12-07: 96.4 %, every verdict >= 94.7 %
+    # (advance), wrongly-advance 17 of 2,333 non-advance texts (0.73 %), notes polarity
+    # 79.3 %, commitment 93.6 %.  The targets are >= 95 %, every verdict >= 90 % and
+    # wrongly-advance <= 1 %; the floors hold the last at the target.
+    "heldout": (
+        0.955,
+        {
+            "advance": 0.935,
+            "vague": 0.97,
+            "seller_action": 0.955,
+            "unrealistic_for_stage": 0.955,
+            "empty": 0.97,
+        },
+        0.010,
+        0.77,
+        0.92,
+    ),
 }
 
 #: the smallest split each figure is measured on
