@@ -10,6 +10,7 @@ as a sentence with a rewrite.  Pure: ``now`` comes from the caller.
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime, timedelta
 
 from nextadvance.core._calendar import DaysOff, add_workdays, next_workday, prev_workday
@@ -317,9 +318,10 @@ def coach(
     if build and check.agreed and kept_s is None and kept_c is None and conservative and check.text:
         # the floor is what the client already agreed, in the rep's words (unless the
         # stretch is that very step: the playbook's smaller step stays the floor)
-        kept = w.next_step.kept.format_map(
-            {**d.fill, "person": check.person or conservative.who, "step": check.text}
-        )
+        person = check.person or conservative.who
+        if person and re.search(rf"\b{re.escape(person)}\b", check.text, re.IGNORECASE):
+            person = "them"  # the step names them already: "hold them to …", not twice
+        kept = w.next_step.kept.format_map({**d.fill, "person": person, "step": check.text})
         conservative = conservative.model_copy(update={"text": _cap(kept)})
     lead = stretch or conservative
     who = lead.who if lead is not None and lead.who else d.who(None)
