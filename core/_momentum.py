@@ -20,6 +20,7 @@ from datetime import UTC, date, datetime
 from nextadvance.core._compiled import TEXT_KIND_SET, CompiledPlaybook
 from nextadvance.core._decision import Momentum, momentum
 from nextadvance.core._evidence import DealContext
+from nextadvance.core._memo import LONG_TEXT
 from nextadvance.core._playbook_model import Stage
 from nextadvance.core._textindex import words_of
 from nextadvance.core._wording_model import MomentumWording
@@ -39,8 +40,9 @@ _UNSET = object()
 def _commitment(cp: CompiledPlaybook, subject: str, body: str) -> str | None:
     """The commitment keyword an activity with this text records, or None: the first of
     the playbook's commitment keywords it mentions (words in sorted order, then phrases),
-    if the note reader reads the note as a commitment.  Memoised per text: the keyword
-    and the reading depend on nothing else."""
+    if the note reader reads the note as a commitment.  Memoised per short text (the
+    keyword and the reading depend on nothing else; a long note is not asked again,
+    core/_memo)."""
     key = (subject, body)
     memo = cp.commitments
     hit = memo.get(key, _UNSET)
@@ -58,9 +60,10 @@ def _commitment(cp: CompiledPlaybook, subject: str, body: str) -> str | None:
                 break
     if kw is not None and not cp.lexicon.notes.read(f"{subject}. {body}").commitment:
         kw = None
-    if len(memo) >= _COMMITMENT_LIMIT:
-        memo.clear()
-    memo[key] = kw
+    if len(subject) + len(body) <= LONG_TEXT:
+        if len(memo) >= _COMMITMENT_LIMIT:
+            memo.clear()
+        memo[key] = kw
     return kw
 
 

@@ -8,7 +8,8 @@ topic's negative cues, a negation or an uncertainty phrase ("no idea who signs")
 unless a positive override matches ("no blockers").  A sentence is a *commitment* when a
 clause is a client commitment (:mod:`nextadvance.core._parse`: a client action, not the
 seller's, positive) or a plain-English yes ("said yes", "green light", "let's do it").
-Everything here is lexicon data; results are memoised per (text, people).
+Everything here is lexicon data; results are memoised per (text, people), for short texts
+(core/_memo: a long note is hardly read twice).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from nextadvance.core._memo import LONG_TEXT, RECENT_LIMIT
 from nextadvance.core._note_model import NoteModel, note_features
 from nextadvance.core._parse import Clause, ClauseParser, People
 from nextadvance.core._prefilter import cannot_match, initials, prepare
@@ -146,6 +148,7 @@ class NoteReader:
         self._memo: dict[tuple[str, People], NoteReading] = {}
         self._signs: dict[tuple[str, str, str], tuple[str, str]] = {}
         self._parts: dict[str, tuple[tuple[str, str, str], ...]] = {}
+        self._long_parts: dict[str, tuple[tuple[str, str, str], ...]] = {}
         self._raw_parts: dict[str, tuple[tuple[str, str, str], ...]] = {}
         self._clause_signs: dict[tuple[str, str, str], str] = {}
 
@@ -177,9 +180,10 @@ class NoteReader:
             if needle not in words and needle not in f" {s} ":
                 continue
             found = (self._clause_sign(topic_id, s, words.strip()), part.strip())
-        if len(self._signs) >= _SIGNS_LIMIT:
-            self._signs.clear()
-        self._signs[key] = found
+        if len(text) <= LONG_TEXT:
+            if len(self._signs) >= _SIGNS_LIMIT:
+                self._signs.clear()
+            self._signs[key] = found
         return found
 
     def _clause_sign(self, topic_id: str, s: str, words: str) -> str:
@@ -207,15 +211,20 @@ class NoteReader:
     def _split(self, text: str) -> tuple[tuple[str, str, str], ...]:
         """The finer clauses of ``text`` with their padded words and base forms, memoised:
         every objective a note proves asks for its sign, and tokenising the note once
-        instead of once per objective is most of what a new note costs."""
-        hit = self._parts.get(text)
+        instead of once per objective is most of what a new note costs (a long note in a
+        small memo: it is asked again only within its deal, core/_memo)."""
+        if len(text) <= LONG_TEXT:
+            memo, limit = self._parts, _PARTS_LIMIT
+        else:
+            memo, limit = self._long_parts, RECENT_LIMIT
+        hit = memo.get(text)
         if hit is None:
             out: list[tuple[str, str, str]] = []
             for raw in self.parser.clauses(text):
                 out.extend(self._split_raw(raw))
-            if len(self._parts) >= _PARTS_LIMIT:
-                self._parts.clear()
-            hit = self._parts[text] = tuple(out)
+            if len(memo) >= limit:
+                memo.clear()
+            hit = memo[text] = tuple(out)
         return hit
 
     def _split_raw(self, raw: str) -> tuple[tuple[str, str, str], ...]:
@@ -348,7 +357,7 @@ class NoteReader:
             why[topic] = said
 
     def read(self, text: str, people: People = People()) -> NoteReading:
-        """Facts and commitment of one note sentence (memoised)."""
+        """Facts and commitment of one note sentence (memoised if short, core/_memo)."""
         key = (text, people)
         hit = self._memo.get(key)
         if hit is not None:
@@ -389,7 +398,8 @@ class NoteReader:
                 commitment = True
                 break
         reading = NoteReading(facts, commitment, clauses, where, why)
-        if len(self._memo) >= _MEMO_LIMIT:
-            self._memo.clear()
-        self._memo[key] = reading
+        if len(text) <= LONG_TEXT:
+            if len(self._memo) >= _MEMO_LIMIT:
+                self._memo.clear()
+            self._memo[key] = reading
         return reading

@@ -11,6 +11,7 @@ the NUL token sits between them.
 from __future__ import annotations
 
 from nextadvance.core._compiled import KeywordSet, split_words
+from nextadvance.core._memo import LONG_TEXT, RECENT_LIMIT
 from nextadvance.core.models import Activity
 
 __all__ = ["TextIndex", "build_index", "words_of"]
@@ -80,18 +81,24 @@ _EMPTY = TextIndex((), " ", frozenset())
 #: an org; bounded (cleared when full)
 _WORDS: dict[tuple[str, str], tuple[str, frozenset[str]]] = {}
 _WORDS_LIMIT = 2_048
+#: the same for long texts (written notes), which recur only within their deal (core/_memo)
+_LONG_WORDS: dict[tuple[str, str], tuple[str, frozenset[str]]] = {}
 _BOUNDARY_SET = frozenset([_BOUNDARY])
 
 
 def words_of(subject: str, body: str) -> tuple[str, frozenset[str]]:
     """One activity's normalised words joined by spaces, and as a set (memoised)."""
     key = (subject, body)
-    hit = _WORDS.get(key)
+    if len(subject) + len(body) <= LONG_TEXT:
+        memo, limit = _WORDS, _WORDS_LIMIT
+    else:
+        memo, limit = _LONG_WORDS, RECENT_LIMIT
+    hit = memo.get(key)
     if hit is None:
-        if len(_WORDS) >= _WORDS_LIMIT:
-            _WORDS.clear()
+        if len(memo) >= limit:
+            memo.clear()
         words = split_words(f"{subject} {body}")
-        hit = _WORDS[key] = (" ".join(words), frozenset(words))
+        hit = memo[key] = (" ".join(words), frozenset(words))
     return hit
 
 
