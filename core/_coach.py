@@ -230,11 +230,15 @@ def _close_date_note(
     if plan.remaining and days < plan.remaining * cp.playbook.thresholds.days_per_essential:
         titles = ", ".join(t[:1].lower() + t[1:] for t in plan.remaining_titles)
         more = ", ..." if plan.remaining > len(plan.remaining_titles) else ""
-        return cp.playbook.wording.close_date.too_soon.format_map(
+        words = cp.playbook.wording.close_date
+        # "tomorrow", never "1 days out"
+        out = words.today if days == 0 else words.tomorrow if days == 1 else words.days_out
+        return words.too_soon.format_map(
             {
                 **fill,
                 "close": _say(close, d.wording.date_style),
                 "days": days,
+                "days_out": out.format(days=days),
                 "count": plan.remaining,
                 "open": titles + more,
             }

@@ -18,6 +18,8 @@ from pydantic import BaseModel, ConfigDict, Field
 __all__ = [
     "ADVANCE_FIELDS",
     "ROLE_PLACEHOLDERS",
+    "CardWording",
+    "Qualifier",
     "SoloWording",
     "Wording",
     "template_problems",
@@ -113,14 +115,46 @@ class CloseDateWording(_M):
 
     past: str = "close date {close} has passed; agree a real date with {who}."
     too_soon: str = (
-        "close date {close} is {days} days out, {count} still open: {open};"
+        "close date {close} is {days_out}, {count} still open: {open};"
         " ask {who} what the date depends on."
     )
+    #: ``{days_out}``: how far the close date is, said as a rep would ("tomorrow", not
+    #: "1 days out"); ``{days}`` is the number
+    days_out: str = "{days} days out"
+    tomorrow: str = "tomorrow"
+    today: str = "today"
     #: the close date is too near for the next advance (dated {by}): the date must move
     before_advance: str = (
         "close date {close} is too soon for this step ({by} at the earliest);"
         " agree a later close date with {who}."
     )
+
+
+#: what qualifies a good next step (``NextStepCheck``), in the order the verdict sentence
+#: checks them: its date has passed, it names a stranger, it goes back stages
+Qualifier = Literal["overdue", "unknown_person", "behind_stage"]
+
+
+def _default_card_labels() -> dict[VerdictCode | Qualifier, str]:
+    return {
+        "advance": "A real advance",
+        "vague": "Too vague",
+        "seller_action": "Your action, not the client's",
+        "unrealistic_for_stage": "Unrealistic for this stage",
+        "empty": "No next step recorded",
+        "overdue": "Its date has passed",
+        "unknown_person": "Names someone not on the deal",
+        "behind_stage": "Goes back to a settled question",
+    }
+
+
+class CardWording(_M):
+    """The coach card's own words (docs/crm-card.md); its verdict sentence and rewrite are
+    the verdict field's (``verdicts``, ``next_step``), so card and field never disagree."""
+
+    #: the heading over the rep's next step ("Your next step: ..."), by verdict; a good
+    #: step that this deal or today qualifies gets the qualifier's label
+    labels: dict[VerdictCode | Qualifier, str] = Field(default_factory=_default_card_labels)
 
 
 class StepWording(_M):
@@ -188,6 +222,7 @@ class Wording(_M):
     close_date: CloseDateWording = CloseDateWording()
     body: BodyWording = BodyWording()
     momentum: MomentumWording = MomentumWording()
+    card: CardWording = CardWording()
 
 
 #: allowed placeholders per template, by the template's key path below ``wording``
@@ -203,7 +238,11 @@ _ALLOWED: dict[str, tuple[str, ...]] = {
     "momentum": ("since", "talked"),
     "verdicts": (*_DEAL, "rewrite"),
     "next_step": (*_DEAL, "person", "date", "name", "topic", "stage", "step"),
-    "close_date": (*_DEAL, "close", "days", "count", "open"),
+    "close_date": (*_DEAL, "close", "days", "days_out", "count", "open"),
+    "close_date.days_out": ("days",),
+    "close_date.tomorrow": (),
+    "close_date.today": (),
+    "card.labels": (),
     "body.least": ("conservative",),
     "body.open": ("opening",),
     "body.ask": ("question",),
@@ -271,7 +310,10 @@ def wording_problems(w: Wording) -> list[tuple[tuple[str | int, ...], str]]:
     for key in StepWording.model_fields:
         check(("next_step", key), getattr(w.next_step, key), _ALLOWED["next_step"])
     for key in CloseDateWording.model_fields:
-        check(("close_date", key), getattr(w.close_date, key), _ALLOWED["close_date"])
+        allowed = _ALLOWED.get(f"close_date.{key}", _ALLOWED["close_date"])
+        check(("close_date", key), getattr(w.close_date, key), allowed)
+    for key, text in w.card.labels.items():
+        check(("card", "labels", key), text, _ALLOWED["card.labels"])
     for key in MomentumWording.model_fields:
         check(("momentum", key), getattr(w.momentum, key), _ALLOWED["momentum"])
     for key in BodyWording.model_fields:

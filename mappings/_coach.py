@@ -29,7 +29,9 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from nextadvance.core import Decision
+from nextadvance.core import Decision, Playbook
+from nextadvance.core._wording_model import Wording
+from nextadvance.mappings._card_verdict import card_verdict
 
 __all__ = [
     "COACH_VERSION",
@@ -53,15 +55,6 @@ _OBJECTIVES = 24
 _ITEMS = 8
 
 ObjectiveStatus = Literal["learned", "missing", "learned_negative"]
-
-#: Plain-language names of the next-step verdicts (cards show these, never the codes).
-VERDICT_LABELS: dict[str, str] = {
-    "advance": "A real advance",
-    "vague": "Too vague",
-    "seller_action": "Your action, not the client's",
-    "unrealistic_for_stage": "Unrealistic for this stage",
-    "empty": "No next step recorded",
-}
 
 
 class _P(BaseModel):
@@ -93,8 +86,14 @@ class CoachVerdict(_P):
     """The verdict on the rep's recorded next step, in words, with a suggested rewrite."""
 
     code: str = Field(max_length=40, description="advance, vague, seller_action, ...")
-    label: str = Field(max_length=_TEXT)
-    sentence: str = Field(max_length=_LONG)
+    qualifier: str | None = Field(
+        default=None,
+        max_length=40,
+        description="What qualifies a good step (code advance): overdue, unknown_person, "
+        "behind_stage; the label and sentence say it.",
+    )
+    label: str = Field(max_length=_TEXT, description="The playbook's wording.card.labels.")
+    sentence: str = Field(max_length=_LONG, description="The verdict field's sentence.")
     next_step: str | None = Field(default=None, max_length=_TEXT)
     rewrite: str | None = Field(default=None, max_length=_LONG)
 
@@ -240,7 +239,7 @@ def _objectives(
                 on = m.group(1)
         out.append(
             {
-                "title": _cut(o.title) or o.id,
+                "title": _cut(o.title) or stage_label(o.id),
                 "status": status,
                 "essential": o.essential,
                 "evidence": line,
@@ -261,23 +260,34 @@ def _texts(items: Iterable[object], limit: int = _TEXT) -> list[str]:
     return out
 
 
-def _verdict(decision: Decision, suggested: str | None) -> dict[str, Any]:
-    check = decision.next_step_check
-    code = str(check.verdict)
-    # issue17 adds a plain-language sentence and a rewrite to the check: use them when present.
-    sentence = getattr(check, "sentence", None) or check.reason
-    if check.overdue is not None or check.unknown_person or check.behind_stage:
-        sentence = decision.coaching.verdict or sentence  # the qualifier, as the task says it
-    rewrite = getattr(check, "rewrite", None)
-    if rewrite is None and code != "advance" and suggested:
-        rewrite = suggested
-    return {
-        "code": code,
-        "label": VERDICT_LABELS.get(code, stage_label(code)),
-        "sentence": _cut(sentence, _LONG) or VERDICT_LABELS.get(code, code),
-        "next_step": _cut(check.text),
-        "rewrite": _cut(rewrite, _LONG),
-    }
+def _verdict(decision: Decision, wording: Wording) -> dict[str, Any]:
+    v = card_verdict(decision, wording)
+    v["sentence"] = _cut(v["sentence"], _LONG) or v["label"]
+    v["next_step"] = _cut(v["next_step"])
+    v["rewrite"] = _cut(v["rewrite"], _LONG)
+    return v
+
+
+#: the shipped wording, for a payload built without a playbook
+_WORDING = Wording()
+_TITLES: dict[int, tuple[Playbook, dict[str, str]]] = {}
+
+
+def _playbook_titles(playbook: Playbook | None) -> dict[str, str]:
+    """Objective id -> title over every stage (a look-ahead names the next stage's);
+    memoised per playbook, since a sync builds one payload per open deal."""
+    if playbook is None:
+        return {}
+    hit = _TITLES.get(id(playbook))
+    if hit is not None and hit[0] is playbook:
+        return hit[1]
+    titles = {o.id: o.title for s in playbook.stages for o in s.objectives if o.title}
+    for seg in playbook.segments:  # the objectives a segment adds
+        titles.update((a.objective.id, a.objective.title) for a in seg.add if a.objective.title)
+    if len(_TITLES) >= 16:
+        _TITLES.clear()
+    _TITLES[id(playbook)] = (playbook, titles)
+    return titles
 
 
 def build_coach(
@@ -286,17 +296,21 @@ def build_coach(
     stage_title: str | None = None,
     activity_dates: Mapping[str, datetime | date] | None = None,
     contact_names: Mapping[str, str] | None = None,
+    playbook: Playbook | None = None,
 ) -> dict[str, Any]:
     """The coach payload of one decision, as a JSON-ready dict.
 
     ``stage_title`` is the playbook's name for the stage (else the key, made readable);
     ``activity_dates`` maps activity ids to when they happened, so evidence lines carry a
     date (the decision names the activity, not its time); ``contact_names`` maps contact
-    ids to names, so a role line says who.
+    ids to names, so a role line says who; ``playbook`` gives the card its words (verdict
+    labels) and the titles of objectives the decision only names by id (a look-ahead).
+    Without it, the shipped wording and ids made readable: never an id as written.
     """
     dates = activity_dates or {}
     co = decision.call_objective
-    titles = {o.id: o.title for o in decision.objectives}
+    titles = {**_playbook_titles(playbook)}
+    titles.update((o.id, o.title) for o in decision.objectives if o.title)
     stretch = _cut(co.stretch.text) if co.stretch is not None else None
     conservative = _cut(co.conservative.text) if co.conservative is not None else None
     mom = decision.momentum
@@ -306,7 +320,7 @@ def build_coach(
         "decided_at": decision.decided_at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
         "open": decision.open,
         "ready": decision.ready_to_advance,
-        "gap": _texts(titles.get(i, i) for i in decision.stage_gap_objectives)
+        "gap": _texts(titles.get(i) or stage_label(i) for i in decision.stage_gap_objectives)
         if decision.stage_gap
         else [],
         "objectives": _objectives(decision, dates, contact_names or {}),
@@ -316,12 +330,11 @@ def build_coach(
             "stretch_id": co.stretch.advance_id if co.stretch is not None else None,
             "conservative_id": co.conservative.advance_id if co.conservative is not None else None,
         },
-        "learn": _texts(titles.get(i, i) for i in co.learn),
+        "learn": _texts(titles.get(i) or stage_label(i) for i in co.learn),
         "questions": _texts(co.questions, _LONG),
         "plan": _texts(co.plan, _LONG),
-        # the rewrite the verdict field says too ("Try: '...'", core/_coach.py): the
-        # minimum worth closing for, else the stretch; the stretch is on the card already
-        "verdict": _verdict(decision, conservative or stretch),
+        # the verdict field's own sentence and rewrite ("Try: '...'"), under a label
+        "verdict": _verdict(decision, playbook.wording if playbook is not None else _WORDING),
         "momentum": {
             "stalled": mom.stalled,
             "parked_until": _day(mom.parked_until) if mom.parked else None,

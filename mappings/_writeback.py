@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any, Literal
 
-from nextadvance.core import Decision
+from nextadvance.core import Decision, Playbook
 from nextadvance.core.models import Deal
 from nextadvance.mappings._checklist import checklist_lines, fit_lines
 from nextadvance.mappings._checks import DUE_RULE
@@ -207,12 +207,18 @@ if set(_OUTPUT_VALUES) | {"coach"} != set(
     raise RuntimeError("every write-back output needs exactly one way to compute its value")
 
 
-def _coach_text(deal: Deal, decision: Decision, stage_titles: MappingABC[str, str] | None) -> str:
+def _coach_text(
+    deal: Deal,
+    decision: Decision,
+    stage_titles: MappingABC[str, str] | None,
+    playbook: Playbook | None,
+) -> str:
     payload = build_coach(
         decision,
         stage_title=(stage_titles or {}).get(decision.stage),
         activity_dates={a.id: a.at for a in deal.activities},
         contact_names={c.id: c.name for c in deal.contacts if c.name},
+        playbook=playbook,
     )
     return coach_json(payload)
 
@@ -223,10 +229,12 @@ def render_writeback(
     decision: Decision,
     now: datetime,
     stage_titles: MappingABC[str, str] | None = None,
+    playbook: Playbook | None = None,
 ) -> WritebackPlan:
     """The desired CRM state for one deal after ``decision``.
 
-    ``stage_titles`` (stage key -> the playbook's name) lets the coach payload name stages.
+    ``stage_titles`` (stage key -> the playbook's name) lets the coach payload name stages;
+    ``playbook`` (the one that decided) gives the coach card its wording and titles.
     """
     ctx = _context(deal, decision)
     wb = mapping.writeback
@@ -242,7 +250,7 @@ def render_writeback(
     for output, spec, kind in wb.deal.enabled_outputs():
         if spec.field.casefold() not in never:
             raw = (
-                _coach_text(deal, decision, stage_titles)
+                _coach_text(deal, decision, stage_titles, playbook)
                 if output == "coach"
                 else _OUTPUT_VALUES[output](decision, field_ctx, now)
             )

@@ -301,7 +301,8 @@ def preview_command(
     moment = OwnerZones().now(deal, moment)  # the owner's CRM zone, else UTC
     decision = decide(deal, playbook, moment)
     render_explanation(deal, decision, _out)
-    plan = render_writeback(mapping, deal, decision, moment)
+    titles = {s.key: s.title for s in playbook.stages if s.title}
+    plan = render_writeback(mapping, deal, decision, moment, titles, playbook)
     encode = profile(mapping.crm).encode  # shown as the CRM's API will receive them
     _out.print(f"[bold]Would write[/] to {plan.deal_object} {plan.deal_id}:")
     for crm_field, value in plan.deal_fields.items():

@@ -99,7 +99,9 @@ class DecidePhase:
         try:
             now = self.parts.zones.now(deal, self.now)  # the owner's today and meeting days
             decision = decide(deal, self.parts.playbook, now)
-            desired = render_writeback(self.parts.mapping, deal, decision, now, self.stage_titles)
+            desired = render_writeback(
+                self.parts.mapping, deal, decision, now, self.stage_titles, self.parts.playbook
+            )
         except Exception as exc:  # one bad deal must not stop the others
             self.report.deals.failed += 1
             if not isinstance(exc, NextAdvanceError):

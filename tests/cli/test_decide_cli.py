@@ -284,3 +284,33 @@ def test_decide_and_explain_qualify_a_stale_or_foreign_good_step(
     assert "advance (overdue=2026-11-02)" in text
     assert "has passed: agree a new date with Ines" in text
     assert "every date it names has passed" in text
+
+
+@pytest.mark.parametrize(
+    ("doc", "deal_id", "head"),
+    [
+        ("README.md", "OPP-1002", "Task on 'Harbor Bank - Risk Dashboards': "),
+        ("docs/coaching-before-after.md", "OPP-1006", "Subject:  "),
+    ],
+)
+def test_docs_show_the_task_decide_prints_now(
+    runner: CliRunner, doc: str, deal_id: str, head: str
+) -> None:
+    """The README's example task and the 'today' task of coaching-before-after are what
+    ``decide`` prints for that example deal now (they showed the old opener and Watch line)."""
+    now = "2026-11-23T09:00:00Z"  # the moment the docs name
+    result = runner.invoke(cli.app, ["decide", "--input", str(EXAMPLES), "--now", now])
+    assert result.exit_code == 0, result.output
+    decision = next(
+        d for line in result.stdout.splitlines() if (d := json.loads(line))["deal_id"] == deal_id
+    )
+    c = decision["coaching"]
+    text = (ROOT / doc).read_text(encoding="utf-8")
+    block = text[text.index(head) :]
+    block = block[: block.index("```")]
+    lines = [x.strip() for x in block.splitlines() if x.strip()]
+    assert lines[0].startswith(head.strip()) and lines[0].endswith(c["subject"]), lines[0]
+    for line in c["body"]:
+        assert line in lines, (line, lines)
+    assert any(x.endswith(c["verdict"]) for x in lines), c["verdict"]
+    assert "By the end of today" not in block and "essentials still open" not in block

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import ast
 import json
+import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -11,7 +13,7 @@ import pytest
 import requests
 from typer.testing import CliRunner
 
-from nextadvance.mappings import default_mapping_path
+from nextadvance.mappings import default_mapping_path, load_playbook
 from nextadvance.sandbox import Sandbox
 from nextadvance.sync import cli
 
@@ -283,6 +285,18 @@ def test_preview_shows_deal_decision_and_writes(
     field = "NA_Next_Advance__c" if crm == "salesforce" else "na_next_advance"
     assert f"  {field} = " in out
     assert "Suggested task" in out
+    # the coach card: the verdict field's sentence under a playbook label, no ids
+    coach, verdict = ("NA_Coach__c", "NA_Next_Step_Verdict__c")
+    if crm == "hubspot":
+        coach, verdict = ("na_coach", "na_next_step_verdict")
+    written = {
+        m[1]: ast.literal_eval(m[2]) for m in re.finditer(r"^  (\w+) = (.+)$", out, re.MULTILINE)
+    }
+    card = json.loads(written[coach])["verdict"]
+    assert card["label"] in load_playbook().wording.card.labels.values()
+    assert str(written[verdict]).startswith(card["sentence"]), (card, written[verdict])
+    shown = [card["label"], card["sentence"], card["rewrite"] or ""]
+    assert not any(re.search(r"'[a-z]+_[a-z_]+'|client commits to", t) for t in shown), shown
 
 
 def test_preview_of_unknown_deal_exits_2(config: Path) -> None:

@@ -99,8 +99,17 @@ def test_rep_facing_fields_after_a_demo_sync(crm: str, tmp_path: Path) -> None:
         if tried:
             assert tried.group(1) not in advance, (advance, verdict)
             assert advance[len("Aim: ") :] not in verdict, (advance, verdict)
-        # item 14: a "no" is marked as one, never as an open box
         payload = json.loads(fields[_COACH[crm]])
+        # item 2: the card says the field's verdict (its sentence, its "Try"), never the
+        # engine's reason or an id, and a qualified good step is not "A real advance"
+        card = payload["verdict"]
+        said = card["sentence"] + (f" Try: '{card['rewrite']}'" if card["rewrite"] else "")
+        assert verdict == said, (card, verdict)
+        shown = " ".join([card["label"], card["sentence"], *payload["learn"], *payload["gap"]])
+        assert not re.search(r"'[a-z]+_[a-z_]+'|\b[a-z]+_[a-z_]+\b|client commits", shown), shown
+        if card["qualifier"]:
+            assert card["label"] != "A real advance", card
+        # item 14: a "no" is marked as one, never as an open box
         lines = str(fields[objectives_f]).split("\n")
         for o in payload["objectives"]:
             if o["status"] == "learned_negative":

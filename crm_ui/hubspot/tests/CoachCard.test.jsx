@@ -77,6 +77,24 @@ describe('HubSpot coach card', () => {
     }
   });
 
+  it('shows a qualified good step as a warning under its own label', () => {
+    const payload = fixture('negotiation');
+    payload.verdict = {
+      code: 'advance',
+      qualifier: 'overdue',
+      label: 'Its date has passed',
+      sentence: 'Good step, but its date (Mon 2 Nov) has passed: agree a new date with Ines.',
+      next_step: 'Ines (legal) returns redlines by 11/02',
+      rewrite: null,
+    };
+    const r = renderWith({ [COACH_PROPERTY]: JSON.stringify(payload) });
+    const alert = r.find(Alert, { title: 'Its date has passed' });
+    expect(alert.props.variant).toBe('warning');
+    const verdict = textOf(r.findByTestId(Flex, 'section-verdict'));
+    expect(verdict).toContain('agree a new date with Ines');
+    expect(verdict).not.toMatch(/overdue|real advance/);
+  });
+
   it('offers feedback through HubSpot’s own editor for na_feedback', () => {
     const r = renderWith({ [COACH_PROPERTY]: JSON.stringify(fixture('negotiation')), [FEEDBACK_PROPERTY]: 'no' });
     const editor = r.findByTestId(Flex, 'section-feedback').find(CrmPropertyList);

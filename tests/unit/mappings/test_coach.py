@@ -16,7 +16,6 @@ from nextadvance.core.models import Deal
 from nextadvance.mappings import load_playbook
 from nextadvance.mappings._coach import (
     MAX_CHARS,
-    VERDICT_LABELS,
     CoachPayload,
     build_coach,
     coach_json,
@@ -51,6 +50,8 @@ def _titles() -> dict[str, str]:
 
 def test_real_decisions_build_valid_payloads(decisions: list[tuple[Deal, Decision]]) -> None:
     titles = _titles()
+    playbook = load_playbook()
+    labels = playbook.wording.card.labels
     sizes = []
     for deal, decision in decisions:
         dates = {a.id: a.at for a in deal.activities}
@@ -60,12 +61,14 @@ def test_real_decisions_build_valid_payloads(decisions: list[tuple[Deal, Decisio
             stage_title=titles.get(decision.stage),
             activity_dates=dates,
             contact_names=names,
+            playbook=playbook,
         )
         CoachPayload.model_validate(payload)  # the published contract holds
         text = coach_json(payload)
         sizes.append(len(text))
         assert payload["stage"] == titles[decision.stage]
-        assert payload["verdict"]["label"] == VERDICT_LABELS[str(decision.next_step_check.verdict)]
+        verdict = payload["verdict"]
+        assert verdict["label"] == labels[verdict["qualifier"] or verdict["code"]]
         for o, src in zip(payload["objectives"], decision.objectives, strict=False):
             assert o["title"] == src.title  # names, not ids
             assert o["evidence"] is None or not re.search(r"_|\(\w+\)", o["evidence"])
@@ -89,9 +92,11 @@ def test_evidence_and_rewrite(decisions: list[tuple[Deal, Decision]]) -> None:
             assert (o["evidence"] is None) == (o["status"] == "missing")
         verdict, advance = payload["verdict"], payload["advance"]
         if verdict["code"] != "advance" and advance["stretch"]:
-            # the same rewrite as the verdict field the sync writes (coaching.verdict)
-            assert verdict["rewrite"] == (advance["conservative"] or advance["stretch"])
-            assert f"Try: '{verdict['rewrite']}'" in decision.coaching.verdict
+            # the verdict field's sentence and rewrite (coaching.verdict), split
+            said = decision.coaching.verdict
+            assert said == f"{verdict['sentence']} Try: '{verdict['rewrite']}'"
+        elif decision.open:
+            assert verdict["sentence"] == decision.coaching.verdict and verdict["rewrite"] is None
 
 
 def test_unknown_and_negative_statuses(decisions: list[tuple[Deal, Decision]]) -> None:
@@ -141,6 +146,7 @@ def test_worst_case_is_bounded(decisions: list[tuple[Deal, Decision]]) -> None:
             "next_step_check": base.next_step_check.model_copy(
                 update={"reason": huge, "text": huge}
             ),
+            "coaching": base.coaching.model_copy(update={"verdict": huge}),
         }
     )
     text = coach_json(build_coach(worst, stage_title=huge))

@@ -104,6 +104,9 @@ export function parseCoach(text) {
     const verdict = p.verdict || {};
     const advance = p.advance || {};
     const momentum = p.momentum || {};
+    // a good step the deal or today qualifies (its date has passed, ...) is no success:
+    // its label and sentence say why, in the playbook's words
+    const realAdvance = verdict.code === 'advance' && !verdict.qualifier;
     const plan = list(p.plan);
     // the plan usually asks the questions already: list only the ones it does not
     const questions = list(p.questions).filter((q) => !plan.some((step) => step.includes(q)));
@@ -131,12 +134,12 @@ export function parseCoach(text) {
             questions: questions.map((text, i) => ({ key: `q${i}`, text })),
             plan: plan.map((text, i) => ({ key: `p${i}`, text, n: i + 1 })),
             verdict: {
-                isAdvance: verdict.code === 'advance',
+                isAdvance: realAdvance,
                 label: verdict.label || '',
                 sentence: verdict.sentence || '',
                 nextStep: verdict.next_step || null,
                 rewrite: verdict.code === 'advance' ? null : verdict.rewrite || null,
-                tone: verdict.code === 'advance' ? 'success' : 'warning'
+                tone: realAdvance ? 'success' : 'warning'
             },
             momentum: {
                 stalled: Boolean(momentum.stalled),

@@ -92,6 +92,31 @@ describe('c-na-coach-card', () => {
         }
     });
 
+    it('shows a qualified good step as a warning under its own label, not as a success', async () => {
+        const payload = JSON.parse(JSON.stringify(negotiation));
+        payload.verdict = {
+            code: 'advance',
+            qualifier: 'unknown_person',
+            label: 'Names someone not on the deal',
+            sentence: "Good step, but who is Zelda? Add Zelda to the deal's contacts.",
+            next_step: 'Zelda to send the signed order form by 12/01',
+            rewrite: null
+        };
+        const el = mount();
+        getRecord.emit(record(payload));
+        await flush();
+        const verdict = section(el, 'verdict');
+        expect(verdict.className).toContain('na-warn');
+        expect(text(verdict)).toContain('Your next step: Names someone not on the deal');
+        expect(text(verdict)).toContain('who is Zelda?');
+        expect(text(verdict)).not.toMatch(/unknown_person|real advance/);
+
+        payload.verdict = { ...payload.verdict, qualifier: null, label: 'A real advance' };
+        getRecord.emit(record(payload));
+        await flush();
+        expect(section(el, 'verdict').className).toContain('na-good');
+    });
+
     it('says so when the deal has no advice yet or the payload is broken', async () => {
         const el = mount();
         getRecord.emit(record(null));
