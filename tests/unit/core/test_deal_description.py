@@ -100,3 +100,30 @@ def test_deal_json_accepts_a_description(playbook: Playbook) -> None:
     assert deal.description == "Pain: month-end close takes 9 days."
     result = decide(deal, playbook, datetime(2026, 11, 23, tzinfo=UTC))
     assert next(o for o in result.objectives if o.id == "pain").status == "learned"
+
+
+def test_a_first_call_does_not_ask_about_pain_the_description_states(
+    playbook: Playbook,
+) -> None:
+    """Prospecting looks ahead to qualification's first essential (pain): not when the deal
+    already says it, then the next one still open (money)."""
+    deal = {
+        "stage": "prospecting",
+        "contacts": [{"id": "c1", "name": "Elliot Ray", "role": "decision_maker"}],
+        "activities": [
+            {
+                "id": "A-1",
+                "kind": "call",
+                "at": "2026-11-18T10:00:00Z",
+                "outcome": "completed",
+                "body": "Intro call with Elliot.",
+            }
+        ],
+    }
+    before = decide(_deal(**deal), playbook, NOW).call_objective
+    assert before.look_ahead == ("pain",)
+    assert "What is the biggest problem with how you handle this today?" in before.questions
+    said = _deal(**deal, description="Pain: legacy system end of support next year.")
+    after = decide(said, playbook, NOW).call_objective
+    assert after.look_ahead == ("budget",)
+    assert not any("biggest problem" in q for q in after.questions)
