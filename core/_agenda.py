@@ -15,7 +15,14 @@ from dataclasses import dataclass
 from nextadvance.core._compiled import CompiledObjective, CompiledPlaybook
 from nextadvance.core._playbook_model import Advance, Stage
 
-__all__ = ["Agenda", "build_agenda", "implication", "implied", "meeting_request"]
+__all__ = [
+    "Agenda",
+    "build_agenda",
+    "implication",
+    "implied",
+    "meeting_request",
+    "next_stage_scope",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,6 +98,7 @@ def build_agenda(
     close_soon: bool,
     closing: bool = False,
     roles: frozenset[str] = frozenset(),
+    known_ahead: frozenset[str] = frozenset(),
 ) -> Agenda:
     """Negatives, then missing essentials by need (``wanted``: what a bigger advance
     requires; the role being found; time-critical ones when the close date is near), then
@@ -101,7 +109,9 @@ def build_agenda(
     late discovery while closing), and, when the call ``closing`` asks for an advance, no
     question that is really a meeting request (:func:`meeting_request`).  The look-ahead
     skips an essential a contact role of the deal (``roles``) will prove: no "who will make
-    the final decision?" when the CRM names the decision maker.
+    the final decision?" when the CRM names the decision maker; and one the deal's evidence
+    already proves (``known_ahead``): no "what is the biggest problem?" when the deal's
+    description says "Pain: ...".
     """
     th = cp.playbook.thresholds
     meta = cp.objective_meta
@@ -124,7 +134,9 @@ def build_agenda(
     if not ordered and not negatives:
         # one step ahead: the next stage's first essential (pain before money on a first
         # call), with its follow-up question; skipping one a contact role already proves
-        look = _next_stage_essentials(cp, stage, segments, roles)[:1]
+        look = tuple(
+            o for o in _next_stage_essentials(cp, stage, segments, roles) if o.id not in known_ahead
+        )[:1]
         ordered = list(look) or nice
     items = (list(negatives) + ordered)[: th.max_learn]
     questions: list[str] = []
@@ -171,6 +183,16 @@ def _line(ask: str, question: str) -> tuple[str, int]:
         text = ask.format(question=question)
         hit = _LINES[key] = (text, len(text.split()))
     return hit
+
+
+def next_stage_scope(
+    cp: CompiledPlaybook, stage: Stage, segments: tuple[str, ...]
+) -> tuple[CompiledObjective, ...]:
+    """The objectives up to the next open stage (the shared, memoised list ``learn_all``
+    can test), or () at the last open stage: what the look-ahead's evidence is read on."""
+    order = cp.order[stage.key]
+    later = [s.key for s in cp.playbook.stages[order + 1 :] if not s.closed]
+    return cp.objectives_for(later[0], segments) if later else ()
 
 
 def _next_stage_essentials(

@@ -161,6 +161,7 @@ def call_plan(
     negatives: tuple[str, ...] = (),
     close_soon: bool = False,
     relevant: frozenset[str] | None = None,
+    known_ahead: frozenset[str] = frozenset(),
 ) -> CallPlan:
     """Readiness, stage gap, the advances and the agenda for this deal's evidence.
 
@@ -170,16 +171,26 @@ def call_plan(
     that key.  Of the learned ids only the ``relevant`` ones matter (essentials, this
     stage's objectives, ids an advance requires or that imply another objective), so the
     key keeps just those when the caller knows them (``CompiledPlaybook.scope``).
+    ``known_ahead``: next-stage objectives the deal's evidence already proves (the
+    look-ahead skips them).
     """
     needed = cp.stage_roles[stage.key].intersection(roles)
     key_learned = tuple(learned if relevant is None else [x for x in learned if x in relevant])
-    full_key = (stage.key, segments, key_learned, needed, negatives, close_soon)
+    full_key = (stage.key, segments, key_learned, needed, negatives, close_soon, known_ahead)
     hit: CallPlan | None = cp.full_plans.get(full_key)
     if hit is None:
         if len(cp.full_plans) >= _FULL_PLAN_LIMIT:
             cp.full_plans.clear()
         hit = _call_plan(
-            cp, stage, segments, objectives, frozenset(learned), needed, negatives, close_soon
+            cp,
+            stage,
+            segments,
+            objectives,
+            frozenset(learned),
+            needed,
+            negatives,
+            close_soon,
+            known_ahead,
         )
         cp.full_plans[full_key] = hit
     return hit
@@ -236,6 +247,7 @@ def _call_plan(
     roles: frozenset[str],
     negative_ids: tuple[str, ...],
     close_soon: bool,
+    known_ahead: frozenset[str] = frozenset(),
 ) -> CallPlan:
     key = stage.key
     plans = cp.plans
@@ -325,6 +337,7 @@ def _call_plan(
         close_soon,
         stretch is not None,
         roles,
+        known_ahead,
     )
     memo = plans.get(agenda_key)
     if memo is None:
@@ -340,6 +353,7 @@ def _call_plan(
             close_soon,
             closing=stretch is not None,
             roles=roles,
+            known_ahead=known_ahead,
         )
         memo = _remember(
             cp, agenda_key, (agenda, _learn_why(agenda, False), _learn_why(agenda, True))

@@ -1,27 +1,45 @@
 """Evidence: does a deal's data prove a micro-objective, and what exactly proved it?
 
 A :class:`DealContext` indexes one deal once (roles, activities in time order, normalised
-activity text) so each objective's rules are cheap set and substring tests.
+activity text) so each objective's rules are cheap set and substring tests.  The deal's
+own description is text a rep wrote too: a keyword rule that reads notes reads it, after
+the dated activities (its date is the deal's last change, which says nothing of when the
+words were written), and the note reader gives the fact its sign as in a note.
 """
 
 from __future__ import annotations
 
+import re
 from operator import attrgetter
 from typing import Any
 
 from nextadvance.core._candidates import candidates
-from nextadvance.core._compiled import TEXT_KIND_SET, CompiledObjective, CompiledRule
+from nextadvance.core._compiled import TEXT_KIND_SET, CompiledObjective, CompiledRule, normalise
 from nextadvance.core._decision import Evidence, ObjectiveResult, evidence, learned_result
 from nextadvance.core._notes import NoteReader
-from nextadvance.core._textindex import TextIndex, build_index
+from nextadvance.core._textindex import TextIndex, build_index, words_of
 from nextadvance.core.models import Activity, ActivityKind, Deal, Outcome
 
-__all__ = ["DealContext", "evaluate", "is_non_empty", "is_truthy", "learn_all"]
+__all__ = [
+    "DESCRIPTION",
+    "DealContext",
+    "description_evidence",
+    "evaluate",
+    "is_non_empty",
+    "is_truthy",
+    "learn_all",
+]
 
 _TRUE = frozenset({"true", "yes", "y", "1", "confirmed", "approved", "x", "done", "ok"})
 _AT = attrgetter("at")
 _TEXT = TEXT_KIND_SET
 _SILENT = frozenset({Outcome.no_show, Outcome.canceled, Outcome.scheduled, Outcome.rescheduled})
+#: how evidence details name the deal's own text (``mappings/_coach.py`` reads it back)
+DESCRIPTION = "the deal description"
+#: sentence ends inside a description (a quote shows the sentence that holds the keyword)
+_SENTENCE = re.compile(r"(?<=[.!?;])\s+|\n+")
+_QUOTE = 120
+_NEGATIVE = " (learned, bad news: not met, not missing; the next call must deal with it)"
 
 
 def is_non_empty(value: Any) -> bool:
@@ -49,7 +67,7 @@ def is_truthy(value: Any) -> bool:
 class DealContext:
     """One deal indexed for evidence tests; built once per ``decide`` call."""
 
-    __slots__ = ("_indexes", "_notes", "activities", "deal", "role_of", "roles")
+    __slots__ = ("_indexes", "_notes", "activities", "deal", "description", "role_of", "roles")
 
     def __init__(self, deal: Deal) -> None:
         self.deal = deal
@@ -68,6 +86,12 @@ class DealContext:
         self.role_of = role_of
         self._indexes: dict[frozenset[ActivityKind], TextIndex] = {}
         self._notes: dict[int, tuple[str, str]] = {}
+        #: the description's normalised text (padded) and words; None when it has none
+        self.description: tuple[str, frozenset[str]] | None = None
+        if deal.description:
+            joined, words = words_of("", deal.description)
+            if words:
+                self.description = (f" {joined} ", words)
 
     def note(self, a: Activity) -> tuple[str, str]:
         """``a``'s text as the note reader reads it, and "kind of date" for evidence details.
@@ -87,6 +111,20 @@ class DealContext:
     def spoken(self) -> list[Activity]:
         """Activities whose text counts (not canceled, no-show or merely scheduled)."""
         return [a for a in self.activities if a.outcome not in _SILENT]
+
+    def words(self) -> frozenset[str]:
+        """Every word keyword rules of the default kinds can read: activities' and the
+        description's (what :func:`~nextadvance.core._candidates.candidates` asks with)."""
+        words = self.index(_TEXT).words
+        return words if self.description is None else words | self.description[1]
+
+    def in_description(self, rule: CompiledRule) -> str | None:
+        """The keyword of ``rule`` the description holds, when the rule reads notes."""
+        d = self.description
+        kws = rule.keywords
+        if d is None or kws is None or ActivityKind.note not in rule.kinds:
+            return None
+        return kws.find(d[0], d[1]) if kws.may_match(d[1]) else None
 
     def index(self, kinds: frozenset[ActivityKind]) -> TextIndex:
         """The text index of spoken activities of these kinds (built on first use)."""
@@ -151,9 +189,32 @@ def _keywords(rule: CompiledRule, ctx: DealContext) -> Evidence | None:
     assert kws is not None
     found = ctx.index(rule.kinds).search(kws)
     if found is None:
-        return None
+        hit = ctx.in_description(rule)
+        return None if hit is None else description_evidence(ctx.deal, hit, "positive")
     a, hit = found
     return evidence("keywords", f"'{hit}' in {a.kind._value_} of {a.at.date().isoformat()}", a.id)
+
+
+def _sentence(text: str, keyword: str) -> str:
+    """The sentence of ``text`` holding ``keyword`` (the last one, whose clause the note
+    reader signs), cut to a quote."""
+    needle = f" {keyword} "
+    found = next((s for s in reversed(_SENTENCE.split(text)) if needle in normalise(s)), text)
+    found = " ".join(found.split())
+    return found if len(found) <= _QUOTE else found[: _QUOTE - 3] + "..."
+
+
+def description_evidence(deal: Deal, hit: str, sign: str) -> Evidence:
+    """Evidence that the deal's description says it: the sentence quoted, dated at the
+    deal's last change (or creation), negative when the note reader reads a no."""
+    assert deal.description is not None
+    when = (deal.modified_at or deal.created_at).date().isoformat()
+    quote = _sentence(deal.description, hit)
+    if sign == "negative":
+        return evidence(
+            "keywords", f"'{hit}' in {DESCRIPTION} of {when}, negative: '{quote}'{_NEGATIVE}"
+        )
+    return evidence("keywords", f"'{hit}' in {DESCRIPTION} of {when}: '{quote}'")
 
 
 _TESTS = {"field": _field, "role": _role, "activity": _activity, "keywords": _keywords}
@@ -189,7 +250,7 @@ def learn_all(
     results: list[ObjectiveResult] = [obj.missing for obj in objectives]
     learned: list[str] = []
     # only the objectives some rule could prove are tested: the others fail every rule
-    for i in candidates(objectives, fields, roles, text_index.words):
+    for i in candidates(objectives, fields, roles, ctx.words()):
         obj = objectives[i]
         ev: Evidence | None = None
         status = "learned"
@@ -200,11 +261,22 @@ def learn_all(
                 assert kws is not None
                 kinds = rule.kinds
                 index = text_index if kinds is _TEXT else ctx.index(kinds)
-                if not kws.may_match(index.words):
-                    continue
-                found = index.search(kws)
+                found = index.search(kws) if kws.may_match(index.words) else None
                 if found is None:
-                    continue
+                    # the description, after every dated note (module docstring)
+                    said = ctx.in_description(rule)
+                    if said is None:
+                        continue
+                    assert ctx.deal.description is not None
+                    sign = (
+                        notes.sign_of(ctx.deal.description, obj.id, said)[0]
+                        if notes is not None
+                        else "positive"
+                    )
+                    if sign == "negative":
+                        status = "learned_negative"
+                    ev = description_evidence(ctx.deal, said, sign)
+                    break
                 a, hit = found
                 text, where = ctx.note(a)
                 sign, clause = (
@@ -213,10 +285,7 @@ def learn_all(
                 if sign == "negative":
                     status = "learned_negative"
                     ev = evidence(
-                        "keywords",
-                        f"'{hit}' in {where}, negative: '{clause}' (learned, bad news:"
-                        " not met, not missing; the next call must deal with it)",
-                        a.id,
+                        "keywords", f"'{hit}' in {where}, negative: '{clause}'{_NEGATIVE}", a.id
                     )
                 else:
                     ev = evidence("keywords", f"'{hit}' in {where}", a.id)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 from datetime import UTC, datetime
 
+from nextadvance.core._agenda import next_stage_scope
 from nextadvance.core._callplan import call_plan
 from nextadvance.core._coach import coach
 from nextadvance.core._compiled import CompiledPlaybook
@@ -171,6 +172,25 @@ def decide(deal: Deal, playbook: Playbook, now: datetime) -> Decision:
     plan = call_plan(
         cp, stage, segments, objectives, learned, roles, negatives, close_soon, relevant
     )
+    if plan.agenda.look_ahead:
+        # the call looks ahead to the next stage: skip what the deal already says there
+        ahead = next_stage_scope(cp, stage, segments)
+        essential = {o.id for o in ahead if o.essential}
+        proved = learn_all(ahead, ctx, cp.lexicon.notes)[1]
+        known = frozenset([i for i in proved if i in essential]).difference(learned)
+        if known:
+            plan = call_plan(
+                cp,
+                stage,
+                segments,
+                objectives,
+                learned,
+                roles,
+                negatives,
+                close_soon,
+                relevant,
+                known,
+            )
     gap = bool(plan.gap_ids)
     share = len(plan.missing_now) / plan.essentials_now if plan.essentials_now else 0.0
     priority, terms = _priority(deal, cp, now, mom, share, gap)

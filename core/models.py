@@ -122,6 +122,10 @@ class Deal(_Model):
     owner_timezone: str | None = None
     account: Account = Account()
     next_step: str | None = None
+    #: the deal's own free text (Salesforce ``Opportunity.Description``, HubSpot
+    #: ``description``), where reps type what they know ("Pain: field teams double-key
+    #: orders."): read like a rep's note for evidence, never counted as a touch
+    description: str | None = None
     fields: dict[str, Any] = Field(default_factory=dict)
     contacts: tuple[Contact, ...] = ()
     activities: tuple[Activity, ...] = ()

@@ -170,6 +170,11 @@ _KEYWORDS = re.compile(r"^'(?P<word>[^']+)' in (?P<kind>\w+)(?: of \S+)?$")
 _NEGATIVE = re.compile(
     r"^'[^']+' in (?P<kind>\w+)(?: of \S+)?, negative: '(?P<clause>.*)' \(learned, bad news:.*\)$"
 )
+#: a keyword hit in the deal's own description (core/_evidence.py): the card quotes it
+_DESCRIPTION = re.compile(
+    r"^'[^']+' in the deal description(?: of \S+)?(?:, negative)?: '(?P<quote>.*)'"
+    r"(?: \(learned, bad news:.*\))?$"
+)
 _ACTIVITY = re.compile(r"^completed (?P<kind>\w+)(?: on \S+)?(?: with (?P<role>\w+))?$")
 _ROLE = re.compile(r"^contact with role (?P<role>\w+)$")
 _FIELD = re.compile(r"^field (?P<name>\w+) = '(?P<value>[^']*)'(?: \(\w+\))?$")
@@ -195,6 +200,8 @@ def evidence_line(detail: str, contact: str | None = None) -> str:
     snake_case turned into words, so a new engine wording never breaks the card.
     """
     text = " ".join(detail.split())
+    if m := _DESCRIPTION.match(text):
+        return f"In the deal description: “{m['quote']}”"
     if m := _NEGATIVE.match(text):
         return f"In {_article(m['kind'])} {m['kind']}: “{m['clause']}”"
     if m := _KEYWORDS.match(text):
@@ -235,6 +242,10 @@ def _objectives(
             line = _cut(evidence_line(ev.detail, contact))
             if ev.activity_id is not None and ev.activity_id in activity_dates:
                 on = _day(activity_dates[ev.activity_id])
+            elif _DESCRIPTION.match(" ".join(ev.detail.split())):
+                # undated: the description's date is the deal's last change, which our own
+                # write moves: dated, the card would differ after every write (echo loop)
+                on = None
             elif ev.source in ("activity", "keywords") and (m := _ISO_DAY.search(ev.detail)):
                 on = m.group(1)
         out.append(

@@ -108,6 +108,11 @@ class DealFields(_Spec):
         "meeting days and due dates are the owner's local ones.",
     )
     next_step: str | None = None
+    description: str | None = Field(
+        default=None,
+        description="The deal's own free text (Salesforce: Description, HubSpot: description): "
+        "read like a rep's note for evidence ('Pain: ...', 'no budget yet').",
+    )
     strategic_objective: str | None = None
     parked_until: str | None = None
     parked_reason: str | None = None

@@ -4,7 +4,8 @@ Starts from the shipped mapping for the CRM (activities, contacts and write-back
 shipped, with their comments) and replaces what differs per org: every pipeline and stage
 with a *proposed* canonical key (by stage name first, then by position between the first
 open stage and the last), the evidence fields the playbook uses that the CRM seems to have,
-and a list of the write-back fields still to create.  The result always loads; a person
+the deal's description when the org lets us read it, and a list of the write-back fields
+still to create.  The result always loads; a person
 reviews it before use.
 """
 
@@ -211,6 +212,18 @@ def _salesforce_shapes(
     return text, notes
 
 
+def _description(text: str, field: str | None, deal_fields: Sequence[FieldLike]) -> str:
+    """Keep the deal's description (read as a rep's note) when the org lets us read it;
+    comment it out when the described deal fields lack it (field-level security), since
+    selecting a field the user cannot read fails the whole query."""
+    names = {f.name.casefold() for f in deal_fields}
+    if not field or not names or field.casefold() in names:
+        return text
+    line = re.compile(rf"^    description: {re.escape(field)}\b.*$", flags=re.MULTILINE)
+    note = f"    # description: {field}   # not readable by this user: grant Read to use it"
+    return line.sub(note, text, count=1)
+
+
 def scaffold_mapping(
     crm: str, stages: Sequence[StageLike], fields: MappingABC[str, Sequence[FieldLike]]
 ) -> str:
@@ -233,6 +246,7 @@ def scaffold_mapping(
     cut = len("\n".join(lines_before)) + 1
     text = text[:cut] + _evidence_block(deal_fields, playbook_evidence_names()) + text[ev_end:]
     text = _currency(text, shipped.deal.fields.currency, deal_fields)
+    text = _description(text, shipped.deal.fields.description, deal_fields)
     task_object = shipped.writeback.task.object if shipped.writeback.task else deal_object
     known = {
         obj: {f.name.casefold() for f in fields.get(obj, ())} for obj in (deal_object, task_object)

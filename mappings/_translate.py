@@ -217,6 +217,7 @@ def translate_deal(
         "owner_name": reader.read(f.owner_name, to_text),
         "owner_timezone": reader.read(f.owner_timezone, to_text),
         "next_step": reader.read(f.next_step, to_text),
+        "description": reader.read(f.description, _plain_text),
         "strategic_objective": reader.read(f.strategic_objective, to_text),
         "parked_until": reader.read(f.parked_until, to_date),
         "parked_reason": reader.read(f.parked_reason, to_text),
