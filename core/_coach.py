@@ -210,10 +210,12 @@ def _choice(
     return choice
 
 
-def _find_contact(d: DealPeople, words: FindWording, advance_id: str, by: date) -> AdvanceChoice:
+def _find_contact(
+    d: DealPeople, words: FindWording, advance_id: str, by: date | None
+) -> AdvanceChoice:
     """The stretch of a deal with no contact: someone at the account names the person who
     owns this (``wording.find_contact``), by the stretch's date."""
-    fill = {**d.fill, "by": _say(by, d.wording.date_style)}
+    fill = {**d.fill, "by": _say(by, d.wording.date_style) if by is not None else ""}
     text = _cap(words.text.format_map(fill))
     return trusted(
         AdvanceChoice,
