@@ -139,6 +139,13 @@ def _compute_by(
     return by
 
 
+def _sooner(by: date, before: date, base: date, today: date, off: DaysOff, lead: int) -> date:
+    """The working day before ``before``, unless that is sooner than ``lead`` working days
+    from today or before the meeting (then ``by`` stays: no room for a sooner step)."""
+    earlier = prev_workday(before - timedelta(days=1), off)
+    return earlier if earlier >= max(_due(today, lead, off), base) else by
+
+
 _CHOICES: dict[tuple[object, ...], tuple[object, AdvanceChoice]] = {}
 _USES: dict[int, tuple[object, tuple[str, ...]]] = {}
 
@@ -167,14 +174,19 @@ def _choice(
     cp: CompiledPlaybook,
     kept: AgreedStep | None = None,
     lead_who: str | None = None,
+    before: date | None = None,
 ) -> AdvanceChoice:
     """The advance written for this deal; memoised on exactly the values it reads, since
     the same first names, role labels and dates recur across an org.  ``kept``: the rep's
     agreed step for the same action, whose person and date the advance keeps; ``lead_who``:
-    the stretch's person, who the conservative falls back on (see ``DealPeople.who``)."""
+    the stretch's person, who the conservative falls back on (see ``DealPeople.who``);
+    ``before``: the stretch's date, which the conservative (a smaller step) comes before
+    when there is a working day between the earliest date and it."""
     adv = pick.advance
     lead = cp.playbook.thresholds.min_lead_business_days
     by = kept.by if kept is not None else _by(adv.days, base, close, d.today, cp.days_off, lead)
+    if kept is None and before is not None and by >= before:
+        by = _sooner(by, before, base, d.today, cp.days_off, lead)
     who = kept.who if kept is not None and kept.who else d.who(pick, lead_who)
     role = pick.finds_role
     fill = d.fill
@@ -341,6 +353,7 @@ def coach(
             cp,
             kept_c,
             stretch.who if stretch is not None and kept_s is None else None,
+            stretch.by if stretch is not None else None,
         )
         if plan.conservative
         else None
@@ -349,7 +362,12 @@ def coach(
         # nobody on the deal to hold to a pilot or a signature: find who owns this first
         stretch, conservative = (
             _find_contact(d, w.find_contact, stretch.advance_id, stretch.by),
-            None,
+            _find_contact(
+                d,
+                w.find_contact_least,
+                conservative.advance_id if conservative is not None else stretch.advance_id,
+                conservative.by if conservative is not None else stretch.by,
+            ),
         )
     if build and check.agreed and kept_s is None and kept_c is None and conservative and check.text:
         # the floor is what the client already agreed, in the rep's words (unless the

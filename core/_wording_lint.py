@@ -88,7 +88,7 @@ def _templates(pb: Playbook) -> Iterator[tuple[str, Advance | FindWording]]:
         for adv in advs:
             yield f"stages.{stage.key}.{adv.id}", adv
     w = pb.wording
-    for key in ("find_stretch", "find_conservative", "find_contact"):
+    for key in ("find_stretch", "find_conservative", "find_contact", "find_contact_least"):
         yield f"wording.{key}", getattr(w, key)
 
 

@@ -176,12 +176,19 @@ class Wording(_M):
         goal="who {role} is",
     )
     #: the stretch when the deal has no contact at all: no one to hold to a pilot or a
-    #: signature, so the step is finding the person who owns this (the conservative is dropped)
+    #: signature, so the step is finding the person who owns this (``find_contact_least`` its At least)
     find_contact: FindWording = FindWording(
         text="Someone at {account} names the person who owns this and books a first call, by {by}",
         subject="Find who owns this at {account} and book a first call by {by}",
         ask="Who at {account} owns this, and could we get 30 minutes with them before {by}?",
         goal="who owns this at {account} and when we first speak with them",
+    )
+    #: its At least: a name only, no call booked yet
+    find_contact_least: FindWording = FindWording(
+        text="Someone at {account} tells you who owns this and how to reach them, by {by}",
+        subject="Find who owns this at {account} by {by}",
+        ask="Who at {account} owns this, and how do I reach them?",
+        goal="who owns this at {account}",
     )
     opening: str = "Before we wrap up, I'd like us to agree {goal}."
     #: the task's first line when an answer came back "no"; ``{negative}`` is the
@@ -205,6 +212,7 @@ _ALLOWED: dict[str, tuple[str, ...]] = {
     "find_stretch": (*_DEAL, "role"),
     "find_conservative": (*_DEAL, "role"),
     "find_contact": ("account", "by"),
+    "find_contact_least": ("account", "by"),
     "opening": (*_DEAL, "goal"),
     "negative": (*_DEAL, "title", "negative"),
     "negative_fallback": (*_DEAL, "title"),
@@ -267,7 +275,7 @@ def wording_problems(w: Wording) -> list[tuple[tuple[str | int, ...], str]]:
 
     check(("no_contact",), w.no_contact, _ALLOWED["no_contact"])
     check(("date_style",), w.date_style, _ALLOWED["date_style"])
-    for key in ("find_stretch", "find_conservative", "find_contact"):
+    for key in ("find_stretch", "find_conservative", "find_contact", "find_contact_least"):
         find: FindWording = getattr(w, key)
         for f in ADVANCE_FIELDS:
             check((key, f), getattr(find, f), _ALLOWED[key])

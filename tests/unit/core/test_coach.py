@@ -34,9 +34,10 @@ def test_every_open_stage_gets_two_different_named_advances(
             d = decide(make_deal(stage=stage, contacts=contacts), playbook, now)
             s, c = d.call_objective.stretch, d.call_objective.conservative
             assert s is not None and s.by is not None and say_date(s.by) in s.text
-            if not contacts:  # nobody to hold to anything: find who owns this, no fallback
-                assert c is None
+            if not contacts:  # nobody to hold to anything: find who owns this
+                assert c is not None and c.by is not None and c.by < s.by
                 assert s.text.startswith("Someone at the account names the person who owns this")
+                assert c.text.startswith("Someone at the account tells you who owns this")
                 assert d.coaching.subject.startswith("Find who owns this at the account")
                 continue
             assert c is not None

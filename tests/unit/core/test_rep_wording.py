@@ -195,4 +195,4 @@ def test_the_fallback_is_a_smaller_step_sooner(
     assert co.stretch is not None and co.conservative is not None
     assert co.stretch.by is not None and co.conservative.by is not None
     assert co.conservative.by < co.stretch.by
-    assert "follow-up call, just the two of you" in co.conservative.text
+    assert "books a 30-minute follow-up call with you by" in co.conservative.text

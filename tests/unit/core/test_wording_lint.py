@@ -57,7 +57,7 @@ def test_a_conservative_that_is_the_stretch_made_shorter_is_flagged(tmp_path: Pa
     """The review's Granite Coast Care: the same meeting 15 minutes shorter, same date."""
     pb = _edited(
         tmp_path,
-        '"{who} books a 30-minute follow-up call, just the two of you, on or before {by}"',
+        '"{who} books a 30-minute follow-up call with you by {by}"',
         '"{who} brings the people who run the process to a 30-minute discovery call, by {by}"',
     )
     found = commitment_warnings(pb)
