@@ -140,6 +140,13 @@ def _compute_by(
     return by
 
 
+def _sooner(by: date, before: date, base: date, today: date, off: DaysOff, lead: int) -> date:
+    """The working day before ``before``, unless that is sooner than ``lead`` working days
+    from today or before the meeting (then ``by`` stays: no room for a sooner step)."""
+    earlier = prev_workday(before - timedelta(days=1), off)
+    return earlier if earlier >= max(_due(today, lead, off), base) else by
+
+
 _CHOICES: dict[tuple[object, ...], tuple[object, AdvanceChoice]] = {}
 _USES: dict[int, tuple[object, tuple[str, ...]]] = {}
 
@@ -167,14 +174,21 @@ def _choice(
     close: date | None,
     cp: CompiledPlaybook,
     kept: AgreedStep | None = None,
+    lead_who: str | None = None,
+    before: date | None = None,
 ) -> AdvanceChoice:
     """The advance written for this deal; memoised on exactly the values it reads, since
     the same first names, role labels and dates recur across an org.  ``kept``: the rep's
-    agreed step for the same action, whose person and date the advance keeps."""
+    agreed step for the same action, whose person and date the advance keeps; ``lead_who``:
+    the stretch's person, who the conservative falls back on (see ``DealPeople.who``);
+    ``before``: the stretch's date, which the conservative (a smaller step) comes before
+    when there is a working day between the earliest date and it."""
     adv = pick.advance
     lead = cp.playbook.thresholds.min_lead_business_days
     by = kept.by if kept is not None else _by(adv.days, base, close, d.today, cp.days_off, lead)
-    who = kept.who if kept is not None and kept.who else d.who(pick)
+    if kept is None and before is not None and by >= before:
+        by = _sooner(by, before, base, d.today, cp.days_off, lead)
+    who = kept.who if kept is not None and kept.who else d.who(pick, lead_who)
     role = pick.finds_role
     fill = d.fill
     words: _Words = find if role is not None else adv
@@ -207,6 +221,26 @@ def _choice(
         _CHOICES.clear()
     _CHOICES[key] = ((adv, words), choice)
     return choice
+
+
+def _find_contact(
+    d: DealPeople, words: FindWording, advance_id: str, by: date | None
+) -> AdvanceChoice:
+    """The stretch of a deal with no contact: someone at the account names the person who
+    owns this (``wording.find_contact``), by the stretch's date."""
+    fill = {**d.fill, "by": _say(by, d.wording.date_style) if by is not None else ""}
+    text = _cap(words.text.format_map(fill))
+    return trusted(
+        AdvanceChoice,
+        text=text,
+        advance_id=advance_id,
+        subject=_cap(words.subject.format_map(fill)),
+        ask=_cap(words.ask.format_map(fill)),
+        goal=words.goal.format_map(fill),
+        who=d.who(None),
+        by=by,
+        finds_role=None,
+    )
 
 
 def _close_date_note(
@@ -315,10 +349,31 @@ def coach(
         _choice(plan.stretch, d, w.find_stretch, base, close, cp, kept_s) if plan.stretch else None
     )
     conservative = (
-        _choice(plan.conservative, d, w.find_conservative, base, close, cp, kept_c)
+        _choice(
+            plan.conservative,
+            d,
+            w.find_conservative,
+            base,
+            close,
+            cp,
+            kept_c,
+            stretch.who if stretch is not None and kept_s is None else None,
+            stretch.by if stretch is not None else None,
+        )
         if plan.conservative
         else None
     )
+    if not d.names and stretch is not None:
+        # nobody on the deal to hold to a pilot or a signature: find who owns this first
+        stretch, conservative = (
+            _find_contact(d, w.find_contact, stretch.advance_id, stretch.by),
+            _find_contact(
+                d,
+                w.find_contact_least,
+                conservative.advance_id if conservative is not None else stretch.advance_id,
+                conservative.by if conservative is not None else stretch.by,
+            ),
+        )
     if build and check.agreed and kept_s is None and kept_c is None and conservative and check.text:
         # the floor is what the client already agreed, in the rep's words (unless the
         # stretch is that very step: the playbook's smaller step stays the floor)

@@ -110,18 +110,25 @@ class DealPeople:
         fill["account"] = self.account
         self.fill = fill
 
-    def who(self, pick: Pick | None) -> str:
+    def who(self, pick: Pick | None, lead: str | None = None) -> str:
+        """Who acts in ``pick``: its ``actor``'s holder, else ``lead`` (the stretch's person,
+        for the conservative: a fallback someone else must deliver is not closable on the
+        call), else the main contact, or another contact when the main one is the person
+        the text brings along ("Nora brings Nora")."""
         adv = pick.advance if pick else None
         if adv is not None and pick is not None and pick.finds_role is None:
             if adv.actor is not None and adv.actor in self.holders:
                 return self.holders[adv.actor]
             named = _named(adv)[1]
-            if named and self.main is not None:
-                busy = {self.holders.get(r) for r in named}
-                if self.main in busy:  # "Nora brings Nora": let someone else bring her
-                    other = self._other(busy, adv.solo is not None)
-                    if other is not None:
-                        return other
+            busy = {self.holders.get(r) for r in named}
+            if lead is not None and lead in self.names and lead not in busy:
+                return lead
+            if named and self.main is not None and self.main in busy:
+                other = self._other(busy, adv.solo is not None)
+                if other is not None:
+                    return other
+        elif lead is not None and lead in self.names:
+            return lead
         return self.main or self.wording.no_contact.format(account=self.account)
 
     def _other(self, busy: set[str | None], buyers_only: bool) -> str | None:

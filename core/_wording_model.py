@@ -200,7 +200,7 @@ class Wording(_M):
     find_stretch: FindWording = FindWording(
         text="{who} introduces you to {role} in a meeting by {by}",
         subject="Get {who} to introduce {role} by {by}",
-        ask="Who is {role} for this, and could you bring them to 30 minutes with us by {by}?",
+        ask="Who is {role} for this, and could you bring them to a 30-minute call with us by {by}?",
         goal="who {role} is and when we meet them",
     )
     find_conservative: FindWording = FindWording(
@@ -208,6 +208,21 @@ class Wording(_M):
         subject="Get {who} to name {role} by {by}",
         ask="Could you tell me who {role} is and let them know I'll reach out by {by}?",
         goal="who {role} is",
+    )
+    #: the stretch when the deal has no contact at all: no one to hold to a pilot or a
+    #: signature, so the step is finding the person who owns this (``find_contact_least`` its At least)
+    find_contact: FindWording = FindWording(
+        text="Someone at {account} names the person who owns this and books a first call, by {by}",
+        subject="Find who owns this at {account} and book a first call by {by}",
+        ask="Who at {account} owns this, and could we get 30 minutes with them before {by}?",
+        goal="who owns this at {account} and when we first speak with them",
+    )
+    #: its At least: a name only, no call booked yet
+    find_contact_least: FindWording = FindWording(
+        text="Someone at {account} tells you who owns this and how to reach them, by {by}",
+        subject="Find who owns this at {account} by {by}",
+        ask="Who at {account} owns this, and how do I reach them?",
+        goal="who owns this at {account}",
     )
     opening: str = "Before we wrap up, I'd like us to agree {goal}."
     #: the task's first line when an answer came back "no"; ``{negative}`` is the
@@ -231,6 +246,8 @@ _ALLOWED: dict[str, tuple[str, ...]] = {
     "date_style": ("weekday", "day", "month", "month_number", "year"),
     "find_stretch": (*_DEAL, "role"),
     "find_conservative": (*_DEAL, "role"),
+    "find_contact": ("account", "by"),
+    "find_contact_least": ("account", "by"),
     "opening": (*_DEAL, "goal"),
     "negative": (*_DEAL, "title", "negative"),
     "negative_fallback": (*_DEAL, "title"),
@@ -272,6 +289,11 @@ def template_problems(template: str, allowed: tuple[str, ...]) -> Iterator[str]:
     except ValueError as err:
         yield f"bad template {template!r}: {err} (write {{{{ and }}}} for literal braces)"
         return
+    if "{who}'s" in template:
+        yield (
+            f"{template!r}: no possessive of '{{who}}' (it may be a phrase, \"your contact at"
+            ' Acme\'s OK"): say it with a verb ("Get {who} to agree to ...")'
+        )
     for name in names:
         if name not in allowed:
             close = difflib.get_close_matches(name, allowed, n=1, cutoff=0.6)
@@ -292,7 +314,7 @@ def wording_problems(w: Wording) -> list[tuple[tuple[str | int, ...], str]]:
 
     check(("no_contact",), w.no_contact, _ALLOWED["no_contact"])
     check(("date_style",), w.date_style, _ALLOWED["date_style"])
-    for key in ("find_stretch", "find_conservative"):
+    for key in ("find_stretch", "find_conservative", "find_contact", "find_contact_least"):
         find: FindWording = getattr(w, key)
         for f in ADVANCE_FIELDS:
             check((key, f), getattr(find, f), _ALLOWED[key])

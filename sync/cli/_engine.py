@@ -21,6 +21,7 @@ from rich.console import Console
 from rich.table import Table
 
 from nextadvance.core import Decision, MappingError, Playbook, batch_gc, decide
+from nextadvance.core._wording_lint import wording_warnings
 from nextadvance.core.models import Deal
 from nextadvance.mappings import load_playbook
 
@@ -162,6 +163,10 @@ def decide_command(
     at = parse_now(now)
     zones = OwnerZones()  # a deal's owner_timezone, else UTC
     book = _load(playbook, lexicon)
+    if playbook is not None:  # a custom playbook: wording that loads but reads wrong
+        warn = Console(stderr=True, highlight=False)
+        for line in wording_warnings(book):
+            warn.print(f"warning: {playbook}: {line}", markup=False)
     if not input.is_file():
         raise typer.BadParameter(f"no such file: {input}", param_hint="--input")
     if output is not None and not output.parent.is_dir():

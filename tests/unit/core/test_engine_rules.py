@@ -165,7 +165,8 @@ def test_strategic_objective_is_linked_in_plan(
 ) -> None:
     """The call plan ties the call to the account's strategic objective when one is given."""
     goal = "Standardise scheduling across all 14 clinics by Q3"
-    d = decide(make_deal(strategic_objective=goal), playbook, now)
+    nora = {"id": "c1", "name": "Nora Diaz", "role": "champion"}
+    d = decide(make_deal(strategic_objective=goal, contacts=[nora]), playbook, now)
     assert d.call_objective.strategic_objective == goal
     assert any(goal in step for step in d.call_objective.plan)
     assert d.call_objective.plan[0].startswith("Open:")

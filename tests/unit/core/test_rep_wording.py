@@ -62,8 +62,9 @@ def test_one_contact_in_two_roles_is_not_named_twice(
             assert not _names_twice(line, ("Wendell",)), line
             assert not re.search(r"\byou and you\b|\bbring you\b", line), line
     d = decide(make_deal(stage="prospecting", contacts=[WENDELL], activities=[held]), playbook, now)
-    assert d.call_objective.close.startswith("Could we get 45 minutes with you and your team ")
-    assert "with their team" in d.call_objective.stretch.text  # type: ignore[union-attr]
+    assert d.call_objective.close.startswith("Could we get 45 minutes before ")
+    assert "with you and the people who run this" in d.call_objective.close
+    assert "brings the people who run the process" in d.call_objective.stretch.text  # type: ignore[union-attr]
 
 
 def test_another_contact_brings_the_person_the_advance_names(
@@ -82,7 +83,7 @@ def test_another_contact_brings_the_person_the_advance_names(
     )
     deal = make_deal(stage="prospecting", contacts=[WENDELL, JANE], activities=[held])
     s = decide(deal, playbook, now).call_objective.stretch
-    assert s is not None and s.text.startswith("Wendell books a 45-minute discovery meeting")
+    assert s is not None and s.text.startswith("Wendell brings the people who run the process")
 
 
 def _no_budget_deal(make_deal: Any, activity: Any) -> Any:
@@ -127,7 +128,9 @@ def test_what_is_said_to_the_client_says_your_team(
     assert d.call_objective.close.startswith("Could we get your legal team on a call")
     assert "with your legal team" in d.call_objective.opening
     assert s.text.startswith("Nora books a call with their legal team")
-    assert c.text.startswith("Their legal team sends redlines back")
+    # the fallback is Nora's to deliver too: she gets the redlines from her legal team
+    assert c.text.startswith("Nora gets the redlines from their legal team back to you")
+    assert c.ask.startswith("Could you get us the redlines from your legal team")
 
 
 def test_look_ahead_does_not_ask_what_the_crm_already_says(
@@ -155,3 +158,41 @@ def test_look_ahead_does_not_ask_what_the_crm_already_says(
     named_ids = [o.id for o in _next_stage_essentials(cp, stage, (), frozenset({"decision_maker"}))]
     assert "decision_maker" in ids
     assert "decision_maker" not in named_ids
+
+
+def test_the_fallback_is_the_aim_persons_to_deliver(
+    playbook: Playbook, make_deal: Any, activity: Any, now: datetime
+) -> None:
+    """Aim and At least name the same person unless the fallback has its own actor: the
+    rep calls one person, and a fallback someone else must deliver is not closable."""
+    held = activity("a1", "call", "2026-11-20T10:00:00Z")
+    tara = {"id": "c9", "name": "Tara Moss", "role": "champion"}
+    deal = make_deal(stage="prospecting", contacts=[WENDELL, tara], activities=[held])
+    co = decide(deal, playbook, now).call_objective
+    assert co.stretch is not None and co.conservative is not None
+    assert co.stretch.who == co.conservative.who
+    # the decision maker acts in the Qualification stretch; the fallback is his too
+    dm_first = make_deal(
+        stage="qualification",
+        contacts=[tara, WENDELL],
+        fields={"pain": "manual work"},
+        activities=[held],
+    )
+    co = decide(dm_first, playbook, now).call_objective
+    assert co.stretch is not None and co.conservative is not None
+    assert co.stretch.advance_id == "dm_joins_discovery"
+    assert co.stretch.who == co.conservative.who == "Wendell"
+
+
+def test_the_fallback_is_a_smaller_step_sooner(
+    playbook: Playbook, make_deal: Any, activity: Any, now: datetime
+) -> None:
+    """The At least is dated visibly before the Aim (not the same meeting, shorter, same day)."""
+    held = activity("a1", "call", "2026-11-20T10:00:00Z")
+    co = decide(
+        make_deal(stage="prospecting", contacts=[WENDELL], activities=[held]), playbook, now
+    ).call_objective
+    assert co.stretch is not None and co.conservative is not None
+    assert co.stretch.by is not None and co.conservative.by is not None
+    assert co.conservative.by < co.stretch.by
+    assert "books a 30-minute follow-up call with you by" in co.conservative.text
