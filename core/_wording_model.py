@@ -289,11 +289,6 @@ def template_problems(template: str, allowed: tuple[str, ...]) -> Iterator[str]:
     except ValueError as err:
         yield f"bad template {template!r}: {err} (write {{{{ and }}}} for literal braces)"
         return
-    if "{who}'s" in template:
-        yield (
-            f"{template!r}: no possessive of '{{who}}' (it may be a phrase, \"your contact at"
-            ' Acme\'s OK"): say it with a verb ("Get {who} to agree to ...")'
-        )
     for name in names:
         if name not in allowed:
             close = difflib.get_close_matches(name, allowed, n=1, cutoff=0.6)
