@@ -10,52 +10,15 @@ question again.
 from __future__ import annotations
 
 import json
-import os
-import shutil
-import signal
-import subprocess
-import sys
-import time
 from pathlib import Path
 from typing import Any
 
 import pytest
-import requests
+
+from tests.cli._demo import demo_snapshot
 
 _PAIN = "Pain or goal stated in the client's words"
 _QUESTION = "What is the biggest problem with how you handle this today?"
-
-
-def _exe() -> str:
-    exe = Path(sys.executable).with_name("nextadvance")
-    return str(exe) if exe.exists() else (shutil.which("nextadvance") or "nextadvance")
-
-
-def _snapshot(crm: str, directory: Path) -> dict[str, Any]:
-    """Run the demo (setup, full and incremental sync) and read the sandbox snapshot."""
-    proc = subprocess.Popen(
-        [_exe(), "demo", "--crm", crm, "--deals", "80", "--dir", str(directory), "--keep-running"],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        env={**os.environ, "COLUMNS": "200"},
-    )
-    try:
-        deadline = time.monotonic() + 240
-        state = directory / "demo.json"
-        while not (state.exists() and json.loads(state.read_text()).get("ready")):
-            assert proc.poll() is None, proc.stdout.read() if proc.stdout else ""
-            assert time.monotonic() < deadline, "demo did not become ready in time"
-            time.sleep(0.3)
-        info = json.loads(state.read_text())
-        snap: dict[str, Any] = requests.get(
-            f"{info['base_url']}/_sandbox/snapshot", verify=info["ca_path"], timeout=60
-        ).json()
-    finally:
-        proc.send_signal(signal.SIGTERM)
-        out, _ = proc.communicate(timeout=60)
-    assert proc.returncode == 0, out
-    return snap
 
 
 def _deals(crm: str, snap: dict[str, Any]) -> list[dict[str, Any]]:
@@ -110,7 +73,9 @@ def _deals(crm: str, snap: dict[str, Any]) -> list[dict[str, Any]]:
 @pytest.mark.parametrize("crm", ["salesforce", "hubspot"])
 def test_pain_typed_in_the_deal_description_is_learned(crm: str, tmp_path: Path) -> None:
     deals = [
-        d for d in _deals(crm, _snapshot(crm, tmp_path / "demo")) if "Pain:" in d["description"]
+        d
+        for d in _deals(crm, demo_snapshot(crm, tmp_path / "demo", 80)[0])
+        if "Pain:" in d["description"]
     ]
     assert len(deals) >= 10, len(deals)
     from_description = 0

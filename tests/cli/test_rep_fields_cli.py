@@ -11,20 +11,14 @@ shows the CRM's stage labels, not its ids.
 from __future__ import annotations
 
 import json
-import os
 import re
-import shutil
-import signal
-import subprocess
-import sys
-import time
 from pathlib import Path
 from typing import Any
 
 import pytest
-import requests
 
 from nextadvance.sync.cli._demo_run import rep_view
+from tests.cli._demo import demo_snapshot
 
 #: HubSpot's internal ids of the default pipeline's open stages (what a rep never sees)
 _HS_STAGE_IDS = (
@@ -42,47 +36,13 @@ _STALLED = {"salesforce": "NA_Stalled__c", "hubspot": "na_stalled"}
 _COACH = {"salesforce": "NA_Coach__c", "hubspot": "na_coach"}
 
 
-def _exe() -> str:
-    exe = Path(sys.executable).with_name("nextadvance")
-    return str(exe) if exe.exists() else (shutil.which("nextadvance") or "nextadvance")
-
-
-def _demo(crm: str, directory: Path) -> tuple[dict[str, Any], str]:
-    """Run the demo, read the sandbox snapshot once it is ready; (snapshot, demo output)."""
-    proc = subprocess.Popen(
-        [_exe(), "demo", "--crm", crm, "--deals", "120", "--dir", str(directory), "--keep-running"],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        env={**os.environ, "COLUMNS": "200"},
-    )
-    try:
-        deadline = time.monotonic() + 240
-        state = directory / "demo.json"
-        while True:
-            assert proc.poll() is None, proc.stdout.read() if proc.stdout else ""
-            if state.exists() and json.loads(state.read_text()).get("ready"):
-                break
-            assert time.monotonic() < deadline, "demo did not become ready in time"
-            time.sleep(0.3)
-        info = json.loads(state.read_text())
-        snap = requests.get(
-            f"{info['base_url']}/_sandbox/snapshot", verify=info["ca_path"], timeout=60
-        ).json()
-    finally:
-        proc.send_signal(signal.SIGTERM)
-        out, _ = proc.communicate(timeout=60)
-    assert proc.returncode == 0, out
-    return snap, out
-
-
 def _truthy(value: Any) -> bool:
     return value is True or str(value).lower() == "true"
 
 
 @pytest.mark.parametrize("crm", ["salesforce", "hubspot"])
 def test_rep_facing_fields_after_a_demo_sync(crm: str, tmp_path: Path) -> None:
-    snap, out = _demo(crm, tmp_path / "demo")
+    snap, out = demo_snapshot(crm, tmp_path / "demo", 120)
     view = rep_view(snap, crm, {"default"} if crm == "hubspot" else None)
     assert len(view) > 50
     advance_f, verdict_f, objectives_f = _FIELDS[crm]
