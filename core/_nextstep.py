@@ -90,6 +90,9 @@ class CompiledLexicon:
             lexicon.stage_model.model(stage_order) if lexicon.stage_model is not None else None
         )
         self._sizes: dict[tuple[str, ...], float] = {}
+        #: the advance guard's answer per text and contacts (it reads no stage): verdict,
+        #: p and top features, or None to keep the advance
+        self._guards: dict[tuple[str, Contacts], tuple[str, float, str] | None] = {}
         #: steps that fit any stage (a product tour): never sized by the model
         self.any_stage: Regex | None = (
             regex(r"\b(?:" + "|".join(lexicon.any_stage_steps) + r")", re.IGNORECASE)
@@ -136,24 +139,40 @@ class CompiledLexicon:
             self._parses[key] = clauses
         result = self.verdict(clauses, stage)
         if result.verdict == "advance" and self.advance_guard is not None:
-            return self.guarded(result, key[0], contacts, self.advance_guard)
+            if key in self._guards:  # the guard reads no stage: one answer per text
+                down = self._guards[key]
+            else:
+                down = self.guard_answer(key[0], contacts, self.advance_guard)
+                if len(self._guards) >= _MEMO_LIMIT:
+                    self._guards.clear()
+                self._guards[key] = down
+            return self.guarded(result, down)
         return result
 
     @staticmethod
-    def guarded(
-        result: StepResult, text: str, contacts: Contacts, guard: AdvanceGuard
-    ) -> StepResult:
-        """``result`` (an advance), or the seller step / vague verdict the advance guard
-        reads at high confidence, its reason naming the model and its top features."""
+    def guard_answer(
+        text: str, contacts: Contacts, guard: AdvanceGuard
+    ) -> tuple[str, float, str] | None:
+        """The verdict the advance guard reads at high confidence, its p and its top
+        features (None: the advance stands)."""
         feats = guard_features(text, contact_words(contacts))
         down = guard.downgrade(feats)
         if down is None:
-            return result
+            return None
         verdict, p = down
+        return verdict, p, guard.explain(feats, verdict)
+
+    @staticmethod
+    def guarded(result: StepResult, down: tuple[str, float, str] | None) -> StepResult:
+        """``result`` (an advance), or the seller step / vague verdict the advance guard
+        read (:meth:`guard_answer`), its reason naming the model and its top features."""
+        if down is None:
+            return result
+        verdict, p, top = down
         return StepResult(
             verdict,
             f"the rules read an advance ({result.reason}), but the advance guard model reads"
-            f" {verdict} with p={p:.3f} ({guard.explain(feats, verdict)})",
+            f" {verdict} with p={p:.3f} ({top})",
             0.0 if verdict == "seller_action" else 0.2,
             result.action,
             result.clauses,

@@ -42,22 +42,25 @@ def _mentioned(text: str, deal: Deal) -> tuple[tuple[str, str, str], ...]:
     named = found = False
     for c in deal.contacts:
         title, role = c.title or "", c.role or ""
-        parts, marks = _name_parts(c.name, title)
-        named = named or bool(parts)
-        if (
-            any(part in low for part in parts)
-            or (title and title.lower() in low)
-            or (role and role.replace("_", " ") in low)
-        ):
+        parts, marks, title_low, role_words = _name_parts(c.name, title, role)
+        hit = False
+        for part in parts:
+            if part in low:
+                hit = True
+                break
+        if not hit and ((title_low and title_low in low) or (role_words and role_words in low)):
+            hit = True
+        if not hit:
+            if words is None:
+                words = frozenset(_WORD.findall(low))
+                starts = frozenset([w[:3] for w in words if len(w) > 2])
+            hit = not words.isdisjoint(marks) or any(p[:3] in starts for p in parts if len(p) > 2)
+        if parts:
+            named = True
+            if hit:
+                found = True
+        if hit:
             out.append((c.name, title, role))
-            found = found or bool(parts)
-            continue
-        if words is None:
-            words = frozenset(_WORD.findall(low))
-            starts = frozenset([w[:3] for w in words if len(w) > 2])
-        if not words.isdisjoint(marks) or any(p[:3] in starts for p in parts if len(p) > 2):
-            out.append((c.name, title, role))
-            found = found or bool(parts)
     if named and not found:
         out.append(_SOMEONE)
     return tuple(out)
@@ -67,15 +70,18 @@ def _mentioned(text: str, deal: Deal) -> tuple[tuple[str, str, str], ...]:
 #: part, too short for the three-letter short-form test): "the deal names contacts"
 _SOMEONE = ("\x00\x00", "", "")
 _WORD = re.compile(r"\w+")
-_PARTS: dict[tuple[str, str], tuple[tuple[str, ...], frozenset[str]]] = {}
+_PARTS: dict[tuple[str, str, str], tuple[tuple[str, ...], frozenset[str], str, str]] = {}
 
 
-def _name_parts(name: str, title: str) -> tuple[tuple[str, ...], frozenset[str]]:
+def _name_parts(
+    name: str, title: str, role: str
+) -> tuple[tuple[str, ...], frozenset[str], str, str]:
     """The lower-case parts of a contact name longer than one letter (split as
-    ``People.of`` splits them: "A.J. Smith" is "smith"), and the whole words that also
-    point at the contact: its initials and its title's words (memoised: names recur in an
-    org, and every deal's next step is checked against its contacts)."""
-    key = (name, title)
+    ``People.of`` splits them: "A.J. Smith" is "smith"), the whole words that also
+    point at the contact (its initials and its title's words), and its title and role as
+    a text would name them (memoised: names recur in an org, and every deal's next step is
+    checked against its contacts)."""
+    key = (name, title, role)
     hit = _PARTS.get(key)
     if hit is None:
         parts = tuple([p for p in re.split(r"[\s.]+", name.lower()) if len(p) > 1])
@@ -86,7 +92,7 @@ def _name_parts(name: str, title: str) -> tuple[tuple[str, ...], frozenset[str]]
             marks.add(parts[0][0] + parts[1][0])
         if len(_PARTS) >= _CHECK_LIMIT:
             _PARTS.clear()
-        hit = _PARTS[key] = (parts, frozenset(marks))
+        hit = _PARTS[key] = (parts, frozenset(marks), title.lower(), role.replace("_", " "))
     return hit
 
 

@@ -29,6 +29,7 @@ from nextadvance.core._decision import (
     ObjectiveResult,
     explanation,
 )
+from nextadvance.core._memo import LONG_TEXT
 from nextadvance.core._nextstep import StepResult
 from nextadvance.core._parse import Clause
 from nextadvance.core._playbook_model import Advance
@@ -91,6 +92,8 @@ def _by_aside(actor: str, raw: str, contacts: Sequence[Contact]) -> Contact | No
     ("Fatima (CFO)" with a contact titled exactly "CFO"): the rep wrote another name for
     them.  Only the whole title or role counts: "Greta (Director)" next to a "Finance
     Director" named Nikolai is someone else."""
+    if "(" not in raw:
+        return None  # most steps have no aside: skip building the pattern
     m = re.search(rf"(?<!\w){re.escape(actor)}\s*\(([^()]+)\)", raw, re.IGNORECASE)
     if m is None:
         return None
@@ -141,16 +144,21 @@ def _name_in(cp: CompiledPlaybook, actor: str, raw: str) -> str | None:
 
 _Objs = Sequence[CompiledObjective]
 _COVERS: dict[tuple[str, int], tuple[_Objs, tuple[CompiledObjective, ...]]] = {}
+#: one entry per step text and objective scope (stage x segments): a pooled 20k-deal run
+#: has ~5k, so 4,096 thrashed; entries are small (next steps are short, tuples shared)
+_COVERS_LIMIT = 16_384
 
 
 def _covers(text: str, objectives: _Objs) -> tuple[CompiledObjective, ...]:
     """The objectives whose keyword evidence the step's text names (memoised: next steps
     recur across an org, and a scope's objectives are one shared tuple)."""
+    if len(text) > LONG_TEXT:
+        return _covers_now(text, objectives)  # a written note, not a recurring step
     key = (text, id(objectives))
     hit = _COVERS.get(key)
     if hit is not None and hit[0] is objectives:
         return hit[1]
-    if len(_COVERS) >= 4_096:
+    if len(_COVERS) >= _COVERS_LIMIT:
         _COVERS.clear()
     found = _covers_now(text, objectives)
     _COVERS[key] = (objectives, found)
