@@ -49,6 +49,35 @@ _CLAUSE_LIMIT = 4_096
 _NEVER = regex(r"(?!)")
 
 
+#: "Budget: none yet", "Timeline: TBD": a short label and its short value
+_LABEL_VALUE = re.compile(r"^\s*([^\s:,]+(?:\s+[^\s:,]+){0,2}):\s+(\S+(?:\s+\S+){0,2})\s*$")
+
+
+def _sub_parts(raw: str) -> list[str]:
+    """The finer clauses of one raw clause, a field-style "label: value" kept as one: the
+    value is what the note says of the label's topic, so "Budget: none yet" is bad news
+    about budget, not a budget cue beside an unrelated "none yet"."""
+    return _labelled(_SUB.split(raw), raw)
+
+
+def _labelled(parts: list[str], raw: str) -> list[str]:
+    """``parts`` (pieces of ``raw``) with each short "label: value" pair joined again."""
+    if len(parts) < 2 or ":" not in raw:
+        return parts
+    out: list[str] = []
+    i = 0
+    while i < len(parts):
+        if i + 1 < len(parts):
+            joined = f"{parts[i]}: {parts[i + 1]}"
+            if joined in raw and _LABEL_VALUE.match(joined):
+                out.append(joined)
+                i += 2
+                continue
+        out.append(parts[i])
+        i += 1
+    return out
+
+
 #: the word initials of the last clause tested: a clause is tested against many patterns
 _last: list[tuple[str, str, frozenset[str] | None]] = [("", "", frozenset())]
 
@@ -220,19 +249,24 @@ class NoteReader:
         hit = memo.get(text)
         if hit is None:
             out: list[tuple[str, str, str]] = []
-            for raw in self.parser.clauses(text):
+            for raw in self._clauses(text):
                 out.extend(self._split_raw(raw))
             if len(memo) >= limit:
                 memo.clear()
             hit = memo[text] = tuple(out)
         return hit
 
+    def _clauses(self, text: str) -> list[str]:
+        """The parser's raw clauses of a note, a short "label: value" kept as one
+        ("Budget: none yet. Timeline: Q3" is two facts, each with its value)."""
+        return _labelled(self.parser.clauses(text), text)
+
     def _split_raw(self, raw: str) -> tuple[tuple[str, str, str], ...]:
         """One raw clause's finer parts, padded words and base forms (memoised per clause)."""
         hit = self._raw_parts.get(raw)
         if hit is None:
             out = []
-            for part in _SUB.split(raw):
+            for part in _sub_parts(raw):
                 toks = self.parser.norm.tokens(part)
                 out.append(
                     (
@@ -340,8 +374,8 @@ class NoteReader:
             if parts is None:
                 parts = [
                     (c, note_features(c, people.names))
-                    for raw in self.parser.clauses(text)
-                    for c in _SUB.split(raw)
+                    for raw in self._clauses(text)
+                    for c in _sub_parts(raw)
                     if c.strip()
                 ] or [(text, feats)]
             part = max(parts, key=lambda pf: model.probabilities(pf[1])[i])[0]
@@ -366,10 +400,10 @@ class NoteReader:
         where: dict[str, str] = {}
         weak: dict[str, tuple[str, str]] = {}
         before: list[str] = []  # the topics of the last clause that showed any
-        for raw in self.parser.clauses(text):
+        for raw in self._clauses(text):
             rtoks = self.parser.norm.tokens(raw, people.names)
             whole = (" ".join(t.base for t in rtoks), " ".join(t.word for t in rtoks))
-            for part in _SUB.split(raw):
+            for part in _sub_parts(raw):
                 toks = self.parser.norm.tokens(part, people.names)
                 s = " ".join(t.base for t in toks)
                 if not s:

@@ -67,6 +67,14 @@ def test_note_reading_shows_sign_and_commitment(runner: CliRunner) -> None:
     assert "client commitment (an advance for momentum): yes" in out
 
 
+def test_field_style_note_value_carries_the_sign(runner: CliRunner) -> None:
+    """ "Budget: none yet" is bad news about budget (the value is the fact), not a budget
+    cue beside an unrelated "none yet"; each label keeps its own value."""
+    out = _explain(runner, "--text", "Budget: none yet. Timeline: Q3 go-live")
+    assert "budget: learned_negative (bad news, not missing) - from 'Budget: none yet'" in out
+    assert "timeline: learned - from 'Timeline: Q3 go-live'" in out
+
+
 def test_advance_guard_downgrade_is_explained_and_can_be_switched_off(
     runner: CliRunner, tmp_path: Path
 ) -> None:
