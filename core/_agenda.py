@@ -20,8 +20,8 @@ __all__ = [
     "build_agenda",
     "implication",
     "implied",
+    "look_ahead_scope",
     "meeting_request",
-    "next_stage_scope",
 ]
 
 
@@ -185,14 +185,20 @@ def _line(ask: str, question: str) -> tuple[str, int]:
     return hit
 
 
-def next_stage_scope(
-    cp: CompiledPlaybook, stage: Stage, segments: tuple[str, ...]
+def look_ahead_scope(
+    cp: CompiledPlaybook, stage: Stage, segments: tuple[str, ...], roles: frozenset[str]
 ) -> tuple[CompiledObjective, ...]:
-    """The objectives up to the next open stage (the shared, memoised list ``learn_all``
-    can test), or () at the last open stage: what the look-ahead's evidence is read on."""
-    order = cp.order[stage.key]
-    later = [s.key for s in cp.playbook.stages[order + 1 :] if not s.closed]
-    return cp.objectives_for(later[0], segments) if later else ()
+    """The next stage's essentials the look-ahead picks from, in the agenda's order: the
+    evidence a look-ahead reads, since it takes the first one the deal does not prove.
+
+    One shared tuple per (stage, segments, roles), memoised on the plans memo:
+    ``learn_all``'s candidate index is keyed on the tuple, so it must be the same object.
+    """
+    key = ("ahead", stage.key, segments, roles)
+    hit: tuple[CompiledObjective, ...] | None = cp.plans.get(key)
+    if hit is None:
+        hit = cp.plans[key] = _next_stage_essentials(cp, stage, segments, roles)
+    return hit
 
 
 def _next_stage_essentials(
