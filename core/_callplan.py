@@ -12,7 +12,13 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any
 
-from nextadvance.core._agenda import Agenda, build_agenda, implication, wanted_by_bigger
+from nextadvance.core._agenda import (
+    Agenda,
+    agenda_items,
+    build_agenda,
+    implication,
+    wanted_by_bigger,
+)
 from nextadvance.core._compiled import CompiledObjective, CompiledPlaybook
 from nextadvance.core._decision import Explanation, trusted
 from nextadvance.core._playbook_model import Advance, Stage
@@ -238,6 +244,27 @@ def _rows(
     return hit[1]  # type: ignore[no-any-return]
 
 
+def _agenda(
+    cp: CompiledPlaybook,
+    stage: Stage,
+    items: tuple[CompiledObjective, ...],
+    negatives: list[CompiledObjective],
+    look: bool,
+    closing: bool,
+) -> tuple[Any, Agenda, Explanation, Explanation]:
+    """The agenda of these items and its two "learn" explanations, memoised on the items
+    (by identity: the compiled playbook holds them) and what else the agenda reads."""
+    neg_ids = tuple([o.id for o in negatives]) if negatives else ()
+    key = ("agenda", stage.key, tuple([id(o) for o in items]), neg_ids, look, closing)
+    hit = cp.plans.get(key)
+    if hit is None or any(a is not b for a, b in zip(hit[0], items, strict=True)):
+        agenda = build_agenda(cp, stage, items, neg_ids, look, closing)
+        hit = _remember(
+            cp, key, (items, agenda, _learn_why(agenda, False), _learn_why(agenda, True))
+        )
+    return hit  # type: ignore[no-any-return]
+
+
 def _call_plan(
     cp: CompiledPlaybook,
     stage: Stage,
@@ -324,41 +351,21 @@ def _call_plan(
         to_learn = [o for o in missing_earlier + missing_now if o.id not in negative_ids]
     else:
         to_learn = missing_earlier + missing_now
-    agenda_key = (
-        "agenda",
-        key,
+    items, look = agenda_items(
+        cp,
+        stage,
         segments,
-        tuple([o.id for o in to_learn]),
-        # the agenda reads the nice-to-haves only when nothing is missing or bad news
-        tuple([o.id for o in nice_now]) if not to_learn and not negatives else (),
-        negative_ids,
+        to_learn,
+        nice_now,
+        negatives,
         wanted,
         finds,
         close_soon,
-        stretch is not None,
         roles,
         known_ahead,
     )
-    memo = plans.get(agenda_key)
-    if memo is None:
-        agenda = build_agenda(
-            cp,
-            stage,
-            segments,
-            to_learn,
-            nice_now,
-            tuple(negatives),
-            wanted,
-            finds,
-            close_soon,
-            closing=stretch is not None,
-            roles=roles,
-            known_ahead=known_ahead,
-        )
-        memo = _remember(
-            cp, agenda_key, (agenda, _learn_why(agenda, False), _learn_why(agenda, True))
-        )
-    agenda = memo[0]
+    memo = _agenda(cp, stage, items, negatives, look, stretch is not None)
+    agenda = memo[1]
     open_ = missing_earlier + missing_now
     if negatives:  # bad news first; an earlier stage's "no" is open too
         bad = [o for o in negatives if o.essential]
@@ -375,7 +382,7 @@ def _call_plan(
         if gap is None:
             gap = _remember(cp, gap_key, _gap(gap_ids))
         why.append(gap)
-    why.append(memo[2] if gap_ids or now_ids else memo[1])
+    why.append(memo[3] if gap_ids or now_ids else memo[2])
     why.extend(adv_why)
     if skipped:
         implied_key = ("implied_why", tuple(skipped))
