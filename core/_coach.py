@@ -23,6 +23,7 @@ from nextadvance.core._coachdates import (
     sooner,
     workdays_after,
 )
+from nextadvance.core._coachout import build_call, build_choice, build_coaching
 from nextadvance.core._compiled import CompiledPlaybook
 from nextadvance.core._decision import (
     AdvanceChoice,
@@ -32,7 +33,6 @@ from nextadvance.core._decision import (
     Explanation,
     NextStepCheck,
     explanation,
-    trusted,
 )
 from nextadvance.core._people import DealPeople
 from nextadvance.core._playbook_model import Advance, Urgency
@@ -50,6 +50,21 @@ _MEMO_LIMIT = 8_192
 
 def _cap(text: str) -> str:
     return text[:1].upper() + text[1:]
+
+
+#: compiled patterns weigh ~1 kB each: as many as ``re``'s own cache holds
+_NAMES_LIMIT = 512
+_NAMES: dict[str, re.Pattern[str]] = {}
+
+
+def _names(person: str) -> re.Pattern[str]:
+    """The pattern of ``person`` said as a word, any case (memoised: first names recur)."""
+    hit = _NAMES.get(person)
+    if hit is None:
+        if len(_NAMES) >= _NAMES_LIMIT:
+            _NAMES.clear()
+        hit = _NAMES[person] = re.compile(rf"\b{re.escape(person)}\b", re.IGNORECASE)
+    return hit
 
 
 _CHOICES: dict[tuple[object, ...], tuple[object, AdvanceChoice]] = {}
@@ -71,32 +86,42 @@ def _uses(words: _Words) -> tuple[str, ...]:
     return hit[1]
 
 
-def _choice(
+def _date(
     pick: Pick,
     d: DealPeople,
-    find: FindWording,
     base: date,
     close: date | None,
     cp: CompiledPlaybook,
     kept: AgreedStep | None = None,
-    lead_who: str | None = None,
     before: date | None = None,
-) -> AdvanceChoice:
-    """The advance written for this deal; memoised on exactly the values it reads, since
-    the same first names, role labels and dates recur across an org.  ``kept``: the rep's
-    agreed step for the same action, whose person and date the advance keeps; ``lead_who``:
-    the stretch's person, who the conservative falls back on (see ``DealPeople.who``);
-    ``before``: the stretch's date, which the conservative (a smaller step) comes before
-    when there is a working day between the earliest date and it."""
-    adv = pick.advance
+) -> date:
+    """The advance's date: the rep's agreed one (``kept``), else counted from ``base`` and
+    capped by the close date, and for the conservative (a smaller step) before the
+    stretch's date (``before``) when there is a working day between the earliest date
+    and it."""
+    if kept is not None:
+        return kept.by
     lead = cp.playbook.thresholds.min_lead_business_days
-    by = (
-        kept.by
-        if kept is not None
-        else advance_by(adv.days, base, close, d.today, cp.days_off, lead)
-    )
-    if kept is None and before is not None and by >= before:
+    by = advance_by(pick.advance.days, base, close, d.today, cp.days_off, lead)
+    if before is not None and by >= before:
         by = sooner(by, before, base, d.today, cp.days_off, lead)
+    return by
+
+
+def _choice(
+    pick: Pick,
+    d: DealPeople,
+    find: FindWording,
+    by: date,
+    kept: AgreedStep | None = None,
+    lead_who: str | None = None,
+) -> AdvanceChoice:
+    """The advance written for this deal, due ``by`` (see :func:`_date`); memoised on
+    exactly the values it reads, since the same first names, role labels and dates recur
+    across an org.  ``kept``: the rep's agreed step for the same action, whose person the
+    advance keeps; ``lead_who``: the stretch's person, who the conservative falls back on
+    (see ``DealPeople.who``)."""
+    adv = pick.advance
     who = kept.who if kept is not None and kept.who else d.who(pick, lead_who)
     role = pick.finds_role
     fill = d.fill
@@ -115,8 +140,7 @@ def _choice(
     text, subject, ask, goal = words.text, words.subject or words.text, words.ask, words.goal
     filled = _cap(text.format_map(fill))
     spoken = d.spoken(who)
-    choice = trusted(
-        AdvanceChoice,
+    choice = build_choice(
         text=filled,
         advance_id=adv.id,
         subject=_cap(subject.format_map(fill)),
@@ -139,8 +163,7 @@ def _find_contact(
     owns this (``wording.find_contact``), by the stretch's date."""
     fill = {**d.fill, "by": say(by, d.wording.date_style) if by is not None else ""}
     text = _cap(words.text.format_map(fill))
-    return trusted(
-        AdvanceChoice,
+    return build_choice(
         text=text,
         advance_id=advance_id,
         subject=_cap(words.subject.format_map(fill)),
@@ -254,40 +277,33 @@ def coach(
     )
     kept_s = _kept(cp, plan.stretch, check) if build else None
     kept_c = _kept(cp, plan.conservative, check) if build else None
-    stretch = (
-        _choice(plan.stretch, d, w.find_stretch, base, close, cp, kept_s) if plan.stretch else None
-    )
-    conservative = (
-        _choice(
-            plan.conservative,
-            d,
-            w.find_conservative,
-            base,
-            close,
-            cp,
-            kept_c,
-            stretch.who if stretch is not None and kept_s is None else None,
-            stretch.by if stretch is not None else None,
-        )
-        if plan.conservative
-        else None
-    )
-    if not d.names and stretch is not None:
+    pick_s, pick_c = plan.stretch, plan.conservative
+    stretch = conservative = None
+    by_s = _date(pick_s, d, base, close, cp, kept_s) if pick_s is not None else None
+    by_c = _date(pick_c, d, base, close, cp, kept_c, by_s) if pick_c is not None else None
+    if not d.names and pick_s is not None and by_s is not None:
         # nobody on the deal to hold to a pilot or a signature: find who owns this first
+        # (only the advances' ids and dates carry over, so they are not written out)
         stretch, conservative = (
-            _find_contact(d, w.find_contact, stretch.advance_id, stretch.by),
+            _find_contact(d, w.find_contact, pick_s.advance.id, by_s),
             _find_contact(
                 d,
                 w.find_contact_least,
-                conservative.advance_id if conservative is not None else stretch.advance_id,
-                conservative.by if conservative is not None else stretch.by,
+                pick_c.advance.id if pick_c is not None else pick_s.advance.id,
+                by_c if pick_c is not None else by_s,
             ),
         )
+    else:
+        if pick_s is not None and by_s is not None:
+            stretch = _choice(pick_s, d, w.find_stretch, by_s, kept_s)
+        if pick_c is not None and by_c is not None:
+            lead_who = stretch.who if stretch is not None and kept_s is None else None
+            conservative = _choice(pick_c, d, w.find_conservative, by_c, kept_c, lead_who)
     if build and check.agreed and kept_s is None and kept_c is None and conservative and check.text:
         # the floor is what the client already agreed, in the rep's words (unless the
         # stretch is that very step: the playbook's smaller step stays the floor)
         person = check.person or conservative.who
-        if person and re.search(rf"\b{re.escape(person)}\b", check.text, re.IGNORECASE):
+        if person and _names(person).search(check.text):
             person = "them"  # the step names them already: "hold them to …", not twice
         kept = w.next_step.kept.format_map({**d.fill, "person": person, "step": check.text})
         conservative = conservative.model_copy(update={"text": _cap(kept)})
@@ -355,8 +371,7 @@ def coach(
         n -= 1
         used -= lines[n][1]
     body = tuple(head + [x[0] for x in lines[:n]] + tail)
-    call = trusted(
-        CallObjective,
+    call = build_call(
         learn=agenda.learn_ids,
         questions=questions,
         stretch=stretch,
@@ -384,8 +399,7 @@ def coach(
         by = rewrite.by if rewrite is not None else None
         fill["rewrite"] = rewrite_for(w, check, rewrite, fill, say(by, w.date_style) if by else "")
         verdict = verdict.format_map(fill)
-    coaching = trusted(
-        Coaching,
+    coaching = build_coaching(
         subject=lead.subject if lead is not None else "",
         verdict=verdict,
         due=due,
