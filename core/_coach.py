@@ -225,6 +225,8 @@ def _qualified(
 ) -> str | None:
     """The verdict sentence for a good step this deal or today qualifies (its date has
     passed, it names a stranger, it goes back stages), else None."""
+    if check.overdue is None and check.unknown_person is None and check.behind_stage is None:
+        return None  # the common case: no qualifier, no fill to build
     words = cp.playbook.wording.next_step
     fill = {**d.fill, "person": check.person or who}
     if check.overdue is not None:
