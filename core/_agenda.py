@@ -17,11 +17,12 @@ from nextadvance.core._playbook_model import Advance, Stage
 
 __all__ = [
     "Agenda",
+    "agenda_items",
     "build_agenda",
     "implication",
     "implied",
+    "look_ahead_scope",
     "meeting_request",
-    "next_stage_scope",
 ]
 
 
@@ -82,76 +83,101 @@ def meeting_request(cp: CompiledPlaybook, oid: str) -> bool:
     )
 
 
-def _finds(o: CompiledObjective, role: str | None) -> bool:
-    return role is not None and role in o.role_names
+def _critical(cp: CompiledPlaybook) -> frozenset[str]:
+    """Ids of the time-critical objectives (playbook data; memoised on the plans memo)."""
+    hit: frozenset[str] | None = cp.plans.get(("critical",))
+    if hit is None:
+        meta = cp.objective_meta.items()
+        hit = cp.plans["critical",] = frozenset([i for i, m in meta if m.time_critical])
+    return hit
 
 
-def build_agenda(
+def agenda_items(
     cp: CompiledPlaybook,
     stage: Stage,
     segments: tuple[str, ...],
     missing: list[CompiledObjective],
     nice: list[CompiledObjective],
-    negatives: tuple[CompiledObjective, ...],
+    negatives: list[CompiledObjective],
     wanted: frozenset[str],
     finds_role: str | None,
     close_soon: bool,
-    closing: bool = False,
     roles: frozenset[str] = frozenset(),
     known_ahead: frozenset[str] = frozenset(),
-) -> Agenda:
-    """Negatives, then missing essentials by need (``wanted``: what a bigger advance
+) -> tuple[tuple[CompiledObjective, ...], bool]:
+    """The objectives the call works on, in order, and whether they are the look-ahead.
+
+    Negatives, then missing essentials by need (``wanted``: what a bigger advance
     requires; the role being found; time-critical ones when the close date is near), then
     stage order; nice-to-haves, or the next stage's first essential, only when nothing is
-    missing.
-
-    Questions fit the call: a follow-up question only for this stage's objectives (no
-    late discovery while closing), and, when the call ``closing`` asks for an advance, no
-    question that is really a meeting request (:func:`meeting_request`).  The look-ahead
-    skips an essential a contact role of the deal (``roles``) will prove: no "who will make
-    the final decision?" when the CRM names the decision maker; and one the deal's evidence
-    already proves (``known_ahead``): no "what is the biggest problem?" when the deal's
-    description says "Pain: ...".
+    missing.  The look-ahead skips an essential a contact role of the deal (``roles``)
+    will prove: no "who will make the final decision?" when the CRM names the decision
+    maker; and one the deal's evidence already proves (``known_ahead``): no "what is the
+    biggest problem?" when the deal's description says "Pain: ...".  At most
+    ``max_learn``: the agenda (:func:`build_agenda`) depends on these alone, so it is
+    memoised on them, while the missing sets it is picked from hardly repeat.
     """
-    th = cp.playbook.thresholds
-    meta = cp.objective_meta
-    if finds_role is None and not wanted and not close_soon:
-        ordered = list(missing)  # every rank key but the position ties: stage order
-    else:
+    ordered: list[CompiledObjective] = missing
+    if finds_role is not None or wanted or close_soon:
+        # the rank tuple (finds, wanted, time-critical) as bits; sorted() is stable, so
+        # ties keep stage order
+        critical = _critical(cp) if close_soon else frozenset()
 
-        def rank(pair: tuple[int, CompiledObjective]) -> tuple[int, int, int, int]:
-            i, o = pair
-            m = meta.get(o.id)
+        def rank(o: CompiledObjective) -> int:
             return (
-                0 if _finds(o, finds_role) else 1,
-                0 if o.id in wanted else 1,
-                0 if close_soon and m is not None and m.time_critical else 1,
-                i,
+                (0 if finds_role is not None and finds_role in o.role_names else 4)
+                + (0 if o.id in wanted else 2)
+                + (0 if o.id in critical else 1)
             )
 
-        ordered = [o for _, o in sorted(enumerate(missing), key=rank)]
-    look: tuple[CompiledObjective, ...] = ()
+        ordered = sorted(missing, key=rank)
+    look = False
     if not ordered and not negatives:
         # one step ahead: the next stage's first essential (pain before money on a first
         # call), with its follow-up question; skipping one a contact role already proves
-        look = tuple(
-            o for o in _next_stage_essentials(cp, stage, segments, roles) if o.id not in known_ahead
-        )[:1]
-        ordered = list(look) or nice
-    items = (list(negatives) + ordered)[: th.max_learn]
+        first = next(
+            (o for o in look_ahead_scope(cp, stage, segments, roles) if o.id not in known_ahead),
+            None,
+        )
+        look = first is not None
+        ordered = [first] if first is not None else nice
+    n = cp.playbook.thresholds.max_learn
+    if negatives:
+        return tuple((negatives + ordered)[:n]), look
+    return tuple(ordered[:n]), look
+
+
+def build_agenda(
+    cp: CompiledPlaybook,
+    stage: Stage,
+    items: tuple[CompiledObjective, ...],
+    negatives: tuple[str, ...],
+    look: bool,
+    closing: bool,
+) -> Agenda:
+    """The agenda of ``items`` (from :func:`agenda_items`; ``negatives``: the ids of all
+    the bad news, the first items).
+
+    Questions fit the call: a follow-up question only for this stage's objectives (no
+    late discovery while closing), and, when the call ``closing`` asks for an advance, no
+    question that is really a meeting request (:func:`meeting_request`).
+    """
+    th = cp.playbook.thresholds
+    meta = cp.objective_meta
+    bad = len(negatives)  # the first items are bad news (all of them when more)
     questions: list[str] = []
-    for o in items:
+    for i, o in enumerate(items):
         m = meta.get(o.id)
-        if o in negatives and m is not None and m.if_negative:
+        if i < bad and m is not None and m.if_negative:
             questions.append(m.if_negative)
         elif o.questions and not (closing and meeting_request(cp, o.id)):
             questions.append(o.questions[0])
     if len(questions) < th.max_questions:
         questions.extend(
             q
-            for o in items
-            if o not in negatives
-            and (o.stage == stage.key or o in look)
+            for i, o in enumerate(items)
+            if i >= bad
+            and (o.stage == stage.key or look)
             and not (closing and meeting_request(cp, o.id))
             for q in o.questions[1:2]
         )
@@ -159,12 +185,12 @@ def build_agenda(
     ask = cp.playbook.wording.body.ask
     lines = tuple(None if "{" in q else _line(ask, q) for q in qs)
     return Agenda(
-        tuple(items),
+        items,
         qs,
-        tuple(o.id for o in negatives),
-        look,
+        negatives,
+        items if look else (),
         tuple(o.id for o in items),
-        tuple(o.id for o in look),
+        tuple(o.id for o in items) if look else (),
         lines,
     )
 
@@ -185,14 +211,20 @@ def _line(ask: str, question: str) -> tuple[str, int]:
     return hit
 
 
-def next_stage_scope(
-    cp: CompiledPlaybook, stage: Stage, segments: tuple[str, ...]
+def look_ahead_scope(
+    cp: CompiledPlaybook, stage: Stage, segments: tuple[str, ...], roles: frozenset[str]
 ) -> tuple[CompiledObjective, ...]:
-    """The objectives up to the next open stage (the shared, memoised list ``learn_all``
-    can test), or () at the last open stage: what the look-ahead's evidence is read on."""
-    order = cp.order[stage.key]
-    later = [s.key for s in cp.playbook.stages[order + 1 :] if not s.closed]
-    return cp.objectives_for(later[0], segments) if later else ()
+    """The next stage's essentials the look-ahead picks from, in the agenda's order: the
+    evidence a look-ahead reads, since it takes the first one the deal does not prove.
+
+    One shared tuple per (stage, segments, roles), memoised on the plans memo:
+    ``learn_all``'s candidate index is keyed on the tuple, so it must be the same object.
+    """
+    key = ("ahead", stage.key, segments, roles)
+    hit: tuple[CompiledObjective, ...] | None = cp.plans.get(key)
+    if hit is None:
+        hit = cp.plans[key] = _next_stage_essentials(cp, stage, segments, roles)
+    return hit
 
 
 def _next_stage_essentials(

@@ -10,11 +10,18 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
-from nextadvance.core._agenda import Agenda, build_agenda, implication, wanted_by_bigger
+from nextadvance.core._agenda import (
+    Agenda,
+    agenda_items,
+    build_agenda,
+    implication,
+    wanted_by_bigger,
+)
 from nextadvance.core._compiled import CompiledObjective, CompiledPlaybook
 from nextadvance.core._decision import Explanation, trusted
+from nextadvance.core._planwhy import gap_why, implied_why, learn_why, readiness_why
 from nextadvance.core._playbook_model import Advance, Stage
 from nextadvance.core._recovery import blocker, switch
 
@@ -34,12 +41,13 @@ class Pick:
     finds_role: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class CallPlan:
+class CallPlan(NamedTuple):
     """What the learned set implies: readiness, stage gap, the (unfilled) call plan, and why.
 
     Names and dates are filled per deal by :mod:`nextadvance.core._coach`; everything here
-    depends only on the memo key, so deals with the same evidence share one plan.
+    depends only on the memo key, so deals with the same evidence share one plan.  A
+    named tuple: most plans are built anew (the evidence combinations hardly repeat), and
+    a tuple is built in a fraction of a frozen dataclass's time.
     """
 
     stretch: Pick | None
@@ -100,55 +108,6 @@ def _advances(
     stretch, why_s = _pick(stage, "stretch", learned, active, roles)
     conservative, why_c = _pick(stage, "conservative", learned, active, roles)
     return stretch, conservative, tuple(why_s + why_c)
-
-
-def _readiness(stage: str, missing_now: tuple[str, ...], essentials_now: int) -> Explanation:
-    return trusted(
-        Explanation,
-        rule_id="readiness",
-        inputs={"stage": stage, "missing_essentials": list(missing_now)},
-        text=(
-            f"all {essentials_now} essentials of '{stage}' learned: ready to advance"
-            if not missing_now
-            else f"{len(missing_now)} of {essentials_now} essentials of '{stage}' still missing"
-        ),
-    )
-
-
-def _gap(missing_earlier: tuple[str, ...]) -> Explanation:
-    return trusted(
-        Explanation,
-        rule_id="stage_gap",
-        inputs={"missing": list(missing_earlier)},
-        text="deal is ahead of its evidence: earlier-stage essentials missing: "
-        + ", ".join(missing_earlier),
-    )
-
-
-def _learn_why(agenda: Agenda, essentials_missing: bool) -> Explanation:
-    return trusted(
-        Explanation,
-        rule_id="call_objective.learn",
-        inputs={"learn": [o.id for o in agenda.items], "negatives": list(agenda.negatives)},
-        text=(
-            "deal with the bad news first, then the missing essentials"
-            if agenda.negatives
-            else "learn the missing essentials first, most needed first"
-            if essentials_missing
-            else "essentials done: look ahead to the next stage"
-            if agenda.look_ahead
-            else "essentials done: use the call for nice-to-haves and the advance"
-        ),
-    )
-
-
-def _implied_why(skipped: list[str]) -> Explanation:
-    return trusted(
-        Explanation,
-        rule_id="agenda.implied",
-        inputs={"implied": skipped},
-        text="not asked, implied by later evidence or the stage: " + ", ".join(skipped),
-    )
 
 
 def call_plan(
@@ -216,15 +175,28 @@ def _remaining(open_now: list[CompiledObjective]) -> tuple[int, tuple[str, ...]]
 _Row = tuple[CompiledObjective, str, bool, bool, frozenset[str] | bool | None]
 
 
-def _rows(
-    cp: CompiledPlaybook, stage: Stage, objectives: tuple[CompiledObjective, ...]
-) -> tuple[_Row, ...]:
-    """The plan loop's view of ``objectives`` (one list per stage and segments, memoised)."""
-    key = ("rows", stage.key, id(objectives))
-    hit = cp.plans.get(key)
-    if hit is None or hit[0] is not objectives:
+class _Scope:
+    """The plan loop's view of one objective list (one per stage and segments, memoised):
+    its rows, and the rows of each kind a plan lists, so a plan without bad news is a few
+    set tests per kind instead of a branchy loop over every objective."""
+
+    __slots__ = (
+        "earlier",
+        "essentials_now",
+        "nice",
+        "now",
+        "objectives",
+        "required",
+        "rows",
+        "ruled",
+    )
+
+    def __init__(
+        self, cp: CompiledPlaybook, stage: Stage, objectives: tuple[CompiledObjective, ...]
+    ) -> None:
         here = stage.key
-        rows = tuple(
+        self.objectives = objectives  # held so the id() key is never reused meanwhile
+        self.rows: tuple[_Row, ...] = tuple(
             (
                 o,
                 o.id,
@@ -234,8 +206,47 @@ def _rows(
             )
             for o in objectives
         )
-        hit = _remember(cp, key, (objectives, rows))
-    return hit[1]  # type: ignore[no-any-return]
+        rows = self.rows
+        #: (objective, id) of the essentials of earlier stages, of this stage's
+        #: essentials and of its nice-to-haves; other objectives are never listed
+        self.earlier = tuple([(r[0], r[1]) for r in rows if r[3] and not r[2]])
+        self.now = tuple([(r[0], r[1]) for r in rows if r[3] and r[2]])
+        self.nice = tuple([(r[0], r[1]) for r in rows if r[2] and not r[3]])
+        self.essentials_now = len(self.now)
+        #: (id, implication) of the rows the agenda may skip as implied, in order
+        self.ruled: tuple[tuple[str, frozenset[str] | bool], ...] = tuple(
+            [(r[1], r[4]) for r in rows if r[4] is not None]
+        )
+        #: the ids an advance requires that this list holds (the advance memo's key)
+        self.required = frozenset([r[1] for r in rows]) & cp.advance_required.get(here, frozenset())
+
+
+def _scope(cp: CompiledPlaybook, stage: Stage, objectives: tuple[CompiledObjective, ...]) -> _Scope:
+    """The :class:`_Scope` of ``objectives`` (memoised on the plans memo)."""
+    key = ("scope", stage.key, id(objectives))
+    hit = cp.plans.get(key)
+    if hit is None or hit.objectives is not objectives:
+        hit = _remember(cp, key, _Scope(cp, stage, objectives))
+    return hit  # type: ignore[no-any-return]
+
+
+def _agenda(
+    cp: CompiledPlaybook,
+    stage: Stage,
+    items: tuple[CompiledObjective, ...],
+    negatives: list[CompiledObjective],
+    look: bool,
+    closing: bool,
+) -> tuple[Any, Agenda, Explanation, Explanation]:
+    """The agenda of these items and its two "learn" explanations, memoised on the items
+    (by identity: the compiled playbook holds them) and what else the agenda reads."""
+    neg_ids = tuple([o.id for o in negatives]) if negatives else ()
+    key = ("agenda", stage.key, tuple(map(id, items)), neg_ids, look, closing)
+    hit = cp.plans.get(key)
+    if hit is None or hit[0] != items:  # the items themselves (identity first)
+        agenda = build_agenda(cp, stage, items, neg_ids, look, closing)
+        hit = _remember(cp, key, (items, agenda, learn_why(agenda, False), learn_why(agenda, True)))
+    return hit  # type: ignore[no-any-return]
 
 
 def _call_plan(
@@ -251,41 +262,48 @@ def _call_plan(
 ) -> CallPlan:
     key = stage.key
     plans = cp.plans
-    missing_earlier: list[CompiledObjective] = []
-    missing_now: list[CompiledObjective] = []
-    nice_now: list[CompiledObjective] = []
+    sc = _scope(cp, stage, objectives)
+    essentials_now = sc.essentials_now
     negatives: list[CompiledObjective] = []
-    skipped: list[str] = []
-    essentials_now = 0
-    for o, oid, now, essential, rule in _rows(cp, stage, objectives):
-        if oid in negative_ids:
-            negatives.append(o)
-            if now and essential:
-                essentials_now += 1
+    missing_earlier: list[CompiledObjective]
+    missing_now: list[CompiledObjective]
+    nice_now: list[CompiledObjective]
+    # implied by the stage (True), or by a learned id (``_agenda.implied``)
+    skipped = [
+        oid
+        for oid, rule in sc.ruled
+        if oid not in learned
+        and (rule is True or (rule is not False and not rule.isdisjoint(learned)))
+        and oid not in negative_ids
+    ]
+    if negative_ids:
+        missing_earlier, missing_now, nice_now = [], [], []
+        for o, oid, now, essential, _rule in sc.rows:
+            if oid in negative_ids:
+                negatives.append(o)
+                if now and essential:
+                    missing_now.append(o)
+                continue
+            if oid in learned or oid in skipped:
+                continue
+            if not now:
+                if essential:
+                    missing_earlier.append(o)
+            elif essential:
                 missing_now.append(o)
-            continue
-        if now and essential:
-            essentials_now += 1
-        if oid in learned:
-            continue
-        # implied by the stage (True), or by a learned id (``_agenda.implied``)
-        if rule is not None and (
-            rule is True or (rule is not False and not rule.isdisjoint(learned))
-        ):
-            skipped.append(oid)
-            continue
-        if not now:
-            if essential:
-                missing_earlier.append(o)
-        elif essential:
-            missing_now.append(o)
-        else:
-            nice_now.append(o)
+            else:
+                nice_now.append(o)
+    else:
+        done = learned.union(skipped) if skipped else learned
+        missing_earlier = [o for o, oid in sc.earlier if oid not in done]
+        missing_now = [o for o, oid in sc.now if oid not in done]
+        nice_now = [o for o, oid in sc.nice if oid not in done]
     gap_ids = tuple([o.id for o in missing_earlier])
     now_ids = tuple([o.id for o in missing_now])
     adv_learned = learned & cp.advance_required.get(key, frozenset())
     stuck = blocker(cp, negative_ids, gap_ids) if negative_ids or gap_ids else None
-    adv_key = ("adv", key, segments, adv_learned, roles, stuck)
+    # the advances read the learned and present ids only among those they require
+    adv_key = ("adv", key, sc.required, adv_learned, roles, stuck)
     adv = plans.get(adv_key)
     if adv is None:
         active = frozenset([o.id for o in objectives])
@@ -324,41 +342,21 @@ def _call_plan(
         to_learn = [o for o in missing_earlier + missing_now if o.id not in negative_ids]
     else:
         to_learn = missing_earlier + missing_now
-    agenda_key = (
-        "agenda",
-        key,
+    items, look = agenda_items(
+        cp,
+        stage,
         segments,
-        tuple([o.id for o in to_learn]),
-        # the agenda reads the nice-to-haves only when nothing is missing or bad news
-        tuple([o.id for o in nice_now]) if not to_learn and not negatives else (),
-        negative_ids,
+        to_learn,
+        nice_now,
+        negatives,
         wanted,
         finds,
         close_soon,
-        stretch is not None,
         roles,
         known_ahead,
     )
-    memo = plans.get(agenda_key)
-    if memo is None:
-        agenda = build_agenda(
-            cp,
-            stage,
-            segments,
-            to_learn,
-            nice_now,
-            tuple(negatives),
-            wanted,
-            finds,
-            close_soon,
-            closing=stretch is not None,
-            roles=roles,
-            known_ahead=known_ahead,
-        )
-        memo = _remember(
-            cp, agenda_key, (agenda, _learn_why(agenda, False), _learn_why(agenda, True))
-        )
-    agenda = memo[0]
+    memo = _agenda(cp, stage, items, negatives, look, stretch is not None)
+    agenda = memo[1]
     open_ = missing_earlier + missing_now
     if negatives:  # bad news first; an earlier stage's "no" is open too
         bad = [o for o in negatives if o.essential]
@@ -367,22 +365,22 @@ def _call_plan(
     ready_key = ("ready", key, now_ids, essentials_now)
     ready = plans.get(ready_key)
     if ready is None:
-        ready = _remember(cp, ready_key, _readiness(key, now_ids, essentials_now))
+        ready = _remember(cp, ready_key, readiness_why(key, now_ids, essentials_now))
     why = [ready]
     if gap_ids:
         gap_key = ("gap", gap_ids)
         gap = plans.get(gap_key)
         if gap is None:
-            gap = _remember(cp, gap_key, _gap(gap_ids))
+            gap = _remember(cp, gap_key, gap_why(gap_ids))
         why.append(gap)
-    why.append(memo[2] if gap_ids or now_ids else memo[1])
+    why.append(memo[3] if gap_ids or now_ids else memo[2])
     why.extend(adv_why)
     if skipped:
         implied_key = ("implied_why", tuple(skipped))
-        implied_why = plans.get(implied_key)
-        if implied_why is None:
-            implied_why = _remember(cp, implied_key, _implied_why(skipped))
-        why.append(implied_why)
+        implied = plans.get(implied_key)
+        if implied is None:
+            implied = _remember(cp, implied_key, implied_why(skipped))
+        why.append(implied)
     return CallPlan(
         stretch=stretch,
         conservative=conservative,

@@ -11,10 +11,19 @@ as a sentence with a rewrite.  Pure: ``now`` comes from the caller.
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
-from nextadvance.core._calendar import DaysOff, add_workdays, next_workday, prev_workday
 from nextadvance.core._callplan import CallPlan, Pick
+from nextadvance.core._coachdates import (
+    DATE_STYLE,
+    advance_by,
+    next_meeting,
+    say,
+    say_date,
+    sooner,
+    workdays_after,
+)
+from nextadvance.core._coachout import build_call, build_choice, build_coaching
 from nextadvance.core._compiled import CompiledPlaybook
 from nextadvance.core._decision import (
     AdvanceChoice,
@@ -24,127 +33,38 @@ from nextadvance.core._decision import (
     Explanation,
     NextStepCheck,
     explanation,
-    trusted,
 )
 from nextadvance.core._people import DealPeople
 from nextadvance.core._playbook_model import Advance, Urgency
 from nextadvance.core._repair import rewrite_for
 from nextadvance.core._stepqual import agreed_for
 from nextadvance.core._wording_model import FindWording, SoloWording, placeholders
-from nextadvance.core.models import Activity, ActivityKind, Deal, Outcome
+from nextadvance.core.models import Activity, Deal
 
-__all__ = ["coach"]
+__all__ = ["DATE_STYLE", "coach", "say_date"]
 
-_DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
-_MONTHS = ("", "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-_MEETING_KINDS = (ActivityKind.meeting, ActivityKind.call)
 #: bound of the per-deal memos below (cleared when full), so memory does not grow with the
 #: org (issue #20); 2,048 thrashed (engine ~15 % slower on pooled texts), 8,192 costs ~7 MB
 _MEMO_LIMIT = 8_192
-
-
-#: the shipped ``wording.date_style``
-DATE_STYLE = "{weekday} {day} {month}"
-
-
-def say_date(d: date, style: str = DATE_STYLE) -> str:
-    """``Fri 12 Dec`` by default: short, unambiguous across locales, no year (always the
-    coming weeks); ``wording.date_style`` may say it the local way ("Fri 12/12")."""
-    if style == DATE_STYLE:
-        return f"{_DAYS[d.weekday()]} {d.day} {_MONTHS[d.month]}"
-    return style.format(
-        weekday=_DAYS[d.weekday()],
-        day=d.day,
-        month=_MONTHS[d.month],
-        month_number=d.month,
-        year=d.year,
-    )
-
-
-_DUE: dict[tuple[date, int, DaysOff], date] = {}
-
-
-def _due(start: date, n: int, off: DaysOff) -> date:
-    """``n`` working days after ``start`` (weekends and holidays skipped); memoised."""
-    key = (start, n, off)
-    hit = _DUE.get(key)
-    if hit is None:
-        if len(_DUE) > 4096:
-            _DUE.clear()
-        hit = _DUE[key] = add_workdays(start, n, off)
-    return hit
 
 
 def _cap(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-#: said dates are the same for many deals: a small shared cache
-_SAID: dict[tuple[date, str], str] = {}
+#: compiled patterns weigh ~1 kB each: as many as ``re``'s own cache holds
+_NAMES_LIMIT = 512
+_NAMES: dict[str, re.Pattern[str]] = {}
 
 
-def _say(d: date, style: str) -> str:
-    hit = _SAID.get((d, style))
+def _names(person: str) -> re.Pattern[str]:
+    """The pattern of ``person`` said as a word, any case (memoised: first names recur)."""
+    hit = _NAMES.get(person)
     if hit is None:
-        if len(_SAID) > 4096:
-            _SAID.clear()
-        hit = _SAID[d, style] = say_date(d, style)
+        if len(_NAMES) >= _NAMES_LIMIT:
+            _NAMES.clear()
+        hit = _NAMES[person] = re.compile(rf"\b{re.escape(person)}\b", re.IGNORECASE)
     return hit
-
-
-def next_meeting(activities: list[Activity], now: datetime) -> date | None:
-    """The day of the earliest client meeting or call booked after ``now`` (time-ordered),
-    in ``now``'s time zone: the caller passes ``now`` in the deal owner's zone, so a call at
-    05:00 UTC on Sunday is the owner's Saturday evening when they are in Los Angeles."""
-    found = None
-    for a in reversed(activities):
-        if a.at <= now:
-            break
-        if a.outcome is Outcome.scheduled and a.kind in _MEETING_KINDS:
-            found = a
-    if found is None:
-        return None
-    return found.at.date() if found.all_day else found.at.astimezone(now.tzinfo).date()
-
-
-_BY: dict[tuple[int, date, date | None, date, DaysOff, int], date] = {}
-
-
-def _by(
-    adv_days: int, base: date, close: date | None, today: date, off: DaysOff, lead: int
-) -> date:
-    """The date of an advance (see :func:`_compute_by`); memoised (a handful of advances,
-    dates of the coming months)."""
-    key = (adv_days, base, close, today, off, lead)
-    hit = _BY.get(key)
-    if hit is None:
-        if len(_BY) >= _MEMO_LIMIT:
-            _BY.clear()
-        hit = _BY[key] = _compute_by(adv_days, base, close, today, off, lead)
-    return hit
-
-
-def _compute_by(
-    adv_days: int, base: date, close: date | None, today: date, off: DaysOff, lead: int
-) -> date:
-    """``adv_days`` after ``base`` (the next meeting, else today), on a working day, never
-    sooner than ``lead`` working days from today; pulled in to a close date that still
-    leaves that much time and is not before the meeting.  A close date too near to act on
-    does not drag the advance to tomorrow: the date stays realistic and the close-date
-    note says the close date must move."""
-    by = max(next_workday(base + timedelta(days=adv_days), off), _due(today, lead, off))
-    if close is not None and close < by:
-        capped = prev_workday(close, off)  # a commitment due on a day off is due the day before
-        if capped >= max(_due(today, lead, off), base):
-            by = capped
-    return by
-
-
-def _sooner(by: date, before: date, base: date, today: date, off: DaysOff, lead: int) -> date:
-    """The working day before ``before``, unless that is sooner than ``lead`` working days
-    from today or before the meeting (then ``by`` stays: no room for a sooner step)."""
-    earlier = prev_workday(before - timedelta(days=1), off)
-    return earlier if earlier >= max(_due(today, lead, off), base) else by
 
 
 _CHOICES: dict[tuple[object, ...], tuple[object, AdvanceChoice]] = {}
@@ -166,28 +86,42 @@ def _uses(words: _Words) -> tuple[str, ...]:
     return hit[1]
 
 
-def _choice(
+def _date(
     pick: Pick,
     d: DealPeople,
-    find: FindWording,
     base: date,
     close: date | None,
     cp: CompiledPlaybook,
     kept: AgreedStep | None = None,
-    lead_who: str | None = None,
     before: date | None = None,
-) -> AdvanceChoice:
-    """The advance written for this deal; memoised on exactly the values it reads, since
-    the same first names, role labels and dates recur across an org.  ``kept``: the rep's
-    agreed step for the same action, whose person and date the advance keeps; ``lead_who``:
-    the stretch's person, who the conservative falls back on (see ``DealPeople.who``);
-    ``before``: the stretch's date, which the conservative (a smaller step) comes before
-    when there is a working day between the earliest date and it."""
-    adv = pick.advance
+) -> date:
+    """The advance's date: the rep's agreed one (``kept``), else counted from ``base`` and
+    capped by the close date, and for the conservative (a smaller step) before the
+    stretch's date (``before``) when there is a working day between the earliest date
+    and it."""
+    if kept is not None:
+        return kept.by
     lead = cp.playbook.thresholds.min_lead_business_days
-    by = kept.by if kept is not None else _by(adv.days, base, close, d.today, cp.days_off, lead)
-    if kept is None and before is not None and by >= before:
-        by = _sooner(by, before, base, d.today, cp.days_off, lead)
+    by = advance_by(pick.advance.days, base, close, d.today, cp.days_off, lead)
+    if before is not None and by >= before:
+        by = sooner(by, before, base, d.today, cp.days_off, lead)
+    return by
+
+
+def _choice(
+    pick: Pick,
+    d: DealPeople,
+    find: FindWording,
+    by: date,
+    kept: AgreedStep | None = None,
+    lead_who: str | None = None,
+) -> AdvanceChoice:
+    """The advance written for this deal, due ``by`` (see :func:`_date`); memoised on
+    exactly the values it reads, since the same first names, role labels and dates recur
+    across an org.  ``kept``: the rep's agreed step for the same action, whose person the
+    advance keeps; ``lead_who``: the stretch's person, who the conservative falls back on
+    (see ``DealPeople.who``)."""
+    adv = pick.advance
     who = kept.who if kept is not None and kept.who else d.who(pick, lead_who)
     role = pick.finds_role
     fill = d.fill
@@ -200,14 +134,13 @@ def _choice(
     if hit is not None and hit[0] == (adv, words):
         return hit[1]
     fill["who"] = who
-    fill["by"] = _say(by, style)
+    fill["by"] = say(by, style)
     if role is not None:
         fill["role"] = d.wording.roles.get(role, role.replace("_", " "))
     text, subject, ask, goal = words.text, words.subject or words.text, words.ask, words.goal
     filled = _cap(text.format_map(fill))
     spoken = d.spoken(who)
-    choice = trusted(
-        AdvanceChoice,
+    choice = build_choice(
         text=filled,
         advance_id=adv.id,
         subject=_cap(subject.format_map(fill)),
@@ -228,10 +161,9 @@ def _find_contact(
 ) -> AdvanceChoice:
     """The stretch of a deal with no contact: someone at the account names the person who
     owns this (``wording.find_contact``), by the stretch's date."""
-    fill = {**d.fill, "by": _say(by, d.wording.date_style) if by is not None else ""}
+    fill = {**d.fill, "by": say(by, d.wording.date_style) if by is not None else ""}
     text = _cap(words.text.format_map(fill))
-    return trusted(
-        AdvanceChoice,
+    return build_choice(
         text=text,
         advance_id=advance_id,
         subject=_cap(words.subject.format_map(fill)),
@@ -255,10 +187,10 @@ def _close_date_note(
     if close is None:
         return None
     if close < d.today:
-        fill["close"] = _say(close, d.wording.date_style)
+        fill["close"] = say(close, d.wording.date_style)
         return cp.playbook.wording.close_date.past.format_map(fill)
     if by is not None and close < by:  # too near to act on: the advance kept its real date
-        fill["close"] = _say(close, d.wording.date_style)
+        fill["close"] = say(close, d.wording.date_style)
         return cp.playbook.wording.close_date.before_advance.format_map(fill)
     days = (close - d.today).days
     if plan.remaining and days < plan.remaining * cp.playbook.thresholds.days_per_essential:
@@ -270,7 +202,7 @@ def _close_date_note(
         return words.too_soon.format_map(
             {
                 **fill,
-                "close": _say(close, d.wording.date_style),
+                "close": say(close, d.wording.date_style),
                 "days": days,
                 "days_out": out.format(days=days),
                 "count": plan.remaining,
@@ -293,10 +225,12 @@ def _qualified(
 ) -> str | None:
     """The verdict sentence for a good step this deal or today qualifies (its date has
     passed, it names a stranger, it goes back stages), else None."""
+    if check.overdue is None and check.unknown_person is None and check.behind_stage is None:
+        return None  # the common case: no qualifier, no fill to build
     words = cp.playbook.wording.next_step
     fill = {**d.fill, "person": check.person or who}
     if check.overdue is not None:
-        return words.overdue.format_map({**fill, "date": _say(check.overdue, d.wording.date_style)})
+        return words.overdue.format_map({**fill, "date": say(check.overdue, d.wording.date_style)})
     if check.unknown_person is not None:
         return words.unknown_person.format_map({**fill, "name": check.unknown_person})
     if check.behind_stage is not None:
@@ -345,40 +279,33 @@ def coach(
     )
     kept_s = _kept(cp, plan.stretch, check) if build else None
     kept_c = _kept(cp, plan.conservative, check) if build else None
-    stretch = (
-        _choice(plan.stretch, d, w.find_stretch, base, close, cp, kept_s) if plan.stretch else None
-    )
-    conservative = (
-        _choice(
-            plan.conservative,
-            d,
-            w.find_conservative,
-            base,
-            close,
-            cp,
-            kept_c,
-            stretch.who if stretch is not None and kept_s is None else None,
-            stretch.by if stretch is not None else None,
-        )
-        if plan.conservative
-        else None
-    )
-    if not d.names and stretch is not None:
+    pick_s, pick_c = plan.stretch, plan.conservative
+    stretch = conservative = None
+    by_s = _date(pick_s, d, base, close, cp, kept_s) if pick_s is not None else None
+    by_c = _date(pick_c, d, base, close, cp, kept_c, by_s) if pick_c is not None else None
+    if not d.names and pick_s is not None and by_s is not None:
         # nobody on the deal to hold to a pilot or a signature: find who owns this first
+        # (only the advances' ids and dates carry over, so they are not written out)
         stretch, conservative = (
-            _find_contact(d, w.find_contact, stretch.advance_id, stretch.by),
+            _find_contact(d, w.find_contact, pick_s.advance.id, by_s),
             _find_contact(
                 d,
                 w.find_contact_least,
-                conservative.advance_id if conservative is not None else stretch.advance_id,
-                conservative.by if conservative is not None else stretch.by,
+                pick_c.advance.id if pick_c is not None else pick_s.advance.id,
+                by_c if pick_c is not None else by_s,
             ),
         )
+    else:
+        if pick_s is not None and by_s is not None:
+            stretch = _choice(pick_s, d, w.find_stretch, by_s, kept_s)
+        if pick_c is not None and by_c is not None:
+            lead_who = stretch.who if stretch is not None and kept_s is None else None
+            conservative = _choice(pick_c, d, w.find_conservative, by_c, kept_c, lead_who)
     if build and check.agreed and kept_s is None and kept_c is None and conservative and check.text:
         # the floor is what the client already agreed, in the rep's words (unless the
         # stretch is that very step: the playbook's smaller step stays the floor)
         person = check.person or conservative.who
-        if person and re.search(rf"\b{re.escape(person)}\b", check.text, re.IGNORECASE):
+        if person and _names(person).search(check.text):
             person = "them"  # the step names them already: "hold them to …", not twice
         kept = w.next_step.kept.format_map({**d.fill, "person": person, "step": check.text})
         conservative = conservative.model_copy(update={"text": _cap(kept)})
@@ -386,7 +313,7 @@ def coach(
     who = lead.who if lead is not None and lead.who else d.who(None)
     fill = d.fill
     fill["who"] = who
-    fill["by"] = _say(lead.by, w.date_style) if lead is not None and lead.by else ""
+    fill["by"] = say(lead.by, w.date_style) if lead is not None and lead.by else ""
     agenda = plan.agenda
     b = w.body
     questions = agenda.questions
@@ -446,8 +373,7 @@ def coach(
         n -= 1
         used -= lines[n][1]
     body = tuple(head + [x[0] for x in lines[:n]] + tail)
-    call = trusted(
-        CallObjective,
+    call = build_call(
         learn=agenda.learn_ids,
         questions=questions,
         stretch=stretch,
@@ -463,20 +389,19 @@ def coach(
     urgency = _urgency(priority, th.high_priority, th.low_priority)
     # due on the meeting day itself (the task is the plan for that call: due the day before
     # would show it overdue when the rep opens it), never after the advance it closes for
-    due = meeting or _due(today, th.due_business_days.get(urgency, 2), cp.days_off)
+    due = meeting or workdays_after(today, th.due_business_days.get(urgency, 2), cp.days_off)
     if lead is not None and lead.by is not None and due > lead.by:
         due = lead.by
-    verdict = w.verdicts.get(check.verdict.value, "")
+    verdict = w.verdicts.get(check.verdict._value_, "")
     qualified = _qualified(cp, deal, check, d, who)
     if qualified is not None:
         verdict = qualified
     elif "{" in verdict:
         rewrite = conservative or lead
         by = rewrite.by if rewrite is not None else None
-        fill["rewrite"] = rewrite_for(w, check, rewrite, fill, _say(by, w.date_style) if by else "")
+        fill["rewrite"] = rewrite_for(w, check, rewrite, fill, say(by, w.date_style) if by else "")
         verdict = verdict.format_map(fill)
-    coaching = trusted(
-        Coaching,
+    coaching = build_coaching(
         subject=lead.subject if lead is not None else "",
         verdict=verdict,
         due=due,

@@ -36,6 +36,7 @@ def _base(wording: Wording) -> dict[str, str]:
 
 
 _FIRST: dict[str, str | None] = {}
+_UNSEEN = ""  # no first name is empty (a name without words has None)
 
 
 def _first_name(name: str) -> str | None:
@@ -64,6 +65,7 @@ class DealPeople:
         "holders",
         "main",
         "names",
+        "nobody",
         "today",
         "wording",
     )
@@ -77,32 +79,34 @@ class DealPeople:
     ) -> None:
         self.wording, self.today = wording, today
         holders: dict[str, str] = {}
-        anyone: str | None = None
         names: list[str] = []
         for c in deal.contacts:
-            first = _first_name(c.name)
+            first = _FIRST.get(c.name, _UNSEEN)  # the memo of _first_name, inlined
+            if first is _UNSEEN:
+                first = _first_name(c.name)
             if first is None:
                 continue
             names.append(first)
-            if anyone is None:
-                anyone = first
             role = c.role
             if role and role not in holders:
                 holders[role] = first
         for role, subs in stand_ins.items():  # e.g. the economic buyer decides
             if role not in holders:
-                sub = next((holders[r] for r in subs if r in holders), None)
-                if sub is not None:
-                    holders[role] = sub
+                for r in subs:
+                    if r in holders:
+                        holders[role] = holders[r]
+                        break
         self.holders = holders
         self.names = names
-        main = anyone
+        main = names[0] if names else None
         for r in _MAIN_ROLES:
             if r in holders:
                 main = holders[r]
                 break
         self.main = main
         self.account = deal.account.name or "the account"
+        #: who acts when the deal has no contact ("someone at Acme"), said once per deal
+        self.nobody = wording.no_contact.format(account=self.account) if main is None else "nobody"
         fill = _base(wording).copy()
         for r, n in holders.items():
             if r in fill:
@@ -120,16 +124,20 @@ class DealPeople:
             if adv.actor is not None and adv.actor in self.holders:
                 return self.holders[adv.actor]
             named = _named(adv)[1]
+            if not named:  # nobody the text brings along: nobody busy
+                if lead is not None and lead in self.names:
+                    return lead
+                return self.main or self.nobody
             busy = {self.holders.get(r) for r in named}
             if lead is not None and lead in self.names and lead not in busy:
                 return lead
-            if named and self.main is not None and self.main in busy:
+            if self.main is not None and self.main in busy:
                 other = self._other(busy, adv.solo is not None)
                 if other is not None:
                     return other
         elif lead is not None and lead in self.names:
             return lead
-        return self.main or self.wording.no_contact.format(account=self.account)
+        return self.main or self.nobody
 
     def _other(self, busy: set[str | None], buyers_only: bool) -> str | None:
         """Who else could act: a main-role holder (contact order), or, when the advance has

@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 from datetime import UTC, datetime
 
-from nextadvance.core._agenda import next_stage_scope
+from nextadvance.core._agenda import look_ahead_scope
 from nextadvance.core._callplan import call_plan
 from nextadvance.core._coach import coach
 from nextadvance.core._compiled import CompiledPlaybook
@@ -173,12 +173,15 @@ def decide(deal: Deal, playbook: Playbook, now: datetime) -> Decision:
         cp, stage, segments, objectives, learned, roles, negatives, close_soon, relevant
     )
     if plan.agenda.look_ahead:
-        # the call looks ahead to the next stage: skip what the deal already says there
-        ahead = next_stage_scope(cp, stage, segments)
-        essential = {o.id for o in ahead if o.essential}
+        # the call looks ahead to the next stage: skip what the deal already says there.
+        # It takes the first essential there the evidence does not prove, so only the
+        # proved run before that one matters (read on those essentials alone, in order)
+        ahead = look_ahead_scope(cp, stage, segments, cp.stage_roles[stage.key].intersection(roles))
         proved = learn_all(ahead, ctx, cp.lexicon.notes)[1]
-        known = frozenset([i for i in proved if i in essential]).difference(learned)
-        if known:
+        n = 0
+        while n < len(proved) and proved[n] == ahead[n].id:
+            n += 1
+        if n:
             plan = call_plan(
                 cp,
                 stage,
@@ -189,7 +192,7 @@ def decide(deal: Deal, playbook: Playbook, now: datetime) -> Decision:
                 negatives,
                 close_soon,
                 relevant,
-                known,
+                frozenset(proved[:n]),
             )
     gap = bool(plan.gap_ids)
     share = len(plan.missing_now) / plan.essentials_now if plan.essentials_now else 0.0

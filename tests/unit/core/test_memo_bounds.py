@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 import pytest
 
 from benchmarks._gen import NOTES, deals
-from nextadvance.core import _candidates, _textindex, decide
+from nextadvance.core import _candidates, _coach, _coachdates, _textindex, decide
 from nextadvance.core._memo import LONG_TEXT, RECENT_LIMIT
 from nextadvance.core.models import Deal
 from nextadvance.mappings import load_playbook
@@ -71,3 +71,15 @@ def test_decisions_do_not_depend_on_the_memos(playbook) -> None:  # type: ignore
     warm = [decide(d, playbook, NOW).model_dump_json() for d in batch]
     again = [decide(d, playbook, NOW).model_dump_json() for d in reversed(batch)]
     assert again[::-1] == warm
+
+
+def test_coach_memos_stay_within_their_bounds(playbook) -> None:  # type: ignore[no-untyped-def]
+    """The coach's per-name and per-date memos are cleared when full, and the id()-keyed
+    ones hold the object their key names."""
+    for d in _long_note_deals(120):
+        decide(d, playbook, NOW)
+    assert 0 < len(_coachdates._BY) <= _coachdates._MEMO_LIMIT
+    assert 0 < len(_coachdates._DUE) <= _coachdates._SMALL_LIMIT + 1
+    assert len(_coach._NAMES) <= _coach._NAMES_LIMIT
+    assert all(key[4] == id(off) for key, (off, _) in _coachdates._BY.items())
+    assert all(key[2] == id(off) for key, (off, _) in _coachdates._DUE.items())

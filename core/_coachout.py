@@ -1,0 +1,124 @@
+"""Positional builders of the coach's output models, for the per-deal hot path.
+
+Every open deal gets a :class:`CallObjective` and a :class:`Coaching`, and most an
+:class:`AdvanceChoice` or two; :func:`~nextadvance.core._decision.trusted` costs a kwargs
+dict and a field-names lookup per object.  These build the same objects directly, as the
+builders in :mod:`nextadvance.core._decision` do: every field given, so ``__dict__`` is in
+declaration order (the JSON key order ``trusted`` gave) and the fields-set is the shared
+set of all field names (the models are frozen, so pydantic never mutates it).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from pydantic import BaseModel
+
+from nextadvance.core._decision import AdvanceChoice, CallObjective, Coaching
+
+__all__ = ["build_call", "build_choice", "build_coaching"]
+
+_new = object.__new__
+_SLOTS = BaseModel.__dict__
+_set_dict = _SLOTS["__dict__"].__set__
+_set_fields = _SLOTS["__pydantic_fields_set__"].__set__
+_set_extra = _SLOTS["__pydantic_extra__"].__set__
+_set_private = _SLOTS["__pydantic_private__"].__set__
+_CHOICE_SET = set(AdvanceChoice.model_fields)
+_CALL_SET = set(CallObjective.model_fields)
+_COACHING_SET = set(Coaching.model_fields)
+
+
+def build_choice(
+    text: str,
+    advance_id: str,
+    subject: str,
+    ask: str,
+    goal: str,
+    who: str | None,
+    by: date | None,
+    finds_role: str | None,
+) -> AdvanceChoice:
+    """An :class:`AdvanceChoice` built without validation (arguments in field order)."""
+    obj = _new(AdvanceChoice)
+    _set_dict(
+        obj,
+        {
+            "text": text,
+            "advance_id": advance_id,
+            "subject": subject,
+            "ask": ask,
+            "goal": goal,
+            "who": who,
+            "by": by,
+            "finds_role": finds_role,
+        },
+    )
+    _set_fields(obj, _CHOICE_SET)
+    _set_extra(obj, None)
+    _set_private(obj, None)
+    return obj
+
+
+def build_call(
+    learn: tuple[str, ...],
+    questions: tuple[str, ...],
+    stretch: AdvanceChoice | None,
+    conservative: AdvanceChoice | None,
+    plan: tuple[str, ...],
+    strategic_objective: str | None,
+    opening: str,
+    close: str,
+    negatives: tuple[str, ...],
+    close_date_note: str | None,
+    look_ahead: tuple[str, ...],
+) -> CallObjective:
+    """A :class:`CallObjective` built without validation (arguments in field order)."""
+    obj = _new(CallObjective)
+    _set_dict(
+        obj,
+        {
+            "learn": learn,
+            "questions": questions,
+            "stretch": stretch,
+            "conservative": conservative,
+            "plan": plan,
+            "strategic_objective": strategic_objective,
+            "opening": opening,
+            "close": close,
+            "negatives": negatives,
+            "close_date_note": close_date_note,
+            "look_ahead": look_ahead,
+        },
+    )
+    _set_fields(obj, _CALL_SET)
+    _set_extra(obj, None)
+    _set_private(obj, None)
+    return obj
+
+
+def build_coaching(
+    subject: str,
+    verdict: str,
+    due: date | None,
+    urgency: str,
+    next_meeting: date | None,
+    body: tuple[str, ...],
+) -> Coaching:
+    """A :class:`Coaching` built without validation (arguments in field order)."""
+    obj = _new(Coaching)
+    _set_dict(
+        obj,
+        {
+            "subject": subject,
+            "verdict": verdict,
+            "due": due,
+            "urgency": urgency,
+            "next_meeting": next_meeting,
+            "body": body,
+        },
+    )
+    _set_fields(obj, _COACHING_SET)
+    _set_extra(obj, None)
+    _set_private(obj, None)
+    return obj
