@@ -194,9 +194,12 @@ def decide(deal: Deal, playbook: Playbook, now: datetime) -> Decision:
     gap = bool(plan.gap_ids)
     share = len(plan.missing_now) / plan.essentials_now if plan.essentials_now else 0.0
     priority, terms = _priority(deal, cp, now, mom, share, gap)
-    explanations = [segments_why, *plan.explanations, check_why, _momentum_why(mom)]
+    # the qualifier follows the verdict it qualifies (placed directly: ``list.index``
+    # compared frozen models field by field to find the verdict)
+    explanations = [segments_why, *plan.explanations, check_why]
     if qualified is not None:
-        explanations.insert(explanations.index(check_why) + 1, qualified)
+        explanations.append(qualified)
+    explanations.append(_momentum_why(mom))
     for r in results:
         if r.status == "learned_negative":
             explanations.append(
