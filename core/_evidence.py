@@ -27,7 +27,9 @@ __all__ = [
     "evaluate",
     "is_non_empty",
     "is_truthy",
+    "learn",
     "learn_all",
+    "missing_of",
 ]
 
 _TRUE = frozenset({"true", "yes", "y", "1", "confirmed", "approved", "x", "done", "ok"})
@@ -67,7 +69,16 @@ def is_truthy(value: Any) -> bool:
 class DealContext:
     """One deal indexed for evidence tests; built once per ``decide`` call."""
 
-    __slots__ = ("_indexes", "_notes", "activities", "deal", "description", "role_of", "roles")
+    __slots__ = (
+        "_indexes",
+        "_notes",
+        "activities",
+        "deal",
+        "description",
+        "learned",
+        "role_of",
+        "roles",
+    )
 
     def __init__(self, deal: Deal) -> None:
         self.deal = deal
@@ -86,6 +97,11 @@ class DealContext:
         self.role_of = role_of
         self._indexes: dict[frozenset[ActivityKind], TextIndex] = {}
         self._notes: dict[int, tuple[str, str]] = {}
+        #: the objectives ``learn_all`` tested first, their results and the note reader
+        self.learned: (
+            tuple[tuple[CompiledObjective, ...], tuple[ObjectiveResult, ...], NoteReader | None]
+            | None
+        ) = None
         #: the description's normalised text (padded) and words; None when it has none
         self.description: tuple[str, frozenset[str]] | None = None
         if deal.description:
@@ -237,20 +253,94 @@ def learn_all(
 
     A keyword found in a note is read with its sign (``notes``, the lexicon's note reader):
     "no budget set aside yet" is learned and negative, not proof that budget exists.
-
-    This is ``evaluate`` for every objective with the rule tests inlined, run only on the
-    objectives :func:`~nextadvance.core._candidates.candidates` says a rule might prove
-    (most objectives of most deals are missing); within those, rules that cannot match
-    (field absent, role absent, no keyword word in the deal's text) are rejected with a
-    set lookup.
     """
+    results, learned, _ = learn(objectives, ctx, notes)
+    return results, learned
+
+
+def learn(
+    objectives: tuple[CompiledObjective, ...], ctx: DealContext, notes: NoteReader | None = None
+) -> tuple[tuple[ObjectiveResult, ...], list[str], list[ObjectiveResult]]:
+    """:func:`learn_all`, and the ``learned_negative`` results in order (``decide`` would
+    otherwise scan every result twice for them).
+
+    Only the objectives :func:`~nextadvance.core._candidates.candidates` says a rule might
+    prove are tested (most objectives of most deals are missing).  A second call for the
+    same deal (the call plan's look-ahead asks for the next stage's objectives, a superset)
+    reuses the first call's results and tests only the objectives it did not see.
+    """
+    prev = ctx.learned
+    if prev is not None and prev[2] is notes:
+        seen = {id(o): r for o, r in zip(prev[0], prev[1], strict=True)}
+        results: list[ObjectiveResult] = []
+        todo: list[int] = []
+        for i, obj in enumerate(objectives):
+            r = seen.get(id(obj))
+            if r is None:  # not seen: tested without the candidate filter (same result)
+                todo.append(i)
+                r = obj.missing
+            results.append(r)
+        _prove(objectives, todo, ctx, notes, results, [])
+        out = tuple(results)
+        return (
+            out,
+            [r.id for r in out if r.status == "learned"],
+            [r for r in out if r.status == "learned_negative"],
+        )
+    results = list(missing_of(objectives))
+    negative: list[ObjectiveResult] = []
+    learned = _prove(
+        objectives,
+        candidates(objectives, ctx.deal.fields, ctx.roles, ctx.words()),
+        ctx,
+        notes,
+        results,
+        negative,
+    )
+    out = tuple(results)
+    ctx.learned = (objectives, out, notes)
+    return out, learned, negative
+
+
+#: objective list -> its missing results, and the list held so its id is not reused
+_MISSING: dict[int, tuple[tuple[CompiledObjective, ...], tuple[ObjectiveResult, ...]]] = {}
+_MISSING_LIMIT = 1_024
+
+
+def missing_of(objectives: tuple[CompiledObjective, ...]) -> tuple[ObjectiveResult, ...]:
+    """Every objective's shared missing result (memoised per objective list: the lists
+    are few, one per stage and segment set, and a deal starts from all missing)."""
+    hit = _MISSING.get(id(objectives))
+    if hit is None or hit[0] is not objectives:
+        if len(_MISSING) >= _MISSING_LIMIT:
+            _MISSING.clear()
+        hit = _MISSING[id(objectives)] = (objectives, tuple([o.missing for o in objectives]))
+    return hit[1]
+
+
+def _prove(
+    objectives: tuple[CompiledObjective, ...],
+    positions: list[int],
+    ctx: DealContext,
+    notes: NoteReader | None,
+    results: list[ObjectiveResult],
+    negative: list[ObjectiveResult],
+) -> list[str]:
+    """Test the objectives at ``positions`` (ascending) rule by rule, writing each proved
+    one's result into ``results`` (and the learned_negative ones into ``negative``);
+    returns the positively learned ids in order.
+
+    This is ``evaluate`` with the rule tests inlined; rules that cannot match (field
+    absent, role absent) are rejected with a set lookup, and a keyword search that finds
+    no word of the rule (nor every word of a phrase) costs a set intersection.
+    """
+    learned: list[str] = []
+    if not positions:
+        return learned
     fields = ctx.deal.fields
     roles = ctx.roles
     text_index = ctx.index(_TEXT)  # the kinds nearly every keyword rule uses
-    results: list[ObjectiveResult] = [obj.missing for obj in objectives]
-    learned: list[str] = []
-    # only the objectives some rule could prove are tested: the others fail every rule
-    for i in candidates(objectives, fields, roles, ctx.words()):
+    for i in positions:
         obj = objectives[i]
         ev: Evidence | None = None
         status = "learned"
@@ -260,8 +350,8 @@ def learn_all(
                 kws = rule.keywords
                 assert kws is not None
                 kinds = rule.kinds
-                index = text_index if kinds is _TEXT else ctx.index(kinds)
-                found = index.search(kws) if kws.may_match(index.words) else None
+                # search is None exactly when ``may_match`` rejects, or on no phrase found
+                found = (text_index if kinds is _TEXT else ctx.index(kinds)).search(kws)
                 if found is None:
                     # the description, after every dated note (module docstring)
                     said = ctx.in_description(rule)
@@ -304,9 +394,11 @@ def learn_all(
             if ev is not None:
                 break
         if ev is not None:
-            if status == "learned":
-                learned.append(obj.id)
-            results[i] = learned_result(
+            r = results[i] = learned_result(
                 obj.id, obj.title, obj.stage, obj.essential, ev, obj.questions, status
             )
-    return tuple(results), learned
+            if status == "learned":
+                learned.append(obj.id)
+            else:
+                negative.append(r)
+    return learned

@@ -24,7 +24,7 @@ from nextadvance.core._decision import (
     open_decision,
     trusted,
 )
-from nextadvance.core._evidence import DealContext, learn_all
+from nextadvance.core._evidence import DealContext, learn, learn_all
 from nextadvance.core._momentum import compute_momentum
 from nextadvance.core._playbook_model import Playbook, Stage
 from nextadvance.core._stepcheck import check_next_step_cached
@@ -161,9 +161,9 @@ def decide(deal: Deal, playbook: Playbook, now: datetime) -> Decision:
     if stage.closed:
         return _closed(deal, stage, now, check, mom)
     segments, objectives, segments_why, relevant = cp.scope(stage.key, deal.account)
-    results, learned = learn_all(objectives, ctx, cp.lexicon.notes)
+    results, learned, bad = learn(objectives, ctx, cp.lexicon.notes)
     check, qualified = qualify(cp, deal, stage.key, check, step, objectives, results, now.date())
-    negatives = tuple([r.id for r in results if r.status == "learned_negative"])
+    negatives = tuple([r.id for r in bad])
     close = deal.close_date
     close_soon = (
         close is not None and (close - now.date()).days <= cp.playbook.thresholds.close_soon_days
@@ -200,16 +200,15 @@ def decide(deal: Deal, playbook: Playbook, now: datetime) -> Decision:
     if qualified is not None:
         explanations.append(qualified)
     explanations.append(_momentum_why(mom))
-    for r in results:
-        if r.status == "learned_negative":
-            explanations.append(
-                explanation(
-                    "objective.learned_negative",
-                    {"objective": r.id, "evidence": r.evidence[0].detail},
-                    f"{r.title}: learned, and it is bad news - not met (so not learned) and"
-                    " not unknown (so not missing); the next call must deal with it",
-                )
+    for r in bad:
+        explanations.append(
+            explanation(
+                "objective.learned_negative",
+                {"objective": r.id, "evidence": r.evidence[0].detail},
+                f"{r.title}: learned, and it is bad news - not met (so not learned) and"
+                " not unknown (so not missing); the next call must deal with it",
             )
+        )
     if mom.parked:
         explanations.append(
             explanation(
