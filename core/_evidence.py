@@ -340,6 +340,7 @@ def _prove(
     fields = ctx.deal.fields
     roles = ctx.roles
     text_index = ctx.index(_TEXT)  # the kinds nearly every keyword rule uses
+    noted = ctx._notes
     for i in positions:
         obj = objectives[i]
         ev: Evidence | None = None
@@ -368,7 +369,7 @@ def _prove(
                     ev = description_evidence(ctx.deal, said, sign)
                     break
                 a, hit = found
-                text, where = ctx.note(a)
+                text, where = noted.get(id(a)) or ctx.note(a)
                 sign, clause = (
                     notes.sign_of(text, obj.id, hit) if notes is not None else ("positive", "")
                 )
