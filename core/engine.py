@@ -63,17 +63,18 @@ def _priority(
         close = 1.0 if days < 0 else max(0.0, 1.0 - days / th.close_horizon_days)
     # the ranking keeps the method's stall (METHOD.md: a run of continuations is a stall,
     # however friendly): no advance within the norm, or that many continuations; the flag a
-    # rep sees (``momentum.stalled``) also needs no conversation within the norm
+    # rep sees (``momentum.stalled``) also needs no conversation within the norm (the
+    # cheap tests first: the dates are compared only when neither settles it)
+    norm = momentum.stage_norm_days
     last = momentum.last_advance_at
-    no_advance = (
-        last is not None
-        and (now.astimezone(UTC) - last.astimezone(UTC)).days > momentum.stage_norm_days
-    )
-    stall = (
-        1.0
-        if momentum.stalled or no_advance or momentum.continuations_since >= th.stall_continuations
-        else min(1.0, momentum.days_in_stage / max(1, momentum.stage_norm_days)) * 0.5
-    )
+    if (
+        momentum.stalled
+        or momentum.continuations_since >= th.stall_continuations
+        or (last is not None and (now.astimezone(UTC) - last.astimezone(UTC)).days > norm)
+    ):
+        stall = 1.0
+    else:
+        stall = min(1.0, momentum.days_in_stage / max(1, norm)) * 0.5
     gap_term = 1.0 if gap else 0.0
     w_amount, w_close, w_stall, w_missing, w_gap, w_total = cp.priority_weights
     score = (
