@@ -13,23 +13,22 @@ import re
 from operator import attrgetter
 from typing import Any
 
-from nextadvance.core._candidates import candidates
 from nextadvance.core._compiled import TEXT_KIND_SET, CompiledObjective, CompiledRule, normalise
-from nextadvance.core._decision import Evidence, ObjectiveResult, evidence, learned_result
+from nextadvance.core._decision import Evidence, ObjectiveResult, evidence
 from nextadvance.core._notes import NoteReader
 from nextadvance.core._textindex import TextIndex, build_index, words_of
 from nextadvance.core.models import Activity, ActivityKind, Deal, Outcome
 
 __all__ = [
     "DESCRIPTION",
+    "NEGATIVE",
     "DealContext",
+    "activity_evidence",
     "description_evidence",
     "evaluate",
+    "field_evidence",
     "is_non_empty",
     "is_truthy",
-    "learn",
-    "learn_all",
-    "missing_of",
 ]
 
 _TRUE = frozenset({"true", "yes", "y", "1", "confirmed", "approved", "x", "done", "ok"})
@@ -41,7 +40,7 @@ DESCRIPTION = "the deal description"
 #: sentence ends inside a description (a quote shows the sentence that holds the keyword)
 _SENTENCE = re.compile(r"(?<=[.!?;])\s+|\n+")
 _QUOTE = 120
-_NEGATIVE = " (learned, bad news: not met, not missing; the next call must deal with it)"
+NEGATIVE = " (learned, bad news: not met, not missing; the next call must deal with it)"
 
 
 def is_non_empty(value: Any) -> bool:
@@ -173,6 +172,30 @@ def _field(rule: CompiledRule, ctx: DealContext) -> Evidence | None:
     return evidence("field", f"field {r.field} = {shown!r} ({r.op})")
 
 
+#: (field rule, value type, value) -> the rule and its evidence or None: a field's values
+#: recur across an org ("yes", True); scalars only, short text only (bounded)
+_FIELDS: dict[tuple[int, type, Any], tuple[CompiledRule, Evidence | None]] = {}
+_FIELDS_LIMIT = 1_024
+#: value types memoised: equal values of one of these have one repr (not floats: -0.0)
+_SCALARS = (str, bool, int)
+
+
+def field_evidence(rule: CompiledRule, ctx: DealContext) -> Evidence | None:
+    """:func:`_field`, memoised per rule and scalar value (keyed by the value's type too:
+    ``True == 1`` but they show differently)."""
+    value: Any = ctx.deal.fields.get(rule.name)
+    kind = type(value)
+    if kind not in _SCALARS or (isinstance(value, str) and len(value) > 80):
+        return _field(rule, ctx)
+    key = (id(rule), kind, value)
+    hit = _FIELDS.get(key)
+    if hit is None or hit[0] is not rule:
+        if len(_FIELDS) >= _FIELDS_LIMIT:
+            _FIELDS.clear()
+        hit = _FIELDS[key] = (rule, _field(rule, ctx))
+    return hit[1]
+
+
 def _role(rule: CompiledRule, ctx: DealContext) -> Evidence | None:
     role = rule.rule.role
     assert role is not None
@@ -182,7 +205,7 @@ def _role(rule: CompiledRule, ctx: DealContext) -> Evidence | None:
     return evidence("role", f"contact with role {role}", None, cid)
 
 
-def _activity(rule: CompiledRule, ctx: DealContext) -> Evidence | None:
+def activity_evidence(rule: CompiledRule, ctx: DealContext) -> Evidence | None:
     kinds, outcomes, roles = rule.kinds, rule.outcomes, rule.roles
     for a in reversed(ctx.activities):
         if a.kind not in kinds or a.outcome not in outcomes:
@@ -228,12 +251,12 @@ def description_evidence(deal: Deal, hit: str, sign: str) -> Evidence:
     quote = _sentence(deal.description, hit)
     if sign == "negative":
         return evidence(
-            "keywords", f"'{hit}' in {DESCRIPTION} of {when}, negative: '{quote}'{_NEGATIVE}"
+            "keywords", f"'{hit}' in {DESCRIPTION} of {when}, negative: '{quote}'{NEGATIVE}"
         )
     return evidence("keywords", f"'{hit}' in {DESCRIPTION} of {when}: '{quote}'")
 
 
-_TESTS = {"field": _field, "role": _role, "activity": _activity, "keywords": _keywords}
+_TESTS = {"field": _field, "role": _role, "activity": activity_evidence, "keywords": _keywords}
 
 
 def evaluate(obj: CompiledObjective, ctx: DealContext) -> tuple[Evidence, ...]:
@@ -243,163 +266,3 @@ def evaluate(obj: CompiledObjective, ctx: DealContext) -> tuple[Evidence, ...]:
         if ev is not None:
             return (ev,)
     return ()
-
-
-def learn_all(
-    objectives: tuple[CompiledObjective, ...], ctx: DealContext, notes: NoteReader | None = None
-) -> tuple[tuple[ObjectiveResult, ...], list[str]]:
-    """Each objective's result (learned with its evidence, learned_negative, or the shared
-    missing one), in order, and the ids of the (positively) learned ones.
-
-    A keyword found in a note is read with its sign (``notes``, the lexicon's note reader):
-    "no budget set aside yet" is learned and negative, not proof that budget exists.
-    """
-    results, learned, _ = learn(objectives, ctx, notes)
-    return results, learned
-
-
-def learn(
-    objectives: tuple[CompiledObjective, ...], ctx: DealContext, notes: NoteReader | None = None
-) -> tuple[tuple[ObjectiveResult, ...], list[str], list[ObjectiveResult]]:
-    """:func:`learn_all`, and the ``learned_negative`` results in order (``decide`` would
-    otherwise scan every result twice for them).
-
-    Only the objectives :func:`~nextadvance.core._candidates.candidates` says a rule might
-    prove are tested (most objectives of most deals are missing).  A second call for the
-    same deal (the call plan's look-ahead asks for the next stage's objectives, a superset)
-    reuses the first call's results and tests only the objectives it did not see.
-    """
-    prev = ctx.learned
-    if prev is not None and prev[2] is notes:
-        seen = {id(o): r for o, r in zip(prev[0], prev[1], strict=True)}
-        results: list[ObjectiveResult] = []
-        todo: list[int] = []
-        for i, obj in enumerate(objectives):
-            r = seen.get(id(obj))
-            if r is None:  # not seen: tested without the candidate filter (same result)
-                todo.append(i)
-                r = obj.missing
-            results.append(r)
-        _prove(objectives, todo, ctx, notes, results, [])
-        out = tuple(results)
-        return (
-            out,
-            [r.id for r in out if r.status == "learned"],
-            [r for r in out if r.status == "learned_negative"],
-        )
-    results = list(missing_of(objectives))
-    negative: list[ObjectiveResult] = []
-    learned = _prove(
-        objectives,
-        candidates(objectives, ctx.deal.fields, ctx.roles, ctx.words()),
-        ctx,
-        notes,
-        results,
-        negative,
-    )
-    out = tuple(results)
-    ctx.learned = (objectives, out, notes)
-    return out, learned, negative
-
-
-#: objective list -> its missing results, and the list held so its id is not reused
-_MISSING: dict[int, tuple[tuple[CompiledObjective, ...], tuple[ObjectiveResult, ...]]] = {}
-_MISSING_LIMIT = 1_024
-
-
-def missing_of(objectives: tuple[CompiledObjective, ...]) -> tuple[ObjectiveResult, ...]:
-    """Every objective's shared missing result (memoised per objective list: the lists
-    are few, one per stage and segment set, and a deal starts from all missing)."""
-    hit = _MISSING.get(id(objectives))
-    if hit is None or hit[0] is not objectives:
-        if len(_MISSING) >= _MISSING_LIMIT:
-            _MISSING.clear()
-        hit = _MISSING[id(objectives)] = (objectives, tuple([o.missing for o in objectives]))
-    return hit[1]
-
-
-def _prove(
-    objectives: tuple[CompiledObjective, ...],
-    positions: list[int],
-    ctx: DealContext,
-    notes: NoteReader | None,
-    results: list[ObjectiveResult],
-    negative: list[ObjectiveResult],
-) -> list[str]:
-    """Test the objectives at ``positions`` (ascending) rule by rule, writing each proved
-    one's result into ``results`` (and the learned_negative ones into ``negative``);
-    returns the positively learned ids in order.
-
-    This is ``evaluate`` with the rule tests inlined; rules that cannot match (field
-    absent, role absent) are rejected with a set lookup, and a keyword search that finds
-    no word of the rule (nor every word of a phrase) costs a set intersection.
-    """
-    learned: list[str] = []
-    if not positions:
-        return learned
-    fields = ctx.deal.fields
-    roles = ctx.roles
-    text_index = ctx.index(_TEXT)  # the kinds nearly every keyword rule uses
-    noted = ctx._notes
-    for i in positions:
-        obj = objectives[i]
-        ev: Evidence | None = None
-        status = "learned"
-        for rule in obj.rules:
-            kind = rule.kind
-            if kind == "keywords":
-                kws = rule.keywords
-                assert kws is not None
-                kinds = rule.kinds
-                # search is None exactly when ``may_match`` rejects, or on no phrase found
-                found = (text_index if kinds is _TEXT else ctx.index(kinds)).search(kws)
-                if found is None:
-                    # the description, after every dated note (module docstring)
-                    said = ctx.in_description(rule)
-                    if said is None:
-                        continue
-                    assert ctx.deal.description is not None
-                    sign = (
-                        notes.sign_of(ctx.deal.description, obj.id, said)[0]
-                        if notes is not None
-                        else "positive"
-                    )
-                    if sign == "negative":
-                        status = "learned_negative"
-                    ev = description_evidence(ctx.deal, said, sign)
-                    break
-                a, hit = found
-                text, where = noted.get(id(a)) or ctx.note(a)
-                sign, clause = (
-                    notes.sign_of(text, obj.id, hit) if notes is not None else ("positive", "")
-                )
-                if sign == "negative":
-                    status = "learned_negative"
-                    ev = evidence(
-                        "keywords", f"'{hit}' in {where}, negative: '{clause}'{_NEGATIVE}", a.id
-                    )
-                else:
-                    ev = evidence("keywords", f"'{hit}' in {where}", a.id)
-                break
-            if kind == "field":
-                if rule.name not in fields:
-                    continue
-                ev = _field(rule, ctx)
-            elif kind == "role":
-                cid = roles.get(rule.name)
-                if cid is None:
-                    continue
-                ev = evidence("role", f"contact with role {rule.name}", None, cid)
-            else:
-                ev = _activity(rule, ctx)
-            if ev is not None:
-                break
-        if ev is not None:
-            r = results[i] = learned_result(
-                obj.id, obj.title, obj.stage, obj.essential, ev, obj.questions, status
-            )
-            if status == "learned":
-                learned.append(obj.id)
-            else:
-                negative.append(r)
-    return learned

@@ -24,7 +24,8 @@ from nextadvance.core._decision import (
     open_decision,
     trusted,
 )
-from nextadvance.core._evidence import DealContext, learn, learn_all
+from nextadvance.core._evidence import DealContext
+from nextadvance.core._learn import learn, learn_all
 from nextadvance.core._momentum import compute_momentum
 from nextadvance.core._playbook_model import Playbook, Stage
 from nextadvance.core._stepcheck import check_next_step_cached
