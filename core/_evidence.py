@@ -175,7 +175,7 @@ def _field(rule: CompiledRule, ctx: DealContext) -> Evidence | None:
 #: (field rule, value type, value) -> the rule and its evidence or None: a field's values
 #: recur across an org ("yes", True); scalars only, short text only (bounded)
 _FIELDS: dict[tuple[int, type, Any], tuple[CompiledRule, Evidence | None]] = {}
-_FIELDS_LIMIT = 1_024
+_FIELDS_LIMIT = 512
 #: value types memoised: equal values of one of these have one repr (not floats: -0.0)
 _SCALARS = (str, bool, int)
 
