@@ -29,6 +29,7 @@ __all__ = [
 ]
 
 _M_co = TypeVar("_M_co", bound=BaseModel)
+_new = object.__new__
 _DEFAULTS: dict[type[BaseModel], tuple[dict[str, Any], int, dict[tuple[str, ...], set[str]]]] = {}
 #: BaseModel's own slot descriptors: calling their ``__set__`` directly skips the
 #: attribute lookup ``object.__setattr__`` does (~30 ns per slot, 4 slots per object)
@@ -66,16 +67,14 @@ def trusted(cls: type[_M_co], /, **values: Any) -> _M_co:
         )
         _DEFAULTS[cls] = known
     defaults, n_fields, field_sets = known
-    if len(values) == n_fields:
-        data = values  # every field given: the fresh kwargs dict is ours to keep
-    else:
-        data = defaults.copy()
-        data.update(values)
+    # every field given: the fresh kwargs dict is ours to keep (else defaults first, in
+    # their order, each given value in its default's place, new keys after)
+    data = values if len(values) == n_fields else {**defaults, **values}
     names = tuple(values)
     given = field_sets.get(names)
     if given is None:
         given = field_sets[names] = set(names)
-    obj = cls.__new__(cls)
+    obj = _new(cls)  # BaseModel has no __new__ of its own
     _set_dict(obj, data)
     _set_fields(obj, given)
     _set_extra(obj, None)
@@ -273,7 +272,6 @@ class Decision(_M):
 # ``__dict__`` key order is the JSON key order: each builder keeps the order ``trusted``
 # gave (declaration order when every field is passed, defaults first otherwise).
 
-_new = object.__new__
 _EVIDENCE_SET = set(Evidence.model_fields)
 _RESULT_SET = set(ObjectiveResult.model_fields)
 _EXPLANATION_SET = set(Explanation.model_fields)

@@ -13,21 +13,22 @@ import re
 from operator import attrgetter
 from typing import Any
 
-from nextadvance.core._candidates import candidates
 from nextadvance.core._compiled import TEXT_KIND_SET, CompiledObjective, CompiledRule, normalise
-from nextadvance.core._decision import Evidence, ObjectiveResult, evidence, learned_result
+from nextadvance.core._decision import Evidence, ObjectiveResult, evidence
 from nextadvance.core._notes import NoteReader
 from nextadvance.core._textindex import TextIndex, build_index, words_of
 from nextadvance.core.models import Activity, ActivityKind, Deal, Outcome
 
 __all__ = [
     "DESCRIPTION",
+    "NEGATIVE",
     "DealContext",
+    "activity_evidence",
     "description_evidence",
     "evaluate",
+    "field_evidence",
     "is_non_empty",
     "is_truthy",
-    "learn_all",
 ]
 
 _TRUE = frozenset({"true", "yes", "y", "1", "confirmed", "approved", "x", "done", "ok"})
@@ -39,7 +40,7 @@ DESCRIPTION = "the deal description"
 #: sentence ends inside a description (a quote shows the sentence that holds the keyword)
 _SENTENCE = re.compile(r"(?<=[.!?;])\s+|\n+")
 _QUOTE = 120
-_NEGATIVE = " (learned, bad news: not met, not missing; the next call must deal with it)"
+NEGATIVE = " (learned, bad news: not met, not missing; the next call must deal with it)"
 
 
 def is_non_empty(value: Any) -> bool:
@@ -67,7 +68,16 @@ def is_truthy(value: Any) -> bool:
 class DealContext:
     """One deal indexed for evidence tests; built once per ``decide`` call."""
 
-    __slots__ = ("_indexes", "_notes", "activities", "deal", "description", "role_of", "roles")
+    __slots__ = (
+        "_indexes",
+        "_notes",
+        "activities",
+        "deal",
+        "description",
+        "learned",
+        "role_of",
+        "roles",
+    )
 
     def __init__(self, deal: Deal) -> None:
         self.deal = deal
@@ -86,6 +96,11 @@ class DealContext:
         self.role_of = role_of
         self._indexes: dict[frozenset[ActivityKind], TextIndex] = {}
         self._notes: dict[int, tuple[str, str]] = {}
+        #: the objectives ``learn_all`` tested first, their results and the note reader
+        self.learned: (
+            tuple[tuple[CompiledObjective, ...], tuple[ObjectiveResult, ...], NoteReader | None]
+            | None
+        ) = None
         #: the description's normalised text (padded) and words; None when it has none
         self.description: tuple[str, frozenset[str]] | None = None
         if deal.description:
@@ -157,6 +172,30 @@ def _field(rule: CompiledRule, ctx: DealContext) -> Evidence | None:
     return evidence("field", f"field {r.field} = {shown!r} ({r.op})")
 
 
+#: (field rule, value type, value) -> the rule and its evidence or None: a field's values
+#: recur across an org ("yes", True); scalars only, short text only (bounded)
+_FIELDS: dict[tuple[int, type, Any], tuple[CompiledRule, Evidence | None]] = {}
+_FIELDS_LIMIT = 512
+#: value types memoised: equal values of one of these have one repr (not floats: -0.0)
+_SCALARS = (str, bool, int)
+
+
+def field_evidence(rule: CompiledRule, ctx: DealContext) -> Evidence | None:
+    """:func:`_field`, memoised per rule and scalar value (keyed by the value's type too:
+    ``True == 1`` but they show differently)."""
+    value: Any = ctx.deal.fields.get(rule.name)
+    kind = type(value)
+    if kind not in _SCALARS or (isinstance(value, str) and len(value) > 80):
+        return _field(rule, ctx)
+    key = (id(rule), kind, value)
+    hit = _FIELDS.get(key)
+    if hit is None or hit[0] is not rule:
+        if len(_FIELDS) >= _FIELDS_LIMIT:
+            _FIELDS.clear()
+        hit = _FIELDS[key] = (rule, _field(rule, ctx))
+    return hit[1]
+
+
 def _role(rule: CompiledRule, ctx: DealContext) -> Evidence | None:
     role = rule.rule.role
     assert role is not None
@@ -166,7 +205,7 @@ def _role(rule: CompiledRule, ctx: DealContext) -> Evidence | None:
     return evidence("role", f"contact with role {role}", None, cid)
 
 
-def _activity(rule: CompiledRule, ctx: DealContext) -> Evidence | None:
+def activity_evidence(rule: CompiledRule, ctx: DealContext) -> Evidence | None:
     kinds, outcomes, roles = rule.kinds, rule.outcomes, rule.roles
     for a in reversed(ctx.activities):
         if a.kind not in kinds or a.outcome not in outcomes:
@@ -212,12 +251,12 @@ def description_evidence(deal: Deal, hit: str, sign: str) -> Evidence:
     quote = _sentence(deal.description, hit)
     if sign == "negative":
         return evidence(
-            "keywords", f"'{hit}' in {DESCRIPTION} of {when}, negative: '{quote}'{_NEGATIVE}"
+            "keywords", f"'{hit}' in {DESCRIPTION} of {when}, negative: '{quote}'{NEGATIVE}"
         )
     return evidence("keywords", f"'{hit}' in {DESCRIPTION} of {when}: '{quote}'")
 
 
-_TESTS = {"field": _field, "role": _role, "activity": _activity, "keywords": _keywords}
+_TESTS = {"field": _field, "role": _role, "activity": activity_evidence, "keywords": _keywords}
 
 
 def evaluate(obj: CompiledObjective, ctx: DealContext) -> tuple[Evidence, ...]:
@@ -227,86 +266,3 @@ def evaluate(obj: CompiledObjective, ctx: DealContext) -> tuple[Evidence, ...]:
         if ev is not None:
             return (ev,)
     return ()
-
-
-def learn_all(
-    objectives: tuple[CompiledObjective, ...], ctx: DealContext, notes: NoteReader | None = None
-) -> tuple[tuple[ObjectiveResult, ...], list[str]]:
-    """Each objective's result (learned with its evidence, learned_negative, or the shared
-    missing one), in order, and the ids of the (positively) learned ones.
-
-    A keyword found in a note is read with its sign (``notes``, the lexicon's note reader):
-    "no budget set aside yet" is learned and negative, not proof that budget exists.
-
-    This is ``evaluate`` for every objective with the rule tests inlined, run only on the
-    objectives :func:`~nextadvance.core._candidates.candidates` says a rule might prove
-    (most objectives of most deals are missing); within those, rules that cannot match
-    (field absent, role absent, no keyword word in the deal's text) are rejected with a
-    set lookup.
-    """
-    fields = ctx.deal.fields
-    roles = ctx.roles
-    text_index = ctx.index(_TEXT)  # the kinds nearly every keyword rule uses
-    results: list[ObjectiveResult] = [obj.missing for obj in objectives]
-    learned: list[str] = []
-    # only the objectives some rule could prove are tested: the others fail every rule
-    for i in candidates(objectives, fields, roles, ctx.words()):
-        obj = objectives[i]
-        ev: Evidence | None = None
-        status = "learned"
-        for rule in obj.rules:
-            kind = rule.kind
-            if kind == "keywords":
-                kws = rule.keywords
-                assert kws is not None
-                kinds = rule.kinds
-                index = text_index if kinds is _TEXT else ctx.index(kinds)
-                found = index.search(kws) if kws.may_match(index.words) else None
-                if found is None:
-                    # the description, after every dated note (module docstring)
-                    said = ctx.in_description(rule)
-                    if said is None:
-                        continue
-                    assert ctx.deal.description is not None
-                    sign = (
-                        notes.sign_of(ctx.deal.description, obj.id, said)[0]
-                        if notes is not None
-                        else "positive"
-                    )
-                    if sign == "negative":
-                        status = "learned_negative"
-                    ev = description_evidence(ctx.deal, said, sign)
-                    break
-                a, hit = found
-                text, where = ctx.note(a)
-                sign, clause = (
-                    notes.sign_of(text, obj.id, hit) if notes is not None else ("positive", "")
-                )
-                if sign == "negative":
-                    status = "learned_negative"
-                    ev = evidence(
-                        "keywords", f"'{hit}' in {where}, negative: '{clause}'{_NEGATIVE}", a.id
-                    )
-                else:
-                    ev = evidence("keywords", f"'{hit}' in {where}", a.id)
-                break
-            if kind == "field":
-                if rule.name not in fields:
-                    continue
-                ev = _field(rule, ctx)
-            elif kind == "role":
-                cid = roles.get(rule.name)
-                if cid is None:
-                    continue
-                ev = evidence("role", f"contact with role {rule.name}", None, cid)
-            else:
-                ev = _activity(rule, ctx)
-            if ev is not None:
-                break
-        if ev is not None:
-            if status == "learned":
-                learned.append(obj.id)
-            results[i] = learned_result(
-                obj.id, obj.title, obj.stage, obj.essential, ev, obj.questions, status
-            )
-    return tuple(results), learned

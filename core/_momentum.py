@@ -140,9 +140,10 @@ def compute_momentum(
             break
         moved = None
         kind = a.kind
-        if kind in conversation and a.outcome in _HELD:
+        outcome = a.outcome
+        if kind in conversation and outcome in _HELD:
             held.append(a)
-        if a.outcome == _COMPLETED and kind in _MEETS:
+        if outcome == _COMPLETED and kind in _MEETS:
             cids = a.contact_ids
             if cids:
                 for cid in cids:

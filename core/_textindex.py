@@ -48,12 +48,11 @@ class TextIndex:
             pos = text.rfind(f" {word} ")
             if pos > best_pos:
                 best_pos, best_kw = pos, word
-        if kws.phrases:
-            for phrase, needed in zip(kws.phrases, kws.phrase_words, strict=True):
-                if needed <= words:
-                    pos = text.rfind(phrase)
-                    if pos > best_pos:
-                        best_pos, best_kw = pos, phrase.strip()
+        for phrase, needed, kw in _phrases(kws):
+            if needed <= words:
+                pos = text.rfind(phrase)
+                if pos > best_pos:
+                    best_pos, best_kw = pos, kw
         if best_pos < 0:
             return None
         return self.acts[text.count(_BOUNDARY, 0, best_pos)], best_kw
@@ -74,6 +73,24 @@ class TextIndex:
                 out.setdefault(self._where(pos), kw)
                 pos = text.find(needle, pos + 1)
         return out
+
+
+#: keyword set -> its phrases with their words and stripped form, and the set itself held
+#: so its id is not reused (the playbook's few keyword sets; bounded all the same)
+_PHRASES: dict[int, tuple[KeywordSet, tuple[tuple[str, frozenset[str], str], ...]]] = {}
+_PHRASES_LIMIT = 1_024
+
+
+def _phrases(kws: KeywordSet) -> tuple[tuple[str, frozenset[str], str], ...]:
+    """``kws``'s (padded phrase, its words, the phrase as a keyword) triples: searching
+    then neither zips two tuples nor strips a phrase per deal."""
+    hit = _PHRASES.get(id(kws))
+    if hit is None or hit[0] is not kws:
+        if len(_PHRASES) >= _PHRASES_LIMIT:
+            _PHRASES.clear()
+        triples = zip(kws.phrases, kws.phrase_words, [p.strip() for p in kws.phrases], strict=True)
+        hit = _PHRASES[id(kws)] = (kws, tuple(triples))
+    return hit[1]
 
 
 _EMPTY = TextIndex((), " ", frozenset())

@@ -24,7 +24,8 @@ from nextadvance.core._decision import (
     open_decision,
     trusted,
 )
-from nextadvance.core._evidence import DealContext, learn_all
+from nextadvance.core._evidence import DealContext
+from nextadvance.core._learn import learn, learn_all
 from nextadvance.core._momentum import compute_momentum
 from nextadvance.core._playbook_model import Playbook, Stage
 from nextadvance.core._stepcheck import check_next_step_cached
@@ -63,17 +64,18 @@ def _priority(
         close = 1.0 if days < 0 else max(0.0, 1.0 - days / th.close_horizon_days)
     # the ranking keeps the method's stall (METHOD.md: a run of continuations is a stall,
     # however friendly): no advance within the norm, or that many continuations; the flag a
-    # rep sees (``momentum.stalled``) also needs no conversation within the norm
+    # rep sees (``momentum.stalled``) also needs no conversation within the norm (the
+    # cheap tests first: the dates are compared only when neither settles it)
+    norm = momentum.stage_norm_days
     last = momentum.last_advance_at
-    no_advance = (
-        last is not None
-        and (now.astimezone(UTC) - last.astimezone(UTC)).days > momentum.stage_norm_days
-    )
-    stall = (
-        1.0
-        if momentum.stalled or no_advance or momentum.continuations_since >= th.stall_continuations
-        else min(1.0, momentum.days_in_stage / max(1, momentum.stage_norm_days)) * 0.5
-    )
+    if (
+        momentum.stalled
+        or momentum.continuations_since >= th.stall_continuations
+        or (last is not None and (now.astimezone(UTC) - last.astimezone(UTC)).days > norm)
+    ):
+        stall = 1.0
+    else:
+        stall = min(1.0, momentum.days_in_stage / max(1, norm)) * 0.5
     gap_term = 1.0 if gap else 0.0
     w_amount, w_close, w_stall, w_missing, w_gap, w_total = cp.priority_weights
     score = (
@@ -161,9 +163,9 @@ def decide(deal: Deal, playbook: Playbook, now: datetime) -> Decision:
     if stage.closed:
         return _closed(deal, stage, now, check, mom)
     segments, objectives, segments_why, relevant = cp.scope(stage.key, deal.account)
-    results, learned = learn_all(objectives, ctx, cp.lexicon.notes)
+    results, learned, bad = learn(objectives, ctx, cp.lexicon.notes)
     check, qualified = qualify(cp, deal, stage.key, check, step, objectives, results, now.date())
-    negatives = tuple([r.id for r in results if r.status == "learned_negative"])
+    negatives = tuple([r.id for r in bad])
     close = deal.close_date
     close_soon = (
         close is not None and (close - now.date()).days <= cp.playbook.thresholds.close_soon_days
@@ -197,19 +199,21 @@ def decide(deal: Deal, playbook: Playbook, now: datetime) -> Decision:
     gap = bool(plan.gap_ids)
     share = len(plan.missing_now) / plan.essentials_now if plan.essentials_now else 0.0
     priority, terms = _priority(deal, cp, now, mom, share, gap)
-    explanations = [segments_why, *plan.explanations, check_why, _momentum_why(mom)]
+    # the qualifier follows the verdict it qualifies (placed directly: ``list.index``
+    # compared frozen models field by field to find the verdict)
+    explanations = [segments_why, *plan.explanations, check_why]
     if qualified is not None:
-        explanations.insert(explanations.index(check_why) + 1, qualified)
-    for r in results:
-        if r.status == "learned_negative":
-            explanations.append(
-                explanation(
-                    "objective.learned_negative",
-                    {"objective": r.id, "evidence": r.evidence[0].detail},
-                    f"{r.title}: learned, and it is bad news - not met (so not learned) and"
-                    " not unknown (so not missing); the next call must deal with it",
-                )
+        explanations.append(qualified)
+    explanations.append(_momentum_why(mom))
+    for r in bad:
+        explanations.append(
+            explanation(
+                "objective.learned_negative",
+                {"objective": r.id, "evidence": r.evidence[0].detail},
+                f"{r.title}: learned, and it is bad news - not met (so not learned) and"
+                " not unknown (so not missing); the next call must deal with it",
             )
+        )
     if mom.parked:
         explanations.append(
             explanation(

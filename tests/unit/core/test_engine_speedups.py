@@ -19,9 +19,11 @@ import pytest
 
 from benchmarks._gen import deals
 from nextadvance.core import batch_gc
+from nextadvance.core._agenda import next_stage_scope
 from nextadvance.core._candidates import candidates
 from nextadvance.core._compiled import TEXT_KIND_SET
 from nextadvance.core._evidence import DealContext, evaluate
+from nextadvance.core._learn import learn
 from nextadvance.core._momentum import _commitment
 from nextadvance.core._prefilter import cannot_match, first_letters, first_pairs, initials
 from nextadvance.core._regex import Regex, regex
@@ -123,6 +125,29 @@ def test_candidates_skip_only_objectives_nothing_proves(playbook) -> None:  # ty
                 skipped += 1
                 assert evaluate(obj, ctx) == (), (deal.id, obj.id)
     assert skipped > 0
+
+
+def test_learn_reuses_the_first_call_exactly(playbook) -> None:  # type: ignore[no-untyped-def]
+    """The look-ahead's second ``learn`` for a deal (next stage's objectives) reuses the
+    first call's results: the same as learning them on a fresh context, rule by rule."""
+    cp = playbook.compiled
+    now = datetime(2026, 11, 23, tzinfo=UTC)
+    reused = 0
+    for deal in deals(300, seed=13, now=now):
+        stage = cp.stage(deal.stage)
+        if stage.closed:
+            continue
+        segments, objectives = cp.scope(stage.key, deal.account)[:2]
+        ahead = next_stage_scope(cp, stage, segments)
+        if not ahead:
+            continue
+        ctx = DealContext(deal)
+        first = learn(objectives, ctx, cp.lexicon.notes)
+        assert first == learn(objectives, DealContext(deal), cp.lexicon.notes)
+        again = learn(ahead, ctx, cp.lexicon.notes)
+        assert again == learn(ahead, DealContext(deal), cp.lexicon.notes), deal.id
+        reused += 1
+    assert reused > 100
 
 
 def test_batch_gc_restores_the_collector() -> None:

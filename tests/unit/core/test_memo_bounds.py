@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 import pytest
 
 from benchmarks._gen import NOTES, deals
-from nextadvance.core import _candidates, _coach, _coachdates, _textindex, decide
+from nextadvance.core import _candidates, _coach, _coachdates, _evidence, _textindex, decide
 from nextadvance.core._memo import LONG_TEXT, RECENT_LIMIT
 from nextadvance.core.models import Deal
 from nextadvance.mappings import load_playbook
@@ -56,6 +56,8 @@ def test_long_notes_stay_out_of_the_org_wide_memos(playbook) -> None:  # type: i
     assert all(len(s) + len(b) <= LONG_TEXT for s, b in cp.commitments)
     assert 0 < len(_textindex._LONG_WORDS) <= RECENT_LIMIT
     assert 0 < len(notes._long_parts) <= RECENT_LIMIT
+    assert all(len(v) <= 80 for _, _, v in _evidence._FIELDS if isinstance(v, str))
+    assert len(_evidence._FIELDS) <= _evidence._FIELDS_LIMIT
 
 
 def test_candidate_memos_share_one_bound(playbook) -> None:  # type: ignore[no-untyped-def]
