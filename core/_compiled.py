@@ -208,11 +208,6 @@ class CompiledPlaybook:
         #: per stage, the contact roles its advances need and the roles that prove an
         #: essential of the next open stage (the agenda's look-ahead skips those): a plan
         #: depends on no others
-        self.stage_roles = {
-            s.key: frozenset(r for a in s.advances for r in a.requires_roles)
-            | _next_stage_roles(playbook, i)
-            for i, s in enumerate(playbook.stages)
-        }
         #: every objective (stage or segment-added) by id, for the agenda's implication,
         #: negative-answer, time-critical and recovery settings (nextadvance.core._agenda)
         self.objective_meta: dict[str, Objective] = {
@@ -228,11 +223,14 @@ class CompiledPlaybook:
             for r in o.recovery.requires_roles
         )
         self.required_roles |= recovery_roles
-        #: per stage, the contact roles its advances (or a recovery) need: a plan depends
-        #: on no others
+        #: per stage, the contact roles its advances (or a recovery) need and the roles
+        #: that prove an essential of the next open stage (the agenda's look-ahead skips
+        #: those): a plan depends on no others
         self.stage_roles = {
-            s.key: frozenset(r for a in s.advances for r in a.requires_roles) | recovery_roles
-            for s in playbook.stages
+            s.key: frozenset(r for a in s.advances for r in a.requires_roles)
+            | recovery_roles
+            | _next_stage_roles(playbook, i)
+            for i, s in enumerate(playbook.stages)
         }
         #: learned ids that imply another objective (they change the agenda)
         self.implying = frozenset(r for o in self.objective_meta.values() for r in o.implied_by)

@@ -158,6 +158,9 @@ def test_look_ahead_does_not_ask_what_the_crm_already_says(
     named_ids = [o.id for o in _next_stage_essentials(cp, stage, (), frozenset({"decision_maker"}))]
     assert "decision_maker" in ids
     assert "decision_maker" not in named_ids
+    # ... so the roles proving the next stage's essentials key the plan (they were once
+    # dropped when the recovery roles were added)
+    assert {"decision_maker", "economic_buyer"} <= cp.stage_roles["prospecting"]
 
 
 def test_the_fallback_is_the_aim_persons_to_deliver(
