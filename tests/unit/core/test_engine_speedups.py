@@ -19,7 +19,7 @@ import pytest
 
 from benchmarks._gen import deals
 from nextadvance.core import batch_gc
-from nextadvance.core._agenda import next_stage_scope
+from nextadvance.core._agenda import look_ahead_scope
 from nextadvance.core._candidates import candidates
 from nextadvance.core._compiled import TEXT_KIND_SET
 from nextadvance.core._evidence import DealContext, evaluate
@@ -138,10 +138,11 @@ def test_learn_reuses_the_first_call_exactly(playbook) -> None:  # type: ignore[
         if stage.closed:
             continue
         segments, objectives = cp.scope(stage.key, deal.account)[:2]
-        ahead = next_stage_scope(cp, stage, segments)
+        ctx = DealContext(deal)
+        roles = cp.stage_roles[stage.key].intersection(ctx.roles)
+        ahead = look_ahead_scope(cp, stage, segments, roles)  # as decide reads it
         if not ahead:
             continue
-        ctx = DealContext(deal)
         first = learn(objectives, ctx, cp.lexicon.notes)
         assert first == learn(objectives, DealContext(deal), cp.lexicon.notes)
         again = learn(ahead, ctx, cp.lexicon.notes)
