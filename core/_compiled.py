@@ -78,6 +78,9 @@ class KeywordSet:
     phrase_words: tuple[frozenset[str], ...] = ()
     #: every word of every keyword and phrase: a text sharing none of them cannot match
     any_words: frozenset[str] = frozenset()
+    #: (padded phrase, its words, the phrase as a keyword) per phrase, built once here so a
+    #: search per deal neither zips two tuples nor strips a phrase
+    phrase_entries: tuple[tuple[str, frozenset[str], str], ...] = ()
 
     def may_match(self, words: frozenset[str]) -> bool:
         """Whether a text with these words can contain a keyword: one of the single words,
@@ -158,7 +161,13 @@ def _keyword_set(keywords: tuple[str, ...], synonyms: dict[str, tuple[str, ...]]
             phrases.append(norm)
     uniq = tuple(dict.fromkeys(phrases))
     phrase_words = tuple(frozenset(p.split()) for p in uniq)
-    return KeywordSet(frozenset(words), uniq, phrase_words, frozenset(words).union(*phrase_words))
+    return KeywordSet(
+        frozenset(words),
+        uniq,
+        phrase_words,
+        frozenset(words).union(*phrase_words),
+        tuple(zip(uniq, phrase_words, [p.strip() for p in uniq], strict=True)),
+    )
 
 
 class CompiledPlaybook:

@@ -48,7 +48,7 @@ class TextIndex:
             pos = text.rfind(f" {word} ")
             if pos > best_pos:
                 best_pos, best_kw = pos, word
-        for phrase, needed, kw in _phrases(kws):
+        for phrase, needed, kw in kws.phrase_entries:
             if needed <= words:
                 pos = text.rfind(phrase)
                 if pos > best_pos:
@@ -73,24 +73,6 @@ class TextIndex:
                 out.setdefault(self._where(pos), kw)
                 pos = text.find(needle, pos + 1)
         return out
-
-
-#: keyword set -> its phrases with their words and stripped form, and the set itself held
-#: so its id is not reused (the playbook's few keyword sets; bounded all the same)
-_PHRASES: dict[int, tuple[KeywordSet, tuple[tuple[str, frozenset[str], str], ...]]] = {}
-_PHRASES_LIMIT = 1_024
-
-
-def _phrases(kws: KeywordSet) -> tuple[tuple[str, frozenset[str], str], ...]:
-    """``kws``'s (padded phrase, its words, the phrase as a keyword) triples: searching
-    then neither zips two tuples nor strips a phrase per deal."""
-    hit = _PHRASES.get(id(kws))
-    if hit is None or hit[0] is not kws:
-        if len(_PHRASES) >= _PHRASES_LIMIT:
-            _PHRASES.clear()
-        triples = zip(kws.phrases, kws.phrase_words, [p.strip() for p in kws.phrases], strict=True)
-        hit = _PHRASES[id(kws)] = (kws, tuple(triples))
-    return hit[1]
 
 
 _EMPTY = TextIndex((), " ", frozenset())
