@@ -3,7 +3,7 @@
 Every open deal gets a :class:`CallObjective` and a :class:`Coaching`, and most an
 :class:`AdvanceChoice` or two; :func:`~nextadvance.core._decision.trusted` costs a kwargs
 dict and a field-names lookup per object.  These build the same objects directly, as the
-builders in :mod:`nextadvance.core._decision` do: every field given, so ``__dict__`` is in
+builders in :mod:`nextadvance.core._decision` do (with its :func:`built`): every field given, so ``__dict__`` is in
 declaration order (the JSON key order ``trusted`` gave) and the fields-set is the shared
 set of all field names (the models are frozen, so pydantic never mutates it).
 """
@@ -12,18 +12,10 @@ from __future__ import annotations
 
 from datetime import date
 
-from pydantic import BaseModel
-
-from nextadvance.core._decision import AdvanceChoice, CallObjective, Coaching
+from nextadvance.core._decision import AdvanceChoice, CallObjective, Coaching, built
 
 __all__ = ["build_call", "build_choice", "build_coaching"]
 
-_new = object.__new__
-_SLOTS = BaseModel.__dict__
-_set_dict = _SLOTS["__dict__"].__set__
-_set_fields = _SLOTS["__pydantic_fields_set__"].__set__
-_set_extra = _SLOTS["__pydantic_extra__"].__set__
-_set_private = _SLOTS["__pydantic_private__"].__set__
 _CHOICE_SET = set(AdvanceChoice.model_fields)
 _CALL_SET = set(CallObjective.model_fields)
 _COACHING_SET = set(Coaching.model_fields)
@@ -40,9 +32,8 @@ def build_choice(
     finds_role: str | None,
 ) -> AdvanceChoice:
     """An :class:`AdvanceChoice` built without validation (arguments in field order)."""
-    obj = _new(AdvanceChoice)
-    _set_dict(
-        obj,
+    return built(
+        AdvanceChoice,
         {
             "text": text,
             "advance_id": advance_id,
@@ -53,11 +44,8 @@ def build_choice(
             "by": by,
             "finds_role": finds_role,
         },
+        _CHOICE_SET,
     )
-    _set_fields(obj, _CHOICE_SET)
-    _set_extra(obj, None)
-    _set_private(obj, None)
-    return obj
 
 
 def build_call(
@@ -74,9 +62,8 @@ def build_call(
     look_ahead: tuple[str, ...],
 ) -> CallObjective:
     """A :class:`CallObjective` built without validation (arguments in field order)."""
-    obj = _new(CallObjective)
-    _set_dict(
-        obj,
+    return built(
+        CallObjective,
         {
             "learn": learn,
             "questions": questions,
@@ -90,11 +77,8 @@ def build_call(
             "close_date_note": close_date_note,
             "look_ahead": look_ahead,
         },
+        _CALL_SET,
     )
-    _set_fields(obj, _CALL_SET)
-    _set_extra(obj, None)
-    _set_private(obj, None)
-    return obj
 
 
 def build_coaching(
@@ -106,9 +90,8 @@ def build_coaching(
     body: tuple[str, ...],
 ) -> Coaching:
     """A :class:`Coaching` built without validation (arguments in field order)."""
-    obj = _new(Coaching)
-    _set_dict(
-        obj,
+    return built(
+        Coaching,
         {
             "subject": subject,
             "verdict": verdict,
@@ -117,8 +100,5 @@ def build_coaching(
             "next_meeting": next_meeting,
             "body": body,
         },
+        _COACHING_SET,
     )
-    _set_fields(obj, _COACHING_SET)
-    _set_extra(obj, None)
-    _set_private(obj, None)
-    return obj

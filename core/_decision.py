@@ -25,6 +25,7 @@ __all__ = [
     "NextStepCheck",
     "ObjectiveResult",
     "Verdict",
+    "built",
     "trusted",
 ]
 
@@ -38,6 +39,18 @@ _set_dict = _SLOTS["__dict__"].__set__
 _set_fields = _SLOTS["__pydantic_fields_set__"].__set__
 _set_extra = _SLOTS["__pydantic_extra__"].__set__
 _set_private = _SLOTS["__pydantic_private__"].__set__
+
+
+def built(cls: type[_M_co], data: dict[str, Any], fields_set: set[str]) -> _M_co:
+    """A ``cls`` whose ``__dict__`` is ``data`` (kept as given: its key order is the JSON
+    key order) and whose fields-set is ``fields_set`` (shared: the models are frozen),
+    built without validation - the one place the engine's output objects are assembled."""
+    obj = _new(cls)  # BaseModel has no __new__ of its own
+    _set_dict(obj, data)
+    _set_fields(obj, fields_set)
+    _set_extra(obj, None)
+    _set_private(obj, None)
+    return obj
 
 
 def trusted(cls: type[_M_co], /, **values: Any) -> _M_co:
@@ -74,12 +87,7 @@ def trusted(cls: type[_M_co], /, **values: Any) -> _M_co:
     given = field_sets.get(names)
     if given is None:
         given = field_sets[names] = set(names)
-    obj = _new(cls)  # BaseModel has no __new__ of its own
-    _set_dict(obj, data)
-    _set_fields(obj, given)
-    _set_extra(obj, None)
-    _set_private(obj, None)
-    return obj
+    return built(cls, data, given)
 
 
 class _M(BaseModel):
@@ -288,7 +296,6 @@ def evidence(
     ``nextadvance decide``: it is the order ``trusted`` produced (defaults first unless
     every field was given), kept so outputs stay byte-identical.
     """
-    obj = _new(Evidence)
     data: dict[str, str | None]
     if activity_id is not None and contact_id is not None:
         data = {
@@ -304,11 +311,7 @@ def evidence(
             "source": source,
             "detail": detail,
         }
-    _set_dict(obj, data)
-    _set_fields(obj, _EVIDENCE_SET)
-    _set_extra(obj, None)
-    _set_private(obj, None)
-    return obj
+    return built(Evidence, data, _EVIDENCE_SET)
 
 
 def learned_result(
@@ -322,9 +325,8 @@ def learned_result(
 ) -> ObjectiveResult:
     """A learned (or ``learned_negative``) :class:`ObjectiveResult` proved by ``ev``, built
     without validation."""
-    obj = _new(ObjectiveResult)
-    _set_dict(
-        obj,
+    return built(
+        ObjectiveResult,
         {
             "id": oid,
             "title": title,
@@ -334,21 +336,15 @@ def learned_result(
             "evidence": (ev,),
             "questions": questions,
         },
+        _RESULT_SET,
     )
-    _set_fields(obj, _RESULT_SET)
-    _set_extra(obj, None)
-    _set_private(obj, None)
-    return obj
 
 
 def explanation(rule_id: str, inputs: dict[str, Any], text: str) -> Explanation:
     """An :class:`Explanation` built without validation."""
-    obj = _new(Explanation)
-    _set_dict(obj, {"rule_id": rule_id, "inputs": inputs, "text": text})
-    _set_fields(obj, _EXPLANATION_SET)
-    _set_extra(obj, None)
-    _set_private(obj, None)
-    return obj
+    return built(
+        Explanation, {"rule_id": rule_id, "inputs": inputs, "text": text}, _EXPLANATION_SET
+    )
 
 
 def momentum(
@@ -365,9 +361,8 @@ def momentum(
     note: str = "",
 ) -> Momentum:
     """A :class:`Momentum` built without validation (arguments in field order)."""
-    obj = _new(Momentum)
-    _set_dict(
-        obj,
+    return built(
+        Momentum,
         {
             "last_advance_at": last_advance_at,
             "last_advance": last_advance,
@@ -381,11 +376,8 @@ def momentum(
             "last_conversation_at": last_conversation_at,
             "note": note,
         },
+        _MOMENTUM_SET,
     )
-    _set_fields(obj, _MOMENTUM_SET)
-    _set_extra(obj, None)
-    _set_private(obj, None)
-    return obj
 
 
 def open_decision(
@@ -406,9 +398,8 @@ def open_decision(
     coaching: Coaching,
 ) -> Decision:
     """The :class:`Decision` for an open deal, built without validation (field order)."""
-    obj = _new(Decision)
-    _set_dict(
-        obj,
+    return built(
+        Decision,
         {
             "deal_id": deal_id,
             "deal_name": deal_name,
@@ -427,8 +418,5 @@ def open_decision(
             "explanations": explanations,
             "coaching": coaching,
         },
+        _DECISION_SET,
     )
-    _set_fields(obj, _DECISION_SET)
-    _set_extra(obj, None)
-    _set_private(obj, None)
-    return obj
