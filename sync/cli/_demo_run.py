@@ -415,9 +415,10 @@ def run_demo(
             result.report_path = str(report_path)
             console.print(f"   open [bold]{report_path}[/] in a browser")
         result.ready = True
-        (directory / "demo.json").write_text(
-            json.dumps(result.to_json(), indent=2), encoding="utf-8"
-        )
+        # Written whole then renamed: a script polling for "ready" never reads a half file.
+        state_tmp = directory / "demo.json.tmp"
+        state_tmp.write_text(json.dumps(result.to_json(), indent=2), encoding="utf-8")
+        os.replace(state_tmp, directory / "demo.json")
         if keep_running:
             console.rule("sandbox still running — Ctrl-C to stop")
             console.print(
