@@ -175,6 +175,7 @@ class NoteReader:
             *[p for t in self.topics for p in (t.cues, t.negative, t.positive, t.unless, t.weak)],
         )
         self._memo: dict[tuple[str, People], NoteReading] = {}
+        self._commit_memo: dict[tuple[str, People], bool] = {}
         self._signs: dict[tuple[str, str, str], tuple[str, str]] = {}
         self._parts: dict[str, tuple[tuple[str, str, str], ...]] = {}
         self._long_parts: dict[str, tuple[tuple[str, str, str], ...]] = {}
@@ -390,6 +391,37 @@ class NoteReader:
             where[topic] = part.strip()
             why[topic] = said
 
+    def commits(self, text: str, people: People = People()) -> bool:
+        """Whether the client committed to something in this sentence: ``read(...).commitment``
+        without reading the topics, which momentum never asks for (the engine reads every
+        activity with a commitment keyword; the topics were most of that cost, issue #20).
+        Memoised like ``read`` (short texts only)."""
+        key = (text, people)
+        hit = self._memo.get(key)
+        if hit is not None:
+            return hit.commitment
+        known = self._commit_memo.get(key)
+        if known is not None:
+            return known
+        commitment = self._commits(text, people, self.parser.names_date(text, people))
+        if len(text) <= LONG_TEXT:
+            if len(self._commit_memo) >= _MEMO_LIMIT:
+                self._commit_memo.clear()
+            self._commit_memo[key] = commitment
+        return commitment
+
+    def _commits(self, text: str, people: People, dated: bool) -> bool:
+        """The commitment test on ``text``: a finer clause that is a client commitment
+        ("Claire wants kickoff 1/6, booked it w/ her team"), each parsed knowing whether
+        the sentence names a date (``dated``)."""
+        parts = [p for raw in self.parser.clauses(text) for p in _SUB_STEP.split(raw) if p.strip()]
+        previous: Clause | None = None
+        for part in parts:
+            previous = self.parser.clause(part, people, dated, previous)
+            if self.committed(previous):
+                return True
+        return False
+
     def read(self, text: str, people: People = People()) -> NoteReading:
         """Facts and commitment of one note sentence (memoised if short, core/_memo)."""
         key = (text, people)
@@ -421,16 +453,7 @@ class NoteReader:
         if self.model is not None:
             self._learned(self.model, text, people, facts, where, why)
         clauses = self.parser.parse(text, people)
-        # commitment per finer clause: "Claire wants kickoff 1/6, booked it w/ her team"
-        parts = [p for raw in self.parser.clauses(text) for p in _SUB_STEP.split(raw) if p.strip()]
-        dated = any(c.when for c in clauses)
-        previous: Clause | None = None
-        commitment = False
-        for part in parts:
-            previous = self.parser.clause(part, people, dated, previous)
-            if self.committed(previous):
-                commitment = True
-                break
+        commitment = self._commits(text, people, any(c.when for c in clauses))
         reading = NoteReading(facts, commitment, clauses, where, why)
         if len(text) <= LONG_TEXT:
             if len(self._memo) >= _MEMO_LIMIT:
