@@ -58,7 +58,7 @@ def _commitment(cp: CompiledPlaybook, subject: str, body: str) -> str | None:
             if needed <= words and phrase in text:
                 kw = phrase.strip()
                 break
-    if kw is not None and not cp.lexicon.notes.read(f"{subject}. {body}").commitment:
+    if kw is not None and not cp.lexicon.notes.commits(f"{subject}. {body}"):
         kw = None
     if len(subject) + len(body) <= LONG_TEXT:
         if len(memo) >= _COMMITMENT_LIMIT:
@@ -130,7 +130,7 @@ def compute_momentum(
                 commitment = {
                     acts[i].id: kw
                     for i, kw in index.every(kws).items()
-                    if notes.read(ctx.note(acts[i])[0]).commitment
+                    if notes.commits(ctx.note(acts[i])[0])
                 }
     conversation = cp.conversation_kinds
     held: list[Activity] = []  # conversations held by now: the continuation candidates

@@ -14,14 +14,14 @@ Everything here is lexicon data; results are memoised per (text, people), for sh
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from nextadvance.core._memo import LONG_TEXT, RECENT_LIMIT
 from nextadvance.core._note_model import NoteModel, note_features
+from nextadvance.core._note_text import SUB_STEP, alt, hit, labelled, sub_parts
 from nextadvance.core._parse import Clause, ClauseParser, People
-from nextadvance.core._prefilter import cannot_match, initials, prepare
+from nextadvance.core._prefilter import prepare
 from nextadvance.core._regex import Regex, regex
 
 if TYPE_CHECKING:
@@ -29,16 +29,6 @@ if TYPE_CHECKING:
 
 __all__ = ["NoteReader", "NoteReading"]
 
-_FLAGS = re.IGNORECASE
-#: finer clause boundaries inside one note sentence
-_SUB = re.compile(r",\s+|\s+but\s+|\s+-\s+|:\s+|\s+so\s+|\s+because\s+|\s+while\s+", _FLAGS)
-#: ... and for commitments also "... and she'll release it Monday", "... and gave us the
-#: verbal yes": a new subject or verb after "and" is a new step ("wants X and gave Y")
-_SUB_STEP = re.compile(
-    _SUB.pattern
-    + r"|\s+and\s+(?=(?:she|he|they|has|have|gave|agreed|booked|said|told|asked|signed|sent)\b)",
-    _FLAGS,
-)
 #: memo bound (cleared when full): reached within the first few thousand deals of an org,
 #: so a 100k-deal run needs no more memory than a 10k one (issue #20)
 _MEMO_LIMIT = 3_072
@@ -47,62 +37,6 @@ _SIGNS_LIMIT = 1_024
 #: bound of the per-clause memos (clause parts, a topic's sign in one clause)
 _CLAUSE_LIMIT = 4_096
 _NEVER = regex(r"(?!)")
-
-
-#: "Budget: none yet", "Timeline: TBD": a short label and its short value
-_LABEL_VALUE = re.compile(r"^\s*([^\s:,]+(?:\s+[^\s:,]+){0,2}):\s+(\S+(?:\s+\S+){0,2})\s*$")
-
-
-def _sub_parts(raw: str) -> list[str]:
-    """The finer clauses of one raw clause, a field-style "label: value" kept as one: the
-    value is what the note says of the label's topic, so "Budget: none yet" is bad news
-    about budget, not a budget cue beside an unrelated "none yet"."""
-    return _labelled(_SUB.split(raw), raw)
-
-
-def _labelled(parts: list[str], raw: str) -> list[str]:
-    """``parts`` (pieces of ``raw``) with each short "label: value" pair joined again."""
-    if len(parts) < 2 or ":" not in raw:
-        return parts
-    out: list[str] = []
-    i = 0
-    while i < len(parts):
-        if i + 1 < len(parts):
-            joined = f"{parts[i]}: {parts[i + 1]}"
-            if joined in raw and _LABEL_VALUE.match(joined):
-                out.append(joined)
-                i += 2
-                continue
-        out.append(parts[i])
-        i += 1
-    return out
-
-
-#: the word initials of the last clause tested: a clause is tested against many patterns
-_last: list[tuple[str, str, frozenset[str] | None]] = [("", "", frozenset())]
-
-
-def _alt(patterns: tuple[str, ...]) -> Regex | None:
-    if not patterns:
-        return None
-    # (?<!\w), not \b: a cue may start with a symbol ("\$")
-    return regex(r"(?<!\w)(?:" + "|".join(f"(?:{p})" for p in patterns) + ")", _FLAGS)
-
-
-def _hit(pat: Regex | None, s: str, words: str) -> bool:
-    """``pat`` matches the clause in base forms or as written (rejected without running
-    it when no word of either starts with a letter a match can start with)."""
-    if pat is None:
-        return False
-    last = _last[0]
-    if last[0] is s and last[1] is words:
-        starts = last[2]
-    else:
-        starts = initials(f"{s} {words}")
-        _last[0] = (s, words, starts)
-    if cannot_match(pat, starts):
-        return False
-    return pat.search(s) is not None or (words != s and pat.search(words) is not None)
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,29 +68,29 @@ class NoteReader:
 
     def __init__(self, lexicon: Lexicon, parser: ClauseParser) -> None:
         self.parser = parser
-        self.negations = _alt(lexicon.negations)
-        self.uncertainty = _alt(lexicon.uncertainty)
-        self.good_news = _alt(lexicon.note_good_news)
-        self.bad_news = _alt(lexicon.note_bad_news)
-        self.hedges = _alt(lexicon.hedges)
-        self.yes = _alt(lexicon.note_commitments)
+        self.negations = alt(lexicon.negations)
+        self.uncertainty = alt(lexicon.uncertainty)
+        self.good_news = alt(lexicon.note_good_news)
+        self.bad_news = alt(lexicon.note_bad_news)
+        self.hedges = alt(lexicon.hedges)
+        self.yes = alt(lexicon.note_commitments)
         #: client actions that in a note report a fact ("Kofi confirmed it works")
         self.info_actions = frozenset(lexicon.note_info_actions)
-        self.not_commitment = _alt(lexicon.note_not_commitment)
-        self.promise = _alt(lexicon.note_promises)
+        self.not_commitment = alt(lexicon.note_not_commitment)
+        self.promise = alt(lexicon.note_promises)
         self.fallback = lexicon.fallback_action
         self.topics = tuple(
             _Topic(
                 tid,
                 cues,
-                _alt(t.negative),
-                _alt(t.positive),
-                _alt(t.unless),
-                _alt(t.weak),
+                alt(t.negative),
+                alt(t.positive),
+                alt(t.unless),
+                alt(t.weak),
                 t.sentence_unless,
             )
             for tid, t in lexicon.topics.items()
-            if (cues := _alt(t.cues) or _NEVER) is not None
+            if (cues := alt(t.cues) or _NEVER) is not None
         )
         #: the learned topic model (None: the lexicon's cues alone decide)
         self.model: NoteModel | None = (
@@ -175,6 +109,7 @@ class NoteReader:
             *[p for t in self.topics for p in (t.cues, t.negative, t.positive, t.unless, t.weak)],
         )
         self._memo: dict[tuple[str, People], NoteReading] = {}
+        self._commit_memo: dict[tuple[str, People], bool] = {}
         self._signs: dict[tuple[str, str, str], tuple[str, str]] = {}
         self._parts: dict[str, tuple[tuple[str, str, str], ...]] = {}
         self._long_parts: dict[str, tuple[tuple[str, str, str], ...]] = {}
@@ -184,14 +119,14 @@ class NoteReader:
     def sign(self, topic: _Topic, s: str, words: str = "") -> str:
         """The sign of ``topic`` in a clause that shows it (``s``: base forms, ``words``:
         the words as written; a cue may match either: "froze" and "frozen")."""
-        if _hit(topic.positive, s, words):
+        if hit(topic.positive, s, words):
             return "positive"
-        if _hit(topic.negative, s, words):
+        if hit(topic.negative, s, words):
             return "negative"
-        if _hit(self.good_news, s, words):  # "budget not an issue", "no objections"
+        if hit(self.good_news, s, words):  # "budget not an issue", "no objections"
             return "positive"
         for pat in (self.negations, self.uncertainty):
-            if _hit(pat, s, words):
+            if hit(pat, s, words):
                 return "negative"
         return "positive"
 
@@ -259,14 +194,14 @@ class NoteReader:
     def _clauses(self, text: str) -> list[str]:
         """The parser's raw clauses of a note, a short "label: value" kept as one
         ("Budget: none yet. Timeline: Q3" is two facts, each with its value)."""
-        return _labelled(self.parser.clauses(text), text)
+        return labelled(self.parser.clauses(text), text)
 
     def _split_raw(self, raw: str) -> tuple[tuple[str, str, str], ...]:
         """One raw clause's finer parts, padded words and base forms (memoised per clause)."""
         hit = self._raw_parts.get(raw)
         if hit is None:
             out = []
-            for part in _sub_parts(raw):
+            for part in sub_parts(raw):
                 toks = self.parser.norm.tokens(part)
                 out.append(
                     (
@@ -311,9 +246,9 @@ class NoteReader:
 
     def _bad_news(self, s: str, words: str) -> bool:
         """A clause that names no topic but is bad news ("which adds weeks")."""
-        if _hit(self.good_news, s, words):
+        if hit(self.good_news, s, words):
             return False
-        return _hit(self.bad_news, s, words)
+        return hit(self.bad_news, s, words)
 
     def _read_part(
         self,
@@ -329,10 +264,10 @@ class NoteReader:
         returns the topics it showed with a strong cue."""
         shown: list[str] = []
         for topic in self.topics:
-            if _hit(topic.unless, *(whole if topic.sentence_unless else (s, words))):
+            if hit(topic.unless, *(whole if topic.sentence_unless else (s, words))):
                 continue
-            strong = _hit(topic.cues, s, words)
-            if not strong and not _hit(topic.weak, s, words):
+            strong = hit(topic.cues, s, words)
+            if not strong and not hit(topic.weak, s, words):
                 continue
             sign = self.sign(topic, s, words)
             if not strong:
@@ -375,7 +310,7 @@ class NoteReader:
                 parts = [
                     (c, note_features(c, people.names))
                     for raw in self._clauses(text)
-                    for c in _sub_parts(raw)
+                    for c in sub_parts(raw)
                     if c.strip()
                 ] or [(text, feats)]
             part = max(parts, key=lambda pf: model.probabilities(pf[1])[i])[0]
@@ -386,9 +321,40 @@ class NoteReader:
             if cues is not None:
                 facts[topic] = self.sign(cues, s, words)
             else:
-                facts[topic] = "negative" if _hit(self.negations, s, words) else "positive"
+                facts[topic] = "negative" if hit(self.negations, s, words) else "positive"
             where[topic] = part.strip()
             why[topic] = said
+
+    def commits(self, text: str, people: People = People()) -> bool:
+        """Whether the client committed to something in this sentence: ``read(...).commitment``
+        without reading the topics, which momentum never asks for (the engine reads every
+        activity with a commitment keyword; the topics were most of that cost, issue #20).
+        Memoised like ``read`` (short texts only)."""
+        key = (text, people)
+        hit = self._memo.get(key)
+        if hit is not None:
+            return hit.commitment
+        known = self._commit_memo.get(key)
+        if known is not None:
+            return known
+        commitment = self._commits(text, people, self.parser.names_date(text, people))
+        if len(text) <= LONG_TEXT:
+            if len(self._commit_memo) >= _MEMO_LIMIT:
+                self._commit_memo.clear()
+            self._commit_memo[key] = commitment
+        return commitment
+
+    def _commits(self, text: str, people: People, dated: bool) -> bool:
+        """The commitment test on ``text``: a finer clause that is a client commitment
+        ("Claire wants kickoff 1/6, booked it w/ her team"), each parsed knowing whether
+        the sentence names a date (``dated``)."""
+        parts = [p for raw in self.parser.clauses(text) for p in SUB_STEP.split(raw) if p.strip()]
+        previous: Clause | None = None
+        for part in parts:
+            previous = self.parser.clause(part, people, dated, previous)
+            if self.committed(previous):
+                return True
+        return False
 
     def read(self, text: str, people: People = People()) -> NoteReading:
         """Facts and commitment of one note sentence (memoised if short, core/_memo)."""
@@ -403,7 +369,7 @@ class NoteReader:
         for raw in self._clauses(text):
             rtoks = self.parser.norm.tokens(raw, people.names)
             whole = (" ".join(t.base for t in rtoks), " ".join(t.word for t in rtoks))
-            for part in _sub_parts(raw):
+            for part in sub_parts(raw):
                 toks = self.parser.norm.tokens(part, people.names)
                 s = " ".join(t.base for t in toks)
                 if not s:
@@ -421,16 +387,7 @@ class NoteReader:
         if self.model is not None:
             self._learned(self.model, text, people, facts, where, why)
         clauses = self.parser.parse(text, people)
-        # commitment per finer clause: "Claire wants kickoff 1/6, booked it w/ her team"
-        parts = [p for raw in self.parser.clauses(text) for p in _SUB_STEP.split(raw) if p.strip()]
-        dated = any(c.when for c in clauses)
-        previous: Clause | None = None
-        commitment = False
-        for part in parts:
-            previous = self.parser.clause(part, people, dated, previous)
-            if self.committed(previous):
-                commitment = True
-                break
+        commitment = self._commits(text, people, any(c.when for c in clauses))
         reading = NoteReading(facts, commitment, clauses, where, why)
         if len(text) <= LONG_TEXT:
             if len(self._memo) >= _MEMO_LIMIT:

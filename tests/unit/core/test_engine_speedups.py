@@ -249,3 +249,23 @@ def test_commitment_per_text_same_as_per_deal_scan(playbook) -> None:  # type: i
         compared += 1
         found += bool(old)
     assert compared > 500 and found > 100
+
+
+def test_commitment_alone_is_what_a_full_reading_says(playbook) -> None:  # type: ignore[no-untyped-def]
+    """Momentum asks the note reader only whether the client committed (``commits``),
+    which skips the topics and the full parse; on a fifth of the training texts, with and without
+    the deal's people, the answer is the full reading's and the date test is the parse's."""
+    lex = playbook.compiled.lexicon
+    fresh = load_playbook().compiled.lexicon  # no memo shared with ``lex``
+    people = lex.people((("Ben Ortiz", "CFO", "economic buyer"), ("Claire Wu", "", "")))
+    texts = _texts()[::5]  # ~3,000 texts: a minute, not several
+    committed = 0
+    for text in texts:
+        for who in (lex.people(()), people):
+            assert lex.parser.names_date(text, who) == any(
+                c.when for c in lex.parser.parse(text, who)
+            ), text
+            full = lex.notes.read(text, who).commitment
+            assert fresh.notes.commits(text, who) == full, text
+            committed += full
+    assert committed > 100  # the texts do exercise commitments
