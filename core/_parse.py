@@ -31,11 +31,12 @@ from typing import TYPE_CHECKING
 
 from nextadvance.core._actions import ActionFinder
 from nextadvance.core._clause import Clause, People
-from nextadvance.core._links import NOT_VERB, addressed, conditioned, refers_back
-from nextadvance.core._normalise import Normaliser, Token
+from nextadvance.core._links import addressed, conditioned, refers_back
+from nextadvance.core._normalise import Normaliser
+from nextadvance.core._parse_refs import client_ref, fallback, for_someone
 from nextadvance.core._prefilter import cannot_match, initials, prepare
 from nextadvance.core._regex import Regex, regex
-from nextadvance.core._sides import PROMISE, SellerLead, contact_lead
+from nextadvance.core._sides import SellerLead, contact_lead
 from nextadvance.core._stage_model import NAME
 from nextadvance.core._status import status
 
@@ -48,9 +49,10 @@ _FLAGS = re.IGNORECASE
 #: seller verbs of receiving: "we get the PO from Michael" is Michael's commitment
 _RECEIVE = frozenset({"get", "receive", "become", "expect", "collect"})
 _COMMA = re.compile(r",\s+")
+#: bound of the clause memo (cleared when full: memory stays flat on big orgs, issue #20)
+_CLAUSE_LIMIT = 4_096
 #: a word written in capitals (3+ letters, maybe a plural "s"): an acronym
 _ACRONYM = re.compile(r"(?<![\w'])[A-Z]{3,}s?(?![\w'])")
-_OWN = re.compile(r"\b(?:our|my)\s+$")
 #: spoken or typed preamble before the step itself: "okay so", "next step is (to)",
 #: "next step: Nora to ..." - never the whole clause ("next steps tbd" stays vague)
 _PREAMBLE = re.compile(
@@ -90,6 +92,7 @@ class ClauseParser:
 
     def __init__(self, lexicon: Lexicon, stage_order: dict[str, int]) -> None:
         self.lexicon = lexicon
+        self._clauses: dict[tuple[str, People, bool, tuple[str | None, bool] | None], Clause] = {}
         self.order = stage_order
         self.norm = Normaliser(lexicon)
         self.split = re.compile(lexicon.clause_separators, _FLAGS)
@@ -129,108 +132,31 @@ class ClauseParser:
         """The raw clauses of ``text``."""
         return [c.strip() for c in self.split.split(text) if c and c.strip()]
 
-    def _client_ref(
-        self,
-        toks: list[Token],
-        s: str,
-        people: People,
-        offset: int = 0,
-        acronyms: frozenset[str] = frozenset(),
-    ) -> tuple[int, str, bool] | None:
-        """Offset, text and specificity of the first client reference at or after
-        ``offset`` (a name, title or team is specific; "they", "the client" is not; an
-        unknown acronym in capitals, "MRAs", "PHI", is a thing, not a person)."""
-        best: tuple[int, str, bool] | None = None
-        for t in toks:
-            if t.start < offset:
-                continue
-            if (t.word in people.names and not _OWN.search(s, 0, t.start)) or (
-                t.cap
-                and t.word not in acronyms
-                and not _OWN.search(s, 0, t.start)
-                and t.word not in self.stopwords
-                and t.word not in self.norm.vocabulary
-                and t.word.isalpha()
-                and len(t.word) > 1
-            ):
-                best = (t.start, t.word, True)
-                break
-        generic_end = -1
-        for pat, specific in (
-            (self.client_actor, True),
-            (people.phrases, True),
-            (self.generic_actor, False),
-        ):
-            if pat is not None:
-                # "our legal", "my manager": a team of the seller's own side
-                m = next(
-                    (m for m in pat.finditer(s, offset) if not _OWN.search(s, 0, m.start())), None
-                )
-                if m is None:
-                    continue
-                if not specific:
-                    generic_end = m.end()
-                if best is None or m.start() < best[0]:
-                    best = (m.start(), m.group(0), specific)
-        if best is not None and not best[2] and generic_end >= 0:
-            # "their legal": the team named right after the generic word is who
-            for spec in (self.client_actor, people.phrases):
-                n = spec.search(s, generic_end) if spec is not None else None
-                if n is not None and n.start() <= generic_end + 1:
-                    best = (best[0], f"{best[1]} {n.group(0)}", True)
-                    break
-        return best
-
-    def _for_someone(self, toks: list[Token], s: str, people: People) -> bool:
-        """The clause opens with a bare verb done *for or with* someone, or on the seller's
-        own things: "share the one-pager w Kenji", "review Deborah's redlines with our
-        legal", "run the true-up calc for Howard" - the rep's to-do, even when the verb
-        is a client action (a bare "review proposal" is not: nobody is named)."""
-        if not toks:
-            return False
-        t = toks[0]
-        if not (
-            t.form == "base"
-            and t.word in self.norm.verb_bases
-            and (t.word not in self.imperative_exclude or t.word in self.imperative_recipient)
-            and not (t.cap and t.word not in self.norm.vocabulary)
-            and t.word not in people.names
-        ):
-            return False
-        if self.recipient is not None and self.recipient.search(s, len(t.base)):
-            return True
-        ref = self._client_ref(toks, s, people, len(t.base) + 1)
-        return ref is not None and ref[2]
-
-    def _fallback(self, toks: list[Token], ref_at: int) -> tuple[int, int, str, str | None] | None:
-        """An unlisted client action: the client person, a promise marker, then a verb
-        ("Ben to circulate the deck internally Fri"), or a verb in -ing/-s/past form
-        right after the person ("Ben circulating the deck Fri")."""
-        after = [t for t in toks if t.start > ref_at][:5]
-        for i, t in enumerate(after):
-            if t.base in PROMISE and i + 1 < len(after):
-                nxt = after[i + 1]
-                if nxt.base in ("to", "be") and i + 2 < len(after):
-                    nxt = after[i + 2]
-                # a verb of the table, or after "to" any word that is not a function
-                # word or a date ("Ben to cascade the deck", "Ben to pop it over")
-                unlisted = t.base == "to" and nxt.word.isalpha() and nxt.word not in NOT_VERB
-                if (nxt.verb or unlisted) and nxt.base not in self.fallback_exclude:
-                    return nxt.start, nxt.start + len(nxt.base), self.lexicon.fallback_action, None
-                if t.base == "promise":  # "Ben promised the architecture diagram by Fri"
-                    return t.start, t.start + len(t.base), self.lexicon.fallback_action, None
-                return None
-            if t.verb and t.form in ("ing", "s", "past") and t.base not in self.fallback_exclude:
-                return t.start, t.start + len(t.base), self.lexicon.fallback_action, None
-            if t.verb:
-                return None
-        return None
-
     # -- the parse ------------------------------------------------------------------------
     def clause(
         self, raw: str, people: People, text_dated: bool, previous: Clause | None = None
     ) -> Clause:
-        """Parse one clause (``text_dated``: the whole text names a date)."""
+        """Parse one clause (``text_dated``: the whole text names a date), memoised: a
+        clause depends on ``previous`` only through a client actor it may inherit, and
+        note boilerplate ("Budget: approved", "Next step: TBD") repeats across notes."""
+        inherited = (
+            (previous.actor_text, previous.specific)
+            if previous is not None and previous.actor == "client"
+            else None
+        )
+        key = (raw, people, text_dated, inherited)
+        hit = self._clauses.get(key)
+        if hit is None:
+            hit = self._clause(raw, people, text_dated, previous)
+            if len(self._clauses) >= _CLAUSE_LIMIT:
+                self._clauses.clear()
+            self._clauses[key] = hit
+        return hit
+
+    def _clause(
+        self, raw: str, people: People, text_dated: bool, previous: Clause | None
+    ) -> Clause:
+        """One clause parsed (``clause`` without the memo)."""
         toks = self.norm.tokens(raw, people.names)
         s = " ".join(t.base for t in toks)
         acr = _acronyms(raw, people)
@@ -278,7 +204,7 @@ class ClauseParser:
                     and self.lead.imperative(toks, people)
                     and (found is None or found[0] > 0)
                 )
-                or (verb_lead and self._for_someone(toks, s, people))
+                or (verb_lead and for_someone(self, toks, s, people))
             )
         )
         actor_pos: int | None = None
@@ -301,24 +227,24 @@ class ClauseParser:
             by = self.agent.search(s, end)
             receive = not _RECEIVE.isdisjoint(t.base for t in toks if t.start < at)
             if seller and by is not None and not goal and receive:
-                ref = self._client_ref(toks, s, people, by.end(), acr)
+                ref = client_ref(self, toks, s, people, by.end(), acr)
                 if ref is not None:  # "we get the PO from Michael": the client acts
                     actor, actor_text, specific = "client", ref[1], ref[2]
             elif actor == "unknown":
-                ref = self._client_ref(toks, s, people, 0, acr)
+                ref = client_ref(self, toks, s, people, 0, acr)
                 if ref is not None and ref[0] <= at:
                     actor, actor_text, specific = "client", ref[1], ref[2]
                     actor_pos = ref[0]
                 elif by is not None:  # passive: "to be signed by their legal"
-                    ref = self._client_ref(toks, s, people, by.end(), acr)
+                    ref = client_ref(self, toks, s, people, by.end(), acr)
                     if ref is not None:
                         actor, actor_text, specific = "client", ref[1], ref[2]
         elif actor == "unknown":
-            ref = self._client_ref(toks, s, people, 0, acr)
+            ref = client_ref(self, toks, s, people, 0, acr)
             if ref is not None:
                 actor, actor_text, specific = "client", ref[1], ref[2]
                 actor_pos = ref[0]
-                fb = self._fallback(toks, ref[0])
+                fb = fallback(self, toks, ref[0])
                 if fb is not None:
                     at, end, action, min_stage = fb
                     obj = s[end:].strip() or None
@@ -379,7 +305,7 @@ class ClauseParser:
                     addressed = True
                     current = replace(current, actor="seller", actor_text=None, specific=False)
                 elif addressed and current.actor != "seller" and toks:
-                    ref = self._client_ref(toks, current.text, people, 0, _acronyms(part, people))
+                    ref = client_ref(self, toks, current.text, people, 0, _acronyms(part, people))
                     if ref is None or ref[0] > 0:  # ... unless a client opens the clause
                         current = replace(current, actor="seller", actor_text=None, specific=False)
                 current = conditioned(current, previous, dated)

@@ -269,3 +269,31 @@ def test_commitment_alone_is_what_a_full_reading_says(playbook) -> None:  # type
             assert fresh.notes.commits(text, who) == full, text
             committed += full
     assert committed > 100  # the texts do exercise commitments
+
+
+def test_clause_memo_keys_on_all_a_clause_reads(playbook) -> None:  # type: ignore[no-untyped-def]
+    """A memoised clause depends on the clause before only through a client actor it may
+    inherit: for training clauses after several different previous clauses (client ones
+    with other names, a seller one, none), the memo answers what a fresh parse says."""
+    lex = playbook.compiled.lexicon
+    parser = lex.parser
+    people = lex.people((("Ben Ortiz", "CFO", "economic buyer"),))
+    prevs = [None] + [
+        parser._clause(t, people, False, None)
+        for t in (
+            "Ben agreed to the pilot",
+            "their legal signed",
+            "we send the deck",
+            "CFO to review",
+        )
+    ]
+    assert {p.actor for p in prevs if p is not None} >= {"client", "seller"}
+    checked = 0
+    for text in _texts()[::7]:
+        for raw in parser.clauses(text)[:3]:
+            for dated in (False, True):
+                for prev in prevs:
+                    got = parser.clause(raw, people, dated, prev)
+                    assert got == parser._clause(raw, people, dated, prev), (raw, prev)
+                    checked += 1
+    assert checked > 10_000
