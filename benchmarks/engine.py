@@ -5,6 +5,9 @@ Run from the repository root::
     .venv/bin/python -m benchmarks.engine            # 100,000 deals
     .venv/bin/python -m benchmarks.engine --deals 5000
     .venv/bin/python -m benchmarks.engine --deals 20000 --unique-texts   # no text repeats
+    .venv/bin/python -m benchmarks.engine --deals 3000 --sandbox salesforce
+        # the open deals of a 3,000-deal sandbox, read through a real full sync (once,
+        # then cached: benchmarks/_sandbox_deals.py); the notes a sync really meets
 
 Deals are generated in chunks outside the timed section; only ``decide`` is timed.  Prints
 one JSON object: deals, seconds (wall), deals_per_s, cpu_seconds, deals_per_cpu_s (the
@@ -19,20 +22,31 @@ import json
 import resource
 import sys
 import time
+from collections.abc import Iterator
 from datetime import UTC, datetime
 
 from benchmarks._gen import deals
+from benchmarks._sandbox_deals import sandbox_deals
 from nextadvance.core import batch_gc, decide
+from nextadvance.core.models import Deal
 from nextadvance.mappings import load_playbook
 
 CHUNK = 2_000
 
 
-def run(n: int, seed: int = 7, unique_texts: bool = False) -> dict[str, float | int]:
-    """Decide ``n`` generated deals; return the measured figures."""
+def run(
+    n: int, seed: int = 7, unique_texts: bool = False, sandbox: str | None = None
+) -> dict[str, float | int]:
+    """Decide ``n`` generated deals (or the open ones of an ``n``-deal ``sandbox``); return
+    the measured figures."""
     playbook = load_playbook()
-    now = datetime(2026, 11, 23, tzinfo=UTC)
-    gen = deals(n, seed=seed, now=now, unique_texts=unique_texts)
+    gen: Iterator[Deal]
+    if sandbox is not None:
+        found, now = sandbox_deals(sandbox, n, seed)
+        gen = iter(found)
+    else:
+        now = datetime(2026, 11, 23, tzinfo=UTC)
+        gen = deals(n, seed=seed, now=now, unique_texts=unique_texts)
     elapsed = cpu = 0.0
     done = 0
     with batch_gc():  # the collector settings of the sync run and ``nextadvance decide``
@@ -67,8 +81,16 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="no note or next step repeats (the figure text-keyed memos cannot help)",
     )
+    parser.add_argument(
+        "--sandbox",
+        choices=("salesforce", "hubspot"),
+        help="decide the open deals of a --deals sandbox read through a full sync instead",
+    )
     args = parser.parse_args(argv)
-    json.dump(run(args.deals, args.seed, args.unique_texts), sys.stdout)
+    out = run(args.deals, args.seed, args.unique_texts, args.sandbox)
+    if args.sandbox:
+        out = {"sandbox": args.sandbox, "sandbox_deals": args.deals, **out}
+    json.dump(out, sys.stdout)
     sys.stdout.write("\n")
     return 0
 
