@@ -92,6 +92,7 @@ class ClauseParser:
 
     def __init__(self, lexicon: Lexicon, stage_order: dict[str, int]) -> None:
         self.lexicon = lexicon
+        self._split_memo: dict[str, list[str]] = {}
         self._clauses: dict[tuple[str, People, bool, tuple[str | None, bool] | None], Clause] = {}
         self.order = stage_order
         self.norm = Normaliser(lexicon)
@@ -129,8 +130,16 @@ class ClauseParser:
 
     # -- pieces ---------------------------------------------------------------------------
     def clauses(self, text: str) -> list[str]:
-        """The raw clauses of ``text``."""
-        return [c.strip() for c in self.split.split(text) if c and c.strip()]
+        """The raw clauses of ``text``, memoised (bounded): a note is split for its topics,
+        for its date and for its commitment.  The list returned is shared: callers only
+        read it."""
+        hit = self._split_memo.get(text)
+        if hit is None:
+            hit = [c.strip() for c in self.split.split(text) if c and c.strip()]
+            if len(self._split_memo) >= _CLAUSE_LIMIT:
+                self._split_memo.clear()
+            self._split_memo[text] = hit
+        return hit
 
     # -- the parse ------------------------------------------------------------------------
     def clause(
