@@ -44,8 +44,20 @@ def model_json(model: BaseModel, *, exclude: set[str] | None = None, **extra: An
     text = model.model_dump_json(exclude=exclude)
     if not extra:
         return RawJSON(text)
-    tail = ",".join(f"{_text(k)}:{_text(v)}" for k, v in extra.items())
+    # one of these per mirrored record: plain concatenation, the keys encoded once
+    tail = ",".join([_key(k) + _text(v) for k, v in extra.items()])
     return RawJSON(text[:-1] + ("," if text != "{}" else "") + tail + "}")
+
+
+#: ``"key":`` of the mirror's own keys, encoded once
+_KEYS: dict[str, str] = {}
+
+
+def _key(key: str) -> str:
+    encoded = _KEYS.get(key)
+    if encoded is None:
+        encoded = _KEYS[key] = encode_basestring_ascii(key) + ":"
+    return encoded
 
 
 def _text(value: Any) -> str:
