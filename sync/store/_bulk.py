@@ -2,29 +2,41 @@
 
 A full sync mirrors every deal, contact and activity of the org.  Building an ORM object per
 row (identity map, attribute events, unit-of-work flush) cost more time and memory than the
-rows themselves; here rows are plain dicts sent as one ``executemany`` per chunk, and
-lookups return only the columns the caller compares.
+rows themselves; here rows are plain tuples in the order of a tuple of column keys, sent as
+one ``executemany`` per chunk, and lookups return only the columns the caller compares.
 
-On SQLite the inserts skip SQLAlchemy's per-row parameter machinery too (a full sync inserts
-~200k rows at 10k deals): the statement is compiled once per table and column set, each
-value goes through the column type's own bind processor (so the stored text is what the
-Core path stores), and the rows go to the driver as one ``executemany`` of tuples.  Other
-backends (PostgreSQL) keep the Core path.
+On SQLite the writes skip SQLAlchemy's per-row parameter machinery too (a full sync writes
+~200k rows at 10k deals): the statement is compiled once per table and column set and the
+rows go to the driver as one ``executemany`` of tuples.  Each value still goes through its
+column type's own bind processor, so the stored text is what the Core path stores; the
+processors run a column at a time, and not at all where the result is known without them
+(a column of one shared value is processed once; JSON text the mirror made already, see
+``_json.RawJSON``, is the processor's own output).  Other backends (PostgreSQL) keep the
+Core and ORM paths, which batch rows in their own way.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta, timezone
 from functools import lru_cache
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
 
-__all__ = ["CHUNK", "delete_in", "lookup", "write_rows"]
+from ._json import RawJSON
+from ._tables import UTCDateTime
+
+__all__ = ["CHUNK", "Row", "delete_in", "insert_rows", "lookup", "update_in", "update_rows"]
 
 #: ids per IN (...) lookup and rows per executemany
 CHUNK = 500
+
+#: one row to write: its values in the order of the ``keys`` given with it
+Row = tuple[Any, ...]
 
 
 def lookup(
@@ -32,30 +44,52 @@ def lookup(
 ) -> dict[str, tuple[Any, ...]]:
     """``cols`` of the rows of ``ids`` that exist, by id (a tuple per row)."""
     out: dict[str, tuple[Any, ...]] = {}
+    conn = s.connection()
     for i in range(0, len(ids), CHUNK):
         chunk = list(ids[i : i + CHUNK])
         q = sa.select(id_col, *cols).where(model.connection == connection, id_col.in_(chunk))
-        for row in s.connection().execute(q):
+        for row in conn.execute(q):
             out[row[0]] = tuple(row[1:])
     return out
 
 
-def write_rows(
-    s: Session, model: Any, new: list[dict[str, Any]], changed: list[dict[str, Any]]
-) -> None:
-    """Insert ``new`` rows and update ``changed`` ones by primary key, in chunks."""
-    # Inserts go straight to the connection against the table: the ORM's bulk path would
-    # re-map every dict (a full sync inserts a row per activity); updates keep the ORM's
-    # update-by-primary-key (incremental runs, a few rows).
+def insert_rows(s: Session, model: Any, keys: tuple[str, ...], rows: Sequence[Row]) -> None:
+    """Insert ``rows`` (values in the order of ``keys``) in chunks."""
+    if not rows:
+        return
     conn = s.connection()
-    if new and conn.dialect.name == "sqlite":
-        _driver_insert(conn, model.__table__, new)
-    else:
-        insert = sa.insert(model.__table__)
-        for i in range(0, len(new), CHUNK):
-            conn.execute(insert, new[i : i + CHUNK])
-    for i in range(0, len(changed), CHUNK):
-        s.execute(sa.update(model), changed[i : i + CHUNK])
+    table = model.__table__
+    if conn.dialect.name == "sqlite":
+        _driver_many(conn, _compiled(conn.dialect, table, keys, update=False), rows)
+        return
+    # Inserts go straight to the connection against the table: the ORM's bulk path would
+    # re-map every dict (a full sync inserts a row per activity).
+    insert = sa.insert(table)
+    for i in range(0, len(rows), CHUNK):
+        conn.execute(insert, [dict(zip(keys, row, strict=True)) for row in rows[i : i + CHUNK]])
+
+
+def update_rows(s: Session, model: Any, keys: tuple[str, ...], rows: Sequence[Row]) -> None:
+    """Update ``rows`` by primary key (``keys`` name every primary key column; each row's
+    other values are set).  A row that is not there is an error, as the ORM's bulk update
+    by primary key has it (:class:`StaleDataError`)."""
+    if not rows:
+        return
+    conn = s.connection()
+    if conn.dialect.name == "sqlite":
+        plan = _compiled(conn.dialect, model.__table__, keys, update=True)
+        matched = _driver_many(conn, plan, rows)
+        if matched != len(rows):
+            raise StaleDataError(
+                f"UPDATE statement on table '{model.__table__.name}' expected to update "
+                f"{len(rows)} row(s); {matched} were matched."
+            )
+        return
+    # incremental runs update a few rows: the ORM's update by primary key
+    for i in range(0, len(rows), CHUNK):
+        s.execute(
+            sa.update(model), [dict(zip(keys, row, strict=True)) for row in rows[i : i + CHUNK]]
+        )
 
 
 def delete_in(s: Session, model: Any, connection: str, column: Any, ids: Sequence[str]) -> None:
@@ -87,47 +121,129 @@ def update_in(
         )
 
 
-def _driver_insert(conn: sa.Connection, table: sa.Table, rows: list[dict[str, Any]]) -> None:
-    """Insert ``rows`` (dicts with the same keys) as driver-level ``executemany`` in chunks."""
-    sql, keys, procs = _compiled_insert(conn.dialect, table, tuple(rows[0]))
-    columns = [(k, _last_value(p)) for k, p in zip(keys, procs, strict=True)]
+Processor = Callable[[Any], Any]
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """A compiled positional statement and how a row becomes its parameters.
+
+    ``columns``: per parameter, the index of its value in a row and the column's bind
+    processor (None: the value goes to the driver as it is); ``raw_json``: per parameter,
+    whether the processor hands :class:`RawJSON` back unchanged (JSON text made already).
+    ``identity``: the parameters are the rows as they are (same order, no processor).
+    """
+
+    sql: str
+    columns: tuple[tuple[int, Processor | None], ...]
+    raw_json: tuple[bool, ...]
+    identity: bool
+
+
+def _driver_many(conn: sa.Connection, plan: _Plan, rows: Sequence[Row]) -> int:
+    """Run ``plan`` once per row as driver-level ``executemany`` in chunks; rows matched."""
+    matched = 0
     for i in range(0, len(rows), CHUNK):
-        params = [tuple(p(row[k]) for k, p in columns) for row in rows[i : i + CHUNK]]
-        conn.exec_driver_sql(sql, params)
+        chunk = rows[i : i + CHUNK]
+        if plan.identity:
+            params: Sequence[Row] = list(chunk)
+        else:
+            values = list(zip(*chunk, strict=True))
+            params = list(
+                zip(
+                    *(
+                        _processed(values[j], proc, raw)
+                        for (j, proc), raw in zip(plan.columns, plan.raw_json, strict=True)
+                    ),
+                    strict=True,
+                )
+            )
+        matched += conn.exec_driver_sql(plan.sql, params).rowcount
+    return matched
+
+
+def _processed(values: tuple[Any, ...], proc: Processor | None, raw_json: bool) -> Sequence[Any]:
+    """One column's values through its bind processor, skipping what needs no call."""
+    if proc is None:
+        return values
+    if raw_json and set(map(type, values)) == {RawJSON}:
+        return values  # the processor would hand each back as it is
+    first = values[0]
+    if len(set(map(id, values))) == 1:
+        # one value shared by every row (a run's ``updated_at``): processors are pure
+        return [proc(first)] * len(values)
+    return list(map(proc, values))
 
 
 @lru_cache(maxsize=64)
-def _compiled_insert(
-    dialect: sa.Dialect, table: sa.Table, keys: tuple[str, ...]
-) -> tuple[str, tuple[str, ...], tuple[Callable[[Any], Any] | None, ...]]:
-    """The positional INSERT for ``keys`` of ``table``, its parameter order and the bind
-    processor of each parameter's column (None: the value goes to the driver as it is)."""
-    compiled = sa.insert(table).compile(dialect=dialect, column_keys=list(keys))
-    order = tuple(compiled.positiontup or ())
+def _compiled(
+    dialect: sa.Dialect, table: sa.Table, keys: tuple[str, ...], *, update: bool
+) -> _Plan:
+    """The positional INSERT of ``keys`` of ``table``, or its UPDATE by primary key, and
+    the parameter plan of a row."""
+    index = {k: i for i, k in enumerate(keys)}
+    if len(index) != len(keys):
+        raise ValueError(f"{table.name}: repeated keys {keys}")
+    if update:
+        pk = [c.key for c in table.primary_key.columns]
+        if not set(pk) <= set(keys) or set(pk) == set(keys):
+            raise ValueError(f"update of {table.name}: keys {keys} for primary key {pk}")
+        stmt: Any = (
+            sa.update(table)
+            .where(*(table.c[k] == sa.bindparam(f"pk_{k}") for k in pk))
+            .values({k: sa.bindparam(k) for k in keys if k not in pk})
+        )
+        compiled = stmt.compile(dialect=dialect)
+    else:
+        compiled = sa.insert(table).compile(dialect=dialect, column_keys=list(keys))
+    order = tuple(k.removeprefix("pk_") if update else k for k in compiled.positiontup or ())
     if sorted(order) != sorted(keys):
-        raise ValueError(f"insert into {table.name}: parameters {order} for keys {keys}")
-    procs = tuple(table.c[k].type.dialect_impl(dialect).bind_processor(dialect) for k in order)
-    return str(compiled), order, procs
+        raise ValueError(f"{table.name}: parameters {order} for keys {keys}")
+    columns = tuple(
+        (
+            index[k],
+            _fast(
+                table.c[k].type,
+                table.c[k].type.dialect_impl(dialect).bind_processor(dialect),
+                dialect,
+            ),
+        )
+        for k in order
+    )
+    probe = RawJSON("{}")
+    raw_json = tuple(
+        isinstance(table.c[k].type, sa.JSON) and proc is not None and proc(probe) is probe
+        for k, (_, proc) in zip(order, columns, strict=True)
+    )
+    identity = order == keys and all(proc is None for _, proc in columns)
+    return _Plan(str(compiled), columns, raw_json, identity)
 
 
-def _last_value(proc: Callable[[Any], Any] | None) -> Callable[[Any], Any]:
-    """``proc`` remembering its last argument: rows of one batch share values such as the
-    run's ``updated_at`` (bind processors are pure, the values immutable or unchanged
-    while one statement's parameters are built)."""
-    if proc is None:
-        return _same
-    last: list[Any] = [_MISSING, None]
+def _fast(type_: Any, proc: Processor | None, dialect: sa.Dialect) -> Processor | None:
+    """``proc``, or a quicker function that gives the same text: on SQLite a
+    :class:`UTCDateTime` is the UTC time as ISO text with microseconds (one C call where
+    the processors make a naive copy and format it field by field).  The quick function
+    is used only if it agrees with ``proc`` on sample values, and hands anything but an
+    aware ``datetime`` to ``proc`` (which rejects a naive one)."""
+    if proc is None or dialect.name != "sqlite" or not isinstance(type_, UTCDateTime):
+        return proc
+    general = proc
 
-    def process(value: Any) -> Any:
-        if value is not last[0]:
-            last[0], last[1] = value, proc(value)
-        return last[1]
+    def utc_text(value: Any) -> Any:
+        if type(value) is datetime and value.tzinfo is not None:
+            return value.astimezone(UTC).isoformat(" ", "microseconds")[:26]
+        return general(value)
 
-    return process
+    if all(utc_text(v) == proc(v) for v in _DATETIME_SAMPLES):
+        return utc_text
+    return proc
 
 
-_MISSING = object()
-
-
-def _same(value: Any) -> Any:
-    return value
+_DATETIME_SAMPLES = (
+    None,
+    datetime(2026, 11, 20, 9, 0, tzinfo=UTC),
+    datetime(1, 1, 1, 0, 0, 0, 1, tzinfo=UTC),
+    datetime(9999, 12, 31, 23, 59, 59, 999999, tzinfo=UTC),
+    datetime(2026, 3, 29, 1, 30, 5, 120, tzinfo=timezone(timedelta(hours=5, minutes=45))),
+    datetime(2025, 1, 1, 0, 0, 0, 999, tzinfo=timezone(timedelta(hours=-11))),
+)

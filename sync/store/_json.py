@@ -14,6 +14,7 @@ other value as before.
 from __future__ import annotations
 
 import json
+import re
 from datetime import date, datetime
 from json.encoder import encode_basestring_ascii
 from typing import Any
@@ -21,8 +22,17 @@ from typing import Any
 from pydantic import BaseModel
 
 from nextadvance.connectors import TaskState
+from nextadvance.core.models import Activity
 
-__all__ = ["RawJSON", "canonical", "dumps", "jsonable", "model_json", "task_state_json"]
+__all__ = [
+    "RawJSON",
+    "activity_from_json",
+    "canonical",
+    "dumps",
+    "jsonable",
+    "model_json",
+    "task_state_json",
+]
 
 
 class RawJSON(str):
@@ -44,8 +54,20 @@ def model_json(model: BaseModel, *, exclude: set[str] | None = None, **extra: An
     text = model.model_dump_json(exclude=exclude)
     if not extra:
         return RawJSON(text)
-    tail = ",".join(f"{_text(k)}:{_text(v)}" for k, v in extra.items())
+    # one of these per mirrored record: plain concatenation, the keys encoded once
+    tail = ",".join([_key(k) + _text(v) for k, v in extra.items()])
     return RawJSON(text[:-1] + ("," if text != "{}" else "") + tail + "}")
+
+
+#: ``"key":`` of the mirror's own keys, encoded once
+_KEYS: dict[str, str] = {}
+
+
+def _key(key: str) -> str:
+    encoded = _KEYS.get(key)
+    if encoded is None:
+        encoded = _KEYS[key] = encode_basestring_ascii(key) + ":"
+    return encoded
 
 
 def _text(value: Any) -> str:
@@ -53,6 +75,26 @@ def _text(value: Any) -> str:
     if type(value) is str:
         return encode_basestring_ascii(value)
     return "null" if value is None else json.dumps(value)
+
+
+#: the mirror's stamp as :func:`model_json` appends it to an activity's JSON text
+_STAMP_TAIL = re.compile(r',"_modified_at":(?:"[^"\\]*"|null)}\Z')
+
+
+def activity_from_json(text: str) -> Activity:
+    """A mirrored activity from its stored JSON text, without the mirror's own keys.
+
+    Text as :func:`model_json` wrote it ends in the ``_modified_at`` stamp: cut off, the
+    rest is the model's own JSON, which pydantic parses and validates in one go (half
+    the work of ``json.loads`` and validating the dict).  Any other text (written by an
+    older version, say) is read as a dict without the stamp, as before.
+    """
+    match = _STAMP_TAIL.search(text, len(text) - 80)
+    if match is not None:
+        return Activity.model_validate_json(text[: match.start()] + "}")
+    data = json.loads(text)
+    data.pop("_modified_at", None)
+    return Activity.model_validate(data)
 
 
 def jsonable(value: Any) -> Any:

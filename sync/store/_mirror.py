@@ -22,7 +22,7 @@ from nextadvance.core.models import Deal
 from nextadvance.mappings import Mapping as MappingSpec
 
 from . import _tables as t
-from ._bulk import delete_in, lookup, update_in, write_rows
+from ._bulk import Row, delete_in, insert_rows, lookup, update_in, update_rows
 from ._json import jsonable, model_json, task_state_json
 from ._mirror_read import CHUNK as _CHUNK
 from ._mirror_read import MirroredDeal, MirrorReads
@@ -33,6 +33,22 @@ __all__ = ["BatchCounts", "Mirror", "MirroredDeal", "jsonable", "task_state_json
 _DEALS = cast(sa.Table, t.Deal.__table__)
 #: what hangs off a deal and goes with it
 _DEAL_CHILDREN = (t.DealActivity, t.DealContact, t.Parked)
+#: the columns of the rows the mirror writes, in the order of their tuples
+_DEAL_KEYS = (
+    "connection",
+    "deal_id",
+    "is_open",
+    "stage",
+    "owner",
+    "modified_at",
+    "data",
+    "crm_values",
+    "updated_at",
+)
+_CONTACT_KEYS = ("connection", "contact_id", "data")
+_DEAL_CONTACT_KEYS = ("connection", "deal_id", "contact_id", "role")
+_ACTIVITY_KEYS = ("connection", "activity_id", "at", "data", "updated_at")
+_DEAL_ACTIVITY_KEYS = ("connection", "deal_id", "activity_id")
 
 
 @dataclass
@@ -112,8 +128,8 @@ class Mirror(MirrorReads):
         dead: list[str] = []
         older: list[str] = []
         applied: list[Deal] = []
-        fresh: list[dict[str, Any]] = []
-        changed: list[dict[str, Any]] = []
+        fresh: list[Row] = []
+        changed: list[Row] = []
         for deal_id, rec in newest.items():
             counts.deals += 1
             if rec.deleted or rec.deal is None:
@@ -125,23 +141,25 @@ class Mirror(MirrorReads):
                 continue
             deal = rec.deal
             data = model_json(deal, exclude={"activities"}, _crm_stage=rec.crm_stage)
-            values = {
-                "connection": self.connection,
-                "deal_id": deal_id,
-                "is_open": self.is_open(deal),
-                "stage": deal.stage,
-                "owner": deal.owner,
-                "modified_at": rec.modified_at,
-                "data": data,
-                "crm_values": jsonable(dict(rec.writeback)),
-                "updated_at": now,
-            }
-            (fresh if known is None else changed).append(values)
+            (fresh if known is None else changed).append(
+                (
+                    self.connection,
+                    deal_id,
+                    self.is_open(deal),
+                    deal.stage,
+                    deal.owner,
+                    rec.modified_at,
+                    data,
+                    jsonable(dict(rec.writeback)),
+                    now,
+                )
+            )
             applied.append(deal)
-        write_rows(self.s, t.Deal, fresh, changed)
+        insert_rows(self.s, t.Deal, _DEAL_KEYS, fresh)
+        update_rows(self.s, t.Deal, _DEAL_KEYS, changed)
         if older:
             self._touch(older, now)
-        self._contacts(applied, [v["deal_id"] for v in changed])
+        self._contacts(applied, [row[1] for row in changed])
         if dead:
             self._delete_deals(dead, counts)
 
@@ -161,25 +179,19 @@ class Mirror(MirrorReads):
             self._delete_in(t.DealContact, t.DealContact.deal_id, mirrored)
         contacts = {c.id: c for d in deals for c in d.contacts}
         known = lookup(self.s, t.Contact, t.Contact.contact_id, self.connection, list(contacts))
-        fresh: list[dict[str, Any]] = []
-        changed: list[dict[str, Any]] = []
+        fresh: list[Row] = []
+        changed: list[Row] = []
         for cid, contact in contacts.items():
-            row = {
-                "connection": self.connection,
-                "contact_id": cid,
-                "data": model_json(contact),
-            }
+            row = (self.connection, cid, model_json(contact))
             (changed if cid in known else fresh).append(row)
-        write_rows(self.s, t.Contact, fresh, changed)
+        insert_rows(self.s, t.Contact, _CONTACT_KEYS, fresh)
+        update_rows(self.s, t.Contact, _CONTACT_KEYS, changed)
         links = {(d.id, c.id): c.role for d in deals for c in d.contacts}
-        write_rows(
+        insert_rows(
             self.s,
             t.DealContact,
-            [
-                {"connection": self.connection, "deal_id": d, "contact_id": c, "role": r}
-                for (d, c), r in links.items()
-            ],
-            [],
+            _DEAL_CONTACT_KEYS,
+            [(self.connection, d, c, r) for (d, c), r in links.items()],
         )
 
     def _delete_deals(self, ids: Sequence[str], counts: BatchCounts) -> None:
@@ -211,52 +223,44 @@ class Mirror(MirrorReads):
                 newest[rec.crm_id] = rec
         plain = {k: r for k, r in newest.items() if r.task is None}
         tasks = [r for r in newest.values() if r.task is not None]
+        # only the stamp an older copy is compared by, not the whole JSON of each row
         existing = lookup(
             self.s,
             t.Activity,
             t.Activity.activity_id,
             self.connection,
             list(plain),
-            t.Activity.data,
+            t.Activity.data["_modified_at"].as_string(),
         )
+        connection = self.connection
         gone: list[str] = []
-        links: dict[str, list[str]] = {}
-        fresh: list[dict[str, Any]] = []
-        changed: list[dict[str, Any]] = []
+        links: list[Row] = []
+        fresh: list[Row] = []
+        changed: list[Row] = []
         for activity_id, rec in plain.items():
             counts.activities += 1
-            if rec.deleted or rec.activity is None:
+            activity = rec.activity
+            if rec.deleted or activity is None:
                 gone.append(activity_id)
                 continue
             known = existing.get(activity_id)
             stamp = rec.modified_at.astimezone(UTC).isoformat()
-            if known is not None and stamp < str((known[0] or {}).get("_modified_at") or ""):
+            if known is not None and stamp < (known[0] or ""):
                 continue  # an older copy from the overlap window
-            data = model_json(rec.activity, _modified_at=stamp)
+            data = model_json(activity, _modified_at=stamp)
             # rows go in as executemany (no ORM instances): activities are the bulk of a pull
             (fresh if known is None else changed).append(
-                {
-                    "connection": self.connection,
-                    "activity_id": activity_id,
-                    "at": rec.activity.at,
-                    "data": data,
-                    "updated_at": now,
-                }
+                (connection, activity_id, activity.at, data, now)
             )
-            links[activity_id] = list(dict.fromkeys(rec.deal_ids))
+            links.extend((connection, d, activity_id) for d in dict.fromkeys(rec.deal_ids))
         del existing
-        write_rows(self.s, t.Activity, fresh, changed)
+        insert_rows(self.s, t.Activity, _ACTIVITY_KEYS, fresh)
+        update_rows(self.s, t.Activity, _ACTIVITY_KEYS, changed)
         if changed:
             # only an activity already mirrored can have links (they go and come with it)
-            ids = [row["activity_id"] for row in changed]
+            ids = [row[1] for row in changed]
             self._delete_in(t.DealActivity, t.DealActivity.activity_id, ids)
-        if links:
-            rows = [
-                {"connection": self.connection, "deal_id": d, "activity_id": a}
-                for a, deal_ids in links.items()
-                for d in deal_ids
-            ]
-            write_rows(self.s, t.DealActivity, rows, [])
+        insert_rows(self.s, t.DealActivity, _DEAL_ACTIVITY_KEYS, links)
         if gone:
             self._delete_activities(gone, counts)
         counts.tasks.extend(tasks)

@@ -14,11 +14,12 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from nextadvance.core.models import Deal
+from nextadvance.core.models import Activity, Deal
 from nextadvance.mappings import UNMAPPED_STAGE, map_stage
 from nextadvance.mappings import Mapping as MappingSpec
 
 from . import _tables as t
+from ._json import activity_from_json
 
 __all__ = ["CHUNK", "MirrorReads", "MirroredDeal"]
 
@@ -96,9 +97,13 @@ class MirrorReads:
     def _with_activities(self, rows: Sequence[Any]) -> list[MirroredDeal]:
         """``rows``: deal rows or (deal_id, data, crm_values) rows."""
         ids = [r.deal_id for r in rows]
-        acts: dict[str, list[dict[str, Any]]] = {i: [] for i in ids}
+        acts: dict[str, list[tuple[str, Activity]]] = {i: [] for i in ids}
         q = (
-            sa.select(t.DealActivity.deal_id, t.Activity.data)
+            sa.select(
+                t.DealActivity.deal_id,
+                sa.cast(t.Activity.data, sa.Text),
+                t.Activity.data["at"].as_string(),
+            )
             .join(
                 t.Activity,
                 sa.and_(
@@ -109,12 +114,12 @@ class MirrorReads:
             .where(t.DealActivity.connection == self.connection, t.DealActivity.deal_id.in_(ids))
         )
         # plain rows from the connection: the ORM's result machinery adds nothing here
-        for deal_id, data in self.s.connection().execute(q):
-            data.pop("_modified_at", None)
-            acts[deal_id].append(data)
+        for deal_id, text, at in self.s.connection().execute(q):
+            acts[deal_id].append((at or "", activity_from_json(text)))
         out = []
         for row in rows:
-            activities = sorted(acts[row.deal_id], key=lambda a: (a.get("at") or "", a["id"]))
+            # in the order of the stored "at" text, then id (as the engine has always had them)
+            activities = [a for _, a in sorted(acts[row.deal_id], key=lambda p: (p[0], p[1].id))]
             data = {k: v for k, v in row.data.items() if not k.startswith("_")}
             deal = Deal.model_validate({**data, "activities": activities})
             crm_stage = row.data.get("_crm_stage")

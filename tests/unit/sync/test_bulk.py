@@ -1,4 +1,4 @@
-"""The SQLite insert fast path stores exactly what SQLAlchemy's Core insert stores."""
+"""The SQLite fast paths store exactly what SQLAlchemy's Core insert and ORM update store."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.orm.exc import StaleDataError
 
 from nextadvance.sync.store import _bulk
 from nextadvance.sync.store import _tables as t
@@ -27,7 +28,14 @@ def _rows() -> dict[Any, list[dict[str, Any]]]:
             "owner": "005x" if i % 3 else None,
             "modified_at": None if i == 4 else NOW - timedelta(seconds=i, microseconds=7 * i),
             "data": RawJSON(f'{{"id":"d{i}","name":"\\u00e9t\\u00e9"}}'),
-            "crm_values": {"NA_Stalled__c": i % 2 == 1, "n": [1, None], "t": "été"},
+            # a dict, JSON text made already and None, in one column
+            "crm_values": (
+                None
+                if i == 5
+                else RawJSON('{"x":1}')
+                if i == 6
+                else {"NA_Stalled__c": i % 2 == 1, "n": [1, None], "t": "été"}
+            ),
             "updated_at": NOW,
         }
         for i in range(7)
@@ -57,25 +65,79 @@ def _dump(url: str) -> dict[str, list[tuple[Any, ...]]]:
     return out
 
 
-def test_driver_insert_stores_what_the_core_insert_stores(tmp_path: Path, monkeypatch: Any) -> None:
+def _tuples(rows: list[dict[str, Any]]) -> tuple[tuple[str, ...], list[tuple[Any, ...]]]:
+    keys = tuple(rows[0])
+    return keys, [tuple(r[k] for k in keys) for r in rows]
+
+
+def _changed(rows: list[dict[str, Any]], model: Any) -> list[dict[str, Any]]:
+    """Every other row with new values in its other columns (rows of each kind)."""
+    pk = {c.key for c in model.__table__.primary_key.columns}
+    out = []
+    for i, row in enumerate(rows[::2]):
+        new = dict(row)
+        for k in set(row) - pk:
+            if k in ("updated_at", "modified_at", "at"):
+                new[k] = None if i == 1 and k != "updated_at" else NOW + timedelta(days=1)
+            elif k == "data":
+                new[k] = RawJSON(f'{{"v":{i}}}') if i % 2 else {"v": i, "é": None}
+            elif k == "is_open":
+                new[k] = not row[k]
+            else:
+                new[k] = None
+        out.append(new)
+    return out
+
+
+def test_driver_writes_store_what_core_and_orm_store(tmp_path: Path, monkeypatch: Any) -> None:
     """Same rows through both paths (datetimes in other zones, NULLs, JSON text and dicts,
-    several chunks): the SQLite files hold the same values, column by column."""
+    shared values, several chunks), inserted and then updated by primary key: the SQLite
+    files hold the same values, column by column."""
     urls = {}
     for name in ("fast", "core"):
         urls[name] = f"sqlite:///{tmp_path / name}.db"
         store = StateStore.open(urls[name])
-        with monkeypatch.context() as m:
-            if name == "core":
-                m.setattr(_bulk, "_driver_insert", _core_insert)
-            with store.session() as s:
-                for model, rows in _rows().items():
-                    _bulk.write_rows(s, model, rows, [])
-                s.commit()
+        with store.session() as s:
+            for model, rows in _rows().items():
+                keys, tuples = _tuples(rows)
+                if name == "fast":
+                    _bulk.insert_rows(s, model, keys, tuples)
+                else:
+                    s.connection().execute(sa.insert(model.__table__), rows)
+            for model, rows in _rows().items():
+                changed = _changed(rows, model)
+                if model is t.DealActivity:
+                    continue  # nothing but its key
+                keys, tuples = _tuples(changed)
+                if name == "fast":
+                    _bulk.update_rows(s, model, keys, tuples)
+                else:
+                    s.execute(sa.update(model), changed)
         store.close()
     fast, core = _dump(urls["fast"]), _dump(urls["core"])
     assert fast == core
-    assert len(fast["activities"]) == 1201 and fast["deals"][0][-1] == "2026-11-20 09:00:00.000000"
+    assert len(fast["activities"]) == 1201 and fast["deals"][1][-1] == "2026-11-20 09:00:00.000000"
+    assert fast["deals"][0][-1] == "2026-11-21 09:00:00.000000"  # updated
 
 
-def _core_insert(conn: sa.Connection, table: sa.Table, rows: list[dict[str, Any]]) -> None:
-    conn.execute(sa.insert(table), rows)
+def test_driver_update_of_a_missing_row_fails_as_the_orm_does(tmp_path: Path) -> None:
+    store = StateStore.open(f"sqlite:///{tmp_path / 's.db'}")
+    try:
+        with store.session() as s:
+            _bulk.insert_rows(
+                s, t.Contact, ("connection", "contact_id", "data"), [("acme", "c1", {})]
+            )
+            try:
+                _bulk.update_rows(
+                    s,
+                    t.Contact,
+                    ("connection", "contact_id", "data"),
+                    [("acme", "c1", {"a": 1}), ("acme", "c2", {})],
+                )
+            except StaleDataError:
+                pass
+            else:
+                raise AssertionError("no error for a row that is not there")
+            s.rollback()
+    finally:
+        store.close()

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, timezone
+
+import sqlalchemy as sa
 
 from nextadvance.connectors import ActivityRecord, DealRecord, PullBatch, TaskState
 from nextadvance.core.models import Activity, ActivityKind, Contact, Deal
+from nextadvance.sync.store import _tables as t
 from nextadvance.sync.store._db import StateStore
 from nextadvance.sync.store._mirror import Mirror
 
@@ -196,3 +199,39 @@ def test_ledger_finds_open_tasks_of_deals_the_mirror_does_not_hold_open(
         assert ledger.open_task_deals() == ["gone", "pend", "won"]
         assert ledger.open_task_deals(["remapped"]) == ["gone", "pend", "remapped", "won"]
         assert Ledger(s, "other").open_task_deals(["remapped"]) == []
+
+
+def test_activity_copies_and_read_back_on_each_backend(store: StateStore) -> None:
+    """An older copy of an activity is ignored and a newer one replaces it (the stamp read
+    back from the stored JSON); activities read back equal to what was pulled, in the order
+    of their stored ``at`` text then id, also when a row holds JSON an older version wrote
+    (other separators and key order)."""
+    zone = timezone(timedelta(hours=-5))
+
+    def act(activity_id: str, subject: str, at: datetime, minutes: int) -> ActivityRecord:
+        a = Activity(id=activity_id, kind=ActivityKind.email, at=at, subject=subject)
+        return ActivityRecord(activity_id, T0 + timedelta(minutes=minutes), ("d1",), a)
+
+    first = [
+        act("a2", "Two", T0 - timedelta(days=1), 10),
+        act("a1", "One", T0 - timedelta(days=1), 10),
+        # later in time, but its text ("...T05:00:00-05:00") sorts before the UTC ones
+        act("a3", "Three", (T0 - timedelta(days=1, hours=-1)).astimezone(zone), 10),
+    ]
+    with store.session() as s:
+        m = _mirror(store, s)
+        m.apply(PullBatch(cursor={}, deals=(_rec(_deal("d1"), 1),), activities=tuple(first)), T0)
+        m.apply(PullBatch(cursor={}, activities=(act("a1", "stale", T0, 5),)), T0)
+        m.apply(PullBatch(cursor={}, activities=(act("a2", "Two, edited", T0, 20),)), T0)
+        # a row as an older version stored it: json.dumps of the dict
+        old = first[2].activity.model_dump(mode="json")  # type: ignore[union-attr]
+        old = {"_modified_at": "2026-11-20T09:10:00+00:00", **old}
+        s.execute(
+            sa.update(t.Activity)
+            .where(t.Activity.connection == "acme", t.Activity.activity_id == "a3")
+            .values(data=old)
+        )
+    with store.session() as s:
+        (got,) = _mirror(store, s).load(["d1"])
+    want = [first[2].activity, first[1].activity, act("a2", "Two, edited", T0, 20).activity]
+    assert got.deal.activities == tuple(want)
