@@ -8,6 +8,7 @@ For a connector: ``load_mapping`` (or ``default_mapping_path``), then the read p
 ``translate_activity`` per record.  For the sync run: ``render_writeback``.
 """
 
+from nextadvance.mappings._access import Getter, path_getter
 from nextadvance.mappings._coach import (
     COACH_VERSION,
     CoachPayload,
@@ -34,12 +35,17 @@ from nextadvance.mappings._playbook_errors import pydantic_problems
 from nextadvance.mappings._scaffold import scaffold_mapping
 from nextadvance.mappings._stages import UNMAPPED_STAGE, StageLookup, map_stage
 from nextadvance.mappings._translate import (
+    ContactTranslator,
+    DealTranslator,
     RecordProblem,
     Translated,
-    activity_deal_id,
-    translate_activity,
     translate_contact,
     translate_deal,
+)
+from nextadvance.mappings._translate_activity import (
+    ActivityTranslator,
+    activity_deal_id,
+    translate_activity,
 )
 from nextadvance.mappings._values import get_path, to_datetime
 from nextadvance.mappings._writeback import (
@@ -72,9 +78,13 @@ __all__ = [
     "CRM_MODELS",
     "DEFAULT_OUTPUT_TYPES",
     "UNMAPPED_STAGE",
+    "ActivityTranslator",
     "CoachPayload",
+    "ContactTranslator",
     "CrmModel",
+    "DealTranslator",
     "FieldLike",
+    "Getter",
     "LiveReport",
     "Located",
     "Mapping",
@@ -105,6 +115,7 @@ __all__ = [
     "load_yaml_text",
     "map_stage",
     "mapping_json_schema",
+    "path_getter",
     "playbook_json_schema",
     "pydantic_problems",
     "render_writeback",

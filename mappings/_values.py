@@ -140,8 +140,8 @@ def to_datetime(value: object) -> datetime | None:
             parsed = datetime.fromisoformat(value)
         except ValueError:
             pass  # the general path below words the problem
-        else:
-            return _aware(parsed)
+        else:  # _aware, inline: this runs for every stamp of a pull
+            return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=UTC)
     if is_empty(value):
         return None
     if isinstance(value, datetime):
