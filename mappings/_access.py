@@ -11,6 +11,7 @@ them for any value outside their fast case), so a translation is the same object
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from operator import methodcaller
 from typing import Any, Generic, TypeVar
 
 from nextadvance.mappings._values import lookup_value, normalise_key, to_text
@@ -34,12 +35,10 @@ def _none(_record: Record) -> Any:
 def path_getter(path: str) -> Getter:
     """A reader of ``path`` with exactly :func:`get_path`'s semantics, split once."""
     if "." not in path:
-
-        def plain(record: Record) -> Any:
-            # get_path: the literal key, else one step of nesting on the same key: a miss
-            return record.get(path)
-
-        return plain
+        # get_path of a plain key is ``record.get(path)`` (the literal key, else a one-step
+        # walk that misses): called in C, with no Python frame per field read
+        getter: Getter = methodcaller("get", path)
+        return getter
     parts = tuple(path.split("."))
 
     def dotted(record: Record) -> Any:

@@ -27,7 +27,7 @@ from collections.abc import Mapping as MappingABC
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from nextadvance.core.models import Account, Contact, Deal
 from nextadvance.mappings._access import Getter, Lookup, field_getter, path_getter, text
@@ -55,6 +55,7 @@ __all__ = [
 ]
 
 T = TypeVar("T")
+M = TypeVar("M", bound=BaseModel)
 Record = MappingABC[str, Any]
 NO_ID = "<no id>"
 
@@ -96,16 +97,21 @@ def record_id_of(raw: object) -> str:
 
 
 def build(
-    model: Callable[..., T],
+    model: type[M],
     values: dict[str, Any],
     object_type: str,
     record_id: str,
     problems: list[RecordProblem],
-) -> Translated[T]:
+) -> Translated[M]:
     """The model validated from ``values`` (CRM data is untrusted: pydantic checks every
-    invariant); a validation error skips the record with one problem per bad field."""
+    invariant); a validation error skips the record with one problem per bad field.
+
+    The model's own validator is called with the dict: the same validation (and errors) as
+    ``model(**values)`` without unpacking the keywords and ``__init__``'s Python frame.
+    """
     try:
-        return Translated(model(**values), tuple(problems))
+        value: M = model.__pydantic_validator__.validate_python(values)
+        return Translated(value, tuple(problems))
     except ValidationError as exc:
         for err in exc.errors(include_url=False):
             where = ".".join(str(p) for p in err["loc"])

@@ -101,19 +101,32 @@ class ActivityTranslator:
         if self._direction is not None:
             read_direction, directions = self._direction
             direction = directions(read_direction(record))
-        if contact_ids is None:
+        contacts: tuple[str, ...]
+        if contact_ids is not None:
+            contacts = tuple(dict.fromkeys(contact_ids))
+        elif len(self._contacts) == 1:  # the common mapping (WhoId): no temporaries
+            one = text(self._contacts[0](record))
+            contacts = (one,) if one else ()
+        else:
             ids = [text(get(record)) for get in self._contacts]
-            contact_ids = [i for i in ids if i]
+            contacts = tuple(dict.fromkeys(i for i in ids if i))
+        # text() inline for the common plain strings: three reads of every activity
+        subject = self._subject(record)
+        subject = subject.strip() if type(subject) is str else text(subject) or ""
+        body = self._body(record)
+        body = body.strip() if type(body) is str else text(body) or ""
+        owner = self._owner(record)
+        owner = (owner.strip() or None) if type(owner) is str else text(owner)
         values: dict[str, Any] = {
             "id": record_id,
             "kind": kind,
             "at": at,
-            "subject": text(self._subject(record)) or "",
-            "body": html_to_text(text(self._body(record)) or ""),
+            "subject": subject,
+            "body": html_to_text(body) if body else "",
             "outcome": outcome or spec.outcome.default,
             "direction": direction,
-            "owner": text(self._owner(record)),
-            "contact_ids": tuple(dict.fromkeys(contact_ids)),
+            "owner": owner,
+            "contact_ids": contacts,
             "all_day": all_day,
         }
         return build(Activity, values, obj, record_id, problems)
