@@ -22,7 +22,7 @@ from nextadvance.mappings import (
     ActivityTranslator,
     ContactTranslator,
     DealTranslator,
-    Translated,
+    RecordProblem,
     get_path,
 )
 from nextadvance.mappings import (
@@ -171,12 +171,13 @@ class ReadPlan:
             if len(self.problems) < MAX_PROBLEMS:
                 self.problems.append(str(p))
 
-    def _kept(self, result: Translated[T]) -> T | None:
+    def _kept(self, value: T | None, problems: tuple[RecordProblem, ...]) -> T | None:
         """The translated value; its problems noted and, when it was skipped, counted."""
-        self._note(result.problems)
-        if result.value is None:
+        if problems:
+            self._note(problems)
+        if value is None:
             self.skipped += 1
-        return result.value
+        return value
 
     def contacts(self, records: Iterable[Mapping[str, Any]]) -> tuple[Contact, ...]:
         """Canonical contacts from contact(-role) records (untranslatable ones dropped)."""
@@ -185,10 +186,11 @@ class ReadPlan:
             return ()
         out: dict[str, Contact] = {}
         for rec in records:
-            result = translate(rec)
-            self._note(result.problems)
-            if result.value is not None and result.value.id not in out:
-                out[result.value.id] = result.value
+            contact, problems = translate.pair(rec)
+            if problems:
+                self._note(problems)
+            if contact is not None and contact.id not in out:
+                out[contact.id] = contact
         return tuple(out.values())
 
     def deal(self, record: Mapping[str, Any], contacts: Iterable[Contact]) -> Deal | None:
@@ -197,12 +199,11 @@ class ReadPlan:
         A deal whose pipeline or stage is not mapped is kept (stage ``UNMAPPED_STAGE``) for
         the mirror; the run reports it at decide time, under the mapping in force then.
         """
-        result = self.translators.deal(record, contacts=contacts, keep_unmapped=True)
-        if result.value is not None and result.value.stage == UNMAPPED_STAGE:
+        deal, problems = self.translators.deal.pair(record, contacts=contacts, keep_unmapped=True)
+        if deal is not None and deal.stage == UNMAPPED_STAGE:
             f = self.mapping.deal.fields
-            kept = tuple(p for p in result.problems if p.field not in (f.stage, f.pipeline))
-            result = Translated(result.value, kept)
-        return self._kept(result)
+            problems = tuple(p for p in problems if p.field not in (f.stage, f.pipeline))
+        return self._kept(deal, problems)
 
     def crm_stage(self, record: Mapping[str, Any]) -> str | None:
         """The CRM's own stage value of a deal record (kept in the mirror)."""
@@ -218,7 +219,7 @@ class ReadPlan:
     ) -> Activity | None:
         """The canonical activity, or None (counted) when the mapping must skip it."""
         translate = self.translators.activity(obj)
-        return self._kept(translate(record, contact_ids=contact_ids, now=now))
+        return self._kept(*translate.pair(record, contact_ids=contact_ids, now=now))
 
     def task_state(
         self, record: Mapping[str, Any], crm_id: str, stamp: datetime | None, deal_id: str | None

@@ -35,11 +35,9 @@ from nextadvance.mappings._playbook_errors import pydantic_problems
 from nextadvance.mappings._scaffold import scaffold_mapping
 from nextadvance.mappings._stages import UNMAPPED_STAGE, StageLookup, map_stage
 from nextadvance.mappings._translate import (
-    ContactTranslator,
     DealTranslator,
     RecordProblem,
     Translated,
-    translate_contact,
     translate_deal,
 )
 from nextadvance.mappings._translate_activity import (
@@ -47,6 +45,7 @@ from nextadvance.mappings._translate_activity import (
     activity_deal_id,
     translate_activity,
 )
+from nextadvance.mappings._translate_contact import ContactTranslator, translate_contact
 from nextadvance.mappings._values import get_path, to_datetime
 from nextadvance.mappings._writeback import (
     TaskPlan,

@@ -15,9 +15,9 @@ A bad record never raises: each function returns a :class:`Translated` with the 
 
 Why translator objects: a pull translates every record of an org, so the mapping's deal and
 contact sections are compiled once (paths split, value tables normalised: ``._access``) into
-a :class:`DealTranslator` / :class:`ContactTranslator` that a connector keeps for the pull;
-:func:`translate_deal` / :func:`translate_contact` compile per call and run the same code.
-Activities: ``._translate_activity``.
+a :class:`DealTranslator` that a connector keeps for the pull; :func:`translate_deal`
+compiles per call and runs the same code.  Contacts: ``._translate_contact``; activities:
+``._translate_activity``.
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ from pydantic import BaseModel, ValidationError
 from nextadvance.core.models import Account, Contact, Deal
 from nextadvance.mappings._access import Getter, Lookup, field_getter, path_getter, text
 from nextadvance.mappings._html import html_to_text
-from nextadvance.mappings._model import ContactSpec, EvidenceSpec, Mapping
+from nextadvance.mappings._model import EvidenceSpec, Mapping
 from nextadvance.mappings._stages import UNMAPPED_STAGE, map_stage
 from nextadvance.mappings._values import (
     ValueProblem,
@@ -45,12 +45,11 @@ from nextadvance.mappings._values import (
 )
 
 __all__ = [
-    "ContactTranslator",
     "DealTranslator",
+    "Pair",
     "RecordProblem",
     "Translated",
     "build",
-    "translate_contact",
     "translate_deal",
 ]
 
@@ -96,13 +95,18 @@ def record_id_of(raw: object) -> str:
     return NO_ID if is_empty(raw) else str(raw)
 
 
+#: what a translator's :meth:`pair` gives: the value (None: skipped) and the problems; a
+#: :class:`Translated` without building one (a pull asks 100,000+ times and unpacks it)
+Pair = tuple[T | None, tuple[RecordProblem, ...]]
+
+
 def build(
     model: type[M],
     values: dict[str, Any],
     object_type: str,
     record_id: str,
     problems: list[RecordProblem],
-) -> Translated[M]:
+) -> Pair[M]:
     """The model validated from ``values`` (CRM data is untrusted: pydantic checks every
     invariant); a validation error skips the record with one problem per bad field.
 
@@ -111,12 +115,12 @@ def build(
     """
     try:
         value: M = model.__pydantic_validator__.validate_python(values)
-        return Translated(value, tuple(problems))
+        return value, tuple(problems)
     except ValidationError as exc:
         for err in exc.errors(include_url=False):
             where = ".".join(str(p) for p in err["loc"])
             problems.append(RecordProblem(object_type, record_id, where, err["msg"], True))
-        return Translated(None, tuple(problems))
+        return None, tuple(problems)
 
 
 def _number(value: object) -> float | None:
@@ -200,12 +204,18 @@ class DealTranslator:
         self, record: Record, *, contacts: Iterable[Contact] = (), keep_unmapped: bool = False
     ) -> Translated[Deal]:
         """The canonical deal of ``record`` (see :func:`translate_deal`)."""
+        return Translated(*self.pair(record, contacts=contacts, keep_unmapped=keep_unmapped))
+
+    def pair(
+        self, record: Record, *, contacts: Iterable[Contact] = (), keep_unmapped: bool = False
+    ) -> Pair[Deal]:
+        """:meth:`__call__` as a :data:`Pair`."""
         mapping, f, obj = self.mapping, self.mapping.deal.fields, self.object_type
         record_id = record_id_of(self._id(record))
         problems: list[RecordProblem] = []
         if record_id == NO_ID:
             problems.append(RecordProblem(obj, record_id, f.id, "record has no id", True))
-            return Translated(None, tuple(problems))
+            return None, tuple(problems)
         pipeline = text(self._pipeline(record)) if f.pipeline else "default"
         raw_stage = self._stage(record)
         table = self._stages.get(pipeline or "")
@@ -219,17 +229,17 @@ class DealTranslator:
             problem = looked.problem or "not mapped"
             problems.append(RecordProblem(obj, record_id, field, problem, not keep))
             if not keep:
-                return Translated(None, tuple(problems))
+                return None, tuple(problems)
             stage = UNMAPPED_STAGE
         try:
             created = to_datetime(self._created(record))
         except ValueProblem as exc:
             problems.append(RecordProblem(obj, record_id, f.created_at, str(exc), True))
-            return Translated(None, tuple(problems))
+            return None, tuple(problems)
         if created is None:
             message = "created date is empty"
             problems.append(RecordProblem(obj, record_id, f.created_at, message, True))
-            return Translated(None, tuple(problems))
+            return None, tuple(problems)
         values: dict[str, Any] = dict.fromkeys(name for name, _ in _DEAL_READS)
         values.update(
             id=record_id, system=mapping.crm, pipeline=pipeline, stage=stage, created_at=created
@@ -331,58 +341,3 @@ def translate_deal(
     mapping fix re-stages it without reading the CRM again.
     """
     return DealTranslator(mapping)(record, contacts=contacts, keep_unmapped=keep_unmapped)
-
-
-def _split(raw: object) -> list[object]:
-    if isinstance(raw, list | tuple):
-        return list(raw)
-    if isinstance(raw, str) and ";" in raw:
-        return [part for part in raw.split(";") if part.strip()]
-    return [raw]
-
-
-class ContactTranslator:
-    """:func:`translate_contact` for one mapping's contact section, compiled once."""
-
-    def __init__(self, spec: ContactSpec) -> None:
-        self.spec = spec
-        self._id = path_getter(spec.id)
-        self._names = tuple(field_getter(p) for p in spec.name)
-        self._title = field_getter(spec.title)
-        self._role = path_getter(spec.role)
-        self._roles = Lookup(spec.roles)
-
-    def __call__(self, record: Record) -> Translated[Contact]:
-        """The canonical contact of ``record`` (see :func:`translate_contact`)."""
-        spec = self.spec
-        record_id = record_id_of(self._id(record))
-        problems: list[RecordProblem] = []
-        if record_id == NO_ID:
-            message = "record has no contact id"
-            problems.append(RecordProblem(spec.object, record_id, spec.id, message, True))
-            return Translated(None, tuple(problems))
-        names = [text(get(record)) for get in self._names]
-        role: str | None = None
-        raw_role = self._role(record)
-        for candidate in _split(raw_role):
-            role = self._roles(candidate)
-            if role is not None:
-                break
-        if role is None and not is_empty(raw_role) and spec.default_role is None:
-            message = f"role {raw_role!r} is not mapped to a canonical role"
-            problems.append(RecordProblem(spec.object, record_id, spec.role, message))
-        values = {
-            "id": record_id,
-            "name": " ".join(n for n in names if n),
-            "title": text(self._title(record)),
-            "role": role or spec.default_role,
-        }
-        return build(Contact, values, spec.object, record_id, problems)
-
-
-def translate_contact(mapping: Mapping, record: Record) -> Translated[Contact]:
-    """A canonical :class:`Contact` with its canonical role from a contact(-role) record."""
-    spec = mapping.contacts
-    if spec is None:
-        raise ValueError("this mapping has no 'contacts' section")
-    return ContactTranslator(spec)(record)

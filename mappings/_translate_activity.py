@@ -19,6 +19,7 @@ from nextadvance.mappings._html import html_to_text
 from nextadvance.mappings._model import ActivitySpec, Mapping
 from nextadvance.mappings._translate import (
     NO_ID,
+    Pair,
     Record,
     RecordProblem,
     Translated,
@@ -61,12 +62,22 @@ class ActivityTranslator:
         now: datetime | None = None,
     ) -> Translated[Activity]:
         """The canonical activity of ``record`` (see :func:`translate_activity`)."""
+        return Translated(*self.pair(record, contact_ids=contact_ids, now=now))
+
+    def pair(
+        self,
+        record: Record,
+        *,
+        contact_ids: Sequence[str] | None = None,
+        now: datetime | None = None,
+    ) -> Pair[Activity]:
+        """:meth:`__call__` as a :data:`Pair`."""
         spec, obj = self.spec, self.object_type
         record_id = record_id_of(self._id(record))
         problems: list[RecordProblem] = []
         if record_id == NO_ID:
             problems.append(RecordProblem(obj, record_id, spec.id, "record has no id", True))
-            return Translated(None, tuple(problems))
+            return None, tuple(problems)
         at: datetime | None = None
         all_day = False
         for path, get in self._at:
@@ -82,7 +93,7 @@ class ActivityTranslator:
         if at is None:
             message = "no timestamp in any of the mapped fields"
             problems.append(RecordProblem(obj, record_id, self._at_fields, message, True))
-            return Translated(None, tuple(problems))
+            return None, tuple(problems)
         kind = spec.kind.default
         for get, table in self._kind_rules:
             found_kind = table(get(record))
