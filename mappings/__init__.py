@@ -5,7 +5,9 @@ file, line and key path, and ships the defaults for a stock Salesforce org and H
 
 For a connector: ``load_mapping`` (or ``default_mapping_path``), then the read plan
 (``mapping.deal_read_fields()`` ...), then ``translate_deal`` / ``translate_contact`` /
-``translate_activity`` per record.  For the sync run: ``render_writeback``.
+``translate_activity`` per record (a pull keeps the compiled ``DealTranslator`` /
+``ContactTranslator`` / ``ActivityTranslator`` instead: same results, mapping read once).
+For the sync run: ``render_writeback``.
 """
 
 from nextadvance.mappings._access import Getter, path_getter
