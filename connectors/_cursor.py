@@ -79,8 +79,11 @@ def format_ts(value: datetime) -> str:
     last = _last_ts
     if last[0] is value:
         return last[1]
-    utc = value.astimezone(UTC)
-    text = utc.strftime("%Y-%m-%dT%H:%M:%S.") + f"{utc.microsecond // 1000:03d}Z"
+    utc = value if value.tzinfo is UTC else value.astimezone(UTC)
+    if utc.year >= 1000:  # isoformat pads the year to 4 digits, strftime does not
+        text = utc.isoformat(timespec="milliseconds")[:23] + "Z"
+    else:
+        text = utc.strftime("%Y-%m-%dT%H:%M:%S.") + f"{utc.microsecond // 1000:03d}Z"
     _last_ts = (value, text)
     return text
 

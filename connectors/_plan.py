@@ -19,11 +19,11 @@ from nextadvance.connectors._cursor import parse_ts
 from nextadvance.core.models import Activity, Contact, Deal
 from nextadvance.mappings import (
     UNMAPPED_STAGE,
-    Translated,
+    ActivityTranslator,
+    ContactTranslator,
+    DealTranslator,
+    RecordProblem,
     get_path,
-    translate_activity,
-    translate_contact,
-    translate_deal,
 )
 from nextadvance.mappings import (
     Mapping as MappingSpec,
@@ -55,6 +55,23 @@ class TaskFieldNames:
     stamp: str | None = None
 
 
+class _Translators:
+    """The mapping's translators, compiled once per plan (a pull translates every record)."""
+
+    def __init__(self, mapping: MappingSpec) -> None:
+        self.mapping = mapping
+        self.deal = DealTranslator(mapping)
+        spec = mapping.contacts
+        self.contact = ContactTranslator(spec) if spec is not None else None
+        self.activities: dict[str, ActivityTranslator] = {}
+
+    def activity(self, obj: str) -> ActivityTranslator:
+        found = self.activities.get(obj)
+        if found is None:
+            found = self.activities[obj] = ActivityTranslator(obj, self.mapping.activities[obj])
+        return found
+
+
 @dataclass
 class ReadPlan:
     """The mapping as a connector uses it; ``problems`` collects untranslatable records."""
@@ -67,6 +84,8 @@ class ReadPlan:
     _task_memo: tuple[Any, TaskFieldNames | None] | None = field(
         default=None, init=False, repr=False, compare=False
     )
+    #: the translators of :attr:`mapping` (rebuilt if the plan is given another mapping)
+    _compiled: _Translators | None = field(default=None, init=False, repr=False, compare=False)
 
     # -- selection -----------------------------------------------------------------------
     @property
@@ -139,28 +158,39 @@ class ReadPlan:
         return tuple(dict.fromkeys(fields))
 
     # -- translation ---------------------------------------------------------------------
+    @property
+    def translators(self) -> _Translators:
+        """The compiled translators of the mapping in force."""
+        compiled = self._compiled
+        if compiled is None or compiled.mapping is not self.mapping:
+            compiled = self._compiled = _Translators(self.mapping)
+        return compiled
+
     def _note(self, problems: Iterable[Any]) -> None:
         for p in problems:
             if len(self.problems) < MAX_PROBLEMS:
                 self.problems.append(str(p))
 
-    def _kept(self, result: Translated[T]) -> T | None:
+    def _kept(self, value: T | None, problems: tuple[RecordProblem, ...]) -> T | None:
         """The translated value; its problems noted and, when it was skipped, counted."""
-        self._note(result.problems)
-        if result.value is None:
+        if problems:
+            self._note(problems)
+        if value is None:
             self.skipped += 1
-        return result.value
+        return value
 
     def contacts(self, records: Iterable[Mapping[str, Any]]) -> tuple[Contact, ...]:
         """Canonical contacts from contact(-role) records (untranslatable ones dropped)."""
-        if self.mapping.contacts is None:
+        translate = self.translators.contact
+        if translate is None:
             return ()
         out: dict[str, Contact] = {}
         for rec in records:
-            result = translate_contact(self.mapping, rec)
-            self._note(result.problems)
-            if result.value is not None and result.value.id not in out:
-                out[result.value.id] = result.value
+            contact, problems = translate.pair(rec)
+            if problems:
+                self._note(problems)
+            if contact is not None and contact.id not in out:
+                out[contact.id] = contact
         return tuple(out.values())
 
     def deal(self, record: Mapping[str, Any], contacts: Iterable[Contact]) -> Deal | None:
@@ -169,12 +199,11 @@ class ReadPlan:
         A deal whose pipeline or stage is not mapped is kept (stage ``UNMAPPED_STAGE``) for
         the mirror; the run reports it at decide time, under the mapping in force then.
         """
-        result = translate_deal(self.mapping, record, contacts=contacts, keep_unmapped=True)
-        if result.value is not None and result.value.stage == UNMAPPED_STAGE:
+        deal, problems = self.translators.deal.pair(record, contacts=contacts, keep_unmapped=True)
+        if deal is not None and deal.stage == UNMAPPED_STAGE:
             f = self.mapping.deal.fields
-            kept = tuple(p for p in result.problems if p.field not in (f.stage, f.pipeline))
-            result = Translated(result.value, kept)
-        return self._kept(result)
+            problems = tuple(p for p in problems if p.field not in (f.stage, f.pipeline))
+        return self._kept(deal, problems)
 
     def crm_stage(self, record: Mapping[str, Any]) -> str | None:
         """The CRM's own stage value of a deal record (kept in the mirror)."""
@@ -189,9 +218,8 @@ class ReadPlan:
         contact_ids: list[str] | None = None,
     ) -> Activity | None:
         """The canonical activity, or None (counted) when the mapping must skip it."""
-        return self._kept(
-            translate_activity(self.mapping, obj, record, contact_ids=contact_ids, now=now)
-        )
+        translate = self.translators.activity(obj)
+        return self._kept(*translate.pair(record, contact_ids=contact_ids, now=now))
 
     def task_state(
         self, record: Mapping[str, Any], crm_id: str, stamp: datetime | None, deal_id: str | None

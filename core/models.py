@@ -8,7 +8,7 @@ silent local-time guess shifts every "days in stage" by hours.
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timezone
 from enum import StrEnum
 from typing import Annotated, Any
 
@@ -26,6 +26,8 @@ __all__ = [
 
 
 def _require_aware(value: datetime) -> datetime:
+    if type(value.tzinfo) is timezone:  # a fixed offset (what parsing gives): always aware
+        return value
     if value.tzinfo is None or value.utcoffset() is None:
         raise ValueError("timestamp must include a timezone (e.g. 2026-11-23T09:00:00Z)")
     return value

@@ -5,9 +5,12 @@ file, line and key path, and ships the defaults for a stock Salesforce org and H
 
 For a connector: ``load_mapping`` (or ``default_mapping_path``), then the read plan
 (``mapping.deal_read_fields()`` ...), then ``translate_deal`` / ``translate_contact`` /
-``translate_activity`` per record.  For the sync run: ``render_writeback``.
+``translate_activity`` per record (a pull keeps the compiled ``DealTranslator`` /
+``ContactTranslator`` / ``ActivityTranslator`` instead: same results, mapping read once).
+For the sync run: ``render_writeback``.
 """
 
+from nextadvance.mappings._access import Getter, path_getter
 from nextadvance.mappings._coach import (
     COACH_VERSION,
     CoachPayload,
@@ -34,13 +37,17 @@ from nextadvance.mappings._playbook_errors import pydantic_problems
 from nextadvance.mappings._scaffold import scaffold_mapping
 from nextadvance.mappings._stages import UNMAPPED_STAGE, StageLookup, map_stage
 from nextadvance.mappings._translate import (
+    DealTranslator,
     RecordProblem,
     Translated,
-    activity_deal_id,
-    translate_activity,
-    translate_contact,
     translate_deal,
 )
+from nextadvance.mappings._translate_activity import (
+    ActivityTranslator,
+    activity_deal_id,
+    translate_activity,
+)
+from nextadvance.mappings._translate_contact import ContactTranslator, translate_contact
 from nextadvance.mappings._values import get_path, to_datetime
 from nextadvance.mappings._writeback import (
     TaskPlan,
@@ -72,9 +79,13 @@ __all__ = [
     "CRM_MODELS",
     "DEFAULT_OUTPUT_TYPES",
     "UNMAPPED_STAGE",
+    "ActivityTranslator",
     "CoachPayload",
+    "ContactTranslator",
     "CrmModel",
+    "DealTranslator",
     "FieldLike",
+    "Getter",
     "LiveReport",
     "Located",
     "Mapping",
@@ -105,6 +116,7 @@ __all__ = [
     "load_yaml_text",
     "map_stage",
     "mapping_json_schema",
+    "path_getter",
     "playbook_json_schema",
     "pydantic_problems",
     "render_writeback",

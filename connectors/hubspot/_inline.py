@@ -96,6 +96,25 @@ class LinkReader:
             out.update(self.api.associations(from_obj, to_obj, short))
         return out
 
+    def target_ids(
+        self, from_obj: str, to_obj: str, rows: Sequence[dict[str, Any]], *, inline: bool
+    ) -> dict[str, tuple[str, ...]]:
+        """record id -> associated ids in first-seen order: :meth:`links` without labels,
+        cut to the ids (an engagement needs only its deals; one per record of a pull)."""
+        if not inline:
+            return _ids(self.links(from_obj, to_obj, rows, inline=False))
+        out: dict[str, tuple[str, ...]] = {}
+        short: list[dict[str, Any]] = []
+        for row in rows:
+            got = inline_rows(row, to_obj)
+            if got is None:
+                short.append(row)
+            else:  # as _targets groups them, without the association types nobody reads
+                out[str(row["id"])] = tuple(dict.fromkeys(str(item["id"]) for item in got))
+        if short:
+            out.update(_ids(self.links(from_obj, to_obj, short, inline=True)))
+        return out
+
     def _targets(
         self, from_obj: str, to_obj: str, got: list[dict[str, Any]], labels: bool
     ) -> list[dict[str, Any]] | None:
@@ -118,3 +137,7 @@ class LinkReader:
         if key not in self._labels:
             self._labels[key] = self.api.association_labels(from_obj, to_obj)
         return self._labels[key]
+
+
+def _ids(links: dict[str, list[dict[str, Any]]]) -> dict[str, tuple[str, ...]]:
+    return {rid: tuple(str(t["toObjectId"]) for t in targets) for rid, targets in links.items()}

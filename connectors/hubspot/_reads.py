@@ -357,15 +357,16 @@ class HubSpotReader(Reader[ReadPlan, "_State"]):
     def _activities(
         self, obj: str, rows: list[dict[str, Any]], inline: Sequence[str] = ()
     ) -> tuple[ActivityRecord, ...]:
-        links = self.links.links(obj, "deals", rows, inline="deals" in inline)
+        links = self.links.target_ids(obj, "deals", rows, inline="deals" in inline)
         now = self.now()
         out = []
         task = self.plan.task
         for row in rows:
             rid = str(row["id"])
-            props = dict(row.get("properties") or {})
-            props.setdefault("hs_object_id", rid)
-            deal_ids = tuple(str(t["toObjectId"]) for t in links.get(rid, []))
+            props = row.get("properties") or {}
+            if "hs_object_id" not in props:  # a copy only when the id must be added
+                props = {**props, "hs_object_id": rid}
+            deal_ids = links.get(rid, ())
             stamp = _stamp(row)
             state = None
             if task is not None and obj == task.object:

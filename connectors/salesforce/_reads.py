@@ -14,6 +14,7 @@ from __future__ import annotations
 import itertools
 import re
 from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -30,6 +31,7 @@ from nextadvance.connectors.salesforce._links import read_links
 from nextadvance.connectors.salesforce._plan import ReadPlan
 from nextadvance.core.errors import ConnectorError
 from nextadvance.core.models import Deal
+from nextadvance.mappings import Getter, path_getter
 
 __all__ = ["SalesforceReader", "soql_quote"]
 
@@ -256,6 +258,7 @@ class SalesforceReader(Reader[ReadPlan, PullState]):
                 " ORDER BY", (" AND " if " WHERE " in sql else " WHERE ") + link + " ORDER BY"
             )
         deal_path, contact_paths = self.plan.links(obj)
+        site = self._site(obj)
         for page in self.timed(cur, self.query(sql, include_deleted)):
             records: list[ActivityRecord] = []
             deleted: list[str] = []
@@ -283,7 +286,7 @@ class SalesforceReader(Reader[ReadPlan, PullState]):
                 linked_deals = None
                 if deals is not None:
                     linked_deals = [d for d in deals.get(rec["Id"], []) if d.startswith("006")]
-                records.append(self._activity(obj, rec, stamp, linked_deals, contacts))
+                records.append(self._activity(site, rec, stamp, linked_deals, contacts))
             cur.prune(self.lookback_s)
             yield PullBatch(
                 cursor=state.dump(),
@@ -292,9 +295,20 @@ class SalesforceReader(Reader[ReadPlan, PullState]):
                 full=full,
             )
 
+    def _site(self, obj: str) -> _Site:
+        """What every record of one activity object needs from the plan, looked up once."""
+        plan = self.plan
+        link = plan.deal_link(obj)
+        return _Site(
+            obj=obj,
+            body=plan.mapping.activities[obj].body,
+            task_key=plan.task_key_field if obj == plan.task_object else None,
+            deal=path_getter(link) if link else None,
+        )
+
     def _activity(
         self,
-        obj: str,
+        site: _Site,
         rec: dict[str, Any],
         stamp: datetime,
         linked_deals: list[str] | None = None,
@@ -302,25 +316,39 @@ class SalesforceReader(Reader[ReadPlan, PullState]):
     ) -> ActivityRecord:
         """One activity; ``linked_deals``/``contacts`` come from link objects when mapped
         (one record, however many deals and contacts it touches: counted once)."""
-        body = self.plan.mapping.activities[obj].body
+        body = site.body
         value = rec.get(body) if body else None
         if body and self.blob is not None and isinstance(value, str) and _BLOB.match(value):
             rec = {**rec, body: self.blob(value)}  # a note's body: one GET per note
-        deal_id = self.plan.activity_deal(obj, rec)
-        deal_ids: tuple[str, ...] = (deal_id,) if deal_id else ()
+        deal_ids: tuple[str, ...] = ()
         if linked_deals is not None:
             deal_ids = tuple(dict.fromkeys(linked_deals))
+        elif site.deal is not None:  # ReadPlan.activity_deal, its path resolved once
+            deal = site.deal(rec)
+            if deal and str(deal).startswith("006"):
+                deal_ids = (str(deal),)
         task: TaskState | None = None
-        key = rec.get(self.plan.task_key_field) if obj == self.plan.task_object else None
-        if key:
+        if site.task_key and rec.get(site.task_key):
             task = self.plan.sf_task_state(rec, stamp)
         return ActivityRecord(
             crm_id=rec["Id"],
             modified_at=stamp,
             deal_ids=deal_ids,
-            activity=self.plan.translate_activity(obj, rec, self.now(), contacts),
+            activity=self.plan.translate_activity(site.obj, rec, self.now(), contacts),
             task=task,
         )
+
+
+@dataclass(frozen=True)
+class _Site:
+    """One activity object's constants for :meth:`SalesforceReader._activity`."""
+
+    obj: str
+    body: str | None
+    #: our task's key field when ``obj`` is the task object (None: no task state to read)
+    task_key: str | None
+    #: reads the deal link (``WhatId``) when the activity itself holds it
+    deal: Getter | None
 
 
 class _GroupedStream:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, timezone
 
 from nextadvance.connectors._cursor import StreamCursor, format_ts, parse_ts
 
@@ -72,3 +72,17 @@ def test_timestamps_parse_from_every_crm_format():
     assert parse_ts("2026-11-23T10:00:00Z") == T
     assert parse_ts(str(int(T.timestamp() * 1000))) == T
     assert format_ts(T) == "2026-11-23T10:00:00.000Z"
+
+
+def test_format_ts_is_the_strftime_form_for_any_offset_and_year() -> None:
+    """ISO UTC with milliseconds (truncated) and ``Z``; other offsets converted first."""
+    cases = [
+        datetime(2026, 3, 1, 2, 3, 4, 999_999, tzinfo=UTC),
+        datetime(2026, 3, 1, 2, 3, 4, tzinfo=timezone(timedelta(hours=5, minutes=30))),
+        datetime(2026, 12, 31, 23, 59, 59, 1_000, tzinfo=timezone(timedelta(hours=-8))),
+        datetime(999, 1, 2, 3, 4, 5, 6_000, tzinfo=UTC),
+    ]
+    for value in cases:
+        utc = value.astimezone(UTC)
+        want = utc.strftime("%Y-%m-%dT%H:%M:%S.") + f"{utc.microsecond // 1000:03d}Z"
+        assert format_ts(value) == want

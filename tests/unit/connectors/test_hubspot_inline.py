@@ -98,3 +98,21 @@ def test_not_inline_reads_every_record_with_v4() -> None:
         "calls", "deals", [{"id": "1"}, {"id": "2"}], inline=False
     )
     assert api.v4 == [("calls", "deals", ["1", "2"])]
+
+
+def test_target_ids_are_the_links_targets_in_order() -> None:
+    """``target_ids`` gives what ``links`` gives, cut to ids: inline ones grouped in order,
+    cut-off ones (and a non-inline read) from v4, each read once."""
+    rows = [
+        _deal("1", [("5", "deal_to_contact"), ("6", "x"), ("5", "decision_maker")]),
+        _deal("2", [("7", "deal_to_contact")], cut=True),
+        {"id": "3"},
+    ]
+    api = _Api()
+    got = LinkReader(cast(HubSpotApi, api)).target_ids("deals", "contacts", rows, inline=True)
+    assert got == {"1": ("5", "6"), "2": ("v4",), "3": ()}
+    assert api.v4 == [("deals", "contacts", ["2"])]
+    api = _Api()
+    got = LinkReader(cast(HubSpotApi, api)).target_ids("deals", "contacts", rows, inline=False)
+    assert got == {"1": ("v4",), "2": ("v4",), "3": ("v4",)}
+    assert api.v4 == [("deals", "contacts", ["1", "2", "3"])]
