@@ -18,6 +18,7 @@ from datetime import UTC, datetime
 from sqlalchemy.orm import Session
 
 from nextadvance.connectors import Connector, profile
+from nextadvance.core import batch_gc
 from nextadvance.core.errors import ConnectorError, NextAdvanceError, QuotaExhausted
 from nextadvance.core.models import Deal
 
@@ -274,6 +275,7 @@ class _Run(DecidePhase):
             self._tick("reconcile", len(keys), len(keys))
         self.commit()
 
+    @batch_gc()  # records, dicts and models: no cycles, so fewer collections (core/_gctune.py)
     def _pull(self) -> bool:
         cursor = None if self.report.full else self.mirror.cursor()
         # a listing from the start stamps every deal it lists with ``self.now``: the rest
