@@ -251,9 +251,25 @@ def test_commitment_per_text_same_as_per_deal_scan(playbook) -> None:  # type: i
     assert compared > 500 and found > 100
 
 
+def _every_clause_parsed(lex, text: str, who) -> bool:  # type: ignore[no-untyped-def]
+    """The commitment test with no clause skipped: each finer clause parsed in turn."""
+    from nextadvance.core._note_text import SUB_STEP
+
+    parser, notes = lex.parser, lex.notes
+    dated = any(c.when for c in parser.parse(text, who))
+    previous = None
+    for raw in parser.clauses(text):
+        for part in SUB_STEP.split(raw):
+            if part.strip():
+                previous = parser._clause(part, who, dated, previous)
+                if notes.committed(previous):
+                    return True
+    return False
+
+
 def test_commitment_alone_is_what_a_full_reading_says(playbook) -> None:  # type: ignore[no-untyped-def]
     """Momentum asks the note reader only whether the client committed (``commits``),
-    which skips the topics and the full parse; on a fifth of the training texts, with and without
+    which skips the topics, the full parse and clauses that cannot commit; on a fifth of the training texts, with and without
     the deal's people, the answer is the full reading's and the date test is the parse's."""
     lex = playbook.compiled.lexicon
     fresh = load_playbook().compiled.lexicon  # no memo shared with ``lex``
@@ -267,6 +283,7 @@ def test_commitment_alone_is_what_a_full_reading_says(playbook) -> None:  # type
             ), text
             full = lex.notes.read(text, who).commitment
             assert fresh.notes.commits(text, who) == full, text
+            assert _every_clause_parsed(lex, text, who) == full, text
             committed += full
     assert committed > 100  # the texts do exercise commitments
 
