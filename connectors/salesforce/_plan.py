@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Any
 
@@ -11,6 +11,7 @@ from nextadvance.connectors._plan import ReadPlan as _ReadPlan
 from nextadvance.connectors._plan import get_path
 from nextadvance.connectors.salesforce._links import is_link
 from nextadvance.core.models import Activity, Deal
+from nextadvance.mappings import path_getter
 
 __all__ = ["ReadPlan"]
 
@@ -71,10 +72,20 @@ class ReadPlan(_ReadPlan):
     def translate_deal(self, record: Mapping[str, Any], roles: list[dict[str, Any]]) -> Deal | None:
         return self.deal(record, self.contacts(roles))
 
-    def activity_deal(self, obj: str, record: Mapping[str, Any]) -> str | None:
+    def activity_deal(self, obj: str) -> Callable[[Mapping[str, Any]], str | None] | None:
+        """Reads the Opportunity id an activity record of ``obj`` holds in its deal link
+        (its path resolved once, for every record of a pull); None when a link object
+        carries the link instead."""
         link = self.deal_link(obj)
-        value = get_path(record, link) if link else None
-        return str(value) if value and str(value).startswith("006") else None
+        if not link:
+            return None
+        read = path_getter(link)
+
+        def deal_id(record: Mapping[str, Any]) -> str | None:
+            value = read(record)
+            return str(value) if value and str(value).startswith("006") else None
+
+        return deal_id
 
     def translate_activity(
         self,

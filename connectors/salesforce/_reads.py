@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -31,7 +31,6 @@ from nextadvance.connectors.salesforce._links import read_links
 from nextadvance.connectors.salesforce._plan import ReadPlan
 from nextadvance.core.errors import ConnectorError
 from nextadvance.core.models import Deal
-from nextadvance.mappings import Getter, path_getter
 
 __all__ = ["SalesforceReader", "soql_quote"]
 
@@ -298,12 +297,11 @@ class SalesforceReader(Reader[ReadPlan, PullState]):
     def _site(self, obj: str) -> _Site:
         """What every record of one activity object needs from the plan, looked up once."""
         plan = self.plan
-        link = plan.deal_link(obj)
         return _Site(
             obj=obj,
             body=plan.mapping.activities[obj].body,
             task_key=plan.task_key_field if obj == plan.task_object else None,
-            deal=path_getter(link) if link else None,
+            deal=plan.activity_deal(obj),
         )
 
     def _activity(
@@ -323,10 +321,8 @@ class SalesforceReader(Reader[ReadPlan, PullState]):
         deal_ids: tuple[str, ...] = ()
         if linked_deals is not None:
             deal_ids = tuple(dict.fromkeys(linked_deals))
-        elif site.deal is not None:  # ReadPlan.activity_deal, its path resolved once
-            deal = site.deal(rec)
-            if deal and str(deal).startswith("006"):
-                deal_ids = (str(deal),)
+        elif site.deal is not None and (deal := site.deal(rec)):
+            deal_ids = (deal,)
         task: TaskState | None = None
         if site.task_key and rec.get(site.task_key):
             task = self.plan.sf_task_state(rec, stamp)
@@ -347,8 +343,8 @@ class _Site:
     body: str | None
     #: our task's key field when ``obj`` is the task object (None: no task state to read)
     task_key: str | None
-    #: reads the deal link (``WhatId``) when the activity itself holds it
-    deal: Getter | None
+    #: the Opportunity id in the activity's own deal link (``WhatId``), if it holds one
+    deal: Callable[[Mapping[str, Any]], str | None] | None
 
 
 class _GroupedStream:
