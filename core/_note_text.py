@@ -1,8 +1,8 @@
 """The pieces of a call-note sentence the note reader looks at, and the cue test.
 
 A sentence is cut into finer clauses (``sub_parts``; ``SUB_STEP`` also at "and" before a
-new subject or verb, for commitments), a short "label: value" kept whole; ``hit`` tests a
-cue pattern on a clause's base forms and on its words as written.  Split from
+new subject or verb, for commitments), a short "label: value" kept whole; ``cue_hit``
+tests a cue pattern on a clause's base forms and on its words as written.  Split from
 :mod:`nextadvance.core._notes` so that module holds only the reading itself.
 """
 
@@ -13,7 +13,7 @@ import re
 from nextadvance.core._prefilter import cannot_match, initials
 from nextadvance.core._regex import Regex, regex
 
-__all__ = ["SUB_STEP", "alt", "hit", "labelled", "sub_parts"]
+__all__ = ["SUB_STEP", "alt", "cue_hit", "labelled", "sub_parts"]
 
 _FLAGS = re.IGNORECASE
 #: finer clause boundaries inside one note sentence
@@ -68,7 +68,7 @@ def alt(patterns: tuple[str, ...]) -> Regex | None:
     return regex(r"(?<!\w)(?:" + "|".join(f"(?:{p})" for p in patterns) + ")", _FLAGS)
 
 
-def hit(pat: Regex | None, s: str, words: str) -> bool:
+def cue_hit(pat: Regex | None, s: str, words: str) -> bool:
     """``pat`` matches the clause in base forms or as written (rejected without running
     it when no word of either starts with a letter a match can start with)."""
     if pat is None:

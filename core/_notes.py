@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 
 from nextadvance.core._memo import LONG_TEXT, RECENT_LIMIT
 from nextadvance.core._note_model import NoteModel, note_features
-from nextadvance.core._note_text import SUB_STEP, alt, hit, labelled, sub_parts
+from nextadvance.core._note_text import SUB_STEP, alt, cue_hit, labelled, sub_parts
 from nextadvance.core._parse import Clause, ClauseParser, People
 from nextadvance.core._prefilter import prepare
 from nextadvance.core._regex import Regex, regex
@@ -119,14 +119,14 @@ class NoteReader:
     def sign(self, topic: _Topic, s: str, words: str = "") -> str:
         """The sign of ``topic`` in a clause that shows it (``s``: base forms, ``words``:
         the words as written; a cue may match either: "froze" and "frozen")."""
-        if hit(topic.positive, s, words):
+        if cue_hit(topic.positive, s, words):
             return "positive"
-        if hit(topic.negative, s, words):
+        if cue_hit(topic.negative, s, words):
             return "negative"
-        if hit(self.good_news, s, words):  # "budget not an issue", "no objections"
+        if cue_hit(self.good_news, s, words):  # "budget not an issue", "no objections"
             return "positive"
         for pat in (self.negations, self.uncertainty):
-            if hit(pat, s, words):
+            if cue_hit(pat, s, words):
                 return "negative"
         return "positive"
 
@@ -246,9 +246,9 @@ class NoteReader:
 
     def _bad_news(self, s: str, words: str) -> bool:
         """A clause that names no topic but is bad news ("which adds weeks")."""
-        if hit(self.good_news, s, words):
+        if cue_hit(self.good_news, s, words):
             return False
-        return hit(self.bad_news, s, words)
+        return cue_hit(self.bad_news, s, words)
 
     def _read_part(
         self,
@@ -264,10 +264,10 @@ class NoteReader:
         returns the topics it showed with a strong cue."""
         shown: list[str] = []
         for topic in self.topics:
-            if hit(topic.unless, *(whole if topic.sentence_unless else (s, words))):
+            if cue_hit(topic.unless, *(whole if topic.sentence_unless else (s, words))):
                 continue
-            strong = hit(topic.cues, s, words)
-            if not strong and not hit(topic.weak, s, words):
+            strong = cue_hit(topic.cues, s, words)
+            if not strong and not cue_hit(topic.weak, s, words):
                 continue
             sign = self.sign(topic, s, words)
             if not strong:
@@ -321,7 +321,7 @@ class NoteReader:
             if cues is not None:
                 facts[topic] = self.sign(cues, s, words)
             else:
-                facts[topic] = "negative" if hit(self.negations, s, words) else "positive"
+                facts[topic] = "negative" if cue_hit(self.negations, s, words) else "positive"
             where[topic] = part.strip()
             why[topic] = said
 

@@ -26,6 +26,7 @@ Steps (every phrase comes from the lexicon, see docs/playbook.md "How a text is 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
@@ -93,7 +94,9 @@ class ClauseParser:
     def __init__(self, lexicon: Lexicon, stage_order: dict[str, int]) -> None:
         self.lexicon = lexicon
         self._split_memo: dict[str, list[str]] = {}
-        self._clauses: dict[tuple[str, People, bool, tuple[str | None, bool] | None], Clause] = {}
+        self._clause_memo: dict[
+            tuple[str, People, bool, tuple[str | None, bool] | None], Clause
+        ] = {}
         self.order = stage_order
         self.norm = Normaliser(lexicon)
         self.split = re.compile(lexicon.clause_separators, _FLAGS)
@@ -154,12 +157,12 @@ class ClauseParser:
             else None
         )
         key = (raw, people, text_dated, inherited)
-        hit = self._clauses.get(key)
+        hit = self._clause_memo.get(key)
         if hit is None:
             hit = self._clause(raw, people, text_dated, previous)
-            if len(self._clauses) >= _CLAUSE_LIMIT:
-                self._clauses.clear()
-            self._clauses[key] = hit
+            if len(self._clause_memo) >= _CLAUSE_LIMIT:
+                self._clause_memo.clear()
+            self._clause_memo[key] = hit
         return hit
 
     def _clause(
@@ -170,11 +173,7 @@ class ClauseParser:
         s = " ".join(t.base for t in toks)
         acr = _acronyms(raw, people)
         starts = initials(s)  # word initials: patterns none can start with are skipped
-        date = (
-            self.dates.search(s)
-            if self.dates is not None and not cannot_match(self.dates, starts)
-            else None
-        )
+        date = self._date(s, starts)
         when = date.group(0) if date else None
         vague = bool(self.vague_lead is not None and self.vague_lead.search(s))
         # a goal reached ("got the green light from Ben") is not a goal any more
@@ -297,47 +296,49 @@ class ClauseParser:
     def parse(self, text: str, people: People) -> tuple[Clause, ...]:
         """Every clause of ``text``, parsed."""
         whole = " ".join([t.base for t in self.norm.tokens(text, people.names)])
-        dated = (
-            self.dates is not None
-            and not cannot_match(self.dates, initials(whole))
-            and self.dates.search(whole) is not None
-        )
+        dated = self._date(whole, initials(whole)) is not None
         out: list[Clause] = []
         previous: Clause | None = None
         addressed = False  # after a heading naming the rep: "Raj: MAP w/ Ben by Fri"
-        for raw in self.clauses(text):
-            step = _PREAMBLE.sub("", raw, count=1)
-            for part in self._by_person(step or raw, people):
-                current = self.clause(part, people, dated, previous)
-                toks = self.norm.tokens(part, people.names)
-                if len(toks) == 1 and self.lead.outsider(toks[0], people, _acronyms(part, people)):
-                    addressed = True
+        for part in self._pieces(text, people):
+            current = self.clause(part, people, dated, previous)
+            toks = self.norm.tokens(part, people.names)
+            if len(toks) == 1 and self.lead.outsider(toks[0], people, _acronyms(part, people)):
+                addressed = True
+                current = replace(current, actor="seller", actor_text=None, specific=False)
+            elif addressed and current.actor != "seller" and toks:
+                ref = client_ref(self, toks, current.text, people, 0, _acronyms(part, people))
+                if ref is None or ref[0] > 0:  # ... unless a client opens the clause
                     current = replace(current, actor="seller", actor_text=None, specific=False)
-                elif addressed and current.actor != "seller" and toks:
-                    ref = client_ref(self, toks, current.text, people, 0, _acronyms(part, people))
-                    if ref is None or ref[0] > 0:  # ... unless a client opens the clause
-                        current = replace(current, actor="seller", actor_text=None, specific=False)
-                current = conditioned(current, previous, dated)
-                out.append(refers_back(current, previous, self.order))
-                previous = current
+            current = conditioned(current, previous, dated)
+            out.append(refers_back(current, previous, self.order))
+            previous = current
         return tuple(out)
 
     def names_date(self, text: str, people: People) -> bool:
         """``any(c.when for c in self.parse(text, people))`` without parsing each clause:
         the same pieces, tokens and date search, nothing else (the note reader's
         commitment test needs only this, and a full parse was a third of its cost)."""
-        if self.dates is None:
-            return False
+        for part in self._pieces(text, people):
+            s = " ".join([t.base for t in self.norm.tokens(part, people.names)])
+            date = self._date(s, initials(s))
+            if date is not None and date.group(0):
+                return True
+        return False
+
+    def _pieces(self, text: str, people: People) -> Iterator[str]:
+        """The pieces of ``text`` parsed one by one: each raw clause without its preamble,
+        split where a client person opens a clause of their own."""
         for raw in self.clauses(text):
             step = _PREAMBLE.sub("", raw, count=1)
-            for part in self._by_person(step or raw, people):
-                s = " ".join([t.base for t in self.norm.tokens(part, people.names)])
-                if cannot_match(self.dates, initials(s)):
-                    continue
-                date = self.dates.search(s)
-                if date is not None and date.group(0):
-                    return True
-        return False
+            yield from self._by_person(step or raw, people)
+
+    def _date(self, s: str, starts: frozenset[str] | None) -> re.Match[str] | None:
+        """The first date-like phrase of ``s`` (base forms; ``starts``: its word initials,
+        :func:`initials`), rejected unrun when no word starts as a date can."""
+        if self.dates is None or cannot_match(self.dates, starts):
+            return None
+        return self.dates.search(s)
 
     def _by_person(self, raw: str, people: People) -> list[str]:
         """``raw`` split at commas that open a client person's own clause ("sent proposal,
