@@ -35,7 +35,7 @@ from nextadvance.core._clause import Clause, People
 from nextadvance.core._links import addressed, conditioned, refers_back
 from nextadvance.core._normalise import Normaliser
 from nextadvance.core._parse_refs import client_ref, fallback, for_someone
-from nextadvance.core._prefilter import cannot_match, initials, prepare
+from nextadvance.core._prefilter import cannot_match, initials, prepare, start_finder
 from nextadvance.core._regex import Regex, regex
 from nextadvance.core._sides import SellerLead, contact_lead
 from nextadvance.core._stage_model import NAME
@@ -121,6 +121,8 @@ class ClauseParser:
         self.joint = frozenset(lexicon.joint_actions)
         self.requests = _alt(lexicon.seller_requests)
         prepare(self.dates, self.negations)
+        #: where a date can start (``_date``): None when the pattern cannot be read
+        self._date_starts = start_finder(self.dates) if self.dates is not None else None
         self.lead = SellerLead(
             self.norm,
             self.seller_verb,
@@ -173,7 +175,7 @@ class ClauseParser:
         s = " ".join(t.base for t in toks)
         acr = _acronyms(raw, people)
         starts = initials(s)  # word initials: patterns none can start with are skipped
-        date = self._date(s, starts)
+        date = self._date(s)
         when = date.group(0) if date else None
         vague = bool(self.vague_lead is not None and self.vague_lead.search(s))
         # a goal reached ("got the green light from Ben") is not a goal any more
@@ -296,7 +298,7 @@ class ClauseParser:
     def parse(self, text: str, people: People) -> tuple[Clause, ...]:
         """Every clause of ``text``, parsed."""
         whole = " ".join([t.base for t in self.norm.tokens(text, people.names)])
-        dated = self._date(whole, initials(whole)) is not None
+        dated = self._date(whole) is not None
         out: list[Clause] = []
         previous: Clause | None = None
         addressed = False  # after a heading naming the rep: "Raj: MAP w/ Ben by Fri"
@@ -321,7 +323,7 @@ class ClauseParser:
         commitment test needs only this, and a full parse was a third of its cost)."""
         for part in self._pieces(text, people):
             s = " ".join([t.base for t in self.norm.tokens(part, people.names)])
-            date = self._date(s, initials(s))
+            date = self._date(s)
             if date is not None and date.group(0):
                 return True
         return False
@@ -333,12 +335,22 @@ class ClauseParser:
             step = _PREAMBLE.sub("", raw, count=1)
             yield from self._by_person(step or raw, people)
 
-    def _date(self, s: str, starts: frozenset[str] | None) -> re.Match[str] | None:
-        """The first date-like phrase of ``s`` (base forms; ``starts``: its word initials,
-        :func:`initials`), rejected unrun when no word starts as a date can."""
-        if self.dates is None or cannot_match(self.dates, starts):
+    def _date(self, s: str) -> re.Match[str] | None:
+        """The first date-like phrase of ``s`` (base forms): on lower-case ASCII text the
+        pattern is tried only at the word starts a date can start at (``start_finder``),
+        in order, which finds the match a search finds."""
+        dates = self.dates
+        if dates is None:
             return None
-        return self.dates.search(s)
+        starts = self._date_starts
+        if starts is None or not (s.isascii() and s.islower()):
+            return dates.search(s)
+        match = dates.cs.match
+        for at in starts.finditer(s):
+            found = match(s, at.start())
+            if found is not None:
+                return found
+        return None
 
     def _by_person(self, raw: str, people: People) -> list[str]:
         """``raw`` split at commas that open a client person's own clause ("sent proposal,

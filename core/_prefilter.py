@@ -26,6 +26,7 @@ __all__ = [
     "first_pairs",
     "initials",
     "prepare",
+    "start_finder",
 ]
 
 _sre: Any = importlib.import_module("re._parser")
@@ -244,6 +245,29 @@ def _entry(pat: Source) -> tuple[Source, frozenset[str] | None]:
 def first_of(pat: Source) -> frozenset[str] | None:
     """:func:`first_pairs` of ``pat``, memoised (what :func:`cannot_match` tests)."""
     return _entry(pat)[1]
+
+
+def start_finder(pat: Source) -> re.Pattern[str] | None:
+    """A small pattern matching (empty) at each word start of lower-case ASCII text where a
+    match of ``pat`` can start (:func:`first_pairs`), or None when that cannot be shown.
+
+    Trying ``pat`` only there, in order, finds the match ``pat.search`` finds (as
+    :meth:`StartIndex.positions` does for many patterns): ``re`` tries a big alternation
+    at every word start, this one character class there (the clause date search, issue
+    #20: a third of its cost)."""
+    first = first_of(pat)
+    if first is None:
+        return None
+    tails: dict[str, set[str]] = {}
+    for head in first:
+        tails.setdefault(head[0], set()).add(head[1:])
+    alts = [
+        re.escape(c)
+        if "" in rest
+        else re.escape(c) + "[" + "".join(map(re.escape, sorted(rest))) + "]"
+        for c, rest in sorted(tails.items())
+    ]
+    return re.compile(r"\b(?=" + "|".join(alts) + ")")
 
 
 def prepare(*patterns: Source | None) -> None:
