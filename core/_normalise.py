@@ -28,6 +28,10 @@ _APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "`": "'"})
 _WORD = re.compile(r"^[a-z]+$")
 #: bound of the tokens memo (cleared when full)
 _TOKENS_LIMIT = 256
+#: bound of the per-piece memo (one whitespace-separated word each; cleared when full)
+_PIECES_LIMIT = 8_192
+#: builds a Token from a tuple in C (``Token(...)`` runs a Python-level ``__new__``)
+_new_tuple = tuple.__new__
 #: a literal word in a regular expression (not a prefix such as "struggl")
 _CUE_WORD = re.compile(r"(?<![a-z\\])[a-z]{3,}(?=\\b|[\s)|?]|$)")
 #: verb forms that, capitalised after the first word, are a day: "on-site Sat" is Saturday
@@ -109,6 +113,10 @@ class Normaliser:
         self.verbs_all = self.verb_bases | frozenset(self.verbs)
         self._memo: dict[str, str | None] = {}
         self._tokens: dict[tuple[str, frozenset[str] | tuple[str, ...]], list[Token]] = {}
+        #: (piece, a word came before it) -> ``_piece`` of it, with no names protected
+        self._pieces: dict[
+            tuple[str, bool], tuple[tuple[tuple[str, str, str, bool, bool], ...], bool, bool]
+        ] = {}
 
     def _inflected(self, word: str) -> bool:
         """``word`` is a regular form of a known word ("loads", "expired", "handling",
@@ -182,37 +190,65 @@ class Normaliser:
         pos = 0
         first = True
         pieces = text.translate(_APOSTROPHES).split()
+        # a piece's words depend only on the piece and on whether a word came before it,
+        # except for a contact's name (no memo when names are protected) and a capitals
+        # acronym, which reads the next piece (never memoised, ``_piece``)
+        memo = None if keep else self._pieces
         for i, piece in enumerate(pieces):
-            low = piece.lower()
-            # a contact's name written as one ("Mo (Brightpath)") is no abbreviation
-            name = piece[:1].isupper() and low.strip(_EDGE) in keep
-            expansion = None if name else self.abbreviations.get(low)
-            if expansion is not None and self._named(piece, pieces[i + 1 : i + 2], keep):
-                expansion = low  # "SIG Lite", a named thing: not "signature lite"
-            if expansion is None:
-                core = low.strip(_EDGE)
-                if not core:
-                    continue
-                expansion = None if name else self.abbreviations.get(core)
-                if expansion is not None and self._named(piece, pieces[i + 1 : i + 2], keep):
-                    expansion = core
-                if expansion is None:
-                    if core.endswith("'s") and (core[:-2] in keep or piece[:1].isupper()):
-                        core = core[:-2]  # "Rick's EA": the name
-                    expansion = core
-                    if core not in keep:
-                        fixed = self.correct(core)
-                        # a capitalised word is a name unless it starts the text and is
-                        # a misspelt verb ("Reveiw proposal")
-                        if fixed is not None and (
-                            not piece[:1].isupper() or (first and fixed in self.verbs_all)
-                        ):
-                            expansion = fixed
-            cap = piece.strip(_EDGE)[:1].isupper()
-            day = cap and not first and low.strip(_EDGE) in _DAYS
-            for word in expansion.split():
-                base, form = (word, "base") if day else self.verbs.get(word, (word, "base"))
-                out.append(Token(word, base, form, cap, pos, base in self.verb_bases))
+            hit = None
+            if memo is not None:
+                hit = memo.get((piece, first))
+            if hit is None:
+                hit = self._piece(piece, pieces[i + 1 : i + 2], keep, first)
+                if memo is not None and hit[2]:
+                    if len(memo) >= _PIECES_LIMIT:
+                        memo.clear()
+                    memo[(piece, first)] = hit
+            words, used, _ = hit
+            for word, base, form, cap, verb in words:
+                out.append(_new_tuple(Token, (word, base, form, cap, pos, verb)))
                 pos += len(base) + 1
-            first = False
+            if used:
+                first = False
         return out
+
+    def _piece(
+        self, piece: str, after: list[str], keep: set[str], first: bool
+    ) -> tuple[tuple[tuple[str, str, str, bool, bool], ...], bool, bool]:
+        """One whitespace-separated piece's words (word, base, form, cap, verb), whether it
+        counts as a word before the next piece, and whether the result may be memoised
+        (it does not read ``after``: an all-capitals piece may be part of a name)."""
+        low = piece.lower()
+        # a contact's name written as one ("Mo (Brightpath)") is no abbreviation
+        name = piece[:1].isupper() and low.strip(_EDGE) in keep
+        expansion = None if name else self.abbreviations.get(low)
+        if expansion is not None and self._named(piece, after, keep):
+            expansion = low  # "SIG Lite", a named thing: not "signature lite"
+        if expansion is None:
+            core = low.strip(_EDGE)
+            if not core:
+                return (), False, True
+            expansion = None if name else self.abbreviations.get(core)
+            if expansion is not None and self._named(piece, after, keep):
+                expansion = core
+            if expansion is None:
+                if core.endswith("'s") and (core[:-2] in keep or piece[:1].isupper()):
+                    core = core[:-2]  # "Rick's EA": the name
+                expansion = core
+                if core not in keep:
+                    fixed = self.correct(core)
+                    # a capitalised word is a name unless it starts the text and is
+                    # a misspelt verb ("Reveiw proposal")
+                    if fixed is not None and (
+                        not piece[:1].isupper() or (first and fixed in self.verbs_all)
+                    ):
+                        expansion = fixed
+        stripped = piece.strip(_EDGE)
+        cap = stripped[:1].isupper()
+        day = cap and not first and low.strip(_EDGE) in _DAYS
+        words = []
+        for word in expansion.split():
+            base, form = (word, "base") if day else self.verbs.get(word, (word, "base"))
+            words.append((word, base, form, cap, base in self.verb_bases))
+        alone = not (len(stripped) >= 3 and stripped.isalpha() and stripped.isupper())
+        return tuple(words), True, alone
