@@ -33,6 +33,7 @@ from typing import TYPE_CHECKING
 from nextadvance.core._actions import ActionFinder
 from nextadvance.core._clause import Clause, People
 from nextadvance.core._links import addressed, conditioned, refers_back
+from nextadvance.core._memo import LONG_TEXT
 from nextadvance.core._normalise import Normaliser
 from nextadvance.core._parse_refs import client_ref, fallback, for_someone
 from nextadvance.core._prefilter import cannot_match, initials, prepare, start_finder
@@ -50,6 +51,7 @@ _FLAGS = re.IGNORECASE
 #: seller verbs of receiving: "we get the PO from Michael" is Michael's commitment
 _RECEIVE = frozenset({"get", "receive", "become", "expect", "collect"})
 _COMMA = re.compile(r",\s+")
+_UNSET = object()
 #: bound of the clause memo (cleared when full: memory stays flat on big orgs, issue #20)
 _CLAUSE_LIMIT = 4_096
 #: a word written in capitals (3+ letters, maybe a plural "s"): an acronym
@@ -94,6 +96,10 @@ class ClauseParser:
     def __init__(self, lexicon: Lexicon, stage_order: dict[str, int]) -> None:
         self.lexicon = lexicon
         self._split_memo: dict[str, list[str]] = {}
+        #: a short piece (and the names kept) -> whether it names a date (``names_date``)
+        self._piece_dated: dict[tuple[str, frozenset[str]], bool] = {}
+        #: a short clause's base forms -> its first date-like phrase (``_date``)
+        self._dates: dict[str, re.Match[str] | None] = {}
         self._clause_memo: dict[
             tuple[str, People, bool, tuple[str | None, bool] | None], Clause
         ] = {}
@@ -321,10 +327,22 @@ class ClauseParser:
         """``any(c.when for c in self.parse(text, people))`` without parsing each clause:
         the same pieces, tokens and date search, nothing else (the note reader's
         commitment test needs only this, and a full parse was a third of its cost)."""
+        names = people.names
+        memo = self._piece_dated
         for part in self._pieces(text, people):
-            s = " ".join([t.base for t in self.norm.tokens(part, people.names)])
-            date = self._date(s)
-            if date is not None and date.group(0):
+            # a note's pieces recur across notes though the note does not: a piece's
+            # answer is memoised (short pieces, core/_memo)
+            key = (part, names)
+            dated = memo.get(key)
+            if dated is None:
+                s = " ".join([t.base for t in self.norm.tokens(part, names)])
+                date = self._date(s)
+                dated = date is not None and bool(date.group(0))
+                if len(part) <= LONG_TEXT:
+                    if len(memo) >= _CLAUSE_LIMIT:
+                        memo.clear()
+                    memo[key] = dated
+            if dated:
                 return True
         return False
 
@@ -336,21 +354,32 @@ class ClauseParser:
             yield from self._by_person(step or raw, people)
 
     def _date(self, s: str) -> re.Match[str] | None:
-        """The first date-like phrase of ``s`` (base forms): on lower-case ASCII text the
-        pattern is tried only at the word starts a date can start at (``start_finder``),
-        in order, which finds the match a search finds."""
+        """The first date-like phrase of ``s`` (base forms), memoised for short ``s`` (a
+        clause is searched for its date in the sentence's test and in its own parse): on
+        lower-case ASCII text the pattern is tried only at the word starts a date can
+        start at (``start_finder``), in order, which finds the match a search finds."""
         dates = self.dates
         if dates is None:
             return None
+        memo = self._dates
+        hit = memo.get(s, _UNSET)
+        if hit is not _UNSET:
+            return hit  # type: ignore[return-value]
+        found: re.Match[str] | None = None
         starts = self._date_starts
         if starts is None or not (s.isascii() and s.islower()):
-            return dates.search(s)
-        match = dates.cs.match
-        for at in starts.finditer(s):
-            found = match(s, at.start())
-            if found is not None:
-                return found
-        return None
+            found = dates.search(s)
+        else:
+            match = dates.cs.match
+            for at in starts.finditer(s):
+                found = match(s, at.start())
+                if found is not None:
+                    break
+        if len(s) <= LONG_TEXT:
+            if len(memo) >= _CLAUSE_LIMIT:
+                memo.clear()
+            memo[s] = found
+        return found
 
     def _by_person(self, raw: str, people: People) -> list[str]:
         """``raw`` split at commas that open a client person's own clause ("sent proposal,

@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from nextadvance.core._clause import People
+from nextadvance.core._memo import LONG_TEXT
 from nextadvance.core._prefilter import start_finder
 from nextadvance.core._regex import Regex
 from nextadvance.mappings import load_playbook
@@ -89,3 +91,23 @@ def test_start_finder_reads_the_pattern() -> None:
         24,
     ]
     assert start_finder(re.compile(r"sign")) is None  # no boundary: may start mid-word
+
+
+def test_memoised_date_answers_same_as_searching_again(playbook) -> None:  # type: ignore[no-untyped-def]
+    parser = playbook.compiled.lexicon.parser
+    norm = parser.norm
+    people = People.of((("Ben Ortiz", "CFO", ""), ("Nora Lee", "", "champion")))
+    dated = 0
+    for text in _texts() * 2:  # the second pass answers from the memos
+        for who in (People(), people):
+            want = False
+            for part in parser._pieces(text, who):
+                s = " ".join(t.base for t in norm.tokens(part, who.names))
+                m = parser.dates.search(s)
+                assert _span(parser._date(s)) == _span(m), s
+                want = want or (m is not None and bool(m.group(0)))
+            assert parser.names_date(text, who) is want, text
+            dated += want
+    assert dated > 500
+    assert 0 < len(parser._dates) <= 4_096 and 0 < len(parser._piece_dated) <= 4_096
+    assert all(len(s) <= LONG_TEXT for s in parser._dates)
