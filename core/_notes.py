@@ -115,6 +115,8 @@ class NoteReader:
         self._long_parts: dict[str, tuple[tuple[str, str, str], ...]] = {}
         self._raw_parts: dict[str, tuple[tuple[str, str, str], ...]] = {}
         self._clause_signs: dict[tuple[str, str, str], str] = {}
+        #: id(clause) -> (clause, committed): a recurring clause is the parser's memoised one
+        self._committed: dict[int, tuple[Clause, bool]] = {}
 
     def sign(self, topic: _Topic, s: str, words: str = "") -> str:
         """The sign of ``topic`` in a clause that shows it (``s``: base forms, ``words``:
@@ -352,7 +354,12 @@ class NoteReader:
         previous: Clause | None = None
         for part in parts:
             previous = self.parser.clause(part, people, dated, previous)
-            if self.committed(previous):
+            hit = self._committed.get(id(previous))
+            if hit is None or hit[0] is not previous:
+                if len(self._committed) >= _CLAUSE_LIMIT:
+                    self._committed.clear()
+                hit = self._committed[id(previous)] = (previous, self.committed(previous))
+            if hit[1]:
                 return True
         return False
 

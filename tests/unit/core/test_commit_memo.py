@@ -1,0 +1,43 @@
+"""The commitment test's per-clause memo answers what testing each clause afresh says."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from nextadvance.core._note_text import SUB_STEP
+from nextadvance.mappings import load_playbook
+
+CORPUS = Path(__file__).parent / "data" / "corpus"
+
+
+def _texts() -> list[str]:
+    out = []
+    for path in sorted(CORPUS.glob("train/*.jsonl")):  # a failure prints no held-out text
+        for line in path.read_text(encoding="utf-8").splitlines():
+            text = json.loads(line).get("text") if line.strip() else None
+            if text:
+                out.append(text)
+    return out
+
+
+def test_committed_memo_same_as_testing_each_clause() -> None:
+    lex = load_playbook().compiled.lexicon
+    notes, parser = lex.notes, lex.parser
+    people = lex.people((("Ben Ortiz", "CFO", "economic buyer"), ("Claire Wu", "", "")))
+    committed = 0
+    for text in _texts()[::4] * 2:  # the second pass answers from the memos
+        for who in (lex.people(()), people):
+            dated = parser.names_date(text, who)
+            want = False
+            previous = None
+            for raw in parser.clauses(text):
+                for part in SUB_STEP.split(raw):
+                    if part.strip() and not want:
+                        previous = parser._clause(part, who, dated, previous)  # no memo
+                        want = notes.committed(previous)
+            assert notes._commits(text, who, dated) is want, text
+            committed += want
+    assert committed > 200
+    assert 0 < len(notes._committed) <= 4_096
+    assert all(notes.committed(c) is got for c, got in notes._committed.values())
