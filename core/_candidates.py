@@ -37,12 +37,14 @@ class _Index:
 
     __slots__ = (
         "always",
+        "bits",
         "by_field",
         "by_role",
         "by_word",
         "keyword_sets",
         "memo",
         "objectives",
+        "phrases",
         "words",
     )
 
@@ -77,10 +79,33 @@ class _Index:
         #: each position's keyword sets (text kinds): sharing a word with a phrase ("to",
         #: "the") does not make an objective a candidate, holding all its words does
         self.keyword_sets = {k: tuple(v) for k, v in keyword_sets.items()}
+        #: keyword word -> (positions it may make candidates, positions it makes candidates
+        #: as a single-word keyword), each as bits of an int: a deal's words are or-ed
+        #: together in a few integer operations, not a set union and a test per position
+        bits: dict[str, tuple[int, int]] = {w: (_bits(v), 0) for w, v in by_word.items()}
+        for i, sets in self.keyword_sets.items():
+            for ks in sets:
+                for w in ks.words:
+                    if w in bits:
+                        near, single = bits[w]
+                        bits[w] = (near, single | 1 << i)
+        self.bits = bits
+        #: each position's phrases (the words each needs), from all its keyword sets
+        self.phrases = {
+            k: tuple([needed for ks in v for needed in ks.phrase_words])
+            for k, v in keyword_sets.items()
+        }
         #: keyword words present -> the positions they (and the rules the index cannot
         #: reject) make candidates: an org's texts share their keyword words even when the
         #: texts differ (bounded, cleared when full)
         self.memo: dict[frozenset[str], frozenset[int]] = {}
+
+
+def _bits(positions: set[int]) -> int:
+    out = 0
+    for i in positions:
+        out |= 1 << i
+    return out
 
 
 _INDEXES: dict[int, _Index] = {}
@@ -103,14 +128,32 @@ def candidates(
     present = index.words.intersection(words)
     hit = index.memo.get(present)
     if hit is None:
-        near: set[int] = set()
+        # a position some present word may make a candidate is one when a single-word
+        # keyword of it is present, else when every word of one of its phrases is: what
+        # ``KeywordSet.may_match`` says of its sets (``present`` holds every keyword word
+        # the text has, so testing on it is testing on the text's words)
+        near = single = 0
+        bits = index.bits
         for w in present:
-            near |= index.by_word[w]
-        # ``present`` holds every keyword word the text has, so testing a keyword set on
-        # it is testing it on the text's words
-        sets = index.keyword_sets
+            n, s = bits[w]
+            near |= n
+            single |= s
         acc = set(index.always)
-        acc.update([i for i in near if any(ks.may_match(present) for ks in sets[i])])
+        rest = near & ~single
+        near &= single
+        while near:
+            low = near & -near
+            acc.add(low.bit_length() - 1)
+            near ^= low
+        phrases = index.phrases
+        while rest:
+            low = rest & -rest
+            i = low.bit_length() - 1
+            rest ^= low
+            for needed in phrases[i]:
+                if needed <= present:
+                    acc.add(i)
+                    break
         hit = frozenset(acc)
         if len(present) <= _MEMO_WORDS:
             if _held[0] >= _MEMO_LIMIT:
