@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import re
 
+from nextadvance.core._memo import LONG_TEXT
 from nextadvance.core._prefilter import cannot_match, initials
 from nextadvance.core._regex import Regex, regex
 
-__all__ = ["SUB_STEP", "alt", "cue_hit", "labelled", "sub_parts"]
+__all__ = ["SUB_STEP", "alt", "cue_hit", "labelled", "step_parts", "sub_parts"]
 
 _FLAGS = re.IGNORECASE
 #: finer clause boundaries inside one note sentence
@@ -25,6 +26,23 @@ SUB_STEP = re.compile(
     + r"|\s+and\s+(?=(?:she|he|they|has|have|gave|agreed|booked|said|told|asked|signed|sent)\b)",
     _FLAGS,
 )
+
+#: a short raw clause -> its non-blank ``SUB_STEP`` parts (bounded, cleared when full)
+_STEP_PARTS: dict[str, tuple[str, ...]] = {}
+_STEP_PARTS_LIMIT = 4_096
+
+
+def step_parts(raw: str) -> tuple[str, ...]:
+    """The non-blank finer clauses of one raw clause that the commitment test parses,
+    memoised for a short clause: note clauses recur across notes though notes do not."""
+    hit = _STEP_PARTS.get(raw)
+    if hit is None:
+        hit = tuple([p for p in SUB_STEP.split(raw) if p.strip()])
+        if len(raw) <= LONG_TEXT:
+            if len(_STEP_PARTS) >= _STEP_PARTS_LIMIT:
+                _STEP_PARTS.clear()
+            _STEP_PARTS[raw] = hit
+    return hit
 
 
 #: "Budget: none yet", "Timeline: TBD": a short label and its short value

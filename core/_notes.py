@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 
 from nextadvance.core._memo import LONG_TEXT, RECENT_LIMIT
 from nextadvance.core._note_model import NoteModel, note_features
-from nextadvance.core._note_text import SUB_STEP, alt, cue_hit, labelled, sub_parts
+from nextadvance.core._note_text import alt, cue_hit, labelled, step_parts, sub_parts
 from nextadvance.core._parse import Clause, ClauseParser, People
 from nextadvance.core._prefilter import prepare
 from nextadvance.core._regex import Regex, regex
@@ -350,17 +350,17 @@ class NoteReader:
         """The commitment test on ``text``: a finer clause that is a client commitment
         ("Claire wants kickoff 1/6, booked it w/ her team"), each parsed knowing whether
         the sentence names a date (``dated``)."""
-        parts = [p for raw in self.parser.clauses(text) for p in SUB_STEP.split(raw) if p.strip()]
         previous: Clause | None = None
-        for part in parts:
-            previous = self.parser.clause(part, people, dated, previous)
-            hit = self._committed.get(id(previous))
-            if hit is None or hit[0] is not previous:
-                if len(self._committed) >= _CLAUSE_LIMIT:
-                    self._committed.clear()
-                hit = self._committed[id(previous)] = (previous, self.committed(previous))
-            if hit[1]:
-                return True
+        for raw in self.parser.clauses(text):  # the clauses after a commitment are not cut
+            for part in step_parts(raw):
+                previous = self.parser.clause(part, people, dated, previous)
+                hit = self._committed.get(id(previous))
+                if hit is None or hit[0] is not previous:
+                    if len(self._committed) >= _CLAUSE_LIMIT:
+                        self._committed.clear()
+                    hit = self._committed[id(previous)] = (previous, self.committed(previous))
+                if hit[1]:
+                    return True
         return False
 
     def read(self, text: str, people: People = People()) -> NoteReading:

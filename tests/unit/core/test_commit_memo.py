@@ -5,7 +5,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from nextadvance.core._note_text import SUB_STEP
+from nextadvance.core import _note_text
+from nextadvance.core._memo import LONG_TEXT
+from nextadvance.core._note_text import SUB_STEP, step_parts
 from nextadvance.mappings import load_playbook
 
 CORPUS = Path(__file__).parent / "data" / "corpus"
@@ -41,3 +43,16 @@ def test_committed_memo_same_as_testing_each_clause() -> None:
     assert committed > 200
     assert 0 < len(notes._committed) <= 4_096
     assert all(notes.committed(c) is got for c, got in notes._committed.values())
+
+
+def test_step_parts_memo_same_as_splitting_again() -> None:
+    parser = load_playbook().compiled.lexicon.parser
+    cut = 0
+    for text in _texts()[::3] * 2:  # the second pass answers from the memo
+        for raw in parser.clauses(text):
+            want = tuple(p for p in SUB_STEP.split(raw) if p.strip())
+            assert step_parts(raw) == want, raw
+            cut += len(want) > 1
+    assert cut > 100
+    assert 0 < len(_note_text._STEP_PARTS) <= _note_text._STEP_PARTS_LIMIT
+    assert all(len(raw) <= LONG_TEXT for raw in _note_text._STEP_PARTS)
