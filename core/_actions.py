@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
+from nextadvance.core._memo import LONG_TEXT
 from nextadvance.core._prefilter import StartIndex, first_of, prepare
 from nextadvance.core._regex import Regex, regex
 
@@ -23,6 +24,9 @@ __all__ = ["ActionFinder"]
 #: a step named after these is when, not what: "org map before Jon's intro"
 _WHEN_BEFORE = re.compile(r"\b(?:before|after|ahead of|prior to)\s+(?:\S+\s+){0,2}$")
 _WHEN_WORDS = re.compile(r"\b(?:before|after|ahead|prior)\b")
+#: bound of the per-clause memo of ``find`` (cleared when full)
+_FIND_LIMIT = 4_096
+_UNSET = object()
 #: after a determiner the next noun is what the action is done to, not what it is about:
 #: "sign the quote" is the signature, "the signing process" / "pilot proposal" a topic
 _DETERMINERS = r"(?:the|our|their|his|her|this|that|its)"
@@ -58,6 +62,9 @@ class ActionFinder:
         #: what each action's match can start with (``_prefilter``), read in the action loop
         self._firsts = tuple(first_of(pat) for _, pat, _ in self.actions)
         self._starts = StartIndex([pat for _, pat, _ in self.actions])
+        #: a short clause's base forms -> ``find`` of it: a clause is parsed again for
+        #: each clause before it and for the sentence's date, its action is the same
+        self._found: dict[str, tuple[int, int, str, str | None] | None] = {}
 
     def is_topic(self, s: str, start: int, end: int) -> bool:
         """The action matched at ``start:end`` is only a topic ("a call to discuss the
@@ -67,6 +74,22 @@ class ActionFinder:
         return self.info_after is not None and self.info_after.match(s[start:]) is not None
 
     def find(
+        self, s: str, starts: frozenset[str] | None = None
+    ) -> tuple[int, int, str, str | None] | None:
+        """``_find`` memoised for short ``s`` (``starts``, its word initials, only skips
+        work: the answer is the same without them)."""
+        memo = self._found
+        hit = memo.get(s, _UNSET)
+        if hit is not _UNSET:
+            return hit  # type: ignore[return-value]
+        found = self._find(s, starts)
+        if len(s) <= LONG_TEXT:
+            if len(memo) >= _FIND_LIMIT:
+                memo.clear()
+            memo[s] = found
+        return found
+
+    def _find(
         self, s: str, starts: frozenset[str] | None = None
     ) -> tuple[int, int, str, str | None] | None:
         """The biggest step the clause mentions (latest ``min_stage``, then lexicon order).
