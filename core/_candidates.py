@@ -82,13 +82,16 @@ class _Index:
         #: keyword word -> (positions it may make candidates, positions it makes candidates
         #: as a single-word keyword), each as bits of an int: a deal's words are or-ed
         #: together in a few integer operations, not a set union and a test per position
-        bits: dict[str, tuple[int, int]] = {w: (_bits(v), 0) for w, v in by_word.items()}
+        near: dict[str, int] = {}
+        single: dict[str, int] = {}
         for i, sets in self.keyword_sets.items():
+            bit = 1 << i
             for ks in sets:
+                for w in ks.any_words:
+                    near[w] = near.get(w, 0) | bit
                 for w in ks.words:
-                    if w in bits:
-                        near, single = bits[w]
-                        bits[w] = (near, single | 1 << i)
+                    single[w] = single.get(w, 0) | bit
+        bits = {w: (n, single.get(w, 0)) for w, n in near.items()}
         self.bits = bits
         #: each position's phrases (the words each needs), from all its keyword sets
         self.phrases = {
@@ -99,13 +102,6 @@ class _Index:
         #: reject) make candidates: an org's texts share their keyword words even when the
         #: texts differ (bounded, cleared when full)
         self.memo: dict[frozenset[str], frozenset[int]] = {}
-
-
-def _bits(positions: set[int]) -> int:
-    out = 0
-    for i in positions:
-        out |= 1 << i
-    return out
 
 
 _INDEXES: dict[int, _Index] = {}
