@@ -70,6 +70,8 @@ def _mentioned(text: str, deal: Deal) -> tuple[tuple[str, str, str], ...]:
 #: part, too short for the three-letter short-form test): "the deal names contacts"
 _SOMEONE = ("\x00\x00", "", "")
 _WORD = re.compile(r"\w+")
+#: where a contact name splits into parts (as ``People.of`` splits it), compiled once
+_NAME_SPLIT = re.compile(r"[\s.]+")
 _PARTS: dict[tuple[str, str, str], tuple[tuple[str, ...], frozenset[str], str, str]] = {}
 
 
@@ -84,7 +86,7 @@ def _name_parts(
     key = (name, title, role)
     hit = _PARTS.get(key)
     if hit is None:
-        parts = tuple([p for p in re.split(r"[\s.]+", name.lower()) if len(p) > 1])
+        parts = tuple([p for p in _NAME_SPLIT.split(name.lower()) if len(p) > 1])
         marks = {w for w in _WORD.findall(title.lower()) if len(w) > 1}
         if len(parts) > 1:
             marks.add("".join(p[0] for p in parts))
