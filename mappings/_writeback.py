@@ -21,7 +21,7 @@ from nextadvance.core import Decision, Playbook
 from nextadvance.core.models import Deal
 from nextadvance.mappings._checklist import checklist_lines, fit_lines
 from nextadvance.mappings._checks import DUE_RULE
-from nextadvance.mappings._coach import build_coach, coach_json
+from nextadvance.mappings._coach import build_coach, coach_text
 from nextadvance.mappings._coach_task import (
     advance_line,
     coach_context,
@@ -220,7 +220,7 @@ def _coach_text(
         contact_names={c.id: c.name for c in deal.contacts if c.name},
         playbook=playbook,
     )
-    return coach_json(payload)
+    return coach_text(payload)  # its signature kept for the planner (no re-parse)
 
 
 def render_writeback(
