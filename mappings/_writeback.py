@@ -15,6 +15,7 @@ from collections.abc import Callable
 from collections.abc import Mapping as MappingABC
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
+from functools import lru_cache
 from typing import Any, Literal
 
 from nextadvance.core import Decision, Playbook
@@ -182,14 +183,23 @@ def task_key(deal_id: str, d: Decision) -> str:
     """Idempotency key: same deal + same call objective => same key, so a completed task
     for that objective is recognised and not recreated."""
     co = d.call_objective
-    ident = {
-        "stage": d.stage,
-        "learn": sorted(str(x) for x in co.learn),
-        "stretch": co.stretch.advance_id if co.stretch is not None else None,
-        "conservative": co.conservative.advance_id if co.conservative is not None else None,
-    }
-    digest = hashlib.sha256(json.dumps(ident, sort_keys=True).encode()).hexdigest()[:16]
+    digest = _objective_digest(
+        d.stage,
+        tuple(sorted(str(x) for x in co.learn)),
+        co.stretch.advance_id if co.stretch is not None else None,
+        co.conservative.advance_id if co.conservative is not None else None,
+    )
     return f"na-{deal_id}-{digest}"
+
+
+@lru_cache(maxsize=1024)
+def _objective_digest(
+    stage: str, learn: tuple[str, ...], stretch: str | None, conservative: str | None
+) -> str:
+    """The key's hash of one call objective; memoised: a playbook has few objectives, and a
+    sync asks once per open deal."""
+    ident = {"stage": stage, "learn": list(learn), "stretch": stretch, "conservative": conservative}
+    return hashlib.sha256(json.dumps(ident, sort_keys=True).encode()).hexdigest()[:16]
 
 
 #: How each deal output (``DEFAULT_OUTPUT_TYPES`` names them all) is computed from the

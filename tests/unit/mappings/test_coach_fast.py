@@ -18,6 +18,7 @@ from nextadvance.core.models import Deal
 from nextadvance.mappings import _coach_text as ct
 from nextadvance.mappings import load_playbook
 from nextadvance.mappings._coach import _cut, _utc_second, build_coach
+from nextadvance.mappings._writeback import task_key
 from nextadvance.sync.run import _values
 
 NOW = datetime(2026, 11, 27, 15, 30, tzinfo=UTC)
@@ -92,3 +93,16 @@ def test_memoised_digest_and_moment_equal_the_plain_ones() -> None:
     local = datetime(2026, 11, 27, 10, 0, 5, tzinfo=ZoneInfo("Europe/Paris"))
     assert _values.norm(local) == _values.norm(local.astimezone(UTC)) == "2026-11-27T09:00:05"
     assert _values.norm(datetime(2026, 11, 27)) == "2026-11-27"  # naive: UTC, midnight a date
+
+
+def test_memoised_task_key_equals_the_plain_one(decisions: list[tuple[Deal, Decision]]) -> None:
+    for deal, d in decisions:
+        co = d.call_objective
+        ident = {
+            "stage": d.stage,
+            "learn": sorted(str(x) for x in co.learn),
+            "stretch": co.stretch.advance_id if co.stretch is not None else None,
+            "conservative": co.conservative.advance_id if co.conservative is not None else None,
+        }
+        plain = hashlib.sha256(json.dumps(ident, sort_keys=True).encode()).hexdigest()[:16]
+        assert task_key(deal.id, d) == task_key(deal.id, d) == f"na-{deal.id}-{plain}"
