@@ -30,7 +30,13 @@ from nextadvance.mappings._coach_task import (
     crm_priority,
 )
 from nextadvance.mappings._crms import crm_model
-from nextadvance.mappings._model import DEFAULT_OUTPUT_TYPES, Mapping, OutputSpec, TaskSpec
+from nextadvance.mappings._model import (
+    DEFAULT_OUTPUT_TYPES,
+    Mapping,
+    OutputSpec,
+    OutputType,
+    TaskSpec,
+)
 
 __all__ = [
     "TaskPlan",
@@ -255,19 +261,35 @@ def render_writeback(
     conservative = ctx["conservative"]
     in_task = task is not None and bool(conservative) and conservative in task.body
     field_ctx = {**ctx, "next_advance": advance_line(ctx["stretch"], conservative, in_task)}
-    never = {f.casefold() for f in wb.never_write}
     values: dict[str, Value] = {}
-    for output, spec, kind in wb.deal.enabled_outputs():
-        if spec.field.casefold() not in never:
-            raw = (
-                _coach_text(deal, decision, stage_titles, playbook)
-                if output == "coach"
-                else _OUTPUT_VALUES[output](decision, field_ctx, now)
-            )
-            values[spec.field] = _render_output(
-                mapping.crm, output, spec, kind, raw, decision, ctx["verdict_sentence"]
-            )
+    for output, spec, kind in _written_outputs(mapping):
+        raw = (
+            _coach_text(deal, decision, stage_titles, playbook)
+            if output == "coach"
+            else _OUTPUT_VALUES[output](decision, field_ctx, now)
+        )
+        values[spec.field] = _render_output(
+            mapping.crm, output, spec, kind, raw, decision, ctx["verdict_sentence"]
+        )
     return WritebackPlan(deal.id, mapping.deal.object, values, task)
+
+
+_OUTPUTS: dict[int, tuple[Mapping, list[tuple[str, OutputSpec, OutputType]]]] = {}
+
+
+def _written_outputs(mapping: Mapping) -> list[tuple[str, OutputSpec, OutputType]]:
+    """The deal outputs switched on and not in ``never_write``, in the mapping's order;
+    memoised per mapping (frozen), since a sync renders one write-back per open deal."""
+    hit = _OUTPUTS.get(id(mapping))
+    if hit is not None and hit[0] is mapping:
+        return hit[1]
+    wb = mapping.writeback
+    never = {f.casefold() for f in wb.never_write}
+    outputs = [o for o in wb.deal.enabled_outputs() if o[1].field.casefold() not in never]
+    if len(_OUTPUTS) >= 16:
+        _OUTPUTS.clear()
+    _OUTPUTS[id(mapping)] = (mapping, outputs)
+    return outputs
 
 
 def _render_output(
