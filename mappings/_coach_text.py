@@ -26,13 +26,19 @@ _RECENT_MAX = 8
 _lock = threading.Lock()
 
 
+#: ``json.dumps`` with these options, without building an encoder per call (the same
+#: ``JSONEncoder.encode`` that ``json.dumps`` ends in; an encoder keeps no state between calls)
+_COMPACT = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+_SORTED = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode
+
+
 def coach_json(payload: Mapping[str, Any]) -> str:
     """The payload as the field's text: compact JSON, keys in a fixed order, UTF-8 kept."""
-    return json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
+    return _COMPACT(payload)
 
 
 def _sorted_json(data: Mapping[str, Any]) -> str:
-    return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return _SORTED(data)
 
 
 def _keep(text: str, signature: str) -> None:

@@ -106,3 +106,14 @@ def test_memoised_task_key_equals_the_plain_one(decisions: list[tuple[Deal, Deci
         }
         plain = hashlib.sha256(json.dumps(ident, sort_keys=True).encode()).hexdigest()[:16]
         assert task_key(deal.id, d) == task_key(deal.id, d) == f"na-{deal.id}-{plain}"
+
+
+def test_shared_encoders_equal_json_dumps(decisions: list[tuple[Deal, Decision]]) -> None:
+    for _, decision in decisions[:50]:
+        payload = build_coach(decision)
+        assert ct.coach_json(payload) == json.dumps(
+            payload, ensure_ascii=False, separators=(",", ":")
+        )
+        assert ct._sorted_json(payload) == json.dumps(
+            payload, ensure_ascii=False, sort_keys=True, separators=(",", ":")
+        )
