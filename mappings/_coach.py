@@ -238,6 +238,13 @@ def evidence_line(detail: str, contact: str | None = None) -> str:
     return _words(_CODE.sub("", text))
 
 
+@lru_cache(maxsize=2048)
+def _evidence_cut(detail: str, contact: str | None) -> str | None:
+    """The card's evidence line, cut; memoised: many deals share a detail (the same field
+    value, meeting kind or keyword), each one tried against half a dozen patterns."""
+    return _cut(evidence_line(detail, contact))
+
+
 def _status(raw: str) -> str:
     # Statuses the card does not know yet read as missing: never a false "learned".
     return raw if raw in ("learned", "missing", "learned_negative") else "missing"
@@ -255,7 +262,7 @@ def _objectives(
         line = on = None
         if ev is not None:
             contact = contact_names.get(ev.contact_id) if ev.contact_id else None
-            line = _cut(evidence_line(ev.detail, contact))
+            line = _evidence_cut(ev.detail, contact)
             if ev.activity_id is not None and ev.activity_id in activity_dates:
                 on = _day(activity_dates[ev.activity_id])
             elif _DESCRIPTION.match(" ".join(ev.detail.split())):

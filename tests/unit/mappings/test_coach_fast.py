@@ -17,7 +17,13 @@ from nextadvance.core import Decision, decide
 from nextadvance.core.models import Deal
 from nextadvance.mappings import _coach_text as ct
 from nextadvance.mappings import load_playbook
-from nextadvance.mappings._coach import _cut, _utc_second, build_coach
+from nextadvance.mappings._coach import (
+    _cut,
+    _evidence_cut,
+    _utc_second,
+    build_coach,
+    evidence_line,
+)
 from nextadvance.mappings._writeback import task_key
 from nextadvance.sync.run import _values
 
@@ -117,3 +123,16 @@ def test_shared_encoders_equal_json_dumps(decisions: list[tuple[Deal, Decision]]
         assert ct._sorted_json(payload) == json.dumps(
             payload, ensure_ascii=False, sort_keys=True, separators=(",", ":")
         )
+
+
+def test_memoised_evidence_line_equals_the_plain_one(
+    decisions: list[tuple[Deal, Decision]],
+) -> None:
+    for deal, decision in decisions:
+        names = {c.id: c.name for c in deal.contacts if c.name}
+        for o in decision.objectives:
+            for ev in o.evidence:
+                contact = names.get(ev.contact_id) if ev.contact_id else None
+                plain = _cut(evidence_line(ev.detail, contact))
+                assert _evidence_cut(ev.detail, contact) == plain
+                assert _evidence_cut(ev.detail, contact) == plain  # and from the memo
