@@ -21,10 +21,10 @@ published as JSON Schema by ``nextadvance schema coach`` and checked against in 
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterable, Mapping
 from datetime import UTC, date, datetime
+from functools import lru_cache
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -32,6 +32,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from nextadvance.core import Decision, Playbook
 from nextadvance.core._wording_model import Wording
 from nextadvance.mappings._card_verdict import card_verdict
+from nextadvance.mappings._coach_text import coach_json, coach_signature, coach_text
 
 __all__ = [
     "COACH_VERSION",
@@ -41,6 +42,7 @@ __all__ = [
     "coach_json",
     "coach_json_schema",
     "coach_signature",
+    "coach_text",
     "evidence_line",
     "stage_label",
 ]
@@ -145,7 +147,14 @@ def coach_json_schema() -> dict[str, Any]:
 def _cut(text: object, limit: int = _TEXT) -> str | None:
     if text is None:
         return None
-    flat = " ".join(str(text).split())
+    return _flat(text if type(text) is str else str(text), limit)
+
+
+@lru_cache(maxsize=1024)
+def _flat(text: str, limit: int) -> str | None:
+    """``text`` on one line, cut to ``limit``; memoised: a sync cuts the same titles, plan
+    steps and questions for every open deal."""
+    flat = " ".join(text.split())
     if not flat:
         return None
     return flat if len(flat) <= limit else flat[: limit - 1].rstrip() + "…"
@@ -155,6 +164,13 @@ def stage_label(key: str) -> str:
     """A readable stage name from a key when no title is known (``needs_analysis``)."""
     words = key.replace("_", " ").replace("-", " ").split()
     return " ".join(words).capitalize() if words else key
+
+
+@lru_cache(maxsize=8)
+def _utc_second(moment: datetime) -> str:
+    """``moment`` as UTC to the second; memoised: every deal of a run is decided at the
+    run's instant (an aware datetime hashes by instant, whatever its zone)."""
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def _day(value: datetime | date | None) -> str | None:
@@ -222,6 +238,13 @@ def evidence_line(detail: str, contact: str | None = None) -> str:
     return _words(_CODE.sub("", text))
 
 
+@lru_cache(maxsize=2048)
+def _evidence_cut(detail: str, contact: str | None) -> str | None:
+    """The card's evidence line, cut; memoised: many deals share a detail (the same field
+    value, meeting kind or keyword), each one tried against half a dozen patterns."""
+    return _cut(evidence_line(detail, contact))
+
+
 def _status(raw: str) -> str:
     # Statuses the card does not know yet read as missing: never a false "learned".
     return raw if raw in ("learned", "missing", "learned_negative") else "missing"
@@ -239,7 +262,7 @@ def _objectives(
         line = on = None
         if ev is not None:
             contact = contact_names.get(ev.contact_id) if ev.contact_id else None
-            line = _cut(evidence_line(ev.detail, contact))
+            line = _evidence_cut(ev.detail, contact)
             if ev.activity_id is not None and ev.activity_id in activity_dates:
                 on = _day(activity_dates[ev.activity_id])
             elif _DESCRIPTION.match(" ".join(ev.detail.split())):
@@ -328,7 +351,7 @@ def build_coach(
     return {
         "v": COACH_VERSION,
         "stage": _cut(stage_title) or stage_label(decision.stage),
-        "decided_at": decision.decided_at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "decided_at": _utc_second(decision.decided_at),
         "open": decision.open,
         "ready": decision.ready_to_advance,
         "gap": _texts(titles.get(i) or stage_label(i) for i in decision.stage_gap_objectives)
@@ -355,30 +378,6 @@ def build_coach(
             "note": _cut(mom.note),
         },
     }
-
-
-def coach_json(payload: Mapping[str, Any]) -> str:
-    """The payload as the field's text: compact JSON, keys in a fixed order, UTF-8 kept."""
-    return json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
-
-
-def coach_signature(text: str) -> str | None:
-    """The payload's text without ``decided_at``: what decides whether it changed.
-
-    ``decided_at`` moves on every run; comparing without it keeps the write idempotent (no
-    write when the advice is the same), and the stored ``decided_at`` then says when this
-    advice was first given.  None when ``text`` is not a coach payload.
-    """
-    if not text.startswith('{"v":'):
-        return None
-    try:
-        data = json.loads(text)
-    except ValueError:
-        return None
-    if not isinstance(data, dict):
-        return None
-    data.pop("decided_at", None)
-    return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 
 
 #: Worst-case length of :func:`coach_json` output: every list full, every text at its cap

@@ -15,13 +15,14 @@ from collections.abc import Callable
 from collections.abc import Mapping as MappingABC
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
+from functools import lru_cache
 from typing import Any, Literal
 
 from nextadvance.core import Decision, Playbook
 from nextadvance.core.models import Deal
 from nextadvance.mappings._checklist import checklist_lines, fit_lines
 from nextadvance.mappings._checks import DUE_RULE
-from nextadvance.mappings._coach import build_coach, coach_json
+from nextadvance.mappings._coach import build_coach, coach_text
 from nextadvance.mappings._coach_task import (
     advance_line,
     coach_context,
@@ -29,7 +30,13 @@ from nextadvance.mappings._coach_task import (
     crm_priority,
 )
 from nextadvance.mappings._crms import crm_model
-from nextadvance.mappings._model import DEFAULT_OUTPUT_TYPES, Mapping, OutputSpec, TaskSpec
+from nextadvance.mappings._model import (
+    DEFAULT_OUTPUT_TYPES,
+    Mapping,
+    OutputSpec,
+    OutputType,
+    TaskSpec,
+)
 
 __all__ = [
     "TaskPlan",
@@ -182,14 +189,23 @@ def task_key(deal_id: str, d: Decision) -> str:
     """Idempotency key: same deal + same call objective => same key, so a completed task
     for that objective is recognised and not recreated."""
     co = d.call_objective
-    ident = {
-        "stage": d.stage,
-        "learn": sorted(str(x) for x in co.learn),
-        "stretch": co.stretch.advance_id if co.stretch is not None else None,
-        "conservative": co.conservative.advance_id if co.conservative is not None else None,
-    }
-    digest = hashlib.sha256(json.dumps(ident, sort_keys=True).encode()).hexdigest()[:16]
+    digest = _objective_digest(
+        d.stage,
+        tuple(sorted(str(x) for x in co.learn)),
+        co.stretch.advance_id if co.stretch is not None else None,
+        co.conservative.advance_id if co.conservative is not None else None,
+    )
     return f"na-{deal_id}-{digest}"
+
+
+@lru_cache(maxsize=1024)
+def _objective_digest(
+    stage: str, learn: tuple[str, ...], stretch: str | None, conservative: str | None
+) -> str:
+    """The key's hash of one call objective; memoised: a playbook has few objectives, and a
+    sync asks once per open deal."""
+    ident = {"stage": stage, "learn": list(learn), "stretch": stretch, "conservative": conservative}
+    return hashlib.sha256(json.dumps(ident, sort_keys=True).encode()).hexdigest()[:16]
 
 
 #: How each deal output (``DEFAULT_OUTPUT_TYPES`` names them all) is computed from the
@@ -220,7 +236,7 @@ def _coach_text(
         contact_names={c.id: c.name for c in deal.contacts if c.name},
         playbook=playbook,
     )
-    return coach_json(payload)
+    return coach_text(payload)  # its signature kept for the planner (no re-parse)
 
 
 def render_writeback(
@@ -245,19 +261,35 @@ def render_writeback(
     conservative = ctx["conservative"]
     in_task = task is not None and bool(conservative) and conservative in task.body
     field_ctx = {**ctx, "next_advance": advance_line(ctx["stretch"], conservative, in_task)}
-    never = {f.casefold() for f in wb.never_write}
     values: dict[str, Value] = {}
-    for output, spec, kind in wb.deal.enabled_outputs():
-        if spec.field.casefold() not in never:
-            raw = (
-                _coach_text(deal, decision, stage_titles, playbook)
-                if output == "coach"
-                else _OUTPUT_VALUES[output](decision, field_ctx, now)
-            )
-            values[spec.field] = _render_output(
-                mapping.crm, output, spec, kind, raw, decision, ctx["verdict_sentence"]
-            )
+    for output, spec, kind in _written_outputs(mapping):
+        raw = (
+            _coach_text(deal, decision, stage_titles, playbook)
+            if output == "coach"
+            else _OUTPUT_VALUES[output](decision, field_ctx, now)
+        )
+        values[spec.field] = _render_output(
+            mapping.crm, output, spec, kind, raw, decision, ctx["verdict_sentence"]
+        )
     return WritebackPlan(deal.id, mapping.deal.object, values, task)
+
+
+_OUTPUTS: dict[int, tuple[Mapping, list[tuple[str, OutputSpec, OutputType]]]] = {}
+
+
+def _written_outputs(mapping: Mapping) -> list[tuple[str, OutputSpec, OutputType]]:
+    """The deal outputs switched on and not in ``never_write``, in the mapping's order;
+    memoised per mapping (frozen), since a sync renders one write-back per open deal."""
+    hit = _OUTPUTS.get(id(mapping))
+    if hit is not None and hit[0] is mapping:
+        return hit[1]
+    wb = mapping.writeback
+    never = {f.casefold() for f in wb.never_write}
+    outputs = [o for o in wb.deal.enabled_outputs() if o[1].field.casefold() not in never]
+    if len(_OUTPUTS) >= 16:
+        _OUTPUTS.clear()
+    _OUTPUTS[id(mapping)] = (mapping, outputs)
+    return outputs
 
 
 def _render_output(

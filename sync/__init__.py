@@ -9,11 +9,32 @@ Public face for the rest of nextadvance (serve, cron, demo, benchmarks)::
     settings = load_settings("nextadvance.yaml")        # or None: $NEXTADVANCE_CONFIG
     report = run_sync(settings, "acme-sf", dry_run=False, full=False, progress=None)
     report.status  # "ok" | "partial" | "failed" | "locked"; report.to_json() for --json
+
+The names below are loaded on first use (PEP 562): ``nextadvance --help`` and the commands
+that need no state store or CRM then import neither (SQLAlchemy, Alembic, the CRM clients).
 """
 
-from .config import Connection, Settings, load_settings
-from .run import Progress, RunReport, run_sync
-from .store import ConnectionLocked, StateStore
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .config import Connection, Settings, load_settings
+    from .run import Progress, RunReport, run_sync
+    from .store import ConnectionLocked, StateStore
+
+#: public name -> the room it lives in
+_HOME = {
+    "Connection": ".config",
+    "Settings": ".config",
+    "load_settings": ".config",
+    "Progress": ".run",
+    "RunReport": ".run",
+    "run_sync": ".run",
+    "ConnectionLocked": ".store",
+    "StateStore": ".store",
+}
 
 __all__ = [
     "Connection",
@@ -25,3 +46,12 @@ __all__ = [
     "load_settings",
     "run_sync",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    home = _HOME.get(name)
+    if home is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(home, __name__), name)
+    globals()[name] = value
+    return value

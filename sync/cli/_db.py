@@ -8,7 +8,6 @@ from pathlib import Path
 import typer
 
 from ..config._settings import find_config, load_settings
-from ..store._db import StateStore
 
 #: This module's commands, merged into the root app by :mod:`._app`.
 commands = typer.Typer()
@@ -39,6 +38,8 @@ def state_url_from(config: Path | None) -> str:
 @db_app.command("upgrade")
 def upgrade(config: Path | None = _CONFIG) -> None:
     """Apply pending state-store migrations (idempotent)."""
+    from ..store._db import StateStore  # Alembic and SQLAlchemy: not for ``--help``
+
     store = StateStore.open(state_url_from(config), migrate=False)
     try:
         before = store.current_revision()
@@ -58,6 +59,8 @@ def upgrade(config: Path | None = _CONFIG) -> None:
 @db_app.command("current")
 def current(config: Path | None = _CONFIG) -> None:
     """Show the store's migration revision and the newest one this version ships."""
+    from ..store._db import StateStore
+
     store = StateStore.open(state_url_from(config), migrate=False)
     try:
         typer.echo(

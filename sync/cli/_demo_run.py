@@ -32,9 +32,7 @@ from nextadvance.mappings import default_mapping_path, load_mapping
 from nextadvance.mappings._html import html_to_text
 
 from ..config._settings import load_settings
-from ..run._run import run_sync
 from ._common import sandbox_missing
-from ._console import LiveProgress, print_summary
 
 if TYPE_CHECKING:
     from nextadvance.sandbox import Sandbox
@@ -294,6 +292,8 @@ def _shown(value: object) -> str:
 
 
 def _sync(console: Console, config: Path, *, summary: bool = True) -> dict[str, Any]:
+    from ..run._run import run_sync  # the run's modules load with the demo, not ``--help``
+    from ._console import LiveProgress, print_summary
 
     settings = load_settings(config)
     if console.is_terminal:

@@ -27,7 +27,6 @@ from nextadvance.mappings import load_playbook
 
 from ..config._zones import OwnerZones
 from ._common import EXIT_CODES
-from ._explain import explain_connection
 from ._explain_text import explain_text, parse_contact
 from ._render import VERDICT_STYLE, parse_now, render_explanation
 
@@ -244,6 +243,8 @@ def explain_command(
         raise typer.BadParameter("give --deal ID (or --text TEXT)", param_hint="--deal")
     at = parse_now(now)
     if connection is not None:  # the mirror's view plus what the last runs wrote
+        from ._explain import explain_connection  # the state store's modules: not for --help
+
         explain_connection(config, connection, deal_id, at, Console(highlight=False))
         return
     if input is None:

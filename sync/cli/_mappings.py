@@ -39,7 +39,6 @@ from nextadvance.mappings import (
 
 from ..config._settings import load_settings
 from ..config._zones import OwnerZones
-from ..run._parts import connector_config
 from ._common import EXIT_CODES
 from ._render import parse_now, render_explanation
 
@@ -173,6 +172,8 @@ def _connector_for(
                 f"the mapping is for {mapping.crm} but connection '{connection}' is {conn.crm}"
             )
             raise typer.Exit(EXIT_CODES["usage"])
+        from ..run._parts import connector_config  # the run's modules: not for ``--help``
+
         return build_connector(connector_config(conn, mapping))
     except ConfigError as exc:
         _err.print(f"[bold red]configuration:[/] {escape(str(exc))}")

@@ -22,18 +22,7 @@ from nextadvance.core.errors import ConfigError, Problem
 from nextadvance.core.measures import Period, parse_period, period_between, quarter_of
 from nextadvance.mappings import load_playbook
 
-from ..report import (
-    DealInput,
-    Targets,
-    build_report,
-    load_targets,
-    read_deals_file,
-    render_html,
-    to_csv,
-    to_json,
-)
-from ..report._mirror_source import deals_from_mirror
-from ..report._targets import zone
+from ..config._targets import zone
 from ._common import EXIT_CODES, err_console
 
 #: This module's commands, merged into the root app by :mod:`._app`.
@@ -150,6 +139,19 @@ def report(
         )
     if fmt is Format.html and str(output) == "-":
         raise _problem("--output", "an HTML report needs a file name")
+    # the report's modules (plotly; the state store for --connection) load with the command
+    from ..report import (
+        DealInput,
+        Targets,
+        build_report,
+        load_targets,
+        read_deals_file,
+        render_html,
+        to_csv,
+        to_json,
+    )
+    from ..report._mirror_source import deals_from_mirror
+
     try:
         tz_info = zone(tz)
     except ValueError as exc:

@@ -10,13 +10,6 @@ from nextadvance.core.errors import ConfigError, Problem
 
 from ..config._logging import configure_logging, register_secrets_from
 from ..config._settings import load_settings
-from ..serve import ServeOptions, Service
-from ..serve._jobs import (
-    job_specs,
-    make_run,
-    register_credentials,
-    store_probe,
-)
 
 #: This module's commands, merged into the root app by :mod:`._app`.
 commands = typer.Typer()
@@ -56,6 +49,9 @@ def serve(
     ),
 ) -> None:
     """Run the scheduled syncs until SIGTERM/SIGINT, serving health and Prometheus metrics."""
+    # the scheduler, the run and the store load with the command, not with ``--help``
+    from ..serve import ServeOptions, Service
+    from ..serve._jobs import job_specs, make_run, register_credentials, store_probe
 
     settings = load_settings(config)
     configure_logging(log_level or settings.log_level, None)

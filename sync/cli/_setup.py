@@ -28,7 +28,6 @@ from nextadvance.connectors import (
 )
 
 from ..config._settings import load_settings
-from ..run._parts import load_parts, make_connector
 from ._common import EXIT_CODES
 
 #: This module's commands, merged into the root app by :mod:`._app`.
@@ -67,6 +66,8 @@ def setup_command(
     ),
 ) -> None:
     """Check (or create) the custom fields and properties nextadvance writes back."""
+    from ..run._parts import load_parts, make_connector  # the run's modules: not for --help
+
     settings = load_settings(config)
     parts = load_parts(settings, connection)
     required = required_fields(parts.mapping)

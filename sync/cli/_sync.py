@@ -14,11 +14,7 @@ import typer
 from rich.console import Console
 
 from ..config._settings import load_settings
-from ..run._run import run_sync
-from ..store._db import StateStore
-from ..store._history import recent_runs
 from ._common import EXIT_CODES
-from ._console import LiveProgress, print_diff, print_runs, print_summary
 
 #: This module's commands, merged into the root app by :mod:`._app`.
 commands = typer.Typer()
@@ -45,6 +41,9 @@ def sync_command(
     as_json: bool = typer.Option(False, "--json", help="Print the machine-readable run report."),
 ) -> None:
     """Sync one connection: pull changes, decide every open deal, write back what changed."""
+    from ..run._run import run_sync  # the run's modules load with the command, not ``--help``
+    from ._console import LiveProgress, print_diff, print_summary
+
     settings = load_settings(config)
     settings.connection(connection)  # unknown name: a ConfigError before anything else
     console = Console()
@@ -74,6 +73,10 @@ def runs_command(
     settings = load_settings(config)
     if connection is not None:
         settings.connection(connection)  # unknown name: a ConfigError (exit 2), not an empty list
+    from ..store._db import StateStore
+    from ..store._history import recent_runs
+    from ._console import print_runs
+
     store = StateStore.open(settings.state_url)
     try:
         reports = recent_runs(store, connection, limit)

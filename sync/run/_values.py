@@ -62,7 +62,11 @@ def norm(value: Any) -> str | None:
     return text
 
 
+@lru_cache(maxsize=64)
 def _moment(value: datetime) -> str:
+    """``value`` as UTC seconds (a date at midnight); memoised: a run normalises its own
+    instant (``last_evaluated``) once per deal, in the owner's zone (equal instants hash
+    equal)."""
     if value.tzinfo is None:
         value = value.replace(tzinfo=UTC)
     moment = value.astimezone(UTC).replace(microsecond=0)
@@ -105,7 +109,19 @@ def digest(value: Any) -> str:
 
 def digest_norm(normalised: str | None) -> str:
     """:func:`digest` of a value already through :func:`norm`."""
-    return hashlib.sha256((normalised or "").encode()).hexdigest()[:8]
+    if normalised is None or len(normalised) <= _SHORT:
+        return _short_digest(normalised or "")
+    return hashlib.sha256(normalised.encode()).hexdigest()[:8]
+
+
+#: values up to this long (flags, dates, stamps of the run's instant, priorities) repeat
+#: across deals: their hashes are memoised; long texts are unique to a deal
+_SHORT = 64
+
+
+@lru_cache(maxsize=1024)
+def _short_digest(normalised: str) -> str:
+    return hashlib.sha256(normalised.encode()).hexdigest()[:8]
 
 
 def read_stamp(text: Any) -> dict[str, str]:

@@ -1,0 +1,85 @@
+"""The coach payload as the field's text, and the signature that says whether it changed.
+
+The sync renders one payload per open deal and its planner then compares it, without
+``decided_at``, with what the CRM and the ledger hold (:func:`coach_signature`, through
+``sync.run._values.norm``).  Parsing the text just rendered to get that signature cost a
+JSON decode and encode per deal; :func:`coach_text` takes it from the payload itself (the
+same bytes: a JSON-native dict encodes the same before and after a round trip) and keeps
+it beside the text for the next few look-ups.  The CRM's copy of the previous payload and
+the ledger's are the same text too, so a parsed signature is kept as well.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections import OrderedDict
+from collections.abc import Mapping
+from typing import Any
+
+__all__ = ["coach_json", "coach_signature", "coach_text"]
+
+#: text -> signature of the last payloads rendered or read: a deal's planning asks for its
+#: own (rendered, CRM, ledger) a few times in a row, never for an old deal's
+_RECENT: OrderedDict[str, str] = OrderedDict()
+_RECENT_MAX = 8
+_lock = threading.Lock()
+
+
+#: ``json.dumps`` with these options, without building an encoder per call (the same
+#: ``JSONEncoder.encode`` that ``json.dumps`` ends in; an encoder keeps no state between calls)
+_COMPACT = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+_SORTED = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode
+
+
+def coach_json(payload: Mapping[str, Any]) -> str:
+    """The payload as the field's text: compact JSON, keys in a fixed order, UTF-8 kept."""
+    return _COMPACT(payload)
+
+
+def _sorted_json(data: Mapping[str, Any]) -> str:
+    return _SORTED(data)
+
+
+def _keep(text: str, signature: str) -> None:
+    with _lock:
+        _RECENT[text] = signature
+        _RECENT.move_to_end(text)
+        while len(_RECENT) > _RECENT_MAX:
+            _RECENT.popitem(last=False)
+
+
+def coach_text(payload: Mapping[str, Any]) -> str:
+    """:func:`coach_json`, its :func:`coach_signature` kept for the planner's next look-up.
+
+    The signature is encoded from ``payload`` (str keys, JSON values: what
+    :func:`~nextadvance.mappings._coach.build_coach` returns), not parsed back from the text.
+    """
+    text = coach_json(payload)
+    if text.startswith('{"v":'):
+        _keep(text, _sorted_json({k: v for k, v in payload.items() if k != "decided_at"}))
+    return text
+
+
+def coach_signature(text: str) -> str | None:
+    """The payload's text without ``decided_at``: what decides whether it changed.
+
+    ``decided_at`` moves on every run; comparing without it keeps the write idempotent (no
+    write when the advice is the same), and the stored ``decided_at`` then says when this
+    advice was first given.  None when ``text`` is not a coach payload.
+    """
+    if not text.startswith('{"v":'):
+        return None
+    known = _RECENT.get(text)
+    if known is not None:
+        return known
+    try:
+        data = json.loads(text)
+    except ValueError:
+        return None
+    if not isinstance(data, dict):
+        return None
+    data.pop("decided_at", None)
+    signature = _sorted_json(data)
+    _keep(text, signature)
+    return signature
