@@ -123,8 +123,9 @@ def run_sync(
 
 
 class _Run(DecidePhase):
-    """The phases of one run over one session (committed per batch, or rolled back); the
-    decide and plan phase is :class:`DecidePhase`."""
+    """The phases of one run over one session (committed in groups of pulled batches, per
+    decided chunk and per pushed batch; or rolled back); the decide and plan phase is
+    :class:`DecidePhase`."""
 
     def __init__(
         self,
