@@ -260,9 +260,15 @@ def rep_activities(
     out: dict[str, list[Activity]] = defaultdict(list)
     if not owners:
         return {}
-    linked = sa.exists().where(
-        t.DealActivity.connection == t.Activity.connection,
-        t.DealActivity.activity_id == t.Activity.activity_id,
+    # EXISTS (SELECT activity_id ...), not SELECT *: SQLite then searches the link index by
+    # (connection, activity_id); with * it scanned the connection's links once per activity
+    linked = (
+        sa.select(t.DealActivity.activity_id)
+        .where(
+            t.DealActivity.connection == t.Activity.connection,
+            t.DealActivity.activity_id == t.Activity.activity_id,
+        )
+        .exists()
     )
     rows = session.scalars(
         sa.select(t.Activity.data).where(

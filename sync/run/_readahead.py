@@ -7,13 +7,19 @@ sum.  At most one batch is read ahead (memory stays one batch), the batches arri
 and an error of the reader is raised where the next batch was asked for, as before.  The
 reader thread is always finished before :func:`read_ahead` returns, so the connector is
 never used by two threads at once (the push that follows has it to itself).
+
+``before_wait`` is called when the caller has waited :data:`WAIT_GRACE_S` for the next item
+and it has not arrived: the moment to do work that should not wait on the CRM while holding
+something (the pull commits its open transaction there, so SQLite's write lock is never held
+across a slow answer, a back-off or a retry).  An item that arrives sooner is handed over at
+once, without the call.
 """
 
 from __future__ import annotations
 
 import queue
 import threading
-from collections.abc import Generator, Iterator
+from collections.abc import Callable, Generator, Iterator
 from typing import TypeVar
 
 __all__ = ["read_ahead"]
@@ -22,8 +28,13 @@ T = TypeVar("T")
 
 _DONE = object()
 
+#: how long the caller waits for the next item before ``before_wait`` is called
+WAIT_GRACE_S = 0.1
 
-def read_ahead(items: Iterator[T]) -> Generator[T, None, None]:
+
+def read_ahead(
+    items: Iterator[T], before_wait: Callable[[], None] | None = None
+) -> Generator[T, None, None]:
     """``items`` in order, the next one fetched by a thread while the caller holds this one.
 
     When the caller stops early (a stop request, an error), the one item already on its way
@@ -53,7 +64,7 @@ def read_ahead(items: Iterator[T]) -> Generator[T, None, None]:
     worker.start()
     try:
         while True:
-            item, error = slot.get()
+            item, error = _next(slot, before_wait)
             if error is not None:
                 raise error
             if item is _DONE:
@@ -77,3 +88,17 @@ def _offer(
         except queue.Full:
             continue
     return False
+
+
+def _next(
+    slot: queue.Queue[tuple[object, BaseException | None]],
+    before_wait: Callable[[], None] | None,
+) -> tuple[object, BaseException | None]:
+    """The next entry; ``before_wait`` first if it takes longer than :data:`WAIT_GRACE_S`."""
+    if before_wait is None:
+        return slot.get()
+    try:
+        return slot.get(timeout=WAIT_GRACE_S)
+    except queue.Empty:
+        before_wait()
+        return slot.get()

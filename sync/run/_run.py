@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Callable
 from contextlib import closing
 from datetime import UTC, datetime
@@ -122,8 +123,9 @@ def run_sync(
 
 
 class _Run(DecidePhase):
-    """The phases of one run over one session (committed per batch, or rolled back); the
-    decide and plan phase is :class:`DecidePhase`."""
+    """The phases of one run over one session (committed in groups of pulled batches, per
+    decided chunk and per pushed batch; or rolled back); the decide and plan phase is
+    :class:`DecidePhase`."""
 
     def __init__(
         self,
@@ -283,8 +285,9 @@ class _Run(DecidePhase):
         from_start = cursor is None
         full_listing = False
         # the next batch is read while this one is applied (closing: the reader thread is
-        # finished before the push, which uses the same connector)
-        with closing(read_ahead(self.conn.pull(cursor))) as batches:
+        # finished before the push, which uses the same connector); see _PullCommits
+        group = _PullCommits(self.commit)
+        with closing(read_ahead(self.conn.pull(cursor), before_wait=group.settle)) as batches:
             for batch in batches:
                 counts = self.mirror.apply(batch, self.now)
                 self.ledger.observe_pulled(counts.tasks, self.now)
@@ -295,12 +298,56 @@ class _Run(DecidePhase):
                 self.report.activities_pulled += len(batch.activities)
                 full_listing = full_listing or batch.full
                 self.mirror.set_cursor(batch.cursor, self.now)
-                self.commit()
+                group.applied(len(batch.deals) + len(batch.activities))
                 self._tick("pull", len(batch.deals) + len(batch.activities))
                 if self.stop is not None and self.stop.is_set():
+                    group.settle()
                     self.report.message = "stopped on request during the pull"
                     return False
+        group.settle()
         if from_start and full_listing:
             self.report.deals.deleted += self.mirror.forget_unlisted(self.now)
             self.commit()
         return True
+
+
+#: records (deals + activities) a pull transaction may hold before it is committed
+PULL_COMMIT_RECORDS = 10_000
+#: seconds a pull transaction may stay open before it is committed
+PULL_COMMIT_S = 2.0
+
+
+class _PullCommits:
+    """When the pull commits: before waiting on the CRM, or once a transaction is big or old.
+
+    Each batch goes in with its cursor (``set_cursor``), so any commit point keeps mirror and
+    cursor in step: a crash re-reads the batches of the open transaction, never skips one.
+    Committing every batch cost more than writing it: a commit writes every page the batch
+    dirtied, and random-order inserts into the mirror's indexes dirty the same hot pages
+    again in each one (55 commits of a 10k-deal pull: ~0.6 s CPU and ~2 s wall of fsync
+    and checkpoints).  Batches already read ahead go into one transaction; it is committed
+    as soon as the next batch is not there yet (``before_wait``: so SQLite's write lock is
+    never held while the CRM answers, and other runs on the same file are not kept waiting),
+    or when it holds :data:`PULL_COMMIT_RECORDS` or is :data:`PULL_COMMIT_S` old, which
+    bounds what a crash re-reads and how long the write lock is held.  No write to the CRM
+    happens during the pull, so the ledger's write-ahead commits are untouched.
+    """
+
+    def __init__(self, commit: Callable[[], None]) -> None:
+        self.commit = commit
+        self.records = 0
+        self.opened: float | None = None
+
+    def applied(self, records: int) -> None:
+        """A batch and its cursor are in the open transaction: commit if it is due."""
+        if self.opened is None:
+            self.opened = time.monotonic()
+        self.records += records
+        if self.records >= PULL_COMMIT_RECORDS or time.monotonic() - self.opened >= PULL_COMMIT_S:
+            self.settle()
+
+    def settle(self) -> None:
+        """Commit the batches applied since the last commit (if any)."""
+        if self.opened is not None:
+            self.commit()
+            self.records, self.opened = 0, None

@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from nextadvance.connectors import WriteResult
 
 from . import _tables as t
-from ._json import canonical, jsonable
+from ._json import RawJSON, canonical, dumps, jsonable
 from ._ledger_rows import LedgerRows
 from ._types import Conflict, PlannedOp
 
@@ -35,11 +35,15 @@ def payload_hash(payload: Mapping[str, Any]) -> str:
 
 @dataclass(frozen=True)
 class NewRow:
-    """A ledger row :meth:`Ledger.begin_batch` inserted in bulk (no ORM object behind it)."""
+    """A ledger row :meth:`Ledger.begin_batch` inserted in bulk (no ORM object behind it).
+
+    ``payload``: its JSON text as stored, which is also what ``written`` becomes when the
+    CRM confirms the write (serialised once for both).
+    """
 
     key: str
     kind: str
-    payload: dict[str, Any]
+    payload: RawJSON
 
 
 class LedgerWrites(LedgerRows):
@@ -100,6 +104,7 @@ class LedgerWrites(LedgerRows):
                 out.append(self.begin(op, run_id, now))
                 continue
             payload = jsonable(op.payload)
+            text = RawJSON(dumps(payload))  # the bind step would make the same text
             fresh.append(
                 {
                     "connection": self.connection,
@@ -111,7 +116,7 @@ class LedgerWrites(LedgerRows):
                     "created_at": now,
                     "op": op.write.kind.value,
                     "status": "pending",
-                    "payload": payload,
+                    "payload": text,
                     "payload_hash": payload_hash(payload),
                     "run_id": run_id,
                     "updated_at": now,
@@ -119,7 +124,7 @@ class LedgerWrites(LedgerRows):
                     "error_message": None,
                 }
             )
-            out.append(NewRow(op.write.key, op.kind, payload))
+            out.append(NewRow(op.write.key, op.kind, text))
         if fresh:
             self.s.flush()  # rows added before keep their place (ids in the same order)
             self.s.connection().execute(sa.insert(_TABLE), fresh)
@@ -141,9 +146,7 @@ class LedgerWrites(LedgerRows):
                 self.finish(row, result, now)
             elif result.ok:
                 kind = "fields" if row.kind == "fields" else "task"
-                done[kind].append(
-                    {"k": row.key, "w": dict(row.payload), "c": result.crm_id or None}
-                )
+                done[kind].append({"k": row.key, "w": row.payload, "c": result.crm_id or None})
             else:
                 refused.append({"k": row.key, "e": result.error_code, "m": result.message})
         where = (table.c.connection == self.connection, table.c.idem_key == sa.bindparam("k"))

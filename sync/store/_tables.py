@@ -112,12 +112,19 @@ class Activity(Base):
 
 
 class DealActivity(Base):
-    """Which activities belong to which deal (read with the activities, never lost)."""
+    """Which activities belong to which deal (read with the activities, never lost).
+
+    Read by deal through the primary key; found by activity (link deletes, "is it linked")
+    through ``ix_deal_activities_activity``, which leads with the connection as those
+    queries do (SQLite ignored a one-column index on ``activity_id`` for them and scanned
+    the connection's links instead: migration 0003).
+    """
 
     __tablename__ = "deal_activities"
+    __table_args__ = (sa.Index("ix_deal_activities_activity", "connection", "activity_id"),)
     connection: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
     deal_id: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
-    activity_id: Mapped[str] = mapped_column(sa.String(64), primary_key=True, index=True)
+    activity_id: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
 
 
 class Contact(Base):

@@ -64,3 +64,22 @@ def test_the_source_runs_in_one_other_thread() -> None:
 
     assert list(read_ahead(source())) == list(range(5))
     assert len(threads) == 1 and threading.get_ident() not in threads
+
+
+def test_before_wait_runs_while_the_next_item_is_still_on_its_way() -> None:
+    """The pull commits in ``before_wait``: it must come before the caller blocks on a slow
+    item (here the item only comes once ``before_wait`` has run), in the caller's thread."""
+    waited = threading.Event()
+    callers: list[int] = []
+
+    def source() -> Iterator[int]:
+        yield 1
+        assert waited.wait(30), "before_wait was not called while the caller waited"
+        yield 2
+
+    def before_wait() -> None:
+        callers.append(threading.get_ident())
+        waited.set()
+
+    assert list(read_ahead(source(), before_wait=before_wait)) == [1, 2]
+    assert callers and set(callers) == {threading.get_ident()}
