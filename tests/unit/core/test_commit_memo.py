@@ -2,25 +2,11 @@
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
-
 from nextadvance.core import _note_text
 from nextadvance.core._memo import LONG_TEXT
 from nextadvance.core._note_text import SUB_STEP, step_parts
 from nextadvance.mappings import load_playbook
-
-CORPUS = Path(__file__).parent / "data" / "corpus"
-
-
-def _texts() -> list[str]:
-    out = []
-    for path in sorted(CORPUS.glob("train/*.jsonl")):  # a failure prints no held-out text
-        for line in path.read_text(encoding="utf-8").splitlines():
-            text = json.loads(line).get("text") if line.strip() else None
-            if text:
-                out.append(text)
-    return out
+from tests.unit.core._corpus import train_texts
 
 
 def test_committed_memo_same_as_testing_each_clause() -> None:
@@ -28,7 +14,7 @@ def test_committed_memo_same_as_testing_each_clause() -> None:
     notes, parser = lex.notes, lex.parser
     people = lex.people((("Ben Ortiz", "CFO", "economic buyer"), ("Claire Wu", "", "")))
     committed = 0
-    for text in _texts()[::4] * 2:  # the second pass answers from the memos
+    for text in train_texts()[::4] * 2:  # the second pass answers from the memos
         for who in (lex.people(()), people):
             dated = parser.names_date(text, who)
             want = False
@@ -48,7 +34,7 @@ def test_committed_memo_same_as_testing_each_clause() -> None:
 def test_step_parts_memo_same_as_splitting_again() -> None:
     parser = load_playbook().compiled.lexicon.parser
     cut = 0
-    for text in _texts()[::3] * 2:  # the second pass answers from the memo
+    for text in train_texts()[::3] * 2:  # the second pass answers from the memo
         for raw in parser.clauses(text):
             want = tuple(p for p in SUB_STEP.split(raw) if p.strip())
             assert step_parts(raw) == want, raw

@@ -9,11 +9,9 @@ as it found it.  These tests check the claims on the corpus texts and generated 
 from __future__ import annotations
 
 import gc
-import json
 import random
 import re
 from datetime import UTC, datetime
-from pathlib import Path
 
 import pytest
 
@@ -29,8 +27,8 @@ from nextadvance.core._prefilter import cannot_match, first_letters, first_pairs
 from nextadvance.core._regex import Regex, regex
 from nextadvance.core.models import Deal
 from nextadvance.mappings import load_playbook
+from tests.unit.core._corpus import train_texts
 
-CORPUS = Path(__file__).parent / "data" / "corpus"
 #: the clause separators as they were before the lookbehinds moved after their "."/":"
 _OLD_SPLIT = re.compile(
     r"[;\n|]+|(?<!\bmr)(?<!\bms)(?<!\bdr)(?<!\bmrs)(?<!\bvs)(?<!\bno)(?<!\best)\.\s+"
@@ -38,16 +36,6 @@ _OLD_SPLIT = re.compile(
     r"|(?<=\?)\s+",
     re.IGNORECASE,
 )
-
-
-def _texts() -> list[str]:
-    out = []
-    for path in sorted(CORPUS.glob("train/*.jsonl")):  # a failure prints no held-out text
-        for line in path.read_text(encoding="utf-8").splitlines():
-            text = json.loads(line).get("text") if line.strip() else None
-            if text:
-                out.append(text)
-    return out
 
 
 @pytest.fixture(scope="module")
@@ -65,7 +53,7 @@ def _patterns(playbook) -> list[re.Pattern[str]]:  # type: ignore[no-untyped-def
 
 
 def test_first_letter_reject_never_skips_a_match(playbook) -> None:  # type: ignore[no-untyped-def]
-    texts = _texts()
+    texts = train_texts()
     assert len(texts) > 1000
     norm = playbook.compiled.lexicon.parser.norm
     pats = _patterns(playbook)
@@ -103,7 +91,7 @@ def test_clause_split_same_as_before(playbook) -> None:  # type: ignore[no-untyp
     rng = random.Random(5)
     bits = ["mr", "Dr", "no", "est", "re", "vs", ".", ". ", ": ", " - ", " -> ", " then "]
     bits += ["? ", " and then ", ", and ", ";", "\n", "|", " ", "x", "amr", "xre", "\t"]
-    texts = _texts() + ["".join(rng.choice(bits) for _ in range(12)) for _ in range(20_000)]
+    texts = train_texts() + ["".join(rng.choice(bits) for _ in range(12)) for _ in range(20_000)]
     for text in texts:
         assert split.split(text) == _OLD_SPLIT.split(text), text
 
@@ -186,7 +174,7 @@ def test_case_sensitive_twins_match_the_same(playbook) -> None:  # type: ignore[
     pats = _regexes(playbook)
     assert sum(p.cs is not p.ci for p in pats) > len(pats) // 2
     compared = 0
-    for text in _texts():
+    for text in train_texts():
         for s in (" ".join(t.base for t in norm.tokens(text)), text.lower()):
             if not (s.isascii() and s.islower()):
                 continue
@@ -215,7 +203,7 @@ def test_commitment_per_text_same_as_per_deal_scan(playbook) -> None:  # type: i
     note reader), on deals made of the train corpus texts."""
     cp = playbook.compiled
     kws, notes = cp.commitment, cp.lexicon.notes
-    texts = _texts()
+    texts = train_texts()
     rng = random.Random(3)
     compared = found = 0
     for i in range(0, len(texts), 6):
@@ -274,7 +262,7 @@ def test_commitment_alone_is_what_a_full_reading_says(playbook) -> None:  # type
     lex = playbook.compiled.lexicon
     fresh = load_playbook().compiled.lexicon  # no memo shared with ``lex``
     people = lex.people((("Ben Ortiz", "CFO", "economic buyer"), ("Claire Wu", "", "")))
-    texts = _texts()[::5]  # ~3,000 texts: a minute, not several
+    texts = train_texts()[::5]  # ~3,000 texts: a minute, not several
     committed = 0
     for text in texts:
         for who in (lex.people(()), people):
@@ -306,7 +294,7 @@ def test_clause_memo_keys_on_all_a_clause_reads(playbook) -> None:  # type: igno
     ]
     assert {p.actor for p in prevs if p is not None} >= {"client", "seller"}
     checked = 0
-    for text in _texts()[::7]:
+    for text in train_texts()[::7]:
         for raw in parser.clauses(text)[:3]:
             for dated in (False, True):
                 for prev in prevs:

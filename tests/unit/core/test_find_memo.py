@@ -2,31 +2,17 @@
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
-
 from nextadvance.core._memo import LONG_TEXT
 from nextadvance.core._prefilter import initials
 from nextadvance.mappings import load_playbook
-
-CORPUS = Path(__file__).parent / "data" / "corpus"
-
-
-def _texts() -> list[str]:
-    out = []
-    for path in sorted(CORPUS.glob("train/*.jsonl")):  # a failure prints no held-out text
-        for line in path.read_text(encoding="utf-8").splitlines():
-            text = json.loads(line).get("text") if line.strip() else None
-            if text:
-                out.append(text)
-    return out
+from tests.unit.core._corpus import train_texts
 
 
 def test_find_memo_same_as_finding_again() -> None:
     parser = load_playbook().compiled.lexicon.parser
     finder, norm = parser.finder, parser.norm
     found = 0
-    for text in _texts()[::3] * 2:  # the second pass answers from the memo
+    for text in train_texts()[::3] * 2:  # the second pass answers from the memo
         for raw in parser.clauses(text):
             s = " ".join(t.base for t in norm.tokens(raw))
             want = finder._find(s)  # no word initials: every action searched

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import json
 import re
-from pathlib import Path
 
 import pytest
 
@@ -13,18 +11,7 @@ from nextadvance.core._memo import LONG_TEXT
 from nextadvance.core._prefilter import start_finder
 from nextadvance.core._regex import Regex
 from nextadvance.mappings import load_playbook
-
-CORPUS = Path(__file__).parent / "data" / "corpus"
-
-
-def _texts() -> list[str]:
-    out = []
-    for path in sorted(CORPUS.glob("train/*.jsonl")):  # a failure prints no held-out text
-        for line in path.read_text(encoding="utf-8").splitlines():
-            text = json.loads(line).get("text") if line.strip() else None
-            if text:
-                out.append(text)
-    return out
+from tests.unit.core._corpus import train_texts
 
 
 @pytest.fixture(scope="module")
@@ -50,7 +37,7 @@ def test_date_search_same_as_a_plain_search(playbook) -> None:  # type: ignore[n
     norm = parser.norm
     found = 0
     extra = ["eow", "by 12/5", "next wk", "q3 2027", "on the 3rd of jan", "a 2-jun x", "w/e"]
-    for text in _texts() + extra:
+    for text in train_texts() + extra:
         for s in (text.lower(), " ".join(t.base for t in norm.tokens(text))):
             want = parser.dates.search(s)
             assert _span(parser._date(s)) == _span(want), s
@@ -68,7 +55,7 @@ def test_start_finder_on_every_lexicon_pattern(playbook) -> None:  # type: ignor
     read = [(pat, f) for pat, f in finders if f is not None]
     assert len(read) > len(finders) // 2
     matched = 0
-    for text in _texts()[:3000]:
+    for text in train_texts()[:3000]:
         s = text.lower()
         if not s.isascii():
             continue
@@ -98,7 +85,7 @@ def test_memoised_date_answers_same_as_searching_again(playbook) -> None:  # typ
     norm = parser.norm
     people = People.of((("Ben Ortiz", "CFO", ""), ("Nora Lee", "", "champion")))
     dated = 0
-    for text in _texts() * 2:  # the second pass answers from the memos
+    for text in train_texts() * 2:  # the second pass answers from the memos
         for who in (People(), people):
             want = False
             for part in parser._pieces(text, who):

@@ -2,26 +2,14 @@
 
 from __future__ import annotations
 
-import json
 import random
-from pathlib import Path
 
 from nextadvance.core import _normalise
 from nextadvance.mappings import load_playbook
+from tests.unit.core._corpus import train_texts
 
-CORPUS = Path(__file__).parent / "data" / "corpus"
 #: a protected name no text holds: the tokeniser then reads every piece afresh (no memo)
 _NO_NAME = frozenset({"\x00never"})
-
-
-def _texts() -> list[str]:
-    out = []
-    for path in sorted(CORPUS.glob("train/*.jsonl")):  # a failure prints no held-out text
-        for line in path.read_text(encoding="utf-8").splitlines():
-            text = json.loads(line).get("text") if line.strip() else None
-            if text:
-                out.append(text)
-    return out
 
 
 def test_piece_memo_same_as_reading_every_piece() -> None:
@@ -29,7 +17,7 @@ def test_piece_memo_same_as_reading_every_piece() -> None:
     rng = random.Random(11)
     bits = ["SIG", "Lite", "MTG", "Ben", "Sat", "sat", "mtg", "w/", "Reveiw", "reveiw", "(SOW)"]
     bits += ["Rick's", "EA", "won't", "signed", "sending", "EOW", "...", "-", "“Q3”", "CFO"]
-    texts = _texts()
+    texts = train_texts()
     texts += [" ".join(rng.choice(bits) for _ in range(rng.randrange(1, 8))) for _ in range(3000)]
     for text in texts:
         for s in (text, text.upper(), text.lower()):
