@@ -40,8 +40,6 @@ class _Index:
         "bits",
         "by_field",
         "by_role",
-        "by_word",
-        "keyword_sets",
         "memo",
         "objectives",
         "phrases",
@@ -53,7 +51,6 @@ class _Index:
         always: set[int] = set()
         by_field: dict[str, set[int]] = {}
         by_role: dict[str, set[int]] = {}
-        by_word: dict[str, set[int]] = {}
         keyword_sets: dict[int, list[KeywordSet]] = {}
         for i, obj in enumerate(objectives):
             for rule in obj.rules:
@@ -66,33 +63,28 @@ class _Index:
                     and rule.kinds is TEXT_KIND_SET
                     and rule.keywords is not None
                 ):
-                    for w in rule.keywords.any_words:
-                        by_word.setdefault(w, set()).add(i)
+                    # sharing a word with a phrase ("to", "the") does not make an objective
+                    # a candidate, holding all its words does
                     keyword_sets.setdefault(i, []).append(rule.keywords)
                 else:
                     always.add(i)
         self.always = frozenset(always)
         self.by_field = {k: frozenset(v) for k, v in by_field.items()}
         self.by_role = {k: frozenset(v) for k, v in by_role.items()}
-        self.by_word = {k: frozenset(v) for k, v in by_word.items()}
-        self.words = frozenset(by_word)
-        #: each position's keyword sets (text kinds): sharing a word with a phrase ("to",
-        #: "the") does not make an objective a candidate, holding all its words does
-        self.keyword_sets = {k: tuple(v) for k, v in keyword_sets.items()}
         #: keyword word -> (positions it may make candidates, positions it makes candidates
         #: as a single-word keyword), each as bits of an int: a deal's words are or-ed
         #: together in a few integer operations, not a set union and a test per position
         near: dict[str, int] = {}
         single: dict[str, int] = {}
-        for i, sets in self.keyword_sets.items():
+        for i, sets in keyword_sets.items():
             bit = 1 << i
             for ks in sets:
                 for w in ks.any_words:
                     near[w] = near.get(w, 0) | bit
                 for w in ks.words:
                     single[w] = single.get(w, 0) | bit
-        bits = {w: (n, single.get(w, 0)) for w, n in near.items()}
-        self.bits = bits
+        self.bits = {w: (n, single.get(w, 0)) for w, n in near.items()}
+        self.words = frozenset(near)
         #: each position's phrases (the words each needs), from all its keyword sets
         self.phrases = {
             k: tuple([needed for ks in v for needed in ks.phrase_words])

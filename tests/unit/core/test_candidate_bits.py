@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from benchmarks._gen import deals
 from nextadvance.core import _candidates
 from nextadvance.core._candidates import candidates
+from nextadvance.core._compiled import TEXT_KIND_SET, KeywordSet
 from nextadvance.mappings import load_playbook
 
 
@@ -26,15 +27,25 @@ def test_bits_pick_what_may_match_picks() -> None:
     for objectives in lists.values():
         candidates(objectives, {}, (), frozenset())  # builds the index
         index = _candidates._INDEXES[id(objectives)]
+        # each position's keyword sets, read from the rules as the index reads them
+        sets: dict[int, list[KeywordSet]] = {}
+        for i, obj in enumerate(objectives):
+            for rule in obj.rules:
+                if (
+                    rule.kind == "keywords"
+                    and rule.kinds is TEXT_KIND_SET
+                    and rule.keywords is not None
+                ):
+                    sets.setdefault(i, []).append(rule.keywords)
         vocab = sorted(index.words)
         for _ in range(400):
             present = frozenset(rng.sample(vocab, min(len(vocab), rng.randrange(0, 40))))
             words = present | {"\x00not a keyword word"}
             want = set(index.always)
-            for w in present:
-                for i in index.by_word[w]:
-                    if any(ks.may_match(present) for ks in index.keyword_sets[i]):
-                        want.add(i)
+            for i, kss in sets.items():
+                near = any(not ks.any_words.isdisjoint(present) for ks in kss)
+                if near and any(ks.may_match(present) for ks in kss):
+                    want.add(i)
             _candidates._held[0] = 0
             index.memo.clear()  # the miss path, not a memo answer
             assert candidates(objectives, {}, (), words) == sorted(want), sorted(present)
