@@ -27,12 +27,8 @@ from nextadvance.mappings._loader import (
     load_mapping_text,
     mapping_json_schema,
 )
-from nextadvance.mappings._model import (
-    CANONICAL_ROLES,
-    CANONICAL_STAGES,
-    DEFAULT_OUTPUT_TYPES,
-    Mapping,
-)
+from nextadvance.mappings._model import CANONICAL_ROLES, CANONICAL_STAGES, Mapping
+from nextadvance.mappings._model_writeback import DEFAULT_OUTPUT_TYPES
 from nextadvance.mappings._playbook_errors import pydantic_problems
 from nextadvance.mappings._scaffold import scaffold_mapping
 from nextadvance.mappings._stages import UNMAPPED_STAGE, StageLookup, map_stage

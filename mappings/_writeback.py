@@ -30,9 +30,9 @@ from nextadvance.mappings._coach_task import (
     crm_priority,
 )
 from nextadvance.mappings._crms import crm_model
-from nextadvance.mappings._model import (
+from nextadvance.mappings._model import Mapping
+from nextadvance.mappings._model_writeback import (
     DEFAULT_OUTPUT_TYPES,
-    Mapping,
     OutputSpec,
     OutputType,
     TaskSpec,
