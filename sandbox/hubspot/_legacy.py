@@ -18,6 +18,7 @@ from typing import Any
 from .._http import Request, Response, json_response
 from ._crm import Portal
 from ._errors import ApiError, error, not_found
+from ._legacy_shapes import crm_pipeline, engagement_metadata, v1_pipeline, v1_prop, version
 from ._schema import OBJECT_TYPES, ObjectType, PropDef, resolve_type
 from ._store import Record
 
@@ -87,7 +88,7 @@ class LegacyRoutes:
             return self._one(OBJECT_TYPES["deals"], parts[3], "dealId")
         if parts == ["deals", "v1", "pipelines"]:
             pipes = self.portal.pipelines
-            return json_response(200, [_v1_pipeline(pipes, pid) for pid in pipes])
+            return json_response(200, [v1_pipeline(pipes, pid) for pid in pipes])
         if parts[:3] == ["crm-pipelines", "v1", "pipelines"] and len(parts) == 4:
             return self._crm_pipelines(parts[3])
         if head == ["engagements", "v1"]:
@@ -110,11 +111,11 @@ class LegacyRoutes:
                     ("updatedAt", "Updated at", "datetime", "date"),
                 )
             ]
-            return json_response(200, [_v1_prop(p) for p in props])
+            return json_response(200, [v1_prop(p) for p in props])
         t = resolve_type(type_name)
         if t is None:
             raise not_found(f"Unable to infer object type from: {type_name}")
-        return json_response(200, [_v1_prop(p) for p in self.portal.props[t.name].values()])
+        return json_response(200, [v1_prop(p) for p in self.portal.props[t.name].values()])
 
     # -- records ----------------------------------------------------------------------------
     def _v1_record(self, t: ObjectType, rec: Record, names: list[str] | None) -> dict[str, Any]:
@@ -125,7 +126,7 @@ class LegacyRoutes:
             value = self._raw(t, rec, name)
             if value is None:
                 continue
-            props[name] = _version(name, value, rec.updated_ms)
+            props[name] = version(name, value, rec.updated_ms)
         return {
             "portalId": PORTAL_ID,
             "isDeleted": rec.archived_ms is not None,
@@ -295,14 +296,14 @@ class LegacyRoutes:
                 "ticketIds": ids("tickets"),
             },
             "attachments": [],
-            "metadata": _metadata(name, val),
+            "metadata": engagement_metadata(name, val),
         }
 
     # -- pipelines and tokens --------------------------------------------------------------
     def _crm_pipelines(self, object_type: str) -> Response:
         if object_type == "deals":
             pipes = self.portal.pipelines
-            return json_response(200, {"results": [_crm_pipeline(pipes, pid) for pid in pipes]})
+            return json_response(200, {"results": [crm_pipeline(pipes, pid) for pid in pipes]})
         if object_type == "tickets":
             stages = [
                 {
@@ -346,116 +347,3 @@ class LegacyRoutes:
                 "token_type": "access",
             },
         )
-
-
-def _version(name: str, value: str, ts: int) -> dict[str, Any]:
-    version = {"name": name, "value": value, "timestamp": ts, "source": "API", "sourceVetoes": []}
-    return {
-        "value": value,
-        "timestamp": ts,
-        "source": "API",
-        "sourceId": None,
-        "versions": [version],
-    }
-
-
-def _v1_prop(p: PropDef) -> dict[str, Any]:
-    return {
-        "name": p.name,
-        "label": p.label,
-        "description": "",
-        "groupName": p.group,
-        "type": p.type,
-        "fieldType": p.field_type,
-        "options": [
-            {"label": label, "value": value, "displayOrder": i, "hidden": False}
-            for i, (value, label) in enumerate(p.options)
-        ],
-        "hidden": False,
-        "calculated": p.calculated,
-        "readOnlyValue": p.calculated,
-        "readOnlyDefinition": p.hubspot_defined,
-        "mutableDefinitionNotDeletable": p.hubspot_defined,
-        "hubspotDefined": p.hubspot_defined,
-        "hasUniqueValue": p.unique,
-        "externalOptions": False,
-        "formField": not p.calculated,
-        "displayOrder": -1,
-        "deleted": False,
-        "createdAt": p.created_ms or 0,
-        "updatedAt": p.created_ms or 0,
-    }
-
-
-def _v1_pipeline(pipelines: dict[str, tuple[str, list[Any]]], pid: str) -> dict[str, Any]:
-    label, stages = pipelines[pid]
-    return {
-        "pipelineId": pid,
-        "label": label,
-        "displayOrder": list(pipelines).index(pid),
-        "active": True,
-        "stages": [
-            {
-                "stageId": s.id,
-                "label": s.label,
-                "probability": s.probability,
-                "active": True,
-                "displayOrder": i,
-                "closedWon": s.closed and s.probability >= 1.0,
-            }
-            for i, s in enumerate(stages)
-        ],
-    }
-
-
-def _crm_pipeline(pipelines: dict[str, tuple[str, list[Any]]], pid: str) -> dict[str, Any]:
-    label, stages = pipelines[pid]
-    return {
-        "pipelineId": pid,
-        "objectType": "DEAL",
-        "label": label,
-        "displayOrder": list(pipelines).index(pid),
-        "active": True,
-        "stages": [
-            {
-                "stageId": s.id,
-                "label": s.label,
-                "displayOrder": i,
-                "active": True,
-                "metadata": {
-                    "isClosed": "true" if s.closed else "false",
-                    "probability": str(s.probability),
-                },
-            }
-            for i, s in enumerate(stages)
-        ],
-    }
-
-
-def _metadata(name: str, val: Any) -> dict[str, Any]:
-    """The type-specific ``metadata`` of a v1 engagement."""
-    if name == "calls":
-        duration = val("hs_call_duration")
-        return {
-            "title": val("hs_call_title"),
-            "body": val("hs_call_body"),
-            "status": val("hs_call_status"),
-            "disposition": val("hs_call_disposition"),
-            "durationMilliseconds": int(duration) if duration and duration.isdigit() else None,
-        }
-    if name == "emails":
-        return {"subject": val("hs_email_subject"), "text": val("hs_email_text"), "html": None}
-    if name == "meetings":
-        return {
-            "title": val("hs_meeting_title"),
-            "body": val("hs_meeting_body"),
-            "meetingOutcome": val("hs_meeting_outcome"),
-        }
-    if name == "notes":
-        return {"body": val("hs_note_body")}
-    return {
-        "subject": val("hs_task_subject"),
-        "body": val("hs_task_body"),
-        "status": val("hs_task_status"),
-        "taskType": val("hs_task_type"),
-    }
