@@ -11,7 +11,8 @@ import typer
 from rich.console import Console
 
 from ._common import EXIT_CODES
-from ._demo_run import EMULATED, run_demo
+from ._demo_run import run_demo
+from ._demo_view import EMULATED
 
 #: This module's commands, merged into the root app by :mod:`._app`.
 commands = typer.Typer()

@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 
-from nextadvance.sync.cli._demo_run import rep_view
+from nextadvance.sync.cli._demo_view import rep_view
 from tests.cli._demo import demo_snapshot
 
 #: HubSpot's internal ids of the default pipeline's open stages (what a rep never sees)

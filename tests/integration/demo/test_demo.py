@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 import requests
 
-from nextadvance.sync.cli._demo_run import rep_view
+from nextadvance.sync.cli._demo_view import rep_view
 
 
 def _exe() -> str:
