@@ -75,7 +75,7 @@ def _load_lexicon(loc: Located) -> tuple[Lexicon | None, list[Problem]]:
     if problems:
         return None, problems
     if "verb_forms" not in data:  # a lexicon without its own table uses the shipped one
-        forms_loc, problems = load_yaml_file(DEFAULT_VERB_FORMS)
+        forms_loc, problems = load_yaml_file(DEFAULT_VERB_FORMS, trusted=True)
         if problems:
             return None, problems
         data = {**data, "verb_forms": forms_loc.data}
@@ -139,8 +139,9 @@ def _reference_problems(playbook: Playbook, pb_loc: Located, lx_loc: Located) ->
 
 def load_playbook(path: str | Path | None = None, lexicon: str | Path | None = None) -> Playbook:
     """Load and validate a playbook and lexicon (None = shipped defaults) or raise RuleError."""
-    pb_loc, problems = load_yaml_file(path or DEFAULT_PLAYBOOK)
-    lx_loc, lx_problems = load_yaml_file(lexicon or DEFAULT_LEXICON)
+    # the shipped files (``None``) are trusted: libyaml parses them (see ``_yaml``)
+    pb_loc, problems = load_yaml_file(path or DEFAULT_PLAYBOOK, trusted=path is None)
+    lx_loc, lx_problems = load_yaml_file(lexicon or DEFAULT_LEXICON, trusted=lexicon is None)
     problems += lx_problems
     if problems:
         raise RuleError(problems)

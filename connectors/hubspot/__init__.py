@@ -1,8 +1,36 @@
-"""HubSpot connector (hubspot-api-client over CRM v3/v4); ``PROFILE`` describes it."""
+"""HubSpot connector (hubspot-api-client over CRM v3/v4); ``PROFILE`` describes it.
 
-from nextadvance.connectors.hubspot._connector import HubSpotConnector
+``PROFILE`` loads with the package; the connector, the error classifier and the property
+set-up load on first use (PEP 562): every command line lists the CRMs through their
+profiles, and only a run against HubSpot needs the HubSpot SDK.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
 from nextadvance.connectors.hubspot._profile import PROFILE
-from nextadvance.connectors.hubspot._session import classify_hubspot
-from nextadvance.connectors.hubspot._setup import create_hubspot_properties
+
+if TYPE_CHECKING:
+    from nextadvance.connectors.hubspot._connector import HubSpotConnector
+    from nextadvance.connectors.hubspot._session import classify_hubspot
+    from nextadvance.connectors.hubspot._setup import create_hubspot_properties
 
 __all__ = ["PROFILE", "HubSpotConnector", "classify_hubspot", "create_hubspot_properties"]
+
+#: public name -> the module it lives in
+_HOME = {
+    "HubSpotConnector": "._connector",
+    "classify_hubspot": "._session",
+    "create_hubspot_properties": "._setup",
+}
+
+
+def __getattr__(name: str) -> Any:
+    home = _HOME.get(name)
+    if home is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(home, __name__), name)
+    globals()[name] = value
+    return value

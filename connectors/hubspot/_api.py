@@ -11,10 +11,10 @@ from typing import Any
 
 from nextadvance.connectors._transport import Caller
 from nextadvance.connectors.hubspot._session import HubSpotSession
+from nextadvance.connectors.hubspot._wire import BATCH
 
 __all__ = ["BATCH", "SEARCH_LIMIT", "HubSpotApi"]
 
-BATCH = 100
 SEARCH_LIMIT = 200
 LIST_LIMIT = 100
 

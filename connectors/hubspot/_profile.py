@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from nextadvance.connectors._base import Connector, ConnectorConfig
 from nextadvance.connectors._profile import CrmProfile
-from nextadvance.connectors.hubspot._api import BATCH
 from nextadvance.connectors.hubspot._setup import SETUP
-from nextadvance.connectors.hubspot._writes import wire
+from nextadvance.connectors.hubspot._wire import BATCH, wire
 from nextadvance.mappings import crm_model
 
 __all__ = ["PROFILE"]

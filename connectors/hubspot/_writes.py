@@ -26,6 +26,7 @@ from nextadvance.connectors._write_common import (
 )
 from nextadvance.connectors.hubspot._api import BATCH, HubSpotApi
 from nextadvance.connectors.hubspot._body import body_html, body_text
+from nextadvance.connectors.hubspot._wire import wire
 
 __all__ = ["COMPLETED", "TASK_TO_DEAL", "HubSpotWriter", "wire"]
 
@@ -38,19 +39,6 @@ DUE_MOMENT = "hs_timestamp"
 DUE_HOUR = time(9)
 #: the hour when the owner's zone is unknown: the same calendar day from UTC-11 to UTC+11
 DUE_HOUR_UTC = time(12)
-
-
-def wire(value: Any) -> Any:
-    """A Python value as a HubSpot property string (dates: midnight UTC epoch ms)."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, datetime):
-        return str(int(value.astimezone(UTC).timestamp() * 1000))
-    if isinstance(value, date):
-        return str(int(datetime.combine(value, time(0), tzinfo=UTC).timestamp() * 1000))
-    return str(value)
 
 
 def due_moment(day: date, tz: str | None) -> str:

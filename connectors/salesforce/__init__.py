@@ -1,8 +1,36 @@
-"""Salesforce connector (simple-salesforce over the REST API); ``PROFILE`` describes it."""
+"""Salesforce connector (simple-salesforce over the REST API); ``PROFILE`` describes it.
 
-from nextadvance.connectors.salesforce._connector import SalesforceConnector
-from nextadvance.connectors.salesforce._errors import classify_salesforce
+``PROFILE`` loads with the package; the connector, the error classifier and the setup
+package writer load on first use (PEP 562): every command line lists the CRMs through their
+profiles, and only a run against Salesforce needs simple-salesforce and ``requests``.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
 from nextadvance.connectors.salesforce._profile import PROFILE
-from nextadvance.connectors.salesforce._setup import write_salesforce_package
+
+if TYPE_CHECKING:
+    from nextadvance.connectors.salesforce._connector import SalesforceConnector
+    from nextadvance.connectors.salesforce._errors import classify_salesforce
+    from nextadvance.connectors.salesforce._setup import write_salesforce_package
 
 __all__ = ["PROFILE", "SalesforceConnector", "classify_salesforce", "write_salesforce_package"]
+
+#: public name -> the module it lives in
+_HOME = {
+    "SalesforceConnector": "._connector",
+    "classify_salesforce": "._errors",
+    "write_salesforce_package": "._setup",
+}
+
+
+def __getattr__(name: str) -> Any:
+    home = _HOME.get(name)
+    if home is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(home, __name__), name)
+    globals()[name] = value
+    return value

@@ -5,7 +5,7 @@ from __future__ import annotations
 from nextadvance.connectors._base import Connector, ConnectorConfig
 from nextadvance.connectors._profile import CrmProfile
 from nextadvance.connectors.salesforce._setup import SETUP
-from nextadvance.connectors.salesforce._writes import CHUNK, wire
+from nextadvance.connectors.salesforce._wire import CHUNK, wire
 from nextadvance.mappings import crm_model
 
 __all__ = ["PROFILE"]

@@ -10,11 +10,10 @@ retries) marks every op of that chunk retryable rather than "the batch failed".
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from datetime import date, datetime
 from typing import Any
 
 from nextadvance.connectors._base import TaskState, WriteKind, WriteOp, WriteResult
-from nextadvance.connectors._cursor import format_ts, parse_ts
+from nextadvance.connectors._cursor import parse_ts
 from nextadvance.connectors._write_common import (
     CALL_FAILURES,
     fail_chunk,
@@ -25,23 +24,14 @@ from nextadvance.connectors._write_common import (
 from nextadvance.connectors.salesforce._errors import RETRYABLE_RECORD_CODES
 from nextadvance.connectors.salesforce._plan import ReadPlan
 from nextadvance.connectors.salesforce._reads import soql_quote
+from nextadvance.connectors.salesforce._wire import CHUNK, wire
 
 __all__ = ["SalesforceWriter"]
 
-CHUNK = 200
 COMPLETED = "Completed"
 _PRIORITY = {"low": "Low", "normal": "Normal", "high": "High"}
 Restful = Callable[[str, str, dict[str, Any]], Any]
 Query = Callable[[str], list[dict[str, Any]]]
-
-
-def wire(value: Any) -> Any:
-    """A Python value as Salesforce JSON (dates as YYYY-MM-DD, datetimes ISO UTC)."""
-    if isinstance(value, datetime):
-        return format_ts(value)
-    if isinstance(value, date):
-        return value.isoformat()
-    return value
 
 
 class SalesforceWriter:

@@ -13,13 +13,9 @@ import sqlite3
 import time
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -27,6 +23,10 @@ from nextadvance.core.errors import ConfigError, Problem, StateError
 
 from ._json import dumps as json_dumps
 from ._lock import RunLock, make_lock
+from ._revisions import simple_head, stamped_revision
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 __all__ = ["StateStore", "StoreBusy", "normalise_url", "redact_url"]
 
@@ -122,18 +122,32 @@ class StateStore:
         self.engine.dispose()
 
     def _alembic_config(self) -> Config:
+        # Alembic (with Mako and Pygments) loads only when a store needs migrating or the
+        # revision files are more than a plain chain: see ``_revisions``
+        from alembic.config import Config
+
         cfg = Config()
         cfg.set_main_option("script_location", str(_MIGRATIONS))
         return cfg
 
     def head_revision(self) -> str | None:
         """The newest migration shipped with this version of nextadvance."""
+        head = simple_head(_MIGRATIONS / "versions")
+        if head is not None:
+            return head
+        from alembic.script import ScriptDirectory
+
         return ScriptDirectory.from_config(self._alembic_config()).get_current_head()
 
     def current_revision(self) -> str | None:
         """The migration the database is at (None: empty database)."""
         try:
             with self.engine.connect() as conn:
+                stamped = stamped_revision(conn)
+                if stamped is not None:
+                    return stamped
+                from alembic.runtime.migration import MigrationContext
+
                 return MigrationContext.configure(conn).get_current_revision()
         except sa.exc.SQLAlchemyError as exc:
             if _busy(exc):
@@ -148,6 +162,8 @@ class StateStore:
         head = self.head_revision()
         if self.current_revision() == head:
             return head
+        from alembic import command
+
         cfg = self._alembic_config()
         try:
             with self.engine.begin() as conn:

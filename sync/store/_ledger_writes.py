@@ -1,13 +1,15 @@
 """Ledger writes: a write recorded ``pending`` before it is sent, ``done``/``rejected`` after.
 
 A full sync writes a new ledger row per write, so rows new to the ledger go in as one bulk
-insert per batch and are finished with bulk updates by key; rows that exist keep the ORM
-path.  Conflicts (human edits left alone) and rejects are remembered beside them.
+insert per batch (rows as tuples through :func:`._bulk.insert_rows`, the mirror's path) and
+are finished with bulk updates by key; rows that exist keep the ORM path.  Conflicts (human
+edits left alone) and rejects are remembered beside them.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -18,6 +20,7 @@ import sqlalchemy as sa
 from nextadvance.connectors import WriteResult
 
 from . import _tables as t
+from ._bulk import Row, insert_rows
 from ._json import RawJSON, canonical, dumps, jsonable
 from ._ledger_rows import LedgerRows
 from ._types import Conflict, PlannedOp
@@ -28,9 +31,38 @@ __all__ = ["LedgerWrites", "NewRow", "payload_hash"]
 _TABLE = cast(sa.Table, t.LedgerEntry.__table__)
 
 
+#: the columns of a row :meth:`LedgerWrites.begin_batch` inserts, in the order of its tuples
+_NEW_KEYS = (
+    "connection",
+    "idem_key",
+    "deal_id",
+    "kind",
+    "written",
+    "attempts",
+    "created_at",
+    "op",
+    "status",
+    "payload",
+    "payload_hash",
+    "run_id",
+    "updated_at",
+    "error_code",
+    "error_message",
+)
+
+#: :func:`._json.canonical`'s encoding, for a value that is JSON-native already
+_CANONICAL = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode
+
+
 def payload_hash(payload: Mapping[str, Any]) -> str:
     """SHA-256 of the payload's canonical JSON."""
     return hashlib.sha256(canonical(dict(payload)).encode()).hexdigest()
+
+
+def _native_hash(payload: dict[str, Any]) -> str:
+    """:func:`payload_hash` of a payload ``jsonable`` made already: ``jsonable`` hands its
+    own output back unchanged, so the canonical text is encoded without walking it again."""
+    return hashlib.sha256(_CANONICAL(payload).encode()).hexdigest()
 
 
 @dataclass(frozen=True)
@@ -79,7 +111,7 @@ class LedgerWrites(LedgerRows):
         row.op = op.write.kind.value
         row.status = "pending"
         row.payload = payload
-        row.payload_hash = payload_hash(payload)
+        row.payload_hash = _native_hash(payload)
         row.attempts = (row.attempts or 0) + 1
         row.run_id = run_id
         row.updated_at = now
@@ -98,7 +130,8 @@ class LedgerWrites(LedgerRows):
         if len(set(keys)) != len(keys):  # a key twice in one batch: the row-by-row path
             return [self.begin(op, run_id, now) for op in ops]
         out: list[t.LedgerEntry | NewRow] = []
-        fresh: list[dict[str, Any]] = []
+        fresh: list[Row] = []
+        connection = self.connection
         for op in ops:
             if self._row(op.write.key) is not None:
                 out.append(self.begin(op, run_id, now))
@@ -106,29 +139,29 @@ class LedgerWrites(LedgerRows):
             payload = jsonable(op.payload)
             text = RawJSON(dumps(payload))  # the bind step would make the same text
             fresh.append(
-                {
-                    "connection": self.connection,
-                    "idem_key": op.write.key,
-                    "deal_id": op.write.deal_id,
-                    "kind": op.kind,
-                    "written": None,
-                    "attempts": 1,
-                    "created_at": now,
-                    "op": op.write.kind.value,
-                    "status": "pending",
-                    "payload": text,
-                    "payload_hash": payload_hash(payload),
-                    "run_id": run_id,
-                    "updated_at": now,
-                    "error_code": None,
-                    "error_message": None,
-                }
+                (
+                    connection,
+                    op.write.key,
+                    op.write.deal_id,
+                    op.kind,
+                    None,  # written
+                    1,  # attempts
+                    now,  # created_at
+                    op.write.kind.value,
+                    "pending",
+                    text,
+                    _native_hash(payload),
+                    run_id,
+                    now,  # updated_at
+                    None,  # error_code
+                    None,  # error_message
+                )
             )
             out.append(NewRow(op.write.key, op.kind, text))
         if fresh:
             self.s.flush()  # rows added before keep their place (ids in the same order)
-            self.s.connection().execute(sa.insert(_TABLE), fresh)
-            self._absent.difference_update(r["idem_key"] for r in fresh)
+            insert_rows(self.s, t.LedgerEntry, _NEW_KEYS, fresh)
+            self._absent.difference_update(row[1] for row in fresh)
         return out
 
     def finish_batch(

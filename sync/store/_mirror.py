@@ -49,6 +49,8 @@ _CONTACT_KEYS = ("connection", "contact_id", "data")
 _DEAL_CONTACT_KEYS = ("connection", "deal_id", "contact_id", "role")
 _ACTIVITY_KEYS = ("connection", "activity_id", "at", "data", "updated_at")
 _DEAL_ACTIVITY_KEYS = ("connection", "deal_id", "activity_id")
+#: the stamp a mirrored activity is compared by (one expression: it keys ``lookup``'s cache)
+_ACTIVITY_STAMP = t.Activity.data["_modified_at"].as_string()
 
 
 @dataclass
@@ -230,7 +232,7 @@ class Mirror(MirrorReads):
             t.Activity.activity_id,
             self.connection,
             list(plain),
-            t.Activity.data["_modified_at"].as_string(),
+            _ACTIVITY_STAMP,
         )
         connection = self.connection
         gone: list[str] = []

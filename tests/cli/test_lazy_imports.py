@@ -1,5 +1,6 @@
-"""``nextadvance --help`` loads neither the state store nor the run, the scheduler or the
-report's charts: they load with the commands that use them (and behave the same)."""
+"""``nextadvance --help`` loads neither the state store nor the run, the scheduler, the
+report's charts or a CRM's client library: they load with the commands that use them (and
+behave the same)."""
 
 from __future__ import annotations
 
@@ -17,6 +18,10 @@ HEAVY = (
     "nextadvance.sync.run",
     "nextadvance.sync.serve",
     "nextadvance.sync.report",
+    # the CRMs are listed through their profiles, which need neither client library
+    "simple_salesforce",
+    "hubspot",
+    "requests",
 )
 
 
@@ -34,6 +39,18 @@ def test_help_loads_no_store_run_or_report() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120
     )
     assert json.loads(done.stdout.strip().splitlines()[-1]) == []
+
+
+def test_connector_names_still_load_on_use() -> None:
+    """The CRM packages' lazily loaded names are the ones their modules define."""
+    from nextadvance.connectors import hubspot, salesforce
+    from nextadvance.connectors.hubspot._connector import HubSpotConnector
+    from nextadvance.connectors.salesforce._errors import classify_salesforce
+
+    assert hubspot.HubSpotConnector is HubSpotConnector
+    assert salesforce.classify_salesforce is classify_salesforce
+    for pkg in (hubspot, salesforce):
+        assert all(getattr(pkg, name) is not None for name in pkg.__all__)
 
 
 def test_public_names_still_load_on_use() -> None:

@@ -141,3 +141,45 @@ def test_driver_update_of_a_missing_row_fails_as_the_orm_does(tmp_path: Path) ->
             s.rollback()
     finally:
         store.close()
+
+
+def _core_lookup(s: Any, model: Any, id_col: Any, ids: list[str], *cols: Any) -> dict[str, Any]:
+    """What ``lookup`` answered before its SQLite path: SQLAlchemy's own ``IN (...)``."""
+    out = {}
+    for i in range(0, len(ids), _bulk.CHUNK):
+        q = sa.select(id_col, *cols).where(
+            model.connection == "acme", id_col.in_(ids[i : i + _bulk.CHUNK])
+        )
+        out.update({row[0]: tuple(row[1:]) for row in s.connection().execute(q)})
+    return out
+
+
+def test_driver_lookup_answers_what_core_answers(tmp_path: Path) -> None:
+    """Ids present and missing, repeated, over several chunks with a short last one, rows
+    of another connection beside them: the same rows and values (aware datetimes, NULLs,
+    JSON text) as SQLAlchemy's query."""
+    store = StateStore.open(f"sqlite:///{tmp_path / 's.db'}")
+    stamp = t.Activity.data["id"].as_string()
+    try:
+        with store.session() as s:
+            for model, rows in _rows().items():
+                keys, tuples = _tuples(rows)
+                _bulk.insert_rows(s, model, keys, tuples)
+                other = [("other", *row[1:]) for row in tuples[:5]]
+                _bulk.insert_rows(s, model, keys, other)
+            acts = [f"a{i}" for i in range(0, 1400, 1)] + ["a7", "zz"]
+            deals = ["d0", "d4", "d9", "d1", "d1"]
+            for model, id_col, ids, cols in (
+                (t.Activity, t.Activity.activity_id, acts, (stamp, t.Activity.at)),
+                (t.Deal, t.Deal.deal_id, deals, (t.Deal.modified_at,)),
+                (t.Contact, t.Contact.contact_id, ["c1"], ()),
+            ):
+                got = _bulk.lookup(s, model, id_col, "acme", ids, *cols)
+                assert got == _core_lookup(s, model, id_col, ids, *cols)
+            got = _bulk.lookup(s, t.Deal, t.Deal.deal_id, "acme", deals, t.Deal.modified_at)
+            assert sorted(got) == ["d0", "d1", "d4"] and got["d4"] == (None,)
+            assert got["d1"][0] == NOW - timedelta(seconds=1, microseconds=7)
+            assert got["d1"][0].tzinfo is not None
+            assert len(_bulk.lookup(s, t.Activity, t.Activity.activity_id, "acme", acts)) == 1201
+    finally:
+        store.close()
