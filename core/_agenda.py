@@ -54,11 +54,16 @@ def implied(
     return not rule.isdisjoint(learned)
 
 
+#: "not in the memo" for ``implication``, whose answers include None: an object of its
+#: own, never the key (a compiled build, mypyc, may unbox and rebuild a tuple key)
+_ABSENT = object()
+
+
 def implication(cp: CompiledPlaybook, stage_key: str, oid: str) -> frozenset[str] | bool | None:
     """True (implied by the stage), the ids that would imply it, or None; memoised."""
     key = ("implied", stage_key, oid)
-    hit = cp.plans.get(key, key)
-    if hit is not key:
+    hit = cp.plans.get(key, _ABSENT)
+    if hit is not _ABSENT:
         return hit  # type: ignore[no-any-return]
     meta = cp.objective_meta.get(oid)
     out: frozenset[str] | bool | None = None
