@@ -13,6 +13,7 @@ from collections.abc import Collection
 from dataclasses import dataclass
 
 from nextadvance.core._compiled import CompiledObjective, CompiledPlaybook
+from nextadvance.core._memo import remember
 from nextadvance.core._playbook_model import Advance, Stage
 
 __all__ = [
@@ -209,10 +210,8 @@ def _line(ask: str, question: str) -> tuple[str, int]:
     key = (ask, question)
     hit = _LINES.get(key)
     if hit is None:
-        if len(_LINES) >= 4_096:
-            _LINES.clear()
         text = ask.format(question=question)
-        hit = _LINES[key] = (text, len(text.split()))
+        hit = remember(_LINES, key, (text, len(text.split())), 4_096)
     return hit
 
 

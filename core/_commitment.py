@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from nextadvance.core._clause import Clause, People
-from nextadvance.core._memo import LONG_TEXT
+from nextadvance.core._memo import LONG_TEXT, remember
 from nextadvance.core._note_text import alt, step_parts
 from nextadvance.core._prefilter import initials
 
@@ -93,9 +93,12 @@ class CommitmentTest:
                 previous = parser.clause(part, people, dated, previous)
                 hit = self._committed.get(id(previous))
                 if hit is None or hit[0] is not previous:
-                    if len(self._committed) >= _CLAUSE_LIMIT:
-                        self._committed.clear()
-                    hit = self._committed[id(previous)] = (previous, self.committed(previous))
+                    hit = remember(
+                        self._committed,
+                        id(previous),
+                        (previous, self.committed(previous)),
+                        _CLAUSE_LIMIT,
+                    )
                 if hit[1]:
                     return True
         return False
@@ -118,7 +121,5 @@ class CommitmentTest:
             )
             hit = (may, bool(toks) and toks[0].form in ("ing", "s"))
             if len(part) <= LONG_TEXT:
-                if len(self._may) >= _CLAUSE_LIMIT:
-                    self._may.clear()
-                self._may[key] = hit
+                remember(self._may, key, hit, _CLAUSE_LIMIT)
         return hit

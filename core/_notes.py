@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from nextadvance.core._commitment import CommitmentTest
-from nextadvance.core._memo import LONG_TEXT, RECENT_LIMIT
+from nextadvance.core._memo import LONG_TEXT, RECENT_LIMIT, remember
 from nextadvance.core._note_model import NoteModel, note_features
 from nextadvance.core._note_text import alt, cue_hit, labelled, sub_parts
 from nextadvance.core._parse import Clause, ClauseParser, People
@@ -141,9 +141,7 @@ class NoteReader(CommitmentTest):
                 continue
             found = (self._clause_sign(topic_id, s, words.strip()), part.strip())
         if len(text) <= LONG_TEXT:
-            if len(self._signs) >= _SIGNS_LIMIT:
-                self._signs.clear()
-            self._signs[key] = found
+            remember(self._signs, key, found, _SIGNS_LIMIT)
         return found
 
     def _clause_sign(self, topic_id: str, s: str, words: str) -> str:
@@ -163,9 +161,7 @@ class NoteReader(CommitmentTest):
                     )
                     else "positive"
                 )
-            if len(self._clause_signs) >= _CLAUSE_LIMIT:
-                self._clause_signs.clear()
-            self._clause_signs[key] = sign
+            remember(self._clause_signs, key, sign, _CLAUSE_LIMIT)
         return sign
 
     def _split(self, text: str) -> tuple[tuple[str, str, str], ...]:
@@ -182,9 +178,7 @@ class NoteReader(CommitmentTest):
             out: list[tuple[str, str, str]] = []
             for raw in self._clauses(text):
                 out.extend(self._split_raw(raw))
-            if len(memo) >= limit:
-                memo.clear()
-            hit = memo[text] = tuple(out)
+            hit = remember(memo, text, tuple(out), limit)
         return hit
 
     def _clauses(self, text: str) -> list[str]:
@@ -206,9 +200,7 @@ class NoteReader(CommitmentTest):
                         " ".join(t.base for t in toks),
                     )
                 )
-            if len(self._raw_parts) >= _CLAUSE_LIMIT:
-                self._raw_parts.clear()
-            hit = self._raw_parts[raw] = tuple(out)
+            hit = remember(self._raw_parts, raw, tuple(out), _CLAUSE_LIMIT)
         return hit
 
     def _bad_news(self, s: str, words: str) -> bool:
@@ -306,9 +298,7 @@ class NoteReader(CommitmentTest):
             return known
         commitment = self._commits(text, people, self.parser.names_date(text, people))
         if len(text) <= LONG_TEXT:
-            if len(self._commit_memo) >= _MEMO_LIMIT:
-                self._commit_memo.clear()
-            self._commit_memo[key] = commitment
+            remember(self._commit_memo, key, commitment, _MEMO_LIMIT)
         return commitment
 
     def read(self, text: str, people: People = People()) -> NoteReading:
@@ -345,7 +335,5 @@ class NoteReader(CommitmentTest):
         commitment = self._commits(text, people, any(c.when for c in clauses))
         reading = NoteReading(facts, commitment, clauses, where, why)
         if len(text) <= LONG_TEXT:
-            if len(self._memo) >= _MEMO_LIMIT:
-                self._memo.clear()
-            self._memo[key] = reading
+            remember(self._memo, key, reading, _MEMO_LIMIT)
         return reading
