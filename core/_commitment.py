@@ -105,20 +105,31 @@ class CommitmentTest:
 
     def _may_commit(self, part: str, names: frozenset[str]) -> tuple[bool, bool]:
         """Whether the clause ``part`` can commit, and whether its parse reads the clause
-        before it: ``committed`` needs a yes, a promise or an action, and a clause
-        inherits a client actor only when it opens with an -ing or -s verb.  A clause that
-        cannot commit is not parsed unless the next one reads it (memoised, short)."""
+        before it.  Without a yes or a promise, ``committed`` needs an action the clause
+        names (the parser's unlisted-verb fallback commits only when promised), no fact
+        report, and that action agreed (a past form) or dated; a clause inherits a client
+        actor only when it opens with an -ing or -s verb.  A clause that cannot commit is
+        not parsed unless the next one reads it (memoised, short)."""
         key = (part, names)
         hit = self._may.get(key)
         if hit is None:
             parser = self.parser
             toks = parser.norm.tokens(part, names)
             s = " ".join([t.base for t in toks])
-            may = (
-                (self.yes is not None and self.yes.search(s) is not None)
-                or (self.promise is not None and self.promise.search(s) is not None)
-                or parser.finder.find(s, initials(s)) is not None
+            may = (self.yes is not None and self.yes.search(s) is not None) or (
+                self.promise is not None and self.promise.search(s) is not None
             )
+            if not may:
+                found = parser.finder.find(s, initials(s))
+                may = (
+                    found is not None
+                    and found[2] not in self.info_actions
+                    and found[2] != self.fallback
+                    and (
+                        next((t.form for t in toks if t.start >= found[0]), "base") == "past"
+                        or parser.dated(s)
+                    )
+                )
             hit = (may, bool(toks) and toks[0].form in ("ing", "s"))
             if len(part) <= LONG_TEXT:
                 remember(self._may, key, hit, _CLAUSE_LIMIT)

@@ -347,6 +347,10 @@ class ClauseParser:
             step = _PREAMBLE.sub("", raw, count=1)
             yield from self._by_person(step or raw, people)
 
+    def dated(self, s: str) -> bool:
+        """Whether the clause of base forms ``s`` names a date (its parse has a ``when``)."""
+        return self._date(s) is not None
+
     def _date(self, s: str) -> re.Match[str] | None:
         """The first date-like phrase of ``s`` (base forms), memoised for short ``s`` (a
         clause is searched for its date in the sentence's test and in its own parse): on
