@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from nextadvance.core._memo import LONG_TEXT
+from nextadvance.core._memo import LONG_TEXT, remember
 from nextadvance.core._prefilter import StartIndex, first_of, prepare
 from nextadvance.core._regex import Regex, regex
 
@@ -84,9 +84,7 @@ class ActionFinder:
             return hit  # type: ignore[return-value]
         found = self._find(s, starts)
         if len(s) <= LONG_TEXT:
-            if len(memo) >= _FIND_LIMIT:
-                memo.clear()
-            memo[s] = found
+            remember(memo, s, found, _FIND_LIMIT)
         return found
 
     def _find(

@@ -13,6 +13,7 @@ from collections.abc import Collection
 from dataclasses import dataclass
 
 from nextadvance.core._compiled import CompiledObjective, CompiledPlaybook
+from nextadvance.core._memo import remember
 from nextadvance.core._playbook_model import Advance, Stage
 
 __all__ = [
@@ -54,11 +55,16 @@ def implied(
     return not rule.isdisjoint(learned)
 
 
+#: "not in the memo" for ``implication``, whose answers include None: an object of its
+#: own, never the key (a compiled build, mypyc, may unbox and rebuild a tuple key)
+_ABSENT = object()
+
+
 def implication(cp: CompiledPlaybook, stage_key: str, oid: str) -> frozenset[str] | bool | None:
     """True (implied by the stage), the ids that would imply it, or None; memoised."""
     key = ("implied", stage_key, oid)
-    hit = cp.plans.get(key, key)
-    if hit is not key:
+    hit = cp.plans.get(key, _ABSENT)
+    if hit is not _ABSENT:
         return hit  # type: ignore[no-any-return]
     meta = cp.objective_meta.get(oid)
     out: frozenset[str] | bool | None = None
@@ -204,10 +210,8 @@ def _line(ask: str, question: str) -> tuple[str, int]:
     key = (ask, question)
     hit = _LINES.get(key)
     if hit is None:
-        if len(_LINES) >= 4_096:
-            _LINES.clear()
         text = ask.format(question=question)
-        hit = _LINES[key] = (text, len(text.split()))
+        hit = remember(_LINES, key, (text, len(text.split())), 4_096)
     return hit
 
 

@@ -21,6 +21,7 @@ from nextadvance.core._agenda import (
 )
 from nextadvance.core._compiled import CompiledObjective, CompiledPlaybook
 from nextadvance.core._decision import Explanation, trusted
+from nextadvance.core._memo import remember
 from nextadvance.core._planwhy import gap_why, implied_why, learn_why, readiness_why
 from nextadvance.core._playbook_model import Advance, Stage
 from nextadvance.core._recovery import blocker, switch
@@ -138,8 +139,6 @@ def call_plan(
     full_key = (stage.key, segments, key_learned, needed, negatives, close_soon, known_ahead)
     hit: CallPlan | None = cp.full_plans.get(full_key)
     if hit is None:
-        if len(cp.full_plans) >= _FULL_PLAN_LIMIT:
-            cp.full_plans.clear()
         hit = _call_plan(
             cp,
             stage,
@@ -151,15 +150,12 @@ def call_plan(
             close_soon,
             known_ahead,
         )
-        cp.full_plans[full_key] = hit
+        remember(cp.full_plans, full_key, hit, _FULL_PLAN_LIMIT)
     return hit
 
 
 def _remember(cp: CompiledPlaybook, key: tuple[Any, ...], value: Any) -> Any:
-    if len(cp.plans) >= _PLAN_LIMIT:
-        cp.plans.clear()
-    cp.plans[key] = value
-    return value
+    return remember(cp.plans, key, value, _PLAN_LIMIT)
 
 
 def _remaining(open_now: list[CompiledObjective]) -> tuple[int, tuple[str, ...]]:

@@ -34,6 +34,7 @@ from nextadvance.core._decision import (
     NextStepCheck,
     explanation,
 )
+from nextadvance.core._memo import remember
 from nextadvance.core._people import DealPeople
 from nextadvance.core._playbook_model import Advance, Urgency
 from nextadvance.core._repair import rewrite_for
@@ -61,9 +62,9 @@ def _names(person: str) -> re.Pattern[str]:
     """The pattern of ``person`` said as a word, any case (memoised: first names recur)."""
     hit = _NAMES.get(person)
     if hit is None:
-        if len(_NAMES) >= _NAMES_LIMIT:
-            _NAMES.clear()
-        hit = _NAMES[person] = re.compile(rf"\b{re.escape(person)}\b", re.IGNORECASE)
+        hit = remember(
+            _NAMES, person, re.compile(rf"\b{re.escape(person)}\b", re.IGNORECASE), _NAMES_LIMIT
+        )
     return hit
 
 
@@ -80,9 +81,7 @@ def _uses(words: _Words) -> tuple[str, ...]:
     if hit is None or hit[0] is not words:
         src = (words.text, words.subject, words.ask, words.goal)
         names = {n for t in src for n in placeholders(t)} - {"who", "by", "role"}
-        if len(_USES) >= _MEMO_LIMIT:
-            _USES.clear()
-        hit = _USES[id(words)] = (words, tuple(sorted(names)))
+        hit = remember(_USES, id(words), (words, tuple(sorted(names))), _MEMO_LIMIT)
     return hit[1]
 
 
@@ -150,9 +149,7 @@ def _choice(
         by=by,
         finds_role=role,
     )
-    if len(_CHOICES) >= _MEMO_LIMIT:
-        _CHOICES.clear()
-    _CHOICES[key] = ((adv, words), choice)
+    remember(_CHOICES, key, ((adv, words), choice), _MEMO_LIMIT)
     return choice
 
 

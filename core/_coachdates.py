@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 
 from nextadvance.core._calendar import DaysOff, add_workdays, next_workday, prev_workday
+from nextadvance.core._memo import remember
 from nextadvance.core.models import Activity, ActivityKind, Outcome
 
 __all__ = [
@@ -59,9 +60,7 @@ def workdays_after(start: date, n: int, off: DaysOff) -> date:
     key = (start, n, id(off))
     hit = _DUE.get(key)
     if hit is None or hit[0] is not off:
-        if len(_DUE) > _SMALL_LIMIT:
-            _DUE.clear()
-        hit = _DUE[key] = (off, add_workdays(start, n, off))
+        hit = remember(_DUE, key, (off, add_workdays(start, n, off)), _SMALL_LIMIT + 1)
     return hit[1]
 
 
@@ -73,9 +72,7 @@ def say(d: date, style: str) -> str:
     """:func:`say_date`, memoised."""
     hit = _SAID.get((d, style))
     if hit is None:
-        if len(_SAID) > _SMALL_LIMIT:
-            _SAID.clear()
-        hit = _SAID[d, style] = say_date(d, style)
+        hit = remember(_SAID, (d, style), say_date(d, style), _SMALL_LIMIT + 1)
     return hit
 
 
@@ -105,9 +102,9 @@ def advance_by(
     key = (adv_days, base, close, today, id(off), lead)
     hit = _BY.get(key)
     if hit is None or hit[0] is not off:
-        if len(_BY) >= _MEMO_LIMIT:
-            _BY.clear()
-        hit = _BY[key] = (off, _compute_by(adv_days, base, close, today, off, lead))
+        hit = remember(
+            _BY, key, (off, _compute_by(adv_days, base, close, today, off, lead)), _MEMO_LIMIT
+        )
     return hit[1]
 
 

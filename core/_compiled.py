@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from nextadvance.core._calendar import days_off
 from nextadvance.core._decision import Explanation, ObjectiveResult, explanation
+from nextadvance.core._memo import remember
 from nextadvance.core._nextstep import CompiledLexicon
 from nextadvance.core._playbook_model import TEXT_KINDS
 from nextadvance.core.errors import MappingError, Problem
@@ -310,8 +311,6 @@ class CompiledPlaybook:
                 {"industry": industry, "employees": employees, "size_band": band},
                 f"segments applied: {', '.join(segments) or 'none'}",
             )
-            if len(self._scopes) >= _SCOPE_LIMIT:
-                self._scopes.clear()
             objectives = self.objectives_for(stage_key, segments)
             # the learned ids a call plan can depend on (see _callplan.call_plan)
             relevant = frozenset(
@@ -322,8 +321,7 @@ class CompiledPlaybook:
                 or o.id in self.advance_required.get(stage_key, ())
                 or o.id in self.implying
             )
-            hit = (segments, objectives, why, relevant)
-            self._scopes[key] = hit
+            hit = remember(self._scopes, key, (segments, objectives, why, relevant), _SCOPE_LIMIT)
         return hit
 
     # -- objectives ---------------------------------------------------------------------

@@ -15,6 +15,7 @@ from typing import Any
 
 from nextadvance.core._compiled import TEXT_KIND_SET, CompiledObjective, CompiledRule, normalise
 from nextadvance.core._decision import Evidence, ObjectiveResult, evidence
+from nextadvance.core._memo import remember
 from nextadvance.core._notes import NoteReader
 from nextadvance.core._textindex import TextIndex, build_index, words_of
 from nextadvance.core.models import Activity, ActivityKind, Deal, Outcome
@@ -190,9 +191,7 @@ def field_evidence(rule: CompiledRule, ctx: DealContext) -> Evidence | None:
     key = (id(rule), kind, value)
     hit = _FIELDS.get(key)
     if hit is None or hit[0] is not rule:
-        if len(_FIELDS) >= _FIELDS_LIMIT:
-            _FIELDS.clear()
-        hit = _FIELDS[key] = (rule, _field(rule, ctx))
+        hit = remember(_FIELDS, key, (rule, _field(rule, ctx)), _FIELDS_LIMIT)
     return hit[1]
 
 

@@ -17,6 +17,7 @@ from nextadvance.core._evidence import (
     description_evidence,
     field_evidence,
 )
+from nextadvance.core._memo import remember
 from nextadvance.core._notes import NoteReader
 
 __all__ = ["learn", "learn_all", "missing_of"]
@@ -91,9 +92,12 @@ def missing_of(objectives: tuple[CompiledObjective, ...]) -> tuple[ObjectiveResu
     are few, one per stage and segment set, and a deal starts from all missing)."""
     hit = _MISSING.get(id(objectives))
     if hit is None or hit[0] is not objectives:
-        if len(_MISSING) >= _MISSING_LIMIT:
-            _MISSING.clear()
-        hit = _MISSING[id(objectives)] = (objectives, tuple([o.missing for o in objectives]))
+        hit = remember(
+            _MISSING,
+            id(objectives),
+            (objectives, tuple([o.missing for o in objectives])),
+            _MISSING_LIMIT,
+        )
     return hit[1]
 
 

@@ -20,7 +20,7 @@ from datetime import UTC, date, datetime
 from nextadvance.core._compiled import TEXT_KIND_SET, CompiledPlaybook
 from nextadvance.core._decision import Momentum, momentum
 from nextadvance.core._evidence import DealContext
-from nextadvance.core._memo import LONG_TEXT
+from nextadvance.core._memo import LONG_TEXT, remember
 from nextadvance.core._playbook_model import Stage
 from nextadvance.core._textindex import words_of
 from nextadvance.core._wording_model import MomentumWording
@@ -61,9 +61,7 @@ def _commitment(cp: CompiledPlaybook, subject: str, body: str) -> str | None:
     if kw is not None and not cp.lexicon.notes.commits(f"{subject}. {body}"):
         kw = None
     if len(subject) + len(body) <= LONG_TEXT:
-        if len(memo) >= _COMMITMENT_LIMIT:
-            memo.clear()
-        memo[key] = kw
+        remember(memo, key, kw, _COMMITMENT_LIMIT)
     return kw
 
 

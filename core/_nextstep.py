@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from nextadvance.core._advance_guard import AdvanceGuard, contact_words, guard_features
+from nextadvance.core._memo import remember
 from nextadvance.core._notes import NoteReader
 from nextadvance.core._parse import Clause, ClauseParser, People
 from nextadvance.core._regex import Regex, regex
@@ -110,9 +111,7 @@ class CompiledLexicon:
         hit = self._people.get(contacts)
         if hit is None:
             hit = People.of(contacts, self.parser.partner)
-            if len(self._people) >= _PEOPLE_LIMIT:
-                self._people.clear()
-            self._people[contacts] = hit
+            remember(self._people, contacts, hit, _PEOPLE_LIMIT)
         return hit
 
     def is_empty(self, text: str | None) -> bool:
@@ -134,18 +133,14 @@ class CompiledLexicon:
         clauses = self._parses.get(key)
         if clauses is None:  # the parse does not depend on the stage: one per text
             clauses = self.parser.parse(key[0], self.people(contacts))
-            if len(self._parses) >= _MEMO_LIMIT:
-                self._parses.clear()
-            self._parses[key] = clauses
+            remember(self._parses, key, clauses, _MEMO_LIMIT)
         result = self.verdict(clauses, stage)
         if result.verdict == "advance" and self.advance_guard is not None:
             if key in self._guards:  # the guard reads no stage: one answer per text
                 down = self._guards[key]
             else:
                 down = self.guard_answer(key[0], contacts, self.advance_guard)
-                if len(self._guards) >= _MEMO_LIMIT:
-                    self._guards.clear()
-                self._guards[key] = down
+                remember(self._guards, key, down, _MEMO_LIMIT)
             return self.guarded(result, down)
         return result
 
@@ -199,9 +194,7 @@ class CompiledLexicon:
             else:
                 feats = step_features(c.words)
                 score = model.score(feats)
-            if len(self._sizes) >= _MEMO_LIMIT:
-                self._sizes.clear()
-            self._sizes[c.words] = score
+            remember(self._sizes, c.words, score, _MEMO_LIMIT)
         p = model.too_big(score, here)
         if p < model.threshold or score <= 0:
             return None  # ... nor when only the stage's prior, not the words, says "big"

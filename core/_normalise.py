@@ -17,6 +17,8 @@ import re
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, NamedTuple
 
+from nextadvance.core._memo import remember
+
 if TYPE_CHECKING:
     from nextadvance.core._lexicon_model import Lexicon
 
@@ -179,9 +181,7 @@ class Normaliser:
         hit = self._tokens.get(key)
         if hit is None:
             hit = self._tokenise(text, names)
-            if len(self._tokens) >= _TOKENS_LIMIT:
-                self._tokens.clear()
-            self._tokens[key] = hit
+            remember(self._tokens, key, hit, _TOKENS_LIMIT)
         return hit
 
     def _tokenise(self, text: str, protected: Iterable[str]) -> list[Token]:
@@ -201,9 +201,7 @@ class Normaliser:
             if hit is None:
                 hit = self._piece(piece, pieces[i + 1 : i + 2], keep, first)
                 if memo is not None and hit[2]:
-                    if len(memo) >= _PIECES_LIMIT:
-                        memo.clear()
-                    memo[(piece, first)] = hit
+                    remember(memo, (piece, first), hit, _PIECES_LIMIT)
             words, used, _ = hit
             for word, base, form, cap, verb in words:
                 out.append(_new_tuple(Token, (word, base, form, cap, pos, verb)))

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from nextadvance.core._memo import LONG_TEXT
+from nextadvance.core._memo import LONG_TEXT, remember
 from nextadvance.core._prefilter import cannot_match, initials
 from nextadvance.core._regex import Regex, regex
 
@@ -39,9 +39,7 @@ def step_parts(raw: str) -> tuple[str, ...]:
     if hit is None:
         hit = tuple([p for p in SUB_STEP.split(raw) if p.strip()])
         if len(raw) <= LONG_TEXT:
-            if len(_STEP_PARTS) >= _STEP_PARTS_LIMIT:
-                _STEP_PARTS.clear()
-            _STEP_PARTS[raw] = hit
+            remember(_STEP_PARTS, raw, hit, _STEP_PARTS_LIMIT)
     return hit
 
 

@@ -7,8 +7,8 @@ its normalised text, and the fact is ``negative`` when the clause also has one o
 topic's negative cues, a negation or an uncertainty phrase ("no idea who signs") -
 unless a positive override matches ("no blockers").  A sentence is a *commitment* when a
 clause is a client commitment (:mod:`nextadvance.core._parse`: a client action, not the
-seller's, positive) or a plain-English yes ("said yes", "green light", "let's do it").
-Everything here is lexicon data; results are memoised per (text, people), for short texts
+seller's, positive) or a plain-English yes ("said yes", "green light", "let's do it"):
+that test is :mod:`nextadvance.core._commitment`'s.  Everything here is lexicon data; results are memoised per (text, people), for short texts
 (core/_memo: a long note is hardly read twice).
 """
 
@@ -17,9 +17,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from nextadvance.core._memo import LONG_TEXT, RECENT_LIMIT
+from nextadvance.core._commitment import CommitmentTest
+from nextadvance.core._memo import LONG_TEXT, RECENT_LIMIT, remember
 from nextadvance.core._note_model import NoteModel, note_features
-from nextadvance.core._note_text import alt, cue_hit, labelled, step_parts, sub_parts
+from nextadvance.core._note_text import alt, cue_hit, labelled, sub_parts
 from nextadvance.core._parse import Clause, ClauseParser, People
 from nextadvance.core._prefilter import prepare
 from nextadvance.core._regex import Regex, regex
@@ -63,22 +64,17 @@ class _Topic:
     sentence_unless: bool = False
 
 
-class NoteReader:
-    """The lexicon's topic cues compiled, sharing the next-step check's clause parser."""
+class NoteReader(CommitmentTest):
+    """The lexicon's topic cues compiled, sharing the next-step check's clause parser; the
+    commitment test (``commits``) is :class:`~nextadvance.core._commitment.CommitmentTest`'s."""
 
     def __init__(self, lexicon: Lexicon, parser: ClauseParser) -> None:
-        self.parser = parser
+        super().__init__(lexicon, parser)
         self.negations = alt(lexicon.negations)
         self.uncertainty = alt(lexicon.uncertainty)
         self.good_news = alt(lexicon.note_good_news)
         self.bad_news = alt(lexicon.note_bad_news)
         self.hedges = alt(lexicon.hedges)
-        self.yes = alt(lexicon.note_commitments)
-        #: client actions that in a note report a fact ("Kofi confirmed it works")
-        self.info_actions = frozenset(lexicon.note_info_actions)
-        self.not_commitment = alt(lexicon.note_not_commitment)
-        self.promise = alt(lexicon.note_promises)
-        self.fallback = lexicon.fallback_action
         self.topics = tuple(
             _Topic(
                 tid,
@@ -115,8 +111,6 @@ class NoteReader:
         self._long_parts: dict[str, tuple[tuple[str, str, str], ...]] = {}
         self._raw_parts: dict[str, tuple[tuple[str, str, str], ...]] = {}
         self._clause_signs: dict[tuple[str, str, str], str] = {}
-        #: id(clause) -> (clause, committed): a recurring clause is the parser's memoised one
-        self._committed: dict[int, tuple[Clause, bool]] = {}
 
     def sign(self, topic: _Topic, s: str, words: str = "") -> str:
         """The sign of ``topic`` in a clause that shows it (``s``: base forms, ``words``:
@@ -147,9 +141,7 @@ class NoteReader:
                 continue
             found = (self._clause_sign(topic_id, s, words.strip()), part.strip())
         if len(text) <= LONG_TEXT:
-            if len(self._signs) >= _SIGNS_LIMIT:
-                self._signs.clear()
-            self._signs[key] = found
+            remember(self._signs, key, found, _SIGNS_LIMIT)
         return found
 
     def _clause_sign(self, topic_id: str, s: str, words: str) -> str:
@@ -169,9 +161,7 @@ class NoteReader:
                     )
                     else "positive"
                 )
-            if len(self._clause_signs) >= _CLAUSE_LIMIT:
-                self._clause_signs.clear()
-            self._clause_signs[key] = sign
+            remember(self._clause_signs, key, sign, _CLAUSE_LIMIT)
         return sign
 
     def _split(self, text: str) -> tuple[tuple[str, str, str], ...]:
@@ -188,9 +178,7 @@ class NoteReader:
             out: list[tuple[str, str, str]] = []
             for raw in self._clauses(text):
                 out.extend(self._split_raw(raw))
-            if len(memo) >= limit:
-                memo.clear()
-            hit = memo[text] = tuple(out)
+            hit = remember(memo, text, tuple(out), limit)
         return hit
 
     def _clauses(self, text: str) -> list[str]:
@@ -212,39 +200,8 @@ class NoteReader:
                         " ".join(t.base for t in toks),
                     )
                 )
-            if len(self._raw_parts) >= _CLAUSE_LIMIT:
-                self._raw_parts.clear()
-            hit = self._raw_parts[raw] = tuple(out)
+            hit = remember(self._raw_parts, raw, tuple(out), _CLAUSE_LIMIT)
         return hit
-
-    def committed(self, c: Clause) -> bool:
-        """Whether a note clause records a client commitment made in the conversation.
-
-        A yes ("said yes", "green light") counts; otherwise a client action must be
-        agreed (past: "booked", "signed", "agreed to"), promised ("will", "to", "gonna")
-        or dated, and not a fact report ("confirmed it works"), an obligation or a
-        description of how things work ("must be signed by two directors", "the one who
-        signs", "normally 2 weeks", a present-tense habit "Greg signs via DocuSign").  A
-        verb no client action names ("just renewed") commits only when promised.
-        """
-        if c.actor == "seller" or c.polarity not in ("positive", "ongoing"):
-            return False
-        if c.polarity == "ongoing":  # "they're going ahead with it": a big step told
-            return (
-                c.min_stage is not None and self.yes is not None and bool(self.yes.search(c.text))
-            )
-        if self.not_commitment is not None and self.not_commitment.search(c.text):
-            return False
-        promised = self.promise is not None and self.promise.search(c.text) is not None
-        if c.action is not None and c.form == "s" and c.when is None and not promised:
-            return False  # a habit, how things work: "Greg signs via DocuSign"
-        if self.yes is not None and self.yes.search(c.text):
-            return True
-        if c.action is None or c.action in self.info_actions:
-            return False
-        if c.action == self.fallback and not promised:
-            return False  # an unlisted verb reports news ("just renewed"), it commits nothing
-        return c.form == "past" or c.when is not None or promised
 
     def _bad_news(self, s: str, words: str) -> bool:
         """A clause that names no topic but is bad news ("which adds weeks")."""
@@ -341,27 +298,8 @@ class NoteReader:
             return known
         commitment = self._commits(text, people, self.parser.names_date(text, people))
         if len(text) <= LONG_TEXT:
-            if len(self._commit_memo) >= _MEMO_LIMIT:
-                self._commit_memo.clear()
-            self._commit_memo[key] = commitment
+            remember(self._commit_memo, key, commitment, _MEMO_LIMIT)
         return commitment
-
-    def _commits(self, text: str, people: People, dated: bool) -> bool:
-        """The commitment test on ``text``: a finer clause that is a client commitment
-        ("Claire wants kickoff 1/6, booked it w/ her team"), each parsed knowing whether
-        the sentence names a date (``dated``)."""
-        previous: Clause | None = None
-        for raw in self.parser.clauses(text):  # the clauses after a commitment are not cut
-            for part in step_parts(raw):
-                previous = self.parser.clause(part, people, dated, previous)
-                hit = self._committed.get(id(previous))
-                if hit is None or hit[0] is not previous:
-                    if len(self._committed) >= _CLAUSE_LIMIT:
-                        self._committed.clear()
-                    hit = self._committed[id(previous)] = (previous, self.committed(previous))
-                if hit[1]:
-                    return True
-        return False
 
     def read(self, text: str, people: People = People()) -> NoteReading:
         """Facts and commitment of one note sentence (memoised if short, core/_memo)."""
@@ -397,7 +335,5 @@ class NoteReader:
         commitment = self._commits(text, people, any(c.when for c in clauses))
         reading = NoteReading(facts, commitment, clauses, where, why)
         if len(text) <= LONG_TEXT:
-            if len(self._memo) >= _MEMO_LIMIT:
-                self._memo.clear()
-            self._memo[key] = reading
+            remember(self._memo, key, reading, _MEMO_LIMIT)
         return reading

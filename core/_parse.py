@@ -33,7 +33,7 @@ from typing import TYPE_CHECKING
 from nextadvance.core._actions import ActionFinder
 from nextadvance.core._clause import Clause, People
 from nextadvance.core._links import addressed, conditioned, refers_back
-from nextadvance.core._memo import LONG_TEXT
+from nextadvance.core._memo import LONG_TEXT, remember
 from nextadvance.core._normalise import Normaliser
 from nextadvance.core._parse_refs import client_ref, fallback, for_someone
 from nextadvance.core._prefilter import cannot_match, initials, prepare, start_finder
@@ -147,9 +147,7 @@ class ClauseParser:
         hit = self._split_memo.get(text)
         if hit is None:
             hit = [c.strip() for c in self.split.split(text) if c and c.strip()]
-            if len(self._split_memo) >= _CLAUSE_LIMIT:
-                self._split_memo.clear()
-            self._split_memo[text] = hit
+            remember(self._split_memo, text, hit, _CLAUSE_LIMIT)
         return hit
 
     # -- the parse ------------------------------------------------------------------------
@@ -168,9 +166,7 @@ class ClauseParser:
         hit = self._clause_memo.get(key)
         if hit is None:
             hit = self._clause(raw, people, text_dated, previous)
-            if len(self._clause_memo) >= _CLAUSE_LIMIT:
-                self._clause_memo.clear()
-            self._clause_memo[key] = hit
+            remember(self._clause_memo, key, hit, _CLAUSE_LIMIT)
         return hit
 
     def _clause(
@@ -339,9 +335,7 @@ class ClauseParser:
                 date = self._date(s)
                 dated = date is not None and bool(date.group(0))
                 if len(part) <= LONG_TEXT:
-                    if len(memo) >= _CLAUSE_LIMIT:
-                        memo.clear()
-                    memo[key] = dated
+                    remember(memo, key, dated, _CLAUSE_LIMIT)
             if dated:
                 return True
         return False
@@ -352,6 +346,10 @@ class ClauseParser:
         for raw in self.clauses(text):
             step = _PREAMBLE.sub("", raw, count=1)
             yield from self._by_person(step or raw, people)
+
+    def dated(self, s: str) -> bool:
+        """Whether the clause of base forms ``s`` names a date (its parse has a ``when``)."""
+        return self._date(s) is not None
 
     def _date(self, s: str) -> re.Match[str] | None:
         """The first date-like phrase of ``s`` (base forms), memoised for short ``s`` (a
@@ -376,9 +374,7 @@ class ClauseParser:
                 if found is not None:
                     break
         if len(s) <= LONG_TEXT:
-            if len(memo) >= _CLAUSE_LIMIT:
-                memo.clear()
-            memo[s] = found
+            remember(memo, s, found, _CLAUSE_LIMIT)
         return found
 
     def _by_person(self, raw: str, people: People) -> list[str]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import date
 
 from nextadvance.core._callplan import Pick
+from nextadvance.core._memo import remember
 from nextadvance.core._playbook_model import Advance
 from nextadvance.core._wording_model import ROLE_PLACEHOLDERS, Wording, placeholders
 from nextadvance.core.models import Deal
@@ -43,9 +44,7 @@ def _first_name(name: str) -> str | None:
     """The first name of a contact (honorific skipped); memoised, names recur in an org."""
     if name in _FIRST:
         return _FIRST[name]
-    if len(_FIRST) >= _MEMO_LIMIT:
-        _FIRST.clear()
-    first = _FIRST[name] = _split_first(name)
+    first = remember(_FIRST, name, _split_first(name), _MEMO_LIMIT)
     return first
 
 
@@ -179,7 +178,5 @@ def _named(adv: Advance) -> tuple[bool, tuple[str, ...]]:
     if hit is None or hit[0] is not adv:
         used = placeholders(adv.text)
         roles = dict.fromkeys([*adv.requires_roles, *(u for u in used if u in ROLE_PLACEHOLDERS)])
-        if len(_NAMED) >= _MEMO_LIMIT:
-            _NAMED.clear()
-        hit = _NAMED[id(adv)] = (adv, ("who" in used, tuple(roles)))
+        hit = remember(_NAMED, id(adv), (adv, ("who" in used, tuple(roles))), _MEMO_LIMIT)
     return hit[1]

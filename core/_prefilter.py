@@ -18,6 +18,8 @@ import re
 from collections.abc import Sequence
 from typing import Any, Protocol
 
+from nextadvance.core._memo import remember
+
 __all__ = [
     "StartIndex",
     "cannot_match",
@@ -236,9 +238,7 @@ _FIRST: dict[int, tuple[Source, frozenset[str] | None]] = {}
 def _entry(pat: Source) -> tuple[Source, frozenset[str] | None]:
     hit = _FIRST.get(id(pat))
     if hit is None or hit[0] is not pat:
-        if len(_FIRST) >= 4_096:
-            _FIRST.clear()
-        hit = _FIRST[id(pat)] = (pat, first_pairs(pat))
+        hit = remember(_FIRST, id(pat), (pat, first_pairs(pat)), 4_096)
     return hit
 
 

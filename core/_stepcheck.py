@@ -11,6 +11,7 @@ import re
 
 from nextadvance.core._compiled import CompiledPlaybook
 from nextadvance.core._decision import Explanation, NextStepCheck, Verdict, trusted
+from nextadvance.core._memo import remember
 from nextadvance.core._nextstep import StepResult
 from nextadvance.core.models import Deal
 
@@ -92,9 +93,12 @@ def _name_parts(
             marks.add("".join(p[0] for p in parts))
         if len(parts) > 2:
             marks.add(parts[0][0] + parts[1][0])
-        if len(_PARTS) >= _CHECK_LIMIT:
-            _PARTS.clear()
-        hit = _PARTS[key] = (parts, frozenset(marks), title.lower(), role.replace("_", " "))
+        hit = remember(
+            _PARTS,
+            key,
+            (parts, frozenset(marks), title.lower(), role.replace("_", " ")),
+            _CHECK_LIMIT,
+        )
     return hit
 
 
@@ -135,8 +139,6 @@ def check_next_step_cached(
             },
             text=f"{res.reason} [parse: {parse}]" if parse else res.reason,
         )
-        if len(cp.checks) >= _CHECK_LIMIT:
-            cp.checks.clear()
         hit = (check, why, res)
-        cp.checks[key] = hit
+        remember(cp.checks, key, hit, _CHECK_LIMIT)
     return hit

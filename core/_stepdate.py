@@ -14,6 +14,8 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from nextadvance.core._memo import remember
+
 __all__ = ["resolve_dates"]
 
 _MONTHS = {
@@ -106,9 +108,7 @@ def resolve_dates(text: str, today: date) -> tuple[date, ...]:
     key = (text, today)
     hit = _MEMO.get(key)
     if hit is None:
-        if len(_MEMO) >= 4_096:
-            _MEMO.clear()
-        hit = _MEMO[key] = _resolve(text, today)
+        hit = remember(_MEMO, key, _resolve(text, today), 4_096)
     return hit
 
 

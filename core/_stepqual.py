@@ -30,7 +30,7 @@ from nextadvance.core._decision import (
     explanation,
     trusted,
 )
-from nextadvance.core._memo import LONG_TEXT
+from nextadvance.core._memo import LONG_TEXT, remember
 from nextadvance.core._nextstep import StepResult
 from nextadvance.core._parse import Clause
 from nextadvance.core._playbook_model import Advance
@@ -52,10 +52,10 @@ def _parts(name: str) -> tuple[str, ...]:
     """The lower-case parts of a name, honorifics left out (memoised: names recur)."""
     hit = _PARTS.get(name)
     if hit is None:
-        if len(_PARTS) >= 4_096:
-            _PARTS.clear()
         split = _SPLIT.split(name.lower())
-        hit = _PARTS[name] = tuple([p for p in split if len(p) > 1 and p not in _HONORIFICS])
+        hit = remember(
+            _PARTS, name, tuple([p for p in split if len(p) > 1 and p not in _HONORIFICS]), 4_096
+        )
     return hit
 
 
@@ -123,10 +123,8 @@ def _named(cp: CompiledPlaybook, actor: str, raw: str) -> str | None:
     hit = _NAMED.get(key)
     if hit is not None and hit[0] is cp:
         return hit[1]
-    if len(_NAMED) >= 4_096:
-        _NAMED.clear()
     found = _name_in(cp, actor, raw)
-    _NAMED[key] = (cp, found)
+    remember(_NAMED, key, (cp, found), 4_096)
     return found
 
 
@@ -159,10 +157,8 @@ def _covers(text: str, objectives: _Objs) -> tuple[CompiledObjective, ...]:
     hit = _COVERS.get(key)
     if hit is not None and hit[0] is objectives:
         return hit[1]
-    if len(_COVERS) >= _COVERS_LIMIT:
-        _COVERS.clear()
     found = _covers_now(text, objectives)
-    _COVERS[key] = (objectives, found)
+    remember(_COVERS, key, (objectives, found), _COVERS_LIMIT)
     return found
 
 
@@ -315,9 +311,7 @@ def advance_action(cp: CompiledPlaybook, adv: Advance) -> str | None:
     found = next(
         (c.action for c in lex.parser.parse(text, lex.people(_STAND_IN)) if c.commitment), None
     )
-    if len(_ACTIONS) >= 1_024:
-        _ACTIONS.clear()
-    _ACTIONS[id(adv)] = (adv, found)
+    remember(_ACTIONS, id(adv), (adv, found), 1_024)
     return found
 
 

@@ -11,7 +11,7 @@ the NUL token sits between them.
 from __future__ import annotations
 
 from nextadvance.core._compiled import KeywordSet, split_words
-from nextadvance.core._memo import LONG_TEXT, RECENT_LIMIT
+from nextadvance.core._memo import LONG_TEXT, RECENT_LIMIT, remember
 from nextadvance.core.models import Activity
 
 __all__ = ["TextIndex", "build_index", "words_of"]
@@ -94,10 +94,8 @@ def words_of(subject: str, body: str) -> tuple[str, frozenset[str]]:
         memo, limit = _LONG_WORDS, RECENT_LIMIT
     hit = memo.get(key)
     if hit is None:
-        if len(memo) >= limit:
-            memo.clear()
         words = split_words(f"{subject} {body}")
-        hit = memo[key] = (" ".join(words), frozenset(words))
+        hit = remember(memo, key, (" ".join(words), frozenset(words)), limit)
     return hit
 
 

@@ -42,3 +42,32 @@ def test_step_parts_memo_same_as_splitting_again() -> None:
     assert cut > 100
     assert 0 < len(_note_text._STEP_PARTS) <= _note_text._STEP_PARTS_LIMIT
     assert all(len(raw) <= LONG_TEXT for raw in _note_text._STEP_PARTS)
+
+
+def test_clauses_ruled_out_never_commit_and_the_memo_answers_as_afresh() -> None:
+    """``_may_commit`` rules a clause out only when no parse of it commits (whatever the
+    clause before), and says it reads the clause before whenever the parse inherits a
+    client actor from it; its memo answers what working it out afresh says."""
+    lex = load_playbook().compiled.lexicon
+    notes, parser = lex.notes, lex.parser
+    people = lex.people((("Ben Ortiz", "CFO", "economic buyer"), ("Claire Wu", "", "")))
+    client = parser._clause("Ben to sign the order form", people, False, None)
+    assert client.actor == "client"
+    ruled_out = leaning = 0
+    for text in train_texts()[::4] * 2:  # the second pass answers from the memo
+        for who in (lex.people(()), people):
+            for raw in parser.clauses(text):
+                for part in step_parts(raw):
+                    may, leans = notes._may_commit(part, who.names)
+                    toks = parser.norm.tokens(part, who.names)
+                    assert leans == (bool(toks) and toks[0].form in ("ing", "s")), part
+                    for previous in (None, client):
+                        c = parser._clause(part, who, True, previous)  # no memo
+                        assert may or not notes.committed(c), part
+                        if not leans:  # the clause before is not read
+                            assert c == parser._clause(part, who, True, None), part
+                    ruled_out += not may
+                    leaning += leans
+    assert ruled_out > 1_000 and leaning > 100
+    assert 0 < len(notes._may) <= 4_096
+    assert all(len(part) <= LONG_TEXT for part, _ in notes._may)

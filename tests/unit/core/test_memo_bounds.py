@@ -15,7 +15,7 @@ import pytest
 
 from benchmarks._gen import NOTES, deals
 from nextadvance.core import _candidates, _coach, _coachdates, _evidence, _textindex, decide
-from nextadvance.core._memo import LONG_TEXT, RECENT_LIMIT
+from nextadvance.core._memo import LONG_TEXT, RECENT_LIMIT, remember
 from nextadvance.core.models import Deal
 from nextadvance.mappings import load_playbook
 
@@ -85,3 +85,14 @@ def test_coach_memos_stay_within_their_bounds(playbook) -> None:  # type: ignore
     assert len(_coach._NAMES) <= _coach._NAMES_LIMIT
     assert all(key[4] == id(off) for key, (off, _) in _coachdates._BY.items())
     assert all(key[2] == id(off) for key, (off, _) in _coachdates._DUE.items())
+
+
+def test_remember_clears_a_full_memo_then_stores() -> None:
+    """The one bounded store every memo uses: below its bound a memo grows, at its bound
+    it is cleared and keeps only the new entry, and the value stored is returned."""
+    memo: dict[int, str] = {}
+    for i in range(3):
+        assert remember(memo, i, str(i), 3) == str(i)
+    assert memo == {0: "0", 1: "1", 2: "2"}
+    assert remember(memo, 7, "7", 3) == "7"
+    assert memo == {7: "7"}
