@@ -7,9 +7,9 @@ profiles, and only a run against HubSpot needs the HubSpot SDK.
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
+from nextadvance._lazy import lazy_getattr
 from nextadvance.connectors.hubspot._profile import PROFILE
 
 if TYPE_CHECKING:
@@ -27,10 +27,4 @@ _HOME = {
 }
 
 
-def __getattr__(name: str) -> Any:
-    home = _HOME.get(name)
-    if home is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(home, __name__), name)
-    globals()[name] = value
-    return value
+__getattr__ = lazy_getattr(__name__, _HOME)
