@@ -1,0 +1,92 @@
+"""Instructions of one whole full-sync process, counted by cachegrind: deterministic.
+
+CPU seconds of a sync on the shared 2-core machine move by ±15 % from run to run, so two trees
+whose sync differs by 10 % cannot be told apart in three pairs. Instruction counts can: the
+sandbox runs in its own process outside valgrind, the sync child runs under cachegrind with
+time frozen and ``PYTHONHASHSEED=0``, and the count covers everything the process does
+(imports, playbook load, pull, mirror, decide, plan, push). Run from the repository root::
+
+    .venv/bin/python -m benchmarks.sync_instructions salesforce 2000     # ~1.5 min
+    .venv/bin/python -m benchmarks.sync_instructions hubspot 10000       # ~7 min
+
+Compare two trees with the same arguments; prints one JSON object. Needs valgrind and the
+dev extra (time-machine).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from typing import Any
+
+from benchmarks._harness import sandbox_process, write_config
+
+#: The sync child: one full sync at a fixed moment, so the decisions are the same each run.
+_CHILD = """
+import datetime, sys, time_machine
+from pathlib import Path
+from benchmarks._harness import run_sync_here
+with time_machine.travel(datetime.datetime(2026, 12, 7, 12, tzinfo=datetime.UTC), tick=False):
+    out = run_sync_here(Path(sys.argv[1]), "bench")
+print(out["status"], out["api_calls"]["total"])
+"""
+
+_CACHEGRIND = ("valgrind", "--tool=cachegrind", "--cache-sim=no", "--cachegrind-out-file=/dev/null")
+_REFS = re.compile(r"I\s+refs:\s+([\d,]+)")
+
+
+def measure(crm: str, deals: int, seed: int = 7) -> dict[str, Any]:
+    """Count the instructions of one full sync of a fresh ``deals``-deal sandbox."""
+    if shutil.which("valgrind") is None:
+        raise SystemExit("benchmarks.sync_instructions needs valgrind (apt-get install valgrind)")
+    env = {**os.environ, "NO_PROXY": "127.0.0.1", "PYTHONPATH": os.getcwd(), "PYTHONHASHSEED": "0"}
+    with sandbox_process(crm, deals, seed) as sb:
+        config = write_config(sb, rate_per_s=10_000 if crm == "hubspot" else None)
+        done = subprocess.run(
+            [*_CACHEGRIND, sys.executable, "-c", _CHILD, str(config)],
+            env=env,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+    return {
+        "crm": crm,
+        "deals": deals,
+        **read_counts(done.returncode, done.stdout, done.stderr, deals),
+    }
+
+
+def read_counts(returncode: int, stdout: str, stderr: str, deals: int) -> dict[str, Any]:
+    """The sync's status and calls (its last output line) and cachegrind's instruction
+    count (its ``I refs`` line); a failed or unreadable run stops the benchmark with the
+    child's error output instead of a figure."""
+    found = _REFS.search(stderr)
+    words = stdout.split()
+    if returncode != 0 or found is None or len(words) < 2:
+        raise SystemExit(f"the sync under cachegrind failed (exit {returncode}):\n{stderr[-2000:]}")
+    status, calls = words[-2:]
+    instructions = int(found.group(1).replace(",", ""))
+    return {
+        "status": status,
+        "api_calls": int(calls),
+        "instructions": instructions,
+        "instructions_per_deal": round(instructions / deals),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("crm", choices=["salesforce", "hubspot"])
+    parser.add_argument("deals", type=int)
+    parser.add_argument("--seed", type=int, default=7)
+    args = parser.parse_args()
+    print(json.dumps(measure(args.crm, args.deals, args.seed)))
+
+
+if __name__ == "__main__":
+    main()
