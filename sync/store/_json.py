@@ -28,6 +28,7 @@ __all__ = [
     "RawJSON",
     "activity_from_json",
     "canonical",
+    "canonical_native",
     "dumps",
     "jsonable",
     "model_json",
@@ -127,6 +128,16 @@ def task_state_json(state: TaskState) -> dict[str, Any]:
     }
 
 
+#: the canonical encoding (sorted keys, no spaces, text as is), built once
+_CANONICAL = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode
+
+
 def canonical(value: Any) -> str:
     """Canonical JSON text (sorted keys), e.g. for payload hashes."""
-    return json.dumps(jsonable(value), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return _CANONICAL(jsonable(value))
+
+
+def canonical_native(value: Any) -> str:
+    """:func:`canonical` of a value that is JSON-native already (what :func:`jsonable`
+    returns): the same text, without walking the value again."""
+    return _CANONICAL(value)

@@ -9,7 +9,6 @@ edits left alone) and rejects are remembered beside them.
 from __future__ import annotations
 
 import hashlib
-import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -21,7 +20,7 @@ from nextadvance.connectors import WriteResult
 
 from . import _tables as t
 from ._bulk import Row, insert_rows
-from ._json import RawJSON, canonical, dumps, jsonable
+from ._json import RawJSON, canonical, canonical_native, dumps, jsonable
 from ._ledger_rows import LedgerRows
 from ._types import Conflict, PlannedOp
 
@@ -50,9 +49,6 @@ _NEW_KEYS = (
     "error_message",
 )
 
-#: :func:`._json.canonical`'s encoding, for a value that is JSON-native already
-_CANONICAL = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode
-
 
 def payload_hash(payload: Mapping[str, Any]) -> str:
     """SHA-256 of the payload's canonical JSON."""
@@ -62,7 +58,7 @@ def payload_hash(payload: Mapping[str, Any]) -> str:
 def _native_hash(payload: dict[str, Any]) -> str:
     """:func:`payload_hash` of a payload ``jsonable`` made already: ``jsonable`` hands its
     own output back unchanged, so the canonical text is encoded without walking it again."""
-    return hashlib.sha256(_CANONICAL(payload).encode()).hexdigest()
+    return hashlib.sha256(canonical_native(payload).encode()).hexdigest()
 
 
 @dataclass(frozen=True)
