@@ -32,6 +32,7 @@ from nextadvance.core._playbook_model import (
     Thresholds,
 )
 from nextadvance.core._reading import NoteReading, classify_next_step, read_note
+from nextadvance.core._timeclass import time_class
 from nextadvance.core.engine import check_next_step, decide
 from nextadvance.core.errors import (
     AuthError,
@@ -99,4 +100,5 @@ __all__ = [
     "classify_next_step",
     "decide",
     "read_note",
+    "time_class",
 ]

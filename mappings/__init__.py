@@ -55,6 +55,7 @@ from nextadvance.mappings._writeback import (
     truncate,
     typed_value,
 )
+from nextadvance.mappings._writeback_keep import plan_from_json, plan_json, restamp
 from nextadvance.mappings._yaml import (
     Located,
     did_you_mean,
@@ -113,9 +114,12 @@ __all__ = [
     "map_stage",
     "mapping_json_schema",
     "path_getter",
+    "plan_from_json",
+    "plan_json",
     "playbook_json_schema",
     "pydantic_problems",
     "render_writeback",
+    "restamp",
     "scaffold_mapping",
     "task_key",
     "to_datetime",

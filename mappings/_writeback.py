@@ -262,7 +262,7 @@ def render_writeback(
     in_task = task is not None and bool(conservative) and conservative in task.body
     field_ctx = {**ctx, "next_advance": advance_line(ctx["stretch"], conservative, in_task)}
     values: dict[str, Value] = {}
-    for output, spec, kind in _written_outputs(mapping):
+    for output, spec, kind in written_outputs(mapping):
         raw = (
             _coach_text(deal, decision, stage_titles, playbook)
             if output == "coach"
@@ -277,7 +277,7 @@ def render_writeback(
 _OUTPUTS: dict[int, tuple[Mapping, list[tuple[str, OutputSpec, OutputType]]]] = {}
 
 
-def _written_outputs(mapping: Mapping) -> list[tuple[str, OutputSpec, OutputType]]:
+def written_outputs(mapping: Mapping) -> list[tuple[str, OutputSpec, OutputType]]:
     """The deal outputs switched on and not in ``never_write``, in the mapping's order;
     memoised per mapping (frozen), since a sync renders one write-back per open deal."""
     hit = _OUTPUTS.get(id(mapping))

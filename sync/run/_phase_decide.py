@@ -19,15 +19,17 @@ from sqlalchemy.orm import Session
 from nextadvance.core import batch_gc, decide
 from nextadvance.core.errors import NextAdvanceError
 from nextadvance.core.models import Deal
-from nextadvance.mappings import render_writeback
+from nextadvance.mappings import plan_from_json, plan_json, render_writeback, restamp
 
 from ..store import _tables as t
+from ..store._decided import Decided, Kept
 from ..store._ledger import Ledger
 from ..store._mirror import Mirror, jsonable
 from ._parts import Parts
 from ._plan import PlannedOp, plan_deal
 from ._prospect import is_rep_handle, load_inputs, plan_prospecting
 from ._report import ConflictItem, ProspectingSummary, RunReport
+from ._reuse import deal_key
 from ._tally import count_unmapped
 
 __all__ = ["DecidePhase"]
@@ -43,6 +45,9 @@ class DecidePhase:
     report: RunReport
     mirror: Mirror
     ledger: Ledger
+    #: each open deal's kept write-back (``_reuse``), and the run's rules digest
+    decided: Decided
+    rules: str
     name: str
     now: datetime
     is_open: Callable[[Deal], bool]
@@ -67,6 +72,8 @@ class DecidePhase:
         for chunk in self.mirror.iter_open():
             ids = [m.deal.id for m in chunk]
             ledger = self.ledger.for_deals(ids)
+            kept = self.decided.for_deals(ids)
+            keep: list[tuple[str, str, bool, dict[str, Any]]] = []
             ops: list[PlannedOp] = []
             for m in chunk:
                 if m.unmapped is not None:
@@ -76,8 +83,13 @@ class DecidePhase:
                     restaged_closed.append(m.deal.id)
                     self.report.deals.open -= 1
                     continue
-                ops.extend(self._one(m.deal, m.crm_values, ledger.get(m.deal.id, {})))
-            del ledger, chunk
+                ops.extend(
+                    self._one(
+                        m.deal, m.crm_values, ledger.get(m.deal.id, {}), kept.get(m.deal.id), keep
+                    )
+                )
+            self.decided.keep(keep, kept, self.now)
+            del ledger, chunk, kept, keep
             emit(ops)
             self.commit()
             self.ledger.release()
@@ -95,13 +107,30 @@ class DecidePhase:
         emit(self._prospecting())
         self.commit()
 
-    def _one(self, deal: Any, crm_values: dict[str, Any], ledger: Any) -> list[PlannedOp]:
+    def _one(
+        self,
+        deal: Any,
+        crm_values: dict[str, Any],
+        ledger: Any,
+        kept: Kept | None,
+        keep: list[tuple[str, str, bool, dict[str, Any]]],
+    ) -> list[PlannedOp]:
+        """Plan one open deal: its kept write-back when its key is unchanged (``_reuse``),
+        else decided and rendered now (and kept, with its key, in ``keep``)."""
         try:
             now = self.parts.zones.now(deal, self.now)  # the owner's today and meeting days
-            decision = decide(deal, self.parts.playbook, now)
-            desired = render_writeback(
-                self.parts.mapping, deal, decision, now, self.stage_titles, self.parts.playbook
-            )
+            key = deal_key(self.rules, deal, now)
+            if kept is not None and kept[0] == key and not self.report.full:
+                desired = restamp(plan_from_json(kept[2]), self.parts.mapping, now)
+                parked = kept[1]
+                self.report.deals.reused += 1
+            else:
+                decision = decide(deal, self.parts.playbook, now)
+                desired = render_writeback(
+                    self.parts.mapping, deal, decision, now, self.stage_titles, self.parts.playbook
+                )
+                parked = bool(decision.momentum.parked)
+                keep.append((deal.id, key, parked, plan_json(desired)))
         except Exception as exc:  # one bad deal must not stop the others
             self.report.deals.failed += 1
             if not isinstance(exc, NextAdvanceError):
@@ -110,7 +139,6 @@ class DecidePhase:
                 self.report.message = f"deal {deal.id}: {type(exc).__name__}: {exc}"
             return []
         self.report.deals.decided += 1
-        parked = bool(decision.momentum.parked)
         self._park(deal, parked)
         plan = plan_deal(
             deal.id,

@@ -48,6 +48,9 @@ class DealCounts(_M):
     pulled: int = 0
     open: int = 0
     decided: int = 0
+    #: of the decided: write-backs kept from an earlier run, their deal, rules and time
+    #: class unchanged (``_reuse``)
+    reused: int = 0
     parked: int = 0
     deleted: int = 0
     failed: int = 0

@@ -26,6 +26,7 @@ from nextadvance.core.models import Deal
 from ..config._settings import Settings
 from ..store import _tables as t
 from ..store._db import StateStore, StoreBusy
+from ..store._decided import Decided
 from ..store._history import store_report
 from ..store._ledger import Ledger
 from ..store._lock import ConnectionLocked, RunLock
@@ -36,6 +37,7 @@ from ._phase_decide import DecidePhase
 from ._plan import PlannedOp
 from ._readahead import read_ahead
 from ._report import DiffItem, RunReport
+from ._reuse import rules_digest
 from ._stream import KIND_ORDER, Streamer
 from ._tally import MAX_LISTED, budget_of, count_planned
 
@@ -157,6 +159,8 @@ class _Run(DecidePhase):
         self.stamp_field = parts.mapping.writeback.deal.stamp_field
         #: stage key -> the playbook's name, for the coach payload the CRM card shows
         self.stage_titles = {s.key: s.title for s in parts.playbook.stages if s.title}
+        self.decided = Decided(self.s, self.name)
+        self.rules = rules_digest(parts.playbook, parts.mapping, self.stage_titles)
 
     def _tick(self, phase: str, n: int = 1, total: int | None = None) -> None:
         if self.progress is not None:

@@ -32,7 +32,7 @@ __all__ = ["BatchCounts", "Mirror", "MirroredDeal", "jsonable", "task_state_json
 #: the deals table, for the statements that forget deals in bulk
 _DEALS = cast(sa.Table, t.Deal.__table__)
 #: what hangs off a deal and goes with it
-_DEAL_CHILDREN = (t.DealActivity, t.DealContact, t.Parked)
+_DEAL_CHILDREN = (t.DealActivity, t.DealContact, t.Parked, t.Decided)
 #: the columns of the rows the mirror writes, in the order of their tuples
 _DEAL_KEYS = (
     "connection",

@@ -227,6 +227,23 @@ class Parked(Base):
     updated_at: Mapped[datetime]
 
 
+class Decided(Base):
+    """An open deal's last rendered write-back and the key of what it was made from.
+
+    ``key`` hashes the run's rules (playbook, mapping, code), the deal as the engine read it
+    and the time class of ``now`` (``core.time_class``): a run that computes the same key
+    uses ``plan`` (``mappings.plan_json``) instead of deciding again (``_decided.py``).
+    """
+
+    __tablename__ = "decided"
+    connection: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
+    deal_id: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
+    key: Mapped[str] = mapped_column(sa.String(64))
+    parked: Mapped[bool]
+    plan: Mapped[dict[str, Any]]
+    updated_at: Mapped[datetime]
+
+
 class Lock(Base):
     """SQLite's per-connection run lock: a row with a lease that expires if its holder died."""
 

@@ -20,8 +20,8 @@ def test_db_upgrade_creates_then_reports_up_to_date(
     runner = CliRunner()
     first = runner.invoke(cli.app, ["db", "upgrade"])
     assert first.exit_code == 0, first.output
-    assert "upgraded empty -> 0003" in first.output
+    assert "upgraded empty -> 0004" in first.output
     second = runner.invoke(cli.app, ["db", "upgrade"])
-    assert "already at 0003" in second.output
+    assert "already at 0004" in second.output
     current = runner.invoke(cli.app, ["db", "current"])
-    assert "at 0003, head 0003" in current.output
+    assert "at 0004, head 0004" in current.output

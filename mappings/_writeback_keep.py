@@ -1,0 +1,83 @@
+"""A rendered write-back kept between runs: to JSON and back, and re-stamped with a new ``now``.
+
+A sync keeps each open deal's :class:`WritebackPlan` so that the next run, finding the deal,
+the playbook and the mapping unchanged and ``now`` in the same time class
+(``core.time_class``), uses it instead of deciding and rendering again.  The JSON form tags
+dates and datetimes so that they come back as the types the planner compares; everything
+else in a plan is text, a flag or nothing.  The one output that is ``now`` itself
+(``last_evaluated``) is re-rendered for the run that uses the plan.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, replace
+from datetime import date, datetime
+from typing import Any
+
+from ._model import Mapping
+from ._writeback import TaskPlan, Value, WritebackPlan, typed_value, written_outputs
+
+__all__ = ["plan_from_json", "plan_json", "restamp"]
+
+
+def plan_json(plan: WritebackPlan) -> dict[str, Any]:
+    """``plan`` as plain JSON values (dates and datetimes tagged)."""
+    task = None
+    if plan.task is not None:
+        task = {k: _value_json(v) for k, v in asdict(plan.task).items() if k != "fields"}
+        task["fields"] = {k: _value_json(v) for k, v in plan.task.fields.items()}
+    return {
+        "deal_id": plan.deal_id,
+        "deal_object": plan.deal_object,
+        "deal_fields": {k: _value_json(v) for k, v in plan.deal_fields.items()},
+        "task": task,
+    }
+
+
+def plan_from_json(data: dict[str, Any]) -> WritebackPlan:
+    """The plan :func:`plan_json` gave (equal to the one it was given)."""
+    task = None
+    raw = data["task"]
+    if raw is not None:
+        values = {k: _value(v) for k, v in raw.items() if k != "fields"}
+        fields = {k: _value(v) for k, v in raw["fields"].items()}
+        task = TaskPlan(**values, fields=fields)
+    return WritebackPlan(
+        deal_id=data["deal_id"],
+        deal_object=data["deal_object"],
+        deal_fields={k: _value(v) for k, v in data["deal_fields"].items()},
+        task=task,
+    )
+
+
+def restamp(plan: WritebackPlan, mapping: Mapping, now: datetime) -> WritebackPlan:
+    """``plan`` with its ``now``-valued outputs (``last_evaluated``) rendered at ``now``."""
+    stamped = {
+        spec.field: typed_value(mapping.crm, kind, now, spec.max_length)
+        for output, spec, kind in written_outputs(mapping)
+        if output == "last_evaluated"
+    }
+    if not stamped:
+        return plan
+    return replace(plan, deal_fields={**plan.deal_fields, **stamped})
+
+
+def _value_json(value: Any) -> Any:
+    # datetime before date: a datetime is a date too
+    if isinstance(value, datetime):
+        return {"datetime": value.isoformat()}
+    if isinstance(value, date):
+        return {"date": value.isoformat()}
+    if value is None or isinstance(value, str | bool):
+        return value
+    raise TypeError(f"a write-back value is text, a flag, a date or a datetime, not {value!r}")
+
+
+def _value(raw: Any) -> Value:
+    if isinstance(raw, dict):
+        if "datetime" in raw:
+            return datetime.fromisoformat(raw["datetime"])
+        return date.fromisoformat(raw["date"])
+    if raw is None or isinstance(raw, str | bool):
+        return raw
+    raise TypeError(f"not a kept write-back value: {raw!r}")
