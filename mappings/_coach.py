@@ -167,7 +167,7 @@ def stage_label(key: str) -> str:
 
 
 @lru_cache(maxsize=8)
-def _utc_second(moment: datetime) -> str:
+def utc_second(moment: datetime) -> str:
     """``moment`` as UTC to the second; memoised: every deal of a run is decided at the
     run's instant (an aware datetime hashes by instant, whatever its zone)."""
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
@@ -351,7 +351,7 @@ def build_coach(
     return {
         "v": COACH_VERSION,
         "stage": _cut(stage_title) or stage_label(decision.stage),
-        "decided_at": _utc_second(decision.decided_at),
+        "decided_at": utc_second(decision.decided_at),
         "open": decision.open,
         "ready": decision.ready_to_advance,
         "gap": _texts(titles.get(i) or stage_label(i) for i in decision.stage_gap_objectives)

@@ -10,14 +10,20 @@ else in a plan is text, a flag or nothing.  The one output that is ``now`` itsel
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, replace
 from datetime import date, datetime
 from typing import Any
 
+from ._coach import utc_second
 from ._model import Mapping
 from ._writeback import TaskPlan, Value, WritebackPlan, typed_value, written_outputs
 
 __all__ = ["plan_from_json", "plan_json", "restamp"]
+
+#: the coach payload's ``decided_at`` (its first key of that name: a quote inside a JSON
+#: string is escaped, so no text a payload carries can look like it)
+_DECIDED_AT = re.compile(r'"decided_at":"[^"]*"')
 
 
 def plan_json(plan: WritebackPlan) -> dict[str, Any]:
@@ -39,9 +45,20 @@ def plan_from_json(data: dict[str, Any]) -> WritebackPlan:
     task = None
     raw = data["task"]
     if raw is not None:
-        values = {k: _value(v) for k, v in raw.items() if k != "fields"}
-        fields = {k: _value(v) for k, v in raw["fields"].items()}
-        task = TaskPlan(**values, fields=fields)
+        task = TaskPlan(
+            object_type=raw["object_type"],
+            key_field=raw["key_field"],
+            key=raw["key"],
+            deal_id=raw["deal_id"],
+            subject=raw["subject"],
+            body=raw["body"],
+            due=date.fromisoformat(raw["due"]["date"]),
+            priority=raw["priority"],
+            type=raw["type"],
+            owner=raw["owner"],
+            fields={k: _value(v) for k, v in raw["fields"].items()},
+            due_tz=raw["due_tz"],
+        )
     return WritebackPlan(
         deal_id=data["deal_id"],
         deal_object=data["deal_object"],
@@ -51,12 +68,18 @@ def plan_from_json(data: dict[str, Any]) -> WritebackPlan:
 
 
 def restamp(plan: WritebackPlan, mapping: Mapping, now: datetime) -> WritebackPlan:
-    """``plan`` with its ``now``-valued outputs (``last_evaluated``) rendered at ``now``."""
-    stamped = {
-        spec.field: typed_value(mapping.crm, kind, now, spec.max_length)
-        for output, spec, kind in written_outputs(mapping)
-        if output == "last_evaluated"
-    }
+    """``plan`` with what it says of ``now`` (``last_evaluated``, the coach payload's
+    ``decided_at``) rendered at ``now``."""
+    stamped: dict[str, Value] = {}
+    for output, spec, kind in written_outputs(mapping):
+        if output == "last_evaluated":
+            stamped[spec.field] = typed_value(mapping.crm, kind, now, spec.max_length)
+        elif output == "coach":
+            text = plan.deal_fields.get(spec.field)
+            if isinstance(text, str) and text.startswith('{"v":'):
+                stamped[spec.field] = _DECIDED_AT.sub(
+                    f'"decided_at":"{utc_second(now)}"', text, count=1
+                )
     if not stamped:
         return plan
     return replace(plan, deal_fields={**plan.deal_fields, **stamped})

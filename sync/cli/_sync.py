@@ -37,7 +37,11 @@ def sync_command(
     ),
     config: Path | None = _CONFIG,
     dry_run: bool = typer.Option(False, "--dry-run", help="Pull, decide and plan; write nothing."),
-    full: bool = typer.Option(False, "--full", help="Re-read everything (reset the cursor)."),
+    full: bool = typer.Option(
+        False,
+        "--full",
+        help="Re-read everything (reset the cursor) and decide every open deal again.",
+    ),
     as_json: bool = typer.Option(False, "--json", help="Print the machine-readable run report."),
 ) -> None:
     """Sync one connection: pull changes, decide every open deal, write back what changed."""

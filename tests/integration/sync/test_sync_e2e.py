@@ -167,6 +167,8 @@ def test_store_on_postgresql(make_world: Any, pg_url: str) -> None:
     assert code == 0 and first["tasks"]["created"] == first["deals"]["open"]
     code, second = world.sync()
     assert second["api_calls"]["writes"] == 0
+    code, third = world.sync()  # the kept write-backs, read and rewritten on PostgreSQL
+    assert code == 0 and third["deals"]["reused"] > 0 and third["api_calls"]["writes"] == 0
 
 
 def test_explain_shows_mirror_decision_and_ledger(make_world: Any) -> None:

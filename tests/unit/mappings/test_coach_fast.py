@@ -20,9 +20,9 @@ from nextadvance.mappings import load_playbook
 from nextadvance.mappings._coach import (
     _cut,
     _evidence_cut,
-    _utc_second,
     build_coach,
     evidence_line,
+    utc_second,
 )
 from nextadvance.mappings._writeback import task_key
 from nextadvance.sync.run import _values
@@ -89,7 +89,7 @@ def test_memoised_cut_and_stamp_equal_the_plain_ones() -> None:
     assert _cut(None) is None
     moment = datetime(2026, 11, 27, 23, 59, 59, 999, tzinfo=ZoneInfo("America/New_York"))
     same = moment.astimezone(timezone(timedelta(hours=5)))
-    assert _utc_second(moment) == _utc_second(same) == "2026-11-28T04:59:59Z"
+    assert utc_second(moment) == utc_second(same) == "2026-11-28T04:59:59Z"
 
 
 def test_memoised_digest_and_moment_equal_the_plain_ones() -> None:

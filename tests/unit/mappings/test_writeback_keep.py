@@ -1,0 +1,75 @@
+"""A kept write-back comes back from JSON as the plan it was, and is re-stamped with ``now``."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from benchmarks._gen import deals
+from nextadvance.core import decide
+from nextadvance.mappings import (
+    WritebackPlan,
+    default_mapping_path,
+    load_mapping,
+    load_playbook,
+    plan_from_json,
+    plan_json,
+    render_writeback,
+    restamp,
+)
+
+NOW = datetime(2026, 11, 23, 15, 30, tzinfo=UTC)
+
+
+@pytest.mark.parametrize("crm", ["salesforce", "hubspot"])
+def test_rendered_plans_round_trip_through_json(crm: str) -> None:
+    playbook = load_playbook()
+    mapping = load_mapping(default_mapping_path(crm))
+    now = NOW.astimezone(ZoneInfo("America/Los_Angeles"))
+    seen_task = seen_date = False
+    for deal in deals(60, seed=3, now=NOW):
+        plan = render_writeback(mapping, deal, decide(deal, playbook, now), now)
+        text = json.dumps(plan_json(plan))  # what the store holds: plain JSON
+        back = plan_from_json(json.loads(text))
+        assert back == plan
+        seen_task = seen_task or plan.task is not None
+        seen_date = seen_date or any(
+            isinstance(v, date)
+            for v in (*plan.deal_fields.values(), *(plan.task.fields.values() if plan.task else ()))
+        )
+    assert seen_task and seen_date  # the round trip met tasks and dated values
+
+
+def test_values_keep_their_types() -> None:
+    when = datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC)
+    plan = WritebackPlan(
+        "d1",
+        "Opportunity",
+        {"a": "2026-01-02", "b": date(2026, 1, 2), "c": when, "d": True, "e": None},
+        None,
+    )
+    back = plan_from_json(json.loads(json.dumps(plan_json(plan))))
+    assert back.deal_fields == plan.deal_fields
+    assert [type(v) for v in back.deal_fields.values()] == [str, date, datetime, bool, type(None)]
+
+
+def test_an_unknown_value_type_is_refused() -> None:
+    with pytest.raises(TypeError, match="not 3"):
+        plan_json(WritebackPlan("d1", "Opportunity", {"n": 3}, None))  # type: ignore[dict-item]
+
+
+@pytest.mark.parametrize("crm", ["salesforce", "hubspot"])
+def test_restamp_renders_last_evaluated_at_the_new_now(crm: str) -> None:
+    playbook = load_playbook()
+    mapping = load_mapping(default_mapping_path(crm))
+    deal = next(deals(1, seed=5, now=NOW))
+    plan = render_writeback(mapping, deal, decide(deal, playbook, NOW), NOW)
+    later = NOW + timedelta(minutes=15)
+    fresh = render_writeback(mapping, deal, decide(deal, playbook, later), later)
+    stamped = restamp(plan, mapping, later)
+    assert stamped == fresh
+    assert mapping.writeback.deal.last_evaluated is not None
+    assert stamped.deal_fields != plan.deal_fields  # the stamp moved, nothing else

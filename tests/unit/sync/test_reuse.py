@@ -1,0 +1,80 @@
+"""The key of a deal's kept write-back, and the store that keeps it (SQLite and PostgreSQL)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from benchmarks._gen import deals
+from nextadvance.core import time_class
+from nextadvance.mappings import default_mapping_path, load_mapping, load_playbook
+from nextadvance.sync.run._reuse import deal_key, rules_digest
+from nextadvance.sync.store._db import StateStore
+from nextadvance.sync.store._decided import Decided
+
+NOW = datetime(2026, 11, 23, 15, 30, tzinfo=UTC)
+
+
+def _rules() -> str:
+    playbook = load_playbook()
+    titles = {s.key: s.title for s in playbook.stages if s.title}
+    return rules_digest(playbook, load_mapping(default_mapping_path("salesforce")), titles)
+
+
+def test_the_key_follows_the_deal_the_rules_and_the_time_class() -> None:
+    rules = _rules()
+    deal = next(deals(1, seed=9, now=NOW))
+    key = deal_key(rules, deal, NOW)
+    assert deal_key(rules, deal, NOW) == key
+    assert deal_key(rules, deal.model_copy(update={"next_step": "Pilot agreed"}), NOW) != key
+    assert deal_key(rules[::-1], deal, NOW) != key
+    tomorrow = NOW + timedelta(days=1)
+    assert time_class(deal, tomorrow) != time_class(deal, NOW)
+    assert deal_key(rules, deal, tomorrow) != key
+    # a second later nothing the engine can see has moved (no datetime of this deal is
+    # within a second of a whole day before NOW: the generator keeps whole minutes)
+    assert time_class(deal, NOW + timedelta(seconds=1)) == time_class(deal, NOW)
+    assert deal_key(rules, deal, NOW + timedelta(seconds=1)) == key
+
+
+def test_the_rules_digest_follows_the_playbook_and_the_mapping() -> None:
+    playbook = load_playbook()
+    titles = {s.key: s.title for s in playbook.stages if s.title}
+    sf = load_mapping(default_mapping_path("salesforce"))
+    hs = load_mapping(default_mapping_path("hubspot"))
+    base = rules_digest(playbook, sf, titles)
+    assert (
+        rules_digest(load_playbook(), load_mapping(default_mapping_path("salesforce")), titles)
+        == base
+    )
+    assert rules_digest(playbook, hs, titles) != base
+    stricter = playbook.model_copy(
+        update={"thresholds": playbook.thresholds.model_copy(update={"close_soon_days": 3})}
+    )
+    assert rules_digest(stricter, sf, titles) != base
+    assert rules_digest(playbook, sf, {**titles, "x": "X"}) != base
+
+
+def test_kept_rows_round_trip_and_are_replaced(store: StateStore) -> None:
+    with store.session() as s:
+        decided = Decided(s, "crm")
+        plan = {
+            "deal_id": "d1",
+            "deal_object": "Opportunity",
+            "deal_fields": {"a": {"date": "2026-01-02"}},
+            "task": None,
+        }
+        decided.keep(
+            [("d1", "k1", False, plan), ("d2", "k2", True, {**plan, "deal_id": "d2"})], {}, NOW
+        )
+        s.commit()
+    with store.session() as s:
+        decided = Decided(s, "crm")
+        kept = decided.for_deals(["d1", "d2", "d3"])
+        assert kept == {"d1": ("k1", False, plan), "d2": ("k2", True, {**plan, "deal_id": "d2"})}
+        assert Decided(s, "other").for_deals(["d1"]) == {}
+        decided.keep([("d1", "k9", True, {**plan, "task": None, "deal_fields": {}})], kept, NOW)
+        s.commit()
+    with store.session() as s:
+        assert Decided(s, "crm").for_deals(["d1"]) == {
+            "d1": ("k9", True, {**plan, "deal_fields": {}})
+        }
