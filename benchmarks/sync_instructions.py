@@ -8,6 +8,9 @@ time frozen and ``PYTHONHASHSEED=0``, and the count covers everything the proces
 
     .venv/bin/python -m benchmarks.sync_instructions salesforce 2000     # ~1.5 min
     .venv/bin/python -m benchmarks.sync_instructions hubspot 10000       # ~7 min
+    .venv/bin/python -m benchmarks.sync_instructions salesforce 10000 --idle
+        # a scheduled run that finds nothing changed: a full sync and the run that reads
+        # its echo go first (outside valgrind, a minute apart), then the idle run is counted
 
 Compare two trees with the same arguments; prints one JSON object. Needs valgrind and the
 dev extra (time-machine).
@@ -26,13 +29,16 @@ from typing import Any
 
 from benchmarks._harness import sandbox_process, write_config
 
-#: The sync child: one full sync at a fixed moment, so the decisions are the same each run.
+#: The sync child: syncs at fixed moments (12:00, then a minute apart: argv[2] is the first
+#: run's minute, argv[3] how many runs), so the decisions are the same each time.
 _CHILD = """
 import datetime, sys, time_machine
 from pathlib import Path
 from benchmarks._harness import run_sync_here
-with time_machine.travel(datetime.datetime(2026, 12, 7, 12, tzinfo=datetime.UTC), tick=False):
-    out = run_sync_here(Path(sys.argv[1]), "bench")
+start = datetime.datetime(2026, 12, 7, 12, tzinfo=datetime.UTC)
+for k in range(int(sys.argv[2]), int(sys.argv[2]) + int(sys.argv[3])):
+    with time_machine.travel(start + datetime.timedelta(minutes=k), tick=False):
+        out = run_sync_here(Path(sys.argv[1]), "bench")
 print(out["status"], out["api_calls"]["total"])
 """
 
@@ -40,15 +46,23 @@ _CACHEGRIND = ("valgrind", "--tool=cachegrind", "--cache-sim=no", "--cachegrind-
 _REFS = re.compile(r"I\s+refs:\s+([\d,]+)")
 
 
-def measure(crm: str, deals: int, seed: int = 7) -> dict[str, Any]:
-    """Count the instructions of one full sync of a fresh ``deals``-deal sandbox."""
+def measure(crm: str, deals: int, seed: int = 7, idle: bool = False) -> dict[str, Any]:
+    """Count the instructions of one full sync of a fresh ``deals``-deal sandbox (``idle``:
+    of the third run, which finds nothing changed)."""
     if shutil.which("valgrind") is None:
         raise SystemExit("benchmarks.sync_instructions needs valgrind (apt-get install valgrind)")
     env = {**os.environ, "NO_PROXY": "127.0.0.1", "PYTHONPATH": os.getcwd(), "PYTHONHASHSEED": "0"}
     with sandbox_process(crm, deals, seed) as sb:
         config = write_config(sb, rate_per_s=10_000 if crm == "hubspot" else None)
+        if idle:  # the full sync and the read of its echo, not counted
+            subprocess.run(
+                [sys.executable, "-c", _CHILD, str(config), "0", "2"],
+                env=env,
+                capture_output=True,
+                check=True,
+            )
         done = subprocess.run(
-            [*_CACHEGRIND, sys.executable, "-c", _CHILD, str(config)],
+            [*_CACHEGRIND, sys.executable, "-c", _CHILD, str(config), "2" if idle else "0", "1"],
             env=env,
             capture_output=True,
             text=True,
@@ -57,6 +71,7 @@ def measure(crm: str, deals: int, seed: int = 7) -> dict[str, Any]:
     return {
         "crm": crm,
         "deals": deals,
+        "run": "idle" if idle else "full",
         **read_counts(done.returncode, done.stdout, done.stderr, deals),
     }
 
@@ -84,8 +99,9 @@ def main() -> None:
     parser.add_argument("crm", choices=["salesforce", "hubspot"])
     parser.add_argument("deals", type=int)
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--idle", action="store_true", help="count a run that finds no change")
     args = parser.parse_args()
-    print(json.dumps(measure(args.crm, args.deals, args.seed)))
+    print(json.dumps(measure(args.crm, args.deals, args.seed, args.idle)))
 
 
 if __name__ == "__main__":
