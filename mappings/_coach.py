@@ -166,11 +166,17 @@ def stage_label(key: str) -> str:
     return " ".join(words).capitalize() if words else key
 
 
-@lru_cache(maxsize=8)
 def utc_second(moment: datetime) -> str:
-    """``moment`` as UTC to the second; memoised: every deal of a run is decided at the
-    run's instant (an aware datetime hashes by instant, whatever its zone)."""
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    """``moment`` as UTC to the second."""
+    # memoised on the UTC instant, not on ``moment``: two datetimes of one ZoneInfo in the
+    # hour a DST change repeats are == and hash alike (wall clock, fold ignored)
+    return _utc_second(moment.astimezone(UTC))
+
+
+@lru_cache(maxsize=8)
+def _utc_second(utc: datetime) -> str:
+    """Memoised: every deal of a run is decided at the run's instant."""
+    return utc.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def _day(value: datetime | date | None) -> str | None:
