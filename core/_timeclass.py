@@ -32,17 +32,19 @@ from nextadvance.core.models import Deal
 __all__ = ["time_class"]
 
 _DAY = timedelta(days=1)
+_SECOND = timedelta(seconds=1)
 
 
 def time_class(deal: Deal, now: datetime) -> tuple[Any, ...]:
     """The values of ``now`` that ``decide(deal, ., now)`` can tell apart (see the module)."""
-    if now.tzinfo is None or now.utcoffset() is None:
+    offset = now.utcoffset()
+    if now.tzinfo is None or offset is None:
         raise ValueError("now must be timezone-aware")
     utc = now.astimezone(UTC)
     out: list[Any] = [
         now.date().toordinal(),
         utc.date().toordinal(),
-        now.utcoffset(),
+        offset // _SECOND,
         getattr(now.tzinfo, "key", None),
     ]
     for at in (deal.created_at, deal.modified_at, deal.stage_entered_at):

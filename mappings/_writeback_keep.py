@@ -11,7 +11,7 @@ else in a plan is text, a flag or nothing.  The one output that is ``now`` itsel
 from __future__ import annotations
 
 import re
-from dataclasses import asdict, replace
+from dataclasses import fields, replace
 from datetime import date, datetime
 from typing import Any
 
@@ -25,13 +25,45 @@ __all__ = ["plan_from_json", "plan_json", "restamp"]
 #: string is escaped, so no text a payload carries can look like it)
 _DECIDED_AT = re.compile(r'"decided_at":"[^"]*"')
 
+#: the task's fields as :func:`plan_json` writes them one by one and :func:`plan_from_json`
+#: reads them back: a field added to :class:`TaskPlan` must be added to both
+_TASK_FIELDS = (
+    "object_type",
+    "key_field",
+    "key",
+    "deal_id",
+    "subject",
+    "body",
+    "due",
+    "priority",
+    "type",
+    "owner",
+    "fields",
+    "due_tz",
+)
+if tuple(f.name for f in fields(TaskPlan)) != _TASK_FIELDS:  # pragma: no cover - import guard
+    raise RuntimeError("plan_json and plan_from_json must know every TaskPlan field")
+
 
 def plan_json(plan: WritebackPlan) -> dict[str, Any]:
     """``plan`` as plain JSON values (dates and datetimes tagged)."""
     task = None
-    if plan.task is not None:
-        task = {k: _value_json(v) for k, v in asdict(plan.task).items() if k != "fields"}
-        task["fields"] = {k: _value_json(v) for k, v in plan.task.fields.items()}
+    t = plan.task
+    if t is not None:  # field by field: ``asdict`` deep-copies every value on the way
+        task = {
+            "object_type": t.object_type,
+            "key_field": t.key_field,
+            "key": t.key,
+            "deal_id": t.deal_id,
+            "subject": t.subject,
+            "body": t.body,
+            "due": _value_json(t.due),
+            "priority": t.priority,
+            "type": t.type,
+            "owner": t.owner,
+            "fields": {k: _value_json(v) for k, v in t.fields.items()},
+            "due_tz": t.due_tz,
+        }
     return {
         "deal_id": plan.deal_id,
         "deal_object": plan.deal_object,
