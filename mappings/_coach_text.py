@@ -17,7 +17,7 @@ from collections import OrderedDict
 from collections.abc import Mapping
 from typing import Any
 
-__all__ = ["coach_json", "coach_signature", "coach_text"]
+__all__ = ["coach_json", "coach_signature", "coach_text", "same_signature"]
 
 #: text -> signature of the last payloads rendered or read: a deal's planning asks for its
 #: own (rendered, CRM, ledger) a few times in a row, never for an old deal's
@@ -83,3 +83,11 @@ def coach_signature(text: str) -> str | None:
     signature = _sorted_json(data)
     _keep(text, signature)
     return signature
+
+
+def same_signature(text: str, restamped: str) -> None:
+    """Note that ``restamped`` is ``text`` with another ``decided_at`` (a kept write-back
+    re-stamped): one parse gives both signatures, and the CRM usually holds ``text`` itself."""
+    signature = coach_signature(text)
+    if signature is not None:
+        _keep(restamped, signature)

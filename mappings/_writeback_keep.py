@@ -16,6 +16,7 @@ from datetime import date, datetime
 from typing import Any
 
 from ._coach import utc_second
+from ._coach_text import same_signature
 from ._model import Mapping
 from ._writeback import TaskPlan, Value, WritebackPlan, typed_value, written_outputs
 
@@ -109,9 +110,9 @@ def restamp(plan: WritebackPlan, mapping: Mapping, now: datetime) -> WritebackPl
         elif output == "coach":
             text = plan.deal_fields.get(spec.field)
             if isinstance(text, str) and text.startswith('{"v":'):
-                stamped[spec.field] = _DECIDED_AT.sub(
-                    f'"decided_at":"{utc_second(now)}"', text, count=1
-                )
+                new = _DECIDED_AT.sub(f'"decided_at":"{utc_second(now)}"', text, count=1)
+                same_signature(text, new)  # the planner compares signatures: one parse
+                stamped[spec.field] = new
     if not stamped:
         return plan
     return replace(plan, deal_fields={**plan.deal_fields, **stamped})

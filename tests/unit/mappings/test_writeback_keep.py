@@ -73,3 +73,25 @@ def test_restamp_renders_last_evaluated_at_the_new_now(crm: str) -> None:
     assert stamped == fresh
     assert mapping.writeback.deal.last_evaluated is not None
     assert stamped.deal_fields != plan.deal_fields  # the stamp moved, nothing else
+
+
+def test_a_restamped_coach_keeps_the_signature_the_planner_compares() -> None:
+    """``restamp`` notes the new text's signature from the kept one; it is the parsed one."""
+    from nextadvance.mappings import _coach_text as ct
+
+    playbook = load_playbook()
+    mapping = load_mapping(default_mapping_path("salesforce"))
+    field = mapping.writeback.deal.coach
+    assert field is not None
+    deal = next(deals(1, seed=8, now=NOW))
+    plan = plan_from_json(
+        plan_json(render_writeback(mapping, deal, decide(deal, playbook, NOW), NOW))
+    )
+    later = restamp(plan, mapping, NOW + timedelta(hours=2))
+    text = later.deal_fields[field.field]
+    assert isinstance(text, str) and '"decided_at":"2026-11-23T17:30:00Z"' in text
+    noted = ct.coach_signature(text)
+    ct._RECENT.clear()
+    assert (
+        noted == ct.coach_signature(text) == ct.coach_signature(str(plan.deal_fields[field.field]))
+    )
