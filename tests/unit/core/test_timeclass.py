@@ -460,28 +460,32 @@ def test_a_stall_flips_within_a_day_and_so_does_the_class(playbook: Playbook) ->
     assert not one.momentum.stalled and two.momentum.stalled
 
 
+def _booked(deal_id: str, at: datetime, created: datetime) -> Deal:
+    """A discovery deal with one meeting booked with Nora at ``at``."""
+    meeting = {
+        "id": "m1",
+        "kind": "meeting",
+        "at": at,
+        "outcome": "scheduled",
+        "contact_ids": ["c1"],
+    }
+    return Deal.model_validate(
+        {
+            "id": deal_id,
+            "stage": "discovery",
+            "created_at": created,
+            "contacts": [NORA],
+            "activities": [meeting],
+        }
+    )
+
+
 def test_a_booked_meeting_becomes_held_within_a_day_and_so_does_the_class(
     playbook: Playbook,
 ) -> None:
     """A call booked for 15:00 UTC: due that day while ahead, no meeting once it has begun."""
     call = datetime(2026, 12, 8, 15, 0, tzinfo=UTC)
-    deal = Deal.model_validate(
-        {
-            "id": "D-call",
-            "stage": "discovery",
-            "created_at": datetime(2026, 11, 20, tzinfo=UTC),
-            "contacts": [NORA],
-            "activities": [
-                {
-                    "id": "m1",
-                    "kind": "meeting",
-                    "at": call,
-                    "outcome": "scheduled",
-                    "contact_ids": ["c1"],
-                }
-            ],
-        }
-    )
+    deal = _booked("D-call", call, created=datetime(2026, 11, 20, tzinfo=UTC))
     kolkata = ZoneInfo("Asia/Kolkata")
     before, after = (call - MINUTE).astimezone(kolkata), (call + MINUTE).astimezone(kolkata)
     assert before.date() == after.date()
@@ -497,23 +501,7 @@ def test_a_meeting_in_the_owners_zone_across_the_fall_back_hour(playbook: Playbo
     ``decide`` reads the meeting as still booked at 01:10 PST (09:10 UTC, after the meeting's
     08:30 UTC) and held at 01:40.  The class must tell the two apart."""
     at = datetime(2026, 11, 1, 1, 30, tzinfo=LA)
-    deal = Deal.model_validate(
-        {
-            "id": "D-fold",
-            "stage": "discovery",
-            "created_at": datetime(2026, 10, 1, tzinfo=UTC),
-            "contacts": [NORA],
-            "activities": [
-                {
-                    "id": "m1",
-                    "kind": "meeting",
-                    "at": at,
-                    "outcome": "scheduled",
-                    "contact_ids": ["c1"],
-                }
-            ],
-        }
-    )
+    deal = _booked("D-fold", at, created=datetime(2026, 10, 1, tzinfo=UTC))
     now1 = datetime(2026, 11, 1, 1, 10, fold=1, tzinfo=LA)
     now2 = datetime(2026, 11, 1, 1, 40, fold=1, tzinfo=LA)
     assert at.astimezone(UTC) < now1.astimezone(UTC) < now2.astimezone(UTC)
