@@ -80,11 +80,8 @@ def print_summary(console: Console, report: RunReport) -> None:
     rows: list[tuple[str, Any]] = [
         ("deals pulled", d.pulled),
         ("activities pulled", report.activities_pulled),
-        (
-            "open deals decided",
-            f"{d.decided}/{d.open}"
-            + (f" ({d.reused} unchanged since the last run)" if d.reused else ""),
-        ),
+        ("open deals decided", f"{d.decided}/{d.open}"),
+        ("  unchanged since the last run (kept)", d.reused),
         ("unmapped open deals (not decided)", d.unmapped),
         ("parked deals", d.parked),
         ("deals removed", d.deleted),
