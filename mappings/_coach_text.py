@@ -12,15 +12,19 @@ the ledger's are the same text too, so a parsed signature is kept as well.
 from __future__ import annotations
 
 import json
+import re
 import threading
 from collections import OrderedDict
 from collections.abc import Mapping
 from typing import Any
 
-__all__ = ["coach_json", "coach_signature", "coach_text", "same_signature"]
+__all__ = ["DECIDED_AT", "coach_json", "coach_signature", "coach_text"]
 
-#: text -> signature of the last payloads rendered or read: a deal's planning asks for its
-#: own (rendered, CRM, ledger) a few times in a row, never for an old deal's
+#: shape -> signature of the last payloads rendered or read: a deal's planning asks for its
+#: own (rendered, CRM, ledger) a few times in a row, never for an old deal's.  A text's
+#: shape is the text with its ``decided_at`` value left out (:func:`_shape`): texts of one
+#: shape differ in that value alone, so they have one signature, and the CRM's copy of
+#: yesterday's advice finds the signature of today's same advice
 _RECENT: OrderedDict[str, str] = OrderedDict()
 _RECENT_MAX = 8
 _lock = threading.Lock()
@@ -41,10 +45,23 @@ def _sorted_json(data: Mapping[str, Any]) -> str:
     return _SORTED(data)
 
 
+#: the payload's ``decided_at`` value: the first ``"decided_at":"`` of a payload is its own
+#: key (a quote inside a JSON string is escaped, so no text it carries can look like it)
+DECIDED_AT = re.compile(r'"decided_at":"([^"]*)"')
+
+
+def _shape(text: str) -> str:
+    """``text`` without its ``decided_at`` value (two texts of one shape have the first
+    ``"decided_at":"`` at one place, so they differ in that value alone)."""
+    found = DECIDED_AT.search(text)
+    return text if found is None else text[: found.start(1)] + text[found.end(1) :]
+
+
 def _keep(text: str, signature: str) -> None:
+    shape = _shape(text)
     with _lock:
-        _RECENT[text] = signature
-        _RECENT.move_to_end(text)
+        _RECENT[shape] = signature
+        _RECENT.move_to_end(shape)
         while len(_RECENT) > _RECENT_MAX:
             _RECENT.popitem(last=False)
 
@@ -70,7 +87,7 @@ def coach_signature(text: str) -> str | None:
     """
     if not text.startswith('{"v":'):
         return None
-    known = _RECENT.get(text)
+    known = _RECENT.get(_shape(text))
     if known is not None:
         return known
     try:
@@ -83,11 +100,3 @@ def coach_signature(text: str) -> str | None:
     signature = _sorted_json(data)
     _keep(text, signature)
     return signature
-
-
-def same_signature(text: str, restamped: str) -> None:
-    """Note that ``restamped`` is ``text`` with another ``decided_at`` (a kept write-back
-    re-stamped): one parse gives both signatures, and the CRM usually holds ``text`` itself."""
-    signature = coach_signature(text)
-    if signature is not None:
-        _keep(restamped, signature)

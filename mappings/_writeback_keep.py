@@ -10,21 +10,16 @@ else in a plan is text, a flag or nothing.  The one output that is ``now`` itsel
 
 from __future__ import annotations
 
-import re
 from dataclasses import fields, replace
 from datetime import date, datetime
 from typing import Any
 
 from ._coach import utc_second
-from ._coach_text import same_signature
+from ._coach_text import DECIDED_AT
 from ._model import Mapping
 from ._writeback import TaskPlan, Value, WritebackPlan, typed_value, written_outputs
 
 __all__ = ["plan_from_json", "plan_json", "restamp"]
-
-#: the coach payload's ``decided_at`` (its first key of that name: a quote inside a JSON
-#: string is escaped, so no text a payload carries can look like it)
-_DECIDED_AT = re.compile(r'"decided_at":"[^"]*"')
 
 #: the task's fields as :func:`plan_json` writes them one by one and :func:`plan_from_json`
 #: reads them back: a field added to :class:`TaskPlan` must be added to both
@@ -110,9 +105,9 @@ def restamp(plan: WritebackPlan, mapping: Mapping, now: datetime) -> WritebackPl
         elif output == "coach":
             text = plan.deal_fields.get(spec.field)
             if isinstance(text, str) and text.startswith('{"v":'):
-                new = _DECIDED_AT.sub(f'"decided_at":"{utc_second(now)}"', text, count=1)
-                same_signature(text, new)  # the planner compares signatures: one parse
-                stamped[spec.field] = new
+                stamped[spec.field] = DECIDED_AT.sub(
+                    f'"decided_at":"{utc_second(now)}"', text, count=1
+                )
     if not stamped:
         return plan
     return replace(plan, deal_fields={**plan.deal_fields, **stamped})

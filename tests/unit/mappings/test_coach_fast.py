@@ -64,7 +64,7 @@ def test_rendered_signature_is_the_parsed_one(decisions: list[tuple[Deal, Decisi
         )
         text = ct.coach_text(payload)
         assert text == ct.coach_json(payload)
-        assert ct._RECENT[text] == _plain_signature(text)
+        assert ct._RECENT[ct._shape(text)] == _plain_signature(text)
         assert ct.coach_signature(text) == _plain_signature(text)
         ct._RECENT.clear()  # the parsed path too
         assert ct.coach_signature(text) == _plain_signature(text)

@@ -95,3 +95,21 @@ def test_a_restamped_coach_keeps_the_signature_the_planner_compares() -> None:
     assert (
         noted == ct.coach_signature(text) == ct.coach_signature(str(plan.deal_fields[field.field]))
     )
+
+
+def test_texts_differing_only_in_decided_at_share_one_signature() -> None:
+    """The planner's look-up by shape: yesterday's copy of the same advice finds today's
+    signature; any other difference is parsed on its own."""
+    from nextadvance.mappings import _coach_text as ct
+
+    base = '{"v":1,"stage":"Discovery","decided_at":"2026-11-23T15:30:00Z","gap":["a"]}'
+    same = base.replace("15:30:00Z", "09:00:00Z")
+    other = base.replace('["a"]', '["b"]')
+    ct._RECENT.clear()
+    first = ct.coach_signature(base)
+    assert first == '{"gap":["a"],"stage":"Discovery","v":1}'
+    assert ct.coach_signature(same) == first
+    assert ct.coach_signature(other) == '{"gap":["b"],"stage":"Discovery","v":1}'
+    assert ct._shape(base) == ct._shape(same) != ct._shape(other)
+    quoted = '{"v":1,"stage":"x \\"decided_at\\":\\"y\\"","decided_at":"2026-11-23T15:30:00Z"}'
+    assert ct._shape(quoted).endswith('"decided_at":""}')  # the key, not the quoted text
