@@ -19,7 +19,13 @@ from sqlalchemy.orm import Session
 from nextadvance.core import batch_gc, decide
 from nextadvance.core.errors import NextAdvanceError
 from nextadvance.core.models import Deal
-from nextadvance.mappings import plan_from_json, plan_json, render_writeback, restamp
+from nextadvance.mappings import (
+    WritebackPlan,
+    plan_from_json,
+    plan_json,
+    render_writeback,
+    restamp,
+)
 
 from ..store import _tables as t
 from ..store._decided import Decided, Kept
@@ -120,8 +126,10 @@ class DecidePhase:
         try:
             now = self.parts.zones.now(deal, self.now)  # the owner's today and meeting days
             key = deal_key(self.rules, deal, now)
+            desired = None
             if kept is not None and kept[0] == key and not self.report.full:
-                desired = restamp(plan_from_json(kept[2]), self.parts.mapping, now)
+                desired = self._kept_plan(deal.id, kept, now)
+            if desired is not None and kept is not None:
                 parked = kept[1]
                 self.report.deals.reused += 1
             else:
@@ -151,6 +159,17 @@ class DecidePhase:
         )
         self._absorb(plan)
         return plan.ops
+
+    def _kept_plan(self, deal_id: str, kept: Kept, now: datetime) -> WritebackPlan | None:
+        """The kept write-back re-stamped at ``now``; None (decide again) when the row does
+        not read back as a plan (edited by hand, say)."""
+        try:
+            return restamp(plan_from_json(kept[2]), self.parts.mapping, now)
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+            log.warning(
+                "deal %s: its kept write-back is unreadable (%s); deciding again", deal_id, exc
+            )
+            return None
 
     def _prospecting(self) -> list[PlannedOp]:
         """Today's rep-level prospecting tasks (``._prospect``); closes stale ones."""

@@ -105,3 +105,25 @@ def test_console_says_how_many_were_unchanged(make_world: Any) -> None:
     )
     assert result.exit_code == 0, result.output
     assert "unchanged since the last run" in result.output
+
+
+def test_an_unreadable_kept_row_is_decided_again(
+    make_world: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A kept row that no longer reads back as a plan costs a decision, not the deal."""
+    import sqlite3
+
+    world = make_world("salesforce", deals=40)
+    _hold_now(monkeypatch, datetime.now(UTC))
+    for _ in range(2):
+        world.sync()
+    db = sqlite3.connect(world.config.parent / "state.db")
+    with db:
+        deal = db.execute("SELECT deal_id FROM decided ORDER BY deal_id LIMIT 1").fetchone()[0]
+        db.execute("UPDATE decided SET plan = ? WHERE deal_id = ?", ('{"deal_id": 3}', deal))
+    db.close()
+    code, report = world.sync()
+    assert code == 0 and report["status"] == "ok", report
+    assert report["deals"]["failed"] == 0
+    assert report["deals"]["reused"] == report["deals"]["open"] - 1
+    assert report["api_calls"]["writes"] == 0
