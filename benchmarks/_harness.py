@@ -110,10 +110,12 @@ def sandbox_process(
     seed: int = 7,
     faults: dict[str, Any] | None = None,
     transcript: Path | None = None,
+    now: str | None = None,
 ) -> Iterator[RemoteSandbox]:
     """Serve a seeded sandbox for one CRM in a subprocess (HubSpot properties created).
 
-    ``transcript``: the sandbox writes every API request it answers there (JSON lines).
+    ``transcript``: the sandbox writes every API request it answers there (JSON lines);
+    ``now``: the instant its world is dated from (ISO 8601; default: the clock).
     """
     home = Path(tempfile.mkdtemp(prefix="nextadvance-bench-"))
     cmd = [sys.executable, "-m", "nextadvance.sandbox.cli", "serve", "--crm", crm]
@@ -122,6 +124,8 @@ def sandbox_process(
         cmd += ["--faults", json.dumps(faults)]
     if transcript is not None:
         cmd += ["--transcript", str(transcript)]
+    if now is not None:
+        cmd += ["--now", now]
     env = {**os.environ, "NO_PROXY": "127.0.0.1"}
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True, env=env)
     try:

@@ -2,8 +2,8 @@
 
 CPU seconds of a sync on the shared 2-core machine move by ±15 % from run to run, so two trees
 whose sync differs by 10 % cannot be told apart in three pairs. Instruction counts can: the
-sandbox runs in its own process outside valgrind, the sync child runs under cachegrind with
-time frozen and ``PYTHONHASHSEED=0``, and the count covers everything the process does
+sandbox runs in its own process outside valgrind with its world dated from a fixed instant, the
+sync child runs under cachegrind with time frozen at that instant and ``PYTHONHASHSEED=0``, and the count covers everything the process does
 (imports, playbook load, pull, mirror, decide, plan, push). Run from the repository root::
 
     .venv/bin/python -m benchmarks.sync_instructions salesforce 2000     # ~1.5 min
@@ -42,6 +42,9 @@ for k in range(int(sys.argv[2]), int(sys.argv[2]) + int(sys.argv[3])):
 print(out["status"], out["api_calls"]["total"])
 """
 
+#: the instant the sandbox's world is dated from, the first run's frozen time
+_NOON = "2026-12-07T12:00:00+00:00"
+
 _CACHEGRIND = ("valgrind", "--tool=cachegrind", "--cache-sim=no", "--cachegrind-out-file=/dev/null")
 _REFS = re.compile(r"I\s+refs:\s+([\d,]+)")
 
@@ -52,7 +55,8 @@ def measure(crm: str, deals: int, seed: int = 7, idle: bool = False) -> dict[str
     if shutil.which("valgrind") is None:
         raise SystemExit("benchmarks.sync_instructions needs valgrind (apt-get install valgrind)")
     env = {**os.environ, "NO_PROXY": "127.0.0.1", "PYTHONPATH": os.getcwd(), "PYTHONHASHSEED": "0"}
-    with sandbox_process(crm, deals, seed) as sb:
+    # the world dated from the sync's own frozen noon: the same data whenever it is measured
+    with sandbox_process(crm, deals, seed, now=_NOON) as sb:
         config = write_config(sb, rate_per_s=10_000 if crm == "hubspot" else None)
         if idle:  # the full sync and the read of its echo, not counted
             subprocess.run(

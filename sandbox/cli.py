@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import signal
 import threading
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -43,6 +44,19 @@ def _faults(text: str | None) -> FaultPlan:
     return plan
 
 
+def _instant(text: str) -> datetime:
+    """``--now`` as an aware datetime (a trailing Z is UTC); a clear error otherwise."""
+    try:
+        value = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        raise typer.BadParameter(
+            f"--now must be an ISO 8601 instant such as 2026-12-07T12:00:00Z, not {text!r}"
+        ) from None
+    if value.tzinfo is None:
+        raise typer.BadParameter(f"--now needs an offset or Z (UTC): {text!r}")
+    return value
+
+
 @sandbox_app.command("serve")
 def serve(
     host: str = typer.Option(
@@ -69,10 +83,17 @@ def serve(
     transcript: Path | None = typer.Option(
         None, dir_okay=False, help="Write every API request (JSON lines) here, for replays."
     ),
+    now: str | None = typer.Option(
+        None,
+        help="The instant the generated world is dated from (ISO 8601 with an offset, e.g. "
+        "2026-12-07T12:00:00Z; default: the clock), so that a world is the same whenever "
+        "it is served.",
+    ),
 ) -> None:
     """Serve the emulator until Ctrl-C / SIGTERM, printing URL, CA path and credentials."""
     if crm not in ("both", "salesforce", "hubspot"):
         raise typer.BadParameter("--crm must be salesforce, hubspot or both")
+    anchor = _instant(now) if now is not None else None
     try:
         sb = Sandbox(
             crm=crm,
@@ -86,6 +107,7 @@ def serve(
             state_dir=state_dir,
             allow_remote=allow_remote,
             org=org,
+            now=anchor,
         )
     except ValueError as exc:
         raise typer.BadParameter(str(exc)) from None

@@ -68,3 +68,25 @@ def test_serve_refuses_remote_host_and_bad_faults() -> None:
     assert remote.exit_code == 2 and "non-loopback" in remote.output
     faults = runner.invoke(cli.app, ["sandbox", "serve", "--faults", '{"bogus": 1}'])
     assert faults.exit_code == 2 and "bogus" in faults.output
+
+
+def test_serve_dates_its_world_from_now() -> None:
+    """`serve --now` dates the generated world from that instant (benchmarks count the same
+    work whenever they run); a bad instant is a usage error."""
+    from benchmarks._harness import sandbox_process
+
+    with sandbox_process("salesforce", 10, seed=3, now="2020-03-01T12:00:00Z") as sb:
+        resp = sb.session().get(
+            f"{sb.base_url}/services/data/v59.0/query",
+            params={"q": "SELECT CreatedDate FROM Opportunity"},
+            headers={"Authorization": f"Bearer {sb.token}"},
+            timeout=30,
+        )
+        assert resp.status_code == 200, resp.text
+        created = sorted(r["CreatedDate"] for r in resp.json()["records"])
+    assert created and created[-1] < "2020-03-02" and created[0] > "2018"
+    runner = CliRunner()
+    bad = runner.invoke(cli.app, ["sandbox", "serve", "--now", "yesterday"])
+    assert bad.exit_code == 2 and "ISO 8601" in bad.output
+    naive = runner.invoke(cli.app, ["sandbox", "serve", "--now", "2020-03-01T12:00:00"])
+    assert naive.exit_code == 2 and "offset" in naive.output
