@@ -45,16 +45,20 @@ def _sorted_json(data: Mapping[str, Any]) -> str:
     return _SORTED(data)
 
 
-#: the payload's ``decided_at`` value: the first ``"decided_at":"`` of a payload is its own
-#: key (a quote inside a JSON string is escaped, so no text it carries can look like it)
-DECIDED_AT = re.compile(r'"decided_at":"([^"]*)"')
+#: the payload's ``decided_at`` and its value (no quote or backslash in it: a plain string);
+#: a quote inside a JSON string is escaped, so no text a payload carries can look like it
+DECIDED_AT = re.compile(r'"decided_at":"([^"\\]*)"')
 
 
 def _shape(text: str) -> str:
-    """``text`` without its ``decided_at`` value (two texts of one shape have the first
-    ``"decided_at":"`` at one place, so they differ in that value alone)."""
+    """``text`` without its top-level ``decided_at`` value: two texts of one shape differ in
+    that plain string alone, so they have one signature.  Only a ``"decided_at":"`` with no
+    ``{`` or ``[`` before it but the opening one is surely the top-level key (ours come third,
+    after ``v`` and ``stage``); any other text is its own shape."""
     found = DECIDED_AT.search(text)
-    return text if found is None else text[: found.start(1)] + text[found.end(1) :]
+    if found is None or any(c in "{[" for c in text[1 : found.start()]):
+        return text
+    return text[: found.start(1)] + text[found.end(1) :]
 
 
 def _keep(text: str, signature: str) -> None:

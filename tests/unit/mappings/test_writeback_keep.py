@@ -113,3 +113,13 @@ def test_texts_differing_only_in_decided_at_share_one_signature() -> None:
     assert ct._shape(base) == ct._shape(same) != ct._shape(other)
     quoted = '{"v":1,"stage":"x \\"decided_at\\":\\"y\\"","decided_at":"2026-11-23T15:30:00Z"}'
     assert ct._shape(quoted).endswith('"decided_at":""}')  # the key, not the quoted text
+
+
+def test_only_a_top_level_plain_decided_at_is_left_out_of_the_shape() -> None:
+    from nextadvance.mappings import _coach_text as ct
+
+    nested = '{"v":1,"x":{"decided_at":"a"},"decided_at":"2026-11-23T15:30:00Z"}'
+    assert ct._shape(nested) == nested  # a nested key first: the text is its own shape
+    assert ct.coach_signature(nested) != ct.coach_signature(nested.replace('"a"', '"b"'))
+    escaped = '{"v":1,"decided_at":"x\\\\","s":1}'  # a backslash in the value
+    assert ct._shape(escaped) == escaped
