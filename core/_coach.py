@@ -11,7 +11,7 @@ as a sentence with a rewrite.  Pure: ``now`` comes from the caller.
 from __future__ import annotations
 
 import re
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 
 from nextadvance.core._callplan import CallPlan, Pick
 from nextadvance.core._coachdates import (
@@ -264,7 +264,8 @@ def coach(
     w, th = pb.wording, pb.thresholds
     today = now.date()
     d = DealPeople(deal, w, today, pb.role_stand_ins)
-    meeting = next_meeting(activities, now) if activities and activities[-1].at > now else None
+    ahead = bool(activities) and activities[-1].at > now.astimezone(UTC)  # by instant
+    meeting = next_meeting(activities, now) if ahead else None
     base = meeting or today
     close = deal.close_date
     # a good step of the rep's own, still ahead and about people on the deal: build on it

@@ -7,7 +7,7 @@ the same few dates recur across every deal of a run.  Pure: ``today`` comes from
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from nextadvance.core._calendar import DaysOff, add_workdays, next_workday, prev_workday
 from nextadvance.core._memo import remember
@@ -81,8 +81,9 @@ def next_meeting(activities: list[Activity], now: datetime) -> date | None:
     in ``now``'s time zone: the caller passes ``now`` in the deal owner's zone, so a call at
     05:00 UTC on Sunday is the owner's Saturday evening when they are in Los Angeles."""
     found = None
+    now_utc = now.astimezone(UTC)  # by instant (one zone's datetimes compare by wall clock)
     for a in reversed(activities):
-        if a.at <= now:
+        if a.at <= now_utc:
             break
         if a.outcome is Outcome.scheduled and a.kind in _MEETING_KINDS:
             found = a

@@ -132,9 +132,12 @@ def compute_momentum(
                 }
     conversation = cp.conversation_kinds
     held: list[Activity] = []  # conversations held by now: the continuation candidates
+    # compared with now in UTC: two datetimes of one ZoneInfo compare by wall clock, fold
+    # ignored, so a meeting in the owner's repeated DST hour would read as still booked
+    now_utc = now.astimezone(UTC)
     for a in ctx.activities:  # oldest first: the first one after now ends the past
         at = a.at
-        if at > now:
+        if at > now_utc:
             break
         moved = None
         kind = a.kind
@@ -162,7 +165,6 @@ def compute_momentum(
     talked_at = held[-1].at if held else None  # activities are oldest first
     # elapsed time in UTC: subtracting two datetimes of one ZoneInfo zone gives wall-clock
     # time, an hour off across a DST change (found by tests/reliability/test_dates_property)
-    now_utc = now.astimezone(UTC)
     days = max(0, (now_utc - entered.astimezone(UTC)).days)
     since_advance = max(0, (now_utc - last_at.astimezone(UTC)).days)
     norm_days = stage.stall_days

@@ -7,11 +7,10 @@
   parking, due dates, "yesterday");
 - its zone (dates of activities are shown in it);
 - whole days elapsed since a datetime of the deal (``(now - at).days``, in UTC), and which
-  side of an activity it is on (``at <= now``: held, or still booked), which is the same
-  thing at zero days - except that Python compares two datetimes of one ``tzinfo`` object
-  by wall clock, ``fold`` ignored: an activity held in the owner's own ``ZoneInfo`` in the
-  hour a DST change repeats can read as still ahead of a ``now`` that is after it, so for
-  those activities the comparison itself is in the class.
+  side of an activity it is on (held, or still booked), which is the same thing at zero days.
+  The engine compares an activity with ``now`` by instant (in UTC): two datetimes of one
+  ``ZoneInfo`` compare by wall clock, fold ignored, so a meeting in the owner's repeated DST
+  hour would otherwise read as booked after it was held (found by the test below).
 
 Beyond these, ``now`` is only echoed: ``Decision.decided_at`` (and the write-back's
 ``last_evaluated`` and the coach payload's ``decided_at``), which a sync re-stamps or ignores.
@@ -49,19 +48,12 @@ def time_class(deal: Deal, now: datetime) -> tuple[Any, ...]:
     ]
     for at in (deal.created_at, deal.modified_at, deal.stage_entered_at):
         out.append(None if at is None else (utc - at) // _DAY)
-    out.extend(_since_activity(utc, now, a.at) for a in deal.activities)
+    out.extend((utc - a.at) // _DAY for a in deal.activities)
     out.extend(None if c.added_at is None else (utc - c.added_at) // _DAY for c in deal.contacts)
     for key, value in deal.fields.items():
         if isinstance(value, datetime) or _holds_datetime(value):
             out.append((key, _days_since(utc, value)))
     return tuple(out)
-
-
-def _since_activity(utc: datetime, now: datetime, at: datetime) -> int | tuple[int, bool]:
-    """Whole days since ``at``, and ``at <= now`` as ``decide`` compares them when the two
-    share a ``tzinfo`` (then by wall clock, fold ignored: see the module)."""
-    days = (utc - at) // _DAY
-    return (days, at <= now) if at.tzinfo is now.tzinfo else days
 
 
 def _holds_datetime(value: object) -> bool:

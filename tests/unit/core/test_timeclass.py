@@ -498,16 +498,18 @@ def test_a_booked_meeting_becomes_held_within_a_day_and_so_does_the_class(
 def test_a_meeting_in_the_owners_zone_across_the_fall_back_hour(playbook: Playbook) -> None:
     """A meeting at 01:30 PDT (fold 0) and ``now`` at 01:10 and 01:40 PST (fold 1), all in
     Los Angeles: Python compares datetimes of one tzinfo by wall clock, fold ignored, so
-    ``decide`` reads the meeting as still booked at 01:10 PST (09:10 UTC, after the meeting's
-    08:30 UTC) and held at 01:40.  The class must tell the two apart."""
+    ``decide`` once read the meeting as still booked at 01:10 PST (09:10 UTC, after the
+    meeting's 08:30 UTC) and held at 01:40.  It compares by instant now: held at both, one
+    class, one decision."""
     at = datetime(2026, 11, 1, 1, 30, tzinfo=LA)
     deal = _booked("D-fold", at, created=datetime(2026, 10, 1, tzinfo=UTC))
     now1 = datetime(2026, 11, 1, 1, 10, fold=1, tzinfo=LA)
     now2 = datetime(2026, 11, 1, 1, 40, fold=1, tzinfo=LA)
     assert at.astimezone(UTC) < now1.astimezone(UTC) < now2.astimezone(UTC)
     one, two = decide(deal, playbook, now1), decide(deal, playbook, now2)
-    assert one.coaching.next_meeting != two.coaching.next_meeting  # what decide does
-    assert time_class(deal, now1) != time_class(deal, now2)
+    assert one.coaching.next_meeting is None and two.coaching.next_meeting is None
+    assert one.model_dump(exclude={"decided_at"}) == two.model_dump(exclude={"decided_at"})
+    assert time_class(deal, now1) == time_class(deal, now2)
 
 
 def test_the_coach_says_the_second_it_was_decided_in_the_repeated_hour(
