@@ -91,7 +91,11 @@ class DecidePhase:
                     continue
                 ops.extend(
                     self._one(
-                        m.deal, m.crm_values, ledger.get(m.deal.id, {}), kept.get(m.deal.id), keep
+                        m.deal,
+                        m.crm_values,
+                        ledger.get(m.deal.id, {}),
+                        (kept.get(m.deal.id), m.digest),
+                        keep,
                     )
                 )
             self.decided.keep(keep, kept, self.now)
@@ -118,14 +122,16 @@ class DecidePhase:
         deal: Any,
         crm_values: dict[str, Any],
         ledger: Any,
-        kept: Kept | None,
+        found: tuple[Kept | None, str],
         keep: list[tuple[str, str, bool, dict[str, Any]]],
     ) -> list[PlannedOp]:
         """Plan one open deal: its kept write-back when its key is unchanged (``_reuse``),
-        else decided and rendered now (and kept, with its key, in ``keep``)."""
+        else decided and rendered now (and kept, with its key, in ``keep``); ``found``: the
+        deal's kept row, and the digest of the mirror's texts it was built from."""
+        kept, digest = found
         try:
             now = self.parts.zones.now(deal, self.now)  # the owner's today and meeting days
-            key = deal_key(self.rules, deal, now)
+            key = deal_key(self.rules, deal, now, digest)
             desired = None
             if kept is not None and kept[0] == key and not self.report.full:
                 desired = self._kept_plan(deal.id, kept, now)

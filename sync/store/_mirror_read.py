@@ -7,6 +7,8 @@ the pull) and marked ``unmapped`` when the mapping no longer names its pipeline 
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -26,6 +28,9 @@ __all__ = ["CHUNK", "MirrorReads", "MirroredDeal"]
 #: deals per read (and ids per IN (...) elsewhere in the mirror)
 CHUNK = 500
 
+#: a deal row's stored JSON as text (parsed here, and hashed as it is for its digest)
+_DATA_TEXT = sa.cast(t.Deal.data, sa.Text).label("data")
+
 
 @dataclass(frozen=True)
 class MirroredDeal:
@@ -39,6 +44,9 @@ class MirroredDeal:
     crm_values: dict[str, Any]
     crm_stage: str | None = None
     unmapped: str | None = None
+    #: SHA-256 of the mirror's texts the deal was built from (its row, then its activities
+    #: in order): equal digests, equal ``deal`` under one mapping (``run/_reuse.py``)
+    digest: str = ""
 
 
 class MirrorReads:
@@ -65,7 +73,7 @@ class MirrorReads:
         while True:
             rows = list(
                 self.s.connection().execute(
-                    sa.select(t.Deal.deal_id, t.Deal.data, t.Deal.crm_values)
+                    sa.select(t.Deal.deal_id, _DATA_TEXT, t.Deal.crm_values)
                     .where(
                         t.Deal.connection == self.connection,
                         t.Deal.is_open.is_(True),
@@ -87,7 +95,7 @@ class MirrorReads:
             row
             for i in range(0, len(ids), CHUNK)
             for row in self.s.execute(
-                sa.select(t.Deal.deal_id, t.Deal.data, t.Deal.crm_values).where(
+                sa.select(t.Deal.deal_id, _DATA_TEXT, t.Deal.crm_values).where(
                     t.Deal.connection == self.connection, t.Deal.deal_id.in_(ids[i : i + CHUNK])
                 )
             )
@@ -97,7 +105,7 @@ class MirrorReads:
     def _with_activities(self, rows: Sequence[Any]) -> list[MirroredDeal]:
         """``rows``: deal rows or (deal_id, data, crm_values) rows."""
         ids = [r.deal_id for r in rows]
-        acts: dict[str, list[tuple[str, Activity]]] = {i: [] for i in ids}
+        acts: dict[str, list[tuple[str, Activity, str]]] = {i: [] for i in ids}
         q = (
             sa.select(
                 t.DealActivity.deal_id,
@@ -115,16 +123,25 @@ class MirrorReads:
         )
         # plain rows from the connection: the ORM's result machinery adds nothing here
         for deal_id, text, at in self.s.connection().execute(q):
-            acts[deal_id].append((at or "", activity_from_json(text)))
+            acts[deal_id].append((at or "", activity_from_json(text), text))
         out = []
         for row in rows:
             # in the order of the stored "at" text, then id (as the engine has always had them)
-            activities = [a for _, a in sorted(acts[row.deal_id], key=lambda p: (p[0], p[1].id))]
-            data = {k: v for k, v in row.data.items() if not k.startswith("_")}
-            deal = Deal.model_validate({**data, "activities": activities})
-            crm_stage = row.data.get("_crm_stage")
+            found = sorted(acts[row.deal_id], key=lambda p: (p[0], p[1].id))
+            digest = hashlib.sha256(row.data.encode())
+            for _, _, text in found:
+                digest.update(b"\x00")
+                digest.update(text.encode())
+            stored = json.loads(row.data)
+            data = {k: v for k, v in stored.items() if not k.startswith("_")}
+            deal = Deal.model_validate({**data, "activities": [a for _, a, _ in found]})
+            crm_stage = stored.get("_crm_stage")
             deal, unmapped = self._restage(deal, crm_stage)
-            out.append(MirroredDeal(deal, dict(row.crm_values or {}), crm_stage, unmapped))
+            out.append(
+                MirroredDeal(
+                    deal, dict(row.crm_values or {}), crm_stage, unmapped, digest.hexdigest()
+                )
+            )
         return out
 
     def _restage(self, deal: Deal, crm_stage: str | None) -> tuple[Deal, str | None]:

@@ -127,3 +127,29 @@ def test_an_unreadable_kept_row_is_decided_again(
     assert report["deals"]["failed"] == 0
     assert report["deals"]["reused"] == report["deals"]["open"] - 1
     assert report["api_calls"]["writes"] == 0
+
+
+def test_a_new_activity_decides_its_deal_again(
+    make_world: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A call logged on one deal (the deal row itself unchanged) changes that deal's key."""
+    world = make_world("salesforce", deals=60)
+    _hold_now(monkeypatch, datetime.now(UTC))
+    for _ in range(2):
+        world.sync()
+    deal = next(d for d, v in sorted(world.state().items()) if v["open"] and v["tasks"])
+    r = world.http().post(
+        f"{world.sb.base_url}/services/data/v59.0/sobjects/Task",
+        json={
+            "WhatId": deal,
+            "Subject": "Call",
+            "Description": "Spoke with the CFO: budget approved for Q1, pilot next week.",
+            "Status": "Completed",
+            "TaskSubtype": "Call",
+            "ActivityDate": (datetime.now(UTC) - timedelta(days=1)).date().isoformat(),
+        },
+    )
+    assert r.status_code < 300, r.text
+    code, report = world.sync()
+    assert code == 0 and report["activities_pulled"] >= 1, report
+    assert report["deals"]["reused"] == report["deals"]["open"] - 1
