@@ -28,6 +28,15 @@ def _hold_now(monkeypatch: pytest.MonkeyPatch, at: datetime) -> None:
     monkeypatch.setattr(_run, "_now", lambda: at + timedelta(microseconds=next(ticks)))
 
 
+def _settled(make_world: Any, monkeypatch: pytest.MonkeyPatch, deals: int) -> Any:
+    """A Salesforce world after a full sync and the run that reads its echo, ``now`` held."""
+    world = make_world("salesforce", deals=deals)
+    _hold_now(monkeypatch, datetime.now(UTC))
+    for _ in range(2):
+        world.sync()
+    return world
+
+
 @pytest.mark.parametrize("crm", CRMS)
 def test_unchanged_deals_reuse_their_writeback_and_changed_ones_are_decided(
     make_world: Any, crm: str, monkeypatch: pytest.MonkeyPatch
@@ -113,10 +122,7 @@ def test_an_unreadable_kept_row_is_decided_again(
     """A kept row that no longer reads back as a plan costs a decision, not the deal."""
     import sqlite3
 
-    world = make_world("salesforce", deals=40)
-    _hold_now(monkeypatch, datetime.now(UTC))
-    for _ in range(2):
-        world.sync()
+    world = _settled(make_world, monkeypatch, deals=40)
     db = sqlite3.connect(world.config.parent / "state.db")
     with db:
         deal = db.execute("SELECT deal_id FROM decided ORDER BY deal_id LIMIT 1").fetchone()[0]
@@ -133,10 +139,7 @@ def test_a_new_activity_decides_its_deal_again(
     make_world: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A call logged on one deal (the deal row itself unchanged) changes that deal's key."""
-    world = make_world("salesforce", deals=60)
-    _hold_now(monkeypatch, datetime.now(UTC))
-    for _ in range(2):
-        world.sync()
+    world = _settled(make_world, monkeypatch, deals=60)
     deal = next(d for d, v in sorted(world.state().items()) if v["open"] and v["tasks"])
     r = world.http().post(
         f"{world.sb.base_url}/services/data/v59.0/sobjects/Task",
