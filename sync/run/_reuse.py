@@ -7,7 +7,8 @@ seconds).  ``decide`` is pure, and reads ``now`` only through its time class
 
 - the rules: the playbook, the mapping, the stage titles and the code of the engine and the
   renderer (:func:`rules_digest`, once per run);
-- the deal as the engine reads it (its canonical JSON);
+- the deal as the engine reads it: the mirror's texts it is built from (``MirroredDeal.digest``),
+  or its canonical JSON;
 - the time class of the owner's ``now``.
 
 :func:`deal_key` hashes the three; a run that computes the key stored with a deal's kept
