@@ -10,7 +10,7 @@
   side of an activity it is on (held, or still booked), which is the same thing at zero days.
   The engine compares an activity with ``now`` by instant (in UTC): two datetimes of one
   ``ZoneInfo`` compare by wall clock, fold ignored, so a meeting in the owner's repeated DST
-  hour would otherwise read as booked after it was held (found by the test below).
+  hour would otherwise read as booked after it was held (found by that test).
 
 Beyond these, ``now`` is only echoed: ``Decision.decided_at`` (and the write-back's
 ``last_evaluated`` and the coach payload's ``decided_at``), which a sync re-stamps or ignores.
