@@ -18,7 +18,7 @@ from collections import OrderedDict
 from collections.abc import Mapping
 from typing import Any
 
-__all__ = ["DECIDED_AT", "coach_json", "coach_signature", "coach_text"]
+__all__ = ["coach_json", "coach_signature", "coach_text", "restamp_coach"]
 
 #: shape -> signature of the last payloads rendered or read: a deal's planning asks for its
 #: own (rendered, CRM, ledger) a few times in a row, never for an old deal's.  A text's
@@ -47,18 +47,31 @@ def _sorted_json(data: Mapping[str, Any]) -> str:
 
 #: the payload's ``decided_at`` and its value (no quote or backslash in it: a plain string);
 #: a quote inside a JSON string is escaped, so no text a payload carries can look like it
-DECIDED_AT = re.compile(r'"decided_at":"([^"\\]*)"')
+_DECIDED_AT = re.compile(r'"decided_at":"([^"\\]*)"')
+
+
+def _decided_at(text: str) -> re.Match[str] | None:
+    """The top-level ``decided_at`` of a payload's text, if it has one with a plain value.
+    Only a ``"decided_at":"`` with no ``{`` or ``[`` before it but the opening one is surely
+    the top-level key (ours come third, after ``v`` and ``stage``)."""
+    found = _DECIDED_AT.search(text)
+    if found is None or any(c in "{[" for c in text[1 : found.start()]):
+        return None
+    return found
 
 
 def _shape(text: str) -> str:
     """``text`` without its top-level ``decided_at`` value: two texts of one shape differ in
-    that plain string alone, so they have one signature.  Only a ``"decided_at":"`` with no
-    ``{`` or ``[`` before it but the opening one is surely the top-level key (ours come third,
-    after ``v`` and ``stage``); any other text is its own shape."""
-    found = DECIDED_AT.search(text)
-    if found is None or any(c in "{[" for c in text[1 : found.start()]):
-        return text
-    return text[: found.start(1)] + text[found.end(1) :]
+    that plain string alone, so they have one signature; any other text is its own shape."""
+    found = _decided_at(text)
+    return text if found is None else text[: found.start(1)] + text[found.end(1) :]
+
+
+def restamp_coach(text: str, decided_at: str) -> str:
+    """A payload's text with its top-level ``decided_at`` set to ``decided_at`` (a kept
+    write-back used by a later run); any other text as it is."""
+    found = _decided_at(text)
+    return text if found is None else text[: found.start(1)] + decided_at + text[found.end(1) :]
 
 
 def _keep(text: str, signature: str) -> None:

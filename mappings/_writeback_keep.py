@@ -4,8 +4,9 @@ A sync keeps each open deal's :class:`WritebackPlan` so that the next run, findi
 the playbook and the mapping unchanged and ``now`` in the same time class
 (``core.time_class``), uses it instead of deciding and rendering again.  The JSON form tags
 dates and datetimes so that they come back as the types the planner compares; everything
-else in a plan is text, a flag or nothing.  The one output that is ``now`` itself
-(``last_evaluated``) is re-rendered for the run that uses the plan.
+else in a plan is text, a flag or nothing.  What a plan says of ``now`` itself, the
+``last_evaluated`` output and the coach payload's ``decided_at``, is re-rendered for the run
+that uses it, so a kept plan re-stamped is the plan that run would render.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from datetime import date, datetime
 from typing import Any
 
 from ._coach import utc_second
-from ._coach_text import DECIDED_AT
+from ._coach_text import restamp_coach
 from ._model import Mapping
 from ._writeback import TaskPlan, Value, WritebackPlan, typed_value, written_outputs
 
@@ -104,10 +105,8 @@ def restamp(plan: WritebackPlan, mapping: Mapping, now: datetime) -> WritebackPl
             stamped[spec.field] = typed_value(mapping.crm, kind, now, spec.max_length)
         elif output == "coach":
             text = plan.deal_fields.get(spec.field)
-            if isinstance(text, str) and text.startswith('{"v":'):
-                stamped[spec.field] = DECIDED_AT.sub(
-                    f'"decided_at":"{utc_second(now)}"', text, count=1
-                )
+            if isinstance(text, str):
+                stamped[spec.field] = restamp_coach(text, utc_second(now))
     if not stamped:
         return plan
     return replace(plan, deal_fields={**plan.deal_fields, **stamped})
