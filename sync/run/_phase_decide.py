@@ -30,7 +30,7 @@ from nextadvance.mappings import (
 from ..store import _tables as t
 from ..store._decided import Decided, Kept
 from ..store._ledger import Ledger
-from ..store._mirror import Mirror, jsonable
+from ..store._mirror import Mirror, MirroredDeal, jsonable
 from ._parts import Parts
 from ._plan import PlannedOp, plan_deal
 from ._prospect import is_rep_handle, load_inputs, plan_prospecting
@@ -89,15 +89,7 @@ class DecidePhase:
                     restaged_closed.append(m.deal.id)
                     self.report.deals.open -= 1
                     continue
-                ops.extend(
-                    self._one(
-                        m.deal,
-                        m.crm_values,
-                        ledger.get(m.deal.id, {}),
-                        (kept.get(m.deal.id), m.digest),
-                        keep,
-                    )
-                )
+                ops.extend(self._one(m, ledger.get(m.deal.id, {}), kept.get(m.deal.id), keep))
             self.decided.keep(keep, kept, self.now)
             del ledger, chunk, kept, keep
             emit(ops)
@@ -119,24 +111,22 @@ class DecidePhase:
 
     def _one(
         self,
-        deal: Any,
-        crm_values: dict[str, Any],
+        m: MirroredDeal,
         ledger: Any,
-        found: tuple[Kept | None, str],
+        kept: Kept | None,
         keep: list[tuple[str, str, bool, dict[str, Any]]],
     ) -> list[PlannedOp]:
         """Plan one open deal: its kept write-back when its key is unchanged (``_reuse``),
-        else decided and rendered now (and kept, with its key, in ``keep``); ``found``: the
-        deal's kept row, and the digest of the mirror's texts it was built from."""
-        kept, digest = found
+        else decided and rendered now (and kept, with its key, in ``keep``)."""
+        deal = m.deal
         try:
             now = self.parts.zones.now(deal, self.now)  # the owner's today and meeting days
-            key = deal_key(self.rules, deal, now, digest)
-            desired = None
+            key = deal_key(self.rules, m.digest, deal, now)
+            reused = None
             if kept is not None and kept[0] == key and not self.report.full:
-                desired = self._kept_plan(deal.id, kept, now)
-            if desired is not None and kept is not None:
-                parked = kept[1]
+                reused = self._kept_plan(deal.id, kept, now)
+            if reused is not None:
+                desired, parked = reused
                 self.report.deals.reused += 1
             else:
                 decision = decide(deal, self.parts.playbook, now)
@@ -157,7 +147,7 @@ class DecidePhase:
         plan = plan_deal(
             deal.id,
             desired,
-            crm_values,
+            m.crm_values,
             ledger,
             volatile=self.volatile,
             want_task=not parked,
@@ -166,11 +156,13 @@ class DecidePhase:
         self._absorb(plan)
         return plan.ops
 
-    def _kept_plan(self, deal_id: str, kept: Kept, now: datetime) -> WritebackPlan | None:
-        """The kept write-back re-stamped at ``now``; None (decide again) when the row does
-        not read back as a plan (edited by hand, say)."""
+    def _kept_plan(
+        self, deal_id: str, kept: Kept, now: datetime
+    ) -> tuple[WritebackPlan, bool] | None:
+        """The kept write-back re-stamped at ``now``, and whether the deal was parked; None
+        (decide again) when the row does not read back as a plan (edited by hand, say)."""
         try:
-            return restamp(plan_from_json(kept[2]), self.parts.mapping, now)
+            return restamp(plan_from_json(kept[2]), self.parts.mapping, now), kept[1]
         except (KeyError, TypeError, ValueError, AttributeError) as exc:
             log.warning(
                 "deal %s: its kept write-back is unreadable (%s); deciding again", deal_id, exc

@@ -7,8 +7,7 @@ seconds).  ``decide`` is pure, and reads ``now`` only through its time class
 
 - the rules: the playbook, the mapping, the stage titles and the code of the engine and the
   renderer (:func:`rules_digest`, once per run);
-- the deal as the engine reads it: the mirror's texts it is built from (``MirroredDeal.digest``),
-  or its canonical JSON;
+- the deal as the engine reads it: the mirror's texts it is built from (``MirroredDeal.digest``);
 - the time class of the owner's ``now``.
 
 :func:`deal_key` hashes the three; a run that computes the key stored with a deal's kept
@@ -43,15 +42,15 @@ def rules_digest(playbook: Playbook, mapping: Mapping, stage_titles: MappingABC[
     return h.hexdigest()
 
 
-def deal_key(rules: str, deal: Deal, now: datetime, digest: str = "") -> str:
+def deal_key(rules: str, digest: str, deal: Deal, now: datetime) -> str:
     """The key of ``deal``'s write-back at ``now`` (the owner's) under ``rules``.
 
     ``digest``: the hash of the mirror's texts ``deal`` was built from (``MirroredDeal``),
     which stands for the deal (the same texts make the same deal under the mapping the
-    rules hold) at a fifth of the cost of encoding it; without it, the deal's own JSON.
+    rules hold) at a fifth of the cost of encoding it again.
     """
     h = hashlib.sha256(rules.encode())
-    h.update(digest.encode() if digest else deal.model_dump_json().encode())
+    h.update(digest.encode())
     h.update(repr(time_class(deal, now)).encode())
     return h.hexdigest()
 

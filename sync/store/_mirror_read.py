@@ -103,7 +103,7 @@ class MirrorReads:
         return self._with_activities(rows)
 
     def _with_activities(self, rows: Sequence[Any]) -> list[MirroredDeal]:
-        """``rows``: deal rows or (deal_id, data, crm_values) rows."""
+        """``rows``: (deal_id, data as its stored JSON text, crm_values) rows."""
         ids = [r.deal_id for r in rows]
         acts: dict[str, list[tuple[str, Activity, str]]] = {i: [] for i in ids}
         q = (

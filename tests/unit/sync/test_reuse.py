@@ -23,17 +23,18 @@ def _rules() -> str:
 def test_the_key_follows_the_deal_the_rules_and_the_time_class() -> None:
     rules = _rules()
     deal = next(deals(1, seed=9, now=NOW))
-    key = deal_key(rules, deal, NOW)
-    assert deal_key(rules, deal, NOW) == key
-    assert deal_key(rules, deal.model_copy(update={"next_step": "Pilot agreed"}), NOW) != key
-    assert deal_key(rules[::-1], deal, NOW) != key
+    digest = "d" * 64  # what MirrorReads hashes from the mirror's texts
+    key = deal_key(rules, digest, deal, NOW)
+    assert deal_key(rules, digest, deal, NOW) == key
+    assert deal_key(rules, "e" * 64, deal, NOW) != key  # the mirror's texts changed
+    assert deal_key(rules[::-1], digest, deal, NOW) != key
     tomorrow = NOW + timedelta(days=1)
     assert time_class(deal, tomorrow) != time_class(deal, NOW)
-    assert deal_key(rules, deal, tomorrow) != key
+    assert deal_key(rules, digest, deal, tomorrow) != key
     # a second later nothing the engine can see has moved (no datetime of this deal is
     # within a second of a whole day before NOW: the generator keeps whole minutes)
     assert time_class(deal, NOW + timedelta(seconds=1)) == time_class(deal, NOW)
-    assert deal_key(rules, deal, NOW + timedelta(seconds=1)) == key
+    assert deal_key(rules, digest, deal, NOW + timedelta(seconds=1)) == key
 
 
 def test_the_rules_digest_follows_the_playbook_and_the_mapping() -> None:
