@@ -42,7 +42,7 @@ def norm(value: Any) -> str | None:
     if isinstance(value, int | float):
         return format(float(value), "g")
     if isinstance(value, datetime):
-        return _moment(value)
+        return _moment(_utc(value))
     if isinstance(value, date):
         return value.isoformat()
     text = str(value).replace("\r\n", "\n").strip()
@@ -62,14 +62,18 @@ def norm(value: Any) -> str | None:
     return text
 
 
+def _utc(value: datetime) -> datetime:
+    """``value`` in UTC (naive read as UTC): the memo's key.  Two datetimes of one ZoneInfo
+    in the hour a DST change repeats are == and hash alike (wall clock, fold ignored), so
+    a memo keyed on the zoned value would give the second instant the first one's text."""
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
 @lru_cache(maxsize=64)
 def _moment(value: datetime) -> str:
-    """``value`` as UTC seconds (a date at midnight); memoised: a run normalises its own
-    instant (``last_evaluated``) once per deal, in the owner's zone (equal instants hash
-    equal)."""
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=UTC)
-    moment = value.astimezone(UTC).replace(microsecond=0)
+    """``value`` (UTC) as UTC seconds (a date at midnight); memoised: a run normalises its
+    own instant (``last_evaluated``) once per deal."""
+    moment = value.replace(microsecond=0)
     if moment.hour == moment.minute == moment.second == 0:
         return moment.date().isoformat()
     return moment.strftime("%Y-%m-%dT%H:%M:%S")
@@ -85,7 +89,7 @@ def _parse_iso(text: str) -> str | None:
     if candidate.endswith(("+0000", "-0000")):
         candidate = candidate[:-5] + "+00:00"
     try:
-        return _moment(datetime.fromisoformat(candidate.replace("Z", "+00:00")))
+        return _moment(_utc(datetime.fromisoformat(candidate.replace("Z", "+00:00"))))
     except ValueError:
         return None
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from nextadvance.connectors import WriteKind
 from nextadvance.mappings import TaskPlan, WritebackPlan
@@ -58,6 +59,19 @@ def test_norm_sees_through_crm_typing() -> None:
     assert norm("a\r\nb ") == norm("a\nb")
     assert norm("") is None and norm(None) is None
     assert norm("x") != norm("y")
+
+
+def test_norm_tells_apart_the_two_instants_of_a_repeated_dst_hour() -> None:
+    # 01:30 on 2026-11-01 in New York happens twice (EDT, then EST): one ZoneInfo, so the
+    # two are == and hash alike; each must still read as its own UTC second, in either order
+    zone = ZoneInfo("America/New_York")
+    first = datetime(2026, 11, 1, 1, 30, tzinfo=zone)
+    second = first.replace(fold=1)
+    assert first == second and hash(first) == hash(second)
+    for a, b in ((first, second), (second, first)):
+        assert norm(a) == norm(a.astimezone(UTC).isoformat())
+        assert norm(b) == norm(b.astimezone(UTC).isoformat())
+    assert norm(first) == "2026-11-01T05:30:00" and norm(second) == "2026-11-01T06:30:00"
 
 
 def test_never_written_fields_are_written_and_volatile_ones_ride_along() -> None:
