@@ -22,19 +22,29 @@ __all__ = [
     "Contact",
     "Deal",
     "Outcome",
+    "fixed_offset",
 ]
 
 
-def _require_aware(value: datetime) -> datetime:
+def fixed_offset(value: datetime) -> datetime:
+    """An aware ``value`` with a fixed offset (its wall time and instant kept).
+
+    A zone with rules (a ``ZoneInfo``) is pinned to its offset at that instant: Python
+    compares, subtracts and sorts two datetimes of one such zone by wall clock, ``fold``
+    ignored, so in the hour a DST change repeats a held meeting could sort after a booked
+    one.  With fixed offsets every comparison the engine and the reports make is by instant.
+    Raises ``ValueError`` for a naive ``value``.
+    """
     if type(value.tzinfo) is timezone:  # a fixed offset (what parsing gives): always aware
         return value
-    if value.tzinfo is None or value.utcoffset() is None:
+    offset = value.utcoffset() if value.tzinfo is not None else None
+    if offset is None:
         raise ValueError("timestamp must include a timezone (e.g. 2026-11-23T09:00:00Z)")
-    return value
+    return value.replace(tzinfo=timezone(offset), fold=0)
 
 
 #: A datetime that must carry a timezone offset.
-AwareDatetime = Annotated[datetime, AfterValidator(_require_aware)]
+AwareDatetime = Annotated[datetime, AfterValidator(fixed_offset)]
 
 
 class ActivityKind(StrEnum):

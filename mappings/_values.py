@@ -13,6 +13,8 @@ from collections.abc import Mapping
 from datetime import UTC, date, datetime
 from typing import Any, TypeVar
 
+from nextadvance.core.models import fixed_offset
+
 __all__ = [
     "ValueProblem",
     "get_path",
@@ -124,12 +126,15 @@ def _from_epoch_ms(text: str) -> datetime | None:
 
 
 def _aware(value: datetime) -> datetime:
-    """A naive date-time as UTC (both CRMs store UTC); an aware one as it is.
+    """A naive date-time as UTC (both CRMs store UTC); an aware one with a fixed offset
+    (``core.models.fixed_offset``: a zone's times compare by wall clock, fold ignored).
 
     ``combine`` is ``replace(tzinfo=UTC)`` (same fields, fold kept) at a quarter of the cost:
     ``replace`` parses its keywords, and every bare ``ActivityDate`` of a pull comes here.
     """
-    return value if value.tzinfo is not None else datetime.combine(value, value.time(), UTC)
+    if value.tzinfo is None:
+        return datetime.combine(value, value.time(), UTC)
+    return fixed_offset(value)
 
 
 def to_datetime(value: object) -> datetime | None:

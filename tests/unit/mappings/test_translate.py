@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from nextadvance.core.models import ActivityKind, Outcome
 from nextadvance.mappings import (
@@ -307,6 +308,18 @@ def test_salesforce_event_outcome_depends_on_time(sf_mapping: Mapping) -> None:
     assert ahead.value is not None and ahead.value.outcome == Outcome.scheduled
     assert past.value is not None and past.value.kind == ActivityKind.meeting
     assert past.value.outcome == Outcome.unknown
+
+
+def test_an_event_in_a_zone_is_ahead_or_past_by_its_instant(sf_mapping: Mapping) -> None:
+    """A record handed in as zoned datetimes (an API caller's, not a CRM's text): 01:40 EDT
+    (05:40 UTC) is past at 01:10 EST (06:10 UTC), though its wall clock reads later."""
+    ny = ZoneInfo("America/New_York")
+    now = datetime(2026, 11, 1, 1, 10, fold=1, tzinfo=ny)
+    start = datetime(2026, 11, 1, 1, 40, tzinfo=ny)
+    event = translate_activity(sf_mapping, "Event", {"Id": "00U3", "StartDateTime": start}, now=now)
+    assert event.value is not None and event.value.outcome == Outcome.unknown  # held, not ahead
+    at = event.value.at  # (an ambiguous time never compares == across zones: PEP 495)
+    assert at.astimezone(UTC) == start.astimezone(UTC) and at.utcoffset() == timedelta(hours=-4)
 
 
 def test_hubspot_engagements(hs_mapping: Mapping) -> None:
