@@ -15,7 +15,7 @@ import logging
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta, tzinfo
+from datetime import UTC, datetime, timedelta, tzinfo
 from typing import Any
 
 from apscheduler.events import (
@@ -126,7 +126,8 @@ class _SkipWatcher:
         elif isinstance(event, JobSubmissionEvent):
             self._submitted(event)
         elif isinstance(event, JobExecutionEvent) and event.code == EVENT_JOB_MISSED:
-            late = datetime.now(event.scheduled_run_time.tzinfo) - event.scheduled_run_time
+            # by instant: across a DST change, wall times of one zone are an hour off
+            late = datetime.now(UTC) - event.scheduled_run_time.astimezone(UTC)
             log.warning(
                 "run skipped: fire time %s missed by %.0f s (misfire grace %.0f s)",
                 event.scheduled_run_time.isoformat(),
@@ -165,12 +166,19 @@ class _SkipWatcher:
 
     @staticmethod
     def _between(trigger: BaseTrigger, start: datetime, end: datetime) -> list[datetime]:
-        """Fire times ``start <= t < end`` of ``trigger``."""
+        """Fire times ``start <= t < end`` of ``trigger``.
+
+        Compared and stepped as instants: two times of one zone compare by wall clock with
+        ``fold`` ignored, and adding to one drops its ``fold``, so in the hour a DST change
+        repeats a wall-clock walk cycled through that hour (up to the cap) or stopped early.
+        """
         out: list[datetime] = []
         t: datetime | None = start
-        while t is not None and t < end and len(out) < _MAX_ENUMERATED:
+        stop = end.astimezone(UTC)
+        while t is not None and t.astimezone(UTC) < stop and len(out) < _MAX_ENUMERATED:
             out.append(t)
-            t = trigger.get_next_fire_time(t, t + timedelta(microseconds=1))
+            after = (t.astimezone(UTC) + timedelta(microseconds=1)).astimezone(t.tzinfo)
+            t = trigger.get_next_fire_time(t, after)
         return out
 
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import logging
 import threading
-from datetime import UTC, datetime
+from datetime import UTC, datetime, tzinfo
+from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
@@ -38,12 +39,12 @@ def _skips(metrics: ServeMetrics, conn: str, reason: str) -> float:
     return value or 0.0
 
 
-def _build(schedule: str, grace: float, executor: object | None = None):
+def _build(schedule: str, grace: float, executor: object | None = None, zone: tzinfo | str = "UTC"):
     runs: list[str] = []
     metrics = ServeMetrics()
     metrics.declare("acme")
     sched = build_scheduler(
-        [JobSpec("acme", trigger_for(schedule))],
+        [JobSpec("acme", trigger_for(schedule, zone))],
         runs.append,
         misfire_grace_s=grace,
         on_skip=metrics.skip,
@@ -93,6 +94,43 @@ def test_wakeup_beyond_grace_skips_the_run_and_logs_it(caplog: pytest.LogCapture
             "(misfire grace 60 s)" in m
             for m in msgs
         ), msgs
+        sched.shutdown(wait=False)
+
+
+NY = ZoneInfo("America/New_York")
+
+
+def test_coalesced_fire_times_across_the_fall_back_hour_are_counted_as_instants(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """Every 15 minutes in New York, asleep from 00:50 EDT to 01:05 EST on 1 Nov 2026: the
+    fire times 01:00, 01:15, 01:30, 01:45 EDT and 01:00 EST are five instants, so one run
+    and four coalesced (compared by wall clock, 01:00 EDT was not before 01:00 EST: none)."""
+    caplog.set_level(logging.INFO, logger="nextadvance.serve")
+    with time_machine.travel(datetime(2026, 11, 1, 4, 50, tzinfo=UTC), tick=False) as clock:
+        sched, runs, metrics = _build("*/15 * * * *", grace=3 * 3600, zone=NY)
+        sched.start()
+        clock.move_to(datetime(2026, 11, 1, 6, 5, tzinfo=UTC))  # 01:05 EST
+        sched.tick()
+        assert runs == ["acme"]
+        assert _skips(metrics, "acme", "coalesced") == 4
+        sched.shutdown(wait=False)
+
+
+def test_missed_by_is_measured_between_instants_across_the_fall_back_hour(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """Due 01:50 EDT (05:50 UTC), woken at 01:05 EST (06:05 UTC): 900 s late, not the wall
+    clock's -2,700 s."""
+    caplog.set_level(logging.INFO, logger="nextadvance.serve")
+    with time_machine.travel(datetime(2026, 11, 1, 5, 40, tzinfo=UTC), tick=False) as clock:
+        sched, runs, metrics = _build("50 1 * * *", grace=60, zone=NY)
+        sched.start()
+        clock.move_to(datetime(2026, 11, 1, 6, 5, tzinfo=UTC))
+        sched.tick()
+        assert runs == [] and _skips(metrics, "acme", "missed") == 1
+        msgs = [r.getMessage() for r in caplog.records if r.name == "nextadvance.serve"]
+        assert any("01:50:00-04:00 missed by 900 s" in m for m in msgs), msgs
         sched.shutdown(wait=False)
 
 
