@@ -3,8 +3,10 @@
 ``decide(deal, playbook, now)`` reads ``now`` in only three ways (the engine's every use;
 ``tests/unit/core/test_timeclass.py`` checks the claim on thousands of deals and instants):
 
-- its calendar day in the owner's zone and in UTC (``now.date()``, days to the close date,
-  parking, due dates, "yesterday");
+- its calendar day in the owner's zone (``now.date()``, days to the close date, parking,
+  due dates, "yesterday"); not the UTC day: the UTC dates a write-back shows are of the
+  deal's own datetimes, and ``now``'s own ones are re-stamped (tested a minute each side
+  of UTC midnights);
 - its zone (dates of activities are shown in it);
 - whole days elapsed since a datetime of the deal (``(now - at).days``, in UTC), and which
   side of an activity it is on (held, or still booked), which is the same thing at zero days.
@@ -42,7 +44,6 @@ def time_class(deal: Deal, now: datetime) -> tuple[Any, ...]:
     utc = now.astimezone(UTC)
     out: list[Any] = [
         now.date().toordinal(),
-        utc.date().toordinal(),
         offset // _SECOND,
         getattr(now.tzinfo, "key", None),
     ]

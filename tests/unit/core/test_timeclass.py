@@ -353,7 +353,7 @@ def test_same_class_same_decision_and_writeback(
     """Thousands of pairs of instants of one class, up to 40 hours apart, many a minute
     (or a microsecond) from where the class changes: one decision, one write-back."""
     rng = random.Random(SEED)
-    same = spread = zoned = changed = 0
+    same = spread = zoned = changed = utc_days = 0
     for case in _cases(playbook, seed=SEED % 1000):
         shift = _shift(case.zone, case.anchor)
         for _ in range(3):
@@ -383,6 +383,7 @@ def test_same_class_same_decision_and_writeback(
                 same += 1
                 spread += abs(now2 - now1) >= timedelta(hours=1)
                 zoned += case.zone is not UTC
+                utc_days += now1.astimezone(UTC).date() != now2.astimezone(UTC).date()
             if others:  # the class changed: count how often the decision did too
                 changed += (
                     one.decision != _at(case, playbook, mappings, rng.choice(others)).decision
@@ -393,6 +394,28 @@ def test_same_class_same_decision_and_writeback(
     assert spread >= same // 3, (spread, same)
     assert zoned >= same // 2, (zoned, same)
     assert changed >= 300, changed
+    # the UTC day is not in the class (the owner's is): pairs across UTC midnight, checked
+    assert utc_days >= 60, utc_days
+
+
+def test_utc_midnight_alone_changes_nothing(
+    playbook: Playbook, mappings: tuple[Mapping, ...]
+) -> None:
+    """A minute each side of the UTC midnights about each anchor: where the owner's day,
+    the offset and every whole-days count stay put, one decision and one write-back (the UTC
+    day is not in the class; ``typed_value``'s UTC dates are of the deal's datetimes, and
+    ``now``'s own are re-stamped)."""
+    checked = 0
+    for case in _cases(playbook, seed=SEED % 1000 + 1)[::3]:
+        midnight = datetime.combine(case.anchor.date(), time(), UTC)
+        for k in (-1, 0, 1):
+            t1, t2 = midnight + k * DAY - MINUTE, midnight + k * DAY + MINUTE
+            if time_class(case.deal, t1.astimezone(case.zone)) == time_class(
+                case.deal, t2.astimezone(case.zone)
+            ):
+                _check(case, playbook, mappings, t1, t2)
+                checked += 1
+    assert checked >= 100, checked
 
 
 @settings(
