@@ -120,7 +120,9 @@ def _dress(deal: Deal, rng: random.Random, anchor: datetime, pb: Playbook) -> tu
         if all_day:  # a Salesforce ActivityDate: that day's midnight UTC
             at = datetime.combine(at.date(), time(), UTC)
         elif isinstance(zone, ZoneInfo) and rng.random() < 0.4:
-            at = at.astimezone(zone)  # held in the owner's own zone (fold set by astimezone)
+            # given in the owner's own zone (fold set by astimezone); the model pins it to
+            # its offset then (core/models.fixed_offset), as an API caller's would be
+            at = at.astimezone(zone)
         extra.append(
             Activity(
                 id=f"{deal.id}-x{k}",
@@ -253,6 +255,16 @@ def _offset_changes(zone: tzinfo, lo: datetime, hi: datetime) -> list[datetime]:
     return out
 
 
+def _twin(at: datetime, zone: tzinfo) -> datetime | None:
+    """The instant (UTC) at ``at``'s wall clock in ``zone`` on the hour's other pass, when
+    ``zone`` repeats (or skips) that hour; else None."""
+    if not isinstance(zone, ZoneInfo):
+        return None
+    wall = at.astimezone(zone)
+    twin = wall.replace(fold=1 - wall.fold).astimezone(UTC)
+    return twin if twin != at.astimezone(UTC) else None
+
+
 def _partners(case: Case, now1: datetime, rng: random.Random) -> list[datetime]:
     """Instants ``now2`` within 40 hours of ``now1``: random minutes, and each side of every
     place the class may change (the last minute and microsecond before it, and it)."""
@@ -261,9 +273,9 @@ def _partners(case: Case, now1: datetime, rng: random.Random) -> list[datetime]:
     out |= {now1 + timedelta(minutes=rng.randint(-120, 120)) for _ in range(8)}
     for b in _boundaries(case.deal, case.zone, lo, hi):
         out |= {b - MINUTE, b - timedelta(microseconds=1), b}
-    for a in case.deal.activities:  # the other pass of a repeated hour at its wall clock
-        if a.at.tzinfo is case.zone:
-            twin = a.at.replace(fold=1 - a.at.fold).astimezone(UTC)
+    for a in case.deal.activities:  # the other pass of a repeated hour, same wall clock
+        twin = _twin(a.at, case.zone)
+        if twin is not None:
             out |= {twin - MINUTE, twin, twin + MINUTE}
     out.discard(now1)
     return sorted(t for t in out if lo <= t <= hi)
@@ -396,6 +408,14 @@ def test_same_class_same_decision_and_writeback(
     assert changed >= 300, changed
     # the UTC day is not in the class (the owner's is): pairs across UTC midnight, checked
     assert utc_days >= 60, utc_days
+
+
+def test_the_repeated_hour_probes_have_activities_to_probe(playbook: Playbook) -> None:
+    """``_partners`` probes the other pass of each activity in an hour the owner's zone
+    repeats; the generated cases must hold such activities, or that probe is dead."""
+    cases = _cases(playbook, seed=SEED % 1000)
+    found = sum(_twin(a.at, c.zone) is not None for c in cases for a in c.deal.activities)
+    assert found >= 20, found
 
 
 def test_utc_midnight_alone_changes_nothing(

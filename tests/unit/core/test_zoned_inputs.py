@@ -3,7 +3,7 @@
 Python compares, subtracts and sorts two datetimes of one ``ZoneInfo`` by wall clock with
 ``fold`` ignored, so in the hour a DST change repeats, 01:40 EDT sorts after 01:10 EST
 although it is half an hour earlier.  The model pins such datetimes to their fixed offset
-(``core/models._require_aware``): the sync's deals always had fixed offsets (parsed ISO
+(``core.models.fixed_offset``): the sync's deals always had fixed offsets (parsed ISO
 text); callers of ``decide`` and of the reports may pass zones.
 """
 
