@@ -132,7 +132,7 @@ def _aware(value: datetime) -> datetime:
     ``combine`` is ``replace(tzinfo=UTC)`` (same fields, fold kept) at a quarter of the cost:
     ``replace`` parses its keywords, and every bare ``ActivityDate`` of a pull comes here.
     """
-    if value.tzinfo is None:
+    if value.tzinfo is None or value.utcoffset() is None:  # (a tzinfo that knows no offset)
         return datetime.combine(value, value.time(), UTC)
     return fixed_offset(value)
 

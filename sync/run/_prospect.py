@@ -27,7 +27,7 @@ from sqlalchemy.orm import Session
 
 from nextadvance.connectors import WriteKind
 from nextadvance.core.measures import BlockState, DayPlan, Metric, plan_day
-from nextadvance.core.models import Activity
+from nextadvance.core.models import Activity, fixed_offset
 from nextadvance.mappings import TaskPlan, WritebackPlan
 
 from ..config._targets import RepGoals, Targets
@@ -196,7 +196,9 @@ def _local_dates(activities: Sequence[Activity], tz: tzinfo) -> list[Activity]:
     for a in activities:
         at = a.at.astimezone(UTC)
         if at.hour == at.minute == at.second == at.microsecond == 0:
-            a = a.model_copy(update={"at": datetime.combine(at.date(), time(0), tzinfo=tz)})
+            # pinned to its offset as the model pins what it validates (model_copy does not)
+            local = fixed_offset(datetime.combine(at.date(), time(0), tzinfo=tz))
+            a = a.model_copy(update={"at": local})
         out.append(a)
     return out
 

@@ -114,6 +114,9 @@ def test_coalesced_fire_times_across_the_fall_back_hour_are_counted_as_instants(
         sched.tick()
         assert runs == ["acme"]
         assert _skips(metrics, "acme", "coalesced") == 4
+        coalesced = [r.getMessage() for r in caplog.records if "coalesced" in r.getMessage()]
+        assert len(coalesced) == 1, coalesced
+        assert "4 fire time(s) from 2026-11-01T01:00:00-04:00" in coalesced[0], coalesced
         sched.shutdown(wait=False)
 
 
