@@ -75,6 +75,7 @@ class DecidePhase:
         # deals open in the mirror but closed under the mapping in force (re-mapped since
         # the pull): the one exception the ledger's "not open" query cannot see
         restaged_closed: list[str] = []
+        unmapped: list[str] = []
         for chunk in self.mirror.iter_open():
             ids = [m.deal.id for m in chunk]
             ledger = self.ledger.for_deals(ids)
@@ -84,6 +85,7 @@ class DecidePhase:
             for m in chunk:
                 if m.unmapped is not None:
                     count_unmapped(self.report, self.parts.mapping, m)  # its task is left as is
+                    unmapped.append(m.deal.id)
                     continue
                 if not self.is_open(m.deal):  # re-mapped to a closed stage since the pull
                     restaged_closed.append(m.deal.id)
@@ -98,6 +100,8 @@ class DecidePhase:
             self._tick("decide", len(ids), total)
             if stopped():
                 return
+        # a kept write-back serves an open deal's next run only
+        self.decided.forget_closed(restaged_closed + unmapped)
         # rep-level prospecting tasks are planned by _prospecting, not as deals that are gone
         gone = [d for d in self.ledger.open_task_deals(restaged_closed) if not is_rep_handle(d)]
         if gone:

@@ -156,3 +156,30 @@ def test_a_new_activity_decides_its_deal_again(
     code, report = world.sync()
     assert code == 0 and report["activities_pulled"] >= 1, report
     assert report["deals"]["reused"] == report["deals"]["open"] - 1
+
+
+def test_a_deal_no_longer_open_loses_its_kept_row(
+    make_world: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A kept write-back serves an open deal's next run only: a deal that closes (or whose
+    pipeline the mapping no longer maps) loses its row, so the table holds the open deals,
+    not every deal that was ever open."""
+    import sqlite3
+
+    world = _settled(make_world, monkeypatch, deals=40)
+
+    def kept() -> set[str]:
+        db = sqlite3.connect(world.config.parent / "state.db")
+        try:
+            return {row[0] for row in db.execute("SELECT deal_id FROM decided")}
+        finally:
+            db.close()
+
+    before = kept()
+    assert before == {d for d, v in world.state().items() if v["open"]}
+    won = sorted(before)[0]
+    world.edit_deal(won, {"StageName": "Closed Won"})
+    code, report = world.sync()
+    assert code == 0 and report["status"] == "ok", report
+    assert report["deals"]["open"] == len(before) - 1
+    assert kept() == before - {won}

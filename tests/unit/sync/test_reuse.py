@@ -79,3 +79,41 @@ def test_kept_rows_round_trip_and_are_replaced(store: StateStore) -> None:
         assert Decided(s, "crm").for_deals(["d1"]) == {
             "d1": ("k9", True, {**plan, "deal_fields": {}})
         }
+
+
+def test_rows_of_deals_no_longer_open_are_forgotten(store: StateStore) -> None:
+    """Only open deals keep a row: closed or gone from the mirror, or named as skipped
+    (re-mapped closed, unmapped); another connection's rows are left alone."""
+    from nextadvance.sync.store import _tables as t
+
+    plan = {"deal_id": "x", "deal_object": "Opportunity", "deal_fields": {}, "task": None}
+    with store.session() as s:
+        for conn, deal_id, is_open in (
+            ("crm", "open1", True),
+            ("crm", "open2", True),
+            ("crm", "skip", True),
+            ("crm", "won", False),
+            ("other", "won", False),
+        ):
+            s.add(
+                t.Deal(
+                    connection=conn,
+                    deal_id=deal_id,
+                    is_open=is_open,
+                    data={},
+                    crm_values={},
+                    updated_at=NOW,
+                )
+            )
+        for conn in ("crm", "other"):
+            Decided(s, conn).keep(
+                [(d, "k", False, plan) for d in ("open1", "open2", "skip", "won", "gone")], {}, NOW
+            )
+        s.commit()
+    with store.session() as s:
+        Decided(s, "crm").forget_closed(["skip"])
+        s.commit()
+    with store.session() as s:
+        ids = ["open1", "open2", "skip", "won", "gone"]
+        assert set(Decided(s, "crm").for_deals(ids)) == {"open1", "open2"}
+        assert set(Decided(s, "other").for_deals(ids)) == set(ids)
