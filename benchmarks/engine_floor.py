@@ -34,7 +34,7 @@ import argparse
 import json
 import sys
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -107,18 +107,18 @@ def assembler(
     return fn
 
 
+def _children(value: Any) -> Iterable[Any]:
+    """A model's field values, a dict's values, a tuple's or list's items."""
+    if isinstance(value, BaseModel):
+        return value.__dict__.values()
+    return value.values() if isinstance(value, dict) else value
+
+
 def _nodes(value: Any) -> Iterator[Any]:
     """Every model and container in ``value``'s tree (itself first)."""
     if isinstance(value, BaseModel | tuple | list | dict):
         yield value
-        items = (
-            value.__dict__.values()
-            if isinstance(value, BaseModel)
-            else value.values()
-            if isinstance(value, dict)
-            else value
-        )
-        for v in items:
+        for v in _children(value):
             yield from _nodes(v)
 
 
@@ -126,14 +126,7 @@ def _built(value: Any, shared: frozenset[int]) -> int:
     """Models and containers an assembly of ``value`` builds (shared nodes are leaves)."""
     if id(value) in shared or not isinstance(value, BaseModel | tuple | list | dict):
         return 0
-    items = (
-        value.__dict__.values()
-        if isinstance(value, BaseModel)
-        else value.values()
-        if isinstance(value, dict)
-        else value
-    )
-    return 1 + sum(_built(v, shared) for v in items)
+    return 1 + sum(_built(v, shared) for v in _children(value))
 
 
 def shared_nodes(decisions: Sequence[Decision]) -> frozenset[int]:
@@ -149,14 +142,11 @@ def shared_nodes(decisions: Sequence[Decision]) -> frozenset[int]:
 
 def _size(value: Any) -> tuple[int, int]:
     """(output models, nodes) in ``value``'s tree."""
-    if isinstance(value, BaseModel):
-        parts = [_size(v) for v in value.__dict__.values()]
-        return 1 + sum(m for m, _ in parts), 1 + sum(n for _, n in parts)
-    if isinstance(value, tuple | list | dict):
-        items = value.values() if isinstance(value, dict) else value
-        parts = [_size(v) for v in items]
-        return sum(m for m, _ in parts), 1 + sum(n for _, n in parts)
-    return 0, 1
+    if not isinstance(value, BaseModel | tuple | list | dict):
+        return 0, 1
+    parts = [_size(v) for v in _children(value)]
+    own = 1 if isinstance(value, BaseModel) else 0
+    return own + sum(m for m, _ in parts), 1 + sum(n for _, n in parts)
 
 
 def _warm_time(fns: Sequence[Callable[[], Any]]) -> float:

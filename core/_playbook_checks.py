@@ -22,18 +22,9 @@ if TYPE_CHECKING:
 
 __all__ = ["CONTACT_ROLES", "reference_problems"]
 
-#: Canonical contact roles a mapping may produce (documented in docs/playbook.md).
-CONTACT_ROLES = (
-    "decision_maker",
-    "economic_buyer",
-    "champion",
-    "technical_buyer",
-    "influencer",
-    "legal",
-    "procurement",
-    "user",
-    "other",
-)
+#: Canonical contact roles a mapping may produce (documented in docs/playbook.md): every
+#: role a template may name, and ``other``
+CONTACT_ROLES = (*ROLE_PLACEHOLDERS, "other")
 
 
 _ADVANCE_PLACEHOLDERS = ("who", "account", "by", *ROLE_PLACEHOLDERS)
