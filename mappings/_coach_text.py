@@ -50,12 +50,20 @@ def _sorted_json(data: Mapping[str, Any]) -> str:
 _DECIDED_AT = re.compile(r'"decided_at":"([^"\\]*)"')
 
 
+#: a JSON string (its escapes included): what a bracket inside does not open anything
+_STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
+
+
 def _decided_at(text: str) -> re.Match[str] | None:
     """The top-level ``decided_at`` of a payload's text, if it has one with a plain value.
-    Only a ``"decided_at":"`` with no ``{`` or ``[`` before it but the opening one is surely
-    the top-level key (ours come third, after ``v`` and ``stage``)."""
+    Only a ``"decided_at":"`` with no ``{`` or ``[`` before it but the opening one, outside
+    strings, is surely the top-level key (ours come third, after ``v`` and ``stage``, whose
+    title may hold brackets: ``"Qualification [EU]"``)."""
     found = _DECIDED_AT.search(text)
-    if found is None or any(c in "{[" for c in text[1 : found.start()]):
+    if found is None:
+        return None
+    head = text[1 : found.start()]
+    if ("{" in head or "[" in head) and any(c in "{[" for c in _STRING.sub("", head)):
         return None
     return found
 

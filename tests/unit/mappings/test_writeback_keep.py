@@ -123,3 +123,26 @@ def test_only_a_top_level_plain_decided_at_is_left_out_of_the_shape() -> None:
     assert ct.coach_signature(nested) != ct.coach_signature(nested.replace('"a"', '"b"'))
     escaped = '{"v":1,"decided_at":"x\\\\","s":1}'  # a backslash in the value
     assert ct._shape(escaped) == escaped
+
+
+def test_brackets_in_a_stage_title_do_not_hide_the_top_level_decided_at() -> None:
+    """A playbook may title a stage "Qualification [EU]"; the title comes before
+    ``decided_at`` in the payload, and a bracket inside a string opens nothing, so the kept
+    text is re-stamped and shares its shape with the fresh one (it once kept the old time)."""
+    from nextadvance.mappings import _coach_text as ct
+
+    playbook = load_playbook()
+    mapping = load_mapping(default_mapping_path("salesforce"))
+    field = mapping.writeback.deal.coach
+    assert field is not None
+    titles = {s.key: f'{s.key.title()} [EU] {{x}} \\ "q"' for s in playbook.stages}
+    later = NOW + timedelta(minutes=30)
+    for deal in deals(20, seed=9, now=NOW):
+        kept = render_writeback(mapping, deal, decide(deal, playbook, NOW), NOW, titles)
+        fresh = render_writeback(mapping, deal, decide(deal, playbook, later), later, titles)
+        text = kept.deal_fields[field.field]
+        assert isinstance(text, str) and "[EU]" in text
+        assert restamp(kept, mapping, later) == fresh
+        assert ct._shape(text) == ct._shape(str(fresh.deal_fields[field.field]))
+    nested = '{"v":1,"stage":"[a]","x":{"decided_at":"a"},"decided_at":"2026-11-23T15:30:00Z"}'
+    assert ct._shape(nested) == nested  # a real nested key still makes the text its own shape
