@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
 
 from benchmarks._gen import deals
 from nextadvance.core import time_class
@@ -53,6 +56,43 @@ def test_the_rules_digest_follows_the_playbook_and_the_mapping() -> None:
     )
     assert rules_digest(stricter, sf, titles) != base
     assert rules_digest(playbook, sf, {**titles, "x": "X"}) != base
+
+
+def test_the_code_digest_follows_what_builds_and_renders_the_deal(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Besides core/ and mappings/: the sync modules that build the deal from the mirror and
+    call the engine, the Python and pydantic versions, and the time-zone rules."""
+    import shutil
+
+    import pydantic
+
+    import nextadvance.sync as sync
+    from nextadvance.sync.run import _reuse
+
+    def digest() -> str:
+        _reuse._code_digest.cache_clear()
+        return _reuse._code_digest()
+
+    base = digest()
+    assert digest() == base and _reuse._tz_rules()
+    root = Path(sync.__file__).parent
+    for name in _reuse._SYNC_MODULES:
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(root / name, tmp_path / name)
+    monkeypatch.setattr(sync, "__file__", str(tmp_path / "__init__.py"))
+    assert digest() == base  # the same files elsewhere: the same digest
+    mirror_read = tmp_path / "store" / "_mirror_read.py"
+    mirror_read.write_text(mirror_read.read_text() + "\n# changed\n")
+    assert digest() != base
+    monkeypatch.undo()
+    monkeypatch.setattr(pydantic, "VERSION", "0.0.1")
+    assert digest() != base
+    monkeypatch.undo()
+    monkeypatch.setattr(_reuse, "_tz_rules", lambda: "# version 1999a")
+    assert digest() != base
+    monkeypatch.undo()
+    assert digest() == base
 
 
 def test_kept_rows_round_trip_and_are_replaced(store: StateStore) -> None:
