@@ -206,6 +206,20 @@ def measure(found: Sequence[Deal], now: datetime, warm: int) -> dict[str, float 
     }
 
 
+def run(
+    n: int | None = None, seed: int = 7, warm: int = 2_000, sandbox: str | None = None
+) -> dict[str, Any]:
+    """The figures for ``n`` generated deals (default 8,000), or for the open deals of an
+    ``n``-deal ``sandbox`` (default 3,000)."""
+    if sandbox:
+        found, now = sandbox_deals(sandbox, n or 3_000, seed)
+        out: dict[str, Any] = measure(found, now, min(warm, len(found) // 4))
+        return {"sandbox": sandbox, **out}
+    now = datetime(2026, 11, 23, tzinfo=UTC)
+    found = list(deals(n or 8_000, seed=seed, now=now))
+    return measure(found, now, min(warm, len(found) // 2))
+
+
 def main(argv: list[str] | None = None) -> int:
     """Command-line entry: ``--deals N`` (default 8000), ``--warm``, ``--seed``, ``--sandbox``."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -220,16 +234,7 @@ def main(argv: list[str] | None = None) -> int:
         help="the open deals of a --deals sandbox read through a full sync (default 3000)",
     )
     args = parser.parse_args(argv)
-    if args.sandbox:
-        found, now = sandbox_deals(args.sandbox, args.deals or 3_000, args.seed)
-        warm = min(args.warm, len(found) // 4)
-    else:
-        now = datetime(2026, 11, 23, tzinfo=UTC)
-        found = list(deals(args.deals or 8_000, seed=args.seed, now=now))
-        warm = min(args.warm, len(found) // 2)
-    out = measure(found, now, warm)
-    if args.sandbox:
-        out = {"sandbox": args.sandbox, **out}
+    out = run(args.deals, args.seed, args.warm, args.sandbox)
     json.dump(out, sys.stdout)
     sys.stdout.write("\n")
     return 0

@@ -131,7 +131,7 @@ def full(
         ],
         "floor": lambda: _floor(scale_sizes, scale_crms),
         "saturation": lambda: _lazy("benchmarks._saturation", "measure")(),
-        "engine": lambda: _lazy("benchmarks.engine", "run")(20_000),
+        "engine": lambda: _engine(20_000, 8_000),
         "sandbox": lambda: _lazy("benchmarks.sandbox", "run")(10_000),
     }
     for part in parts:
@@ -167,6 +167,24 @@ def _floor(sizes: list[int], crms: list[str]) -> list[dict[str, Any]]:
         ratio = sf[100_000] / sf[10_000]
         print(f"RSS(100k)/RSS(10k) = {ratio:.2f} (target <= 1.3; {source})")
     return rows
+
+
+def _engine(deals: int, floor_deals: int) -> list[dict[str, Any]]:
+    """``decide`` on generated deals against goal 3, beside what assembling its output alone
+    costs (``benchmarks.engine_floor``): the part of the budget no faster logic can win."""
+    from benchmarks.engine import run as engine_run
+    from benchmarks.engine_floor import GOAL_PER_CPU_S as goal
+    from benchmarks.engine_floor import run as floor_run
+
+    speed = engine_run(deals)
+    floor = floor_run(floor_deals, warm=floor_deals // 4)
+    print(
+        f"engine: {speed['deals_per_cpu_s']:,} deals/CPU-s = "
+        f"{speed['deals_per_cpu_s'] / goal:.2f} x the {goal:,} target; assembling one "
+        f"decision's output alone takes {floor['assembly_us']} us of its {floor['budget_us']} us"
+        " budget (benchmarks.engine_floor)"
+    )
+    return [{"part": "engine", **speed}, {"part": "engine_floor", **floor}]
 
 
 def _lazy(module: str, name: str) -> Callable[..., Any]:

@@ -47,3 +47,15 @@ def test_the_command_prints_the_figures(capsys: pytest.CaptureFixture[str]) -> N
     assert all(out[k] > 0 for k in ("decide_us", "assembly_us", "tuples_assembly_us"))
     assert out["models_per_decision"] > 10 and out["json_bytes_per_decision"] > 1000
     assert 0 < out["models_and_containers_built_per_decision"] < out["nodes_per_decision"]
+
+
+def test_the_engine_part_of_the_suite_reports_against_the_goal(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from benchmarks.run import _engine
+
+    rows = _engine(120, 80)
+    assert [r["part"] for r in rows] == ["engine", "engine_floor"]
+    assert rows[0]["deals"] == 120 and rows[1]["deals"] == 60
+    said = capsys.readouterr().out
+    assert "x the 20,000 target" in said and "us budget (benchmarks.engine_floor)" in said
