@@ -121,19 +121,34 @@ class HubSpotApi:
     def associations(
         self, from_obj: str, to_obj: str, ids: Sequence[str]
     ) -> dict[str, list[dict[str, Any]]]:
-        """v4 batch read: from id -> ``[{"toObjectId", "associationTypes": [...]}]``."""
+        """v4 batch read: from id -> ``[{"toObjectId", "associationTypes": [...]}]``.
+
+        A record with more targets than one page holds comes back with ``paging.next.after``;
+        it is asked again with that ``after`` beside its id (batched with the other records
+        still paging) until no page follows, so every list is whole.
+        """
         out: dict[str, list[dict[str, Any]]] = {}
-        for start in range(0, len(ids), BATCH):
-            body: dict[str, Any] = {"inputs": [{"id": i} for i in ids[start : start + BATCH]]}
+        todo: list[dict[str, str]] = [{"id": i} for i in ids]
+        asked: set[tuple[str, str]] = set()
+        while todo:
+            more: list[dict[str, str]] = []
+            for start in range(0, len(todo), BATCH):
+                body: dict[str, Any] = {"inputs": todo[start : start + BATCH]}
 
-            def read(c: Any, b: dict[str, Any] = body) -> Any:
-                return c.api("crm.associations.v4.batch_api").get_page(
-                    from_obj, to_obj, b, **self._opts()
-                )
+                def read(c: Any, b: dict[str, Any] = body) -> Any:
+                    return c.api("crm.associations.v4.batch_api").get_page(
+                        from_obj, to_obj, b, **self._opts()
+                    )
 
-            answer = self._run(f"associations.{from_obj}.{to_obj}.batch.read", read)
-            for row in (answer or {}).get("results", []):
-                out.setdefault(str(row["from"]["id"]), []).extend(row.get("to") or [])
+                answer = self._run(f"associations.{from_obj}.{to_obj}.batch.read", read)
+                for row in (answer or {}).get("results", []):
+                    fid = str(row["from"]["id"])
+                    out.setdefault(fid, []).extend(row.get("to") or [])
+                    after = ((row.get("paging") or {}).get("next") or {}).get("after")
+                    if after and (fid, str(after)) not in asked:  # (a repeated token: stop)
+                        asked.add((fid, str(after)))
+                        more.append({"id": fid, "after": str(after)})
+            todo = more
         return out
 
     def association_labels(self, from_obj: str, to_obj: str) -> dict[str, str | None]:

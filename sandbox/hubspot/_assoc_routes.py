@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from .._http import Request, Response, json_response
+from . import _crm
 from ._catalog import ASSOCIATION_TYPES, DEFAULT_ASSOC
 from ._crm import Portal
 from ._errors import not_found, standard_error, validation
@@ -53,12 +54,7 @@ class AssocRoutes:
                     if not targets:
                         missing.append(str(fid))
                         continue
-                    results.append(
-                        {
-                            "from": {"id": str(fid)},
-                            "to": [_multi(tid, types) for tid, types in sorted(targets.items())],
-                        }
-                    )
+                    results.append(_read_page(fid, sorted(targets.items()), item.get("after")))
                     continue
                 fid = _rid((item.get("from") or {}).get("id"))
                 tid = _rid((item.get("to") or {}).get("id"))
@@ -261,3 +257,21 @@ def _multi(tid: int, types: tuple[int, ...]) -> dict[str, Any]:
             }
         )
     return {"toObjectId": str(tid), "associationTypes": rows}
+
+
+def _read_page(fid: int, targets: list[tuple[int, Any]], after: object) -> dict[str, Any]:
+    """One record's page of a v4 batch read: targets past ``after`` (the last target id of
+    the page before), at most :data:`_crm.V4_READ_PAGE`, with ``paging.next`` when more."""
+    try:
+        start = int(str(after)) if after not in (None, "") else 0
+    except ValueError as exc:
+        raise validation(f"Invalid after token for id {fid}: {after!r}") from exc
+    rest = [(tid, types) for tid, types in targets if tid > start]
+    page = rest[: _crm.V4_READ_PAGE]
+    out: dict[str, Any] = {
+        "from": {"id": str(fid)},
+        "to": [_multi(tid, types) for tid, types in page],
+    }
+    if len(rest) > len(page):
+        out["paging"] = {"next": {"after": str(page[-1][0]), "link": f"?after={page[-1][0]}"}}
+    return out

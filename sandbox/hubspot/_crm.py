@@ -20,12 +20,19 @@ from ._errors import property_errors, validation
 from ._schema import OBJECT_TYPES, ObjectType, PropDef, default_properties
 from ._store import Record, TypeStore, iso, now_ms, parse_ms
 
-__all__ = ["INLINE_ASSOC_LIMIT", "Owner", "Portal"]
+__all__ = ["INLINE_ASSOC_LIMIT", "V4_READ_PAGE", "Owner", "Portal"]
 
 #: Rows of one inline association list (``GET /crm/v3/objects/{type}?associations=``) before
 #: HubSpot cuts it off with ``paging.next`` (developer changelog, "Announcing a change to how
 #: v3 CRM APIs return association data", 2020-10: "more than 100 associations").
 INLINE_ASSOC_LIMIT = 100
+#: Target records of one record per page of a v4 association batch read
+#: (``POST /crm/v4/associations/{from}/{to}/batch/read``): a longer list carries
+#: ``paging.next.after``, sent back beside the record's id for the next page (HubSpot's
+#: reference: "The 'after' field in a returned paging object can be added alongside the 'id'
+#: to retrieve the next page"; the page size is not documented: 500, the single-record
+#: read's largest ``limit``).
+V4_READ_PAGE = 500
 
 
 @dataclass

@@ -76,6 +76,23 @@ def test_cut_off_inline_lists_fall_back_to_v4_for_those_records(
     assert cut_acts == v4_acts
 
 
+def test_v4_reads_follow_each_records_pages_to_the_end(
+    connector_factory, connect, drain, monkeypatch
+):
+    """A v4 batch read pages each record's list (``paging.next.after`` beside its id): with
+    one target per page, every contact, role and deal link still arrives, in more calls."""
+    sb, _ = connector_factory("hubspot", deals=30)
+    whole_deals, whole_acts, whole_reads = _v4_pull(monkeypatch, connect, sb, drain)
+    monkeypatch.setattr(_crm, "V4_READ_PAGE", 1)
+    paged_deals, paged_acts, paged_reads = _v4_pull(monkeypatch, connect, sb, drain)
+    assert paged_deals == whole_deals and any(
+        len(d.contacts) > 1 for d, _ in paged_deals.values() if d
+    )
+    assert paged_acts == whole_acts
+    key = "associations.deals.contacts.batch.read"
+    assert paged_reads[key] > whole_reads[key]  # the follow-up pages
+
+
 def test_unknown_label_name_falls_back_to_v4(connector_factory, connect, drain, monkeypatch):
     """An inline label name missing from the definitions is never guessed: v4 reads it."""
     sb, conn = connector_factory("hubspot", deals=30)
