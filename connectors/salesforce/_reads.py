@@ -136,6 +136,7 @@ class SalesforceReader(Reader[ReadPlan, PullState]):
             batch = self._deal_batch(fresh, by_stamp=True)
             for rec in page:
                 opp_cur.advance(rec["Id"], parse_ts(rec["SystemModstamp"]))
+            for rec in fresh:  # read with its roles now; a deal seen before is not
                 role_changed.pop(rec["Id"], None)
             opp_cur.prune(self.lookback_s)
             yield PullBatch(cursor=state.dump(), **batch)

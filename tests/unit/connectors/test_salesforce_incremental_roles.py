@@ -13,6 +13,7 @@ from nextadvance.connectors.salesforce._reads import SalesforceReader
 from nextadvance.mappings import default_mapping_path, load_mapping
 
 T0 = datetime(2026, 11, 20, 10, 0, tzinfo=UTC)
+OCR_NAME = "OpportunityContactRole"
 
 
 class ChangingOrg:
@@ -97,3 +98,86 @@ def test_a_deal_modified_again_meanwhile_still_gets_its_roles_by_id() -> None:
     org = ChangingOrg(300, moved={"00600005"})
     got = _pull(org)
     assert got["00600005"] == {"c00600005-0", "c00600005-1"}
+
+
+class RoleOrg:
+    """One deal, its contact roles, and the SOQL the reader sends (filters by stamp, by id)."""
+
+    def __init__(self) -> None:
+        self.opp = {"006A": T0}
+        self.roles: list[tuple[str, str, str, datetime]] = []  # (id, deal, contact, stamp)
+
+    def __call__(self, soql: str, include_deleted: bool) -> Iterator[list[dict[str, Any]]]:
+        found = re.search(r"SystemModstamp >= (\S+)", soql)
+        since = found.group(1) if found else ""
+        ids = set(re.findall(r"'([^']*)'", soql))
+        rows: list[dict[str, Any]] = []
+        if " FROM OpportunityContactRole" in soql:
+            rows = [
+                self._role(r)
+                for r in self.roles
+                if (r[1] in ids if "OpportunityId IN" in soql else format_ts(r[3]) >= since)
+            ]
+        elif " FROM Opportunity" in soql:
+            rows = [
+                self._opp(d)
+                for d, stamp in self.opp.items()
+                if (d in ids if "Id IN" in soql else format_ts(stamp) >= since)
+            ]
+        yield rows
+
+    def _opp(self, d: str) -> dict[str, Any]:
+        stamp = format_ts(self.opp[d])
+        return {
+            "Id": d,
+            "Name": d,
+            "StageName": "Prospecting",
+            "CreatedDate": stamp,
+            "SystemModstamp": stamp,
+            "IsDeleted": False,
+            "Account": None,
+        }
+
+    def _role(self, r: tuple[str, str, str, datetime]) -> dict[str, Any]:
+        return {
+            "Id": r[0],
+            "OpportunityId": r[1],
+            "ContactId": r[2],
+            "Role": "Decision Maker",
+            "Contact": {"Name": r[2], "Title": None},
+            "SystemModstamp": format_ts(r[3]),
+            "IsDeleted": False,
+        }
+
+
+def test_a_role_added_to_a_deal_read_moments_ago_is_read_by_the_next_run() -> None:
+    """The rep edits deal D, a run reads D, the rep adds a contact role (D's stamp stays).
+    The next run meets D again inside its look-back, already seen: D must still be read
+    again for its new role (it was dropped from the re-read list, and the role cursor moved
+    past the role: D kept its old roles until edited again)."""
+    org = RoleOrg()
+    plan = ReadPlan(load_mapping(default_mapping_path("salesforce")), completed_status="Completed")
+    clock = {"t": T0 + timedelta(seconds=10)}
+    reader = SalesforceReader(plan, org, 300.0, lambda: clock["t"], crm_now=lambda: clock["t"])
+    since = {"ts": format_ts(T0 - timedelta(days=1)), "id": "", "seen": []}
+    cursor: dict[str, Any] = {
+        "v": 1,
+        "streams": {n: since for n in ["Opportunity", OCR_NAME, *plan.activity_types]},
+    }
+
+    def run() -> dict[str, set[str]]:
+        nonlocal cursor
+        out: dict[str, set[str]] = {}
+        for batch in reader.pull(cursor):
+            for rec in batch.deals:
+                assert rec.deal is not None
+                out[rec.crm_id] = {c.id for c in rec.deal.contacts}
+            cursor = batch.cursor
+        return out
+
+    assert run() == {"006A": set()}
+    org.roles.append(("00KX", "006A", "003C", T0 + timedelta(seconds=60)))
+    clock["t"] = T0 + timedelta(seconds=120)
+    assert run() == {"006A": {"003C"}}
+    clock["t"] = T0 + timedelta(hours=2)
+    assert run() == {}  # read once, not again
