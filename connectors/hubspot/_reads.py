@@ -234,20 +234,26 @@ class HubSpotReader(Reader[ReadPlan, "_State"]):
                     break  # restart a new window at (last ts, last id)
 
     def _archived(self, state: _State, obj: str) -> Iterator[PullBatch]:
+        """The records archived since the last listing.  The listing comes in id order, not
+        by ``archivedAt``: the floor is fixed before it, and the cursor moves only once the
+        listing is whole (a batch before that carries the old one: a crash re-reports, which
+        is harmless, and never skips a record archived earlier than one listed before it)."""
         cur = state.archived[obj]
+        floor = cur.since(self.lookback_s)
+        new = cur.copy()
         after: str | None = None
         while True:
             page = self.api.list_page(obj, ["hs_object_id"], after, archived=True)
             gone: list[str] = []
             for row in page.get("results", []):
                 stamp = parse_ts(row.get("archivedAt") or row.get("updatedAt"))
-                floor = cur.since(self.lookback_s)
-                if (floor is None or stamp >= floor) and cur.is_new(str(row["id"]), stamp):
-                    cur.advance(str(row["id"]), stamp)
+                if (floor is None or stamp >= floor) and new.is_new(str(row["id"]), stamp):
+                    new.advance(str(row["id"]), stamp)
                     gone.append(str(row["id"]))
             after = ((page.get("paging") or {}).get("next") or {}).get("after")
             if not after:
-                cur.prune(self.lookback_s)
+                new.prune(self.lookback_s)
+                state.archived[obj] = new
             if gone or not after:
                 if obj == "deals":
                     yield PullBatch(cursor=state.dump(), deleted_deal_ids=tuple(gone))
