@@ -68,7 +68,6 @@ class HubSpotReader(Reader[ReadPlan, "_State"]):
         self.api = api
         self.label_refresh_s = label_refresh_s
         self.search_limit = min(api.page_size or SEARCH_LIMIT, SEARCH_LIMIT)
-        self.search_cap = SEARCH_CAP
         self._companies: dict[str, dict[str, Any]] = {}
         self._contacts: dict[str, dict[str, Any]] = {}
         self.links = LinkReader(api)
@@ -168,9 +167,7 @@ class HubSpotReader(Reader[ReadPlan, "_State"]):
         started = self.now()
         if not sweep_due(state.swept, started, self.label_refresh_s):
             return
-        for rows in open_deal_pages(
-            self.api, self.deal_props(), self.search_limit, self.search_cap
-        ):
+        for rows in open_deal_pages(self.api, self.deal_props(), self.search_limit):
             yield PullBatch(cursor=state.dump(), deals=self._deals(rows))
         state.swept = format_ts(started)
 
@@ -203,35 +200,31 @@ class HubSpotReader(Reader[ReadPlan, "_State"]):
                         ]
                     },
                 ]
-            after: str | None = None
-            fetched = 0
-            while True:
-                body: dict[str, Any] = {
-                    "filterGroups": groups,
-                    "sorts": [
-                        {"propertyName": MODIFIED, "direction": "ASCENDING"},
-                        {"propertyName": "hs_object_id", "direction": "ASCENDING"},
-                    ],
-                    "properties": self.props(obj),
-                    "limit": self.search_limit,
-                }
-                if after:
-                    body["after"] = after
-                page = self.api.search(obj, body)
-                if not begun:
-                    cur.begin(self.crm_now())  # the read runs from this first answer on
-                    begun = True
-                rows = page.get("results", [])
-                fetched += len(rows)
-                if rows:
-                    yield rows
-                    tail = rows[-1]
-                    last = (_ms(_stamp(tail)), str(tail["id"]))
-                after = ((page.get("paging") or {}).get("next") or {}).get("after")
-                if not after or not rows:
-                    return
-                if fetched + self.search_limit > self.search_cap:
-                    break  # restart a new window at (last ts, last id)
+            # every page is its own query from (last ts, last id), never the answer's
+            # ``after``: that is an offset into the result, and a record read already and
+            # modified (or archived) meanwhile leaves it, so the next page would start one
+            # row late and that row, unchanged, would be skipped for good.  The key also
+            # keeps each query far below the 10,000-result cap.
+            body: dict[str, Any] = {
+                "filterGroups": groups,
+                "sorts": [
+                    {"propertyName": MODIFIED, "direction": "ASCENDING"},
+                    {"propertyName": "hs_object_id", "direction": "ASCENDING"},
+                ],
+                "properties": self.props(obj),
+                "limit": self.search_limit,
+            }
+            page = self.api.search(obj, body)
+            if not begun:
+                cur.begin(self.crm_now())  # the read runs from this first answer on
+                begun = True
+            rows = page.get("results", [])
+            if rows:
+                yield rows
+                tail = rows[-1]
+                last = (_ms(_stamp(tail)), str(tail["id"]))
+            if not rows or not ((page.get("paging") or {}).get("next") or {}).get("after"):
+                return
 
     def _archived(self, state: _State, obj: str) -> Iterator[PullBatch]:
         """The records archived since the last listing.  The listing comes in id order, not

@@ -37,13 +37,14 @@ def sweep_due(last: str | None, now: datetime, every_s: float) -> bool:
 
 
 def open_deal_pages(
-    api: HubSpotApi, properties: Sequence[str], limit: int, cap: int
+    api: HubSpotApi, properties: Sequence[str], limit: int
 ) -> Iterator[list[dict[str, Any]]]:
     """Pages of the deals HubSpot reports as open, in id order.
 
-    Search answers at most ``cap`` results per query, so before reaching it the query
-    restarts after the last id read (keyset on ``hs_object_id``): any number of open deals
-    is read exactly once.
+    Every page is its own query after the last id read (keyset on ``hs_object_id``), never
+    the answer's ``after``: that is an offset, and a deal closed meanwhile would shift the
+    next page by a row.  So any number of open deals is read exactly once, each query far
+    below the 10,000 results search answers at most.
     """
     last = "0"
     while True:
@@ -60,17 +61,10 @@ def open_deal_pages(
             "properties": list(properties),
             "limit": limit,
         }
-        fetched = 0
-        while True:
-            page = api.search("deals", body)
-            rows = page.get("results", [])
-            fetched += len(rows)
-            if rows:
-                yield rows
-                last = str(rows[-1]["id"])
-            after = ((page.get("paging") or {}).get("next") or {}).get("after")
-            if not after or not rows:
-                return
-            if fetched + limit > cap:
-                break  # restart a new query after the last id
-            body["after"] = after
+        page = api.search("deals", body)
+        rows = page.get("results", [])
+        if rows:
+            yield rows
+            last = str(rows[-1]["id"])
+        if not rows or not ((page.get("paging") or {}).get("next") or {}).get("after"):
+            return

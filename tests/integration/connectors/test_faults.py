@@ -131,12 +131,11 @@ def test_hubspot_search_past_the_result_cap_with_shared_timestamps(connector_fac
     with app.portal.lock:
         for rid in list(store.active_ids):
             store.update(store.records[rid], {}, stamp_ms)
-    conn.reader.search_cap = 25
     before = conn.calls.by_endpoint.get("deals.search", 0)
     batches, _ = drain(conn, cursor)
     pulled = [d.crm_id for b in batches for d in b.deals]
     assert len(pulled) == len(set(pulled)) == 60
-    # 60 records in windows of at most 20 (two pages of 10 under the cap of 25): >= 3 windows
+    # 60 records, each page of 10 its own query from the last (stamp, id): never past the cap
     assert conn.calls.by_endpoint["deals.search"] - before >= 6
 
 

@@ -112,7 +112,8 @@ def test_sweep_pages_past_the_search_cap(connector_factory, connect, drain):
     open_ids = [d.crm_id for b in whole for d in b.deals]
     assert 10 < len(open_ids) < 30
     reader = connect(sb, "hubspot", label_refresh_s=0, page_size=3)
-    reader.reader.search_cap = 7  # type: ignore[attr-defined]
+    hubspot = next(a for a in sb.hub.apps if a.name == "hubspot")
+    hubspot.objects.search_cap = 7  # the sandbox refuses to page past 7 results
     swept, _ = drain(reader, cursor)
     deals = [d.crm_id for b in swept for d in b.deals]
     assert sorted(deals) == sorted(open_ids)  # each open deal exactly once

@@ -163,3 +163,22 @@ def test_a_listing_cut_short_reports_again_rather_than_skip() -> None:
             break
     _, gone = runs.run(T0 + timedelta(minutes=70))
     assert "30" in gone
+
+
+def test_a_deal_edited_while_the_search_pages_never_pushes_another_out() -> None:
+    """400 changed deals, pages of 200. A rep edits deal 5 (already read) before page 2 is
+    asked: deal 5 leaves its place, and an offset-paged read started page 2 one row late,
+    skipping deal 201 for good. Keyed pages read all 400 (deal 5 again, as changed)."""
+    api = Api()
+    api.deals = {str(i): T0 + timedelta(seconds=i) for i in range(1, 401)}
+    runs = Runs(api)
+    late = T0 + timedelta(minutes=30)
+
+    def edit(page: int) -> None:
+        if page == 1:
+            api.deals["5"] = late
+
+    api.after_page = edit
+    read, _ = runs.run(T0 + timedelta(minutes=31))
+    assert set(read) == set(api.deals), sorted(set(api.deals) - set(read), key=int)
+    assert read.count("5") == 2
