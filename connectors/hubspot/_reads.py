@@ -140,7 +140,9 @@ class HubSpotReader(Reader[ReadPlan, "_State"]):
                 rows = []
                 if not after:
                     break
-        started = parse_ts(full["started"])
+        # the streams' high-water mark starts where the full sync began, by the CRM's clock
+        # when it said (ours may run ahead: a resumed read would start past unread records)
+        started = state.full_read_at() or parse_ts(full["started"])
         for obj in objs:
             state.streams[obj] = StreamCursor(ts=started, read_at=state.full_read_at())
         for obj in self.archive_watch():

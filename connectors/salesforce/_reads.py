@@ -109,7 +109,9 @@ class SalesforceReader(Reader[ReadPlan, PullState]):
                 yield PullBatch(cursor=state.dump(), deals=deals, full=True)
             full["phase"] = "activities"
             full.pop("after_id", None)
-        started = parse_ts(full["started"])
+        # the streams' high-water mark starts where the full sync began, by the CRM's clock
+        # when it said (ours may run ahead: a resumed read would start past unread records)
+        started = state.full_read_at() or parse_ts(full["started"])
         for obj in self.plan.activity_types:
             yield from self._activities(state, obj, include_deleted=False, full=True)
         for name in ("Opportunity", OCR):

@@ -181,3 +181,44 @@ def test_a_role_added_to_a_deal_read_moments_ago_is_read_by_the_next_run() -> No
     assert run() == {"006A": {"003C"}}
     clock["t"] = T0 + timedelta(hours=2)
     assert run() == {}  # read once, not again
+
+
+class PagedOrg(RoleOrg):
+    """:class:`RoleOrg` answering the Opportunity delta in pages of two."""
+
+    def __call__(self, soql: str, include_deleted: bool) -> Iterator[list[dict[str, Any]]]:
+        rows = [r for page in super().__call__(soql, include_deleted) for r in page]
+        if " FROM Opportunity" in soql and "SystemModstamp >=" in soql:
+            yield from (rows[i : i + 2] for i in range(0, len(rows), 2))
+        else:
+            yield rows
+
+
+def test_a_resumed_read_after_a_full_sync_misses_nothing_when_our_clock_runs_ahead() -> None:
+    """Our clock runs 10 minutes ahead of the CRM's. A full sync, then an incremental read
+    stops after its first page (a crash), then resumes: every deal edited after the full
+    sync is read. The streams once started from our clock's start of the full sync, and the
+    resume began there, past the edits not yet read."""
+    org = PagedOrg()
+    org.opp = {f"006{i}": T0 - timedelta(days=1) for i in range(6)}
+    plan = ReadPlan(load_mapping(default_mapping_path("salesforce")), completed_status="Completed")
+    crm = {"t": T0}
+    skew = timedelta(minutes=10)
+    reader = SalesforceReader(plan, org, 300.0, lambda: crm["t"] + skew, crm_now=lambda: crm["t"])
+    cursor: Any = None
+    for batch in reader.pull(cursor):  # the full sync, at the CRM's T0
+        cursor = batch.cursor
+    for i in range(6):  # edited a minute after the full sync, a second apart
+        org.opp[f"006{i}"] = T0 + timedelta(minutes=1, seconds=i)
+    crm["t"] = T0 + timedelta(minutes=30)
+    read: set[str] = set()
+    for batch in reader.pull(cursor):
+        read |= {d.crm_id for d in batch.deals}
+        if batch.deals:
+            cursor = batch.cursor  # committed with its deals; then the process dies
+            break
+    assert 0 < len(read) < 6
+    crm["t"] = T0 + timedelta(minutes=31)
+    for batch in reader.pull(cursor):
+        read |= {d.crm_id for d in batch.deals}
+    assert read == set(org.opp)
