@@ -16,6 +16,20 @@ T0 = datetime(2026, 11, 20, 10, 0, tzinfo=UTC)
 OCR_NAME = "OpportunityContactRole"
 
 
+def _opp_row(d: str, at: datetime) -> dict[str, Any]:
+    """An Opportunity row as SOQL answers it, created and last modified at ``at``."""
+    stamp = format_ts(at)
+    return {
+        "Id": d,
+        "Name": d,
+        "StageName": "Prospecting",
+        "CreatedDate": stamp,
+        "SystemModstamp": stamp,
+        "IsDeleted": False,
+        "Account": None,
+    }
+
+
 class ChangingOrg:
     """Answers the reader's SOQL; ``moved`` deals are modified again once the page is read."""
 
@@ -43,16 +57,7 @@ class ChangingOrg:
         yield rows
 
     def _opp(self, d: str) -> dict[str, Any]:
-        stamp = format_ts(self.stamps[d])
-        return {
-            "Id": d,
-            "Name": d,
-            "StageName": "Prospecting",
-            "CreatedDate": stamp,
-            "SystemModstamp": stamp,
-            "IsDeleted": False,
-            "Account": None,
-        }
+        return _opp_row(d, self.stamps[d])
 
     def _role(self, d: str, c: str) -> dict[str, Any]:
         return {
@@ -127,16 +132,7 @@ class RoleOrg:
         yield rows
 
     def _opp(self, d: str) -> dict[str, Any]:
-        stamp = format_ts(self.opp[d])
-        return {
-            "Id": d,
-            "Name": d,
-            "StageName": "Prospecting",
-            "CreatedDate": stamp,
-            "SystemModstamp": stamp,
-            "IsDeleted": False,
-            "Account": None,
-        }
+        return _opp_row(d, self.opp[d])
 
     def _role(self, r: tuple[str, str, str, datetime]) -> dict[str, Any]:
         return {
