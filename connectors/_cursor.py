@@ -13,9 +13,9 @@ this, https://developer.salesforce.com/docs/atlas.en-us.api.meta/api/sforce_api_
 or, on HubSpot, when the search index catches up.  ``lookback`` is our bound on that lag:
 ``visible_at - stamp <= lookback``.  Let ``R`` be the CRM's time when a read's first page ran
 (``read_at``).  Every later page of that read runs at ``>= R`` and continues from the last
-record returned (a key, never an offset: a record that moved meanwhile would shift an offset
-past one that did not); so a record the read did not return became visible after ``R`` and
-has ``stamp > R - lookback``.  The next read therefore
+record returned (by its stamp or key, never an offset: a record that moved meanwhile would
+shift an offset past one that did not); so a record the read did not return became visible
+after ``R`` and has ``stamp > R - lookback``.  The next read therefore
 starts at ``since = R - lookback`` — *not* at ``high-water stamp - lookback``: after a burst of
 our own writes the high-water mark is the burst, and anchoring there re-read the whole burst on
 every idle run until a newer change moved the mark (10 reads instead of 4 on Salesforce, 64

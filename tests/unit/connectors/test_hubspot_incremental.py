@@ -25,13 +25,18 @@ class Api:
         self.deals: dict[str, datetime] = {}
         self.archived: dict[str, datetime] = {}
         self.list_limit = 100
+        self.ties_by_id = True
         self.after_page: Any = None  # called with the page number after each search page
         self.pages = 0
 
     def search(self, obj: str, body: dict[str, Any]) -> dict[str, Any]:
         if obj != "deals":
             return {"results": []}
-        rows = sorted(self.deals.items(), key=lambda kv: (kv[1], int(kv[0])))
+        # ties in stamp by id as asked, or (``ties_by_id`` False) in an order of HubSpot's own
+        rows = sorted(
+            self.deals.items(),
+            key=lambda kv: (kv[1], int(kv[0]) if self.ties_by_id else -int(kv[0])),
+        )
         rows = [(i, st) for i, st in rows if self._matches(i, st, body["filterGroups"])]
         off, limit = int(body.get("after") or 0), body["limit"]
         page = rows[off : off + limit]
@@ -182,3 +187,26 @@ def test_a_deal_edited_while_the_search_pages_never_pushes_another_out() -> None
     read, _ = runs.run(T0 + timedelta(minutes=31))
     assert set(read) == set(api.deals), sorted(set(api.deals) - set(read), key=int)
     assert read.count("5") == 2
+
+
+def test_records_sharing_a_stamp_are_all_read_whatever_their_order() -> None:
+    """450 deals edited seven to a millisecond, the search not ordering a millisecond's
+    deals by id: each page's next query starts at the last stamp read, inclusive, so none
+    is lost at a page boundary (a key on (stamp, id) lost those after the page's last id)."""
+    api = Api()
+    api.deals = {str(i): T0 + timedelta(milliseconds=i // 7) for i in range(1, 451)}
+    api.ties_by_id = False
+    runs = Runs(api)
+    read, _ = runs.run(T0 + timedelta(minutes=31))
+    assert sorted(read, key=int) == sorted(api.deals, key=int)  # each once
+    assert api.pages <= 4  # 450 records, 200 a page: a boundary costs no extra page
+
+
+def test_a_page_all_of_one_stamp_steps_on_by_id() -> None:
+    """450 deals of one bulk edit, one millisecond: pages cannot start at a later stamp, so
+    they step through it by id (the sort asked for), each deal once."""
+    api = Api()
+    api.deals = {str(i): T0 + timedelta(minutes=1) for i in range(1, 451)}
+    runs = Runs(api)
+    read, _ = runs.run(T0 + timedelta(minutes=31))
+    assert sorted(read, key=int) == sorted(api.deals, key=int)
