@@ -245,7 +245,9 @@ class WriteResult:
 
     ``retryable`` says whether sending the same op again later may succeed (lock contention,
     rate limit, outage); a non-retryable failure is a reject to report, with the CRM's
-    ``error_code``, ``message`` and offending ``field`` when it named one.
+    ``error_code``, ``message`` and offending ``field`` when it named one.  ``unknown``: the
+    call got no answer (a timeout, a dropped reply, a 5xx), so the CRM may have applied it;
+    the ledger keeps such a write pending and the next run looks it up, as after a crash.
     """
 
     key: str
@@ -256,6 +258,7 @@ class WriteResult:
     message: str | None = None
     field: str | None = None
     retryable: bool = False
+    unknown: bool = False
 
 
 # --------------------------------------------------------------------------- protocol

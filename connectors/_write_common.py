@@ -1,7 +1,8 @@
 """Write-side bookkeeping both connectors share: failed calls, gone tasks, task rendering.
 
 A write call that fails after the transport's retries fails every op it carried with the
-call's error (retryable when the error is), never "the batch failed"; closing a task that no
+call's error (retryable when the error is; of unknown outcome when no answer came), never
+"the batch failed"; closing a task that no
 longer exists succeeds; and our task's fields are rendered from a :class:`TaskSpec` onto the
 mapped field names the same way, only the CRM's value vocabulary (wire format, status and
 priority values) differs.
@@ -14,7 +15,14 @@ from typing import Any
 
 from nextadvance.connectors._base import WriteOp, WriteResult
 from nextadvance.connectors._plan import TaskFieldNames
-from nextadvance.core.errors import ConnectorError, FatalRemote, RecordRejected, Retryable
+from nextadvance.core.errors import (
+    ConnectorError,
+    FatalRemote,
+    RecordRejected,
+    Retryable,
+    Timeout,
+    Unavailable,
+)
 
 __all__ = ["CALL_FAILURES", "fail_chunk", "render_task", "sends", "task_gone"]
 
@@ -37,6 +45,8 @@ def fail_chunk(
             error_code=code,
             message=str(exc),
             retryable=isinstance(exc, Retryable),
+            # no answer: applied or not, nobody knows (a refused rate limit was not applied)
+            unknown=isinstance(exc, Timeout | Unavailable),
         )
 
 

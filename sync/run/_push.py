@@ -6,7 +6,9 @@ write-ahead commit, the decide chunk's, or the run's last): one fsync per batch 
 two.  A kill before that commit leaves ``pending`` rows that the next run reconciles before
 sending anything new, as a kill between send and answer always did.  Per-record
 refusals are listed with the CRM's code and retried next run (the planner sees the write
-did not happen); a spent quota stops the push cleanly.
+did not happen); a call that got no answer (timeout, dropped reply, 5xx) is listed too, but
+its writes stay ``pending``: the CRM may have applied them, and the next run looks them up
+as after a crash.  A spent quota stops the push cleanly.
 """
 
 from __future__ import annotations
@@ -115,12 +117,15 @@ def push(
                 record = result.crm_id or op.write.crm_id
                 if record is None:
                     record = op.write.deal_id if op.kind == "fields" else op.write.key
+                message = result.message or ""
+                if result.unknown:  # the ledger keeps it pending: looked up next run
+                    message += " (no answer: whether it was applied is checked next run)"
                 report.rejects.append(
                     RejectItem(
                         record=record,
                         field=result.field,
                         code=result.error_code,
-                        message=result.message or "",
+                        message=message,
                     )
                 )
                 ledger.record_reject(

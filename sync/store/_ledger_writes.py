@@ -177,7 +177,14 @@ class LedgerWrites(LedgerRows):
                 kind = "fields" if row.kind == "fields" else "task"
                 done[kind].append({"k": row.key, "w": row.payload, "c": result.crm_id or None})
             else:
-                refused.append({"k": row.key, "e": result.error_code, "m": result.message})
+                refused.append(
+                    {
+                        "k": row.key,
+                        "e": result.error_code,
+                        "m": result.message,
+                        "s": "pending" if result.unknown else "rejected",
+                    }
+                )
         where = (table.c.connection == self.connection, table.c.idem_key == sa.bindparam("k"))
         conn = self.s.connection()
         for kind, params in done.items():
@@ -197,14 +204,15 @@ class LedgerWrites(LedgerRows):
             stmt = sa.update(table).where(*where)
             values = {
                 "updated_at": now,
-                "status": "rejected",
+                "status": sa.bindparam("s"),
                 "error_code": sa.bindparam("e"),
                 "error_message": sa.bindparam("m"),
             }
             conn.execute(stmt.values(values), refused)
 
     def finish(self, row: t.LedgerEntry, result: WriteResult, now: datetime) -> None:
-        """Mark a sent write done (``written`` := what we sent) or rejected (with the code)."""
+        """Mark a sent write done (``written`` := what we sent) or rejected (with the code);
+        one whose call got no answer (``WriteResult.unknown``) stays pending."""
         row.updated_at = now
         if result.ok:
             base = dict(row.written or {}) if row.kind == "fields" else {}
@@ -216,7 +224,9 @@ class LedgerWrites(LedgerRows):
             if row.kind == "task":
                 row.observed = None  # the next pull shows the CRM's copy again
             return
-        row.status = "rejected"
+        # no answer: it may have landed, so it stays pending and the next run looks it up
+        # (recording it rejected made our own applied write read as a rep's edit)
+        row.status = "pending" if result.unknown else "rejected"
         row.error_code = result.error_code
         row.error_message = result.message
 

@@ -6,9 +6,12 @@ the run report alone.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
+
+from nextadvance.mappings import default_mapping_path
 
 DEALS = 30
 
@@ -59,3 +62,37 @@ def test_rejected_records_are_listed_with_the_crm_reason_and_retried_next_run(
     assert rel.duplicates(state) == 0
     assert rel.comparable(state) == expected
     rel.integrity_check(rel.store_path(world))
+
+
+@pytest.mark.parametrize("crm", ["salesforce", "hubspot"])
+def test_a_write_whose_reply_never_came_is_looked_up_not_taken_for_a_reps_edit(
+    rworld: Any, rel: Any, tmp_path: Path, crm: str
+) -> None:
+    """One run's replies are all lost after the CRM applied its task updates, past every
+    retry. The writes stay pending (they were recorded rejected), the next run finds them
+    applied, and a later template change updates the tasks again: our own applied subject
+    once read as a rep's edit, so every later run reported conflicts and never updated."""
+    default = default_mapping_path(crm).read_text()
+    template = 'subject: "{task_subject}"'
+    assert template in default
+    mapping = tmp_path / f"{crm}-mapping.yaml"
+    mapping.write_text(default)
+    world = rworld(crm, deals=8, extra_config=f"    mapping: {mapping}\n")
+    code, report = world.sync()
+    assert code == 0, report
+    mapping.write_text(default.replace(template, 'subject: "{task_subject} (v2)"'))
+    world.sb.set_faults(drop_after_commit=1.0)
+    code, lost = world.sync()
+    assert lost["status"] == "partial" and lost["rejects"], lost
+    assert rel.pending_writes(rel.store_path(world)) >= len(lost["rejects"])
+    world.sb.set_faults(drop_after_commit=0.0)
+    code, found = world.sync()
+    assert code == 0 and not found["conflicts"] and found["reconciled"] > 0, found
+    mapping.write_text(default.replace(template, 'subject: "{task_subject} (v3)"'))
+    code, again = world.sync()
+    assert code == 0 and not again["conflicts"] and again["tasks"]["updated"] > 0, again
+    open_subjects = [
+        t["subject"] for v in world.state().values() for t in v["tasks"] if not t["completed"]
+    ]
+    assert open_subjects and all(s.endswith("(v3)") for s in open_subjects), open_subjects
+    assert rel.duplicates(world.state()) == 0
