@@ -27,6 +27,7 @@ from nextadvance.connectors._write_common import (
 from nextadvance.connectors.hubspot._api import BATCH, HubSpotApi
 from nextadvance.connectors.hubspot._body import body_html, body_text
 from nextadvance.connectors.hubspot._wire import wire
+from nextadvance.core.errors import RecordRejected
 
 __all__ = ["COMPLETED", "TASK_TO_DEAL", "HubSpotWriter", "wire"]
 
@@ -166,55 +167,7 @@ class HubSpotWriter:
         by: str,
     ) -> None:
         for start in range(0, len(items), BATCH):
-            chunk = items[start : start + BATCH]
-            try:
-                answer = self.api.batch_write(obj, action, [body for _, body in chunk])
-            except CALL_FAILURES as exc:
-                refused = self._refused_owners(obj, chunk, str(exc))
-                if not refused:
-                    fail_chunk(exc, chunk, ops, results)
-                    continue
-                # the whole batch was refused for deactivated owners: once more without them
-                self._retry_unassigned(obj, action, chunk, refused, ops, results, by=by)
-                continue
-            ok_by: dict[str, dict[str, Any]] = {}
-            for row in answer.get("results", []):
-                ident = (
-                    str(row.get("id")) if by == "id" else str((row.get("properties") or {}).get(by))
-                )
-                ok_by[ident] = row
-            failed: dict[str, dict[str, Any]] = {}
-            loose: list[dict[str, Any]] = []
-            for err in answer.get("errors", []):
-                ids = (err.get("context") or {}).get("ids") or []
-                for ident in ids:
-                    failed[str(ident)] = err
-                if not ids:
-                    loose.append(err)
-            for i, body in chunk:
-                ident = str(body.get("id")) if by == "id" else str(body["properties"].get(by))
-                if ident in ok_by:
-                    results[i] = WriteResult(
-                        ops[i].key,
-                        ok=True,
-                        crm_id=str(ok_by[ident]["id"]),
-                        created=action == "create",
-                    )
-                    continue
-                err = failed.get(ident) or (
-                    loose[0]
-                    if loose
-                    else {"category": "UNKNOWN", "message": "no result for record"}
-                )
-                code = str(err.get("category") or "UNKNOWN")
-                results[i] = WriteResult(
-                    ops[i].key,
-                    ok=False,
-                    error_code=code,
-                    message=str(err.get("message") or "")[:500],
-                    field=_field(err),
-                    retryable=code in ("RATE_LIMITS", "LOCKED", "INTERNAL_ERROR"),
-                )
+            self._send_chunk(obj, action, items[start : start + BATCH], ops, results, by=by)
         refused_field = {i: r.field for i, r in results.items() if not r.ok}
         owner = self.plan.task.owner if self.plan.task is not None else None
         refused = {
@@ -227,6 +180,72 @@ class HubSpotWriter:
         }
         if refused and obj == (self.plan.task.object if self.plan.task else None):
             self._retry_unassigned(obj, action, items, refused, ops, results, by=by)
+
+    def _send_chunk(
+        self,
+        obj: str,
+        action: str,
+        chunk: list[tuple[int, dict[str, Any]]],
+        ops: Sequence[WriteOp],
+        results: dict[int, WriteResult],
+        *,
+        by: str,
+    ) -> None:
+        """One batch call; a batch refused whole for a value one record holds (HubSpot
+        answers a single 400 for the batch) is halved until the refused records stand alone,
+        so they do not hold the others back run after run (~2 log2 n calls more)."""
+        try:
+            answer = self.api.batch_write(obj, action, [body for _, body in chunk])
+        except CALL_FAILURES as exc:
+            refused = self._refused_owners(obj, chunk, str(exc))
+            if refused:
+                # the whole batch was refused for deactivated owners: once more without them
+                self._retry_unassigned(obj, action, chunk, refused, ops, results, by=by)
+            elif (
+                isinstance(exc, RecordRejected)
+                and getattr(exc, "code", None) == "VALIDATION_ERROR"
+                and len(chunk) > 1
+            ):
+                half = len(chunk) // 2
+                self._send_chunk(obj, action, chunk[:half], ops, results, by=by)
+                self._send_chunk(obj, action, chunk[half:], ops, results, by=by)
+            else:
+                fail_chunk(exc, chunk, ops, results)
+            return
+        ok_by: dict[str, dict[str, Any]] = {}
+        for row in answer.get("results", []):
+            ident = str(row.get("id")) if by == "id" else str((row.get("properties") or {}).get(by))
+            ok_by[ident] = row
+        failed: dict[str, dict[str, Any]] = {}
+        loose: list[dict[str, Any]] = []
+        for err in answer.get("errors", []):
+            ids = (err.get("context") or {}).get("ids") or []
+            for ident in ids:
+                failed[str(ident)] = err
+            if not ids:
+                loose.append(err)
+        for i, body in chunk:
+            ident = str(body.get("id")) if by == "id" else str(body["properties"].get(by))
+            if ident in ok_by:
+                results[i] = WriteResult(
+                    ops[i].key,
+                    ok=True,
+                    crm_id=str(ok_by[ident]["id"]),
+                    created=action == "create",
+                )
+                continue
+            err = failed.get(ident) or (
+                loose[0] if loose else {"category": "UNKNOWN", "message": "no result for record"}
+            )
+            code = str(err.get("category") or "UNKNOWN")
+            results[i] = WriteResult(
+                ops[i].key,
+                ok=False,
+                error_code=code,
+                message=str(err.get("message") or "")[:500],
+                field=_field(err),
+                retryable=code in ("RATE_LIMITS", "LOCKED", "INTERNAL_ERROR"),
+            )
 
     def _refused_owners(
         self, obj: str, items: list[tuple[int, dict[str, Any]]], text: str
