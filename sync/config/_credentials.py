@@ -156,7 +156,26 @@ class Credentials(Mapping[str, str]):
                 raise ConfigError(
                     [Problem(message=f"credentials from {source} are not a JSON object")]
                 )
-            return cls({str(k): str(v) for k, v in data.items() if v is not None}, source=source)
+            values = {str(k): str(v) for k, v in data.items() if v is not None}
+            for key, value in values.items():
+                slip = _slip(key, value)
+                if slip:  # never echoed: a fragment of a secret would reach logs and runs
+                    raise ConfigError(
+                        [
+                            Problem(
+                                message=f"credentials from {source}: the value of {key!r} "
+                                f"holds {slip} (not shown here)",
+                                key_path=key,
+                                expected="the value exactly as issued, without spaces or "
+                                "line breaks (a copy-paste slip?)",
+                            )
+                        ]
+                    )
+            return cls(values, source=source)
+        if _slip("token", raw):
+            raise ConfigError(
+                [Problem(message=f"credentials from {source} hold a control character")]
+            )
         return cls({"token": raw}, source=source)
 
     def __getitem__(self, key: str) -> str:
@@ -172,6 +191,35 @@ class Credentials(Mapping[str, str]):
         return f"Credentials(keys={sorted(self._values)}, source={self._source!r})"
 
     __str__ = __repr__
+
+
+#: credential values sent in a header or a URL: one space in them is a copy-paste slip
+_NO_SPACES = frozenset(
+    {
+        "token",
+        "access_token",
+        "refresh_token",
+        "session_id",
+        "client_id",
+        "client_secret",
+        "api_key",
+        "instance_url",
+        "token_url",
+    }
+)
+
+
+def _slip(key: str, value: str) -> str | None:
+    """What makes ``value`` unusable as ``key``'s credential: a control character (a line
+    break, a tab) in any value, a space in one sent in a header or a URL (None: fine).
+
+    Refused at load: sent, the HTTP library's error quoted the header, and the tail of the
+    token after the space escaped redaction into the run's message and the store."""
+    if any(ord(c) < 32 or ord(c) == 127 for c in value):
+        return "a control character (a line break or a tab)"
+    if key.lower() in _NO_SPACES and any(c.isspace() for c in value):
+        return "a space"
+    return None
 
 
 def _not_a_secret(raw: str) -> str | None:
