@@ -230,7 +230,24 @@ class _Builder:
             raise yaml.constructor.ConstructorError(
                 None, None, "a mapping key must be a plain value", node.start_mark
             )
-        return _LOADER.construct_object(node, deep=True)
+        try:
+            return _LOADER.construct_object(node, deep=True)
+        except (ValueError, TypeError, AttributeError, OverflowError) as exc:
+            # a value its tag cannot hold: 2026-02-30 (a date), ``!!int abc``: located, never
+            # a traceback (PyYAML lets the constructor's own error through)
+            why = f": {exc}" if isinstance(exc, ValueError) else ""
+            raise yaml.constructor.ConstructorError(
+                None,
+                None,
+                f"{node.value!r} is not a valid {_tag_name(node.tag)}{why}",
+                node.start_mark,
+            ) from exc
+
+
+def _tag_name(tag: str) -> str:
+    """``tag:yaml.org,2002:timestamp`` -> ``timestamp`` (a date or a date and time)."""
+    name = tag.rsplit(":", 1)[-1]
+    return "date" if name == "timestamp" else name
 
 
 _LOADER = yaml.SafeLoader("")

@@ -94,3 +94,27 @@ def test_hostile_yaml_fails_fast_with_a_located_message(
         assert "alias" in err and f"{path.name}:3 not_a_known_key" in err, err
     else:
         assert "too large" in err, err
+
+
+@pytest.mark.parametrize("value", ["2026-02-30", "!!int abc", "!!float abc", "!!timestamp foo"])
+@pytest.mark.parametrize("kind", ["config", "mapping", "playbook", "lexicon", "targets"])
+def test_a_value_its_tag_cannot_hold_is_located_not_a_traceback(
+    tmp_path: Path, kind: str, value: str
+) -> None:
+    """A date that does not exist (YAML reads ``2026-02-30`` as a date) or a typed tag with a
+    value of another type: exit 2 with file and line, never the constructor's traceback."""
+    path = tmp_path / f"{kind}.yaml"
+    path.write_text(f"version: 1\nholidays:\n  - {value}\n")
+    result = subprocess.run(
+        [_exe(), *command(kind, path)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=tmp_path,
+        env={"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "NEXTADVANCE_STATE_URL": ""},
+        check=False,
+    )
+    err = result.stderr
+    assert result.returncode == 2, (result.returncode, err[-1500:])
+    assert "Traceback" not in err, err[-1500:]
+    assert f"{path.name}:3" in err and "is not a valid" in err, err
