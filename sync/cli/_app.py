@@ -7,6 +7,7 @@ see :data:`EXIT_CODES`.
 
 from __future__ import annotations
 
+import logging
 import os
 import sys
 
@@ -16,7 +17,7 @@ from rich.markup import escape
 from nextadvance import __version__
 from nextadvance.core.errors import ConfigError, MappingError, NextAdvanceError, RuleError
 
-from ..config import configure_logging
+from ..config import configure_logging, redact
 from . import _db, _demo, _engine, _mappings, _report, _sandbox, _schema, _serve, _setup, _sync
 from ._common import EXIT_CODES, err_console
 from ._usage import ABORT, CLICK_EXCEPTION, print_usage_error
@@ -95,4 +96,15 @@ def main(argv: list[str] | None = None) -> None:
     except ABORT:
         err_console.print("aborted", highlight=False)
         sys.exit(130)
+    except Exception as exc:  # a bug or an input nobody foresaw: one line, the failure code
+        # (a traceback exited 1, the code of a partial run; the log keeps it for a report)
+        logging.getLogger("nextadvance").debug("unexpected error", exc_info=True)
+        err_console.print(
+            f"[bold red]error:[/] unexpected {type(exc).__name__}: {escape(redact(str(exc)))}"
+            " (NEXTADVANCE_LOG_LEVEL=DEBUG shows where; please report it)",
+            highlight=False,
+            markup=True,
+            soft_wrap=True,
+        )
+        sys.exit(EXIT_CODES["failed"])
     sys.exit(rv if isinstance(rv, int) else 0)

@@ -22,6 +22,7 @@ from rich.table import Table
 
 from nextadvance.core import Decision, MappingError, Playbook, batch_gc, decide
 from nextadvance.core._wording_lint import wording_warnings
+from nextadvance.core.errors import ConfigError, Problem
 from nextadvance.core.models import Deal
 from nextadvance.mappings import load_playbook
 
@@ -96,10 +97,19 @@ class _AtomicOut:
         if self.fh is None or self.tmp is None or self.target is None:
             return
         self.fh.close()
-        if exc_type is None:
-            os.replace(self.tmp, self.target)
-        else:
+        if exc_type is not None:
             os.unlink(self.tmp)
+            return
+        if self.target.is_dir():  # never renamed over a folder, never a temp file left
+            os.unlink(self.tmp)
+            raise ConfigError(
+                [Problem(message="is a folder; -o takes a file to write", file=str(self.target))]
+            )
+        try:
+            os.replace(self.tmp, self.target)
+        except OSError:
+            os.unlink(self.tmp)
+            raise
 
 
 def render_table(decisions: list[Decision], console: Console) -> None:

@@ -118,3 +118,36 @@ def test_a_value_its_tag_cannot_hold_is_located_not_a_traceback(
     assert result.returncode == 2, (result.returncode, err[-1500:])
     assert "Traceback" not in err, err[-1500:]
     assert f"{path.name}:3" in err and "is not a valid" in err, err
+
+
+def test_an_unforeseen_error_is_one_line_and_the_failure_code(tmp_path: Path) -> None:
+    """An exception no command translates (here a port out of range) is one ``error:`` line
+    and exit 4: a traceback exited 1, the code of a partial run."""
+    result = subprocess.run(
+        [_exe(), "sandbox", "serve", "--port", "99999"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=tmp_path,
+        env={"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "NEXTADVANCE_STATE_URL": ""},
+        check=False,
+    )
+    assert result.returncode == 4, (result.returncode, result.stderr[-1500:])
+    assert "Traceback" not in result.stderr and "error: unexpected" in result.stderr
+
+
+def test_decide_into_a_folder_is_refused_and_leaves_no_temp_file(tmp_path: Path) -> None:
+    folder = tmp_path / "out"
+    folder.mkdir()
+    result = subprocess.run(
+        [_exe(), "decide", "--input", str(DEALS), "--now", NOW, "-o", str(folder)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=tmp_path,
+        env={"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "NEXTADVANCE_STATE_URL": ""},
+        check=False,
+    )
+    assert result.returncode == 2, (result.returncode, result.stderr[-1500:])
+    assert f"{folder}: is a folder" in result.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]  # no .out.* left behind
