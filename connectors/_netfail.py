@@ -48,7 +48,9 @@ def _url(chain: list[BaseException], base_url: str | None) -> str:
         if isinstance(url, str) and url:
             parts = urlsplit(url)
             return f"{parts.scheme}://{parts.netloc}"
-        pool = getattr(e, "pool", None)
+        # a pool error carries its pool; urllib3's NewConnectionError its connection (its
+        # ``pool`` is a deprecated alias that warns)
+        pool = e.__dict__.get("pool") or e.__dict__.get("conn")
         host = getattr(pool, "host", None)
         if host:
             scheme = getattr(pool, "scheme", "https")

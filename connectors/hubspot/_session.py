@@ -72,6 +72,12 @@ def classify_hubspot(
         # the client's own error handling can fail on what it raised (a TLS failure becomes
         # ``AttributeError: 'NoneType' object has no attribute 'decode'``): classify the cause
         return classify_hubspot(inner, endpoint, scrub=scrub)
+    if isinstance(exc, urllib3.exceptions.NewConnectionError | urllib3.exceptions.MaxRetryError):
+        # a refused port or an unknown host (urllib3 makes NewConnectionError a
+        # ConnectTimeoutError): named at once with the URL tried, not "no answer in time"
+        unreachable = connect_failure(exc, "HubSpot", endpoint)
+        if unreachable is not None:
+            return unreachable
     if isinstance(exc, urllib3.exceptions.TimeoutError):
         which = "connect" if isinstance(exc, urllib3.exceptions.ConnectTimeoutError) else "read"
         return Timeout(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import socket
 
 import pytest
 import requests
@@ -115,6 +116,20 @@ def _hs(status, body, headers=None):
         (ApiException(status=0, reason="connection refused"), FatalRemote),
         (ApiException(status=0, reason="connection reset by peer"), Unavailable),
         (urllib3.exceptions.ReadTimeoutError(None, "/x", "timed out"), Timeout),
+        (urllib3.exceptions.ConnectTimeoutError(None, "timed out"), Timeout),
+        # urllib3 makes these ConnectTimeoutError subclasses: no answer in time they are not
+        (
+            urllib3.exceptions.NameResolutionError(
+                "nohost.invalid", None, socket.gaierror(-2, "Name or service not known")
+            ),
+            FatalRemote,
+        ),
+        (
+            urllib3.exceptions.NewConnectionError(
+                None, "Failed to establish a new connection: [Errno 111] Connection refused"
+            ),
+            FatalRemote,
+        ),
     ],
 )
 def test_hubspot_failures_map_by_meaning(exc, expected):
