@@ -31,7 +31,12 @@ __all__ = ["push", "recheck"]
 
 
 def recheck(
-    connector: Connector, ledger: Ledger, ops: Sequence[PlannedOp], now: datetime, report: RunReport
+    connector: Connector,
+    ledger: Ledger,
+    ops: Sequence[PlannedOp],
+    now: datetime,
+    report: RunReport,
+    held: set[str] | None = None,
 ) -> list[PlannedOp]:
     """Look our tasks up again right before changing them; drop writes a rep overtook.
 
@@ -39,7 +44,8 @@ def recheck(
     to update or close (minutes, in a big org).  One ``find_tasks`` call per batch of keys
     narrows that window to the push itself: an update that would send a part the rep just
     changed, or a close of a task the rep edited, is dropped and each edited part reported
-    as a conflict.  Creates need no check (the key is new).
+    as a conflict.  Creates need no check (the key is new); a deal whose close was dropped
+    so is added to ``held``: its old task stays open, so its new one must wait (never two).
     """
     keys = [o.write.key for o in ops if o.kind == "task" and o.counted in ("updated", "closed")]
     if not keys:
@@ -65,6 +71,8 @@ def recheck(
         sending = op.write.task.only if op.write.task is not None else None
         touched = [p for p in edited if op.counted == "closed" or sending is None or p in sending]
         if touched:
+            if op.counted == "closed" and held is not None:
+                held.add(op.write.deal_id)
             for part in touched:
                 report.conflicts.append(
                     ConflictItem(
@@ -95,8 +103,10 @@ def push(
     commit: Callable[[], None],
     tick: Callable[[int], None] | None = None,
     stop: threading.Event | None = None,
+    held: set[str] | None = None,
 ) -> bool:
-    """Send ``ops``; return False if the push stopped early (quota, stop request)."""
+    """Send ``ops``; return False if the push stopped early (quota, stop request).  A deal
+    whose task close failed is added to ``held`` (its old task is still open)."""
     for chunk in _batches(ops, batch_size):
         if stop is not None and stop.is_set():
             report.message = "stopped on request; the rest is written next run"
@@ -114,6 +124,8 @@ def push(
             if result.ok:
                 _count(report, op)
             else:
+                if held is not None and op.write.kind.value == "close_task":
+                    held.add(op.write.deal_id)
                 record = result.crm_id or op.write.crm_id
                 if record is None:
                     record = op.write.deal_id if op.kind == "fields" else op.write.key

@@ -5,8 +5,8 @@ Holding every planned write until the decide phase ends made a run's memory grow
 call) whenever it holds ``batch_size`` writes; the remainders go at the end, closes first.
 Batches stay as full as before, so the number of calls does not change.  Updates and closes
 of our tasks are re-checked (``recheck``) in groups of ``batch_size`` keys before they are
-buffered, and a new task never goes out before the close of the same deal's old task (never
-two open tasks).  Memory is bounded by a few batches.
+buffered, and a new task never goes out before the close of the same deal's old task, nor
+when that close was dropped (the rep edited the old task) or failed: never two open tasks.  Memory is bounded by a few batches.
 """
 
 from __future__ import annotations
@@ -55,6 +55,9 @@ class Streamer:
         self.unchecked: list[PlannedOp] = []
         self.ready: dict[str, list[PlannedOp]] = {k: [] for k in KIND_ORDER}
         self.stopped = False
+        #: deals whose old task could not be closed (the rep edited it since the pull, or
+        #: the close failed): their new task waits for the next run, never a second open one
+        self.held: set[str] = set()
 
     def add(self, ops: Iterable[PlannedOp]) -> None:
         """Buffer planned writes; send every batch that is full."""
@@ -85,7 +88,7 @@ class Streamer:
 
     def _check(self) -> None:
         todo, self.unchecked = self.unchecked, []
-        for op in recheck(self.conn, self.ledger, todo, self.now, self.report):
+        for op in recheck(self.conn, self.ledger, todo, self.now, self.report, self.held):
             self._ready(op)
 
     def _send(self, kind: str) -> None:
@@ -102,7 +105,8 @@ class Streamer:
             ]
             if any(op.write.deal_id in deals for op in closes):
                 self._flush_closes()
-        if self.stopped:
+            chunk = [op for op in chunk if op.write.deal_id not in self.held]
+        if self.stopped or not chunk:
             return
         ok = push(
             self.conn,
@@ -115,6 +119,7 @@ class Streamer:
             commit=self.commit,
             tick=self.tick,
             stop=self.stop,
+            held=self.held,
         )
         self.ledger.release()  # sent and committed: the rows need not stay in memory
         if not ok:
@@ -125,7 +130,7 @@ class Streamer:
         todo = [op for op in self.unchecked if op.write.kind.value == "close_task"]
         if todo:
             self.unchecked = [op for op in self.unchecked if op.write.kind.value != "close_task"]
-            for op in recheck(self.conn, self.ledger, todo, self.now, self.report):
+            for op in recheck(self.conn, self.ledger, todo, self.now, self.report, self.held):
                 self.ready["close_task"].append(op)
         while self.ready["close_task"] and not self.stopped:
             self._send("close_task")
