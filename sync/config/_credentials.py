@@ -165,7 +165,6 @@ class Credentials(Mapping[str, str]):
                             Problem(
                                 message=f"credentials from {source}: the value of {key!r} "
                                 f"holds {slip} (not shown here)",
-                                key_path=key,
                                 expected="the value exactly as issued, without spaces or "
                                 "line breaks (a copy-paste slip?)",
                             )

@@ -141,13 +141,19 @@ def _locate(parts: Parts, problem: Problem) -> Problem:
     if parts.config_file is None or parts.index is None or problem.file is not None:
         return problem
     located, _ = load_yaml_file(parts.config_file)
-    key = problem.key_path.split(".")[0] if problem.key_path else ""
+    # keys come relative to the connection (``base_url``) or named by it
+    # (``connections.acme.credentials``): either way, the connection's own key
+    rel = problem.key_path
+    own = f"connections.{parts.connection.name}."
+    if rel.startswith(own):
+        rel = rel[len(own) :]
+    key = rel.split(".")[0] if rel else ""
     path: tuple[str | int, ...] = ("connections", parts.index, *((key,) if key else ()))
     return replace(
         problem,
         file=str(parts.config_file),
         line=located.line_of(path),
-        key_path=format_path(("connections", parts.index, *problem.key_path.split(".")))
-        if problem.key_path
+        key_path=format_path(("connections", parts.index, *rel.split(".")))
+        if rel
         else format_path(path),
     )

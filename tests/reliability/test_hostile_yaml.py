@@ -151,3 +151,28 @@ def test_decide_into_a_folder_is_refused_and_leaves_no_temp_file(tmp_path: Path)
     assert result.returncode == 2, (result.returncode, result.stderr[-1500:])
     assert f"{folder}: is a folder" in result.stderr
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]  # no .out.* left behind
+
+
+def test_connection_problems_name_the_connections_own_key_and_line(tmp_path: Path) -> None:
+    """An unset credentials variable points at the ``credentials:`` line as
+    ``connections[0].credentials`` (it read ``connections[0].connections.sf.credentials`` at
+    the connection's first line); a missing base_url at the connection."""
+    config = tmp_path / "nextadvance.yaml"
+    config.write_text(
+        f"state_url: sqlite:///{tmp_path / 'state.db'}\n"
+        "connections:\n"
+        "  - name: sf\n"
+        "    crm: salesforce\n"
+        "    base_url: https://example.invalid\n"
+        "    credentials: {env: NA_TEST_UNSET_VARIABLE}\n"
+    )
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "NEXTADVANCE_STATE_URL": ""}
+    run = [_exe(), "sync", "--connection", "sf", "--config", str(config)]
+    result = subprocess.run(run, capture_output=True, text=True, timeout=60, env=env, check=False)
+    assert result.returncode == 2, result.stderr
+    assert "nextadvance.yaml:6 connections[0].credentials: " in result.stderr, result.stderr
+    config.write_text(config.read_text().replace("    base_url: https://example.invalid\n", ""))
+    env["NA_TEST_UNSET_VARIABLE"] = '{"access_token": "x"}'
+    result = subprocess.run(run, capture_output=True, text=True, timeout=60, env=env, check=False)
+    assert result.returncode == 2, result.stderr
+    assert "nextadvance.yaml:3 connections[0].base_url: " in result.stderr, result.stderr
