@@ -8,6 +8,7 @@ from __future__ import annotations
 import subprocess
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -22,6 +23,24 @@ def _exe() -> str:
     import sys
 
     return str(Path(sys.executable).with_name("nextadvance"))
+
+
+def _run(args: list[str], home: Path, env: dict[str, str] | None = None) -> Any:
+    """The console script in ``home`` with a bare environment (plus ``env``)."""
+    return subprocess.run(
+        [_exe(), *args],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=home,
+        env={
+            "PATH": "/usr/bin:/bin",
+            "HOME": str(home),
+            "NEXTADVANCE_STATE_URL": "",
+            **(env or {}),
+        },
+        check=False,
+    )
 
 
 def hostile(kind: str) -> str:
@@ -73,15 +92,7 @@ def test_hostile_yaml_fails_fast_with_a_located_message(
     path = tmp_path / f"{kind}.yaml"
     path.write_text(hostile(shape))
     started = time.monotonic()
-    result = subprocess.run(
-        [_exe(), *command(kind, path)],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        cwd=tmp_path,
-        env={"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "NEXTADVANCE_STATE_URL": ""},
-        check=False,
-    )
+    result = _run(command(kind, path), tmp_path)
     took = time.monotonic() - started
     err = result.stderr
     assert result.returncode == 2, (result.returncode, err[-1500:])
@@ -105,15 +116,7 @@ def test_a_value_its_tag_cannot_hold_is_located_not_a_traceback(
     value of another type: exit 2 with file and line, never the constructor's traceback."""
     path = tmp_path / f"{kind}.yaml"
     path.write_text(f"version: 1\nholidays:\n  - {value}\n")
-    result = subprocess.run(
-        [_exe(), *command(kind, path)],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        cwd=tmp_path,
-        env={"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "NEXTADVANCE_STATE_URL": ""},
-        check=False,
-    )
+    result = _run(command(kind, path), tmp_path)
     err = result.stderr
     assert result.returncode == 2, (result.returncode, err[-1500:])
     assert "Traceback" not in err, err[-1500:]
@@ -123,15 +126,7 @@ def test_a_value_its_tag_cannot_hold_is_located_not_a_traceback(
 def test_an_unforeseen_error_is_one_line_and_the_failure_code(tmp_path: Path) -> None:
     """An exception no command translates (here a port out of range) is one ``error:`` line
     and exit 4: a traceback exited 1, the code of a partial run."""
-    result = subprocess.run(
-        [_exe(), "sandbox", "serve", "--port", "99999"],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        cwd=tmp_path,
-        env={"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "NEXTADVANCE_STATE_URL": ""},
-        check=False,
-    )
+    result = _run(["sandbox", "serve", "--port", "99999"], tmp_path)
     assert result.returncode == 4, (result.returncode, result.stderr[-1500:])
     assert "Traceback" not in result.stderr and "error: unexpected" in result.stderr
 
@@ -139,15 +134,7 @@ def test_an_unforeseen_error_is_one_line_and_the_failure_code(tmp_path: Path) ->
 def test_decide_into_a_folder_is_refused_and_leaves_no_temp_file(tmp_path: Path) -> None:
     folder = tmp_path / "out"
     folder.mkdir()
-    result = subprocess.run(
-        [_exe(), "decide", "--input", str(DEALS), "--now", NOW, "-o", str(folder)],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        cwd=tmp_path,
-        env={"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "NEXTADVANCE_STATE_URL": ""},
-        check=False,
-    )
+    result = _run(["decide", "--input", str(DEALS), "--now", NOW, "-o", str(folder)], tmp_path)
     assert result.returncode == 2, (result.returncode, result.stderr[-1500:])
     assert f"{folder}: is a folder" in result.stderr
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]  # no .out.* left behind
@@ -166,13 +153,11 @@ def test_connection_problems_name_the_connections_own_key_and_line(tmp_path: Pat
         "    base_url: https://example.invalid\n"
         "    credentials: {env: NA_TEST_UNSET_VARIABLE}\n"
     )
-    env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "NEXTADVANCE_STATE_URL": ""}
-    run = [_exe(), "sync", "--connection", "sf", "--config", str(config)]
-    result = subprocess.run(run, capture_output=True, text=True, timeout=60, env=env, check=False)
+    run = ["sync", "--connection", "sf", "--config", str(config)]
+    result = _run(run, tmp_path)
     assert result.returncode == 2, result.stderr
     assert "nextadvance.yaml:6 connections[0].credentials: " in result.stderr, result.stderr
     config.write_text(config.read_text().replace("    base_url: https://example.invalid\n", ""))
-    env["NA_TEST_UNSET_VARIABLE"] = '{"access_token": "x"}'
-    result = subprocess.run(run, capture_output=True, text=True, timeout=60, env=env, check=False)
+    result = _run(run, tmp_path, {"NA_TEST_UNSET_VARIABLE": '{"access_token": "x"}'})
     assert result.returncode == 2, result.stderr
     assert "nextadvance.yaml:3 connections[0].base_url: " in result.stderr, result.stderr
