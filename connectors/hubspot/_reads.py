@@ -26,16 +26,12 @@ from nextadvance.connectors._reads_common import PullState, Reader, streams_from
 from nextadvance.connectors.hubspot._api import SEARCH_LIMIT, HubSpotApi
 from nextadvance.connectors.hubspot._body import body_text
 from nextadvance.connectors.hubspot._inline import LinkReader
+from nextadvance.connectors.hubspot._search import MODIFIED, SEARCH_CAP, modified_pages
+from nextadvance.connectors.hubspot._search import stamp as _stamp
 from nextadvance.connectors.hubspot._sweep import SWEEP_KEY, open_deal_pages, sweep_due
 
 __all__ = ["SEARCH_CAP", "HubSpotReader"]
 
-#: HubSpot search returns at most this many results per query (paging past it is a 400).
-SEARCH_CAP = 10_000
-MODIFIED = "hs_lastmodifieddate"
-#: a page whose last stamp more than one row in this many share steps on by id (see
-#: ``HubSpotReader._search``)
-TIE_SHARE = 10
 PRIMARY_COMPANY = 5
 #: Deals translated together in a full sync: their companies and contacts are batch-read
 #: together, so only the last batch read of a group is partly empty.
@@ -44,29 +40,6 @@ DEAL_GROUP = 1000
 COMPANY_CACHE = 50_000
 #: Contacts remembered during one pull (people on several deals are read once).
 CONTACT_CACHE = 100_000
-
-
-def _sharing_last(rows: Sequence[dict[str, Any]], top: str) -> int:
-    """How many rows at the end of a page carry the stamp ``top`` (ms), the last one's."""
-    n = 0
-    for row in reversed(rows):
-        if _ms(_stamp(row)) != top:
-            break
-        n += 1
-    return n
-
-
-def _filter(prop: str, operator: str, value: str) -> dict[str, str]:
-    return {"propertyName": prop, "operator": operator, "value": value}
-
-
-def _ms(ts: datetime) -> str:
-    return str(int(ts.timestamp() * 1000))
-
-
-def _stamp(row: dict[str, Any]) -> datetime:
-    props = row.get("properties") or {}
-    return parse_ts(props.get(MODIFIED) or row.get("updatedAt"))
 
 
 class HubSpotReader(Reader[ReadPlan, "_State"]):
@@ -192,64 +165,15 @@ class HubSpotReader(Reader[ReadPlan, "_State"]):
 
     # -- search windows ------------------------------------------------------------------
     def _search(self, obj: str, cur: StreamCursor) -> Iterator[list[dict[str, Any]]]:
-        """Pages of the records modified since the cursor, oldest first.
-
-        Every page is its own query, never the answer's ``after``: that is an offset into
-        the result, and a record read already and modified meanwhile leaves its place, so
-        the next page would start a row late and that row, unchanged, would be skipped for
-        good.  The next query starts **at** the last stamp read (inclusive: the records
-        sharing it come again and are known, ``StreamCursor.is_new``), so no order among
-        records of one stamp is relied on.  Only a page ending in many records of one stamp
-        (below) steps on by ``hs_object_id`` within it, relying on the id sort asked for.  Each query stays far below the 10,000-result cap.
-
-        Reading the last stamp's records again costs a page now and then when many share
-        it (one batch write of ours stamps up to 100 tasks alike), so when more than one
-        row in :data:`TIE_SHARE` of a page shares the last stamp, the next query steps past
-        them by id instead, as for a page all of one stamp.
-        """
-        since = cur.since(self.lookback_s)
-        lower = _ms(since) if since else None  # the stamp (ms) the next query starts at
-        tie: str | None = None  # within a page-filling stamp: the last id read
-        begun = False
-        while True:
-            if lower is None:
-                groups: list[dict[str, Any]] = []
-            elif tie is None:
-                groups = [{"filters": [_filter(MODIFIED, "GTE", lower)]}]
-            else:
-                groups = [
-                    {"filters": [_filter(MODIFIED, "GT", lower)]},
-                    {
-                        "filters": [
-                            _filter(MODIFIED, "EQ", lower),
-                            _filter("hs_object_id", "GT", tie),
-                        ]
-                    },
-                ]
-            body: dict[str, Any] = {
-                "filterGroups": groups,
-                "sorts": [
-                    {"propertyName": MODIFIED, "direction": "ASCENDING"},
-                    {"propertyName": "hs_object_id", "direction": "ASCENDING"},
-                ],
-                "properties": self.props(obj),
-                "limit": self.search_limit,
-            }
-            page = self.api.search(obj, body)
-            if not begun:
-                cur.begin(self.crm_now())  # the read runs from this first answer on
-                begun = True
-            rows = page.get("results", [])
-            if rows:
-                yield rows
-            if not rows or not ((page.get("paging") or {}).get("next") or {}).get("after"):
-                return
-            top = _ms(_stamp(rows[-1]))
-            shared = _sharing_last(rows, top)
-            if (lower is None or int(top) > int(lower)) and shared * TIE_SHARE <= len(rows):
-                lower, tie = top, None  # a few rows share the last stamp: read them again
-            else:  # many rows of one stamp (a bulk edit): step through it by id
-                lower, tie = top, str(rows[-1]["id"])
+        """Pages of ``obj`` modified since the cursor (``_search.modified_pages``)."""
+        return modified_pages(
+            self.api,
+            obj,
+            self.props(obj),
+            self.search_limit,
+            cur.since(self.lookback_s),
+            lambda: cur.begin(self.crm_now()),
+        )
 
     def _archived(self, state: _State, obj: str) -> Iterator[PullBatch]:
         """The records archived since the last listing.  The listing comes in id order, not
