@@ -34,7 +34,7 @@ import argparse
 import json
 import sys
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -107,26 +107,20 @@ def assembler(
     return fn
 
 
-def _children(value: Any) -> Iterable[Any]:
+def _children(value: Any) -> Collection[Any]:
     """A model's field values, a dict's values, a tuple's or list's items."""
     if isinstance(value, BaseModel):
         return value.__dict__.values()
     return value.values() if isinstance(value, dict) else value
 
 
-def _nodes(value: Any) -> Iterator[Any]:
-    """Every model and container in ``value``'s tree (itself first)."""
-    if isinstance(value, BaseModel | tuple | list | dict):
+def _nodes(value: Any, leaves: frozenset[int] = frozenset()) -> Iterator[Any]:
+    """Every model and container in ``value``'s tree (itself first), but those whose ids are
+    in ``leaves`` and what lies under them."""
+    if isinstance(value, BaseModel | tuple | list | dict) and id(value) not in leaves:
         yield value
         for v in _children(value):
-            yield from _nodes(v)
-
-
-def _built(value: Any, shared: frozenset[int]) -> int:
-    """Models and containers an assembly of ``value`` builds (shared nodes are leaves)."""
-    if id(value) in shared or not isinstance(value, BaseModel | tuple | list | dict):
-        return 0
-    return 1 + sum(_built(v, shared) for v in _children(value))
+            yield from _nodes(v, leaves)
 
 
 def shared_nodes(decisions: Sequence[Decision]) -> frozenset[int]:
@@ -141,12 +135,10 @@ def shared_nodes(decisions: Sequence[Decision]) -> frozenset[int]:
 
 
 def _size(value: Any) -> tuple[int, int]:
-    """(output models, nodes) in ``value``'s tree."""
-    if not isinstance(value, BaseModel | tuple | list | dict):
-        return 0, 1
-    parts = [_size(v) for v in _children(value)]
-    own = 1 if isinstance(value, BaseModel) else 0
-    return own + sum(m for m, _ in parts), 1 + sum(n for _, n in parts)
+    """(output models, nodes) in ``value``'s tree: a node is the root or any child."""
+    inner = list(_nodes(value))
+    models = sum(isinstance(n, BaseModel) for n in inner)
+    return models, 1 + sum(len(_children(n)) for n in inner)
 
 
 def _warm_time(fns: Sequence[Callable[[], Any]]) -> float:
@@ -184,7 +176,7 @@ def measure(found: Sequence[Deal], now: datetime, warm: int) -> dict[str, float 
         )
     n = len(timed)
     sizes = [_size(d) for d in decisions]
-    built_nodes = sum(_built(d, shared) for d in sample) / len(sample)
+    built_nodes = sum(len(list(_nodes(d, shared))) for d in sample) / len(sample)
     budget = 1e6 / GOAL_PER_CPU_S
     decide_us = 1e6 * decide_s / n
     assembly_us, bare_us = 1e6 * assembly_s, 1e6 * bare_s
