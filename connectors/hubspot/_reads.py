@@ -26,11 +26,11 @@ from nextadvance.connectors._reads_common import PullState, Reader, streams_from
 from nextadvance.connectors.hubspot._api import SEARCH_LIMIT, HubSpotApi
 from nextadvance.connectors.hubspot._body import body_text
 from nextadvance.connectors.hubspot._inline import LinkReader
-from nextadvance.connectors.hubspot._search import MODIFIED, SEARCH_CAP, modified_pages
+from nextadvance.connectors.hubspot._search import MODIFIED, modified_pages
 from nextadvance.connectors.hubspot._search import stamp as _stamp
 from nextadvance.connectors.hubspot._sweep import SWEEP_KEY, open_deal_pages, sweep_due
 
-__all__ = ["SEARCH_CAP", "HubSpotReader"]
+__all__ = ["HubSpotReader"]
 
 PRIMARY_COMPANY = 5
 #: Deals translated together in a full sync: their companies and contacts are batch-read

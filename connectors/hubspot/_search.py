@@ -13,10 +13,8 @@ from typing import Any
 from nextadvance.connectors._cursor import parse_ts
 from nextadvance.connectors.hubspot._api import HubSpotApi
 
-__all__ = ["MODIFIED", "SEARCH_CAP", "TIE_SHARE", "modified_pages", "stamp"]
+__all__ = ["MODIFIED", "TIE_SHARE", "modified_pages", "stamp"]
 
-#: HubSpot search returns at most this many results per query (paging past it is a 400).
-SEARCH_CAP = 10_000
 MODIFIED = "hs_lastmodifieddate"
 #: a page whose last stamp more than one row in this many share steps on by id (see
 #: :func:`modified_pages`)
